@@ -1,0 +1,126 @@
+"""Typed errors and the coded message catalogue.
+
+Library code raises these; only ``cli.main`` prints them and picks an exit code.
+Codes: GK1xx ingest, GK2xx extraction, GK3xx RDF/validation, GK4xx store,
+GK5xx queries, GK6xx export/push, GK9xx configuration and resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class GeokgError(Exception):
+    """Base class: every error geokg raises on purpose carries a stable code."""
+
+    code = "GK000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class GeokgWarning(UserWarning):
+    """Recoverable oddities: an unlinked mention, a date that cannot be resolved."""
+
+
+def _where(path: str | Path | None, line: int | None = None) -> str:
+    if path is None:
+        return ""
+    return f"{path}:{line}: " if line else f"{path}: "
+
+
+class IngestError(GeokgError):
+    """An input file or record cannot be read as an article."""
+
+    code = "GK101"
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None) -> None:
+        self.path, self.line, self.problem = str(path), line, problem
+        super().__init__(f"{_where(path, line)}{problem}")
+
+
+class ExtractionError(GeokgError):
+    code = "GK201"
+
+    def __init__(self, article_id: str, problem: str) -> None:
+        self.article_id = article_id
+        super().__init__(f"article {article_id}: {problem}")
+
+
+class ShapesError(GeokgError):
+    """The SHACL shapes themselves cannot be loaded (not a data violation)."""
+
+    code = "GK301"
+
+
+class StoreError(GeokgError):
+    code = "GK401"
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"store {path}: {problem}")
+
+
+class QueryNotFoundError(GeokgError):
+    code = "GK501"
+
+    def __init__(self, name: str, available: Iterable[str]) -> None:
+        self.name, self.available = name, sorted(available)
+        super().__init__(f"no stored query {name!r}. Available: {', '.join(self.available)}")
+
+
+class QuerySyntaxError(GeokgError, SyntaxError):
+    """A SPARQL text does not parse; carries file, line and column like SyntaxError."""
+
+    code = "GK502"
+
+    def __init__(self, path: str, problem: str, line: int | None = None, column: int | None = None) -> None:
+        GeokgError.__init__(self, f"{path}:{line or '?'}:{column or '?'}: {problem}")
+        self.filename, self.lineno, self.offset = path, line, column
+
+
+class QueryParameterError(GeokgError):
+    code = "GK503"
+
+    def __init__(self, query: str, name: str, problem: str) -> None:
+        self.query, self.name = query, name
+        super().__init__(f"query {query!r}, parameter {name!r}: {problem}")
+
+
+class ExportError(GeokgError):
+    code = "GK601"
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{path}: {problem}")
+
+
+class PushError(GeokgError):
+    code = "GK602"
+
+    def __init__(self, endpoint: str, graph: str, problem: str) -> None:
+        self.endpoint, self.graph = endpoint, graph
+        super().__init__(f"push of {graph} to {endpoint} failed: {problem}")
+
+
+class ConfigError(GeokgError):
+    code = "GK901"
+
+    def __init__(self, option: str, value: object, allowed: Iterable[str] | str) -> None:
+        self.option, self.value = option, value
+        hint = allowed if isinstance(allowed, str) else f"It must be in: {', '.join(allowed)}"
+        super().__init__(f"{option}={value!r} is not valid. {hint}")
+
+
+class ResourceNotFoundError(GeokgError):
+    code = "GK902"
+
+    def __init__(self, kind: str, tried: Iterable[str]) -> None:
+        self.kind, self.tried = kind, list(tried)
+        super().__init__(f"cannot find the {kind}/ folder. Looked in: {', '.join(self.tried)}. "
+                         "Set GEOKG_RESOURCES to the folder that holds ontology/, shapes/ and queries/")

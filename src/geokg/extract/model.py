@@ -1,0 +1,142 @@
+"""The facts model: what an extractor says about one article.
+
+Frozen dataclasses with no rdflib and no spaCy. Facts carry ``EntityRef`` keys
+(``EntityRef(EntityKind.COUNTRY, "RU")``), never IRIs: ``geokg.rdf`` mints those.
+Another extractor (a bigger model, an LLM) can produce the same ``ArticleFacts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from geokg.articles import Article
+
+
+class EntityKind(str, Enum):
+    """Entity types; the value is the ontology class's local name."""
+
+    PERSON = "Person"
+    COUNTRY = "Country"
+    ORGANIZATION = "Organization"
+    COMPANY = "Company"
+    MEDIA = "Media"
+    COMMODITY = "Commodity"
+    PLACE = "Place"
+
+
+class EventType(str, Enum):
+    """The closed set of event classes; the value is the ontology class's local name."""
+
+    OFFER = "Offer"
+    SALE_OR_SUPPLY = "SaleOrSupply"
+    PURCHASE_OR_IMPORT = "PurchaseOrImport"
+    EXPORT_RESTRICTION = "ExportRestriction"
+    SANCTION = "Sanction"
+    TARIFF = "Tariff"
+    AGREEMENT = "Agreement"
+    MEETING = "Meeting"
+    PRODUCTION = "Production"
+    RESERVES_RANK = "ReservesRank"
+    PRICE_CHANGE = "PriceChange"
+    STATEMENT = "Statement"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """A canonical entity: its kind and key (ISO code for countries, else a slug)."""
+
+    kind: EntityKind
+    key: str
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            raise ValueError("EntityRef.key must not be empty")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity the article mentions. ``known`` is True when it comes from reference data."""
+
+    ref: EntityRef
+    label: str
+    known: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the article text: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad evidence offsets {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One surface form in the text that refers to a canonical entity."""
+
+    entity: EntityRef
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with a unit key (``"tonne"``, ``"barrel per day"``, ``"USD"``, ``"percent"``)."""
+
+    value: Decimal
+    unit: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One n-ary fact. Statements and rankings are events too (``type`` says which).
+
+    Roles follow the news-dev annotation: ``agent`` does it (offerer, supplier,
+    importer, the state imposing a measure, the speaker of a statement, the
+    ranked country); ``recipients`` receive it or are targeted; ``counterparties``
+    are the other side; ``themes`` are commodities. ``attributed_to`` is who
+    the fact is attributed to (an outlet that quotes it, a body whose data shows
+    it); ``reported_by`` is the outlet relaying a statement.
+    """
+
+    type: EventType
+    evidence: Evidence
+    agent: EntityRef | None = None
+    on_behalf_of: EntityRef | None = None
+    themes: tuple[EntityRef, ...] = ()
+    recipients: tuple[EntityRef, ...] = ()
+    counterparties: tuple[EntityRef, ...] = ()
+    place: EntityRef | None = None
+    quantity: Quantity | None = None
+    date: dt.date | None = None
+    status: str | None = None
+    attributed_to: EntityRef | None = None
+    reported_by: EntityRef | None = None
+    rank: int | None = None
+    ranked_after: tuple[EntityRef, ...] = ()
+    measure: str | None = None
+    quote: str | None = None
+    about: tuple[EntityRef, ...] = ()
+
+    def participants(self) -> tuple[EntityRef, ...]:
+        """Every entity with a role in the event (for the 'at least one participant' rule)."""
+        single = (self.agent, self.on_behalf_of, self.place)
+        return tuple(r for r in single if r) + self.recipients + self.counterparties + self.themes
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """Everything extracted from one article."""
+
+    article: Article
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = field(default=())
