@@ -1,0 +1,143 @@
+"""Vocabulary terms as Python names, so a typo fails at import time, not in a query.
+
+``GK`` mirrors ``ontology/geokg.ttl`` term for term (``tests/test_ontology.py``
+checks both directions); with ``_fail = True`` an undeclared name raises
+``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
+namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
+``PREFIXES`` binds them all on a graph.
+
+Example:
+    >>> GK.ReservesRank
+    rdflib.term.URIRef('https://w3id.org/geokg/ontology#ReservesRank')
+    >>> GK.rnak
+    Traceback (most recent call last):
+    ...
+    AttributeError: term 'rnak' not in namespace 'https://w3id.org/geokg/ontology#'
+    >>> from rdflib import Graph
+    >>> g = bind_prefixes(Graph())
+    >>> g.namespace_manager.curie(GK.rank)
+    'gk:rank'
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS",
+    "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD", "bind_prefixes",
+]
+
+
+class GK(DefinedNamespace):
+    """geokg ontology: ``https://w3id.org/geokg/ontology#`` (declared in ``ontology/geokg.ttl``)."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/geokg/ontology#")
+
+    # Entities
+    Entity: URIRef  # A canonical real-world thing that news names.
+    Person: URIRef  # A human being named in the news.
+    Country: URIRef  # A sovereign state, present or historical, with an ISO 3166-1 alpha-2 code.
+    Organization: URIRef  # A government body, international organisation, agency or group.
+    Company: URIRef  # A business (subclass of Organization).
+    Media: URIRef  # A news outlet (subclass of Organization).
+    Exchange: URIRef  # A commodity or stock exchange (subclass of Organization).
+    Commodity: URIRef  # A traded good or resource; a skos:Concept of the commodity scheme.
+    Place: URIRef  # A location that is not a country.
+    Office: URIRef  # A public position independent of its holder.
+    Tenure: URIRef  # A person holding an office between two dates.
+
+    # Articles, events and evidence
+    Article: URIRef  # One news article: metadata, full text, mentions.
+    Event: URIRef  # An n-ary fact reported by an article.
+    Offer: URIRef  # An actor offers to supply, share or develop a resource.
+    SaleOrSupply: URIRef  # An actor sells or supplies a commodity.
+    PurchaseOrImport: URIRef  # An actor buys or imports a commodity.
+    ExportRestriction: URIRef  # An actor bans, limits or taxes exports.
+    Sanction: URIRef  # An actor imposes or lifts sanctions.
+    Tariff: URIRef  # An actor imposes or changes a tariff.
+    Agreement: URIRef  # Parties sign or agree a deal.
+    Meeting: URIRef  # Parties meet or hold talks.
+    Production: URIRef  # An actor produces a quantity of a commodity.
+    ReservesRank: URIRef  # A country ranks at a position for a commodity.
+    PriceChange: URIRef  # A price rises, falls or reaches a level.
+    Statement: URIRef  # A speaker says something.
+    Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
+    Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
+
+    # Event roles and attributes
+    agent: URIRef  # Who does it (≤ 1).
+    onBehalfOf: URIRef  # Whom the agent acts for (≤ 1).
+    theme: URIRef  # What it is about in trade terms, usually a commodity.
+    recipient: URIRef  # Who receives or is targeted.
+    counterparty: URIRef  # The other side.
+    place: URIRef  # Where it happens (≤ 1).
+    quantity: URIRef  # The amount involved (≤ 1).
+    date: URIRef  # The day, an xsd:date (≤ 1).
+    status: URIRef  # How far it got, a plain string (≤ 1).
+    attributedTo: URIRef  # Who the fact is attributed to (≤ 1).
+    reportedBy: URIRef  # The outlet relaying a statement (≤ 1).
+    rank: URIRef  # Position in a ranking, an xsd:positiveInteger (exactly 1 on ReservesRank).
+    rankedAfter: URIRef  # Entities ranked ahead.
+    measure: URIRef  # Form of a measure or what is ranked (≤ 1).
+    quote: URIRef  # What a speaker said (exactly 1 on Statement).
+    about: URIRef  # What a statement is about.
+    evidence: URIRef  # The supporting span (exactly 1).
+
+    # Articles
+    mentions: URIRef  # An entity the article names.
+    text: URIRef  # The full text evidence offsets point into (exactly 1).
+
+    # Reference data
+    iso3166Alpha2: URIRef  # Two upper-case letters.
+    country: URIRef  # The country of a place, organisation, office or person.
+    demonym: URIRef  # Sub-property of skos:altLabel: "Russian".
+    metonym: URIRef  # Sub-property of skos:altLabel: "the Kremlin".
+    ambiguous: URIRef  # Sub-property of skos:altLabel: a name shared with other things.
+    validUntil: URIRef  # Last day of a historical state.
+    office: URIRef  # The office of a tenure.
+    holder: URIRef  # The person of a tenure.
+    start: URIRef  # First day of a tenure.
+    end: URIRef  # Last day of a tenure.
+
+
+# Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).
+SCHEMA = SDO
+OA = Namespace("http://www.w3.org/ns/oa#")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+CURRENCY = Namespace("http://qudt.org/vocab/currency/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+WD = Namespace("http://www.wikidata.org/entity/")
+GKID = Namespace("https://w3id.org/geokg/id/")
+GKSH = Namespace("https://w3id.org/geokg/shapes#")
+
+# Prefix → namespace, for binding on graphs we serialise and for prefixed names in messages.
+PREFIXES: dict[str, str] = {
+    "gk": str(GK._NS),
+    "gkid": str(GKID),
+    "gksh": str(GKSH),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "oa": str(OA),
+    "qudt": str(QUDT),
+    "unit": str(UNIT),
+    "currency": str(CURRENCY),
+    "sem": str(SEM),
+    "schema": str(SCHEMA),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "wd": str(WD),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind every prefix of :data:`PREFIXES` on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
