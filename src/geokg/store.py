@@ -1,0 +1,333 @@
+"""The geokg store: a small wrapper over an on-disk :class:`pyoxigraph.Store`.
+
+One named graph per article (``https://w3id.org/geokg/graph/{article-id}``), plus
+the reference and ontology graphs. Loading an article *replaces* its graph in one
+SPARQL update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as
+one transaction: readers never see a half-written article, and building the same
+input twice gives the same store.
+
+The rdflib <-> pyoxigraph term conversion lives here too (we do not depend on
+oxrdflib for four small functions).
+
+Example:
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("https://w3id.org/geokg/id/country/CL"),
+    ...            URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal("Chile")))
+    >>> with Store() as store:
+    ...     first = store.replace_graph("https://w3id.org/geokg/graph/a1", g)
+    ...     again = store.replace_graph("https://w3id.org/geokg/graph/a1", g)
+    ...     (first, again, len(store), store.article_graphs())
+    (1, 1, 1, ['https://w3id.org/geokg/graph/a1'])
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.term import Node
+
+from geokg.errors import QuerySyntaxError, StoreError
+from geokg.namespaces import GK
+from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph
+
+__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "DEFAULT_PATH"]
+
+log = logging.getLogger("geokg.store")
+
+DEFAULT_PATH = "geokg.db"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+GraphName = Union[str, URIRef, ox.NamedNode]
+
+_EVENTS_BY_TYPE = f"""
+SELECT ?type (COUNT(DISTINCT ?event) AS ?n) WHERE {{
+  ?event a <{GK.Event}>, ?class .
+  FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{GK._NS}"))
+  BIND(STRAFTER(STR(?class), "{GK._NS}") AS ?type)
+}} GROUP BY ?type ORDER BY ?type
+"""
+
+
+def to_ox(term: Node) -> OxTerm:
+    """Convert an rdflib term to the equal pyoxigraph term.
+
+    Plain rdflib literals become ``xsd:string`` literals (equal in RDF 1.1).
+
+    Raises:
+        ValueError: for an IRI or language tag pyoxigraph rejects, or a term
+            kind it has no equivalent for (rdflib ``Variable``, quoted graphs).
+
+    Example:
+        >>> to_ox(RdfLiteral("2024-03-03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")))
+        <Literal value=2024-03-03 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"cannot store the rdflib term {term!r} ({type(term).__name__})")
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """Convert a pyoxigraph term to the equal rdflib term (``xsd:string`` → plain literal).
+
+    Example:
+        >>> to_rdflib(ox.Literal("Chile"))
+        rdflib.term.Literal('Chile')
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return RdfLiteral(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return RdfLiteral(term.value)
+        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"cannot convert {term!r} to rdflib (RDF-star triples are not supported)")
+
+
+def _graph_node(graph: GraphName) -> ox.NamedNode:
+    return graph if isinstance(graph, ox.NamedNode) else ox.NamedNode(str(graph))
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Counts that describe a store: article graphs, quads, events by type."""
+
+    articles: int
+    triples: int
+    events: dict[str, int] = field(default_factory=dict)
+
+
+class Store:
+    """A geokg store on disk (or in memory when ``path`` is None).
+
+    Args:
+        path: folder of the Oxigraph database; created when missing. None keeps
+            the store in memory (tests, doctests).
+        read_only: open an existing store for reading only (no lock is taken,
+            so several readers may share it while nobody writes).
+
+    Raises:
+        StoreError: the path is a file, holds no Oxigraph data, or is locked by
+            another process.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
+        where = str(self.path) if self.path is not None else "<memory>"
+        if self.path is not None and self.path.exists() and not self.path.is_dir():
+            raise StoreError(where, "exists and is not a directory; pass a folder for the store")
+        if read_only and (self.path is None or not self.path.is_dir()):
+            raise StoreError(where, "no store to open read-only; build one first")
+        try:
+            if self.path is None:
+                self._store: ox.Store | None = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(where, _explain_open_error(exc)) from exc
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = DEFAULT_PATH, *, read_only: bool = False) -> Store:
+        """Open (and create when missing) the store at ``path``; see :class:`Store`."""
+        return cls(path, read_only=read_only)
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        """Flush and release the database (its lock goes with the last reference)."""
+        if self._store is not None:
+            if not self.read_only and self.path is not None:
+                try:
+                    self._store.flush()
+                except OSError as exc:  # pragma: no cover - disk failure
+                    raise StoreError(str(self.path), f"cannot flush: {exc}") from exc
+            self._store = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def ox(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store` (raises StoreError once closed)."""
+        if self._store is None:
+            raise StoreError(self._where, "the store is closed")
+        return self._store
+
+    @property
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else "<memory>"
+
+    # -- writing -----------------------------------------------------------
+    def replace_graph(self, graph: GraphName, triples: Graph | Iterable[tuple[Node, Node, Node]]) -> int:
+        """Replace the named graph ``graph`` with ``triples`` in one transaction.
+
+        Args:
+            graph: the named graph IRI (an article's ``graph_iri``).
+            triples: an rdflib Graph or any iterable of rdflib (s, p, o) triples.
+
+        Returns:
+            The number of distinct triples now in the graph.
+
+        Raises:
+            StoreError: a term cannot be stored (invalid IRI) or the write fails.
+        """
+        name = _graph_node(graph)
+        try:
+            lines = {f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples}
+        except ValueError as exc:
+            raise StoreError(self._where, f"graph {name.value}: {exc}") from exc
+        # One update = one transaction: the old graph is gone and the new one in
+        # place at the same instant. Term strings are N-Triples, valid SPARQL.
+        update = f"DROP SILENT GRAPH {name}"
+        if lines:
+            body = "\n".join(sorted(lines))
+            update += f" ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+        try:
+            self.ox.update(update)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(self._where, f"cannot write graph {name.value}: {exc}") from exc
+        log.debug("replaced %s with %d triples", name.value, len(lines))
+        return len(lines)
+
+    def remove_graph(self, graph: GraphName) -> None:
+        """Remove a named graph and its triples (no error when absent)."""
+        try:
+            self.ox.update(f"DROP SILENT GRAPH {_graph_node(graph)}")
+        except OSError as exc:  # pragma: no cover - disk failure
+            raise StoreError(self._where, str(exc)) from exc
+
+    def load_reference(self, graph: Graph) -> int:
+        """Replace the reference graph (``…/graph/reference``) with ``graph``."""
+        return self.replace_graph(REFERENCE_GRAPH, graph)
+
+    def load_ontology(self, graph: Graph) -> int:
+        """Replace the ontology graph (``…/graph/ontology``) with ``graph``."""
+        return self.replace_graph(ONTOLOGY_GRAPH, graph)
+
+    # -- reading -----------------------------------------------------------
+    def graphs(self) -> list[str]:
+        """IRIs of every named graph, sorted."""
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def article_graphs(self) -> list[str]:
+        """IRIs of the article graphs (reference and ontology excluded), sorted."""
+        return [g for g in self.graphs() if article_id_from_graph(g) is not None]
+
+    def __len__(self) -> int:
+        """Number of quads in the store (a triple in two graphs counts twice)."""
+        return len(self.ox)
+
+    def quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+        """Iterate the quads of one named graph, or of the whole store."""
+        name = _graph_node(graph) if graph is not None else None
+        return self.ox.quads_for_pattern(None, None, None, name)
+
+    def triple_count(self, graph: GraphName) -> int:
+        """Number of triples in one named graph."""
+        return sum(1 for _ in self.quads(graph))
+
+    def stats(self) -> StoreStats:
+        """Article graphs, quads, and events by type (local name of the class)."""
+        _, rows = self.query(_EVENTS_BY_TYPE)
+        events = {str(t.value): int(n.value) for t, n in rows if t is not None and n is not None}
+        return StoreStats(articles=len(self.article_graphs()), triples=len(self), events=events)
+
+    def execute(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
+                source: str = "<sparql>") -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; return pyoxigraph's result.
+
+        Args:
+            sparql: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
+            bindings: variable name -> term, substituted (SEP-0007) before
+                evaluation; each must be a projected variable of a SELECT.
+            source: where the text came from, for error messages.
+
+        Raises:
+            QuerySyntaxError: the text does not parse (with line and column).
+            StoreError: a binding names a variable the query does not project,
+                or reading fails.
+        """
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise syntax_error(source, exc) from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(self._where, f"{source}: {exc}") from exc
+
+    def query(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
+              source: str = "<sparql>") -> tuple[list[str], list[tuple[OxTerm | None, ...]]]:
+        """Run a SELECT query; return (variable names, rows of terms or None).
+
+        Example:
+            >>> Store().query('SELECT ?x WHERE { VALUES ?x { "a" } }')
+            (['x'], [(<Literal value=a datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)])
+        """
+        result = self.execute(sparql, bindings, source=source)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
+        names = [v.value for v in result.variables]
+        try:
+            rows = [tuple(solution[name] for name in names) for solution in result]
+        except OSError as exc:  # pragma: no cover - disk failure mid-query
+            raise StoreError(self._where, f"{source}: {exc}") from exc
+        return names, rows
+
+    def dump(self, output: str | os.PathLike[str] | IO[bytes] | None, format: ox.RdfFormat,
+             graph: GraphName | None = None) -> bytes | None:
+        """Serialise the whole dataset (quad formats) or one graph (triple formats).
+
+        Returns the bytes when ``output`` is None. See :mod:`geokg.export` for the
+        file-level export that merges graphs into one.
+        """
+        from_graph = _graph_node(graph) if graph is not None else None
+        try:
+            return self.ox.dump(output, format, from_graph=from_graph)
+        except (OSError, ValueError) as exc:
+            raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
+
+
+def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
+    """Turn pyoxigraph's ``SyntaxError('error at L:C: …')`` into a QuerySyntaxError."""
+    text = str(exc.args[0] if exc.args else exc)
+    line = column = None
+    if text.startswith("error at "):
+        where, _, rest = text[len("error at "):].partition(": ")
+        first, _, second = where.partition(":")
+        if first.isdigit() and second.split("-")[0].isdigit():
+            line, column, text = int(first), int(second.split("-")[0]), rest
+    return QuerySyntaxError(source, text, line, column)
+
+
+def _explain_open_error(exc: OSError) -> str:
+    text = str(exc)
+    if "LOCK" in text or "lock" in text:
+        return ("is locked: another process (or another Store in this one) has it open for "
+                f"writing. Close it, or open it read-only. ({text})")
+    return text
