@@ -19,8 +19,8 @@ Example:
     'gk:rank'
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: DefinedNamespace reads the
+# class annotations as types (``as_jsonld_context`` calls ``issubclass`` on them).
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
