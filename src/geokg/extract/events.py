@@ -1,0 +1,517 @@
+"""Dependency rules that turn sentences into typed, n-ary events.
+
+A sentence yields events from *triggers* (lemmas such as "offer", "ban",
+"tariff", "deal"), grouped by the clause they belong to so that "offered to
+sell" is one Offer and "signed a supply deal" one Agreement; roles come from the
+parse around the clause verb (subject → agent, "to X" → recipient, "with X" →
+counterparty, commodities in the clause → themes). Rankings ("the world's
+fifth-largest reserves of X after A, B and C") and statements (quotes, "X said
+that …") have rules of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
+from geokg.extract.dates import resolve_date
+from geokg.extract.linking import LinkedDoc
+from geokg.extract.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
+from geokg.extract.quantities import iter_quantities
+
+T = EventType
+# lemma → event type. Nouns and verbs alike; restrictions are decided in _classify.
+TRIGGERS: dict[str, EventType] = {
+    **dict.fromkeys(["offer", "propose", "promise", "pledge"], T.OFFER),
+    **dict.fromkeys(["sell", "supply", "supplier", "export", "exporter", "deliver", "delivery", "ship",
+                     "shipment", "provide", "send", "sale", "flow", "cargo"], T.SALE_OR_SUPPLY),
+    **dict.fromkeys(["buy", "purchase", "import", "importer", "acquire", "procure", "buyer"],
+                    T.PURCHASE_OR_IMPORT),
+    **dict.fromkeys(["ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
+                     "control", "stop", "quota", "moratorium"], T.EXPORT_RESTRICTION),
+    **dict.fromkeys(["sanction", "embargo", "blacklist"], T.SANCTION),
+    **dict.fromkeys(["tariff", "duty", "levy"], T.TARIFF),
+    **dict.fromkeys(["agreement", "deal", "pact", "accord", "memorandum", "contract", "treaty", "mou",
+                     "sign", "ink"], T.AGREEMENT),
+    **dict.fromkeys(["meet", "meeting", "talk", "summit"], T.MEETING),
+    **dict.fromkeys(["produce", "production", "output", "producer", "mine", "pump"], T.PRODUCTION),
+}
+# Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
+PRIORITY = [T.OFFER, T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF, T.AGREEMENT, T.MEETING,
+            T.PURCHASE_OR_IMPORT, T.SALE_OR_SUPPLY, T.PRODUCTION, T.PRICE_CHANGE]
+RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
+               "control", "stop", "quota", "moratorium"}
+READY = {"ready", "willing", "prepared", "eager", "open"}
+OFFERABLE = {"sell", "supply", "export", "deliver", "provide", "ship", "send", "resume", "offer", "give"}
+PRICE_MOVES = {"rise": "up", "rose": "up", "jump": "up", "surge": "up", "climb": "up", "soar": "up",
+               "gain": "up", "increase": "up", "raise": "up", "hike": "up", "spike": "up", "rally": "up",
+               "fall": "down", "drop": "down", "slump": "down", "plunge": "down", "decline": "down",
+               "cut": "down", "lower": "down", "tumble": "down", "slide": "down", "weaken": "down",
+               "ease": "down", "reduce": "down", "decrease": "down", "sink": "down"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+_RANK = re.compile(
+    r"\b(?:world|globe|planet|continent|country|region|europe|africa|asia)[’']s\s+"
+    r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"\d{1,2}(?:st|nd|rd|th))[-\s])?(?:largest|biggest|top|leading|dominant|main|greatest|no\.\s*1)\b"
+    r"|\b(?:no\.|number)\s*(?P<num>\d{1,2})\b"
+    r"|\branks?\s+(?P<ord2>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE)
+_RANK_MEASURES = {"reserve": "reserves", "producer": "production", "production": "production",
+                  "exporter": "exports", "export": "exports", "importer": "imports", "import": "imports",
+                  "supplier": "supply", "consumer": "consumption", "miner": "production",
+                  "buyer": "imports", "holder": "reserves", "output": "production"}
+_QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
+ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
+          EntityKind.MEDIA}
+PARTIES = ACTORS | {EntityKind.PLACE}
+
+
+@dataclass
+class SentenceContext:
+    """What the rules know about the text around a sentence."""
+
+    linked: LinkedDoc
+    anchor: dt.date | None
+    default_source: EntityRef | None
+    last_person: EntityRef | None = None
+    last_actor: EntityRef | None = None
+    person_countries: dict[EntityRef, EntityRef] | None = None
+
+
+def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
+    """All events a sentence states, in text order."""
+    attribution = attribution_of(sent, ctx.linked)
+    evidence = Evidence(sent.start_char, sent.end_char, sent.text)
+    events: list[Event] = []
+    rank = _ranking(sent, ctx, attribution, evidence)
+    covered: set[int] = set()
+    if rank is not None:
+        events.append(rank[0])
+        covered = rank[1]
+    for clause_verb, triggers in _clauses(sent, covered).items():
+        event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
+        if event is not None:
+            events.append(event)
+    price = _price_change(sent, ctx, evidence, attribution)
+    if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
+        events.append(price)
+    statement = _statement(sent, ctx, attribution, evidence, has_events=bool(events))
+    if statement is not None:
+        events.append(statement)
+    return events
+
+
+# --- clause events -------------------------------------------------------------------------
+
+def _clauses(sent: Span, covered: set[int]) -> dict[Token, list[tuple[Token, EventType]]]:
+    """Triggers of the sentence grouped by the verb of their clause."""
+    groups: dict[Token, list[tuple[Token, EventType]]] = {}
+    for token in sent:
+        if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+            continue
+        kind = _classify(token)
+        if kind is None:
+            continue
+        groups.setdefault(_clause_verb(token), []).append((token, kind))
+    return groups
+
+
+def _classify(token: Token) -> EventType | None:
+    lemma = token.lemma_.lower()
+    if lemma in READY:
+        complement = [c for c in token.children if c.dep_ == "xcomp"]
+        if complement and complement[0].lemma_ in OFFERABLE:
+            return T.OFFER
+        if complement and complement[0].lemma_ in ("meet", "talk"):
+            return T.MEETING
+        return None
+    kind = TRIGGERS.get(lemma)
+    if kind is None:
+        return None
+    if lemma in RESTRICTIVE:
+        return _restriction_kind(token)
+    if lemma in ("export", "import", "exporter", "importer") and _restricted(token):
+        return None  # the restriction verb or noun carries the event
+    if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
+        return None
+    if lemma in ("control", "stop", "block") and token.pos_ != "VERB":
+        return None
+    if lemma == "talk" and token.pos_ != "NOUN":
+        return None
+    if lemma == "mine" and token.pos_ != "VERB":
+        return None
+    if lemma == "flow" and token.pos_ != "NOUN":
+        return None
+    return kind
+
+
+def _restriction_kind(token: Token) -> EventType | None:
+    """ "banned exports" is an export restriction; "banned imports" a sanction."""
+    window = [t.lemma_.lower() for t in token.subtree] + [t.lemma_.lower() for t in token.head.subtree]
+    near = [t.lemma_.lower() for t in token.children] + [token.head.lemma_.lower()]
+    if any(w in ("export", "exporter", "shipment", "sale") for w in near) or token.head.lemma_ == "export":
+        return T.EXPORT_RESTRICTION
+    if any(w in ("import", "purchase") for w in near):
+        return T.SANCTION
+    if "export" in window:
+        return T.EXPORT_RESTRICTION
+    if "import" in window:
+        return T.SANCTION
+    return None
+
+
+def _restricted(token: Token) -> bool:
+    related = [token.head] + list(token.children) + ([token.head.head] if token.dep_ == "pobj" else [])
+    return any(t.lemma_.lower() in RESTRICTIVE for t in related)
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause a trigger belongs to; nouns climb to their verb, xcomps to theirs."""
+    current = token
+    for _ in range(8):
+        if current.pos_ in ("VERB", "AUX") and current.dep_ not in ("xcomp", "acomp", "amod", "acl"):
+            return current
+        if current.head is current:
+            return current
+        current = current.head
+    return current
+
+
+def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType]], ctx: SentenceContext,
+                  attribution: Attribution, evidence: Evidence) -> Event | None:
+    kind = min((k for _, k in triggers), key=PRIORITY.index)
+    trigger = next(t for t, k in triggers if k is kind)
+    if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i:
+        return None
+    linked = ctx.linked
+    scope = _scope(verb, trigger)
+    agent = _agent(verb, trigger, ctx)
+    themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
+        tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    recipients, counterparties = _parties(verb, trigger, kind, ctx, agent)
+    if kind in (T.SANCTION, T.TARIFF) and not recipients:
+        recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
+    if agent is None and not (themes or recipients or counterparties):
+        return None
+    if agent is None and kind in (T.MEETING, T.AGREEMENT) and not counterparties:
+        return None
+    if kind is T.MEETING and not (counterparties or recipients) and agent is None:
+        return None
+    place = _place(verb, trigger, linked)
+    quantity = _quantity(sent, trigger)
+    on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
+    source = attribution.source if attribution.source != agent or attribution.outlet else attribution.outlet
+    return Event(
+        type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
+        recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
+        date=_date(sent, ctx.anchor), status=_status(verb, trigger, kind),
+        attributed_to=source or attribution.outlet or ctx.default_source,
+        reported_by=attribution.outlet,
+    )
+
+
+def _scope(verb: Token, trigger: Token) -> tuple[int, int]:
+    tokens = list(verb.subtree) if trigger in verb.subtree else list(trigger.subtree)
+    return tokens[0].i, tokens[-1].i + 1
+
+
+def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | None:
+    linked = ctx.linked
+    if trigger.pos_ == "NOUN":
+        for child in trigger.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+                ref = linked.by_token.get(child.i)
+                if ref is not None and ref.kind in ACTORS and child.i < trigger.i and child.dep_ == "poss":
+                    return ref
+    current = verb
+    for _ in range(6):
+        passive_agent = [c for c in current.children if c.dep_ == "agent"]
+        for by in passive_agent:
+            found = linked.in_span(by.left_edge.i, by.right_edge.i + 1, ACTORS)
+            if found:
+                return found[0]
+        subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
+        if subject:
+            return _resolve_subject(subject[0], ctx)
+        if current.dep_ in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl") and current.head is not current:
+            current = current.head
+            continue
+        break
+    return None
+
+
+def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
+    linked = ctx.linked
+    ref = linked.by_token.get(subject.i)
+    if ref is not None and ref.kind in ACTORS:
+        return ref
+    lower = subject.lower_
+    if lower in ("he", "she"):
+        return ctx.last_person
+    if lower in ("it", "they", "we"):
+        return ctx.last_actor
+    found = linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, ACTORS)
+    return found[0] if found else None
+
+
+def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
+             agent: EntityRef | None) -> tuple[tuple[EntityRef, ...], tuple[EntityRef, ...]]:
+    """Recipients ("to X", "X" as dative, "on X") and counterparties ("with X", "from X")."""
+    linked = ctx.linked
+    recipients: list[EntityRef] = []
+    counterparties: list[EntityRef] = []
+    heads = {verb, trigger} | {t for t in verb.subtree if t.dep_ in ("xcomp", "dobj", "advcl") and t.head in (verb, trigger)}
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "dative" or (child.dep_ == "dobj" and kind is T.OFFER and _is_party(child, linked)):
+                recipients += _entities_under(child, linked)
+            if child.dep_ != "prep":
+                continue
+            prep = child.lower_
+            targets = _entities_under(child, linked)
+            if prep in ("to", "for", "into") and kind is not T.PURCHASE_OR_IMPORT:
+                recipients += targets
+            elif prep == "on" and kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION):
+                recipients += targets
+            elif prep == "against" and kind in (T.SANCTION, T.TARIFF):
+                recipients += targets
+            elif prep in ("with", "between"):
+                counterparties += targets
+            elif prep == "from" and kind is T.PURCHASE_OR_IMPORT:
+                counterparties += targets
+            elif prep == "to" and kind is T.PURCHASE_OR_IMPORT:
+                continue
+    drop = {agent}
+    return _unique(r for r in recipients if r not in drop), _unique(c for c in counterparties if c not in drop)
+
+
+def _is_party(token: Token, linked: LinkedDoc) -> bool:
+    ref = linked.by_token.get(token.i)
+    return ref is not None and ref.kind in ACTORS
+
+
+def _entities_under(token: Token, linked: LinkedDoc) -> list[EntityRef]:
+    """Party entities in a phrase, skipping possessors of commodities ("Ukraine's minerals")."""
+    found = []
+    for ref in linked.in_span(token.left_edge.i, token.right_edge.i + 1, PARTIES):
+        found.append(ref)
+    return found
+
+
+def _demonym_targets(trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
+    """ "duties on Australian barley", "sanctions on Russian diamonds": the country of the goods."""
+    found = []
+    for token in trigger.subtree:
+        ref = linked.by_token.get(token.i)
+        if ref is not None and ref.kind is EntityKind.COUNTRY and token.dep_ in ("amod", "compound", "poss", "pobj"):
+            found.append(ref)
+    return found
+
+
+def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
+    for head in (trigger, verb):
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at", "near"):
+                found = linked.in_span(child.left_edge.i, child.right_edge.i + 1, {EntityKind.PLACE})
+                if found:
+                    return found[0]
+    return None
+
+
+def _quantity(sent: Span, trigger: Token) -> Quantity | None:
+    best: tuple[int, Quantity] | None = None
+    offset = sent.start_char
+    for start, _end, quantity in iter_quantities(sent.text):
+        distance = abs(offset + start - trigger.idx)
+        if best is None or distance < best[0]:
+            best = (distance, quantity)
+    return best[1] if best else None
+
+
+def _date(sent: Span, anchor: dt.date | None) -> dt.date | None:
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            resolved = resolve_date(ent.text, anchor)
+            if resolved is not None:
+                return resolved
+    return None
+
+
+def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
+    lemmas = {t.lemma_.lower() for t in (verb, trigger, *verb.children, *trigger.children)}
+    future = any(c.lemma_ in ("will", "would", "shall") and c.dep_ == "aux" for c in verb.children)
+    if kind is T.OFFER:
+        return "offered"
+    if kind is T.AGREEMENT:
+        if lemmas & {"sign", "ink"} and not future and not (lemmas & READY):
+            return "signed"
+        if lemmas & {"agree", "reach", "strike", "seal", "conclude"} and not future:
+            return "agreed"
+        if lemmas & {"negotiate", "discuss", "talk"}:
+            return "negotiating"
+        return "proposed"
+    if kind is T.MEETING:
+        return "proposed" if future or lemmas & READY | {"plan", "propose", "invite"} else "held"
+    if kind in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
+        if lemmas & {"lift", "remove", "end", "ease"}:
+            return "lifted" if not future else "to be lifted"
+        if lemmas & {"propose", "consider", "threaten", "plan"} or future:
+            return "proposed"
+        return "imposed"
+    if future:
+        return "planned"
+    return None
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+def _ranking(sent: Span, ctx: SentenceContext, attribution: Attribution,
+             evidence: Evidence) -> tuple[Event, set[int]] | None:
+    match = _RANK.search(sent.text)
+    if match is None:
+        return None
+    doc = sent.doc
+    char = sent.start_char + match.start()
+    start_token = next((t for t in sent if t.idx >= char), None)
+    if start_token is None:
+        return None
+    raw = match.group("ord") or match.group("num") or match.group("ord2")
+    rank = _ordinal(raw) if raw else 1
+    if rank is None or rank < 1:
+        return None
+    end_char = sent.start_char + match.end()
+    after_match = [t for t in sent if t.idx >= end_char]
+    head_noun = next((t for t in after_match if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in _RANK_MEASURES), None)
+    if head_noun is None and after_match:
+        head_noun = next((t for t in after_match if t.pos_ == "NOUN"), None)
+    measure = _RANK_MEASURES.get(head_noun.lemma_.lower()) if head_noun is not None else None
+    linked = ctx.linked
+    verb = head_noun.head if head_noun is not None else sent.root
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+        verb = verb.head
+    agent = _agent(verb, verb, ctx) if verb.pos_ in ("VERB", "AUX") else None
+    if agent is None:
+        before = linked.in_span(sent.start, start_token.i, {EntityKind.COUNTRY, EntityKind.COMPANY})
+        agent = before[-1] if before else None
+    if agent is None:
+        return None
+    after_word = next((t for t in after_match if t.lower_ == "after"), None)
+    ranked_after: tuple[EntityRef, ...] = ()
+    stop = sent.end
+    if after_word is not None:
+        for token in doc[after_word.i + 1:sent.end]:
+            if token.text in (";", ":") or (token.text == "," and not _continues_list(token)) or token.pos_ == "VERB":
+                stop = token.i
+                break
+        ranked_after = tuple(r for r in linked.in_span(after_word.i + 1, stop, {EntityKind.COUNTRY, EntityKind.COMPANY})
+                             if r != agent)
+    themes = tuple(linked.in_span(start_token.i, sent.end, {EntityKind.COMMODITY})) or \
+        tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    covered = set(range(start_token.i, (head_noun.i + 1) if head_noun is not None else start_token.i + 1))
+    event = Event(type=T.RESERVES_RANK, evidence=evidence, agent=agent, themes=themes[:1] if themes else (),
+                  rank=rank, ranked_after=ranked_after, measure=measure,
+                  attributed_to=attribution.source or attribution.outlet,
+                  reported_by=attribution.outlet, date=None)
+    return event, covered
+
+
+def _continues_list(comma: Token) -> bool:
+    """A comma inside "after China, Brazil, India and Australia" continues the list."""
+    nxt = comma.doc[comma.i + 1] if comma.i + 1 < len(comma.doc) else None
+    return nxt is not None and nxt.ent_type_ in ("GPE", "NORP", "ORG", "LOC") and nxt.lower_ not in ("according",)
+
+
+def _ordinal(raw: str) -> int | None:
+    raw = raw.lower()
+    if raw in ORDINALS:
+        return ORDINALS[raw]
+    digits = re.match(r"\d+", raw)
+    return int(digits.group()) if digits else None
+
+
+# --- price changes ------------------------------------------------------------------------------
+
+def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
+                  attribution: Attribution) -> Event | None:
+    for token in sent:
+        if token.lemma_.lower() not in ("price", "futures", "benchmark", "rate") or token.pos_ != "NOUN":
+            continue
+        verb = token.head
+        direction = PRICE_MOVES.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+        if direction is None:
+            continue
+        themes = tuple(ctx.linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+        if not themes:
+            return None
+        agent = None
+        if token.dep_ in ("dobj",):
+            agent = _agent(verb, verb, ctx)
+        return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
+                     quantity=_quantity(sent, verb), date=_date(sent, ctx.anchor), status=direction,
+                     attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet)
+    return None
+
+
+# --- statements -------------------------------------------------------------------------------
+
+def _statement(sent: Span, ctx: SentenceContext, attribution: Attribution, evidence: Evidence,
+               has_events: bool) -> Event | None:
+    quotes = _QUOTE.findall(sent.text)
+    speaker = attribution.speaker
+    verb = attribution.speech_verb
+    if speaker is None:
+        speaker = _colon_speaker(sent, ctx.linked)
+    if speaker is None and quotes and verb is None:
+        for token in sent:
+            if token.lemma_ in SPEECH_VERBS and token.pos_ == "VERB":
+                speaker = _pronoun_speaker(token, ctx)
+                verb = token
+                break
+    if speaker is None:
+        return None
+    if quotes:
+        text = " ".join(q.strip(" ,.") for q in quotes)
+    elif verb is not None and not has_events:
+        complement = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not complement:
+            return None
+        span = sent.doc[complement[0].left_edge.i:complement[0].right_edge.i + 1]
+        text = re.sub(r"^(that)\s+", "", span.text)
+    else:
+        return None
+    about = tuple(r for r in ctx.linked.in_span(sent.start, sent.end) if r != speaker and r.kind is not EntityKind.MEDIA)
+    return Event(type=T.STATEMENT, evidence=evidence, agent=speaker, quote=text, about=about,
+                 date=_date(sent, ctx.anchor), reported_by=attribution.outlet or ctx.default_source,
+                 attributed_to=attribution.outlet or ctx.default_source)
+
+
+def _colon_speaker(sent: Span, linked: LinkedDoc) -> EntityRef | None:
+    """ 'Putin: "…"' and 'Quote from Putin: "…"' name the speaker before a colon."""
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None or colon.i - sent.start > 6:
+        return None
+    found = linked.in_span(sent.start, colon.i, {EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COUNTRY})
+    return found[-1] if found else None
+
+
+def _pronoun_speaker(verb: Token, ctx: SentenceContext) -> EntityRef | None:
+    found = subject_entity(verb, ctx.linked)
+    if found is not None:
+        return found
+    subject = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subject and subject[0].lower_ in ("he", "she"):
+        return ctx.last_person
+    return None
+
+
+def _unique(refs) -> tuple[EntityRef, ...]:
+    out: list[EntityRef] = []
+    for ref in refs:
+        if ref not in out:
+            out.append(ref)
+    return tuple(out)

@@ -1,0 +1,193 @@
+"""Mentions → canonical entities.
+
+Gazetteer spans carry reference keys; NER entities the reference data lacks get
+keys minted from their text. Metonyms ("the Kremlin", "Washington") resolve to
+their state, offices ("the Kremlin leader", "the US president") to whoever held
+the office on the article's date, and a lone surname to the full name the
+article used before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from geokg.extract.gazetteer import CANDIDATES_KEY, OFFICE, SPAN_KEY
+from geokg.extract.model import Entity, EntityKind, EntityRef, Evidence, Mention
+from geokg.rdf.iris import SEGMENT_KIND, slugify
+from geokg.reference import ReferenceIndex
+
+# Words before a city that make it a location rather than its government.
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "from", "to", "via"}
+_COMPANY_WORDS = {
+    "inc", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "ag", "sa", "nv",
+    "group", "holdings", "holding", "resources", "mining", "minerals", "energy", "oil", "petroleum",
+    "steel", "metals", "motors", "airlines", "pty", "gmbh", "bhd", "spa", "trust", "enterprises",
+    "industries", "partners", "capital", "bank", "chemicals", "shipping", "gas",
+}
+_MEDIA_WORDS = {"news", "times", "post", "agency", "tv", "television", "radio", "press", "journal",
+                "herald", "gazette", "tribune", "telegraph", "daily", "broadcasting", "newspaper"}
+_NER_KIND = {"PERSON": EntityKind.PERSON, "GPE": EntityKind.PLACE, "LOC": EntityKind.PLACE,
+             "FAC": EntityKind.PLACE, "ORG": EntityKind.ORGANIZATION, "NORP": None}
+
+
+@dataclass
+class LinkedDoc:
+    """The entities of one Doc: each mention, and which token belongs to which entity."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    entities: dict[EntityRef, Entity] = field(default_factory=dict)
+    by_token: dict[int, EntityRef] = field(default_factory=dict)
+    spans: list[tuple[Span, EntityRef]] = field(default_factory=list)
+
+    def add(self, span: Span, entity: Entity) -> None:
+        self.entities.setdefault(entity.ref, entity)
+        self.mentions.append(Mention(entity.ref, Evidence(span.start_char, span.end_char, span.text)))
+        self.spans.append((span, entity.ref))
+        for token in span:
+            self.by_token.setdefault(token.i, entity.ref)
+
+    def label(self, ref: EntityRef) -> str:
+        return self.entities[ref].label
+
+    def in_span(self, start: int, end: int, kinds: set[EntityKind] | None = None) -> list[EntityRef]:
+        """Entities whose mentions lie inside tokens ``start:end``, in text order, without repeats."""
+        found: list[EntityRef] = []
+        for span, ref in sorted(self.spans, key=lambda pair: pair[0].start):
+            if span.start >= start and span.end <= end and ref not in found and (kinds is None or ref.kind in kinds):
+                found.append(ref)
+        return found
+
+
+def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc:
+    """Resolve every gazetteer span and NER entity of ``doc`` to a canonical entity."""
+    linked = LinkedDoc()
+    candidates: dict[tuple[int, int], list[Span]] = {}
+    for span in doc.spans.get(CANDIDATES_KEY, []):
+        candidates.setdefault((span.start, span.end), []).append(span)
+    taken: set[int] = set()
+    for span in doc.spans.get(SPAN_KEY, []):
+        alternatives = candidates.get((span.start, span.end), [span])
+        for entity in _resolve_gazetteer(span, alternatives, reference, date):
+            linked.add(span, entity)
+        taken.update(range(span.start, span.end))
+
+    persons: list[Entity] = [e for e in linked.entities.values() if e.ref.kind is EntityKind.PERSON]
+    for ent in doc.ents:
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        entity = _resolve_ner(span, reference, persons)
+        if entity is not None:
+            linked.add(span, entity)
+            if entity.ref.kind is EntityKind.PERSON and entity not in persons:
+                persons.append(entity)
+    return linked
+
+
+def link_name(name: str, reference: ReferenceIndex, kind: EntityKind) -> Entity:
+    """Resolve a bare name (an article's publisher, say) to a reference entity or mint one."""
+    for candidate in reference.lookup(name):
+        if candidate.ref.kind is kind:
+            return Entity(candidate.ref, candidate.label)
+    return Entity(EntityRef(kind, slugify(name)), name.strip(), known=False)
+
+
+def _resolve_gazetteer(span: Span, alternatives: list[Span], reference: ReferenceIndex,
+                       date: dt.date | None) -> list[Entity]:
+    if span.label_ == OFFICE:
+        return _resolve_office(span, reference, date)
+    by_kind = {alt.label_: alt for alt in alternatives}
+    chosen = span
+    previous = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+    if "Place" in by_kind and "Country" in by_kind:
+        # A capital after "in"/"at" is a location; elsewhere it speaks for its state.
+        chosen = by_kind["Place"] if previous in _LOCATIVE else by_kind["Country"]
+    elif "Person" in by_kind and len(by_kind) > 1 and span.doc[span.start].is_title:
+        chosen = by_kind["Person"]
+    segment, key = chosen.kb_id_.split("/", 1)
+    ref = EntityRef(SEGMENT_KIND[segment], key)
+    known = reference.get(ref)
+    return [Entity(ref, known.label if known else span.text)]
+
+
+def _resolve_office(span: Span, reference: ReferenceIndex, date: dt.date | None) -> list[Entity]:
+    office = reference.offices[span.kb_id_.split("/", 1)[1]]
+    found: list[Entity] = []
+    if office.country:
+        country = reference.get(EntityRef(EntityKind.COUNTRY, office.country))
+        if country is not None:
+            found.append(Entity(country.ref, country.label))
+    holder = reference.holder(office.key, date) if date else None
+    if holder is not None:
+        person = reference.get(holder)
+        found.insert(0, Entity(holder, person.label if person else holder.key))
+    return found
+
+
+def _trim(ent: Span) -> Span | None:
+    """Cut an entity at a line break, drop a leading "the" and a trailing "'s"."""
+    start, end = ent.start, ent.end
+    for token in ent:
+        if "\n" in token.text or (token.i > start and "\n" in ent.doc[token.i - 1].whitespace_):
+            end = token.i
+            break
+    while start < end and (ent.doc[start].lower_ in ("the", "a", "an") or not ent.doc[start].text.strip()):
+        start += 1
+    while end > start and ent.doc[end - 1].text in ("'s", "’s", "'", "’", ".", ",", "-"):
+        end -= 1
+    if start >= end:
+        return None
+    span = Span(ent.doc, start, end, label=ent.label_)
+    if not any(c.isalpha() for c in span.text) or span.text[0].islower():
+        return None
+    return span
+
+
+def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity]) -> Entity | None:
+    label = span.label_
+    if label not in _NER_KIND:
+        return None
+    text = re.sub(r"\s+", " ", span.text).strip()
+    for candidate in reference.lookup(text):
+        if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON:
+            return Entity(candidate.ref, candidate.label)
+    kind = _NER_KIND[label]
+    if kind is None:  # a nationality the reference data does not know
+        return None
+    if kind is EntityKind.PERSON:
+        return _resolve_person(span, text, persons)
+    if kind is EntityKind.ORGANIZATION:
+        words = {w.lower().strip(".,") for w in text.split()}
+        if words & _MEDIA_WORDS:
+            kind = EntityKind.MEDIA
+        elif words & _COMPANY_WORDS:
+            kind = EntityKind.COMPANY
+    if span.doc[span.start:span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
+        return None  # stray capitals in a headline are not places
+    return Entity(EntityRef(kind, slugify(text)), text, known=False)
+
+
+def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | None:
+    line = span.doc[span.start:span.end]
+    if len(span) == 1 and _alone_on_line(line):
+        return None  # "Background:" and other section labels the tagger takes for names
+    if len(span) == 1:
+        for person in persons:
+            if person.label.split()[-1] == text:
+                return person
+    return Entity(EntityRef(EntityKind.PERSON, slugify(text)), text, known=False)
+
+
+def _alone_on_line(span: Span) -> bool:
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    starts_line = before is None or "\n" in before.text_with_ws or before.is_space
+    ends_line = after is None or after.is_punct and (after.i + 1 >= len(doc) or "\n" in after.text_with_ws or doc[after.i + 1].is_space)
+    return starts_line and ends_line

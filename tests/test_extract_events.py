@@ -1,0 +1,121 @@
+"""Extraction generalises: sentences written for these tests, about other actors,
+commodities and verbs than the seed, built end to end and read back through the
+stored ``events`` query."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import geokg
+from geokg.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+# id → (date, sentence). Our own sentences; none comes from a news article.
+SENTENCES = {
+    "gallium-ban": ("2025-03-05", "China banned exports of gallium and germanium to the United States on Tuesday."),
+    "india-wheat": ("2025-03-05", "India will supply 500,000 tonnes of wheat to Egypt, the trade ministry said."),
+    "saudi-rank": ("2025-03-05", "Saudi Arabia holds the world's second-largest proven oil reserves after Venezuela, "
+                                 "according to OPEC."),
+    "germany-lng": ("2025-03-05", "Germany signed a 15-year LNG supply deal with Qatar."),
+    "japan-imports": ("2024-06-12", "Japan imported 1.2 million tonnes of coal from Australia in May."),
+    "canada-tariff": ("2024-06-12", "Canada imposed a 25 percent tariff on Chinese steel on Monday."),
+    "chile-offer": ("2024-06-12", "Chile offered to sell copper to Germany, Reuters reports."),
+    "eu-sanction": ("2024-06-12", "The European Union imposed sanctions on Belarus over potash exports."),
+    "brazil-production": ("2024-06-12", "Brazil produced 3 million tonnes of iron ore last month, the mining ministry said."),
+    "modi-meeting": ("2024-06-12", "Narendra Modi met Joe Biden in Washington on Friday to discuss semiconductors."),
+    "kazakh-quote": ("2024-06-12", "\"We will double uranium output by 2030,\" Kazakhstan's energy minister told Reuters."),
+}
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, object]]]:
+    folder = tmp_path_factory.mktemp("sentences")
+    path = folder / "sentences.jsonl"
+    path.write_text("".join(json.dumps({"id": key, "date": date, "text": text}) + "\n"
+                            for key, (date, text) in SENTENCES.items()), encoding="utf-8")
+    settings = Settings.from_env(store=folder / "geokg.db")
+    summary = geokg.build([path], settings)
+    assert summary.failures == [] and summary.quarantined == [], summary
+    result = geokg.query("events", {}, settings)
+    by_article: dict[str, list[dict[str, object]]] = {}
+    for row in result.rows:
+        record = dict(zip(result.columns, row))
+        by_article.setdefault(str(record["article"]).rsplit("/", 1)[-1], []).append(record)
+    return by_article
+
+
+def find(events: dict[str, list[dict[str, object]]], article: str, type_: str) -> list[dict[str, object]]:
+    found = [e for e in events.get(article, []) if e["type"] == type_]
+    assert found, f"no {type_} in {article}: {events.get(article)}"
+    return found
+
+
+def test_export_ban_with_two_commodities_and_a_recipient(events) -> None:
+    rows = find(events, "gallium-ban", "ExportRestriction")
+    assert {r["agent"] for r in rows} == {"China"}
+    assert {r["theme"] for r in rows} == {"Gallium", "Germanium"}
+    assert {r["recipient"] for r in rows} == {"United States"}
+    assert {str(r["date"]) for r in rows} == {"2025-03-04"}
+
+
+def test_future_supply_with_quantity_and_ministry_attribution(events) -> None:
+    row = find(events, "india-wheat", "SaleOrSupply")[0]
+    assert (row["agent"], row["theme"], row["recipient"]) == ("India", "Wheat", "Egypt")
+    assert float(row["value"]) == 500_000 and row["unit"] == "tonne"
+    assert "ministry" in str(row["attributedTo"]).lower()
+
+
+def test_reserves_rank_with_source_and_country_ahead(events) -> None:
+    row = find(events, "saudi-rank", "ReservesRank")[0]
+    assert (row["agent"], row["theme"], row["attributedTo"]) == ("Saudi Arabia", "Crude oil",
+                                                                "Organization of the Petroleum Exporting Countries")
+
+
+def test_signed_supply_deal_is_an_agreement_with_counterparty(events) -> None:
+    row = find(events, "germany-lng", "Agreement")[0]
+    assert (row["agent"], row["theme"], row["status"]) == ("Germany", "Liquefied natural gas", "signed")
+
+
+def test_import_from_a_country(events) -> None:
+    row = find(events, "japan-imports", "PurchaseOrImport")[0]
+    assert (row["agent"], row["theme"]) == ("Japan", "Coal")
+    assert float(row["value"]) == 1_200_000
+
+
+def test_tariff_on_demonym_goods(events) -> None:
+    row = find(events, "canada-tariff", "Tariff")[0]
+    assert (row["agent"], row["theme"], row["recipient"]) == ("Canada", "Steel", "China")
+    assert float(row["value"]) == 25 and row["unit"] == "percent"
+    assert str(row["date"]) == "2024-06-10"
+
+
+def test_offer_to_sell_attributed_to_outlet(events) -> None:
+    row = find(events, "chile-offer", "Offer")[0]
+    assert (row["agent"], row["theme"], row["recipient"], row["attributedTo"]) == (
+        "Chile", "Copper", "Germany", "Reuters")
+
+
+def test_sanctions_on_a_country(events) -> None:
+    row = find(events, "eu-sanction", "Sanction")[0]
+    assert (row["agent"], row["recipient"]) == ("European Union", "Belarus")
+
+
+def test_production(events) -> None:
+    row = find(events, "brazil-production", "Production")[0]
+    assert (row["agent"], row["theme"]) == ("Brazil", "Iron ore")
+    assert float(row["value"]) == 3_000_000
+
+
+def test_meeting_between_leaders(events) -> None:
+    row = find(events, "modi-meeting", "Meeting")[0]
+    assert row["agent"] == "Narendra Modi"
+    assert str(row["date"]) == "2024-06-07"
+
+
+def test_quote_is_a_statement_reported_by_outlet(events) -> None:
+    row = find(events, "kazakh-quote", "Statement")[0]
+    assert row["attributedTo"] == "Reuters"
