@@ -85,6 +85,8 @@ from geokg.rdf.iris import UNIT_IRIS
     ("a billion-dollar trade", "1000000000", "USD"),
     ("a 10-million-tonne deal", "10000000", "tonne"),
     ("about 1,000 tonnes", "1000", "tonne"),
+    ("1.5\nmln tonnes", "1500000", "tonne"),
+    ("two\thundred tonnes", "200", "tonne"),
 ])
 def test_quantities_parse(text: str, value: str, unit: str) -> None:
     quantity = parse_quantity(text)

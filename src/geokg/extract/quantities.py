@@ -39,8 +39,9 @@ _DENOMINATORS = {  # surface of a price's "per …" unit → unit key
 # fmt: off
 _UNITS = [  # (surface pattern, unit key, factor); order matters: longer forms first
     (r"per\s?cent|pct|%", "percent", 1),
-    (r"barrels?\s+(?:per|a|each)\s+day|barrels?\s+daily|barrels?/d(?:ay)?|bbls?/d|bpd|b/d|bopd",
-     "barrel per day", 1),
+    # "barrels of crude oil per day", "barrels of gasoline daily" count too.
+    (r"barrels?\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:(?:per|a|each)\s+day|daily)|barrels?/d(?:ay)?|bbls?/d"
+     r"|bpd|b/d|bopd", "barrel per day", 1),
     (r"mb/d|mbpd|mmbpd|mmb/d", "barrel per day", 10**6),
     (r"kb/d|kbpd", "barrel per day", 10**3),
     (r"barrels?|bbls?", "barrel", 1),
@@ -116,6 +117,9 @@ _AMOUNT = (
 )
 _PREFIX = _alternation([p for p, _ in _PREFIXES])
 _PER = (
+    # An aside may sit before the rate: "1,800 CFA francs ($3.06) per kilogram",
+    # "20 billion cubic meters (bcm) a year", "$1.3 billion worth a year".
+    r"(?:\s*\([^()\n]{1,40}\))?(?:\s+worth)?"
     r"(?:\s*(?:per|a|an|each|/)\s*(?P<denom>" + _alternation(list(_DENOMINATORS)) + r")"
     r"|(?P<annual>\s+annually|\s+per\s+annum|\s+yearly|\s*/\s*y))(?!\w)"
 )
@@ -273,7 +277,7 @@ def _amount(text: str, scaled: bool = True) -> tuple[Decimal, bool]:
     has_scale = False
     if scaled:
         for token in _SCALE_TOKEN.findall(text, head.end()):
-            value *= _SCALES[token.strip(" -").lower()]
+            value *= _SCALES[token.strip().lstrip("-").lower()]
             has_scale = True
     return value, has_scale
 
