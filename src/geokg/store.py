@@ -248,6 +248,14 @@ class Store:
         name = _graph_node(graph) if graph is not None else None
         return self.ox.quads_for_pattern(None, None, None, name)
 
+    def rdflib_graph(self, graph: GraphName) -> Graph:
+        """Copy one named graph into an rdflib Graph whose identifier is the graph IRI."""
+        name = _graph_node(graph)
+        result = Graph(identifier=URIRef(name.value))
+        for quad in self.quads(name):
+            result.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return result
+
     def triple_count(self, graph: GraphName) -> int:
         """Number of triples in one named graph."""
         return sum(1 for _ in self.quads(graph))

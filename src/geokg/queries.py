@@ -1,0 +1,330 @@
+"""Stored SPARQL queries (``queries/*.rq``): discovery, headers, parameters, results.
+
+Each file starts with a comment header in a fixed form::
+
+    # title: Offers of commodities
+    # description: Who offered which commodity to whom, when, from which article.
+    # param: commodity (literal) - optional; the commodity's preferred label, e.g. "Wheat"
+
+Parameters are bound as RDF terms through pyoxigraph ``substitutions`` (RDF-dev
+SEP-0007), never pasted into the text. Two consequences shape the ``.rq`` files:
+a parameter must be a *projected* variable, and a substituted variable is also
+replaced inside ``OPTIONAL`` patterns, so a query that filters on an optional
+column guards it with ``FILTER(!isLiteral(COALESCE(?x, <urn:geokg:unbound>)) ||
+EXISTS {…})`` (``BOUND(?x)`` does not see a substituted value in Oxigraph 0.5).
+An unbound parameter means "all".
+
+Example:
+    >>> q = get_query("offers")
+    >>> q.title, [p.name for p in q.params], q.columns[:5]
+    ('Offers of commodities', ['commodity', 'article'], ('article', 'agent', 'commodity', 'recipient', 'date'))
+    >>> bind_params(q, {"commodity": "Wheat"})
+    {'commodity': <Literal value=Wheat datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Union
+
+import pyoxigraph as ox
+
+from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
+from geokg.resources import query_files
+from geokg.store import OxTerm, Store, syntax_error
+
+__all__ = [
+    "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
+    "load_query", "bind_params", "run_query", "run_sparql", "to_python",
+]
+
+PARAM_KINDS = ("IRI", "literal", "date", "integer")
+Value = Union[str, int, float, bool, Decimal, dt.date, None]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {_XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte")}
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[A-Za-z]+)\)\s*[-–—]\s*(?P<doc>.*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UPDATE_KEYWORDS = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
+            "literal": "any string", "date": "a date YYYY-MM-DD such as 2024-03-03",
+            "integer": "an integer such as 3"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter: the projected variable it substitutes."""
+
+    name: str
+    kind: str
+    doc: str
+    optional: bool = True
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A parsed ``queries/NAME.rq``; ``columns`` are its projected variables."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+    columns: tuple[str, ...] = ()
+
+    def param(self, name: str) -> Param:
+        """Return the parameter called ``name`` or raise QueryParameterError listing them."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryParameterError(self.name, name, f"unknown parameter. Parameters of {self.name}: {known}")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of Python values (str, int, Decimal, float, bool, date or None) under ``columns``."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Value, ...]] = field(default_factory=list)
+    title: str = ""
+
+    def as_dicts(self) -> list[dict[str, Value]]:
+        """One dict per row, keyed by column."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+# -- discovery -------------------------------------------------------------
+def list_queries() -> list[StoredQuery]:
+    """Every stored query, sorted by name, each parsed and syntax-checked (once per file version).
+
+    Raises:
+        QuerySyntaxError: a file has an incomplete header or does not parse.
+    """
+    return [load_query(path) for path in query_files()]
+
+
+def get_query(name: str) -> StoredQuery:
+    """Return the stored query ``name`` (file stem, e.g. ``reserves-rank``).
+
+    Raises:
+        QueryNotFoundError: no such file; the message lists the available names.
+    """
+    files = {path.stem: path for path in query_files()}
+    if name not in files:
+        raise QueryNotFoundError(name, files)
+    return load_query(files[name])
+
+
+def load_query(path: str | Path) -> StoredQuery:
+    """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax."""
+    path = Path(path)
+    return _load_query(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _load_query(path_str: str, _mtime: int) -> StoredQuery:
+    path = Path(path_str)
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    params: list[Param] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            params.append(_parse_param(path_str, lineno, value))
+        elif key in header:
+            raise QuerySyntaxError(path_str, f"second '# {key}:' line", lineno, 1)
+        else:
+            header[key] = value
+    for key in ("title", "description"):
+        if not header.get(key):
+            raise QuerySyntaxError(path_str, f"the header lacks '# {key}: …' (expected form: "
+                                   "'# title:', '# description:', '# param: name (kind) - doc')", 1, 1)
+    columns = _dry_run(path_str, text)
+    for p in params:
+        if p.name not in columns:
+            raise QuerySyntaxError(path_str, f"parameter {p.name!r} must be a projected variable "
+                                   f"(SELECT … ?{p.name}) to be substituted", 1, 1)
+    return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
+                       path, columns)
+
+
+def _parse_param(path: str, lineno: int, value: str) -> Param:
+    match = _PARAM.match(value)
+    if not match:
+        raise QuerySyntaxError(path, f"cannot read '# param: {value}'; expected "
+                               "'# param: name (IRI|literal|date|integer) - doc'", lineno, 1)
+    kind = match["kind"]
+    if kind not in PARAM_KINDS:
+        raise QuerySyntaxError(path, f"parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}",
+                               lineno, 1)
+    doc = match["doc"]
+    return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
+
+
+def _dry_run(source: str, text: str) -> tuple[str, ...]:
+    try:
+        result = ox.Store().query(text)
+    except SyntaxError as exc:
+        raise syntax_error(source, exc) from exc
+    if not isinstance(result, ox.QuerySolutions):
+        raise QuerySyntaxError(source, "a stored query must be a SELECT query", 1, 1)
+    return tuple(v.value for v in result.variables)
+
+
+# -- parameters ------------------------------------------------------------
+def bind_params(query: StoredQuery, values: Mapping[str, object] | None) -> dict[str, OxTerm]:
+    """Turn ``{param: value}`` into RDF terms for substitution, checking names and kinds.
+
+    Values are strings (as typed on the command line), or already Python ints and
+    dates. None or an empty string leaves the parameter unbound ("all").
+
+    Raises:
+        QueryParameterError: unknown name (lists the query's parameters), a value
+            of the wrong kind (names the expected kind), or a missing required one.
+
+    Example:
+        >>> bind_params(get_query("commodity-timeline"), {"since": "2024-01-01"})["since"]
+        <Literal value=2024-01-01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+    """
+    bound: dict[str, OxTerm] = {}
+    for name, value in (values or {}).items():
+        param = query.param(name)
+        if value is None or value == "":
+            continue
+        bound[name] = _to_term(query.name, param, value)
+    for param in query.params:
+        if not param.optional and param.name not in bound:
+            raise QueryParameterError(query.name, param.name, f"is required: {param.doc}")
+    return bound
+
+
+def _to_term(query: str, param: Param, value: object) -> OxTerm:
+    def bad() -> QueryParameterError:
+        return QueryParameterError(query, param.name, f"expected {_EXAMPLE[param.kind]}, got {value!r}")
+
+    if param.kind == "literal":
+        return ox.Literal(str(value))
+    if param.kind == "IRI":
+        try:
+            return ox.NamedNode(str(value).strip().strip("<>"))
+        except ValueError:
+            raise bad() from None
+    if param.kind == "date":
+        if isinstance(value, dt.date):
+            value = value.isoformat()[:10]
+        text = str(value).strip()
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise bad() from None
+        if not _DATE.match(text):
+            raise bad()
+        return ox.Literal(text, datatype=ox.NamedNode(_XSD + "date"))
+    try:  # integer
+        if isinstance(value, bool):
+            raise ValueError
+        number = value if isinstance(value, int) else int(str(value).strip())
+    except ValueError:
+        raise bad() from None
+    return ox.Literal(str(number), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+# -- running ---------------------------------------------------------------
+def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None) -> QueryResult:
+    """Run a stored query (by name or object) with parameters bound as terms.
+
+    Raises:
+        QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError.
+    """
+    stored = get_query(query) if isinstance(query, str) else query
+    bindings = bind_params(stored, params)
+    columns, rows = store.query(stored.text, bindings, source=str(stored.path))
+    return QueryResult(tuple(columns), [tuple(to_python(t) for t in row) for row in rows], stored.title)
+
+
+def run_sparql(store: Store, text: str, source: str = "<ad-hoc>") -> QueryResult | bool:
+    """Run an ad-hoc read-only query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
+
+    Raises:
+        QuerySyntaxError: the text does not parse, or it is a SPARQL Update
+            (the store is read-only here).
+    """
+    try:
+        result = store.execute(text, source=source)
+    except QuerySyntaxError:
+        update = _UPDATE_KEYWORDS.match(_strip_comments(text))
+        if update:
+            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg runs "
+                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)", None, None) from None
+        raise
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [tuple(to_python(solution[n]) for n in names) for solution in result]
+        return QueryResult(tuple(names), rows)
+    triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+    return QueryResult(("subject", "predicate", "object"), triples)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def to_python(term: Any) -> Value:
+    """A pyoxigraph term as a Python value for rendering.
+
+    IRIs become strings; numbers become int, Decimal or float; ``xsd:date`` a
+    ``datetime.date``; other literals their lexical form; None stays None.
+
+    Example:
+        >>> to_python(ox.Literal("300000.0", datatype=ox.NamedNode(_XSD + "decimal")))
+        Decimal('300000.0')
+        >>> to_python(ox.Literal("2024-03-03", datatype=ox.NamedNode(_XSD + "date")))
+        datetime.date(2024, 3, 3)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if not isinstance(term, ox.Literal):
+        return str(term)
+    lexical, datatype = term.value, term.datatype.value
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == _XSD + "decimal":
+            return Decimal(lexical)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(lexical)
+        if datatype == _XSD + "boolean":
+            return lexical in ("true", "1")
+        if datatype == _XSD + "date" and _DATE.match(lexical):
+            return dt.date.fromisoformat(lexical)
+    except (ValueError, InvalidOperation):
+        pass  # ill-typed literal: show its lexical form
+    return lexical

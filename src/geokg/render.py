@@ -1,0 +1,114 @@
+"""Query results as text: an aligned table, CSV or JSON. No business logic.
+
+Shared by ``geokg query``, ``geokg sparql`` and ``geokg validate``. Empty cells
+(None) are empty in every format (``null`` in JSON).
+
+Example:
+    >>> print(render_table(("country", "rank"), [("Chile", 1), ("Peru", None)], title="Ranks"))
+    Ranks
+    country  rank
+    -------  ----
+    Chile    1
+    Peru
+    (2 rows)
+    >>> render_csv(("a", "b"), [("x,y", None)])
+    'a,b\\r\\n"x,y",\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from geokg.errors import ConfigError
+
+__all__ = ["FORMATS", "render", "render_table", "render_csv", "render_json", "cell_text"]
+
+MAX_CELL = 60
+ELLIPSIS = "…"
+
+
+def cell_text(value: Any) -> str:
+    """A value as display text: '' for None, ISO dates, plain decimals, 'true'/'false'.
+
+    Example:
+        >>> cell_text(Decimal("3E+5")), cell_text(dt.date(2024, 3, 3)), cell_text(None)
+        ('300000', '2024-03-03', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())  # one line per row: newlines and tabs become spaces
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
+                 max_width: int = MAX_CELL) -> str:
+    """Aligned columns with a header rule; long cells cut to ``max_width`` with '…'."""
+    header = [_clip(c, max_width) for c in columns]
+    body = [[_clip(cell_text(v), max_width) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    out = [title] if title else []
+    out += [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in body]
+    out.append(f"({len(body)} row{'' if len(body) == 1 else 's'})")
+    return "\n".join(out)
+
+
+def render_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> str:
+    """RFC 4180 CSV with a header row and full (untruncated) values; ``title`` is ignored."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell_text(v) for v in row])
+    return buffer.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def render_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> str:
+    """A JSON list of objects keyed by column; numbers stay numbers, dates are ISO strings."""
+    records = [{c: _json_value(v) for c, v in zip(columns, row)} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+FORMATS: dict[str, Callable[..., str]] = {"table": render_table, "csv": render_csv, "json": render_json}
+
+
+def render(columns: Sequence[str], rows: Iterable[Sequence[Any]], format: str = "table",
+           title: str | None = None) -> str:
+    """Render rows in one of :data:`FORMATS` (table, csv, json).
+
+    Raises:
+        ConfigError: an unknown format, listing the valid ones.
+    """
+    try:
+        renderer = FORMATS[format]
+    except KeyError:
+        raise ConfigError("format", format, FORMATS) from None
+    return renderer(columns, rows, title=title)

@@ -1,0 +1,168 @@
+"""The store wrapper: one named graph per article, replaced in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from geokg.errors import QuerySyntaxError, StoreError
+from geokg.rdf.iris import REFERENCE_GRAPH, graph_iri
+from geokg.store import Store, to_ox, to_rdflib
+
+DATA = Path(__file__).resolve().parent / "data" / "store"
+ARTICLES = sorted(p for p in DATA.glob("*.ttl") if p.stem != "reference")
+SKOS_PREF = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def load_fixtures(store: Store) -> None:
+    """The reference graph and the two hand-written article graphs of tests/data/store/."""
+    store.load_reference(Graph().parse(DATA / "reference.ttl"))
+    for path in ARTICLES:
+        store.replace_graph(graph_iri(path.stem), Graph().parse(path))
+
+
+def canonical(graph: Graph) -> Graph:
+    """``graph`` as Oxigraph stores it: numeric literals in canonical form ("300000.0" → "300000")."""
+    with Store() as memory:
+        memory.replace_graph("urn:geokg:test", graph)
+        return memory.rdflib_graph("urn:geokg:test")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "geokg.db") as opened:
+        yield opened
+
+
+def test_store_replace_graph_is_idempotent(store: Store) -> None:
+    load_fixtures(store)
+    first = sorted(str(q) for q in store.quads())
+    load_fixtures(store)
+    assert sorted(str(q) for q in store.quads()) == first
+    assert len(store) == len(first)
+
+
+def test_store_replace_graph_removes_old_triples(store: Store) -> None:
+    load_fixtures(store)
+    iri = graph_iri(ARTICLES[0].stem)
+    before = len(store)
+    small = Graph()
+    small.add((URIRef("https://w3id.org/geokg/id/country/CL"), SKOS_PREF, Literal("Chile")))
+    assert store.replace_graph(iri, small) == 1
+    assert store.triple_count(iri) == 1
+    assert len(store) == before - len(Graph().parse(ARTICLES[0])) + 1
+    other = graph_iri(ARTICLES[1].stem)
+    assert isomorphic(store.rdflib_graph(other), canonical(Graph().parse(ARTICLES[1])))
+
+
+def test_store_replace_graph_with_nothing_removes_the_graph(store: Store) -> None:
+    load_fixtures(store)
+    iri = graph_iri(ARTICLES[0].stem)
+    store.replace_graph(iri, Graph())
+    assert str(iri) not in store.article_graphs()
+    store.remove_graph(graph_iri(ARTICLES[1].stem))
+    assert store.article_graphs() == []
+
+
+def test_store_graphs_and_article_graphs(store: Store) -> None:
+    load_fixtures(store)
+    assert store.article_graphs() == [str(graph_iri(p.stem)) for p in ARTICLES]
+    assert str(REFERENCE_GRAPH) in store.graphs()
+    assert str(REFERENCE_GRAPH) not in store.article_graphs()
+
+
+def test_store_load_reference_is_idempotent(store: Store) -> None:
+    reference = Graph().parse(DATA / "reference.ttl")
+    store.load_reference(reference)
+    store.load_reference(reference)
+    assert len(store) == len(reference)
+    assert isomorphic(store.rdflib_graph(REFERENCE_GRAPH), canonical(reference))
+
+
+def test_store_stats(store: Store) -> None:
+    load_fixtures(store)
+    stats = store.stats()
+    assert stats.articles == 2
+    assert stats.triples == len(store)
+    assert stats.events == {"ExportRestriction": 1, "Offer": 2, "PurchaseOrImport": 1,
+                            "ReservesRank": 1, "Statement": 1}
+
+
+def test_store_persists_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as store:
+        load_fixtures(store)
+        count = len(store)
+    with Store.open(path, read_only=True) as store:
+        assert len(store) == count
+        assert store.stats().articles == 2
+
+
+def test_store_locked_path_names_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path):
+        with pytest.raises(StoreError, match="locked") as info:
+            Store.open(path)
+    assert info.value.path == str(path)
+    with Store.open(path) as again:  # closing released the lock
+        assert len(again) == 0
+
+
+def test_store_path_that_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "geokg.db"
+    path.write_text("not a store")
+    with pytest.raises(StoreError, match="not a directory") as info:
+        Store.open(path)
+    assert str(path) in str(info.value)
+
+
+def test_store_read_only_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="build one first"):
+        Store.open(tmp_path / "missing", read_only=True)
+
+
+def test_store_closed_store_raises(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "db")
+    store.close()
+    store.close()  # twice is fine
+    with pytest.raises(StoreError, match="closed"):
+        len(store)
+
+
+def test_store_rejects_an_invalid_iri(store: Store) -> None:
+    graph = Graph()
+    graph.add((URIRef("https://example.org/a b"), SKOS_PREF, Literal("x")))
+    with pytest.raises(StoreError, match="graph https://w3id.org/geokg/graph/bad"):
+        store.replace_graph("https://w3id.org/geokg/graph/bad", graph)
+    assert len(store) == 0
+
+
+def test_store_query_with_bindings(store: Store) -> None:
+    load_fixtures(store)
+    sparql = ("SELECT ?label ?e WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } "
+              "ORDER BY ?e")
+    columns, rows = store.query(sparql, {"label": to_ox(Literal("Japan"))})
+    assert columns == ["label", "e"]
+    assert [to_rdflib(e) for _, e in rows] == [URIRef("https://w3id.org/geokg/id/country/JP")]
+
+
+def test_store_query_syntax_error_has_line_and_column(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        store.query("SELECT ?x WHERE {\n  ?x ?y }", source="q.rq")
+    assert (info.value.filename, info.value.lineno) == ("q.rq", 2)
+    assert info.value.offset is not None
+    assert str(info.value).startswith("[GK502] q.rq:2:")
+
+
+@given(st.text(), st.sampled_from([None, "en", "pt-br"]))  # Oxigraph lower-cases tags
+def test_store_literal_round_trip(text: str, lang: str | None) -> None:
+    graph = Graph()
+    graph.add((URIRef("https://w3id.org/geokg/id/place/x"), SKOS_PREF, Literal(text, lang=lang)))
+    with Store() as store:
+        store.replace_graph("https://w3id.org/geokg/graph/t", graph)
+        assert isomorphic(store.rdflib_graph("https://w3id.org/geokg/graph/t"), graph)
