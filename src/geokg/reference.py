@@ -1,0 +1,390 @@
+"""Reference data (``ontology/reference/*.ttl``) as a lookup index.
+
+The single source of truth for the gazetteer's patterns, the linker's names,
+demonyms, metonyms and dated offices, and the reference named graph in the
+store. Files are parsed with pyoxigraph (about 30 times faster than rdflib's
+Turtle parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
+is asked for.
+
+Example:
+    >>> ref = load_reference()
+    >>> [e.ref.key for e in ref.lookup("the Kremlin")]
+    ['RU']
+    >>> ref.get(EntityRef(EntityKind.COUNTRY, "RU")).wikidata
+    'Q159'
+    >>> ref.holder("president-of-the-united-states", dt.date(1987, 4, 8)).key
+    'ronald-reagan'
+    >>> EntityRef(EntityKind.COMMODITY, "grain") in ref.ancestors(EntityRef(EntityKind.COMMODITY, "wheat"))
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from geokg.errors import GeokgError
+from geokg.extract.model import EntityKind, EntityRef
+from geokg.rdf.iris import ID, REFERENCE_GRAPH, SEGMENT_KIND
+from geokg.resources import reference_files
+
+_GK = "https://w3id.org/geokg/ontology#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+_WIKIDATA = "http://www.wikidata.org/entity/"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PREF, _ALT, _BROADER = _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "broader"
+
+# The most specific class decides the kind; an exchange is reported as an organisation.
+_TYPE_KIND = {
+    _GK + "Person": EntityKind.PERSON,
+    _GK + "Country": EntityKind.COUNTRY,
+    _GK + "Organization": EntityKind.ORGANIZATION,
+    _GK + "Exchange": EntityKind.ORGANIZATION,
+    _GK + "Company": EntityKind.COMPANY,
+    _GK + "Media": EntityKind.MEDIA,
+    _GK + "Commodity": EntityKind.COMMODITY,
+    _GK + "Place": EntityKind.PLACE,
+}
+# Sub-properties of skos:altLabel that graph() materialises for plain SKOS clients.
+_ALT_SUBPROPERTIES = (_GK + "demonym", _GK + "metonym", _GK + "ambiguous")
+
+
+class ReferenceDataError(GeokgError):
+    """The reference Turtle parses but breaks a rule of ``ontology/MAPPING.md``."""
+
+    code = "GK903"
+
+    def __init__(self, subject: str, problem: str) -> None:
+        self.subject = subject
+        super().__init__(f"reference data, <{subject}>: {problem}. Fix it in ontology/reference/")
+
+
+@dataclass(frozen=True, slots=True)
+class RefEntity:
+    """One entity of the reference data.
+
+    ``names`` holds the prefLabel first, then every altLabel (ambiguous names
+    included); ``ambiguous_names`` repeats those that also name other things
+    (Georgia, lead, gas) and need context before a match is trusted.
+    """
+
+    ref: EntityRef
+    label: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    iso: str | None = None
+    wikidata: str | None = None
+    country: str | None = None
+    broader: tuple[EntityRef, ...] = ()
+    valid_until: dt.date | None = None
+    ambiguous: bool = False
+    ambiguous_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tenure:
+    """A person holding an office from ``start`` up to, not including, ``end``."""
+
+    holder: EntityRef
+    start: dt.date
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        # The end day belongs to the successor: a hand-over day has one holder.
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """A public position ("President of Russia") and who held it when."""
+
+    key: str
+    label: str
+    names: tuple[str, ...]
+    country: str | None = None
+    tenures: tuple[Tenure, ...] = ()
+
+
+_DASHES = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def normalize(text: str) -> str:
+    """Lookup key of a surface form: case, accents, apostrophes, dashes and "the " folded.
+
+    Example:
+        >>> normalize("The  Côte d’Ivoire")
+        "cote d'ivoire"
+        >>> normalize("rare-earth") == normalize("Rare earth")
+        True
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").casefold()
+    text = _DASHES.sub(" ", text).strip()
+    return text[4:] if text.startswith("the ") and len(text) > 4 else text
+
+
+def singular(key: str) -> str:
+    """Crude English singular of the last word, for commodity names only.
+
+    Example:
+        >>> [singular(w) for w in ("rare earths", "potatoes", "soybeans", "gas", "oats")]
+        ['rare earth', 'potato', 'soybean', 'gas', 'oat']
+    """
+    if key.endswith("ies") and len(key) > 4:
+        return key[:-3] + "y"
+    if key.endswith(("ches", "shes", "xes", "sses", "oes")):
+        return key[:-2]
+    if key.endswith("s") and not key.endswith(("ss", "us", "is", "as")):
+        return key[:-1]
+    return key
+
+
+@dataclass
+class ReferenceIndex:
+    """Entities and offices of the reference data, indexed by every name."""
+
+    entities: dict[EntityRef, RefEntity]
+    offices: dict[str, Office]
+    _triples: list[tuple[Node, Node, Node]] = field(default_factory=list, repr=False)
+    _names: dict[str, list[tuple[int, EntityRef]]] = field(default_factory=dict, repr=False)
+    _folded: dict[str, list[EntityRef]] = field(default_factory=dict, repr=False)
+    _office_names: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _graph: Graph | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        for entity in self.entities.values():
+            ambiguous = {normalize(n) for n in entity.ambiguous_names}
+            # Lower rank sorts first: proper names, then demonyms, metonyms, ambiguous names.
+            ranked = [(0, n) for n in entity.names] + [(1, n) for n in entity.demonyms]
+            ranked += [(2, n) for n in entity.metonyms]
+            for rank, name in ranked:
+                key = normalize(name)
+                self._add(self._names, key, (3 if key in ambiguous else rank, entity.ref))
+                if entity.ref.kind is EntityKind.COMMODITY:
+                    self._add(self._folded, singular(key), entity.ref)
+        for office in self.offices.values():
+            for name in office.names:
+                self._add(self._office_names, normalize(name), office.key)
+
+    @staticmethod
+    def _add(index: dict, key: str, value: object) -> None:
+        bucket = index.setdefault(key, [])
+        if value not in bucket:
+            bucket.append(value)
+
+    def get(self, ref: EntityRef) -> RefEntity | None:
+        """The entity behind ``ref``, or None when the reference data lacks it."""
+        return self.entities.get(ref)
+
+    def lookup(self, surface: str) -> list[RefEntity]:
+        """Entities named ``surface`` by a name, demonym or metonym, best match first.
+
+        Example:
+            >>> ref = load_reference()
+            >>> "US" in [e.ref.key for e in ref.lookup("Washington")]
+            True
+            >>> [e.label for e in ref.lookup("rare earths")]
+            ['Rare-earth elements']
+        """
+        key = normalize(surface)
+        found: list[EntityRef] = []
+        for _, ref in sorted(self._names.get(key, ()), key=lambda hit: hit[0]):
+            if ref not in found:
+                found.append(ref)
+        # Commodity names also match in the other number: "soybean" finds "Soybeans".
+        for ref in self._folded.get(singular(key), ()):
+            if ref not in found:
+                found.append(ref)
+        return [self.entities[ref] for ref in found]
+
+    def office_lookup(self, surface: str) -> list[Office]:
+        """Offices named ``surface`` ("Kremlin leader" → President of Russia, Soviet leader).
+
+        Example:
+            >>> [o.key for o in load_reference().office_lookup("U.S. president")]
+            ['president-of-the-united-states']
+        """
+        return [self.offices[k] for k in self._office_names.get(normalize(surface), ())]
+
+    def holder(self, office_key: str, on: dt.date) -> EntityRef | None:
+        """Who held the office on that day (None if vacant, unknown or not an office)."""
+        office = self.offices.get(office_key)
+        if office is None:
+            return None
+        holders = [t for t in office.tenures if t.covers(on)]
+        return max(holders, key=lambda t: t.start).holder if holders else None
+
+    def ancestors(self, ref: EntityRef) -> set[EntityRef]:
+        """Every concept above ``ref`` by transitive ``skos:broader`` (``ref`` excluded)."""
+        seen: set[EntityRef] = set()
+        todo = list(self.entities[ref].broader) if ref in self.entities else []
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(self.entities[parent].broader if parent in self.entities else ())
+        return seen
+
+    def graph(self) -> Graph:
+        """The reference data as an rdflib graph named ``gkgraph:reference``.
+
+        Every ``gk:demonym``, ``gk:metonym`` and ``gk:ambiguous`` name is also
+        stated as ``skos:altLabel``, so plain SKOS clients see every name.
+        """
+        if self._graph is None:
+            graph = Graph(identifier=REFERENCE_GRAPH)
+            alt = URIRef(_ALT)
+            for s, p, o in self._triples:
+                graph.add((s, p, o))
+                if str(p) in _ALT_SUBPROPERTIES:
+                    graph.add((s, alt, o))
+            self._graph = graph
+        return self._graph
+
+
+def load_reference(override_files: Sequence[str | os.PathLike[str]] | None = None) -> ReferenceIndex:
+    """Load the reference index; the default set of files is loaded once and cached.
+
+    Args:
+        override_files: Turtle files to load instead of ``ontology/reference/*.ttl``.
+
+    Raises:
+        SyntaxError: a file is not valid Turtle (pyoxigraph names file, line and column).
+        ReferenceDataError: an entity breaks a rule of ``ontology/MAPPING.md``.
+    """
+    if override_files is None:
+        return _default()
+    return _build(_parse(override_files))
+
+
+@lru_cache(maxsize=1)
+def _default() -> ReferenceIndex:
+    return _build(_parse(reference_files()))
+
+
+def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Node, Node, Node]]:
+    triples = []
+    for path in paths:
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+            triples.append((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return triples
+
+
+def _term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        # Plain strings stay plain so a parameter bound as "Russia" matches (MAPPING.md).
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    raise TypeError(f"unexpected RDF term {term!r}")
+
+
+def _build(triples: list[tuple[Node, Node, Node]]) -> ReferenceIndex:
+    props: dict[str, dict[str, list[Node]]] = {}
+    for s, p, o in triples:
+        props.setdefault(str(s), {}).setdefault(str(p), []).append(o)
+    kinds = {s: _kind_of(s, p) for s, p in props.items()}
+    entities = {}
+    for subject, p in props.items():
+        kind = kinds[subject]
+        if kind is not None:
+            entity = _entity(subject, kind, p, kinds)
+            entities[entity.ref] = entity
+    tenures: dict[str, list[Tenure]] = {}
+    for subject, p in props.items():
+        if _GK + "Tenure" in _strs(p.get(_RDF_TYPE)):
+            office = _one(subject, p, _GK + "office")
+            holder = _ref(_one(subject, p, _GK + "holder"), kinds)
+            end = p.get(_GK + "end")
+            tenures.setdefault(office, []).append(Tenure(
+                holder, _date(_one(subject, p, _GK + "start")), _date(end[0]) if end else None))
+    offices = {}
+    for subject, p in props.items():
+        if _GK + "Office" in _strs(p.get(_RDF_TYPE)):
+            key = subject.rsplit("/", 1)[1]
+            label = _one(subject, p, _PREF)
+            offices[key] = Office(
+                key, label, (label, *_strs(p.get(_ALT))), _iso_of(p),
+                tuple(sorted(tenures.get(subject, ()), key=lambda t: t.start)))
+    return ReferenceIndex(entities, offices, triples)
+
+
+def _kind_of(subject: str, p: dict[str, list[Node]]) -> EntityKind | None:
+    types = [t for t in _strs(p.get(_RDF_TYPE)) if t in _TYPE_KIND]
+    if not types:
+        return None
+    if len(types) > 1:
+        raise ReferenceDataError(subject, f"has {len(types)} entity types, MAPPING.md allows one")
+    return _TYPE_KIND[types[0]]
+
+
+def _entity(subject: str, kind: EntityKind, p: dict[str, list[Node]],
+            kinds: dict[str, EntityKind | None]) -> RefEntity:
+    ref = _ref(subject, kinds, kind)
+    label = _one(subject, p, _PREF)
+    ambiguous = _strs(p.get(_GK + "ambiguous"))
+    names = [label] + [n for n in _strs(p.get(_ALT)) + ambiguous if n != label]
+    same_as = [s for s in _strs(p.get(_SAME_AS)) if s.startswith(_WIKIDATA)]
+    until = p.get(_GK + "validUntil")
+    return RefEntity(
+        ref=ref,
+        label=label,
+        names=tuple(dict.fromkeys(names)),
+        demonyms=tuple(_strs(p.get(_GK + "demonym"))),
+        metonyms=tuple(_strs(p.get(_GK + "metonym"))),
+        iso=(_strs(p.get(_GK + "iso3166Alpha2")) or [None])[0],
+        wikidata=same_as[0][len(_WIKIDATA):] if same_as else None,
+        country=_iso_of(p),
+        broader=tuple(_ref(str(b), kinds) for b in p.get(_BROADER, ())),
+        valid_until=_date(until[0]) if until else None,
+        ambiguous=bool(ambiguous),
+        ambiguous_names=tuple(ambiguous),
+    )
+
+
+def _ref(iri: str, kinds: dict[str, EntityKind | None], kind: EntityKind | None = None) -> EntityRef:
+    segment, _, key = iri[len(ID):].partition("/") if iri.startswith(ID) else ("", "", "")
+    kind = kind or kinds.get(iri) or SEGMENT_KIND.get(segment)
+    # The segment must be the kind's, or iris.entity_iri would mint a different IRI.
+    if not key or kind is None or SEGMENT_KIND.get(segment) is not kind:
+        raise ReferenceDataError(iri, f"IRI must be {ID}{{kind}}/{{key}} with the segment of its type")
+    return EntityRef(kind, key)
+
+
+def _iso_of(p: dict[str, list[Node]]) -> str | None:
+    # gk:country points at country/{ISO}: the key is the code.
+    country = p.get(_GK + "country")
+    return str(country[0]).rsplit("/", 1)[1] if country else None
+
+
+def _one(subject: str, p: dict[str, list[Node]], prop: str) -> str:
+    values = p.get(prop, [])
+    if len(values) != 1:
+        raise ReferenceDataError(subject, f"needs exactly one <{prop}>, has {len(values)}")
+    return str(values[0])
+
+
+def _strs(values: Iterable[Node] | None) -> list[str]:
+    return [str(v) for v in values or ()]
+
+
+def _date(value: Node | str) -> dt.date:
+    return dt.date.fromisoformat(str(value))
