@@ -35,3 +35,53 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real ``oxigraph serve`` on 127.0.0.1 (integration tests): yields its base URL.
+
+    The binary comes from the ``oxigraph`` test extra (PATH, else next to the
+    interpreter). The server is started on a free port, polled until it answers,
+    and terminated by its process handle afterwards.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(exe).is_file():
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    log = (location.parent / "oxigraph-server.log").open("wb")
+    process = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"oxigraph serve exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
+                    break
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph serve did not answer on {url} within 30 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

@@ -1,0 +1,287 @@
+"""Stored queries: headers, the DESIGN contract, expected rows, parameters, injection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from rdflib import Graph
+
+from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
+from geokg.queries import (PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
+                           run_query, run_sparql, to_python)
+from geokg.rdf.iris import graph_iri
+from geokg.resources import query_files
+from geokg.store import Store
+
+DATA = Path(__file__).resolve().parent / "data"
+CONTRACT = {k: v for k, v in json.loads((DATA / "query_contract.json").read_text()).items()
+            if not k.startswith("_")}
+A = "2024-03-04-chile-copper-offer"
+B = "2024-03-10-japan-copper-imports"
+EVENT = "https://w3id.org/geokg/id/event/"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    """The reference graph and the two hand-written articles of tests/data/store/, on disk."""
+    with Store.open(tmp_path_factory.mktemp("queries") / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for article in (A, B):
+            opened.replace_graph(graph_iri(article), Graph().parse(DATA / "store" / f"{article}.ttl"))
+        yield opened
+
+
+def rows(store: Store, name: str, **params: str) -> list[tuple]:
+    return run_query(store, name, params).rows
+
+
+# -- files and headers -----------------------------------------------------
+def test_queries_every_file_has_a_complete_header_and_parses() -> None:
+    queries = list_queries()
+    assert [q.name for q in queries] == [p.stem for p in query_files()]
+    for q in queries:
+        assert q.title and q.description, q.path
+        assert q.text.startswith("# title: "), q.path
+        for param in q.params:
+            assert param.kind in PARAM_KINDS and param.doc, (q.name, param)
+            assert param.name in q.columns, (q.name, param)
+
+
+def test_queries_at_least_six_analyst_questions() -> None:
+    analyst = [q.name for q in list_queries() if q.name not in CONTRACT]
+    assert len(analyst) >= 6, analyst
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_queries_contract_columns(name: str) -> None:
+    """DESIGN.md: contract queries project these columns first, in this order."""
+    columns = get_query(name).columns
+    assert columns[: len(CONTRACT[name])] == tuple(CONTRACT[name])
+
+
+def test_queries_unknown_name_lists_the_available_ones() -> None:
+    with pytest.raises(QueryNotFoundError) as info:
+        get_query("offer")
+    assert "offers" in info.value.available and "reserves-rank" in info.value.available
+    assert "Available: " in str(info.value) and "mentions" in str(info.value)
+
+
+def test_queries_bad_file_reports_path_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: Bad\n# description: does not parse\nSELECT ?x WHERE {\n  ?x ?y }\n")
+    with pytest.raises(QuerySyntaxError) as info:
+        load_query(bad)
+    assert info.value.filename == str(bad)
+    assert info.value.lineno is not None and info.value.lineno >= 4  # the body, not the header
+    headless = tmp_path / "headless.rq"
+    headless.write_text("SELECT ?x WHERE { ?x ?y ?z }\n")
+    with pytest.raises(QuerySyntaxError, match="title"):
+        load_query(headless)
+    unprojected = tmp_path / "unprojected.rq"
+    unprojected.write_text("# title: T\n# description: D\n# param: y (literal) - optional; y\n"
+                           "SELECT ?x WHERE { ?x ?y ?z }\n")
+    with pytest.raises(QuerySyntaxError, match="projected"):
+        load_query(unprojected)
+
+
+# -- contract queries on the fixture --------------------------------------
+def test_queries_mentions(store: Store) -> None:
+    result = run_query(store, "mentions", {"article": A})
+    by_label = {r[3]: r for r in result.rows}
+    assert set(by_label) == {"Chile", "Japan", "Copper", "Reuters", "United States Geological Survey",
+                             "Ana Rojas", "Santiago"}
+    assert by_label["Chile"] == (A, "https://w3id.org/geokg/id/country/CL", "Country", "Chile", "CL", "Q298")
+    assert by_label["Santiago"][2:] == ("Place", "Santiago", "CL", None)  # ISO of its gk:country
+    assert by_label["Copper"][2:] == ("Commodity", "Copper", None, "Q753")
+    assert by_label["Reuters"][2:] == ("Media", "Reuters", None, "Q130879")
+    assert by_label["Ana Rojas"][2] == "Person"
+    lme = [r for r in rows(store, "mentions", article=B) if r[3] == "London Metal Exchange"]
+    assert lme == [(B, "https://w3id.org/geokg/id/org/lme", "Organization", "London Metal Exchange", None, None)]
+    assert len(rows(store, "mentions")) == 7 + 8  # no duplicates from labels repeated across graphs
+
+
+def test_queries_events(store: Store) -> None:
+    result = run_query(store, "events")
+    assert len(result.rows) == 6
+    offer = result.as_dicts()[0]
+    assert offer == {
+        "article": A, "event": f"{EVENT}{A}-1", "type": "Offer", "agent": "Chile", "theme": "Copper",
+        "recipient": "Japan", "value": Decimal("300000"), "unit": "tonne", "date": dt.date(2024, 3, 3),
+        "status": "offered", "attributedTo": "Reuters",
+        "sentence": "Chile offered 300,000 tonnes of copper to Japan on 3 March 2024, Reuters reports."}
+    types = [(r["article"], r["type"]) for r in result.as_dicts()]
+    assert types == [(A, "Offer"), (A, "ReservesRank"), (A, "Statement"),
+                     (B, "PurchaseOrImport"), (B, "Offer"), (B, "ExportRestriction")]
+    statement = result.as_dicts()[2]
+    assert statement["attributedTo"] == "Reuters"  # from gk:reportedBy
+
+
+def test_queries_offers(store: Store) -> None:
+    assert rows(store, "offers") == [
+        (A, "Chile", "Copper", "Japan", dt.date(2024, 3, 3), f"{EVENT}{A}-1"),
+        (B, "Chile", "Copper", "Japan", dt.date(2024, 3, 3), f"{EVENT}{B}-2"),
+    ]
+
+
+def test_queries_reserves_rank(store: Store) -> None:
+    assert rows(store, "reserves-rank") == [
+        ("Chile", "Copper", 1, "United States Geological Survey", A, "reserves", f"{EVENT}{A}-2")]
+
+
+def test_queries_statements(store: Store) -> None:
+    assert rows(store, "statements") == [
+        ("Ana Rojas", "Chile will remain a reliable supplier of copper to Asia", "Reuters", A,
+         dt.date(2024, 3, 4), f"{EVENT}{A}-3",
+         '"Chile will remain a reliable supplier of copper to Asia," mining minister Ana Rojas told '
+         "Reuters in Santiago.")]
+
+
+# -- analyst questions -----------------------------------------------------
+def test_queries_commodity_flows(store: Store) -> None:
+    flows = {(r[0], r[1], r[2], r[3]) for r in rows(store, "commodity-flows")}
+    assert flows == {("Chile", "Japan", "Copper", "Offer"),
+                     ("Chile", "Japan", "Refined copper", "PurchaseOrImport"),  # counterparty → agent
+                     ("Indonesia", None, "Nickel ore", "ExportRestriction")}
+
+
+def test_queries_country_activity_is_ordered_by_date(store: Store) -> None:
+    result = run_query(store, "country-activity", {"country": "Japan"}).as_dicts()
+    assert [(r["date"], r["role"], r["type"]) for r in result] == [
+        (dt.date(2024, 3, 3), "recipient", "Offer"), (dt.date(2024, 3, 3), "recipient", "Offer"),
+        (dt.date(2024, 3, 8), "agent", "PurchaseOrImport")]
+    chile = run_query(store, "country-activity", {"country": "Chile"}).as_dicts()
+    assert chile[-1]["type"] == "ReservesRank" and chile[-1]["date"] is None  # undated last
+
+
+def test_queries_commodity_timeline_includes_narrower(store: Store) -> None:
+    copper = run_query(store, "commodity-timeline", {"commodity": "Copper"}).as_dicts()
+    assert {r["theme"] for r in copper} == {"Copper", "Refined copper"}
+    assert [r["date"] for r in copper] == [dt.date(2024, 3, 3), dt.date(2024, 3, 3), dt.date(2024, 3, 8), None]
+    base = run_query(store, "commodity-timeline", {"commodity": "Base metals"}).as_dicts()
+    assert {r["theme"] for r in base} == {"Copper", "Refined copper", "Nickel ore"}
+    since = run_query(store, "commodity-timeline", {"commodity": "Copper", "since": "2024-03-05"}).as_dicts()
+    assert [(r["type"], r["since"]) for r in since] == [("PurchaseOrImport", dt.date(2024, 3, 5))]
+
+
+def test_queries_outlets_per_event(store: Store) -> None:
+    result = run_query(store, "outlets-per-event").as_dicts()
+    assert len(result) == 1
+    row = result[0]
+    assert (row["type"], row["agent"], row["commodity"], row["articles"]) == ("Offer", "Chile", "Copper", 2)
+    assert set(row["outlets"].split(", ")) == {"Reuters", "Nikkei"}
+    assert row["firstDate"] == dt.date(2024, 3, 3)
+
+
+def test_queries_co_mentions(store: Store) -> None:
+    top = rows(store, "co-mentions")[:3]
+    assert [(r[0], r[1], r[2]) for r in top] == [("Chile", "Copper", 2), ("Chile", "Japan", 2),
+                                                 ("Copper", "Japan", 2)]
+
+
+def test_queries_rankings_sanctions_entity_articles(store: Store) -> None:
+    assert [r[:4] for r in rows(store, "rankings", commodity="Copper")] == [("Copper", "reserves", 1, "Chile")]
+    assert rows(store, "sanctions-and-restrictions", agent="Indonesia")[0][1:6] == (
+        "ExportRestriction", "Indonesia", "export ban", None, "Nickel ore")
+    chile = run_query(store, "entity-articles", {"entity": "Chile"}).as_dicts()
+    assert [(r["article"], r["publisher"], r["events"]) for r in chile] == [(A, "Reuters", 2), (B, "Nikkei", 2)]
+    assert [r[0] for r in rows(store, "articles")] == [A, B]
+
+
+# -- parameters ------------------------------------------------------------
+def test_queries_params_filter_rows(store: Store) -> None:
+    assert len(rows(store, "offers", commodity="Copper")) == 2
+    assert rows(store, "offers", commodity="Wheat") == []
+    assert rows(store, "offers", commodity="Nickel ore") == []  # not an offer theme, though a label
+    assert [r[0] for r in rows(store, "offers", article=B)] == [B]
+    assert rows(store, "statements", speaker="Nobody") == []
+    assert rows(store, "offers", commodity="") == rows(store, "offers")  # empty = unbound = all
+
+
+def test_queries_unknown_param_lists_the_params() -> None:
+    with pytest.raises(QueryParameterError, match="Parameters of offers: commodity, article"):
+        bind_params(get_query("offers"), {"comodity": "Wheat"})
+    with pytest.raises(QueryParameterError, match="none"):
+        bind_params(get_query("co-mentions"), {"x": "1"})
+
+
+@pytest.mark.parametrize("value", ["3 March 2024", "2024-3-3", "2024-02-30", "20240303", "yesterday"])
+def test_queries_date_param_rejects_non_dates(value: str) -> None:
+    with pytest.raises(QueryParameterError, match="YYYY-MM-DD") as info:
+        bind_params(get_query("commodity-timeline"), {"since": value})
+    assert info.value.name == "since"
+
+
+def test_queries_date_param_accepts_a_date_object() -> None:
+    term = bind_params(get_query("commodity-timeline"), {"since": dt.date(2024, 1, 2)})["since"]
+    assert term == ox.Literal("2024-01-02", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+
+
+LITERAL_PARAMS = sorted((q.name, p.name) for q in list_queries() for p in q.params if p.kind == "literal")
+
+
+@pytest.mark.parametrize(("name", "param"), LITERAL_PARAMS)
+@given(value=st.text(max_size=40))
+@example(value='"} ; DROP ALL ; #')
+@example(value="Copper\") } UNION { ?s ?p ?o } #")
+@example(value="?commodity")
+@example(value="<https://w3id.org/geokg/id/country/CL>")
+@example(value="Copper")
+@example(value="Chile")
+def test_queries_literal_params_cannot_inject(store: Store, name: str, param: str, value: str) -> None:
+    """Arbitrary strings bound as literals never raise, never add rows, never write."""
+    size = len(store)
+    everything = set(rows(store, name))
+    bound = set(rows(store, name, **{param: value}))
+    assert bound <= everything
+    assert len(store) == size
+
+
+# -- ad-hoc SPARQL ---------------------------------------------------------
+def test_queries_run_sparql_select_ask_construct(store: Store) -> None:
+    select = run_sparql(store, "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/geokg/ontology#Offer> }")
+    assert isinstance(select, QueryResult) and select.rows == [(2,)]
+    assert run_sparql(store, "ASK { ?e a <https://w3id.org/geokg/ontology#Offer> }") is True
+    assert run_sparql(store, "ASK { ?e a <https://w3id.org/geokg/ontology#Tariff> }") is False
+    construct = run_sparql(store, "CONSTRUCT { ?e a ?t } WHERE { ?e a ?t "
+                                  "FILTER(?t = <https://w3id.org/geokg/ontology#Statement>) }")
+    assert isinstance(construct, QueryResult)
+    assert construct.columns == ("subject", "predicate", "object")
+    assert construct.rows == [(f"{EVENT}{A}-3", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                               "https://w3id.org/geokg/ontology#Statement")]
+
+
+@pytest.mark.parametrize("update", [
+    "DROP ALL",
+    "PREFIX gk: <https://w3id.org/geokg/ontology#>\nDELETE WHERE { ?s ?p ?o }",
+    "# comment\nINSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "CLEAR GRAPH <https://w3id.org/geokg/graph/reference>",
+])
+def test_queries_run_sparql_is_read_only(store: Store, update: str) -> None:
+    size = len(store)
+    with pytest.raises(QuerySyntaxError, match="read-only"):
+        run_sparql(store, update)
+    assert len(store) == size
+
+
+def test_queries_run_sparql_syntax_error_has_location(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        run_sparql(store, "SELECT * WHERE {\n ?s ?p ?o .\n FILTER( }", source="q.sparql")
+    assert (info.value.filename, info.value.lineno) == ("q.sparql", 3)
+
+
+def test_queries_to_python() -> None:
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert to_python(ox.Literal("1", datatype=ox.NamedNode(xsd + "positiveInteger"))) == 1
+    assert to_python(ox.Literal("1.5", datatype=ox.NamedNode(xsd + "double"))) == 1.5
+    assert to_python(ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean"))) is True
+    assert to_python(ox.Literal("2024-03", datatype=ox.NamedNode(xsd + "gYearMonth"))) == "2024-03"
+    assert to_python(ox.Literal("x", language="en")) == "x"
+    assert to_python(ox.BlankNode("b1")) == "_:b1"
+    assert to_python(None) is None
