@@ -285,3 +285,25 @@ def test_queries_to_python() -> None:
     assert to_python(ox.Literal("x", language="en")) == "x"
     assert to_python(ox.BlankNode("b1")) == "_:b1"
     assert to_python(None) is None
+
+
+def test_queries_entity_described_in_many_graphs(store: Store) -> None:
+    """A minted entity is typed and labelled in every article that names it; the union
+    default graph keeps each copy. Results must not change (nor blow up)."""
+    before = {q.name: rows(store, q.name) for q in list_queries()}
+    copy = Graph().parse(data="""
+        @prefix gk: <https://w3id.org/geokg/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://w3id.org/geokg/id/person/ana-rojas> a gk:Person ; skos:prefLabel "Ana Rojas" ;
+            gk:country <https://w3id.org/geokg/id/country/CL> .
+        <https://w3id.org/geokg/id/country/CL> skos:prefLabel "Chile" ; a gk:Country .
+        <https://w3id.org/geokg/id/commodity/copper> skos:prefLabel "Copper" ; a gk:Commodity .
+        """, format="turtle")
+    extra = [f"https://w3id.org/geokg/graph/copy-{i}" for i in range(40)]
+    try:
+        for iri in extra:
+            store.replace_graph(iri, copy)
+        assert {q.name: rows(store, q.name) for q in list_queries()} == before
+    finally:
+        for iri in extra:
+            store.remove_graph(iri)
