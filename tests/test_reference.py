@@ -162,7 +162,7 @@ def test_commodities_are_in_the_scheme(graph: Graph):
     ("soybean", commodity("soybeans")),
     ("crude", commodity("crude-oil")),
     ("aluminum", commodity("aluminium")),
-    ("Zelenskiy", person("volodymyr-zelensky")),
+    ("Zelenskiy", person("volodymyr-zelenskyy")),
     ("Volcker", person("paul-volcker")),
     ("Reuter", EntityRef(EntityKind.MEDIA, "reuters")),
     ("the bloc", EntityRef(EntityKind.ORGANIZATION, "eu")),

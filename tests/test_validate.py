@@ -91,8 +91,8 @@ def test_violation_fields_and_article_from_nodes() -> None:
     [v] = [v for v in report.violations if v.focus_node.endswith("t-rank0-1")]
     assert v == Violation(
         focus_node=str(GKID["event/t-rank0-1"]), path=str(GK.rank), message=v.message,
-        severity="Violation", component="DatatypeConstraintComponent", article="t-rank0",
-        value='"0"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>', shape=str(GKSH.RankValue))
+        severity="Violation", component="MinInclusiveConstraintComponent", article="t-rank0",
+        value='"0"^^<http://www.w3.org/2001/XMLSchema#integer>', shape=str(GKSH.RankValue))
     assert "positive integer" in v.message.lower() or "positiveinteger" in v.message.lower()
 
 

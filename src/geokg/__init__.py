@@ -2,8 +2,8 @@
 
 Example:
     >>> import geokg
-    >>> sorted(geokg.__all__)[:3]
-    ['BuildSummary', 'Settings', 'build']
+    >>> [name for name in geokg.__all__ if name in ("build", "query", "validate")]
+    ['build', 'query', 'validate']
 """
 
 __version__ = "0.1.0"

@@ -19,7 +19,6 @@ from geokg.articles import Article, iter_articles
 from geokg.errors import GeokgError, IngestError
 from geokg.extract import extract
 from geokg.extract.model import ArticleFacts
-from geokg.nlp import get_pipeline, parse
 from geokg.rdf import to_graph
 from geokg.rdf.iris import graph_iri
 from geokg.reference import load_reference
@@ -69,6 +68,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         settings: store, spaCy pipeline, batch size, processes.
         on_article: called once per article read (for progress bars).
     """
+    from geokg.nlp import get_pipeline, parse  # spaCy loads only for verbs that parse text
+
     settings = settings or Settings.from_env()
     summary = BuildSummary()
     reference = load_reference()
@@ -106,6 +107,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
 def extract_file(path: str | Path, settings: Settings | None = None) -> list[ArticleFacts]:
     """Facts of the articles in one file, without touching the store (for inspection and evaluation)."""
+    from geokg.nlp import parse
+
     settings = settings or Settings.from_env()
     articles = [a for a in iter_articles([path]) if isinstance(a, Article)]
     reference = load_reference()

@@ -29,7 +29,7 @@ def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
                         help="How to print the result rows.")(command)
 
 
@@ -120,7 +120,7 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         bound[key.strip()] = value
     result = api.query(name, bound, Settings.from_env(store=store))
-    click.echo(render(result, fmt, title=name))
+    click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
 
 
 @cli.command("sparql")
@@ -141,7 +141,10 @@ def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt:
     source = str(file) if file else "<sparql>"
     query_text = file.read_text(encoding="utf-8") if file else text
     result = api.sparql(query_text or "", Settings.from_env(store=store), source=source)
-    click.echo(render(result, fmt))
+    if isinstance(result, bool):  # ASK
+        click.echo("true" if result else "false")
+        return
+    click.echo(render(result.columns, result.rows, fmt))
 
 
 @cli.command("validate")

@@ -79,7 +79,7 @@ class GK(DefinedNamespace):
     status: URIRef  # How far it got, a plain string (≤ 1).
     attributedTo: URIRef  # Who the fact is attributed to (≤ 1).
     reportedBy: URIRef  # The outlet relaying a statement (≤ 1).
-    rank: URIRef  # Position in a ranking, an xsd:positiveInteger (exactly 1 on ReservesRank).
+    rank: URIRef  # Position in a ranking, an xsd:integer ≥ 1 (exactly 1 on ReservesRank).
     rankedAfter: URIRef  # Entities ranked ahead.
     measure: URIRef  # Form of a measure or what is ranked (≤ 1).
     quote: URIRef  # What a speaker said (exactly 1 on Statement).

@@ -31,8 +31,43 @@ def get_pipeline(model: str) -> Language:
         ) from error
     import geokg.extract.gazetteer  # noqa: F401  registers the factory
 
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("geokg_line_breaks", before="parser")
     nlp.add_pipe("geokg_gazetteer", last=True)
     return nlp
+
+
+@Language.component("geokg_line_breaks", assigns=["token.is_sent_start"])
+def line_breaks(doc: Doc) -> Doc:
+    """Paragraphs, headlines and label lines ("Source: …", "Background:") are sentences of
+    their own; the parser respects preset boundaries, so set them before it runs.
+
+    A line break ends a sentence after a blank line, before an indented line, after the
+    first line (the headline) or after terminal punctuation or a colon. Other breaks are
+    hard wraps inside a sentence (newswire bodies wrap at 65 characters).
+    """
+    first_line = True
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if token.is_space or "\n" not in previous.text_with_ws:
+            continue
+        before = doc[token.i - 2] if previous.is_space and token.i >= 2 else previous
+        breaks = previous.is_space and (previous.text.count("\n") > 1 or previous.text.endswith(" ")) \
+            or previous.text_with_ws.count("\n") > 1 \
+            or first_line \
+            or before.text in _TERMINAL
+        first_line = False
+        if breaks:
+            token.is_sent_start = True
+    for token in doc[1:]:
+        # A closing quote after the full stop belongs to the quoted sentence.
+        if token.text in _CLOSING_QUOTES and doc[token.i - 1].text in {".", "!", "?", ","}:
+            token.is_sent_start = False
+    return doc
+
+
+_TERMINAL = {".", "!", "?", ":", ";", '"', "\u201d"}
+_CLOSING_QUOTES = {'"', "\u201d", "\u2019", "'"}
 
 
 def parse(articles: Iterable[Article], model: str, *, batch_size: int = 32,

@@ -167,10 +167,10 @@ def format_violation(v: Violation) -> str:
 
     Example:
         >>> v = Violation("https://w3id.org/geokg/id/event/a1-2", GK.rank,
-        ...               "gk:rank must be an xsd:positiveInteger, 1 for first", "Violation",
+        ...               "gk:rank must be a positive integer", "Violation",
         ...               "DatatypeConstraintComponent", "a1", value='"five"')
         >>> format_violation(v)
-        'focus <https://w3id.org/geokg/id/event/a1-2> path gk:rank value "five": gk:rank must be an xsd:positiveInteger, 1 for first (article a1)'
+        'focus <https://w3id.org/geokg/id/event/a1-2> path gk:rank value "five": gk:rank must be a positive integer (article a1)'
         >>> format_violation(Violation("_:b0", None, "Bad", "Warning", "OrConstraintComponent", None))
         'Warning: focus _:b0: Bad'
     """

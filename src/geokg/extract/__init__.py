@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from typing import TYPE_CHECKING
 
 from geokg.articles import Article
-from geokg.extract.events import SentenceContext, sentence_events
-from geokg.extract.linking import LinkedDoc, link, link_name
 from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event
-from geokg.reference import ReferenceIndex, load_reference
+
+if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts model is imported
+    from spacy.tokens import Doc, Span
+
+    from geokg.extract.linking import LinkedDoc
+    from geokg.reference import ReferenceIndex
 
 __all__ = ["extract"]
 
@@ -22,16 +25,22 @@ ACTOR_KINDS = {EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.COMPANY}
 
 def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None) -> ArticleFacts:
     """Extract entities and events from one parsed article."""
+    from geokg.extract.events import SentenceContext, sentence_events
+    from geokg.extract.linking import link, link_name
+    from geokg.reference import load_reference
+
     reference = reference or load_reference()
     linked = link(doc, reference, article.date)
-    ctx = SentenceContext(linked=linked, anchor=article.date, default_source=_article_source(doc, linked),
+    publisher = link_name(article.source, reference, EntityKind.MEDIA) if article.source else None
+    # Facts with no source of their own rest on the article's declared source, else its publisher.
+    default_source = _article_source(doc, linked) or (publisher.ref if publisher else None)
+    ctx = SentenceContext(linked=linked, anchor=article.date, default_source=default_source,
                           person_countries=_person_countries(linked, reference))
     events: list[Event] = []
     for sent in doc.sents:
         if not _is_source_line(sent):
             events.extend(sentence_events(sent, ctx))
         _remember(sent, ctx)
-    publisher = link_name(article.source, reference, EntityKind.MEDIA) if article.source else None
     return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
                         mentions=tuple(linked.mentions), events=tuple(events))
 

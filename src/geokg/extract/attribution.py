@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from geokg.extract.linking import LinkedDoc
-from geokg.extract.model import EntityKind, EntityRef
+from geokg.extract.model import Entity, EntityKind, EntityRef
+from geokg.rdf.iris import slugify
 
 SPEECH_VERBS = {
     "say", "tell", "declare", "add", "state", "announce", "warn", "claim", "note", "stress",
@@ -18,6 +19,10 @@ SPEECH_VERBS = {
     "assert", "argue", "comment", "reiterate", "predict", "estimate", "quote", "acknowledge",
 }
 REPORT_VERBS = {"report", "show", "say", "indicate", "suggest", "estimate", "quote", "find"}
+# Heads of noun phrases that name a body by its function ("the trade ministry").
+BODY_NOUNS = {"ministry", "government", "department", "agency", "commission", "council", "regulator",
+              "authority", "cabinet", "parliament", "customs", "office", "bureau", "administration",
+              "secretariat", "committee", "directorate", "presidency", "treasury", "embassy"}
 SOURCE_KINDS = {EntityKind.MEDIA, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.PERSON,
                 EntityKind.COUNTRY}
 
@@ -54,7 +59,7 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             if found is not None and found.kind is not EntityKind.COMMODITY:
                 source = source or found
         elif token.pos_ == "VERB" and token.lemma_ in SPEECH_VERBS | REPORT_VERBS:
-            subject = subject_entity(token, linked)
+            subject = subject_entity(token, linked) or _unnamed_body(token, sent, linked)
             if token.lemma_ == "tell":
                 told = [c for c in token.children if c.dep_ in ("dobj", "dative")]
                 for child in told:
@@ -72,6 +77,28 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             elif token.lemma_ in ("show", "indicate", "suggest", "find") and subject.kind in SOURCE_KINDS:
                 source = source or subject
     return Attribution(source=source or speaker, outlet=outlet, speaker=speaker, speech_verb=speech_verb)
+
+
+def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | None:
+    """ "…, the trade ministry said": a body named by its function becomes an organisation,
+    qualified by the country the sentence is about ("Trade ministry of India")."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in BODY_NOUNS:
+        return None
+    words = [t for t in subject.subtree if t.dep_ not in ("det", "punct", "poss", "case")
+             and linked.by_token.get(t.i) is None and t.i <= subject.i]
+    if not words or any(t.pos_ in ("PRON", "VERB") for t in words):
+        return None
+    countries = [r for r in linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, {EntityKind.COUNTRY})]
+    countries = countries or linked.in_span(sent.start, sent.end, {EntityKind.COUNTRY})
+    name = " ".join(t.text for t in words)
+    name = name[0].upper() + name[1:]
+    if countries:
+        name = f"{name} of {linked.label(countries[0])}"
+    span = sent.doc[subject.left_edge.i:subject.i + 1]
+    entity = Entity(EntityRef(EntityKind.ORGANIZATION, slugify(name)), name, known=False)
+    linked.add(span, entity)
+    return entity.ref
 
 
 def subject_entity(verb: Token, linked: LinkedDoc) -> EntityRef | None:

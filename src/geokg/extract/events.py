@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -43,6 +43,7 @@ TRIGGERS: dict[str, EventType] = {
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = [T.OFFER, T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF, T.AGREEMENT, T.MEETING,
             T.PURCHASE_OR_IMPORT, T.SALE_OR_SUPPLY, T.PRODUCTION, T.PRICE_CHANGE]
+PROSPECTIVE = {"plan", "propose", "want", "hope", "seek", "expect", "aim", "intend", "consider", "invite"}
 RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
                "control", "stop", "quota", "moratorium"}
 READY = {"ready", "willing", "prepared", "eager", "open"}
@@ -65,6 +66,7 @@ _RANK_MEASURES = {"reserve": "reserves", "producer": "production", "production":
                   "exporter": "exports", "export": "exports", "importer": "imports", "import": "imports",
                   "supplier": "supply", "consumer": "consumption", "miner": "production",
                   "buyer": "imports", "holder": "reserves", "output": "production"}
+_HAS_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}", re.I)
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
           EntityKind.MEDIA}
@@ -86,17 +88,19 @@ class SentenceContext:
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     """All events a sentence states, in text order."""
     attribution = attribution_of(sent, ctx.linked)
-    evidence = Evidence(sent.start_char, sent.end_char, sent.text)
+    evidence = _evidence(sent)
     events: list[Event] = []
     rank = _ranking(sent, ctx, attribution, evidence)
     covered: set[int] = set()
     if rank is not None:
         events.append(rank[0])
         covered = rank[1]
+    clause_events = []
     for clause_verb, triggers in _clauses(sent, covered).items():
         event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
         if event is not None:
-            events.append(event)
+            clause_events.append((clause_verb, event))
+    events += _merge_offers(clause_events)
     price = _price_change(sent, ctx, evidence, attribution)
     if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
         events.append(price)
@@ -104,6 +108,43 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     if statement is not None:
         events.append(statement)
     return events
+
+
+def _evidence(sent: Span) -> Evidence:
+    """The sentence without the line breaks and spaces around it."""
+    text = sent.text
+    stripped = text.strip()
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return Evidence(start, start + len(stripped), stripped)
+
+
+def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
+    """ "offered to sell copper", "ready to resume supplies, selling 2 million tonnes": the sale
+    inside an offer is the offer's content, not a second event; its roles fill the offer's gaps."""
+    offers = [(verb, event) for verb, event in clause_events if event.type is T.OFFER]
+    merged: list[Event] = []
+    absorbed: set[int] = set()
+    for index, (verb, event) in enumerate(clause_events):
+        if event.type not in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT):
+            continue
+        for offer_verb, offer in offers:
+            nested = verb in offer_verb.subtree or offer_verb in verb.subtree
+            same = event.agent in (None, offer.agent) or bool(set(event.themes) & set(offer.themes))
+            if verb is not offer_verb and (nested or same):
+                absorbed.add(index)
+                break
+    for index, (verb, event) in enumerate(clause_events):
+        if index in absorbed:
+            continue
+        if event.type is T.OFFER:
+            for other_index in absorbed:
+                other = clause_events[other_index][1]
+                event = replace(event, quantity=event.quantity or other.quantity,
+                                recipients=event.recipients or other.recipients,
+                                themes=event.themes or other.themes,
+                                agent=event.agent or other.agent)
+        merged.append(event)
+    return merged
 
 
 # --- clause events -------------------------------------------------------------------------
@@ -171,12 +212,14 @@ def _restricted(token: Token) -> bool:
 
 
 def _clause_verb(token: Token) -> Token:
-    """The verb whose clause a trigger belongs to; nouns climb to their verb, xcomps to theirs."""
+    """The verb whose clause a trigger names: a trigger verb is its own clause ("offered",
+    "sell"), "ready to X" belongs to X, and a noun to the verb that governs it ("signed a deal")."""
+    if token.lemma_.lower() in READY:
+        complement = [c for c in token.children if c.dep_ == "xcomp"]
+        return complement[0] if complement else token
     current = token
     for _ in range(8):
-        if current.pos_ in ("VERB", "AUX") and current.dep_ not in ("xcomp", "acomp", "amod", "acl"):
-            return current
-        if current.head is current:
+        if current.pos_ in ("VERB", "AUX") or current.head is current:
             return current
         current = current.head
     return current
@@ -198,10 +241,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
     if agent is None and not (themes or recipients or counterparties):
         return None
-    if agent is None and kind in (T.MEETING, T.AGREEMENT) and not counterparties:
-        return None
-    if kind is T.MEETING and not (counterparties or recipients) and agent is None:
-        return None
+    if agent is None and kind in (T.MEETING, T.AGREEMENT, T.OFFER):
+        return None  # "there would be deals" states no one's agreement
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger)
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
@@ -251,10 +292,13 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
     if ref is not None and ref.kind in ACTORS:
         return ref
     lower = subject.lower_
+    sent = subject.sent
     if lower in ("he", "she"):
-        return ctx.last_person
+        earlier = linked.in_span(sent.start, subject.i, {EntityKind.PERSON})
+        return earlier[0] if earlier else ctx.last_person
     if lower in ("it", "they", "we"):
-        return ctx.last_actor
+        earlier = linked.in_span(sent.start, subject.i, ACTORS - {EntityKind.PERSON, EntityKind.MEDIA})
+        return earlier[0] if earlier else ctx.last_actor
     found = linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, ACTORS)
     return found[0] if found else None
 
@@ -270,24 +314,35 @@ def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
         for child in head.children:
             if child.dep_ == "dative" or (child.dep_ == "dobj" and kind is T.OFFER and _is_party(child, linked)):
                 recipients += _entities_under(child, linked)
-            if child.dep_ != "prep":
-                continue
-            prep = child.lower_
-            targets = _entities_under(child, linked)
-            if prep in ("to", "for", "into") and kind is not T.PURCHASE_OR_IMPORT:
-                recipients += targets
-            elif prep == "on" and kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION):
-                recipients += targets
-            elif prep == "against" and kind in (T.SANCTION, T.TARIFF):
-                recipients += targets
-            elif prep in ("with", "between"):
-                counterparties += targets
-            elif prep == "from" and kind is T.PURCHASE_OR_IMPORT:
-                counterparties += targets
-            elif prep == "to" and kind is T.PURCHASE_OR_IMPORT:
-                continue
+    # Prepositions anywhere in the clause, not inside a nested clause: "banned exports of gallium
+    # and germanium to the United States" attaches "to" to a commodity, not to the verb.
+    clause = [t for t in verb.subtree if t.dep_ == "prep" and _owning_verb(t) in (verb, trigger)]
+    if trigger not in verb.subtree:
+        clause += [t for t in trigger.subtree if t.dep_ == "prep"]
+    for child in clause:
+        prep = child.lower_
+        targets = _entities_under(child, linked)
+        if prep in ("to", "for", "into") and kind is not T.PURCHASE_OR_IMPORT:
+            recipients += targets
+        elif prep == "on" and kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION):
+            recipients += targets
+        elif prep == "against" and kind in (T.SANCTION, T.TARIFF):
+            recipients += targets
+        elif prep in ("with", "between"):
+            counterparties += targets
+        elif prep == "from" and kind is T.PURCHASE_OR_IMPORT:
+            counterparties += targets
+        elif prep == "to" and kind is T.PURCHASE_OR_IMPORT:
+            continue
     drop = {agent}
     return _unique(r for r in recipients if r not in drop), _unique(c for c in counterparties if c not in drop)
+
+
+def _owning_verb(token: Token) -> Token:
+    current = token.head
+    while current.pos_ not in ("VERB", "AUX") and current.head is not current:
+        current = current.head
+    return current
 
 
 def _is_party(token: Token, linked: LinkedDoc) -> bool:
@@ -334,9 +389,13 @@ def _quantity(sent: Span, trigger: Token) -> Quantity | None:
 
 
 def _date(sent: Span, anchor: dt.date | None) -> dt.date | None:
+    # News reports what happened: a bare weekday is the last one, unless the sentence looks
+    # ahead ("will"); a day with its month is whichever year is nearest.
+    future = any(t.lower_ in ("will", "shall") for t in sent)
     for ent in sent.ents:
         if ent.label_ == "DATE":
-            resolved = resolve_date(ent.text, anchor)
+            prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
+            resolved = resolve_date(ent.text, anchor, prefer=prefer)
             if resolved is not None:
                 return resolved
     return None
@@ -344,11 +403,16 @@ def _date(sent: Span, anchor: dt.date | None) -> dt.date | None:
 
 def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
     lemmas = {t.lemma_.lower() for t in (verb, trigger, *verb.children, *trigger.children)}
-    future = any(c.lemma_ in ("will", "would", "shall") and c.dep_ == "aux" for c in verb.children)
+    # "ready to meet … to sign an agreement": a wish or plan above the verb makes it prospective.
+    above = list(verb.ancestors)
+    lemmas |= {t.lemma_.lower() for a in above for t in (a, *a.children) if t.dep_ in ("ROOT", "ccomp", "xcomp", "acomp")
+               or t is a} & (READY | PROSPECTIVE)
+    future = any(c.lemma_ in ("will", "would", "shall") and c.dep_ == "aux"
+                 for t in (verb, *verb.ancestors) for c in t.children)
     if kind is T.OFFER:
         return "offered"
     if kind is T.AGREEMENT:
-        if lemmas & {"sign", "ink"} and not future and not (lemmas & READY):
+        if lemmas & {"sign", "ink"} and not future and not (lemmas & (READY | PROSPECTIVE)):
             return "signed"
         if lemmas & {"agree", "reach", "strike", "seal", "conclude"} and not future:
             return "agreed"
@@ -356,11 +420,11 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
             return "negotiating"
         return "proposed"
     if kind is T.MEETING:
-        return "proposed" if future or lemmas & READY | {"plan", "propose", "invite"} else "held"
+        return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
         if lemmas & {"lift", "remove", "end", "ease"}:
             return "lifted" if not future else "to be lifted"
-        if lemmas & {"propose", "consider", "threaten", "plan"} or future:
+        if lemmas & (PROSPECTIVE | {"threaten"}) or future:
             return "proposed"
         return "imposed"
     if future:

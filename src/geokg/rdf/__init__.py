@@ -81,8 +81,8 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
     evidence = evidence_iri(article_id, n)
     add((node, GK.evidence, evidence))
     add((evidence, RDF.type, GK.Evidence))
-    add((evidence, OA.start, Literal(event.evidence.start, datatype=XSD.nonNegativeInteger)))
-    add((evidence, OA.end, Literal(event.evidence.end, datatype=XSD.nonNegativeInteger)))
+    add((evidence, OA.start, Literal(event.evidence.start, datatype=XSD.integer)))
+    add((evidence, OA.end, Literal(event.evidence.end, datatype=XSD.integer)))
     add((evidence, OA.exact, Literal(event.evidence.text)))
 
     for prop, ref in ((GK.agent, event.agent), (GK.onBehalfOf, event.on_behalf_of), (GK.place, event.place),
@@ -100,7 +100,10 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
         add((node, GK.quantity, quantity))
         add((quantity, RDF.type, GK.Quantity))
         add((quantity, QUDT.numericValue, Literal(event.quantity.value, datatype=XSD.decimal)))
-        add((quantity, QUDT.unit, unit_iri(event.quantity.unit)))
+        unit = unit_iri(event.quantity.unit)
+        add((quantity, QUDT.unit, unit))
+        # The label travels with the data so queries can name any unit the extractor emits.
+        add((unit, RDFS.label, Literal(event.quantity.unit)))
         if event.quantity.text:
             add((quantity, RDFS.label, Literal(event.quantity.text)))
     if event.date is not None:
@@ -108,7 +111,7 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
     if event.status:
         add((node, GK.status, Literal(event.status)))
     if event.rank is not None:
-        add((node, GK.rank, Literal(event.rank, datatype=XSD.positiveInteger)))
+        add((node, GK.rank, Literal(event.rank, datatype=XSD.integer)))
     if event.measure:
         add((node, GK.measure, Literal(event.measure)))
     if event.quote:
