@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -10,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.util import guess_format
 
+from geokg import evaluate as _evaluate
 from geokg import export as _export
 from geokg import push as _push
 from geokg import queries as _queries
@@ -137,7 +140,13 @@ def validate(target: str | Path | None = None, settings: Settings | None = None)
         path = Path(target)
         if not path.is_file():
             raise IngestError(path, "no such file to validate")
-        dataset.parse(path)
+        with warnings.catch_warnings():
+            # rdflib 7.6 warns about its own ConjunctiveGraph internals when parsing into a Dataset.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                dataset.parse(data=path.read_bytes(), format=guess_format(path.name) or "turtle")
+            except Exception as error:  # rdflib raises many kinds of syntax errors
+                raise IngestError(path, f"cannot parse as RDF: {error}") from error
         return _validate.validate(dataset)
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
@@ -156,6 +165,23 @@ def push(endpoint: str, settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
         return _push.push(store, endpoint)
+
+
+def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None) -> _evaluate.Evaluation:
+    """Build ``docs`` into the store and score the ``mentions`` and ``events`` queries against ``gold``.
+
+    Returns the scores; the build summary's failures are recorded as errors of the evaluation.
+    """
+    settings = settings or Settings.from_env()
+    gold_records = _evaluate.read_gold(gold)
+    summary = build(docs, settings)
+    with Store.open(settings.store, read_only=True) as store:
+        mentions = _queries.run_query(store, "mentions", {})
+        events = _queries.run_query(store, "events", {})
+    evaluation = _evaluate.score(gold_records, mentions, events)
+    evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
+    evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
+    return evaluation
 
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,

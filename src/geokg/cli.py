@@ -7,6 +7,7 @@ problems (violations, failed or quarantined articles); 2 could not run.
 from __future__ import annotations
 
 import logging
+import tempfile
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -171,7 +172,7 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
-              help="Override the format. Turtle, N-Triples and JSON-LD merge all graphs; TriG and N-Quads keep one per article.")
+              help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.")
 @store_option
 def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
     """Write the whole store to an RDF file, for another triple store.
@@ -196,6 +197,34 @@ def push_command(endpoint: str, store: Path | None) -> None:
     """
     count = api.push(endpoint, Settings.from_env(store=store))
     click.echo(f"pushed {count} graph(s) to {endpoint}")
+
+
+@cli.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("docs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Store to build into (default: a temporary one, removed afterwards).")
+@click.option("--model", default=None, help="Installed spaCy pipeline to evaluate.")
+@click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
+def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
+                     show_errors: bool) -> None:
+    """Score extraction against hand-annotated gold (JSON Lines, news-dev schema).
+
+    Prints precision, recall and F1 for entities and facts by type, and role
+    accuracy (recipient, quantity, date, attribution) on matched facts.
+
+    Example:
+
+        geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
+    """
+    with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
+        settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model)
+        evaluation = api.evaluate(gold, docs, settings)
+    click.echo(evaluation.table())
+    if show_errors:
+        click.echo("errors:")
+        for line in evaluation.errors:
+            click.echo(f"  {line}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -130,7 +130,7 @@ def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
         for offer_verb, offer in offers:
             nested = verb in offer_verb.subtree or offer_verb in verb.subtree
             same = event.agent in (None, offer.agent) or bool(set(event.themes) & set(offer.themes))
-            if verb is not offer_verb and (nested or same):
+            if verb.i != offer_verb.i and (nested or same):
                 absorbed.add(index)
                 break
     for index, (verb, event) in enumerate(clause_events):
@@ -219,7 +219,7 @@ def _clause_verb(token: Token) -> Token:
         return complement[0] if complement else token
     current = token
     for _ in range(8):
-        if current.pos_ in ("VERB", "AUX") or current.head is current:
+        if current.pos_ in ("VERB", "AUX") or current.head.i == current.i:
             return current
         current = current.head
     return current
@@ -279,7 +279,7 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
         subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
         if subject:
             return _resolve_subject(subject[0], ctx)
-        if current.dep_ in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl") and current.head is not current:
+        if current.dep_ in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl") and current.head.i != current.i:
             current = current.head
             continue
         break
@@ -340,7 +340,7 @@ def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
 
 def _owning_verb(token: Token) -> Token:
     current = token.head
-    while current.pos_ not in ("VERB", "AUX") and current.head is not current:
+    while current.pos_ not in ("VERB", "AUX") and current.head.i != current.i:
         current = current.head
     return current
 
@@ -456,7 +456,7 @@ def _ranking(sent: Span, ctx: SentenceContext, attribution: Attribution,
     measure = _RANK_MEASURES.get(head_noun.lemma_.lower()) if head_noun is not None else None
     linked = ctx.linked
     verb = head_noun.head if head_noun is not None else sent.root
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     agent = _agent(verb, verb, ctx) if verb.pos_ in ("VERB", "AUX") else None
     if agent is None:

@@ -1,0 +1,249 @@
+"""Score a build against hand-annotated gold (the schema of news-dev's ``gold.jsonl``).
+
+Predictions come from the stored queries ``mentions`` and ``events``, so what is scored is
+what users query. Entities match by type and canonical identity (ISO code, Wikidata QID or
+a normalised name, the reference data's alternative names included); a fact matches when
+its type, agent and commodity match; recipient, quantity, date and attribution are scored
+on matched facts only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from geokg.errors import IngestError
+from geokg.extract.model import EntityRef
+from geokg.queries import QueryResult
+from geokg.rdf.iris import ID, SEGMENT_KIND
+from geokg.reference import ReferenceIndex, load_reference, normalize
+
+
+@dataclass
+class Score:
+    """Counts for precision, recall and F1."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    """Entity and fact scores, role accuracies on matched facts, and the errors behind them."""
+
+    entities: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    facts: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    roles: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))  # tp = right, fn = wrong
+    errors: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def total(scores: Mapping[str, Score]) -> Score:
+        return Score(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
+                     sum(s.fn for s in scores.values()))
+
+    def table(self) -> str:
+        lines = ["kind      type               gold  found   tp      P      R     F1"]
+        for name, scores in (("entities", self.entities), ("facts", self.facts)):
+            for key in [*sorted(scores), "ALL"]:
+                s = self.total(scores) if key == "ALL" else scores[key]
+                lines.append(f"{name:9} {key:17} {s.tp + s.fn:5} {s.tp + s.fp:6} {s.tp:4} "
+                             f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
+        lines.append("role accuracy on matched facts (where the gold fact has the role):")
+        for key in sorted(self.roles):
+            s = self.roles[key]
+            lines.append(f"  {key:12} {s.tp}/{s.tp + s.fn} = {s.recall:.3f}")
+        return "\n".join(lines)
+
+
+def read_gold(path: str | Path) -> dict[str, dict]:
+    """Gold records by document id."""
+    gold = {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
+        gold[str(record["doc"])] = record
+    return gold
+
+
+def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,
+          reference: ReferenceIndex | None = None) -> Evaluation:
+    """Compare gold records with the rows of the ``mentions`` and ``events`` queries."""
+    reference = reference or load_reference()
+    result = Evaluation()
+    predicted_entities: dict[str, list[tuple[str, frozenset[str], str]]] = defaultdict(list)
+    keys_by_label: dict[str, frozenset[str]] = {}
+    for row in mentions.as_dicts():
+        keys = _entity_keys(str(row["entity"]), str(row["label"]), row["iso"], row["wikidata"], reference)
+        keys_by_label[str(row["label"])] = keys
+        predicted_entities[str(row["article"])].append((str(row["type"]), keys, str(row["label"])))
+    predicted_events = _events_by_article(events)
+    for doc, record in sorted(gold.items()):
+        gold_keys = {e["name"]: _gold_keys(e) for e in record["entities"]}
+        _score_entities(doc, record["entities"], gold_keys, predicted_entities.get(doc, []), result)
+        _score_facts(doc, record["facts"], gold_keys, keys_by_label, predicted_events.get(doc, []), result)
+    return result
+
+
+def _entity_keys(iri: str, label: str, iso: object, wikidata: object, reference: ReferenceIndex) -> frozenset[str]:
+    keys = {f"name:{normalize(label)}"}
+    if wikidata:
+        keys.add(f"qid:{wikidata}")
+    segment, _, key = iri.removeprefix(ID).partition("/")
+    if segment == "country" and iso:
+        keys.add(f"iso:{iso}")
+    if segment in SEGMENT_KIND:
+        known = reference.get(EntityRef(SEGMENT_KIND[segment], key))
+        if known is not None:
+            keys |= {f"name:{normalize(name)}" for name in known.names}
+    return frozenset(keys)
+
+
+def _gold_keys(entity: dict) -> frozenset[str]:
+    keys = {f"name:{normalize(entity['name'])}"}
+    if entity.get("wikidata"):
+        keys.add(f"qid:{entity['wikidata']}")
+    if entity.get("iso3166"):
+        keys.add(f"iso:{entity['iso3166']}")
+    return frozenset(keys)
+
+
+def _score_entities(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[str]],
+                    predicted: list[tuple[str, frozenset[str], str]], result: Evaluation) -> None:
+    unmatched = list(predicted)
+    for entity in gold:
+        hit = next((p for p in unmatched if p[0] == entity["type"] and p[1] & gold_keys[entity["name"]]), None)
+        if hit is None:
+            result.entities[entity["type"]].fn += 1
+            result.errors.append(f"{doc} entity miss: {entity['type']} {entity['name']}")
+        else:
+            unmatched.remove(hit)
+            result.entities[entity["type"]].tp += 1
+    for kind, _, label in unmatched:
+        result.entities[kind].fp += 1
+        result.errors.append(f"{doc} entity false: {kind} {label}")
+
+
+@dataclass
+class _Event:
+    type: str
+    agent: str | None
+    themes: set[str] = field(default_factory=set)
+    recipients: set[str] = field(default_factory=set)
+    value: Decimal | None = None
+    unit: str | None = None
+    date: str | None = None
+    attributed: str | None = None
+    sentence: str = ""
+
+
+def _events_by_article(events: QueryResult) -> dict[str, list[_Event]]:
+    by_iri: dict[str, _Event] = {}
+    article_of: dict[str, str] = {}
+    for row in events.as_dicts():
+        iri = str(row["event"])
+        event = by_iri.setdefault(iri, _Event(str(row["type"]), row["agent"] and str(row["agent"])))
+        article_of[iri] = str(row["article"])
+        if row["theme"]:
+            event.themes.add(str(row["theme"]))
+        if row["recipient"]:
+            event.recipients.add(str(row["recipient"]))
+        event.value = event.value if row["value"] is None else Decimal(str(row["value"]))
+        event.unit = event.unit or (row["unit"] and str(row["unit"]))
+        event.date = event.date or (row["date"] and str(row["date"]))
+        event.attributed = event.attributed or (row["attributedTo"] and str(row["attributedTo"]))
+        event.sentence = str(row["sentence"] or "")
+    grouped: dict[str, list[_Event]] = defaultdict(list)
+    for iri, event in by_iri.items():
+        grouped[article_of[iri]].append(event)
+    return grouped
+
+
+def _names(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _same(gold_names: Iterable[str], predicted: Iterable[str | None], gold_keys: Mapping[str, frozenset[str]],
+          keys_by_label: Mapping[str, frozenset[str]]) -> bool:
+    wanted = [gold_keys.get(n, frozenset({f"name:{normalize(n)}"})) for n in gold_names]
+    found = [keys_by_label.get(p, frozenset({f"name:{normalize(p)}"})) for p in predicted if p]
+    return any(w & f for w in wanted for f in found)
+
+
+def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[str]],
+                 keys_by_label: Mapping[str, frozenset[str]], predicted: list[_Event], result: Evaluation) -> None:
+    unmatched = list(predicted)
+    for fact in gold:
+        kind = fact["type"]
+        agents = _names(fact.get("speaker") if kind == "Statement" else fact.get("agent"))
+        commodities = _names(fact.get("commodity"))
+
+        def matches(event: _Event) -> bool:
+            if event.type != kind or not _same(agents, [event.agent], gold_keys, keys_by_label):
+                return False
+            if kind == "Statement" or not commodities:
+                return True
+            return _same(commodities, event.themes, gold_keys, keys_by_label)
+
+        hit = next((e for e in unmatched if matches(e)), None)
+        if hit is None:
+            result.facts[kind].fn += 1
+            result.errors.append(f"{doc} fact miss: {kind} agent={agents} commodity={commodities} "
+                                 f"| {fact['source_sentence'][:100]}")
+            continue
+        unmatched.remove(hit)
+        result.facts[kind].tp += 1
+        _score_roles(fact, hit, gold_keys, keys_by_label, result)
+    for event in unmatched:
+        result.facts[event.type].fp += 1
+        result.errors.append(f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} "
+                             f"| {event.sentence[:100]}")
+
+
+def _score_roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
+                 keys_by_label: Mapping[str, frozenset[str]], result: Evaluation) -> None:
+    def mark(role: str, ok: bool) -> None:
+        if ok:
+            result.roles[role].tp += 1
+        else:
+            result.roles[role].fn += 1
+
+    if fact.get("recipient"):
+        mark("recipient", _same(_names(fact["recipient"]), event.recipients, gold_keys, keys_by_label))
+    quantity = fact.get("quantity")
+    if quantity:
+        mark("quantity", event.value is not None and Decimal(str(quantity["value"])) == event.value
+             and quantity["unit"] == event.unit)
+    if fact.get("date") and len(fact["date"]) == 10:
+        mark("date", event.date == fact["date"])
+    source = fact.get("attributed_to") or fact.get("reported_by")
+    if source:
+        mark("attribution", _same(_names(source), [event.attributed], gold_keys, keys_by_label))
+
+
+def counts(evaluation: Evaluation) -> Counter[str]:
+    """How many errors of each kind (entity miss/false, fact miss/false)."""
+    return Counter(" ".join(line.split()[1:3]) for line in evaluation.errors)
