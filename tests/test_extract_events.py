@@ -27,6 +27,9 @@ SENTENCES = {
     "eu-sanction": ("2024-06-12", "The European Union imposed sanctions on Belarus over potash exports."),
     "brazil-production": ("2024-06-12", "Brazil produced 3 million tonnes of iron ore last month, the mining ministry said."),
     "modi-meeting": ("2024-06-12", "Narendra Modi met Joe Biden in Washington on Friday to discuss semiconductors."),
+    # No source anywhere: the shapes require one for a ranking, so no ranking is kept, and
+    # the article still loads (the fixture asserts nothing is quarantined).
+    "unsourced-rank": ("2024-06-12", "Peru is the world's second-largest copper producer."),
     "kazakh-quote": ("2024-06-12", "\"We will double uranium output by 2030,\" Kazakhstan's energy minister told Reuters."),
 }
 
@@ -114,6 +117,10 @@ def test_meeting_between_leaders(events) -> None:
     row = find(events, "modi-meeting", "Meeting")[0]
     assert row["agent"] == "Narendra Modi"
     assert str(row["date"]) == "2024-06-07"
+
+
+def test_unsourced_ranking_is_dropped_not_quarantined(events) -> None:
+    assert not [e for e in events.get("unsourced-rank", []) if e["type"] == "ReservesRank"]
 
 
 def test_quote_is_a_statement_reported_by_outlet(events) -> None:

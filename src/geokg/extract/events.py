@@ -477,10 +477,12 @@ def _ranking(sent: Span, ctx: SentenceContext, attribution: Attribution,
     themes = tuple(linked.in_span(start_token.i, sent.end, {EntityKind.COMMODITY})) or \
         tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
     covered = set(range(start_token.i, (head_noun.i + 1) if head_noun is not None else start_token.i + 1))
+    source = attribution.source or attribution.outlet or ctx.default_source
+    if source is None:
+        return None  # the shapes require a ranking's source; an unsourced rank is not a fact we can keep
     event = Event(type=T.RESERVES_RANK, evidence=evidence, agent=agent, themes=themes[:1] if themes else (),
                   rank=rank, ranked_after=ranked_after, measure=measure,
-                  attributed_to=attribution.source or attribution.outlet,
-                  reported_by=attribution.outlet, date=None)
+                  attributed_to=source, reported_by=attribution.outlet, date=None)
     return event, covered
 
 
