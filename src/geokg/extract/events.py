@@ -239,10 +239,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     recipients, counterparties = _parties(verb, trigger, kind, ctx, agent)
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
-    if agent is None and not (themes or recipients or counterparties):
-        return None
-    if agent is None and kind in (T.MEETING, T.AGREEMENT, T.OFFER):
-        return None  # "there would be deals" states no one's agreement
+    if agent is None:
+        return None  # "there would be deals", "production was suspended": no one to attribute the act to
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger)
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
