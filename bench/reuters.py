@@ -201,8 +201,9 @@ def main() -> None:
         precision = tp_pred / n_pred if n_pred else 0.0
         recall = tp_labels / n_labels if n_labels else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        print(f"{kind:<12} {n_docs:>5} {n_labels:>7} {n_pred:>9} {tp_labels:>6} {tp_pred:>6} "
-              f"{precision:>6.3f} {recall:>6.3f} {f1:>6.3f}")
+        scores = (f"{precision:>6.3f} {recall:>6.3f} {f1:>6.3f}" if n_docs
+                  else f"{'n/a':>6} {'n/a':>6} {'n/a':>6}")
+        print(f"{kind:<12} {n_docs:>5} {n_labels:>7} {n_pred:>9} {tp_labels:>6} {tp_pred:>6} {scores}")
     print("Scored per kind over documents with >=1 label of that kind; TP(l) = labels matched (recall), "
           "TP(p) = predictions matching a label (precision). Reuters labels only focus entities, "
           "so precision understates (orgs, exchanges, people especially).")
