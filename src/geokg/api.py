@@ -108,16 +108,6 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     return summary
 
 
-def extract_file(path: str | Path, settings: Settings | None = None) -> list[ArticleFacts]:
-    """Facts of the articles in one file, without touching the store (for inspection and evaluation)."""
-    from geokg.nlp import parse
-
-    settings = settings or Settings.from_env()
-    articles = [a for a in iter_articles([path]) if isinstance(a, Article)]
-    reference = load_reference()
-    return [extract(article, doc, reference) for article, doc in parse(articles, settings.model)]
-
-
 def query(name: str, params: Mapping[str, str] | None = None,
           settings: Settings | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store."""

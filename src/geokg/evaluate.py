@@ -10,7 +10,7 @@ on matched facts only.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -242,8 +242,3 @@ def _score_roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[st
     source = fact.get("attributed_to") or fact.get("reported_by")
     if source:
         mark("attribution", _same(_names(source), [event.attributed], gold_keys, keys_by_label))
-
-
-def counts(evaluation: Evaluation) -> Counter[str]:
-    """How many errors of each kind (entity miss/false, fact miss/false)."""
-    return Counter(" ".join(line.split()[1:3]) for line in evaluation.errors)

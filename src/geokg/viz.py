@@ -6,7 +6,6 @@ Every function reads through the stored queries, so what is drawn is what users 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 import networkx as nx
 
@@ -84,13 +83,3 @@ def top_nodes(graph: nx.Graph, n: int = 10) -> list[tuple[str, float]]:
     """The ``n`` most central nodes by degree centrality, highest first."""
     centrality = nx.degree_centrality(graph) if len(graph) > 1 else {node: 0.0 for node in graph}
     return sorted(centrality.items(), key=lambda item: (-item[1], item[0]))[:n]
-
-
-def subgraph_around(graph: nx.Graph, nodes: Iterable[str], radius: int = 1) -> nx.Graph:
-    """The part of ``graph`` within ``radius`` hops of ``nodes`` (ego network)."""
-    keep: set[str] = set()
-    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    for node in nodes:
-        if node in graph:
-            keep |= set(nx.ego_graph(undirected, node, radius=radius))
-    return graph.subgraph(keep).copy()

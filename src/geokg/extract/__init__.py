@@ -15,6 +15,7 @@ from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event
 if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts model is imported
     from spacy.tokens import Doc, Span
 
+    from geokg.extract.events import SentenceContext
     from geokg.extract.linking import LinkedDoc
     from geokg.reference import ReferenceIndex
 

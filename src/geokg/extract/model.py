@@ -126,11 +126,6 @@ class Event:
     quote: str | None = None
     about: tuple[EntityRef, ...] = ()
 
-    def participants(self) -> tuple[EntityRef, ...]:
-        """Every entity with a role in the event (for the 'at least one participant' rule)."""
-        single = (self.agent, self.on_behalf_of, self.place)
-        return tuple(r for r in single if r) + self.recipients + self.counterparties + self.themes
-
 
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
