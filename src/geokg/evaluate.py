@@ -223,6 +223,10 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
                              f"| {event.sentence[:100]}")
 
 
+_GOLD_ROLE = {"recipient": "recipient", "quantity": "quantity", "date": "date", "attribution": "attributed_to"}
+_FOUND_ROLE = {"recipient": "recipients", "quantity": "value", "date": "date", "attribution": "attributed"}
+
+
 def _score_roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
                  keys_by_label: Mapping[str, frozenset[str]], result: Evaluation) -> None:
     def mark(role: str, ok: bool) -> None:
@@ -230,6 +234,8 @@ def _score_roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[st
             result.roles[role].tp += 1
         else:
             result.roles[role].fn += 1
+            result.errors.append(f"role wrong: {fact['type']} {role}: gold {fact.get(_GOLD_ROLE[role])!r}, found "
+                                 f"{getattr(event, _FOUND_ROLE[role])!r} | {fact['source_sentence'][:80]}")
 
     if fact.get("recipient"):
         mark("recipient", _same(_names(fact["recipient"]), event.recipients, gold_keys, keys_by_label))

@@ -85,6 +85,12 @@ def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | Non
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lemma_.lower() not in BODY_NOUNS:
         return None
+    # "the commission said" after "the European Commission" earlier in the article: that body.
+    head = subject.lemma_.lower()
+    for ref, entity in linked.entities.items():
+        if ref.kind is EntityKind.ORGANIZATION and head in entity.label.lower().split():
+            linked.add(sent.doc[subject.i:subject.i + 1], entity)
+            return ref
     words = [t for t in subject.subtree if t.dep_ not in ("det", "punct", "poss", "case")
              and linked.by_token.get(t.i) is None and t.i <= subject.i]
     if not words or any(t.pos_ in ("PRON", "VERB") for t in words):
