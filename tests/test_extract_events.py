@@ -5,8 +5,6 @@ stored ``events`` query."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 import geokg

@@ -330,8 +330,6 @@ def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
             counterparties += targets
         elif prep == "from" and kind is T.PURCHASE_OR_IMPORT:
             counterparties += targets
-        elif prep == "to" and kind is T.PURCHASE_OR_IMPORT:
-            continue
     drop = {agent}
     return _unique(r for r in recipients if r not in drop), _unique(c for c in counterparties if c not in drop)
 
@@ -349,11 +347,8 @@ def _is_party(token: Token, linked: LinkedDoc) -> bool:
 
 
 def _entities_under(token: Token, linked: LinkedDoc) -> list[EntityRef]:
-    """Party entities in a phrase, skipping possessors of commodities ("Ukraine's minerals")."""
-    found = []
-    for ref in linked.in_span(token.left_edge.i, token.right_edge.i + 1, PARTIES):
-        found.append(ref)
-    return found
+    """Party entities (actors and places) in the phrase a token heads."""
+    return linked.in_span(token.left_edge.i, token.right_edge.i + 1, PARTIES)
 
 
 def _demonym_targets(trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
