@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= geokg.db
 
-.PHONY: demo test test-fast install bench clean
+.PHONY: demo test test-fast install system-deps bench clean
+
+# Debian packages that integration tests drive for real (a browser, a second triple
+# store). Tests skip when they are missing, unless GEOKG_REQUIRE_SYSTEM_DEPS=1 (CI).
+SYSTEM_PACKAGES ?=
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +18,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 demo: $(STAMP)
 	$(BIN)/geokg build seeds/ --store $(STORE)

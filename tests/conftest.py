@@ -32,6 +32,19 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def require_system(what: str, reason: str) -> None:
+    """Skip a test whose system dependency is missing, or fail it in CI.
+
+    ``.ci/run`` installs the Debian packages (``make system-deps``) and sets
+    ``GEOKG_REQUIRE_SYSTEM_DEPS=1``, so there a missing dependency is an error,
+    never a silent skip.
+    """
+    message = f"{what} is not available: {reason} (make system-deps installs it)"
+    if os.environ.get("GEOKG_REQUIRE_SYSTEM_DEPS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return ROOT / "seeds"
