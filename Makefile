@@ -40,7 +40,9 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not integration"
 
 bench: $(STAMP)
-	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/throughput.py --limit 1000
+	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/reuters.py
 
 clean:

@@ -1,0 +1,209 @@
+"""Stored-query latency at a million triples: Oxigraph (the geokg store) against rdflib in memory.
+
+Usage: python bench/queries.py [--limit N] [--triples T] [--repeat R] [--rdflib-timeout S] [--no-rdflib]
+
+Builds the first N Reuters-21578 train articles (../shared/data/reuters21578/train.jsonl)
+with ``geokg build``, then replicates their article graphs (article, event,
+quantity and evidence IRIs and the article id get a ``-rK`` suffix; entities stay
+shared, as in a real corpus) until the store holds at least T quads, reference and
+ontology graphs included. The same N-Quads go into an on-disk Oxigraph store (bulk
+loader) and into an rdflib ``Dataset`` (union default graph, in a child process so
+that a runaway query can be stopped). Every stored query runs unparameterised
+(whole graph) and the three parameterised ones once more with a value bound (one
+entity, one commodity, one country). Prints the median latency of R runs on
+Oxigraph, one run on rdflib (capped at S seconds), the ratio and rows/s. Figures,
+not asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = ROOT.parent / "shared" / "data" / "reuters21578" / "train.jsonl"
+PER_ARTICLE = re.compile(r"<(https://w3id\.org/geokg/(?:graph|id/(?:article|event|quantity|evidence))/[^>]+)>")
+IDENTIFIER = re.compile(r'(<http://purl\.org/dc/terms/identifier> )"([^"]+)"')
+# One entity, one commodity, one country: (query, parameter, value).
+BOUND = [("entity-articles", "entity", "Japan"), ("commodity-timeline", "commodity", "Wheat"),
+         ("country-activity", "country", "Canada")]
+
+
+def replicate(base: Path, out: Path, target: int, fixed: int) -> int:
+    """Write copies of the article quads in ``base`` to ``out`` until ``fixed`` + copies >= target."""
+    lines = base.read_text(encoding="utf-8").splitlines()
+    written, k = 0, 0
+    with out.open("w", encoding="utf-8") as sink:
+        while fixed + written < target:
+            for line in lines:
+                line = PER_ARTICLE.sub(lambda m: f"<{m.group(1)}-r{k}>", line)
+                sink.write(IDENTIFIER.sub(lambda m: f'{m.group(1)}"{m.group(2)}-r{k}"', line) + "\n")
+            written += len(lines)
+            k += 1
+    return written
+
+
+def runs() -> list[tuple[str, dict[str, str]]]:
+    from geokg.queries import list_queries
+
+    return [(q.name, {}) for q in list_queries()] + [(name, {param: value}) for name, param, value in BOUND]
+
+
+def label(name: str, params: dict[str, str]) -> str:
+    return name + "".join(f" {k}={v}" for k, v in params.items())
+
+
+def rdflib_child(path: str, todo: list[str], conn) -> None:  # noqa: ANN001
+    """Load the N-Quads into an rdflib Dataset and time the queries in ``todo``, reporting over ``conn``."""
+    import warnings
+
+    from rdflib import Dataset, Literal, Variable
+    from rdflib.plugins.sparql import prepareQuery
+
+    from geokg.queries import get_query
+
+    warnings.simplefilter("ignore")
+    t = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(path, format="nquads")
+    conn.send((time.perf_counter() - t, len(dataset)))
+    for name, params in runs():
+        if label(name, params) not in todo:
+            continue
+        prepared = prepareQuery(get_query(name).text)
+        bindings = {Variable(k): Literal(v) for k, v in params.items()}
+        t = time.perf_counter()
+        try:
+            rows: int | str = len(list(dataset.query(prepared, initBindings=bindings)))
+        except Exception as error:  # rdflib's SPARQL engine fails on some queries Oxigraph runs
+            rows = f"error: {type(error).__name__}"
+        conn.send((label(name, params), time.perf_counter() - t, rows))
+
+
+def time_rdflib(path: Path, timeout: float, todo: list[str]) -> tuple[dict[str, tuple], float]:
+    """Seconds and rows per query on rdflib; None for a query stopped at ``timeout`` (the child
+    process is killed and a new one, loading the data again, goes on with the next query)."""
+    context = multiprocessing.get_context("spawn")
+    results: dict[str, tuple] = {}
+    load_s = 0.0
+    while todo:
+        parent, child_end = context.Pipe()
+        process = context.Process(target=rdflib_child, args=(str(path), todo, child_end))
+        process.start()
+        child_end.close()  # so that a crashed child shows as EOF here
+        load_s, quads = parent.recv()
+        print(f"  rdflib: loaded {quads} quads in {load_s:.0f} s", file=sys.stderr)
+        while todo:
+            if not parent.poll(timeout):
+                results[todo.pop(0)] = (None, None)
+                print(f"  rdflib: stopped after {timeout:.0f} s", file=sys.stderr)
+                break
+            try:
+                name, seconds, rows = parent.recv()
+            except EOFError:  # the child died (out of memory?): report the query and go on
+                results[todo.pop(0)] = (None, "crashed")
+                break
+            todo.remove(name)
+            results[name] = (seconds, rows)
+            print(f"  rdflib: {name} {seconds:.2f} s, {rows} rows", file=sys.stderr)
+        process.kill()
+        process.join()
+    return results, load_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=2000, help="Reuters train articles to build (default 2000)")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="quads to reach by replication")
+    parser.add_argument("--repeat", type=int, default=5, help="Oxigraph runs per query (median)")
+    parser.add_argument("--rdflib-timeout", type=float, default=300, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only")
+    parser.add_argument("--rdflib-queries", default="offers,sanctions-and-restrictions,co-mentions,bound",
+                        help="comma-separated queries to time on rdflib ('bound': the three parameterised runs; "
+                             "'all'); rdflib needs minutes per query at 1M triples")
+    parser.add_argument("--from-store", type=Path, default=None,
+                        help="replicate the article graphs of this built store instead of building --limit articles")
+    args = parser.parse_args()
+    if not TRAIN.is_file():
+        sys.exit(f"Reuters-21578 not found at {TRAIN}")
+    import pyoxigraph as ox
+
+    import geokg
+    from geokg.queries import run_query
+    from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        source = tmp_path / "articles.jsonl"
+        with TRAIN.open(encoding="utf-8") as train:
+            source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
+        base_store = args.from_store or tmp_path / "base"
+        if not args.from_store:
+            t = time.perf_counter()
+            geokg.build([source], geokg.Settings(store=base_store))
+            print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        with Store.open(base_store, read_only=True) as base:
+            base_articles = len(base.article_graphs())
+        fixed = tmp_path / "fixed.nq"  # reference and ontology graphs: once
+        articles = tmp_path / "articles.nq"  # article graphs: replicated
+        with Store.open(base_store, read_only=True) as base:
+            base.ox.dump(tmp_path / "all.nq", ox.RdfFormat.N_QUADS)
+        shared = (f"<{REFERENCE_GRAPH}> .", f"<{ONTOLOGY_GRAPH}> .")
+        fixed_quads = 0
+        with (tmp_path / "all.nq").open(encoding="utf-8") as dump, fixed.open("w", encoding="utf-8") as once, \
+                articles.open("w", encoding="utf-8") as many:
+            for line in dump:
+                if line.rstrip().endswith(shared):
+                    once.write(line)
+                    fixed_quads += 1
+                else:
+                    many.write(line)
+        data = tmp_path / "data.nq"
+        replicate(articles, data, args.triples, fixed_quads)
+        with data.open("a", encoding="utf-8") as sink:
+            sink.write(fixed.read_text(encoding="utf-8"))
+        t = time.perf_counter()
+        with Store.open(tmp_path / "big") as store:
+            store.bulk_load(data)
+        load_s = time.perf_counter() - t
+        oxigraph: dict[str, tuple[float, int]] = {}
+        with Store.open(tmp_path / "big", read_only=True) as store:
+            quads, graphs = len(store), len(store.article_graphs())
+            for name, params in runs():
+                times, rows = [], 0
+                for _ in range(args.repeat):
+                    t = time.perf_counter()
+                    rows = len(run_query(store, name, params).rows)
+                    times.append(time.perf_counter() - t)
+                oxigraph[label(name, params)] = (statistics.median(times), rows)
+                print(f"  oxigraph: {label(name, params)} {statistics.median(times) * 1000:.0f} ms, {rows} rows",
+                      file=sys.stderr)
+        wanted = set(args.rdflib_queries.split(","))
+        todo = [label(n, p) for n, p in runs() if "all" in wanted or n in wanted and not p or "bound" in wanted and p]
+        rdflib, rdflib_load = ({}, 0.0) if args.no_rdflib else time_rdflib(data, args.rdflib_timeout, todo)
+
+    print(f"data: {quads} quads, {graphs} article graphs ({base_articles} Reuters train articles replicated); "
+          f"Oxigraph bulk load {load_s:.0f} s, rdflib parse {rdflib_load:.0f} s")
+    print(f"| query | rows | Oxigraph median ms (of {args.repeat}) | rdflib ms (1 run) | rdflib / Oxigraph "
+          f"| Oxigraph rows/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, (seconds, rows) in oxigraph.items():
+        other, other_rows = rdflib.get(name, (None, None))
+        slow = "not run" if name not in rdflib else f"> {args.rdflib_timeout * 1000:.0f}" if other is None else \
+            f"{other * 1000:.0f}"
+        ratio = "-" if isinstance(other_rows, str) else f"{other / seconds:.0f}×" if other else f"> {args.rdflib_timeout / seconds:.0f}×" \
+            if name in rdflib else "-"
+        mismatch = "" if other_rows in (None, rows) else f" (rdflib: {other_rows})"
+        print(f"| {name} | {rows}{mismatch} | {seconds * 1000:.1f} | {slow} | {ratio} | "
+              f"{rows / seconds if seconds else 0:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""SHACL validation throughput, per article graph and for a whole store, and its share of build time.
+
+Usage: python bench/validate.py [--split train|test] [--limit N]
+
+Takes the first N Reuters-21578 articles (../shared/data/reuters21578/{split}.jsonl),
+times each stage of the build on them one after the other (geokg's spaCy pipeline,
+extraction, RDF mapping, SHACL validation of each article's rdflib graph, loading
+into an on-disk Oxigraph store), then validates the whole store the way
+``geokg validate`` does. Prints triples/s and ms per graph for validation and its
+share of the build. Figures, not asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+from rdflib import Literal
+
+import geokg
+from geokg.articles import Article, iter_articles
+from geokg.extract import extract
+from geokg.namespaces import GK
+from geokg.nlp import get_pipeline
+from geokg.parallel import content_hash
+from geokg.rdf import to_graph
+from geokg.rdf.iris import article_iri, graph_iri
+from geokg.reference import load_reference
+from geokg.settings import DEFAULT_MODEL
+from geokg.store import Store, to_ntriples
+from geokg.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+REUTERS = ROOT.parent / "shared" / "data" / "reuters21578"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="train", choices=["train", "test"])
+    parser.add_argument("--limit", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args()
+    path = REUTERS / f"{args.split}.jsonl"
+    if not path.is_file():
+        sys.exit(f"Reuters-21578 not found at {path}")
+    articles = list(islice((a for a in iter_articles([path]) if isinstance(a, Article)), args.limit))
+    reference = load_reference()
+    nlp = get_pipeline(DEFAULT_MODEL)
+    validate(to_graph(extract(articles[0], nlp(articles[0].text), reference)))  # shapes parsed once, outside the timing
+    stages: dict[str, float] = {}
+
+    def timed(name: str, work):  # noqa: ANN001, ANN202
+        t = time.perf_counter()
+        result = work()
+        stages[name] = time.perf_counter() - t
+        return result
+
+    docs = timed("spaCy pipeline (nlp.pipe)", lambda: list(nlp.pipe((a.text for a in articles),
+                                                                     batch_size=args.batch_size)))
+    facts = timed("extract", lambda: [extract(a, d, reference) for a, d in zip(articles, docs)])
+    del docs
+
+    def graphs_of():  # noqa: ANN202
+        graphs = [to_graph(f) for f in facts]
+        for article, graph in zip(articles, graphs):
+            graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
+        return graphs
+
+    graphs = timed("to RDF", graphs_of)
+    per_graph: list[float] = []
+
+    def validate_each():  # noqa: ANN202
+        reports = []
+        for graph in graphs:
+            t = time.perf_counter()
+            reports.append(validate(graph))
+            per_graph.append(time.perf_counter() - t)
+        return reports
+
+    reports = timed("SHACL validate (per article graph)", validate_each)
+    with tempfile.TemporaryDirectory() as tmp:
+        def load() -> None:
+            with Store.open(Path(tmp) / "store") as store:
+                batch: dict[str, str] = {}
+                for article, graph in zip(articles, graphs):
+                    batch[str(graph_iri(article.id))] = to_ntriples(graph)
+                    if len(batch) == args.batch_size:
+                        store.replace_graphs(batch)
+                        batch = {}
+                store.replace_graphs(batch)
+
+        timed("store load (N-Triples, batched)", load)
+        t = time.perf_counter()
+        report = geokg.validate(None, geokg.Settings(store=Path(tmp) / "store"))
+        whole_s = time.perf_counter() - t
+
+    triples = sum(len(g) for g in graphs)
+    total = sum(stages.values())
+    n = len(articles)
+    print(f"corpus: Reuters-21578 {args.split}, first {n} articles, {triples} article triples "
+          f"({triples / n:.0f} per graph); {sum(not r.conforms for r in reports)} non-conforming")
+    print(f"{'stage':36} {'seconds':>8} {'articles/s':>11} {'share':>6}")
+    for name, seconds in stages.items():
+        print(f"{name:36} {seconds:8.2f} {n / seconds:11.1f} {seconds / total:6.1%}")
+    print(f"{'build total':36} {total:8.2f} {n / total:11.1f}")
+    validate_s = stages["SHACL validate (per article graph)"]
+    print(f"validation per article graph: {triples / validate_s:,.0f} triples/s; "
+          f"median {statistics.median(per_graph) * 1000:.1f} ms, "
+          f"95th percentile {statistics.quantiles(per_graph, n=20)[-1] * 1000:.1f} ms per graph")
+    print(f"validation of the whole store (geokg validate: read {n} graphs from Oxigraph, pySHACL each): "
+          f"{whole_s:.1f} s, {triples / whole_s:,.0f} triples/s, conforms={report.conforms}")
+    print(f"validation share of build time: {validate_s / total:.1%}")
+
+
+if __name__ == "__main__":
+    main()
