@@ -40,6 +40,12 @@ class Failure:
     article_id: str | None
     code: str
     message: str
+    line: int | None = None  # the JSON Lines line, when the input was one
+
+    def as_record(self) -> dict[str, object]:
+        """The failure as one JSON object of ``geokg build --report``."""
+        return {"path": self.path, "line": self.line, "article_id": self.article_id,
+                "code": self.code, "message": self.message}
 
 
 @dataclass
@@ -52,10 +58,16 @@ class BuildSummary:
     violations: list[_validate.Violation] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
+    quarantine_failures: list[Failure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures and not self.quarantined
+
+    def not_loaded(self) -> list[Failure]:
+        """Every input that did not end up in the store, and why (failed or quarantined)."""
+        return self.failures + self.quarantine_failures
 
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
@@ -88,17 +100,23 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
                 graph = to_graph(facts)
                 report = _validate.validate(graph, article=article.id)
             except GeokgError as error:
-                summary.failures.append(Failure(article.path, article.id, error.code, error.message))
+                summary.failures.append(Failure(article.path, article.id, error.code, error.message,
+                                                article.line))
                 continue
             except Exception as error:  # a bug: record it with its traceback, never drop the article
                 log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
                 summary.failures.append(Failure(article.path, article.id, "GK200",
-                                                f"unexpected {type(error).__name__}: {error} (please report this)"))
+                                                f"unexpected {type(error).__name__}: {error} (please report this)",
+                                                article.line))
                 continue
             if not report.conforms:
                 summary.violations.extend(report.violations)
                 _validate.write_quarantine(settings.quarantine, article.id, graph, report)
                 summary.quarantined.append(article.id)
+                summary.quarantine_failures.append(Failure(
+                    article.path, article.id, "GK302",
+                    f"the graph violates the shapes ({len(report.violations)} violation(s)); "
+                    f"quarantined in {settings.quarantine}", article.line))
                 store.remove_graph(graph_iri(article.id))
                 continue
             store.replace_graph(graph_iri(article.id), graph)
@@ -178,7 +196,7 @@ def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
     for item in items:
         if isinstance(item, IngestError):
-            summary.failures.append(Failure(item.path, None, item.code, item.message))
+            summary.failures.append(Failure(item.path, item.article_id, item.code, item.message, item.line))
             continue
         if on_article is not None:
             on_article(item)

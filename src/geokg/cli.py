@@ -6,12 +6,13 @@ problems (violations, failed or quarantined articles); 2 could not run.
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from tqdm import tqdm
@@ -47,6 +48,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A page trafilatura cannot read becomes a coded GK101 failure in the summary; its own log lines would repeat it.
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 @cli.command("build")
@@ -56,16 +59,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--processes", type=int, default=None, help="Worker processes for spaCy (default 1).")
 @click.option("--batch-size", type=int, default=None, help="Articles per spaCy batch (default 32).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
+              help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
+                   "to this JSON Lines file.")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, processes: int | None,
-                  batch_size: int | None, quiet: bool) -> None:
+                  batch_size: int | None, quiet: bool, report: IO[str] | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
-    (date/source/url lines), plain .txt, .jsonl and .html.
+    (date/source/url lines), plain .txt, .jsonl and .html. Exit 1 when any
+    article failed or was quarantined (--report lists them).
 
     Example:
 
-        geokg build seeds/ articles.jsonl --store geokg.db
+        geokg build seeds/ articles.jsonl --store geokg.db --report failures.jsonl
     """
     settings = Settings.from_env(store=store, model=model, processes=processes, batch_size=batch_size)
     with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
@@ -83,6 +90,11 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"failures: {len(summary.failures)}")
     for failure in summary.failures:
         click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
+    if report is not None:  # opened before the build, so a bad path fails before any work
+        for failure in summary.not_loaded():
+            report.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
+        report.close()
+        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report.name}")
     if not summary.ok:
         sys.exit(1)
 
