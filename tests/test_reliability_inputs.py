@@ -351,13 +351,13 @@ def test_reliability_build_matrix_report_and_exit_code(tmp_path: Path, monkeypat
     vanish = tmp_path / "in" / "vanishing.txt"
     original_build = api.build
 
-    def build_that_deletes(paths, settings=None, *, on_article=None):  # the real build, plus a hook
+    def build_that_deletes(paths, settings=None, *, on_article=None, **options):  # the real build, plus a hook
         def hook(article: Article) -> None:
             if vanish.exists():  # after the first article, before vanishing.txt is read
                 vanish.unlink()
             if on_article:
                 on_article(article)
-        return original_build(paths, settings, on_article=hook)
+        return original_build(paths, settings, on_article=hook, **options)
 
     report = tmp_path / "failures.jsonl"
     monkeypatch.setattr(api, "build", build_that_deletes)

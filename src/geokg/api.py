@@ -113,7 +113,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
-    batch: dict[str, str] = {}  # graph IRI -> N-Triples; a repeated id within a batch: the last wins
+    batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
     for outcome in outcomes:
         if outcome.failure is not None:
             summary.failures.append(outcome.failure)
