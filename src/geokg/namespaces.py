@@ -89,6 +89,7 @@ class GK(DefinedNamespace):
     # Articles
     mentions: URIRef  # An entity the article names.
     text: URIRef  # The full text evidence offsets point into (exactly 1).
+    contentHash: URIRef  # SHA-256 of the article as read; incremental builds compare it.
 
     # Reference data
     iso3166Alpha2: URIRef  # Two upper-case letters.
