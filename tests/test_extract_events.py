@@ -191,3 +191,11 @@ def test_coordinated_clauses_keep_their_own_commodity_and_figure(events) -> None
 def test_undated_statement_is_dated_by_the_article_not_its_quote(events) -> None:
     row = find(events, "lula-undated-quote", "Statement")[0]
     assert str(row["date"]) == "2024-06-12"
+
+
+def test_confidence_comes_from_the_rule_and_drops_for_coreference(events) -> None:
+    confidences = [float(r["confidence"]) for rows in events.values() for r in rows]
+    assert confidences and all(0 <= c <= 1 for c in confidences)
+    direct = float(find(events, "gallium-ban", "ExportRestriction")[0]["confidence"])
+    via_title = float(find(events, "codelco-title", "Production")[0]["confidence"])
+    assert direct == 0.8 and via_title < direct
