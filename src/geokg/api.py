@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
@@ -24,6 +25,7 @@ from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
 from geokg.store import Store
+from geokg.viz import to_networkx, write_html
 
 
 @dataclass
@@ -188,6 +190,25 @@ def push(endpoint: str, settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
         return _push.push(store, endpoint)
+
+
+def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
+        query: str | None = None, params: Mapping[str, str] | None = None, entity: str | None = None,
+        hops: int = 1, title: str | None = None) -> nx.MultiDiGraph:
+    """Write the store (or the part a query or an entity selects) as a self-contained HTML page.
+
+    Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
+    """
+    settings = settings or Settings.from_env()
+    graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
+    if query is not None:
+        shown = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
+    elif entity is not None:
+        shown = f"{hops} event hop{'s' if hops > 1 else ''} around {entity}"
+    else:
+        shown = "every event"
+    write_html(graph, output, title=title or f"geokg: {Path(settings.store).name}", subtitle=f"{shown}, {view} view")
+    return graph
 
 
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None) -> _evaluate.Evaluation:
