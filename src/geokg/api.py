@@ -149,11 +149,13 @@ def query(name: str, params: Mapping[str, str] | None = None,
         return _queries.run_query(store, name, params or {})
 
 
-def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>") -> _queries.QueryResult:
-    """Run an ad-hoc read-only SPARQL query against the store."""
+def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
+           allow_update: bool = False) -> _queries.QueryResult | bool | _queries.UpdateResult:
+    """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
+    then the store is opened for writing and a SPARQL Update runs as one transaction)."""
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
-        return _queries.run_sparql(store, text, source=source)
+    with Store.open(settings.store, read_only=not allow_update) as store:
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:

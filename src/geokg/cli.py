@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.errors import GeokgError
-from geokg.queries import list_queries
+from geokg.queries import UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
 from geokg.validate import format_violation
@@ -150,10 +150,12 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--allow-update", is_flag=True,
+              help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
 @store_option
 @format_option
-def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt: str) -> None:
-    """Run an ad-hoc, read-only SPARQL query (all graphs are queried as one).
+def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str) -> None:
+    """Run an ad-hoc SPARQL query (all graphs are queried as one); read-only unless --allow-update.
 
     Example:
 
@@ -163,7 +165,10 @@ def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt:
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
     query_text = file.read_text(encoding="utf-8") if file else text
-    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source)
+    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update)
+    if isinstance(result, UpdateResult):
+        click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
+        return
     if isinstance(result, bool):  # ASK
         click.echo("true" if result else "false")
         return
