@@ -127,14 +127,16 @@ def test_batch_size_does_not_change_the_store(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_an_id_repeated_within_a_batch_keeps_the_last_article(tmp_path: Path) -> None:
+def test_an_id_repeated_within_a_batch_keeps_the_first_and_reports_the_second(tmp_path: Path) -> None:
+    """Issue 4: nothing is silently overwritten; the repeated id with other content fails with GK104."""
     data = tmp_path / "twice.jsonl"
     data.write_text('{"id": "same", "text": "Chile sold copper to Japan."}\n'
                     '{"id": "same", "text": "Iraq sold oil to India."}\n', encoding="utf-8")
     summary = build([data], Settings(store=tmp_path / "store"))
-    assert summary.articles == 2
+    assert summary.articles == 1
+    assert [(f.code, f.article_id, f.line) for f in summary.failures] == [("GK104", "same", 2)]
     text = article_graphs(tmp_path / "store")[str(graph_iri("same"))].value(article_iri("same"), GK.text)
-    assert str(text) == "Iraq sold oil to India."
+    assert str(text) == "Chile sold copper to Japan."
 
 
 @pytest.mark.slow

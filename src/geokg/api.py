@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
@@ -24,6 +25,7 @@ from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
 from geokg.store import Store
+from geokg.viz import to_networkx, write_html
 
 
 @dataclass
@@ -40,10 +42,16 @@ class BuildSummary:
     violations: list[_validate.Violation] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
+    quarantine_failures: list[Failure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures and not self.quarantined
+
+    def not_loaded(self) -> list[Failure]:
+        """Every input that did not end up in the store, and why (failed or quarantined)."""
+        return self.failures + self.quarantine_failures
 
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
@@ -107,7 +115,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
-    batch: dict[str, str] = {}  # graph IRI -> N-Triples; a repeated id within a batch: the last wins
+    batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
     for outcome in outcomes:
         if outcome.failure is not None:
             summary.failures.append(outcome.failure)
@@ -117,6 +125,10 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             summary.violations.extend(report.violations)
             _validate.write_quarantine(settings.quarantine, outcome.article_id, graph, report)
             summary.quarantined.append(outcome.article_id)
+            summary.quarantine_failures.append(Failure(
+                outcome.path, outcome.article_id, "GK302",
+                f"the graph violates the shapes ({len(report.violations)} violation(s)); "
+                f"quarantined in {settings.quarantine}", outcome.line))
             batch[str(graph_iri(outcome.article_id))] = ""
         else:
             summary.articles += 1
@@ -137,11 +149,13 @@ def query(name: str, params: Mapping[str, str] | None = None,
         return _queries.run_query(store, name, params or {})
 
 
-def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>") -> _queries.QueryResult:
-    """Run an ad-hoc read-only SPARQL query against the store."""
+def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
+           allow_update: bool = False) -> _queries.QueryResult | bool | _queries.UpdateResult:
+    """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
+    then the store is opened for writing and a SPARQL Update runs as one transaction)."""
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
-        return _queries.run_sparql(store, text, source=source)
+    with Store.open(settings.store, read_only=not allow_update) as store:
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
@@ -178,6 +192,25 @@ def push(endpoint: str, settings: Settings | None = None) -> int:
         return _push.push(store, endpoint)
 
 
+def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
+        query: str | None = None, params: Mapping[str, str] | None = None, entity: str | None = None,
+        hops: int = 1, title: str | None = None) -> nx.MultiDiGraph:
+    """Write the store (or the part a query or an entity selects) as a self-contained HTML page.
+
+    Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
+    """
+    settings = settings or Settings.from_env()
+    graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
+    if query is not None:
+        shown = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
+    elif entity is not None:
+        shown = f"{hops} event hop{'s' if hops > 1 else ''} around {entity}"
+    else:
+        shown = "every event"
+    write_html(graph, output, title=title or f"geokg: {Path(settings.store).name}", subtitle=f"{shown}, {view} view")
+    return graph
+
+
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None) -> _evaluate.Evaluation:
     """Build ``docs`` into the store and score the ``mentions`` and ``events`` queries against ``gold``.
 
@@ -199,7 +232,7 @@ def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
     for item in items:
         if isinstance(item, IngestError):
-            summary.failures.append(Failure(item.path, None, item.code, item.message))
+            summary.failures.append(Failure(item.path, item.article_id, item.code, item.message, item.line))
             continue
         if on_article is not None:
             on_article(item)

@@ -54,6 +54,12 @@ class Failure:
     article_id: str | None
     code: str
     message: str
+    line: int | None = None  # the JSON Lines line, when the input was one
+
+    def as_record(self) -> dict[str, object]:
+        """The failure as one JSON object of ``geokg build --report``."""
+        return {"path": self.path, "line": self.line, "article_id": self.article_id,
+                "code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,8 @@ class Outcome:
     events: Counter[str] = field(default_factory=Counter)
     failure: Failure | None = None
     quarantine: tuple[Graph, ValidationReport] | None = None
+    path: str | None = None  # where the article was read, for the failure report
+    line: int | None = None
 
 
 def content_hash(article: Article) -> str:
@@ -100,13 +108,15 @@ def process(article: Article, doc: object, reference: ReferenceIndex) -> Outcome
         graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
         report = validate(graph, article=article.id)
     except GeokgError as error:
-        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message))
+        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
+                                                   article.line))
     except Exception as error:  # a bug: record it with its traceback, never drop the article
         log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
         return Outcome(article.id, failure=Failure(
-            article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)"))
+            article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
+            article.line))
     if not report.conforms:
-        return Outcome(article.id, quarantine=(graph, report))
+        return Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line)
     events = Counter(event.type.value for event in facts.events)
     return Outcome(article.id, ntriples=to_ntriples(graph), events=events)
 

@@ -326,6 +326,22 @@ class Store:
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
 
+    def update(self, sparql: str, *, source: str = "<sparql>") -> None:
+        """Run a SPARQL Update against the store, as one transaction (all of it or nothing).
+
+        Raises:
+            QuerySyntaxError: the text does not parse as SPARQL Update.
+            StoreError: the store is read-only, or the write fails.
+        """
+        if self.read_only:
+            raise StoreError(self._where, f"{source}: opened read-only; cannot run SPARQL Update")
+        try:
+            self.ox.update(sparql)
+        except SyntaxError as exc:
+            raise syntax_error(source, exc) from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(self._where, f"{source}: {exc}") from exc
+
     def query(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
               source: str = "<sparql>") -> tuple[list[str], list[tuple[OxTerm | None, ...]]]:
         """Run a SELECT query; return (variable names, rows of terms or None).
