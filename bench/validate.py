@@ -4,10 +4,8 @@ Usage: python bench/validate.py [--split train|test] [--limit N]
 
 Takes the first N Reuters-21578 articles (../shared/data/reuters21578/{split}.jsonl),
 times each stage of the build on them one after the other (geokg's spaCy pipeline,
-extraction, RDF mapping, SHACL validation, loading into an on-disk Oxigraph store),
-validation both per article graph and per batch (what the build does: one pySHACL
-call over a batch's graphs, each graph alone only when the batch fails), then
-validates the whole store the way
+extraction, RDF mapping, SHACL validation of each article's rdflib graph, loading
+into an on-disk Oxigraph store), then validates the whole store the way
 ``geokg validate`` does. Prints triples/s and ms per graph for validation and its
 share of the build. Figures, not asserts.
 """
@@ -22,7 +20,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Literal
 
 import geokg
 from geokg.articles import Article, iter_articles
@@ -85,17 +83,6 @@ def main() -> None:
         return reports
 
     reports = timed("SHACL validate (per article graph)", validate_each)
-
-    def validate_batches():  # noqa: ANN202  what the build does: one call per batch, alone only on failure
-        for i in range(0, len(graphs), args.batch_size):
-            union = Graph()
-            for graph in graphs[i:i + args.batch_size]:
-                union += graph
-            if not validate(union).conforms:
-                for graph in graphs[i:i + args.batch_size]:
-                    validate(graph)
-
-    timed("SHACL validate (per batch, as built)", validate_batches)
     with tempfile.TemporaryDirectory() as tmp:
         def load() -> None:
             with Store.open(Path(tmp) / "store") as store:
@@ -113,25 +100,21 @@ def main() -> None:
         whole_s = time.perf_counter() - t
 
     triples = sum(len(g) for g in graphs)
-    total = sum(s for name, s in stages.items() if name != "SHACL validate (per article graph)")
+    total = sum(stages.values())
     n = len(articles)
     print(f"corpus: Reuters-21578 {args.split}, first {n} articles, {triples} article triples "
           f"({triples / n:.0f} per graph); {sum(not r.conforms for r in reports)} non-conforming")
     print(f"{'stage':36} {'seconds':>8} {'articles/s':>11} {'share':>6}")
     for name, seconds in stages.items():
-        share = "" if name == "SHACL validate (per article graph)" else f"{seconds / total:6.1%}"
-        print(f"{name:36} {seconds:8.2f} {n / seconds:11.1f} {share:>6}")
-    print(f"{'build total (validation per batch)':36} {total:8.2f} {n / total:11.1f}")
+        print(f"{name:36} {seconds:8.2f} {n / seconds:11.1f} {seconds / total:6.1%}")
+    print(f"{'build total':36} {total:8.2f} {n / total:11.1f}")
     validate_s = stages["SHACL validate (per article graph)"]
-    batch_s = stages["SHACL validate (per batch, as built)"]
-    print(f"validation per batch of {args.batch_size} graphs: {triples / batch_s:,.0f} triples/s")
     print(f"validation per article graph: {triples / validate_s:,.0f} triples/s; "
           f"median {statistics.median(per_graph) * 1000:.1f} ms, "
           f"95th percentile {statistics.quantiles(per_graph, n=20)[-1] * 1000:.1f} ms per graph")
     print(f"validation of the whole store (geokg validate: read {n} graphs from Oxigraph, pySHACL each): "
           f"{whole_s:.1f} s, {triples / whole_s:,.0f} triples/s, conforms={report.conforms}")
-    print(f"validation share of build time: {batch_s / total:.1%} per batch (as built); "
-          f"{validate_s / (total - batch_s + validate_s):.1%} if each graph were validated alone")
+    print(f"validation share of build time: {validate_s / total:.1%}")
 
 
 if __name__ == "__main__":

@@ -165,19 +165,3 @@ def test_cli_build_reports_skipped_articles_and_rebuild(tmp_path: Path) -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(geokg.errors.ConfigError, match="workers=0"):
         Settings(workers=0)
-
-
-@pytest.mark.slow
-def test_a_batch_that_fails_together_is_validated_article_by_article() -> None:
-    """Two articles label the same minted company differently: their union breaks the
-    one-prefLabel rule, each graph alone conforms, so both are loaded."""
-    from geokg.validate import validate
-
-    articles = [Article(id="c1", text="Coleco Industries Inc said it expects a loss."),
-                Article(id="c2", text="Coleco industries inc said it sold toys to Japan.")]
-    outcomes = process_batch(articles, Settings().model)
-    union = Graph()
-    for outcome in outcomes:
-        assert outcome.failure is None and outcome.quarantine is None and outcome.ntriples
-        union.parse(data=outcome.ntriples, format="nt")
-    assert not validate(union).conforms

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rdflib import Graph, Literal
 
@@ -40,9 +40,6 @@ from geokg.store import to_ntriples
 from geokg.validate import ValidationReport, validate
 
 __all__ = ["Failure", "Outcome", "batched", "content_hash", "iter_outcomes", "process", "process_batch"]
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 log = logging.getLogger("geokg.parallel")
 
@@ -103,76 +100,33 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def process(pairs: list[tuple[Article, Doc]], reference: ReferenceIndex) -> list[Outcome]:
-    """Extract, map and validate a parsed batch; errors become failed Outcomes.
-
-    The batch's graphs are first validated together, as one graph: pySHACL's cost
-    is mostly per call (walking every shape and its targets), so this is several
-    times faster than one call per graph. When the union conforms, every graph is
-    loaded; otherwise each graph is validated alone, so quarantine and violations
-    stay per article. (A graph that only conforms thanks to another article's
-    triples about a shared entity would pass here; graphs type and label every
-    entity they mint, so none does.)
-    """
-    made = [(article, _graph(article, doc, reference)) for article, doc in pairs]
-    union = Graph()
-    for _, result in made:
-        if not isinstance(result, Outcome):
-            union += result[0]
+def process(article: Article, doc: object, reference: ReferenceIndex) -> Outcome:
+    """Extract, map and validate one parsed article; errors become a failed Outcome."""
     try:
-        together = len(union) > 0 and validate(union).conforms
-    except GeokgError:  # cannot validate: let each article record why
-        together = False
-    outcomes = []
-    for article, result in made:
-        if isinstance(result, Outcome):
-            outcomes.append(result)
-            continue
-        graph, events = result
-        if together:
-            outcomes.append(Outcome(article.id, ntriples=to_ntriples(graph), events=events))
-        else:
-            outcomes.append(_validated(article, graph, events))
-    return outcomes
-
-
-def _graph(article: Article, doc: Doc, reference: ReferenceIndex) -> tuple[Graph, Counter[str]] | Outcome:
-    """The article's graph and its events by type, or a failed Outcome."""
-    try:
-        facts = extract(article, doc, reference)
+        facts = extract(article, doc, reference)  # type: ignore[arg-type]
         graph = to_graph(facts)
         graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
-    except Exception as error:
-        return _failed(article, error)
-    return graph, Counter(event.type.value for event in facts.events)
-
-
-def _validated(article: Article, graph: Graph, events: Counter[str]) -> Outcome:
-    try:
         report = validate(graph, article=article.id)
-    except Exception as error:
-        return _failed(article, error)
+    except GeokgError as error:
+        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
+                                                   article.line))
+    except Exception as error:  # a bug: record it with its traceback, never drop the article
+        log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
+        return Outcome(article.id, failure=Failure(
+            article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
+            article.line))
     if not report.conforms:
         return Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line)
+    events = Counter(event.type.value for event in facts.events)
     return Outcome(article.id, ntriples=to_ntriples(graph), events=events)
 
 
-def _failed(article: Article, error: Exception) -> Outcome:
-    if isinstance(error, GeokgError):
-        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
-                                                   article.line))
-    # a bug: record it with its traceback, never drop the article
-    log.debug("processing of %s failed:\n%s", article.id, traceback.format_exc())
-    return Outcome(article.id, failure=Failure(
-        article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
-        article.line))
-
-
 def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> list[Outcome]:
-    """Parse a batch with ``nlp.pipe`` and process it (a worker's task)."""
+    """Parse a batch with ``nlp.pipe`` and process each article (a worker's task)."""
     from geokg.nlp import parse  # spaCy loads in the worker, once (the pipeline is cached)
 
-    return process(list(parse(articles, model, batch_size=batch_size)), load_reference())
+    reference = load_reference()
+    return [process(article, doc, reference) for article, doc in parse(articles, model, batch_size=batch_size)]
 
 
 def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,
@@ -182,8 +136,8 @@ def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 
         from geokg.nlp import parse
 
         reference = load_reference()
-        for pairs in batched(parse(articles, model, batch_size=batch_size), batch_size):
-            yield from process(pairs, reference)
+        for article, doc in parse(articles, model, batch_size=batch_size):
+            yield process(article, doc, reference)
         return
     # spawn, not fork: the parent holds threads (progress bar, Oxigraph) that fork would copy mid-state.
     context = multiprocessing.get_context("spawn")
