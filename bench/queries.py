@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="Oxigraph runs per query (median)")
     parser.add_argument("--rdflib-timeout", type=float, default=300, help="seconds before an rdflib query is stopped")
     parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only")
-    parser.add_argument("--rdflib-queries", default="offers,sanctions-and-restrictions,co-mentions,bound",
+    parser.add_argument("--rdflib-queries", default="offers,bound",
                         help="comma-separated queries to time on rdflib ('bound': the three parameterised runs; "
                              "'all'); rdflib needs minutes per query at 1M triples")
     parser.add_argument("--from-store", type=Path, default=None,
