@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
+from geokg import crossdoc as _crossdoc
 from geokg import evaluate as _evaluate
 from geokg import export as _export
 from geokg import push as _push
@@ -52,6 +53,7 @@ class BuildSummary:
     violations: list[_validate.Violation] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    crossdoc: _crossdoc.CrossDocSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,6 +106,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             store.replace_graph(graph_iri(article.id), graph)
             summary.articles += 1
             summary.events.update(_event_types(facts))
+        # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
+        summary.crossdoc = _crossdoc.refresh(store)
         summary.triples = len(store)
     return summary
 
@@ -114,6 +118,22 @@ def query(name: str, params: Mapping[str, str] | None = None,
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
         return _queries.run_query(store, name, params or {})
+
+
+def entities(settings: Settings | None = None, *, unlinked: bool = False,
+             type: str | None = None) -> _queries.QueryResult:
+    """Entities across articles, merged over aliases (the ``entities`` stored query).
+
+    Args:
+        unlinked: keep only entities the reference data lacks (``gk:linked false``),
+            the ones to curate.
+        type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+    """
+    result = query("entities", {"type": type}, settings)
+    if not unlinked:
+        return result
+    linked = result.columns.index("linked")
+    return _queries.QueryResult(result.columns, [row for row in result.rows if row[linked] is False], result.title)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>") -> _queries.QueryResult:
