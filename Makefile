@@ -9,12 +9,12 @@ STORE  ?= geokg.db
 
 # Debian packages that integration tests drive for real (a browser, a second triple
 # store). Tests skip when they are missing, unless GEOKG_REQUIRE_SYSTEM_DEPS=1 (CI).
-SYSTEM_PACKAGES ?=
+SYSTEM_PACKAGES ?= chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[model,test,notebooks]"
+	$(BIN)/pip install --quiet -e ".[model,test,notebooks,dask]"
 	touch $(STAMP)
 
 install: $(STAMP)

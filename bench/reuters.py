@@ -165,7 +165,7 @@ def main() -> None:
         with path.open("w", encoding="utf-8") as out:
             for d in docs:
                 out.write(json.dumps({k: d[k] for k in ("id", "date", "title", "dateline", "body")}) + "\n")
-        settings = geokg.Settings.from_env(store=args.store or Path(tmp) / "store", processes=args.processes)
+        settings = geokg.Settings.from_env(store=args.store or Path(tmp) / "store", workers=args.processes)
         start = time.perf_counter()
         summary = geokg.build([path], settings)
         seconds = time.perf_counter() - start
@@ -208,7 +208,7 @@ def main() -> None:
           "TP(p) = predictions matching a label (precision). Reuters labels only focus entities, "
           "so precision understates (orgs, exchanges, people especially).")
     print(f"throughput: {len(docs) / seconds:.1f} articles/s ({seconds:.1f} s build, "
-          f"processes={settings.processes})")
+          f"workers={settings.workers})")
     print("command: python bench/reuters.py " + " ".join(sys.argv[1:]))
     for kind in KINDS if args.misses else ():
         print(f"\n{kind}: missed labels: "

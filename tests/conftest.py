@@ -51,6 +51,17 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """``seeds/`` built once per session with the trained pipeline (slow tests only); read it, never write."""
+    import geokg
+
+    path = tmp_path_factory.mktemp("seed-store") / "seeds.db"
+    summary = geokg.build([seeds_dir], geokg.Settings.from_env(store=path))
+    assert summary.ok and summary.articles, summary
+    return path
+
+
+@pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     """A real ``oxigraph serve`` on 127.0.0.1 (integration tests): yields its base URL.
 

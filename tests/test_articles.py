@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from geokg.articles import Article, article_id, iter_articles, read_file
 from geokg.errors import IngestError
 
-SEED_TEXT = ("date 2031-03-04 The Republic of Nowhere offered on Monday to sell tin to Elsewhere.\n"
+SEED_TEXT = ("date 2024-03-04 The Republic of Nowhere offered on Monday to sell tin to Elsewhere.\n"
              "\nIts trade minister said the offer covered 20,000 tonnes.\n")
 
 
@@ -23,11 +23,11 @@ def _only(items: list) -> Article:
 
 
 def test_articles_seed_format(tmp_path: Path) -> None:
-    path = tmp_path / "2031-03-04-tin-offer.txt"
+    path = tmp_path / "2024-03-04-tin-offer.txt"
     path.write_text(SEED_TEXT, encoding="utf-8")
     article = _only(list(iter_articles([path])))
-    assert article.id == "2031-03-04-tin-offer"
-    assert article.date == dt.date(2031, 3, 4)
+    assert article.id == "2024-03-04-tin-offer"
+    assert article.date == dt.date(2024, 3, 4)
     assert article.text.startswith("The Republic of Nowhere offered on Monday")
     assert article.text.endswith("20,000 tonnes.")
     assert article.path == str(path)
@@ -45,11 +45,11 @@ def test_articles_seed_file_of_the_repo(seeds_dir: Path) -> None:
 
 def test_articles_header_format(tmp_path: Path) -> None:
     path = tmp_path / "07.txt"
-    path.write_text("date 2031-05-06\nsource The Daily Ledger\nurl https://example.org/a/1\n"
+    path.write_text("date 2024-05-06\nsource The Daily Ledger\nurl https://example.org/a/1\n"
                     "title Tin talks\n\nTin talks resumed in Someplace.\nA second paragraph.\n",
                     encoding="utf-8")
     article = _only(list(read_file(path)))
-    assert (article.id, article.date, article.source) == ("07", dt.date(2031, 5, 6), "The Daily Ledger")
+    assert (article.id, article.date, article.source) == ("07", dt.date(2024, 5, 6), "The Daily Ledger")
     assert (article.url, article.title) == ("https://example.org/a/1", "Tin talks")
     # The body alone: gold offsets of the news-dev set are taken in the body.
     assert article.text == "Tin talks resumed in Someplace.\nA second paragraph."
@@ -57,7 +57,7 @@ def test_articles_header_format(tmp_path: Path) -> None:
 
 def test_articles_header_id_line_wins(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
-    path.write_text("date 2031-05-06\nid my-id.1\n\nSome text.\n", encoding="utf-8")
+    path.write_text("date 2024-05-06\nid my-id.1\n\nSome text.\n", encoding="utf-8")
     assert _only(list(read_file(path))).id == "my-id.1"
 
 
@@ -99,12 +99,12 @@ def test_articles_malformed_seed_header(tmp_path: Path, first_line: str, fragmen
 
 def test_articles_malformed_header_block(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
-    path.write_text("date 2031-05-06\nsource Ledger\nulr https://example.org\n\nText.\n", encoding="utf-8")
+    path.write_text("date 2024-05-06\nsource Ledger\nulr https://example.org\n\nText.\n", encoding="utf-8")
     [error] = list(read_file(path))
     assert isinstance(error, IngestError) and error.line == 3 and "ulr" in error.problem
 
 
-@pytest.mark.parametrize("content", ["date 2031-05-06\nsource Ledger\n", "date 2031-05-06\n\n  \n", "  \n\n"])
+@pytest.mark.parametrize("content", ["date 2024-05-06\nsource Ledger\n", "date 2024-05-06\n\n  \n", "  \n\n"])
 def test_articles_no_text_is_an_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "x.txt"
     path.write_text(content, encoding="utf-8")
@@ -114,7 +114,7 @@ def test_articles_no_text_is_an_error(tmp_path: Path, content: str) -> None:
 
 def test_articles_bad_encoding(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
-    path.write_bytes(b"date 2031-05-06 Fine first line.\nbad \xff byte\n")
+    path.write_bytes(b"date 2024-05-06 Fine first line.\nbad \xff byte\n")
     [error] = list(read_file(path))
     assert isinstance(error, IngestError) and error.line == 2 and "UTF-8" in error.problem
 
@@ -122,17 +122,17 @@ def test_articles_bad_encoding(tmp_path: Path) -> None:
 def test_articles_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl"
     records = [
-        {"id": "w-1", "date": "2031-01-02", "title": "TIN UP", "body": "Tin rose.", "source": "Wire"},
+        {"id": "w-1", "date": "2024-01-02", "title": "TIN UP", "body": "Tin rose.", "source": "Wire"},
         {"date": "2-JAN-1987 10:01:02.00", "text": "Zinc fell.", "dateline": "SOMEWHERE, Jan 2"},
-        {"id": 17, "date": "2031-01-02T08:00:00Z", "body": "Lead was flat.", "url": "https://example.org/3"},
+        {"id": 17, "date": "2024-01-02T08:00:00Z", "body": "Lead was flat.", "url": "https://example.org/3"},
     ]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n\n", encoding="utf-8")
     first, second, third = list(read_file(path))
-    assert (first.id, first.date, first.title, first.source) == ("w-1", dt.date(2031, 1, 2), "TIN UP", "Wire")
+    assert (first.id, first.date, first.title, first.source) == ("w-1", dt.date(2024, 1, 2), "TIN UP", "Wire")
     assert first.text == "TIN UP\n\nTin rose."
     assert second.text == "SOMEWHERE, Jan 2 - Zinc fell." and second.date == dt.date(1987, 1, 2)
     assert second.id == article_id(second.text)
-    assert (third.id, third.date, third.url) == ("17", dt.date(2031, 1, 2), "https://example.org/3")
+    assert (third.id, third.date, third.url) == ("17", dt.date(2024, 1, 2), "https://example.org/3")
     assert all(a.path == str(path) for a in (first, second, third))
 
 
@@ -221,7 +221,10 @@ def test_articles_arbitrary_jsonl_never_crashes(tmp_path_factory: pytest.TempPat
     path.write_bytes("\n".join(line.replace("\n", " ") for line in lines).encode("utf-8", "surrogatepass"))
     results = list(read_file(path))
     _check(results, path)
-    assert all(r.line for r in results if isinstance(r, IngestError))
+    if all(not line.strip() for line in lines):
+        assert [r.problem for r in results] == ["the file holds no records (one JSON object per line)"]
+    else:  # every record-level error names its line
+        assert all(r.line for r in results if isinstance(r, IngestError))
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40), st.text(max_size=80))

@@ -37,6 +37,10 @@ def test_evaluate_facts_and_roles(evaluation) -> None:
     assert evaluation.roles["attribution"].tp == 1
 
 
+def test_evaluate_matches_an_agentless_fact_with_an_agentless_prediction(evaluation) -> None:
+    assert (evaluation.facts["PriceChange"].tp, evaluation.facts["PriceChange"].fp) == (1, 0)
+
+
 def test_score_arithmetic() -> None:
     score = Score(tp=3, fp=1, fn=2)
     assert (round(score.precision, 3), round(score.recall, 3), round(score.f1, 3)) == (0.75, 0.6, 0.667)

@@ -29,6 +29,21 @@ SENTENCES = {
     # the article still loads (the fixture asserts nothing is quarantined).
     "unsourced-rank": ("2024-06-12", "Peru is the world's second-largest copper producer."),
     "kazakh-quote": ("2024-06-12", "\"We will double uranium output by 2030,\" Kazakhstan's energy minister told Reuters."),
+    "mexico-gerund": ("2024-06-12", "Mexico raised tensions with Canada on Monday by announcing duties of 18 percent "
+                                    "on Canadian steel imports."),
+    "japan-passive": ("2024-06-12", "The Japanese trade ministry said duties of 12 percent would be levied on "
+                                    "Korean steel."),
+    "kazakh-restated": ("2024-06-12", "Kazakhstan halts uranium exports\n\n"
+                                      "Kazakhstan on Monday halted uranium exports to France."),
+    "qatar-from-to": ("2024-06-12", "Qatar raised LNG deliveries to Italy from 4 million tonnes to 6 million tonnes."),
+    "codelco-title": ("2024-06-12", "Codelco reported strong results for the quarter. The company produced "
+                                    "1.4 million tonnes of copper last year."),
+    "norway-pronoun": ("2024-06-12", "Equinor expanded its Johan Sverdrup field. Through a partnership with Aker BP, "
+                                     "it produced 700,000 barrels of crude oil per day in May."),
+    "argentina-failed": ("2024-06-12", "Argentina failed to reach an agreement with Chile on lithium."),
+    "egypt-two-clauses": ("2024-06-12", "Egypt's imports of wheat are estimated at about 12 million tonnes and "
+                                        "the country has imported 3 million tonnes of maize."),
+    "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
 
@@ -124,3 +139,63 @@ def test_unsourced_ranking_is_dropped_not_quarantined(events) -> None:
 def test_quote_is_a_statement_reported_by_outlet(events) -> None:
     row = find(events, "kazakh-quote", "Statement")[0]
     assert row["attributedTo"] == "Reuters"
+
+
+def test_measure_announced_by_a_gerund_takes_the_main_subject(events) -> None:
+    row = find(events, "mexico-gerund", "Tariff")[0]
+    assert (row["agent"], row["theme"]) == ("Mexico", "Steel")
+    assert float(row["value"]) == 18 and row["unit"] == "percent"
+    # "steel imports" is what the duties target, not an import by Mexico
+    assert not [e for e in events["mexico-gerund"] if e["type"] == "PurchaseOrImport"]
+
+
+def test_passive_measure_belongs_to_the_state_that_announces_it(events) -> None:
+    row = find(events, "japan-passive", "Tariff")[0]
+    assert (row["agent"], row["theme"]) == ("Japan", "Steel")
+    assert float(row["value"]) == 12
+
+
+def test_headline_and_lead_are_one_fact_with_the_lead_date(events) -> None:
+    rows = find(events, "kazakh-restated", "ExportRestriction")
+    assert len({r["event"] for r in rows}) == 1
+    assert {str(r["date"]) for r in rows} == {"2024-06-10"}
+
+
+def test_quantity_is_the_level_reached_not_the_starting_one(events) -> None:
+    row = find(events, "qatar-from-to", "SaleOrSupply")[0]
+    assert float(row["value"]) == 6_000_000
+
+
+def test_the_company_refers_to_the_last_company(events) -> None:
+    row = find(events, "codelco-title", "Production")[0]
+    assert (row["agent"], row["theme"]) == ("Codelco", "Copper")
+    assert float(row["value"]) == 1_400_000
+
+
+def test_it_refers_to_the_last_subject_not_a_nearer_partner(events) -> None:
+    row = find(events, "norway-pronoun", "Production")[0]
+    assert (row["agent"], row["theme"]) == ("Equinor", "Crude oil")
+    assert float(row["value"]) == 700_000 and row["unit"] == "barrel per day"
+
+
+def test_a_failed_agreement_is_no_agreement(events) -> None:
+    assert not [e for e in events.get("argentina-failed", []) if e["type"] == "Agreement"]
+
+
+def test_coordinated_clauses_keep_their_own_commodity_and_figure(events) -> None:
+    rows = [r for r in events["egypt-two-clauses"] if r["type"] == "PurchaseOrImport"]
+    figures = {(r["theme"], float(r["value"])) for r in rows}
+    assert figures == {("Wheat", 12_000_000), ("Corn", 3_000_000)}
+
+
+def test_undated_statement_is_dated_by_the_article_not_its_quote(events) -> None:
+    row = find(events, "lula-undated-quote", "Statement")[0]
+    assert str(row["date"]) == "2024-06-12"
+
+
+def test_confidence_comes_from_the_rule_and_drops_for_coreference(events) -> None:
+    confidences = [float(r["confidence"]) for rows in events.values() for r in rows]
+    assert confidences and all(0 <= c <= 1 for c in confidences)
+    direct = float(find(events, "gallium-ban", "ExportRestriction")[0]["confidence"])
+    via_title = float(find(events, "codelco-title", "Production")[0]["confidence"])
+    assert direct == 0.8 and via_title < direct

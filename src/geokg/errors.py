@@ -35,12 +35,22 @@ def _where(path: str | Path | None, line: int | None = None) -> str:
 
 
 class IngestError(GeokgError):
-    """An input file or record cannot be read as an article."""
+    """An input file or record cannot be read as an article.
+
+    Codes: GK101 not readable as an article (format, encoding, binary, no text),
+    GK102 too large, GK103 date outside the accepted range, GK104 an article id
+    already read in this build with a different text, GK105 the file cannot be
+    read (vanished, no permission, not a regular file).
+    """
 
     code = "GK101"
 
-    def __init__(self, path: str | Path, problem: str, line: int | None = None) -> None:
+    def __init__(self, path: str | Path, problem: str, line: int | None = None, *,
+                 code: str | None = None, article_id: str | None = None) -> None:
         self.path, self.line, self.problem = str(path), line, problem
+        self.article_id = article_id
+        if code is not None:
+            self.code = code
         super().__init__(f"{_where(path, line)}{problem}")
 
 

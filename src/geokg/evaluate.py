@@ -202,8 +202,12 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
         commodities = _names(fact.get("commodity"))
 
         def matches(event: _Event) -> bool:
-            if event.type != kind or not _same(agents, [event.agent], gold_keys, keys_by_label):
+            if event.type != kind:
                 return False
+            # A fact with no agent in gold ("the copper price rose") matches an agentless prediction.
+            if agents or event.agent is not None:
+                if not _same(agents, [event.agent], gold_keys, keys_by_label):
+                    return False
             if kind == "Statement" or not commodities:
                 return True
             return _same(commodities, event.themes, gold_keys, keys_by_label)

@@ -77,6 +77,7 @@ class GK(DefinedNamespace):
     quantity: URIRef  # The amount involved (≤ 1).
     date: URIRef  # The day, an xsd:date (≤ 1).
     status: URIRef  # How far it got, a plain string (≤ 1).
+    confidence: URIRef  # How far the producing rule is trusted, xsd:decimal in [0, 1] (≤ 1).
     attributedTo: URIRef  # Who the fact is attributed to (≤ 1).
     reportedBy: URIRef  # The outlet relaying a statement (≤ 1).
     rank: URIRef  # Position in a ranking, an xsd:integer ≥ 1 (exactly 1 on ReservesRank).
@@ -89,6 +90,7 @@ class GK(DefinedNamespace):
     # Articles
     mentions: URIRef  # An entity the article names.
     text: URIRef  # The full text evidence offsets point into (exactly 1).
+    contentHash: URIRef  # SHA-256 of the article as read; incremental builds compare it.
 
     # Reference data
     iso3166Alpha2: URIRef  # Two upper-case letters.

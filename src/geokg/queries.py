@@ -41,7 +41,7 @@ from geokg.store import OxTerm, Store, syntax_error
 
 __all__ = [
     "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "to_python",
+    "load_query", "bind_params", "run_query", "run_sparql", "to_python", "UpdateResult",
 ]
 
 PARAM_KINDS = ("IRI", "literal", "date", "integer")
@@ -187,6 +187,10 @@ def _dry_run(source: str, text: str) -> tuple[str, ...]:
     try:
         result = ox.Store().query(text)
     except SyntaxError as exc:
+        update = _UPDATE_KEYWORDS.match(_strip_comments(text))
+        if update:  # never run, not even on the empty store: a stored query only reads
+            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; a stored query "
+                                   "must be a SELECT query", None, None) from None
         raise syntax_error(source, exc) from exc
     if not isinstance(result, ox.QuerySolutions):
         raise QuerySyntaxError(source, "a stored query must be a SELECT query", 1, 1)
@@ -264,21 +268,43 @@ def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, objec
     return QueryResult(tuple(columns), [tuple(to_python(t) for t in row) for row in rows], stored.title)
 
 
-def run_sparql(store: Store, text: str, source: str = "<ad-hoc>") -> QueryResult | bool:
-    """Run an ad-hoc read-only query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
+@dataclass(frozen=True)
+class UpdateResult:
+    """What a SPARQL Update did to the store: its size in quads before and after."""
+
+    quads_before: int
+    quads_after: int
+
+
+def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
+               allow_update: bool = False) -> QueryResult | bool | UpdateResult:
+    """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
+
+    A SPARQL Update is refused unless ``allow_update`` (and the store is open for
+    writing); then it runs as one transaction and an :class:`UpdateResult` is returned.
 
     Raises:
         QuerySyntaxError: the text does not parse, or it is a SPARQL Update
-            (the store is read-only here).
+            and ``allow_update`` is false.
     """
     try:
         result = store.execute(text, source=source)
     except QuerySyntaxError:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
-        if update:
+        if update and not allow_update:
             raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg runs "
-                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)", None, None) from None
-        raise
+                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) unless "
+                                   "--allow-update is given", None, None) from None
+        if not allow_update:
+            raise
+        before = len(store)
+        try:
+            store.update(text, source=source)
+        except QuerySyntaxError:
+            if update:
+                raise
+            raise QuerySyntaxError(source, "neither a SPARQL query nor a SPARQL Update", None, None) from None
+        return UpdateResult(before, len(store))
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QuerySolutions):

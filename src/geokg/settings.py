@@ -24,13 +24,13 @@ class Settings:
     store: Path = field(default_factory=lambda: Path(DEFAULT_STORE))
     model: str = DEFAULT_MODEL
     batch_size: int = 32
-    processes: int = 1
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ConfigError("batch_size", self.batch_size, "It must be a positive integer")
-        if self.processes < 1:
-            raise ConfigError("processes", self.processes, "It must be a positive integer")
+        if self.workers < 1:
+            raise ConfigError("workers", self.workers, "It must be a positive integer")
         if not self.model:
             raise ConfigError("model", self.model, "Name an installed spaCy pipeline")
 
@@ -41,7 +41,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then ``GEOKG_STORE`` / ``GEOKG_SPACY_MODEL`` / ``GEOKG_PROCESSES``, then ``overrides``.
+        """Defaults, then ``GEOKG_STORE`` / ``GEOKG_SPACY_MODEL`` / ``GEOKG_WORKERS``, then ``overrides``.
 
         ``None`` overrides are ignored, so CLI options that were not given fall through.
         """
@@ -50,11 +50,11 @@ class Settings:
             values["store"] = Path(os.environ["GEOKG_STORE"])
         if os.environ.get("GEOKG_SPACY_MODEL"):
             values["model"] = os.environ["GEOKG_SPACY_MODEL"]
-        if os.environ.get("GEOKG_PROCESSES"):
-            raw = os.environ["GEOKG_PROCESSES"]
+        if os.environ.get("GEOKG_WORKERS"):
+            raw = os.environ["GEOKG_WORKERS"]
             if not raw.isdigit():
-                raise ConfigError("GEOKG_PROCESSES", raw, "It must be a positive integer")
-            values["processes"] = int(raw)
+                raise ConfigError("GEOKG_WORKERS", raw, "It must be a positive integer")
+            values["workers"] = int(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "store" in values:
             values["store"] = Path(values["store"])  # type: ignore[arg-type]

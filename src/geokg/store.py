@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Union
@@ -37,9 +37,9 @@ from rdflib.term import Node
 
 from geokg.errors import QuerySyntaxError, StoreError
 from geokg.namespaces import GK
-from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph
+from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, article_iri, graph_iri
 
-__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "DEFAULT_PATH"]
+__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "DEFAULT_PATH"]
 
 log = logging.getLogger("geokg.store")
 
@@ -199,21 +199,58 @@ class Store:
         """
         name = _graph_node(graph)
         try:
-            lines = {f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples}
+            body = to_ntriples(triples)
         except ValueError as exc:
             raise StoreError(self._where, f"graph {name.value}: {exc}") from exc
-        # One update = one transaction: the old graph is gone and the new one in
-        # place at the same instant. Term strings are N-Triples, valid SPARQL.
-        update = f"DROP SILENT GRAPH {name}"
-        if lines:
-            body = "\n".join(sorted(lines))
-            update += f" ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+        self.replace_graphs({name.value: body})
+        count = body.count("\n") + 1 if body else 0
+        log.debug("replaced %s with %d triples", name.value, count)
+        return count
+
+    def replace_graphs(self, graphs: Mapping[str, str]) -> None:
+        """Replace several named graphs in one transaction.
+
+        Args:
+            graphs: named-graph IRI -> its new triples as N-Triples text (from
+                :func:`to_ntriples`); empty text removes the graph.
+
+        Raises:
+            StoreError: the text is not N-Triples or the write fails.
+        """
+        if not graphs:
+            return
+        # One update = one transaction: the old graphs are gone and the new ones in
+        # place at the same instant. N-Triples terms are valid SPARQL terms.
+        names = [_graph_node(g) for g in graphs]
+        update = " ;\n".join(f"DROP SILENT GRAPH {name}" for name in names)
+        bodies = [f"GRAPH {name} {{\n{text}\n}}" for name, text in zip(names, graphs.values()) if text]
+        if bodies:
+            update += " ;\nINSERT DATA {\n" + "\n".join(bodies) + "\n}"
         try:
             self.ox.update(update)
         except (OSError, SyntaxError) as exc:
-            raise StoreError(self._where, f"cannot write graph {name.value}: {exc}") from exc
-        log.debug("replaced %s with %d triples", name.value, len(lines))
-        return len(lines)
+            first = names[0].value if len(names) == 1 else f"{len(names)} graphs from {names[0].value}"
+            raise StoreError(self._where, f"cannot write {first}: {exc}") from exc
+
+    def article_hash(self, article_id: str) -> str | None:
+        """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
+        graph = ox.NamedNode(graph_iri(article_id))
+        for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
+                                              ox.NamedNode(str(GK.contentHash)), None, graph):
+            return quad.object.value
+        return None
+
+    def bulk_load(self, path: str | os.PathLike[str]) -> None:
+        """Load an N-Quads file with Oxigraph's bulk loader (fast, not one transaction).
+
+        The loader writes new files directly; a reader may see part of the data
+        while it runs, and a crash may leave part of it loaded. Use it for large
+        inputs (``geokg build --dask``), not for replacing single graphs.
+        """
+        try:
+            self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(self._where, f"cannot bulk-load {path}: {exc}") from exc
 
     def remove_graph(self, graph: GraphName) -> None:
         """Remove a named graph and its triples (no error when absent)."""
@@ -289,6 +326,22 @@ class Store:
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
 
+    def update(self, sparql: str, *, source: str = "<sparql>") -> None:
+        """Run a SPARQL Update against the store, as one transaction (all of it or nothing).
+
+        Raises:
+            QuerySyntaxError: the text does not parse as SPARQL Update.
+            StoreError: the store is read-only, or the write fails.
+        """
+        if self.read_only:
+            raise StoreError(self._where, f"{source}: opened read-only; cannot run SPARQL Update")
+        try:
+            self.ox.update(sparql)
+        except SyntaxError as exc:
+            raise syntax_error(source, exc) from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(self._where, f"{source}: {exc}") from exc
+
     def query(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
               source: str = "<sparql>") -> tuple[list[str], list[tuple[OxTerm | None, ...]]]:
         """Run a SELECT query; return (variable names, rows of terms or None).
@@ -319,6 +372,20 @@ class Store:
             return self.ox.dump(output, format, from_graph=from_graph)
         except (OSError, ValueError) as exc:
             raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
+
+
+def to_ntriples(triples: Graph | Iterable[tuple[Node, Node, Node]]) -> str:
+    """Triples as sorted, distinct N-Triples lines (no final newline): what
+    :meth:`Store.replace_graphs` takes, small enough to send between processes.
+
+    Raises:
+        ValueError: a term cannot be stored (see :func:`to_ox`).
+
+    Example:
+        >>> print(to_ntriples([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), RdfLiteral("x"))]))
+        <http://e.org/a> <http://e.org/p> "x" .
+    """
+    return "\n".join(sorted({f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples}))
 
 
 def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:

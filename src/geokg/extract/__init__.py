@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geokg.articles import Article
-from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event
+from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event, EventType
 
 if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts model is imported
     from spacy.tokens import Doc, Span
@@ -42,6 +43,7 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
         if not _is_source_line(sent):
             events.extend(sentence_events(sent, ctx))
         _remember(sent, ctx)
+    events = _merge_restatements(events)
     return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
                         mentions=tuple(linked.mentions), events=tuple(events))
 
@@ -77,9 +79,47 @@ def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[Enti
 
 
 def _remember(sent: Span, ctx: SentenceContext) -> None:
-    """Keep the last person and actor named, for "he said" and "it exported"."""
+    """Keep the last person, actor, subject and commodity named, for "he said", "it exported",
+    "the company said" and "output rose"."""
     for ref in ctx.linked.in_span(sent.start, sent.end):
+        ctx.last_of_kind[ref.kind] = ref
         if ref.kind is EntityKind.PERSON:
             ctx.last_person = ref
         elif ref.kind in ACTOR_KINDS:
             ctx.last_actor = ref
+        elif ref.kind is EntityKind.COMMODITY:
+            ctx.last_commodity = ref
+    subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None:
+        found = ctx.linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, ACTOR_KINDS)
+        if found:
+            ctx.last_subject = found[0]
+
+
+def _merge_restatements(events: list[Event]) -> list[Event]:
+    """One fact per event: a headline and its lead, or a lead and a later sentence that adds a
+    date, state the same act (same type, agent and commodities). The later mention fills the
+    earlier one's gaps; two figures or two dates that disagree mean two facts."""
+    merged: list[Event] = []
+    for event in events:
+        same = next((m for m in merged if _restates(m, event)), None)
+        if same is None:
+            merged.append(event)
+            continue
+        index = merged.index(same)
+        merged[index] = replace(
+            same, date=same.date or event.date, quantity=same.quantity or event.quantity,
+            recipients=same.recipients or event.recipients, counterparties=same.counterparties or event.counterparties,
+            place=same.place or event.place, status=same.status or event.status,
+            confidence=max(same.confidence, event.confidence))
+    return merged
+
+
+def _restates(first: Event, second: Event) -> bool:
+    if first.type is not second.type or first.type in (EventType.STATEMENT, EventType.RESERVES_RANK):
+        return False
+    if first.agent != second.agent or set(first.themes) != set(second.themes):
+        return False
+    if first.quantity and second.quantity and first.quantity.value != second.quantity.value:
+        return False
+    return not (first.date and second.date and first.date != second.date)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -27,19 +27,22 @@ T = EventType
 # lemma → event type. Nouns and verbs alike; restrictions are decided in _classify.
 TRIGGERS: dict[str, EventType] = {
     **dict.fromkeys(["offer", "propose", "promise", "pledge"], T.OFFER),
-    **dict.fromkeys(["sell", "supply", "supplier", "export", "exporter", "deliver", "delivery", "ship",
+    **dict.fromkeys(["sell", "supply", "export", "deliver", "delivery", "ship",
                      "shipment", "provide", "send", "sale", "flow", "cargo"], T.SALE_OR_SUPPLY),
-    **dict.fromkeys(["buy", "purchase", "import", "importer", "acquire", "procure", "buyer"],
-                    T.PURCHASE_OR_IMPORT),
+    **dict.fromkeys(["buy", "purchase", "import", "acquire", "procure"], T.PURCHASE_OR_IMPORT),
     **dict.fromkeys(["ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
                      "control", "stop", "quota", "moratorium"], T.EXPORT_RESTRICTION),
     **dict.fromkeys(["sanction", "embargo", "blacklist"], T.SANCTION),
     **dict.fromkeys(["tariff", "duty", "levy"], T.TARIFF),
     **dict.fromkeys(["agreement", "deal", "pact", "accord", "memorandum", "contract", "treaty", "mou",
                      "sign", "ink"], T.AGREEMENT),
-    **dict.fromkeys(["meet", "meeting", "talk", "summit"], T.MEETING),
-    **dict.fromkeys(["produce", "production", "output", "producer", "mine", "pump"], T.PRODUCTION),
+    **dict.fromkeys(["meet", "meeting", "talk", "summit", "discussion"], T.MEETING),
+    **dict.fromkeys(["produce", "production", "output", "mine", "pump"], T.PRODUCTION),
 }
+# Agent nouns ("the biggest supplier", "key producers") name a role, not an act: rankings read
+# them, event rules do not. Gerunds the tagger leaves unlemmatised map to their verb.
+_LEMMA_FIX = {"purchasing": "purchase", "buying": "buy", "selling": "sell", "exporting": "export",
+              "importing": "import", "producing": "produce", "supplying": "supply"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = [T.OFFER, T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF, T.AGREEMENT, T.MEETING,
             T.PURCHASE_OR_IMPORT, T.SALE_OR_SUPPLY, T.PRODUCTION, T.PRICE_CHANGE]
@@ -72,6 +75,23 @@ ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, Entity
           EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
 
+# Confidence of each rule (gk:confidence), set by hand from how reliable each rule proved in
+# error analysis on news-dev: a relative figure, not a calibrated probability. Penalties stack;
+# the floor is 0.1.
+CONFIDENCE = {
+    "verb": 0.8,            # a trigger verb with its own subject: "China banned exports of gallium"
+    "noun": 0.7,            # a nominal trigger: "a ban on", "exports of", "output rose"
+    "ranking": 0.85,        # "the world's second-largest producer … according to X"
+    "price": 0.7,           # "the copper price rose"
+    "quote": 0.9,           # a quoted statement with its speaker
+    "reported": 0.75,       # "X said that …" without quotes
+}
+PENALTY = {
+    "coreference": 0.2,     # the agent is named in an earlier sentence ("it", "the company")
+    "implicit": 0.3,        # the agent is inferred (the state announcing a passive measure)
+    "context_theme": 0.1,   # the commodity comes from an earlier sentence
+}
+
 
 @dataclass
 class SentenceContext:
@@ -83,6 +103,11 @@ class SentenceContext:
     last_person: EntityRef | None = None
     last_actor: EntityRef | None = None
     person_countries: dict[EntityRef, EntityRef] | None = None
+    # For coreference across sentences: the last non-person subject ("it", "they"), the last
+    # entity of each kind ("the country", "the company", "the minister") and commodity.
+    last_subject: EntityRef | None = None
+    last_of_kind: dict[EntityKind, EntityRef] = field(default_factory=dict)
+    last_commodity: EntityRef | None = None
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -162,8 +187,13 @@ def _clauses(sent: Span, covered: set[int]) -> dict[Token, list[tuple[Token, Eve
     return groups
 
 
-def _classify(token: Token) -> EventType | None:
+def _lemma(token: Token) -> str:
     lemma = token.lemma_.lower()
+    return _LEMMA_FIX.get(lemma, lemma)
+
+
+def _classify(token: Token) -> EventType | None:
+    lemma = _lemma(token)
     if lemma in READY:
         complement = [c for c in token.children if c.dep_ == "xcomp"]
         if complement and complement[0].lemma_ in OFFERABLE:
@@ -181,6 +211,8 @@ def _classify(token: Token) -> EventType | None:
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
     if lemma in ("control", "stop", "block") and token.pos_ != "VERB":
+        return None
+    if lemma == "accord" and token.lower_ == "according":
         return None
     if lemma == "talk" and token.pos_ != "NOUN":
         return None
@@ -206,9 +238,20 @@ def _restriction_kind(token: Token) -> EventType | None:
     return None
 
 
+_MEASURES = RESTRICTIVE | {"tariff", "duty", "levy", "sanction", "embargo"}
+
+
 def _restricted(token: Token) -> bool:
-    related = [token.head] + list(token.children) + ([token.head.head] if token.dep_ == "pobj" else [])
-    return any(t.lemma_.lower() in RESTRICTIVE for t in related)
+    """ "a ban on exports", "duties totalling 80 percent on barley imports": the trade flow is
+    what a measure targets, not an event of its own. Walks up within the noun phrase."""
+    if any(t.lemma_.lower() in RESTRICTIVE for t in token.children):
+        return True
+    for ancestor in token.ancestors:
+        if ancestor.lemma_.lower() in _MEASURES:
+            return True
+        if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ != "acl":
+            return ancestor.lemma_.lower() in RESTRICTIVE
+    return False
 
 
 def _clause_verb(token: Token) -> Token:
@@ -231,32 +274,79 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     trigger = next(t for t, k in triggers if k is kind)
     if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i:
         return None
+    if _negated(verb):
+        return None  # "failed to reach an agreement", "did not provide deliveries"
     linked = ctx.linked
     scope = _scope(verb, trigger)
     agent = _agent(verb, trigger, ctx)
+    if agent is not None and agent.kind is EntityKind.MEDIA:
+        agent = None  # an outlet reports acts, it does not do them
     themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
         tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and ctx.last_commodity:
+        themes = (ctx.last_commodity,)  # "output rose" after a sentence about the commodity
+    confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
+    if themes and themes[0] not in linked.in_span(sent.start, sent.end):
+        confidence -= PENALTY["context_theme"]
+    if agent is None:
+        agent = _implicit_agent(kind, scope, attribution, ctx)
+        confidence -= PENALTY["implicit"]
+    elif agent not in linked.in_span(sent.start, sent.end):
+        confidence -= PENALTY["coreference"]
     recipients, counterparties = _parties(verb, trigger, kind, ctx, agent)
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
     if agent is None:
-        return None  # "there would be deals", "production was suspended": no one to attribute the act to
+        return None  # "there would be deals": no one to attribute the act to
     place = _place(verb, trigger, linked)
-    quantity = _quantity(sent, trigger)
+    quantity = _quantity(sent, trigger, kind, scope)
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
     source = attribution.source if attribution.source != agent or attribution.outlet else attribution.outlet
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
-        date=_date(sent, ctx.anchor), status=_status(verb, trigger, kind),
+        date=_date(sent, ctx.anchor, scope) or _reported_today(verb, ctx.anchor),
+        status=_status(verb, trigger, kind),
         attributed_to=source or attribution.outlet or ctx.default_source,
-        reported_by=attribution.outlet,
+        reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
     )
 
 
+def _negated(verb: Token) -> bool:
+    for token in (verb, *verb.ancestors):
+        if any(c.dep_ == "neg" for c in token.children) or token.lemma_ in ("fail", "refuse", "deny"):
+            return True
+        if token.dep_ not in ("xcomp", "ccomp", "conj"):
+            return False
+    return False
+
+
+def _implicit_agent(kind: EventType, scope: tuple[int, int], attribution: Attribution,
+                    ctx: SentenceContext) -> EntityRef | None:
+    """Agentless clauses whose actor the context names: a measure in the passive reported by a
+    state ("the ministry said duties would be levied") is that state's; production "at the X
+    plant" is the company's."""
+    if kind in (T.TARIFF, T.SANCTION, T.EXPORT_RESTRICTION) and attribution.speaker is not None:
+        speaker = attribution.speaker
+        if speaker.kind is EntityKind.COUNTRY:
+            return speaker
+        return (ctx.person_countries or {}).get(speaker)
+    if kind is T.PRODUCTION:
+        companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
+        return companies[0] if companies else None
+    return None
+
+
 def _scope(verb: Token, trigger: Token) -> tuple[int, int]:
+    """The clause's tokens, up to a coordinated clause after the trigger ("exports of diesel are
+    estimated at X and it exported Y of gasoline" is two clauses)."""
     tokens = list(verb.subtree) if trigger in verb.subtree else list(trigger.subtree)
-    return tokens[0].i, tokens[-1].i + 1
+    start, end = tokens[0].i, tokens[-1].i + 1
+    for child in verb.children:
+        if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and child.i > trigger.i:
+            cc = [c for c in verb.children if c.dep_ == "cc" and trigger.i < c.i < child.i]
+            end = min(end, cc[0].i if cc else child.left_edge.i)
+    return start, end
 
 
 def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | None:
@@ -277,7 +367,8 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
         subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
         if subject:
             return _resolve_subject(subject[0], ctx)
-        if current.dep_ in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl") and current.head.i != current.i:
+        if current.dep_ in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep") \
+                and current.head.i != current.i:
             current = current.head
             continue
         break
@@ -295,10 +386,41 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         earlier = linked.in_span(sent.start, subject.i, {EntityKind.PERSON})
         return earlier[0] if earlier else ctx.last_person
     if lower in ("it", "they", "we"):
-        earlier = linked.in_span(sent.start, subject.i, ACTORS - {EntityKind.PERSON, EntityKind.MEDIA})
-        return earlier[0] if earlier else ctx.last_actor
+        # "China said it would…": the subject of the clause above; else the last sentence's subject.
+        for ancestor in subject.head.ancestors:
+            above = [c for c in ancestor.children if c.dep_ == "nsubj" and c.i < subject.i]
+            ref = linked.by_token.get(above[0].i) if above else None
+            if ref is not None and ref.kind in ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}:
+                return ref
+        return ctx.last_subject or ctx.last_actor
     found = linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, ACTORS)
-    return found[0] if found else None
+    if found:
+        return found[0]
+    return _title_referent(subject, ctx)
+
+
+# "the country", "the company", "the minister": the last entity of that kind named before.
+TITLE_NOUNS = {
+    "country": EntityKind.COUNTRY, "nation": EntityKind.COUNTRY, "state": EntityKind.COUNTRY,
+    "kingdom": EntityKind.COUNTRY, "republic": EntityKind.COUNTRY,
+    "company": EntityKind.COMPANY, "firm": EntityKind.COMPANY, "miner": EntityKind.COMPANY,
+    "producer": EntityKind.COMPANY, "group": EntityKind.COMPANY, "giant": EntityKind.COMPANY,
+    "bloc": EntityKind.ORGANIZATION, "cartel": EntityKind.ORGANIZATION, "organisation": EntityKind.ORGANIZATION,
+    "organization": EntityKind.ORGANIZATION,
+    "minister": EntityKind.PERSON, "president": EntityKind.PERSON, "leader": EntityKind.PERSON,
+    "premier": EntityKind.PERSON, "chancellor": EntityKind.PERSON, "official": EntityKind.PERSON,
+    "executive": EntityKind.PERSON,
+}
+
+
+def _title_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
+    kind = TITLE_NOUNS.get(subject.lemma_.lower())
+    determiners = {c.lower_ for c in subject.children if c.dep_ == "det"}
+    if kind is None or not determiners & {"the", "these", "those", "this"}:
+        return None
+    sent = subject.sent
+    earlier = ctx.linked.in_span(sent.start, subject.i, {kind})
+    return earlier[-1] if earlier else ctx.last_of_kind.get(kind)
 
 
 def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
@@ -371,26 +493,74 @@ def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
     return None
 
 
-def _quantity(sent: Span, trigger: Token) -> Quantity | None:
-    best: tuple[int, Quantity] | None = None
+_AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or production fact
+_FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level
+_BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not the new level
+
+
+def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
+              scope: tuple[int, int] | None = None) -> Quantity | None:
+    """The quantity of the fact: in its clause if one is there, nearest the trigger, preferring
+    the level reached ("to X") over the starting level ("from X") and the size of a move ("by X")."""
     offset = sent.start_char
-    for start, _end, quantity in iter_quantities(sent.text):
-        distance = abs(offset + start - trigger.idx)
-        if best is None or distance < best[0]:
-            best = (distance, quantity)
+    doc = sent.doc
+    lo = doc[scope[0]].idx - offset if scope else 0
+    hi = doc[scope[1] - 1].idx + len(doc[scope[1] - 1]) - offset if scope else len(sent.text)
+    candidates = list(iter_quantities(sent.text))
+    in_scope = [c for c in candidates if lo <= c[0] < hi]
+    candidates = in_scope or candidates
+    best: tuple[int, Quantity] | None = None
+    for start, _end, quantity in candidates:
+        cost = abs(offset + start - trigger.idx)
+        before = sent.text[:start].rstrip().lower()
+        last_word = before.rsplit(None, 1)[-1] if before else ""
+        if last_word == "from":
+            cost += _FROM_PENALTY
+        elif last_word == "by" and len(candidates) > 1:
+            cost += _BY_PENALTY
+        if quantity.unit == "percent" and kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.PRODUCTION,
+                                                   T.PRICE_CHANGE):
+            cost += _AMOUNT_UNITS_PENALTY
+        if best is None or cost < best[0]:
+            best = (cost, quantity)
     return best[1] if best else None
 
 
-def _date(sent: Span, anchor: dt.date | None) -> dt.date | None:
-    # News reports what happened: a bare weekday is the last one, unless the sentence looks
-    # ahead ("will"); a day with its month is whichever year is nearest.
+def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = None,
+          outside_quotes: bool = False) -> dt.date | None:
+    """The first resolvable date of the clause, else of the sentence. News reports what
+    happened: a bare weekday is the last one, unless the sentence looks ahead ("will"); a day
+    with its month is whichever year is nearest. A statement's date is not one it quotes."""
     future = any(t.lower_ in ("will", "shall") for t in sent)
-    for ent in sent.ents:
-        if ent.label_ == "DATE":
-            prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
-            resolved = resolve_date(ent.text, anchor, prefer=prefer)
-            if resolved is not None:
-                return resolved
+    ents = [e for e in sent.ents if e.label_ == "DATE"]
+    if outside_quotes:
+        ents = [e for e in ents if not _quoted(sent, e.start_char)]
+    if scope is not None:
+        ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
+    for ent in ents:
+        prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
+        resolved = resolve_date(ent.text, anchor, prefer=prefer)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _quoted(sent: Span, char: int) -> bool:
+    before = sent.doc.text[sent.start_char:char]
+    return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
+
+
+def _reported_today(verb: Token, anchor: dt.date | None) -> dt.date | None:
+    """An undated act the article announces ("X announced that…", "X has promised…") is dated by
+    the article: news reports the day's events. Plans ("will", "would") are not."""
+    for token in (verb, *verb.ancestors):
+        aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+        if aux & {"will", "would", "shall", "could", "may", "might", "to"}:
+            return None
+        if token.lemma_ in ("announce", "say", "tell", "confirm", "declare") and token.tag_ in ("VBD", "VBZ"):
+            return anchor
+        if token.tag_ == "VBN" and aux & {"has", "have"}:
+            return anchor
     return None
 
 
@@ -475,7 +645,8 @@ def _ranking(sent: Span, ctx: SentenceContext, attribution: Attribution,
         return None  # the shapes require a ranking's source; an unsourced rank is not a fact we can keep
     event = Event(type=T.RESERVES_RANK, evidence=evidence, agent=agent, themes=themes[:1] if themes else (),
                   rank=rank, ranked_after=ranked_after, measure=measure,
-                  attributed_to=source, reported_by=attribution.outlet, date=None)
+                  attributed_to=source, reported_by=attribution.outlet, date=None,
+                  confidence=CONFIDENCE["ranking"])
     return event, covered
 
 
@@ -512,7 +683,8 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
             agent = _agent(verb, verb, ctx)
         return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
                      quantity=_quantity(sent, verb), date=_date(sent, ctx.anchor), status=direction,
-                     attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet)
+                     attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
+                     confidence=CONFIDENCE["price"])
     return None
 
 
@@ -544,8 +716,11 @@ def _statement(sent: Span, ctx: SentenceContext, attribution: Attribution, evide
     else:
         return None
     about = tuple(r for r in ctx.linked.in_span(sent.start, sent.end) if r != speaker and r.kind is not EntityKind.MEDIA)
+    # A statement quoted in the news was made when reported unless the text dates it.
+    date = _date(sent, ctx.anchor, outside_quotes=True) or ctx.anchor
     return Event(type=T.STATEMENT, evidence=evidence, agent=speaker, quote=text, about=about,
-                 date=_date(sent, ctx.anchor), reported_by=attribution.outlet or ctx.default_source,
+                 date=date, reported_by=attribution.outlet or ctx.default_source,
+                 confidence=CONFIDENCE["quote" if quotes else "reported"],
                  attributed_to=attribution.outlet or ctx.default_source)
 
 

@@ -125,6 +125,8 @@ class Event:
     measure: str | None = None
     quote: str | None = None
     about: tuple[EntityRef, ...] = ()
+    # How far the rule that produced the fact is trusted, in [0, 1] (see events.CONFIDENCE).
+    confidence: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

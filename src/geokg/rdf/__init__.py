@@ -7,6 +7,7 @@ spaCy; it is tested with hand-built ``ArticleFacts``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -119,6 +120,7 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
         add((node, GK.date, Literal(event.date, datatype=XSD.date)))
     if event.status:
         add((node, GK.status, Literal(event.status)))
+    add((node, GK.confidence, Literal(Decimal(str(round(event.confidence, 2))), datatype=XSD.decimal)))
     if event.rank is not None:
         add((node, GK.rank, Literal(event.rank, datatype=XSD.integer)))
     if event.measure:

@@ -1,0 +1,163 @@
+"""Turn articles into loadable graphs in batches: in this process or in worker processes.
+
+The unit of work is a batch of articles. :func:`process_batch` parses it with
+``nlp.pipe``, then extracts, maps to RDF and validates each article, and gives back
+one :class:`Outcome` per article: small and picklable (a conforming graph travels
+as sorted N-Triples text), so the same function runs here, in worker processes of
+our own (``--workers N``) and on a Dask cluster (:mod:`geokg.cluster`).
+
+Own worker processes rather than ``nlp.pipe(n_process=N)``: spaCy's workers only
+parse and send whole Docs back, leaving extraction, RDF and SHACL (a third of the
+time) to the parent alone; ours do all of it and send back text.
+
+Nothing here keeps articles after yielding their outcome, and at most
+``2 × workers`` batches are in flight, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import traceback
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TypeVar
+
+from rdflib import Graph, Literal
+
+from geokg.articles import Article
+from geokg.errors import GeokgError
+from geokg.extract import extract
+from geokg.namespaces import GK
+from geokg.rdf import to_graph
+from geokg.rdf.iris import article_iri
+from geokg.reference import ReferenceIndex, load_reference
+from geokg.store import to_ntriples
+from geokg.validate import ValidationReport, validate
+
+__all__ = ["Failure", "Outcome", "batched", "content_hash", "iter_outcomes", "process", "process_batch"]
+
+log = logging.getLogger("geokg.parallel")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be turned into a loaded article, and why."""
+
+    path: str | None
+    article_id: str | None
+    code: str
+    message: str
+    line: int | None = None  # the JSON Lines line, when the input was one
+
+    def as_record(self) -> dict[str, object]:
+        """The failure as one JSON object of ``geokg build --report``."""
+        return {"path": self.path, "line": self.line, "article_id": self.article_id,
+                "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one article: a graph to load, a quarantined graph, or a failure.
+
+    Attributes:
+        article_id: the article's id.
+        ntriples: the conforming graph as N-Triples text (None unless it conforms).
+        events: event type -> count, of a conforming graph.
+        failure: why the article could not be processed.
+        quarantine: the graph and its report, when it violates the shapes.
+    """
+
+    article_id: str
+    ntriples: str | None = None
+    events: Counter[str] = field(default_factory=Counter)
+    failure: Failure | None = None
+    quarantine: tuple[Graph, ValidationReport] | None = None
+    path: str | None = None  # where the article was read, for the failure report
+    line: int | None = None
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 (hex) of what an article's graph is made from: text, title, date, source, URL.
+
+    Stored as ``gk:contentHash`` in the article graph; an incremental build skips
+    an article whose stored hash equals this one.
+
+    Example:
+        >>> a = Article(id="a1", text="Oil rose.")
+        >>> content_hash(a) == content_hash(Article(id="a1", text="Oil rose.", path="x.txt"))
+        True
+        >>> content_hash(a) == content_hash(Article(id="a1", text="Oil fell."))
+        False
+    """
+    parts = (article.text, article.title or "", str(article.date or ""), article.source or "", article.url or "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def process(article: Article, doc: object, reference: ReferenceIndex) -> Outcome:
+    """Extract, map and validate one parsed article; errors become a failed Outcome."""
+    try:
+        facts = extract(article, doc, reference)  # type: ignore[arg-type]
+        graph = to_graph(facts)
+        graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
+        report = validate(graph, article=article.id)
+    except GeokgError as error:
+        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
+                                                   article.line))
+    except Exception as error:  # a bug: record it with its traceback, never drop the article
+        log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
+        return Outcome(article.id, failure=Failure(
+            article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
+            article.line))
+    if not report.conforms:
+        return Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line)
+    events = Counter(event.type.value for event in facts.events)
+    return Outcome(article.id, ntriples=to_ntriples(graph), events=events)
+
+
+def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> list[Outcome]:
+    """Parse a batch with ``nlp.pipe`` and process each article (a worker's task)."""
+    from geokg.nlp import parse  # spaCy loads in the worker, once (the pipeline is cached)
+
+    reference = load_reference()
+    return [process(article, doc, reference) for article, doc in parse(articles, model, batch_size=batch_size)]
+
+
+def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,
+                  workers: int = 1) -> Iterator[Outcome]:
+    """Process articles in input order, in this process or in ``workers`` processes."""
+    if workers == 1:
+        from geokg.nlp import parse
+
+        reference = load_reference()
+        for article, doc in parse(articles, model, batch_size=batch_size):
+            yield process(article, doc, reference)
+        return
+    # spawn, not fork: the parent holds threads (progress bar, Oxigraph) that fork would copy mid-state.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[list[Outcome]]] = deque()
+        for batch in batched(articles, batch_size):
+            pending.append(pool.submit(process_batch, batch, model, batch_size))
+            if len(pending) >= 2 * workers:  # bounded: reading never runs far ahead
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items (the last may be shorter); ``itertools.batched`` is 3.12+.
+
+    Example:
+        >>> list(batched(range(5), 2))
+        [[0, 1], [2, 3], [4]]
+    """
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,167 @@
+"""Streaming build: batched store transactions, incremental rebuilds, worker processes."""
+
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import geokg
+from geokg.api import build
+from geokg.cli import cli
+from geokg.namespaces import GK
+from geokg.parallel import Outcome, content_hash, process_batch
+from geokg.articles import Article
+from geokg.rdf.iris import article_iri, graph_iri
+from geokg.settings import Settings
+from geokg.store import Store, to_ntriples, to_rdflib
+
+ARTICLES = {
+    "chile-copper": "date 2024-06-12\nsource Reuters\n\nChile offered to sell copper to Japan on Monday.\n",
+    "iraq-oil": "date 2024-06-13\nsource Reuters\n\nIraq raised its oil exports to India, the oil minister said.\n",
+    "wheat-ban": "date 2024-06-14\nsource Reuters\n\nRussia banned wheat exports to Turkey on Friday.\n",
+}
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def article_graphs(store_path: Path) -> dict[str, Graph]:
+    """Every article graph of a store, as rdflib graphs by IRI (for isomorphism)."""
+    graphs: dict[str, Graph] = defaultdict(Graph)
+    with Store.open(store_path, read_only=True) as store:
+        for iri in store.article_graphs():
+            for quad in store.quads(iri):
+                graphs[iri].add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return dict(graphs)
+
+
+def assert_same_article_graphs(left: Path, right: Path) -> None:
+    a, b = article_graphs(left), article_graphs(right)
+    assert sorted(a) == sorted(b)
+    for iri in a:
+        assert isomorphic(a[iri], b[iri]), iri
+
+
+def test_store_replace_graphs_writes_several_graphs_and_removes_empty_ones() -> None:
+    one = to_ntriples([(URIRef("urn:a"), URIRef("urn:p"), Literal("1"))])
+    two = to_ntriples([(URIRef("urn:b"), URIRef("urn:p"), Literal("2")),
+                       (URIRef("urn:b"), URIRef("urn:p"), Literal("3"))])
+    with Store() as store:
+        store.replace_graphs({"https://w3id.org/geokg/graph/a": one, "https://w3id.org/geokg/graph/b": two})
+        assert len(store) == 3
+        store.replace_graphs({"https://w3id.org/geokg/graph/a": "", "https://w3id.org/geokg/graph/b": one})
+        assert store.article_graphs() == ["https://w3id.org/geokg/graph/b"]
+        assert [q.subject.value for q in store.quads("https://w3id.org/geokg/graph/b")] == ["urn:a"]
+        store.replace_graphs({})
+        assert len(store) == 1
+
+
+def test_store_article_hash_reads_the_content_hash_of_the_article_graph() -> None:
+    graph = [(article_iri("a1"), GK.contentHash, Literal("abc"))]
+    with Store() as store:
+        assert store.article_hash("a1") is None
+        store.replace_graph(graph_iri("a1"), graph)
+        assert store.article_hash("a1") == "abc"
+        assert store.article_hash("a2") is None
+
+
+def test_content_hash_follows_text_and_metadata_not_the_file() -> None:
+    base = Article(id="a", text="Oil rose.", title="Oil", source="Reuters")
+    assert content_hash(base) == content_hash(Article(id="a", text="Oil rose.", title="Oil", source="Reuters",
+                                                      path="elsewhere.txt"))
+    assert content_hash(base) != content_hash(Article(id="a", text="Oil rose.", title="Oil", source="AP"))
+    assert content_hash(base) != content_hash(Article(id="a", text="Oil rose!", title="Oil", source="Reuters"))
+
+
+@pytest.mark.slow
+def test_outcomes_are_picklable_for_worker_processes() -> None:
+    outcomes = process_batch([Article(id="x", text="Chile offered to sell copper to Japan.")],
+                             Settings().model)
+    [outcome] = pickle.loads(pickle.dumps(outcomes))
+    assert isinstance(outcome, Outcome) and outcome.failure is None and outcome.ntriples
+    assert f'"{content_hash(Article(id="x", text="Chile offered to sell copper to Japan."))}"' in outcome.ntriples
+
+
+@pytest.mark.slow
+def test_build_again_skips_unchanged_articles_and_redoes_changed_ones(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    settings = Settings(store=tmp_path / "store")
+    first = build([docs], settings)
+    assert (first.articles, first.skipped) == (3, 0)
+    before = article_graphs(settings.store)
+
+    again = build([docs], settings)
+    assert (again.articles, again.skipped, again.triples) == (0, 3, first.triples)
+
+    write_articles(docs, {"iraq-oil": ARTICLES["iraq-oil"].replace("India", "China"),
+                          "new-one": "date 2024-06-15\n\nJapan bought Australian coal.\n"})
+    third = build([docs], settings)
+    assert (third.articles, third.skipped) == (2, 2)
+    after = article_graphs(settings.store)
+    assert set(after) == set(before) | {str(graph_iri("new-one"))}
+    assert not isomorphic(after[str(graph_iri("iraq-oil"))], before[str(graph_iri("iraq-oil"))])
+    assert "China" in after[str(graph_iri("iraq-oil"))].serialize(format="nt")
+
+    rebuilt = build([docs], settings, rebuild=True)
+    assert (rebuilt.articles, rebuilt.skipped) == (4, 0)
+    assert sorted(article_graphs(settings.store)) == sorted(after)
+
+
+@pytest.mark.slow
+def test_batch_size_does_not_change_the_store(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    one = build([docs], Settings(store=tmp_path / "one", batch_size=1))
+    many = build([docs], Settings(store=tmp_path / "many", batch_size=64))
+    assert (one.articles, one.triples) == (many.articles, many.triples) == (3, one.triples)
+    assert_same_article_graphs(tmp_path / "one", tmp_path / "many")
+
+
+@pytest.mark.slow
+def test_an_id_repeated_within_a_batch_keeps_the_first_and_reports_the_second(tmp_path: Path) -> None:
+    """Issue 4: nothing is silently overwritten; the repeated id with other content fails with GK104."""
+    data = tmp_path / "twice.jsonl"
+    data.write_text('{"id": "same", "text": "Chile sold copper to Japan."}\n'
+                    '{"id": "same", "text": "Iraq sold oil to India."}\n', encoding="utf-8")
+    summary = build([data], Settings(store=tmp_path / "store"))
+    assert summary.articles == 1
+    assert [(f.code, f.article_id, f.line) for f in summary.failures] == [("GK104", "same", 2)]
+    text = article_graphs(tmp_path / "store")[str(graph_iri("same"))].value(article_iri("same"), GK.text)
+    assert str(text) == "Chile sold copper to Japan."
+
+
+@pytest.mark.slow
+def test_workers_give_the_same_store_as_one_process(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    single = build([docs], Settings(store=tmp_path / "single"))
+    pooled = build([docs], Settings(store=tmp_path / "pooled", workers=2, batch_size=1))
+    assert (pooled.articles, pooled.triples, pooled.events) == (single.articles, single.triples, single.events)
+    assert_same_article_graphs(tmp_path / "single", tmp_path / "pooled")
+
+
+@pytest.mark.slow
+def test_cli_build_reports_skipped_articles_and_rebuild(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", {"chile-copper": ARTICLES["chile-copper"]})
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert first.exit_code == 0, first.output
+    assert "articles loaded: 1\nunchanged, skipped: 0\n" in first.output
+    second = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert "articles loaded: 0\nunchanged, skipped: 1\n" in second.output
+    forced = runner.invoke(cli, ["build", str(docs), "--store", store, "-q", "--rebuild"])
+    assert "articles loaded: 1\nunchanged, skipped: 0\n" in forced.output
+
+
+def test_workers_must_be_positive() -> None:
+    with pytest.raises(geokg.errors.ConfigError, match="workers=0"):
+        Settings(workers=0)
