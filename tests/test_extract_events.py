@@ -43,6 +43,19 @@ SENTENCES = {
     "argentina-failed": ("2024-06-12", "Argentina failed to reach an agreement with Chile on lithium."),
     "egypt-two-clauses": ("2024-06-12", "Egypt's imports of wheat are estimated at about 12 million tonnes and "
                                         "the country has imported 3 million tonnes of maize."),
+    "peru-deal-verb": ("2024-06-12", "Peru moved to deal with rising zinc prices."),
+    "chile-world-supply": ("2024-06-12", "Chile accounts for a quarter of world copper supply."),
+    "ghana-participle": ("2024-06-12", "Ghana stopped buying rice produced in Vietnam."),
+    "vale-following": ("2024-06-12", "Following the meeting, Vale signed an iron ore supply contract with Baowu."),
+    "ukraine-origin-ban": ("2024-06-12", "Ukraine banned Belarusian fertilizers on Friday."),
+    "g7-cap": ("2024-06-12", "The G7 agreed a price cap on Russian oil exports."),
+    "equinor-appos": ("2024-06-12", "Norway's state-owned energy company Equinor signed a gas supply deal with Poland."),
+    "syria-origin": ("2024-06-12", "The import of Iranian crude oil is a relief for Syria."),
+    "biden-admin": ("2024-06-12", "The Biden administration imposed sanctions on Venezuelan oil."),
+    "chile-passive": ("2024-06-12", "Most Chilean copper is exported to China."),
+    "bhp-operations": ("2024-06-12", "BHP's Olympic Dam mine halted operations on Monday."),
+    "bangladesh-order": ("2024-06-12", "In May, Bangladesh placed an order for Indian wheat."),
+    "nickel-conj": ("2024-06-12", "Nickel futures hit a record in March but have since fallen to $16,000 a tonne."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -199,3 +212,54 @@ def test_confidence_comes_from_the_rule_and_drops_for_coreference(events) -> Non
     direct = float(find(events, "gallium-ban", "ExportRestriction")[0]["confidence"])
     via_title = float(find(events, "codelco-title", "Production")[0]["confidence"])
     assert direct == 0.8 and via_title < direct
+
+
+def types_in(events, article: str) -> set[str]:
+    return {str(e["type"]) for e in events.get(article, [])}
+
+
+def test_verbs_that_only_look_like_triggers_make_no_event(events) -> None:
+    assert "Agreement" not in types_in(events, "peru-deal-verb")  # "deal with"
+    assert "SaleOrSupply" not in types_in(events, "chile-world-supply")  # a market aggregate
+    assert "Production" not in types_in(events, "ghana-participle")  # "rice produced in Vietnam"
+
+
+def test_a_nominal_trigger_after_following_refers_to_an_earlier_event(events) -> None:
+    assert "Meeting" not in types_in(events, "vale-following")
+    assert find(events, "vale-following", "Agreement")[0]["agent"] == "Vale"
+
+
+def test_banning_goods_of_a_country_is_a_sanction_on_it(events) -> None:
+    row = find(events, "ukraine-origin-ban", "Sanction")[0]
+    assert (row["agent"], row["recipient"]) == ("Ukraine", "Belarus")
+    row = find(events, "g7-cap", "Sanction")[0]
+    assert (row["agent"], row["theme"], row["recipient"]) == ("G7", "Crude oil", "Russia")
+    assert "ExportRestriction" not in types_in(events, "g7-cap")
+
+
+def test_subject_is_the_named_head_not_its_owner_or_origin(events) -> None:
+    assert find(events, "equinor-appos", "Agreement")[0]["agent"] == "Equinor"
+    assert all(e["agent"] != "Iran" for e in events.get("syria-origin", []))
+
+
+def test_an_administration_acts_for_its_state(events) -> None:
+    row = find(events, "biden-admin", "Sanction")[0]
+    assert (row["agent"], row["recipient"]) == ("United States", "Venezuela")
+
+
+def test_passive_export_of_a_countrys_goods(events) -> None:
+    row = find(events, "chile-passive", "SaleOrSupply")[0]
+    assert (row["agent"], row["theme"], row["recipient"]) == ("Chile", "Copper", "China")
+
+
+def test_halted_operations_and_orders(events) -> None:
+    row = find(events, "bhp-operations", "Production")[0]
+    assert (row["agent"], str(row["date"])) == ("BHP", "2024-06-10")
+    row = find(events, "bangladesh-order", "PurchaseOrImport")[0]
+    assert (row["agent"], row["theme"]) == ("Bangladesh", "Wheat")
+
+
+def test_price_move_in_a_coordinated_clause_takes_the_level_reached(events) -> None:
+    row = find(events, "nickel-conj", "PriceChange")[0]
+    assert (row["theme"], row["status"], float(row["value"]), row["unit"]) == (
+        "Nickel", "down", 16000, "USD per tonne")

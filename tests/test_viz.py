@@ -207,3 +207,15 @@ def test_viz_cli_errors(store_dir: Path, tmp_path: Path, capsys: pytest.CaptureF
         main(["viz", "--store", str(store_dir), "--query", "events", "--entity", "Peru", "-o", out])
     assert done.value.code == 2 and "not both" in capsys.readouterr().err
     assert not Path(out).exists()
+
+
+def test_viz_rows_without_an_event_column_match_by_article_and_entities(store: Store) -> None:
+    from geokg.viz.graph import _matching
+
+    graph = to_networkx(store)
+    # an offers-like row: article, agent, commodity, recipient (labels), no event IRI
+    keep = _matching(graph, ("article", "agent", "commodity", "recipient"), [("a1", "Chile", "Copper", "Japan")])
+    assert ID + "event/a1-1" in keep and ID + "event/a2-1" not in keep
+    assert ID + "media/reuters" in keep  # the matched event's other participants come along
+    # the same entities in another article match nothing there
+    assert _matching(graph, ("article", "agent"), [("a2", "Chile")]) == {ID + "country/CL"}

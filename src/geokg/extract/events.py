@@ -31,7 +31,7 @@ TRIGGERS: dict[str, EventType] = {
                      "shipment", "provide", "send", "sale", "flow", "cargo"], T.SALE_OR_SUPPLY),
     **dict.fromkeys(["buy", "purchase", "import", "acquire", "procure"], T.PURCHASE_OR_IMPORT),
     **dict.fromkeys(["ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
-                     "control", "stop", "quota", "moratorium"], T.EXPORT_RESTRICTION),
+                     "control", "stop", "quota", "moratorium", "cap"], T.EXPORT_RESTRICTION),
     **dict.fromkeys(["sanction", "embargo", "blacklist"], T.SANCTION),
     **dict.fromkeys(["tariff", "duty", "levy"], T.TARIFF),
     **dict.fromkeys(["agreement", "deal", "pact", "accord", "memorandum", "contract", "treaty", "mou",
@@ -42,13 +42,20 @@ TRIGGERS: dict[str, EventType] = {
 # Agent nouns ("the biggest supplier", "key producers") name a role, not an act: rankings read
 # them, event rules do not. Gerunds the tagger leaves unlemmatised map to their verb.
 _LEMMA_FIX = {"purchasing": "purchase", "buying": "buy", "selling": "sell", "exporting": "export",
-              "importing": "import", "producing": "produce", "supplying": "supply"}
+              "importing": "import", "producing": "produce", "supplying": "supply", "signing": "sign"}
+# "world copper supply", "the fuel supply", "supply chain": a market aggregate, not a delivery.
+AGGREGATE = {"world", "global", "domestic", "energy", "fuel", "food", "market", "chain", "security",
+             "international", "total", "worldwide"}
+# Words that turn a nominal trigger into a reference to an event told elsewhere ("following the meeting").
+TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
+# "stopped operations", "resumed work": a mine or plant's production.
+WORK_NOUNS = {"operation", "work", "mining", "activity"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = [T.OFFER, T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF, T.AGREEMENT, T.MEETING,
             T.PURCHASE_OR_IMPORT, T.SALE_OR_SUPPLY, T.PRODUCTION, T.PRICE_CHANGE]
 PROSPECTIVE = {"plan", "propose", "want", "hope", "seek", "expect", "aim", "intend", "consider", "invite"}
 RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
-               "control", "stop", "quota", "moratorium"}
+               "control", "stop", "quota", "moratorium", "cap"}
 READY = {"ready", "willing", "prepared", "eager", "open"}
 OFFERABLE = {"sell", "supply", "export", "deliver", "provide", "ship", "send", "resume", "offer", "give"}
 PRICE_MOVES = {"rise": "up", "rose": "up", "jump": "up", "surge": "up", "climb": "up", "soar": "up",
@@ -201,9 +208,18 @@ def _classify(token: Token) -> EventType | None:
         if complement and complement[0].lemma_ in ("meet", "talk"):
             return T.MEETING
         return None
+    if lemma == "order" and token.pos_ == "NOUN" and any(c.lower_ == "for" for c in token.children):
+        return T.PURCHASE_OR_IMPORT  # "placed an order for Russian crude"
+    if lemma in WORK_NOUNS and token.dep_ == "dobj" and \
+            _lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}:
+        return T.PRODUCTION  # "the mine stopped operations"
     kind = TRIGGERS.get(lemma)
     if kind is None:
         return None
+    if token.pos_ in ("NOUN", "PROPN") and _reference_only(token):
+        return None
+    if lemma == "cap" and not any(c.lemma_ == "price" for c in token.children):
+        return None  # "market cap"; "a price cap on Russian oil" is a measure
     if lemma in RESTRICTIVE:
         return _restriction_kind(token)
     if lemma in ("export", "import", "exporter", "importer") and _restricted(token):
@@ -214,6 +230,14 @@ def _classify(token: Token) -> EventType | None:
         return None
     if lemma == "accord" and token.lower_ == "according":
         return None
+    if lemma in ("deal", "contract", "sign") and token.pos_ != ("VERB" if lemma == "sign" else "NOUN"):
+        return None  # "to deal with prices", "the economy contracted"
+    if lemma in ("supply", "export", "import", "output", "production") and token.pos_ == "NOUN" and any(
+            c.lemma_.lower() in AGGREGATE or (c.dep_ == "poss" and c.lower_ in ("world", "world's"))
+            for c in token.children):
+        return None
+    if kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and token.dep_ == "acl":
+        return None  # "diamonds produced in Russia", "uranium mined by X": a description
     if lemma == "talk" and token.pos_ != "NOUN":
         return None
     if lemma == "mine" and token.pos_ != "VERB":
@@ -235,7 +259,28 @@ def _restriction_kind(token: Token) -> EventType | None:
         return T.EXPORT_RESTRICTION
     if "import" in window:
         return T.SANCTION
+    # "banning Australian coal", "a ban on Russian diamonds": goods named by their origin are
+    # kept out, a sanction on that country.
+    targets = token.subtree if token.pos_ != "VERB" else (t for c in token.children if c.dep_ == "dobj"
+                                                            for t in c.subtree)
+    if any(t.ent_type_ in ("NORP", "GPE") and t.dep_ in ("amod", "compound") for t in targets):
+        return T.SANCTION
     return None
+
+
+def _reference_only(token: Token) -> bool:
+    """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
+    the cargo", "Russia's gas export losses" (a trigger inside a noun phrase about something else)."""
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS:
+        return True
+    if token.dep_ == "compound" and head.pos_ == "NOUN" and TRIGGERS.get(_lemma(head)) is None \
+            and _lemma(head) not in _MEASURES:
+        return True
+    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+        owner = head.head
+        return TRIGGERS.get(_lemma(owner)) is None and _lemma(owner) not in _MEASURES | {"order"}
+    return False
 
 
 _MEASURES = RESTRICTIVE | {"tariff", "duty", "levy", "sanction", "embargo"}
@@ -283,17 +328,22 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         agent = None  # an outlet reports acts, it does not do them
     themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
         tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
-    if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and ctx.last_commodity:
+    if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
         themes = (ctx.last_commodity,)  # "output rose" after a sentence about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in linked.in_span(sent.start, sent.end):
         confidence -= PENALTY["context_theme"]
     if agent is None:
-        agent = _implicit_agent(kind, scope, attribution, ctx)
+        agent = _implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
     elif agent not in linked.in_span(sent.start, sent.end):
         confidence -= PENALTY["coreference"]
     recipients, counterparties = _parties(verb, trigger, kind, ctx, agent)
+    if kind is T.EXPORT_RESTRICTION and agent is not None:
+        # "a price cap on Russian oil exports" by the G7: not its own exports, a sanction on Russia.
+        foreign = [r for r in _demonym_targets(trigger, linked, ("amod", "compound", "poss")) if r != agent]
+        if foreign and agent.kind in (EntityKind.COUNTRY, EntityKind.ORGANIZATION):
+            kind = T.SANCTION
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
     if agent is None:
@@ -321,7 +371,7 @@ def _negated(verb: Token) -> bool:
     return False
 
 
-def _implicit_agent(kind: EventType, scope: tuple[int, int], attribution: Attribution,
+def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
                     ctx: SentenceContext) -> EntityRef | None:
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
     state ("the ministry said duties would be levied") is that state's; production "at the X
@@ -333,7 +383,15 @@ def _implicit_agent(kind: EventType, scope: tuple[int, int], attribution: Attrib
         return (ctx.person_countries or {}).get(speaker)
     if kind is T.PRODUCTION:
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
-        return companies[0] if companies else None
+        if companies:
+            return companies[0]
+    if kind in (T.SALE_OR_SUPPLY, T.PRODUCTION) and verb.tag_ == "VBN":
+        # "Most Belarusian potash is exported to Brazil": the goods' country is the seller.
+        for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+            for token in subject.subtree:
+                ref = ctx.linked.by_token.get(token.i)
+                if ref is not None and ref.kind is EntityKind.COUNTRY and token.dep_ in ("amod", "compound", "poss"):
+                    return ref
     return None
 
 
@@ -379,7 +437,14 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
     linked = ctx.linked
     ref = linked.by_token.get(subject.i)
     if ref is not None and ref.kind in ACTORS:
-        return ref
+        return _acting_for(subject, ref, ctx)
+    # "Russia's state-owned energy corporation Gazprom": the named head, not its owner; "Russian
+    # crude imports": a demonym on goods is their origin, not who acts.
+    for token in subject.subtree:
+        ref = linked.by_token.get(token.i)
+        if ref is not None and ref.kind in ACTORS and token.dep_ in ("appos", "compound") \
+                and token.head.i == subject.i and token.ent_type_ not in ("NORP",):
+            return _acting_for(subject, ref, ctx)
     lower = subject.lower_
     sent = subject.sent
     if lower in ("he", "she"):
@@ -393,10 +458,26 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
             if ref is not None and ref.kind in ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}:
                 return ref
         return ctx.last_subject or ctx.last_actor
-    found = linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, ACTORS)
+    found = [linked.by_token[t.i] for t in subject.subtree if t.i in linked.by_token
+             and linked.by_token[t.i].kind in ACTORS and not _origin_modifier(t, linked)]
     if found:
-        return found[0]
+        return _acting_for(subject, found[0], ctx)
     return _title_referent(subject, ctx)
+
+
+def _origin_modifier(token: Token, linked: LinkedDoc) -> bool:
+    """ "Russian" in "the import of Russian crude": where the goods come from."""
+    if token.dep_ not in ("amod", "compound", "nmod"):
+        return False
+    head = linked.by_token.get(token.head.i)
+    return (head is not None and head.kind is EntityKind.COMMODITY) or TRIGGERS.get(_lemma(token.head)) is not None
+
+
+def _acting_for(subject: Token, ref: EntityRef, ctx: SentenceContext) -> EntityRef:
+    """ "the Biden administration", "the Morrison government": the leader's state acts."""
+    if ref.kind is EntityKind.PERSON and subject.lemma_.lower() in ("administration", "government", "cabinet"):
+        return (ctx.person_countries or {}).get(ref, ref)
+    return ref
 
 
 # "the country", "the company", "the minister": the last entity of that kind named before.
@@ -473,12 +554,15 @@ def _entities_under(token: Token, linked: LinkedDoc) -> list[EntityRef]:
     return linked.in_span(token.left_edge.i, token.right_edge.i + 1, PARTIES)
 
 
-def _demonym_targets(trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
+def _demonym_targets(trigger: Token, linked: LinkedDoc,
+                     deps: tuple[str, ...] = ("amod", "compound", "poss", "pobj")) -> list[EntityRef]:
     """ "duties on Australian barley", "sanctions on Russian diamonds": the country of the goods."""
     found = []
     for token in trigger.subtree:
         ref = linked.by_token.get(token.i)
-        if ref is not None and ref.kind is EntityKind.COUNTRY and token.dep_ in ("amod", "compound", "poss", "pobj"):
+        if ref is not None and ref.kind is EntityKind.COUNTRY and token.dep_ in deps and \
+                linked.by_token.get(token.head.i) != ref and \
+                not (token.dep_ != "pobj" and token.head.dep_ == "nsubj"):
             found.append(ref)
     return found
 
@@ -669,22 +753,31 @@ def _ordinal(raw: str) -> int | None:
 def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
                   attribution: Attribution) -> Event | None:
     for token in sent:
-        if token.lemma_.lower() not in ("price", "futures", "benchmark", "rate") or token.pos_ != "NOUN":
+        if token.lower_ not in ("futures",) and token.lemma_.lower() not in ("price", "benchmark", "rate") \
+                or token.pos_ != "NOUN":
             continue
-        verb = token.head
-        direction = PRICE_MOVES.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
-        if direction is None:
+        # "prices rose", "futures hit a high … but have since fallen to $7,700"
+        verbs = [token.head, *(c for c in token.head.children if c.dep_ == "conj")]
+        moves = [(v, PRICE_MOVES.get(v.lemma_.lower())) for v in verbs if v.pos_ == "VERB"]
+        moves = [(v, d) for v, d in moves if d is not None]
+        if not moves:
             continue
+        verb, direction = moves[-1]
+        confidence = CONFIDENCE["price"]
         themes = tuple(ctx.linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+        if not themes and ctx.last_commodity is not None and token.lemma_.lower() == "price":
+            themes = (ctx.last_commodity,)  # "domestic fuel prices dropped" after a sentence on diesel
+            confidence -= PENALTY["context_theme"]
         if not themes:
             return None
         agent = None
         if token.dep_ in ("dobj",):
             agent = _agent(verb, verb, ctx)
         return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
-                     quantity=_quantity(sent, verb), date=_date(sent, ctx.anchor), status=direction,
+                     quantity=_quantity(sent, verb, T.PRICE_CHANGE), date=_date(sent, ctx.anchor) or
+                     _reported_today(verb, ctx.anchor), status=direction,
                      attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
-                     confidence=CONFIDENCE["price"])
+                     confidence=confidence)
     return None
 
 

@@ -101,8 +101,8 @@ def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = N
         view: ``"events"`` (events as nodes, role-labelled edges) or ``"actors"``
             (one edge per event from the acting side to the recipients or commodities).
         query: keep only what a stored query returns: the events whose IRI is in a row,
-            or whose article and named entities (labels or IRIs) match a row; plus the
-            entities the rows name.
+            else (rows without an event IRI) the events of the row's article in which every
+            entity the row names (by label or IRI) takes part; plus the entities the rows name.
         params: parameters of ``query`` (as for :func:`geokg.query`).
         entity: keep only the neighbourhood of this entity (IRI or preferred label).
         hops: with ``entity``, how many events away: 1 keeps the entity's events and
@@ -201,7 +201,7 @@ def _matching(graph: nx.MultiDiGraph, columns: Iterable[str], rows: Iterable[tup
         keep |= named
         events = {cell for cell in cells if cell in graph and graph.nodes[cell]["kind"] == "event"}
         article = dict(zip(columns, row)).get("article")
-        if named and article is not None:
+        if not events and named and article is not None:  # no event IRI in the row: match by article
             events.update(event for event in by_article.get(str(article), [])
                           if named <= set(graph.successors(event)))
         for event in events:

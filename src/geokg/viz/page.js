@@ -26,40 +26,83 @@
     return node;
   }
 
-  // Fruchterman-Reingold with a weak pull to the centre, from a deterministic spiral,
-  // so the same graph always gets the same picture. Fewer rounds for big graphs.
-  function layout() {
-    var n = nodes.length, k = 90, i, j, it;
-    nodes.forEach(function (d, i) {
+  // Each connected component gets its own Fruchterman-Reingold layout (with a weak pull
+  // to its centre, from a deterministic spiral, so the same graph always gives the same
+  // picture); the components are then packed in rows, largest first. Laid out together,
+  // small components would be pushed far away by the big one.
+  var K = 90;
+
+  function components() {
+    var seen = {}, groups = [], links = nodes.map(function () { return []; });
+    edges.forEach(function (e) { links[e.s.index].push(e.t); links[e.t.index].push(e.s); });
+    nodes.forEach(function (start) {
+      if (seen[start.index]) return;
+      var group = [start], at = 0;
+      seen[start.index] = true;
+      while (at < group.length) {
+        links[group[at++].index].forEach(function (next) {
+          if (!seen[next.index]) { seen[next.index] = true; group.push(next); }
+        });
+      }
+      groups.push(group);
+    });
+    return groups.sort(function (a, b) { return b.length - a.length || a[0].index - b[0].index; });
+  }
+
+  function layoutGroup(group, links) {
+    var n = group.length, i, j, it;
+    group.forEach(function (d, i) {
       var r = 25 * Math.sqrt(i + 0.5), a = i * 2.399963;
       d.x = r * Math.cos(a); d.y = r * Math.sin(a);
     });
     if (n < 2) return;
     var rounds = Math.max(40, Math.min(400, Math.floor(3e7 / (n * n))));
-    var temperature = k * 3;
+    var temperature = K * 3;
     for (it = 0; it < rounds; it++) {
-      for (i = 0; i < n; i++) { nodes[i].dx = 0; nodes[i].dy = 0; }
+      for (i = 0; i < n; i++) { group[i].dx = 0; group[i].dy = 0; }
       for (i = 0; i < n; i++) {
-        var a = nodes[i];
+        var a = group[i];
         for (j = i + 1; j < n; j++) {
-          var b = nodes[j], dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy;
+          var b = group[j], dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy;
           if (d2 < 0.01) { dx = 0.1 * (i - j); dy = 0.1; d2 = dx * dx + dy * dy; }
-          var push = (k * k) / d2;
+          var push = (K * K) / d2;
           a.dx += dx * push; a.dy += dy * push; b.dx -= dx * push; b.dy -= dy * push;
         }
       }
-      edges.forEach(function (e) {
+      links.forEach(function (e) {
         var dx = e.s.x - e.t.x, dy = e.s.y - e.t.y, dist = Math.sqrt(dx * dx + dy * dy) || 0.01;
-        var pull = dist / (1.5 * k);
+        var pull = dist / (1.5 * K);
         e.s.dx -= dx * pull; e.s.dy -= dy * pull; e.t.dx += dx * pull; e.t.dy += dy * pull;
       });
-      nodes.forEach(function (d) {
+      group.forEach(function (d) {
         d.dx -= d.x * 0.015; d.dy -= d.y * 0.015;
         var len = Math.sqrt(d.dx * d.dx + d.dy * d.dy);
         if (len > 0) { var step = Math.min(len, temperature); d.x += d.dx / len * step; d.y += d.dy / len * step; }
       });
       temperature = Math.max(1, temperature * 0.97);
     }
+  }
+
+  function layout() {
+    var groups = components(), boxes = [], area = 0;
+    groups.forEach(function (group) {
+      var members = {};
+      group.forEach(function (d) { members[d.index] = true; });
+      layoutGroup(group, edges.filter(function (e) { return members[e.s.index]; }));
+      var xs = group.map(function (d) { return d.x; }), ys = group.map(function (d) { return d.y; });
+      // room for the labels, which run to the right of each node
+      var box = { group: group, x: Math.min.apply(null, xs) - K / 2, y: Math.min.apply(null, ys) - K / 2 };
+      box.w = Math.max.apply(null, xs) + 2.5 * K - box.x;
+      box.h = Math.max.apply(null, ys) + K / 2 - box.y;
+      area += box.w * box.h;
+      boxes.push(box);
+    });
+    var rowWidth = Math.max(Math.sqrt(area) * 1.3, boxes.length ? boxes[0].w : 0), x = 0, y = 0, rowHeight = 0;
+    boxes.forEach(function (box) {
+      if (x > 0 && x + box.w > rowWidth) { x = 0; y += rowHeight; rowHeight = 0; }
+      box.group.forEach(function (d) { d.x += x - box.x; d.y += y - box.y; });
+      x += box.w; rowHeight = Math.max(rowHeight, box.h);
+    });
   }
 
   var view = { x: 0, y: 0, w: 100, h: 100 };
