@@ -25,7 +25,7 @@ from geokg import validate as _validate
 from geokg.articles import Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, IngestError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import graph_iri
+from geokg.rdf.iris import article_id_from_graph, graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
@@ -253,7 +253,10 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
-        return _load.load_files(store, paths, graph=graph, format=format)
+        summary = _load.load_files(store, paths, graph=graph, format=format)
+        if any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
+            _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+        return summary
 
 
 def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
