@@ -182,7 +182,7 @@ def test_new_queries_are_listed_with_their_parameters() -> None:
     result = CliRunner().invoke(cli, ["query", "--list"])
     assert result.exit_code == 0, result.output
     for name, params in (("event-reports", ("commodity", "entity")), ("disagreements", ("commodity",)),
-                         ("timeline", ("entity", "commodity")), ("entities", ("type",))):
+                         ("timeline", ("entity", "commodity")), ("entities", ())):
         assert f"\n{name}: " in "\n" + result.output
         block = result.output.split(f"{name}: ", 1)[1].split("\n\n")[0]
         for param in params:

@@ -174,11 +174,11 @@ def entities(settings: Settings | None = None, *, unlinked: bool = False,
             the ones to curate.
         type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
     """
-    result = query("entities", {"type": type}, settings)
-    if not unlinked:
-        return result
-    linked = result.columns.index("linked")
-    return _queries.QueryResult(result.columns, [row for row in result.rows if row[linked] is False], result.title)
+    result = query("entities", {}, settings)
+    linked, kind = result.columns.index("linked"), result.columns.index("type")
+    rows = [row for row in result.rows
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
+    return _queries.QueryResult(result.columns, rows, result.title)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
