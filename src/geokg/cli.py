@@ -391,6 +391,9 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
             click.echo(f"  {line}")
 
 
+LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected component
+
+
 @cli.command("viz")
 @store_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -401,12 +404,12 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
               help="With --query: bind a query parameter (repeatable).")
 @click.option("--entity", default=None, metavar="IRI|LABEL",
               help="Draw only the neighbourhood of an entity (IRI or preferred label).")
-@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With --entity: how many events away (1 = its events and their participants).")
+@click.option("--hops", type=click.IntRange(min=1), default=None,
+              help="With --entity: how many events away (default 1 = its events and their participants).")
 @click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,
               help="events: events as nodes with role edges; actors: one edge per event, actor to recipient.")
 def viz_command(store: Path | None, output: Path, query_name: str | None, params: tuple[str, ...],
-                entity: str | None, hops: int, view: str) -> None:
+                entity: str | None, hops: int | None, view: str) -> None:
     """Draw the graph as an interactive HTML page: colours by type, relation labels, evidence tooltips.
 
     Everything (data, script, style) is inside the one file, so it works offline.
@@ -419,6 +422,8 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
         raise click.UsageError("give --query or --entity, not both")
     if params and not query_name:
         raise click.UsageError("--param needs --query")
+    if hops is not None and not entity:
+        raise click.UsageError("--hops needs --entity")
     bound = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -426,8 +431,11 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         bound[key.strip()] = value
     graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=bound,
-                    entity=entity, hops=hops)
+                    entity=entity, hops=hops or 1)
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    if graph.number_of_nodes() > LARGE_PAGE:
+        click.echo(f"note: the browser lays out {graph.number_of_nodes()} nodes when the page opens, which takes "
+                   "a while; --query or --entity draws a part of the graph", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
