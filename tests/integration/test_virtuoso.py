@@ -176,21 +176,19 @@ def test_virtuoso_refuses_wrong_or_missing_credentials_and_push_names_each_graph
 # - GROUP_CONCAT's order is not defined by SPARQL: those cells are compared as sets.
 # - the queries in VIRTUOSO_WRONG give other rows; each says what was seen.
 UNORDERED_PAIRS = {"co-mentions"}
-CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"}}
-_IF_EXISTS = ("FILTER(IF(isLiteral(COALESCE(?param, <urn:geokg:unbound>)), EXISTS {…}, true)) with the "
-              "parameter unbound is false in Virtuoso 7.2.5 (IF(false, false, true) alone is true): no rows")
+CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
+                "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
+                "entities": {"aliases", "variants"}}
 VIRTUOSO_WRONG = {
     "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries)",
     "statements": "Virtuoso 7.2.5 returns no rows in some runs once the graphs were PUT a second time "
                   "(the query's parts, counted one by one, give the 7 statements)",
-    "event-reports": _IF_EXISTS,
-    "timeline": _IF_EXISTS + "; and CONCAT with an unbound argument gives a string, not an unbound cell",
 }
 # Compared here and equal. A stored query added later that differs on Virtuoso is reported
 # as xfail with its name, to be looked at and listed in one of these two places.
 CHECKED = {"articles", "co-mentions", "commodity-timeline", "country-activity", "disagreements", "entities",
-           "entity-articles", "events", "mentions", "offers", "outlets-per-event", "rankings", "reserves-rank",
-           "sanctions-and-restrictions"}
+           "entity-articles", "event-reports", "events", "mentions", "offers", "outlets-per-event", "rankings",
+           "reserves-rank", "sanctions-and-restrictions", "timeline"}
 
 
 def comparable(name: str, columns: tuple[str, ...], rows: list[tuple]) -> Counter:
