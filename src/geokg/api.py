@@ -13,6 +13,7 @@ import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
+from geokg import crossdoc as _crossdoc
 from geokg import evaluate as _evaluate
 from geokg import export as _export
 from geokg import load as _load
@@ -24,7 +25,7 @@ from geokg import validate as _validate
 from geokg.articles import Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, IngestError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import graph_iri
+from geokg.rdf.iris import article_id_from_graph, graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
@@ -48,6 +49,7 @@ class BuildSummary:
     failures: list[Failure] = field(default_factory=list)
     #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
     quarantine_failures: list[Failure] = field(default_factory=list)
+    crossdoc: _crossdoc.CrossDocSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -102,6 +104,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
                                      workers=settings.workers)
             _record(outcomes, summary, settings, store=store)
+        # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
+        summary.crossdoc = _crossdoc.refresh(store)
         summary.triples = len(store)
     return summary
 
@@ -159,6 +163,22 @@ def query(name: str, params: Mapping[str, str] | None = None,
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
         return _queries.run_query(store, name, params or {})
+
+
+def entities(settings: Settings | None = None, *, unlinked: bool = False,
+             type: str | None = None) -> _queries.QueryResult:
+    """Entities across articles, merged over aliases (the ``entities`` stored query).
+
+    Args:
+        unlinked: keep only entities the reference data lacks (``gk:linked false``),
+            the ones to curate.
+        type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+    """
+    result = query("entities", {}, settings)
+    linked, kind = result.columns.index("linked"), result.columns.index("type")
+    rows = [row for row in result.rows
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
+    return _queries.QueryResult(result.columns, rows, result.title)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
@@ -233,7 +253,10 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
-        return _load.load_files(store, paths, graph=graph, format=format)
+        summary = _load.load_files(store, paths, graph=graph, format=format)
+        if any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
+            _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+        return summary
 
 
 def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,

@@ -120,6 +120,11 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    if summary.crossdoc is not None:
+        click.echo(f"canonical events: {summary.crossdoc.canonical_events} "
+                   f"({summary.crossdoc.reported_more_than_once} reported by more than one article); "
+                   f"entities not in the reference data: {summary.crossdoc.unlinked_entities} "
+                   f"({summary.crossdoc.aliases} linked as aliases)")
     click.echo(f"violations: {len(summary.violations)}")
     for violation in summary.violations:
         click.echo(f"  {format_violation(violation)}")
@@ -181,6 +186,26 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
     result = api.query(name, bound, Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
+
+
+@cli.command("entities")
+@click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
+@click.option("--type", "type_", default=None, help="Only one type: Person, Country, Organization, Company, Media, Commodity or Place.")
+@store_option
+@format_option
+def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
+    """List entities across articles, merged over aliases, with their names and article counts.
+
+    Spelling variants share one IRI ("Zelenskyy", "Zelensky"); a surname alone or
+    an organisation named without its legal form is linked to its canonical entity
+    (gk:canonical) by the cross-document pass that runs after every build.
+
+    Example:
+
+        geokg entities --unlinked --format csv
+    """
+    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_)
+    click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
 @cli.command("sparql")
