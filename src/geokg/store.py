@@ -4,7 +4,11 @@ One named graph per article (``https://w3id.org/geokg/graph/{article-id}``), plu
 the reference and ontology graphs. Loading an article *replaces* its graph in one
 SPARQL update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as
 one transaction: readers never see a half-written article, and building the same
-input twice gives the same store.
+input twice gives the same store. A build killed outright (SIGKILL, power cut of the
+process) leaves every graph whole or absent: the next open replays Oxigraph's
+write-ahead log up to the last committed transaction, and re-running the build
+completes the store (``tests/test_reliability_crash.py``). :meth:`Store.bulk_load`
+is the exception: it is not transactional.
 
 The rdflib <-> pyoxigraph term conversion lives here too (we do not depend on
 oxrdflib for four small functions).
@@ -231,6 +235,7 @@ class Store:
         except (OSError, SyntaxError) as exc:
             first = names[0].value if len(names) == 1 else f"{len(names)} graphs from {names[0].value}"
             raise StoreError(self._where, f"cannot write {first}: {exc}") from exc
+        log.debug("replaced %d graph(s) in one transaction: %s", len(names), " ".join(n.value for n in names))
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""

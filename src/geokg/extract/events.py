@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
 from geokg.extract.dates import resolve_date
@@ -48,6 +48,9 @@ AGGREGATE = {"world", "global", "domestic", "energy", "fuel", "food", "market", 
              "international", "total", "worldwide"}
 # Words that turn a nominal trigger into a reference to an event told elsewhere ("following the meeting").
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
+# "a cargo … arrived in Karachi": an import by the country where it arrives.
+CONSIGNMENTS = {"cargo", "shipment", "consignment", "delivery", "tanker", "vessel"}
+ARRIVALS = {"arrive", "reach", "dock", "land"}
 # "stopped operations", "resumed work": a mine or plant's production.
 WORK_NOUNS = {"operation", "work", "mining", "activity"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
@@ -113,8 +116,10 @@ class SentenceContext:
     # For coreference across sentences: the last non-person subject ("it", "they"), the last
     # entity of each kind ("the country", "the company", "the minister") and commodity.
     last_subject: EntityRef | None = None
+    mention_counts: dict[EntityRef, int] = field(default_factory=dict)  # in order of first mention
     last_of_kind: dict[EntityKind, EntityRef] = field(default_factory=dict)
     last_commodity: EntityRef | None = None
+    last_measure: Event | None = None  # the last restriction, sanction or tariff, for "the ban"
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -128,11 +133,14 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         events.append(rank[0])
         covered = rank[1]
     clause_events = []
-    for clause_verb, triggers in _clauses(sent, covered).items():
+    for clause_verb, triggers in _clauses(sent, covered, ctx).items():
         event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
         if event is not None:
             clause_events.append((clause_verb, event))
     events += _merge_offers(clause_events)
+    for event in events:
+        if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
+            ctx.last_measure = event
     price = _price_change(sent, ctx, evidence, attribution)
     if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
         events.append(price)
@@ -181,13 +189,15 @@ def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
 
 # --- clause events -------------------------------------------------------------------------
 
-def _clauses(sent: Span, covered: set[int]) -> dict[Token, list[tuple[Token, EventType]]]:
+def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[tuple[Token, EventType]]]:
     """Triggers of the sentence grouped by the verb of their clause."""
     groups: dict[Token, list[tuple[Token, EventType]]] = {}
     for token in sent:
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue
         kind = _classify(token)
+        if kind is None and _anaphoric_measure(token, ctx):
+            kind = ctx.last_measure.type  # type: ignore[union-attr]
         if kind is None:
             continue
         groups.setdefault(_clause_verb(token), []).append((token, kind))
@@ -210,6 +220,8 @@ def _classify(token: Token) -> EventType | None:
         return None
     if lemma == "order" and token.pos_ == "NOUN" and any(c.lower_ == "for" for c in token.children):
         return T.PURCHASE_OR_IMPORT  # "placed an order for Russian crude"
+    if lemma in CONSIGNMENTS and token.dep_ == "nsubj" and _lemma(token.head) in ARRIVALS:
+        return T.PURCHASE_OR_IMPORT  # "the first cargo of Russian crude has arrived in Karachi"
     if lemma in WORK_NOUNS and token.dep_ == "dobj" and \
             _lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}:
         return T.PRODUCTION  # "the mine stopped operations"
@@ -268,6 +280,12 @@ def _restriction_kind(token: Token) -> EventType | None:
     return None
 
 
+def _anaphoric_measure(token: Token, ctx: SentenceContext) -> bool:
+    """ "the ban", "the restrictions": the measure the article told of before."""
+    return (ctx.last_measure is not None and token.pos_ == "NOUN" and _lemma(token) in _MEASURES
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children))
+
+
 def _reference_only(token: Token) -> bool:
     """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
     the cargo", "Russia's gas export losses" (a trigger inside a noun phrase about something else)."""
@@ -277,7 +295,7 @@ def _reference_only(token: Token) -> bool:
     if token.dep_ == "compound" and head.pos_ == "NOUN" and TRIGGERS.get(_lemma(head)) is None \
             and _lemma(head) not in _MEASURES:
         return True
-    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         owner = head.head
         return TRIGGERS.get(_lemma(owner)) is None and _lemma(owner) not in _MEASURES | {"order"}
     return False
@@ -326,10 +344,16 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     agent = _agent(verb, trigger, ctx)
     if agent is not None and agent.kind is EntityKind.MEDIA:
         agent = None  # an outlet reports acts, it does not do them
+    if kind is T.PURCHASE_OR_IMPORT and _lemma(verb) in ARRIVALS:
+        agent = None  # the cargo's subject phrase names its origin; where it arrives names the buyer
     themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
         tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    if ctx.last_measure is not None and _anaphoric_measure(trigger, ctx):
+        themes = themes or ctx.last_measure.themes
+        if agent is None or agent not in linked.in_span(sent.start, sent.end):
+            agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
-        themes = (ctx.last_commodity,)  # "output rose" after a sentence about the commodity
+        themes = (_salient_commodity(ctx),)  # "output rose" in a story about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in linked.in_span(sent.start, sent.end):
         confidence -= PENALTY["context_theme"]
@@ -355,11 +379,16 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
-        date=_date(sent, ctx.anchor, scope) or _reported_today(verb, ctx.anchor),
+        date=_date(sent, ctx.anchor, scope, verb=verb) or _reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
         attributed_to=source or attribution.outlet or ctx.default_source,
         reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
     )
+
+
+def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:
+    """Whether ``ref`` is the origin ("from Russia") rather than the destination."""
+    return any(linked.by_token.get(t.i) == ref and t.head.lower_ == "from" for t in doc[scope[0]:scope[1]])
 
 
 def _negated(verb: Token) -> bool:
@@ -371,11 +400,28 @@ def _negated(verb: Token) -> bool:
     return False
 
 
+def _salient_commodity(ctx: SentenceContext) -> EntityRef | None:
+    """The commodity the story is about so far: the most mentioned, the latest on a tie."""
+    seen = [ref for ref in ctx.mention_counts if ref.kind is EntityKind.COMMODITY]
+    if not seen:
+        return ctx.last_commodity
+    top = max(ctx.mention_counts[ref] for ref in seen)
+    if ctx.last_commodity is not None and ctx.mention_counts.get(ctx.last_commodity) == top:
+        return ctx.last_commodity
+    return next(ref for ref in reversed(seen) if ctx.mention_counts[ref] == top)
+
+
 def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
                     ctx: SentenceContext) -> EntityRef | None:
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
     state ("the ministry said duties would be levied") is that state's; production "at the X
     plant" is the company's."""
+    if kind is T.PURCHASE_OR_IMPORT and _lemma(verb) in ARRIVALS:
+        places = ctx.linked.in_span(scope[0], scope[1], {EntityKind.PLACE, EntityKind.COUNTRY})
+        for place in places:
+            country = place if place.kind is EntityKind.COUNTRY else (ctx.person_countries or {}).get(place)
+            if country is not None and not _after_from(verb.doc, ctx.linked, place, scope):
+                return country
     if kind in (T.TARIFF, T.SANCTION, T.EXPORT_RESTRICTION) and attribution.speaker is not None:
         speaker = attribution.speaker
         if speaker.kind is EntityKind.COUNTRY:
@@ -410,10 +456,17 @@ def _scope(verb: Token, trigger: Token) -> tuple[int, int]:
 def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | None:
     linked = ctx.linked
     if trigger.pos_ == "NOUN":
+        goods = [c.i for c in trigger.children if _is_commodity(c, linked)]
         for child in trigger.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod"):
                 ref = linked.by_token.get(child.i)
-                if ref is not None and ref.kind in ACTORS and child.i < trigger.i and child.dep_ == "poss":
+                if ref is None or ref.kind not in ACTORS or child.i > trigger.i:
+                    continue
+                if child.dep_ == "poss":
+                    return ref
+                # "US imports from India": the country trading; "Australian barley imports": the
+                # goods' origin, when a commodity stands between.
+                if _lemma(trigger) in TRADE_NOUNS and not any(child.i < g < trigger.i for g in goods):
                     return ref
     current = verb
     for _ in range(6):
@@ -431,6 +484,14 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
             continue
         break
     return None
+
+
+TRADE_NOUNS = {"import", "export", "purchase", "sale", "shipment", "delivery"}
+
+
+def _is_commodity(token: Token, linked: LinkedDoc) -> bool:
+    ref = linked.by_token.get(token.i)
+    return ref is not None and ref.kind is EntityKind.COMMODITY
 
 
 def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
@@ -501,7 +562,15 @@ def _title_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return None
     sent = subject.sent
     earlier = ctx.linked.in_span(sent.start, subject.i, {kind})
-    return earlier[-1] if earlier else ctx.last_of_kind.get(kind)
+    if earlier:
+        return earlier[-1]
+    if subject.tag_ == "NNS":  # "these companies": the ones just listed
+        return ctx.last_of_kind.get(kind)
+    if ctx.last_subject is not None and ctx.last_subject.kind is kind:
+        return ctx.last_subject
+    # Else the most mentioned of that kind so far: what the story is about, not a passing mention.
+    seen = [ref for ref in ctx.mention_counts if ref.kind is kind]
+    return max(reversed(seen), key=ctx.mention_counts.__getitem__) if seen else None
 
 
 def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
@@ -580,6 +649,7 @@ def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
 _AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or production fact
 _FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level
 _BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not the new level
+_OUT_OF_CLAUSE_PENALTY = 150  # a figure of another clause, unless the clause has none that fits
 
 
 def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
@@ -591,11 +661,11 @@ def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
     lo = doc[scope[0]].idx - offset if scope else 0
     hi = doc[scope[1] - 1].idx + len(doc[scope[1] - 1]) - offset if scope else len(sent.text)
     candidates = list(iter_quantities(sent.text))
-    in_scope = [c for c in candidates if lo <= c[0] < hi]
-    candidates = in_scope or candidates
     best: tuple[int, Quantity] | None = None
     for start, _end, quantity in candidates:
         cost = abs(offset + start - trigger.idx)
+        if not lo <= start < hi:
+            cost += _OUT_OF_CLAUSE_PENALTY
         before = sent.text[:start].rstrip().lower()
         last_word = before.rsplit(None, 1)[-1] if before else ""
         if last_word == "from":
@@ -611,7 +681,7 @@ def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
 
 
 def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = None,
-          outside_quotes: bool = False) -> dt.date | None:
+          outside_quotes: bool = False, verb: Token | None = None) -> dt.date | None:
     """The first resolvable date of the clause, else of the sentence. News reports what
     happened: a bare weekday is the last one, unless the sentence looks ahead ("will"); a day
     with its month is whichever year is nearest. A statement's date is not one it quotes."""
@@ -619,14 +689,32 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
     ents = [e for e in sent.ents if e.label_ == "DATE"]
     if outside_quotes:
         ents = [e for e in ents if not _quoted(sent, e.start_char)]
-    if scope is not None:
+    if verb is not None:
+        ents.sort(key=lambda e: _date_rank(e, verb))
+    elif scope is not None:
         ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
     for ent in ents:
         prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
-        resolved = resolve_date(ent.text, anchor, prefer=prefer)
-        if resolved is not None:
-            return resolved
+        # "on Thursday and Friday", "Dec. 6-7": a span of days starts on its first.
+        for text in (ent.text, re.split(r"\s+(?:and|to|through)\s+|\s*[-–]\s*(?=\w)", ent.text)[0]):
+            resolved = resolve_date(text, anchor, prefer=prefer)
+            if resolved is not None:
+                return resolved
     return None
+
+
+def _date_rank(ent: Span, verb: Token) -> int:
+    """Which date dates a clause: one on its verb ("banned … on Tuesday"), then one on a verb above
+    it ("announced on Sunday that the cargo has arrived"), then one further down ("with unloading
+    starting tomorrow"), then any other."""
+    owner = _owning_verb(ent.root)
+    if owner == verb:
+        return 0
+    if owner in verb.ancestors:
+        return 1
+    if verb in owner.ancestors:
+        return 2
+    return 3
 
 
 def _quoted(sent: Span, char: int) -> bool:
@@ -634,7 +722,17 @@ def _quoted(sent: Span, char: int) -> bool:
     return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
 
 
-def _reported_today(verb: Token, anchor: dt.date | None) -> dt.date | None:
+def _inherit_price_unit(sent: Span, quantity: Quantity | None) -> Quantity | None:
+    """ "hit $11,000 per ton … fallen to $7,700": a bare sum after a price takes the price's unit."""
+    if quantity is None or " per " in quantity.unit:
+        return quantity
+    for _start, _end, other in iter_quantities(sent.text):
+        if other.unit.startswith(quantity.unit + " per "):
+            return replace(quantity, unit=other.unit)
+    return quantity
+
+
+def _reported_today(verb: Token, anchor: dt.date | None, past_tense: bool = False) -> dt.date | None:
     """An undated act the article announces ("X announced that…", "X has promised…") is dated by
     the article: news reports the day's events. Plans ("will", "would") are not."""
     for token in (verb, *verb.ancestors):
@@ -645,6 +743,10 @@ def _reported_today(verb: Token, anchor: dt.date | None) -> dt.date | None:
             return anchor
         if token.tag_ == "VBN" and aux & {"has", "have"}:
             return anchor
+        if token.tag_ == "VBG" and aux & {"is", "are", "am"}:
+            return anchor  # "is hosting": happening as the article is written
+        if past_tense and token.tag_ == "VBD":
+            return anchor  # "the copper price rose": a market report is about the day it is written
     return None
 
 
@@ -766,7 +868,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
         confidence = CONFIDENCE["price"]
         themes = tuple(ctx.linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
         if not themes and ctx.last_commodity is not None and token.lemma_.lower() == "price":
-            themes = (ctx.last_commodity,)  # "domestic fuel prices dropped" after a sentence on diesel
+            themes = (_salient_commodity(ctx),)  # "domestic fuel prices dropped" after a sentence on diesel
             confidence -= PENALTY["context_theme"]
         if not themes:
             return None
@@ -774,8 +876,9 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
         if token.dep_ in ("dobj",):
             agent = _agent(verb, verb, ctx)
         return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
-                     quantity=_quantity(sent, verb, T.PRICE_CHANGE), date=_date(sent, ctx.anchor) or
-                     _reported_today(verb, ctx.anchor), status=direction,
+                     quantity=_inherit_price_unit(sent, _quantity(sent, verb, T.PRICE_CHANGE)),
+                     date=_date(sent, ctx.anchor) or _reported_today(verb, ctx.anchor, past_tense=True),
+                     status=direction,
                      attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
                      confidence=confidence)
     return None
