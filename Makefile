@@ -9,7 +9,7 @@ STORE  ?= geokg.db
 
 # Debian packages that integration tests drive for real (a browser, a second triple
 # store). Tests skip when they are missing, unless GEOKG_REQUIRE_SYSTEM_DEPS=1 (CI).
-SYSTEM_PACKAGES ?= chromium
+SYSTEM_PACKAGES ?= chromium virtuoso-opensource
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -109,3 +109,23 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """The seeds built once into an on-disk store (loads the trained pipeline: slow tests only)."""
+    import geokg
+
+    path = tmp_path_factory.mktemp("seed-build") / "geokg.db"
+    summary = geokg.build([seeds_dir], geokg.Settings.from_env(store=path))
+    assert summary.ok and summary.articles, summary
+    return path
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment, on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

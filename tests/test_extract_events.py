@@ -56,6 +56,16 @@ SENTENCES = {
     "bhp-operations": ("2024-06-12", "BHP's Olympic Dam mine halted operations on Monday."),
     "bangladesh-order": ("2024-06-12", "In May, Bangladesh placed an order for Indian wheat."),
     "nickel-conj": ("2024-06-12", "Nickel futures hit a record in March but have since fallen to $16,000 a tonne."),
+    "zambia-headline": ("2024-06-12", "Zambia, Angola sign copper deal\n\n"
+                                      "Zambia on Monday signed a copper agreement with Angola."),
+    "malaysia-the-ban": ("2024-06-12", "Malaysia will lift its ban on rubber exports next week, officials said. "
+                                       "Thailand criticised the move. The country imposed the ban in March."),
+    "gabon-these": ("2024-06-12", "Glencore and Anglo American expanded their manganese mines. These companies produced "
+                                  "7 million tonnes of manganese in 2023."),
+    "cocoa-inherit": ("2024-06-12", "Coffee futures hit $9,000 per tonne in May but have since fallen to $6,500."),
+    "zinc-past": ("2024-06-12", "The zinc price fell."),
+    "summit-span": ("2024-06-13", "Kenya is hosting leaders of East African countries for a summit on tea."),
+    "cargo-arrival": ("2024-06-12", "A cargo of Qatari LNG from Qatar has arrived in Mumbai."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -263,3 +273,35 @@ def test_price_move_in_a_coordinated_clause_takes_the_level_reached(events) -> N
     row = find(events, "nickel-conj", "PriceChange")[0]
     assert (row["theme"], row["status"], float(row["value"]), row["unit"]) == (
         "Nickel", "down", 16000, "USD per tonne")
+
+
+def test_headline_facts_yield_to_the_body(events) -> None:
+    rows = find(events, "zambia-headline", "Agreement")
+    assert len({r["event"] for r in rows}) == 1
+    assert (rows[0]["agent"], str(rows[0]["date"])) == ("Zambia", "2024-06-10")
+
+
+def test_the_ban_refers_to_the_measure_told_before_and_the_country_to_the_subject(events) -> None:
+    rows = find(events, "malaysia-the-ban", "ExportRestriction")
+    assert {(r["agent"], r["theme"], r["status"]) for r in rows} == {
+        ("Malaysia", "Rubber", "to be lifted"), ("Malaysia", "Rubber", "imposed")}
+
+
+def test_these_companies_refers_to_the_last_listed(events) -> None:
+    row = find(events, "gabon-these", "Production")[0]
+    assert row["agent"] == "Anglo American" and float(row["value"]) == 7_000_000
+
+
+def test_price_level_inherits_the_unit_of_the_earlier_price(events) -> None:
+    row = find(events, "cocoa-inherit", "PriceChange")[0]
+    assert (float(row["value"]), row["unit"]) == (6500, "USD per tonne")
+
+
+def test_undated_market_report_and_ongoing_event_take_the_article_date(events) -> None:
+    assert str(find(events, "zinc-past", "PriceChange")[0]["date"]) == "2024-06-12"
+    assert str(find(events, "summit-span", "Meeting")[0]["date"]) == "2024-06-13"
+
+
+def test_a_cargo_arriving_is_an_import_by_the_country_it_reaches(events) -> None:
+    row = find(events, "cargo-arrival", "PurchaseOrImport")[0]
+    assert (row["agent"], row["theme"]) == ("India", "Liquefied natural gas")

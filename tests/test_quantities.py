@@ -28,6 +28,10 @@ from geokg.rdf.iris import UNIT_IRIS
     ("5,000 pounds of copper", "5000", "pound"),
     ("50 billion cubic meters", "50000000000", "cubic metre"),
     ("50 billion cubic metres", "50000000000", "cubic metre"),
+    ("30 billion cubic metres of natural gas a year", "30000000000", "cubic metre per year"),
+    ("8 bcm of gas per year", "8000000000", "cubic metre per year"),
+    ("a quarter of global nickel output", "25", "percent"),
+    ("one fifth of the country's wheat", "20", "percent"),
     ("50 bcm", "50000000000", "cubic metre"),
     ("12 bcm a year", "12000000000", "cubic metre per year"),
     ("12 bcm per year", "12000000000", "cubic metre per year"),
@@ -173,3 +177,7 @@ def test_quantities_composed_never_crash(before: str, prefix: str, number: str, 
     text = f"{before} {prefix}{number}{scale}{'' if prefix else unit} {after}"
     for start, end, found in iter_quantities(text):
         assert text[start:end] == found.text and found.unit in UNIT_KEYS
+
+
+def test_quantities_fraction_of_time_is_no_share() -> None:
+    assert list(iter_quantities("The talks lasted a quarter of an hour.")) == []

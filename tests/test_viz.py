@@ -184,7 +184,8 @@ def test_viz_write_html_and_notebook_page(tmp_path: Path, store: Store) -> None:
 
 def test_viz_cli_writes_the_page(store_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "graph.html"
-    result = CliRunner().invoke(cli, ["viz", "--store", str(store_dir), "--entity", "Japan", "-o", str(out)])
+    result = CliRunner().invoke(cli, ["viz", "--store", str(store_dir), "--entity", "Japan", "--hops", "1",
+                                      "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"wrote {out}: 6 nodes, 5 edges"
     assert "1 event hop around Japan, events view" in out.read_text(encoding="utf-8")
@@ -203,6 +204,9 @@ def test_viz_cli_errors(store_dir: Path, tmp_path: Path, capsys: pytest.CaptureF
     with pytest.raises(SystemExit) as done:
         main(["viz", "--store", str(store_dir), "--param", "a=b", "-o", out])
     assert done.value.code == 2 and "--param needs --query" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:
+        main(["viz", "--store", str(store_dir), "--hops", "2", "-o", out])
+    assert done.value.code == 2 and "--hops needs --entity" in capsys.readouterr().err
     with pytest.raises(SystemExit) as done:
         main(["viz", "--store", str(store_dir), "--query", "events", "--entity", "Peru", "-o", out])
     assert done.value.code == 2 and "not both" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -12,15 +13,19 @@ import networkx as nx
 from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
+from geokg import crossdoc as _crossdoc
 from geokg import evaluate as _evaluate
 from geokg import export as _export
+from geokg import load as _load
 from geokg import push as _push
 from geokg import queries as _queries
+from geokg import remote as _remote
+from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import Article, iter_articles
-from geokg.errors import IngestError
+from geokg.errors import ConfigError, GeokgError, IngestError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import graph_iri
+from geokg.rdf.iris import article_id_from_graph, graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
@@ -44,6 +49,7 @@ class BuildSummary:
     failures: list[Failure] = field(default_factory=list)
     #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
     quarantine_failures: list[Failure] = field(default_factory=list)
+    crossdoc: _crossdoc.CrossDocSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,6 +104,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
                                      workers=settings.workers)
             _record(outcomes, summary, settings, store=store)
+        # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
+        summary.crossdoc = _crossdoc.refresh(store)
         summary.triples = len(store)
     return summary
 
@@ -142,17 +150,49 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
 
 
 def query(name: str, params: Mapping[str, str] | None = None,
-          settings: Settings | None = None) -> _queries.QueryResult:
-    """Run a stored query (``queries/NAME.rq``) against the store."""
+          settings: Settings | None = None, *, endpoint: str | None = None,
+          credentials: _remote.Credentials | None = None) -> _queries.QueryResult:
+    """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
+
+    Remotely the parameters are bound as terms in the query text before it is
+    sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    """
+    if endpoint is not None:
+        with _remote.HttpClient(credentials) as client:
+            return _remote.run_remote_query(endpoint, name, params or {}, client=client)
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
         return _queries.run_query(store, name, params or {})
 
 
+def entities(settings: Settings | None = None, *, unlinked: bool = False,
+             type: str | None = None) -> _queries.QueryResult:
+    """Entities across articles, merged over aliases (the ``entities`` stored query).
+
+    Args:
+        unlinked: keep only entities the reference data lacks (``gk:linked false``),
+            the ones to curate.
+        type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+    """
+    result = query("entities", {}, settings)
+    linked, kind = result.columns.index("linked"), result.columns.index("type")
+    rows = [row for row in result.rows
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
+    return _queries.QueryResult(result.columns, rows, result.title)
+
+
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
-           allow_update: bool = False) -> _queries.QueryResult | bool | _queries.UpdateResult:
+           allow_update: bool = False, endpoint: str | None = None,
+           credentials: _remote.Credentials | None = None) -> _queries.QueryResult | bool | _queries.UpdateResult:
     """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
-    then the store is opened for writing and a SPARQL Update runs as one transaction)."""
+    then the store is opened for writing and a SPARQL Update runs as one transaction),
+    or a read-only query at a remote SPARQL ``endpoint``."""
+    if endpoint is not None:
+        if allow_update:
+            raise ConfigError("allow_update", True, "Updates are only run on the local store; "
+                              "send them to a remote store with its own tools")
+        with _remote.HttpClient(credentials) as client:
+            return _remote.run_remote(endpoint, text, client=client, source=source)
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
@@ -185,11 +225,48 @@ def export(path: str | Path, format: str | None = None, settings: Settings | Non
         return _export.export(store, path, format)
 
 
-def push(endpoint: str, settings: Settings | None = None) -> int:
-    """Send every named graph to a SPARQL 1.1 Graph Store endpoint; returns the number of graphs."""
+def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable[str] | None = None,
+         credentials: _remote.Credentials | None = None, use_gzip: bool = True, retries: int = 3,
+         backoff: float = 0.5, timeout: float = 60.0,
+         on_graph: Callable[[str, GeokgError | None], None] | None = None) -> _push.PushReport:
+    """Send every named graph (or ``graphs``) to a SPARQL 1.1 Graph Store endpoint, one PUT each.
+
+    Returns a PushReport: the graphs sent, and one PushError per graph that
+    failed (the others are still sent). See :func:`geokg.push.push`.
+    """
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
-        return _push.push(store, endpoint)
+        return _push.push(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
+                          retries=retries, backoff=backoff, timeout=timeout, on_graph=on_graph)
+
+
+def push_plan(graph_store: str, settings: Settings | None = None,
+              graphs: Iterable[str] | None = None) -> list[_push.PlannedGraph]:
+    """What :func:`push` would send: graph, URL, triples and bytes of each PUT (nothing is sent)."""
+    settings = settings or Settings.from_env()
+    with Store.open(settings.store, read_only=True) as store:
+        return _push.plan(store, graph_store, graphs)
+
+
+def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
+         format: str | None = None) -> _load.LoadSummary:
+    """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
+    settings = settings or Settings.from_env()
+    with Store.open(settings.store) as store:
+        summary = _load.load_files(store, paths, graph=graph, format=format)
+        if any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
+            _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+        return summary
+
+
+def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
+          allow_update: bool = False) -> subprocess.Popen[bytes]:
+    """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``); returns the process.
+
+    The caller stops it (``process.terminate()``); see :mod:`geokg.serve`.
+    """
+    settings = settings or Settings.from_env()
+    return _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update))
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",

@@ -20,7 +20,9 @@ from tqdm import tqdm
 from geokg import __version__, api
 from geokg.errors import GeokgError
 from geokg.queries import UpdateResult, list_queries
+from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
+from geokg.serve import wait as serve_wait
 from geokg.settings import Settings
 from geokg.validate import format_violation
 
@@ -33,6 +35,34 @@ def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
                         help="How to print the result rows.")(command)
+
+
+def auth_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed([
+        click.option("--user", default=None, envvar="GEOKG_USER", help="User name at the remote store ($GEOKG_USER)."),
+        click.option("--password", default=None, envvar="GEOKG_PASSWORD",
+                     help="Password ($GEOKG_PASSWORD; asked for when --user is given without it)."),
+        click.option("--token", default=None, envvar="GEOKG_TOKEN",
+                     help="Bearer token instead of a user ($GEOKG_TOKEN)."),
+        click.option("--auth", type=click.Choice(AUTH_SCHEMES), default="auto", show_default=True,
+                     help="HTTP authentication for --user: basic, digest, or whatever the server asks for."),
+    ]):
+        command = option(command)
+    return command
+
+
+def endpoint_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--endpoint", default=None, metavar="URL",
+                        help="Query this SPARQL 1.1 endpoint instead of the local store (e.g. "
+                             "http://127.0.0.1:7878/query).")(command)
+
+
+def _credentials(user: str | None, password: str | None, token: str | None, auth: str) -> Credentials | None:
+    if user is None and token is None:
+        return None
+    if user is not None and password is None:
+        password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    return Credentials(user=user, password=password, token=token, auth=auth)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,6 +120,11 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    if summary.crossdoc is not None:
+        click.echo(f"canonical events: {summary.crossdoc.canonical_events} "
+                   f"({summary.crossdoc.reported_more_than_once} reported by more than one article); "
+                   f"entities not in the reference data: {summary.crossdoc.unlinked_entities} "
+                   f"({summary.crossdoc.aliases} linked as aliases)")
     click.echo(f"violations: {len(summary.violations)}")
     for violation in summary.violations:
         click.echo(f"  {format_violation(violation)}")
@@ -117,9 +152,15 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
 @click.option("--names", is_flag=True, help="With --list: print only the names.")
 @store_option
 @format_option
+@endpoint_option
+@auth_options
 def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool,
-                  store: Path | None, fmt: str) -> None:
-    """Run a stored query from queries/ by name.
+                  store: Path | None, fmt: str, endpoint: str | None, user: str | None,
+                  password: str | None, token: str | None, auth: str) -> None:
+    """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
+
+    Remote stores must treat the union of their named graphs as the default graph
+    (as Virtuoso and GraphDB do, and geokg serve sets up).
 
     Example:
 
@@ -142,8 +183,29 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         if not sep:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         bound[key.strip()] = value
-    result = api.query(name, bound, Settings.from_env(store=store))
+    result = api.query(name, bound, Settings.from_env(store=store), endpoint=endpoint,
+                       credentials=_credentials(user, password, token, auth))
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
+
+
+@cli.command("entities")
+@click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
+@click.option("--type", "type_", default=None, help="Only one type: Person, Country, Organization, Company, Media, Commodity or Place.")
+@store_option
+@format_option
+def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
+    """List entities across articles, merged over aliases, with their names and article counts.
+
+    Spelling variants share one IRI ("Zelenskyy", "Zelensky"); a surname alone or
+    an organisation named without its legal form is linked to its canonical entity
+    (gk:canonical) by the cross-document pass that runs after every build.
+
+    Example:
+
+        geokg entities --unlinked --format csv
+    """
+    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_)
+    click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
 @cli.command("sparql")
@@ -154,8 +216,13 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
               help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
 @store_option
 @format_option
-def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str) -> None:
-    """Run an ad-hoc SPARQL query (all graphs are queried as one); read-only unless --allow-update.
+@endpoint_option
+@auth_options
+def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str,
+                   endpoint: str | None, user: str | None, password: str | None, token: str | None,
+                   auth: str) -> None:
+    """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
+    read-only unless --allow-update (local store only).
 
     Example:
 
@@ -165,7 +232,8 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, stor
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
     query_text = file.read_text(encoding="utf-8") if file else text
-    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update)
+    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update,
+                        endpoint=endpoint, credentials=_credentials(user, password, token, auth))
     if isinstance(result, UpdateResult):
         click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
         return
@@ -213,17 +281,111 @@ def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
 
 
 @cli.command("push")
-@click.argument("endpoint")
+@click.argument("target", required=False, metavar="[URL]")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="The store's URL; used as the Graph Store URL unless --graph-store is given.")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Send only this named graph (repeatable).")
+@auth_options
+@click.option("--no-gzip", is_flag=True, help="Never compress request bodies.")
+@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Extra attempts after a connection error or a 5xx answer.")
+@click.option("--backoff", type=click.FloatRange(0), default=0.5, show_default=True,
+              help="Seconds before the first retry; doubled for each next one.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent, send nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @store_option
-def push_command(endpoint: str, store: Path | None) -> None:
-    """Send each named graph to a SPARQL 1.1 Graph Store HTTP endpoint (one PUT per graph).
+def push_command(target: str | None, endpoint: str | None, graph_store: str | None, graphs: tuple[str, ...],
+                 user: str | None, password: str | None, token: str | None, auth: str, no_gzip: bool,
+                 retries: int, backoff: float, timeout: float, dry_run: bool, quiet: bool,
+                 store: Path | None) -> None:
+    """Send each named graph to a store with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    One PUT per graph (articles, reference, ontology): the server replaces that
+    graph, so pushing twice leaves the same data. A graph that fails is named at
+    the end and the others are still sent (exit 1).
 
     Example:
 
-        geokg push http://127.0.0.1:7878/store
+        geokg push --graph-store http://127.0.0.1:7878/store
+
+        geokg push --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --auth digest
     """
-    count = api.push(endpoint, Settings.from_env(store=store))
-    click.echo(f"pushed {count} graph(s) to {endpoint}")
+    url = graph_store or endpoint or target
+    if url is None:
+        raise click.UsageError("give the Graph Store URL: --graph-store URL (or --endpoint URL)")
+    settings = Settings.from_env(store=store)
+    selected = list(graphs) or None
+    if dry_run:
+        planned = api.push_plan(url, settings, selected)
+        for item in planned:
+            click.echo(f"PUT {item.url}  ({item.triples} triples, {item.bytes} bytes of N-Triples)")
+        click.echo(f"would push {len(planned)} graph(s) to {url}")
+        return
+    credentials = _credentials(user, password, token, auth)
+    with tqdm(desc="graphs", unit=" graph", file=sys.stderr, disable=quiet or None) as bar:
+        report = api.push(url, settings, graphs=selected, credentials=credentials, use_gzip=not no_gzip,
+                          retries=retries, backoff=backoff, timeout=timeout,
+                          on_graph=lambda _graph, _error: bar.update(1))
+    click.echo(f"pushed {len(report.sent)} graph(s) to {url}")
+    if report.failed:
+        click.echo(f"failed: {len(report.failed)} graph(s)")
+        for error in report.failed:
+            click.echo(f"  {error.graph}: [{error.code}] {error.message.split(' failed: ', 1)[-1]}")
+        sys.exit(1)
+
+
+@cli.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--graph", default=None, metavar="IRI",
+              help="Named graph for triples (Turtle, N-Triples, JSON-LD); default: each file's file:// URI.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
+              help="Read every file in this format (default: from each extension).")
+@store_option
+def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, store: Path | None) -> None:
+    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) into the store.
+
+    Quad files keep their named graphs; each graph loaded replaces the graph of
+    that name. A file that cannot be parsed is named with its line, nothing of it
+    is written, and the others still load (exit 1).
+
+    Example:
+
+        geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
+    """
+    summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt)
+    for loaded in summary.loaded:
+        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+    for error in summary.failures:
+        click.echo(f"failed {error}", err=True)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@cli.command("serve")
+@store_option
+@click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
+              help="Where to listen; the default answers this machine only (0.0.0.0:7878 for every interface).")
+@click.option("--allow-update", is_flag=True,
+              help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
+def serve_command(store: Path | None, bind: str, allow_update: bool) -> None:
+    """Serve the store as a SPARQL endpoint with Oxigraph's server, read-only by default.
+
+    Queries at http://HOST:PORT/query (the union of all graphs is the default
+    graph), the Graph Store Protocol at /store, a query page at /. Stop with Ctrl-C.
+
+    Example:
+
+        geokg serve --store geokg.db --bind 127.0.0.1:7878
+    """
+    settings = Settings.from_env(store=store)
+    process = api.serve(settings, bind=bind, allow_update=allow_update)
+    click.echo(f"serving {settings.store} at http://{bind}/ ({'read-write' if allow_update else 'read-only'}); "
+               "Ctrl-C stops", err=True)
+    sys.exit(serve_wait(process))
 
 
 @cli.command("evaluate")
@@ -254,6 +416,9 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
             click.echo(f"  {line}")
 
 
+LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected component
+
+
 @cli.command("viz")
 @store_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -264,12 +429,12 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
               help="With --query: bind a query parameter (repeatable).")
 @click.option("--entity", default=None, metavar="IRI|LABEL",
               help="Draw only the neighbourhood of an entity (IRI or preferred label).")
-@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With --entity: how many events away (1 = its events and their participants).")
+@click.option("--hops", type=click.IntRange(min=1), default=None,
+              help="With --entity: how many events away (default 1 = its events and their participants).")
 @click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,
               help="events: events as nodes with role edges; actors: one edge per event, actor to recipient.")
 def viz_command(store: Path | None, output: Path, query_name: str | None, params: tuple[str, ...],
-                entity: str | None, hops: int, view: str) -> None:
+                entity: str | None, hops: int | None, view: str) -> None:
     """Draw the graph as an interactive HTML page: colours by type, relation labels, evidence tooltips.
 
     Everything (data, script, style) is inside the one file, so it works offline.
@@ -282,6 +447,8 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
         raise click.UsageError("give --query or --entity, not both")
     if params and not query_name:
         raise click.UsageError("--param needs --query")
+    if hops is not None and not entity:
+        raise click.UsageError("--hops needs --entity")
     bound = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -289,8 +456,11 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         bound[key.strip()] = value
     graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=bound,
-                    entity=entity, hops=hops)
+                    entity=entity, hops=hops or 1)
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    if graph.number_of_nodes() > LARGE_PAGE:
+        click.echo(f"note: the browser lays out {graph.number_of_nodes()} nodes when the page opens, which takes "
+                   "a while; --query or --entity draws a part of the graph", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

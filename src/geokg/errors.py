@@ -113,8 +113,8 @@ class ExportError(GeokgError):
 class PushError(GeokgError):
     code = "GK602"
 
-    def __init__(self, endpoint: str, graph: str, problem: str) -> None:
-        self.endpoint, self.graph = endpoint, graph
+    def __init__(self, endpoint: str, graph: str, problem: str, status: int | None = None) -> None:
+        self.endpoint, self.graph, self.status = endpoint, graph, status
         super().__init__(f"push of {graph} to {endpoint} failed: {problem}")
 
 
@@ -134,3 +134,13 @@ class ResourceNotFoundError(GeokgError):
         self.kind, self.tried = kind, list(tried)
         super().__init__(f"cannot find the {kind}/ folder. Looked in: {', '.join(self.tried)}. "
                          "Set GEOKG_RESOURCES to the folder that holds ontology/, shapes/ and queries/")
+
+
+class RemoteError(GeokgError):
+    """A remote SPARQL endpoint cannot be reached or refuses a query."""
+
+    code = "GK603"
+
+    def __init__(self, endpoint: str, problem: str, status: int | None = None) -> None:
+        self.endpoint, self.status = endpoint, status
+        super().__init__(f"endpoint {endpoint}: {problem}")

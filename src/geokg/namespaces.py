@@ -104,6 +104,15 @@ class GK(DefinedNamespace):
     start: URIRef  # First day of a tenure.
     end: URIRef  # Last day of a tenure.
 
+    # Across articles (geokg.crossdoc)
+    CanonicalEvent: URIRef  # One happening as several articles report it.
+    canonicalEvent: URIRef  # Article event -> its canonical event.
+    eventType: URIRef  # The event class of a canonical event.
+    currentStatus: URIRef  # Status given by the latest report of a canonical event.
+    follows: URIRef  # Previous canonical event of the same type between the same participants.
+    canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
+    linked: URIRef  # False for entities the reference data lacks.
+
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).
 SCHEMA = SDO

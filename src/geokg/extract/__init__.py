@@ -39,13 +39,31 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
     ctx = SentenceContext(linked=linked, anchor=article.date, default_source=default_source,
                           person_countries=_person_countries(linked, reference))
     events: list[Event] = []
+    headline: list[Event] = []
+    headline_end = _headline_end(doc.text)
     for sent in doc.sents:
-        if not _is_source_line(sent):
+        if sent.start_char < headline_end:
+            headline += sentence_events(sent, ctx)
+        elif not _is_source_line(sent):
             events.extend(sentence_events(sent, ctx))
         _remember(sent, ctx)
-    events = _merge_restatements(events)
+    # A headline announces what the body tells in full: its facts count only where the body
+    # has none of that type.
+    told = {event.type for event in events}
+    events = _merge_restatements([e for e in headline if e.type not in told] + events)
     return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
                         mentions=tuple(linked.mentions), events=tuple(events))
+
+
+def _headline_end(text: str) -> int:
+    """End of a headline: a first line, followed by more text, that does not end like a sentence."""
+    first = text.lstrip()
+    offset = len(text) - len(first)
+    end = first.find("\n")
+    line = first[:end].strip() if end > 0 else ""
+    if not line or line[-1] in ".!?\"”’:" or not first[end:].strip():
+        return 0
+    return offset + end
 
 
 def _is_source_line(sent: Span) -> bool:
@@ -69,11 +87,12 @@ def _article_source(doc: Doc, linked: LinkedDoc) -> EntityRef | None:
 
 
 def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[EntityRef, EntityRef]:
-    """Leaders act for their state: Putin's offers are made on behalf of Russia."""
+    """Leaders act for their state: Putin's offers are made on behalf of Russia. Places lie in
+    theirs: a cargo that reaches Karachi is imported by Pakistan."""
     countries = {}
     for ref in linked.entities:
         known = reference.get(ref)
-        if ref.kind is EntityKind.PERSON and known is not None and known.country:
+        if ref.kind in (EntityKind.PERSON, EntityKind.PLACE) and known is not None and known.country:
             countries[ref] = EntityRef(EntityKind.COUNTRY, known.country)
     return countries
 
@@ -82,6 +101,7 @@ def _remember(sent: Span, ctx: SentenceContext) -> None:
     """Keep the last person, actor, subject and commodity named, for "he said", "it exported",
     "the company said" and "output rose"."""
     for ref in ctx.linked.in_span(sent.start, sent.end):
+        ctx.mention_counts[ref] = ctx.mention_counts.get(ref, 0) + 1
         ctx.last_of_kind[ref.kind] = ref
         if ref.kind is EntityKind.PERSON:
             ctx.last_person = ref
@@ -122,4 +142,6 @@ def _restates(first: Event, second: Event) -> bool:
         return False
     if first.quantity and second.quantity and first.quantity.value != second.quantity.value:
         return False
+    if first.status and second.status and first.status != second.status:
+        return False  # imposing a ban and lifting it are two acts
     return not (first.date and second.date and first.date != second.date)

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
 from geokg.extract.dates import resolve_date
@@ -48,6 +48,9 @@ AGGREGATE = {"world", "global", "domestic", "energy", "fuel", "food", "market", 
              "international", "total", "worldwide"}
 # Words that turn a nominal trigger into a reference to an event told elsewhere ("following the meeting").
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
+# "a cargo … arrived in Karachi": an import by the country where it arrives.
+CONSIGNMENTS = {"cargo", "shipment", "consignment", "delivery", "tanker", "vessel"}
+ARRIVALS = {"arrive", "reach", "dock", "land"}
 # "stopped operations", "resumed work": a mine or plant's production.
 WORK_NOUNS = {"operation", "work", "mining", "activity"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
@@ -113,8 +116,10 @@ class SentenceContext:
     # For coreference across sentences: the last non-person subject ("it", "they"), the last
     # entity of each kind ("the country", "the company", "the minister") and commodity.
     last_subject: EntityRef | None = None
+    mention_counts: dict[EntityRef, int] = field(default_factory=dict)  # in order of first mention
     last_of_kind: dict[EntityKind, EntityRef] = field(default_factory=dict)
     last_commodity: EntityRef | None = None
+    last_measure: Event | None = None  # the last restriction, sanction or tariff, for "the ban"
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -128,11 +133,14 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         events.append(rank[0])
         covered = rank[1]
     clause_events = []
-    for clause_verb, triggers in _clauses(sent, covered).items():
+    for clause_verb, triggers in _clauses(sent, covered, ctx).items():
         event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
         if event is not None:
             clause_events.append((clause_verb, event))
     events += _merge_offers(clause_events)
+    for event in events:
+        if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
+            ctx.last_measure = event
     price = _price_change(sent, ctx, evidence, attribution)
     if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
         events.append(price)
@@ -181,13 +189,15 @@ def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
 
 # --- clause events -------------------------------------------------------------------------
 
-def _clauses(sent: Span, covered: set[int]) -> dict[Token, list[tuple[Token, EventType]]]:
+def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[tuple[Token, EventType]]]:
     """Triggers of the sentence grouped by the verb of their clause."""
     groups: dict[Token, list[tuple[Token, EventType]]] = {}
     for token in sent:
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue
         kind = _classify(token)
+        if kind is None and _anaphoric_measure(token, ctx):
+            kind = ctx.last_measure.type  # type: ignore[union-attr]
         if kind is None:
             continue
         groups.setdefault(_clause_verb(token), []).append((token, kind))
@@ -210,6 +220,8 @@ def _classify(token: Token) -> EventType | None:
         return None
     if lemma == "order" and token.pos_ == "NOUN" and any(c.lower_ == "for" for c in token.children):
         return T.PURCHASE_OR_IMPORT  # "placed an order for Russian crude"
+    if lemma in CONSIGNMENTS and token.dep_ == "nsubj" and _lemma(token.head) in ARRIVALS:
+        return T.PURCHASE_OR_IMPORT  # "the first cargo of Russian crude has arrived in Karachi"
     if lemma in WORK_NOUNS and token.dep_ == "dobj" and \
             _lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}:
         return T.PRODUCTION  # "the mine stopped operations"
@@ -268,6 +280,12 @@ def _restriction_kind(token: Token) -> EventType | None:
     return None
 
 
+def _anaphoric_measure(token: Token, ctx: SentenceContext) -> bool:
+    """ "the ban", "the restrictions": the measure the article told of before."""
+    return (ctx.last_measure is not None and token.pos_ == "NOUN" and _lemma(token) in _MEASURES
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children))
+
+
 def _reference_only(token: Token) -> bool:
     """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
     the cargo", "Russia's gas export losses" (a trigger inside a noun phrase about something else)."""
@@ -277,7 +295,7 @@ def _reference_only(token: Token) -> bool:
     if token.dep_ == "compound" and head.pos_ == "NOUN" and TRIGGERS.get(_lemma(head)) is None \
             and _lemma(head) not in _MEASURES:
         return True
-    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         owner = head.head
         return TRIGGERS.get(_lemma(owner)) is None and _lemma(owner) not in _MEASURES | {"order"}
     return False
@@ -326,8 +344,14 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     agent = _agent(verb, trigger, ctx)
     if agent is not None and agent.kind is EntityKind.MEDIA:
         agent = None  # an outlet reports acts, it does not do them
+    if kind is T.PURCHASE_OR_IMPORT and _lemma(verb) in ARRIVALS:
+        agent = None  # the cargo's subject phrase names its origin; where it arrives names the buyer
     themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
         tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    if ctx.last_measure is not None and _anaphoric_measure(trigger, ctx):
+        themes = themes or ctx.last_measure.themes
+        if agent is None or agent not in linked.in_span(sent.start, sent.end):
+            agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
         themes = (ctx.last_commodity,)  # "output rose" after a sentence about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
@@ -362,6 +386,11 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     )
 
 
+def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:
+    """Whether ``ref`` is the origin ("from Russia") rather than the destination."""
+    return any(linked.by_token.get(t.i) == ref and t.head.lower_ == "from" for t in doc[scope[0]:scope[1]])
+
+
 def _negated(verb: Token) -> bool:
     for token in (verb, *verb.ancestors):
         if any(c.dep_ == "neg" for c in token.children) or token.lemma_ in ("fail", "refuse", "deny"):
@@ -376,6 +405,12 @@ def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attrib
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
     state ("the ministry said duties would be levied") is that state's; production "at the X
     plant" is the company's."""
+    if kind is T.PURCHASE_OR_IMPORT and _lemma(verb) in ARRIVALS:
+        places = ctx.linked.in_span(scope[0], scope[1], {EntityKind.PLACE, EntityKind.COUNTRY})
+        for place in places:
+            country = place if place.kind is EntityKind.COUNTRY else (ctx.person_countries or {}).get(place)
+            if country is not None and not _after_from(verb.doc, ctx.linked, place, scope):
+                return country
     if kind in (T.TARIFF, T.SANCTION, T.EXPORT_RESTRICTION) and attribution.speaker is not None:
         speaker = attribution.speaker
         if speaker.kind is EntityKind.COUNTRY:
@@ -501,7 +536,15 @@ def _title_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return None
     sent = subject.sent
     earlier = ctx.linked.in_span(sent.start, subject.i, {kind})
-    return earlier[-1] if earlier else ctx.last_of_kind.get(kind)
+    if earlier:
+        return earlier[-1]
+    if subject.tag_ == "NNS":  # "these companies": the ones just listed
+        return ctx.last_of_kind.get(kind)
+    if ctx.last_subject is not None and ctx.last_subject.kind is kind:
+        return ctx.last_subject
+    # Else the most mentioned of that kind so far: what the story is about, not a passing mention.
+    seen = [ref for ref in ctx.mention_counts if ref.kind is kind]
+    return max(reversed(seen), key=ctx.mention_counts.__getitem__) if seen else None
 
 
 def _parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
@@ -623,9 +666,11 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
         ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
     for ent in ents:
         prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
-        resolved = resolve_date(ent.text, anchor, prefer=prefer)
-        if resolved is not None:
-            return resolved
+        # "on Thursday and Friday", "Dec. 6-7": a span of days starts on its first.
+        for text in (ent.text, re.split(r"\s+(?:and|to|through)\s+|\s*[-–]\s*(?=\w)", ent.text)[0]):
+            resolved = resolve_date(text, anchor, prefer=prefer)
+            if resolved is not None:
+                return resolved
     return None
 
 
@@ -634,7 +679,17 @@ def _quoted(sent: Span, char: int) -> bool:
     return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
 
 
-def _reported_today(verb: Token, anchor: dt.date | None) -> dt.date | None:
+def _inherit_price_unit(sent: Span, quantity: Quantity | None) -> Quantity | None:
+    """ "hit $11,000 per ton … fallen to $7,700": a bare sum after a price takes the price's unit."""
+    if quantity is None or " per " in quantity.unit:
+        return quantity
+    for _start, _end, other in iter_quantities(sent.text):
+        if other.unit.startswith(quantity.unit + " per "):
+            return replace(quantity, unit=other.unit)
+    return quantity
+
+
+def _reported_today(verb: Token, anchor: dt.date | None, past_tense: bool = False) -> dt.date | None:
     """An undated act the article announces ("X announced that…", "X has promised…") is dated by
     the article: news reports the day's events. Plans ("will", "would") are not."""
     for token in (verb, *verb.ancestors):
@@ -645,6 +700,10 @@ def _reported_today(verb: Token, anchor: dt.date | None) -> dt.date | None:
             return anchor
         if token.tag_ == "VBN" and aux & {"has", "have"}:
             return anchor
+        if token.tag_ == "VBG" and aux & {"is", "are", "am"}:
+            return anchor  # "is hosting": happening as the article is written
+        if past_tense and token.tag_ == "VBD":
+            return anchor  # "the copper price rose": a market report is about the day it is written
     return None
 
 
@@ -774,8 +833,9 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
         if token.dep_ in ("dobj",):
             agent = _agent(verb, verb, ctx)
         return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
-                     quantity=_quantity(sent, verb, T.PRICE_CHANGE), date=_date(sent, ctx.anchor) or
-                     _reported_today(verb, ctx.anchor), status=direction,
+                     quantity=_inherit_price_unit(sent, _quantity(sent, verb, T.PRICE_CHANGE)),
+                     date=_date(sent, ctx.anchor) or _reported_today(verb, ctx.anchor, past_tense=True),
+                     status=direction,
                      attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
                      confidence=confidence)
     return None

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from geokg.extract.gazetteer import CANDIDATES_KEY, OFFICE, SPAN_KEY
 from geokg.extract.model import Entity, EntityKind, EntityRef, Evidence, Mention
-from geokg.rdf.iris import SEGMENT_KIND, slugify
+from geokg.rdf.iris import SEGMENT_KIND, entity_key, entity_name, minted_ref
 from geokg.reference import ReferenceIndex
 
 # Words before a city that make it a location rather than its government.
@@ -95,7 +95,7 @@ def link_name(name: str, reference: ReferenceIndex, kind: EntityKind) -> Entity:
     for candidate in reference.lookup(name):
         if candidate.ref.kind is kind:
             return Entity(candidate.ref, candidate.label)
-    return Entity(EntityRef(kind, slugify(name)), name.strip(), known=False)
+    return _minted(kind, name)
 
 
 def _resolve_gazetteer(span: Span, alternatives: list[Span], reference: ReferenceIndex,
@@ -170,7 +170,7 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity]) -
             kind = EntityKind.COMPANY
     if span.doc[span.start:span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places
-    return Entity(EntityRef(kind, slugify(text)), text, known=False)
+    return _minted(kind, text)
 
 
 def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | None:
@@ -179,9 +179,15 @@ def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | No
         return None  # "Background:" and other section labels the tagger takes for names
     if len(span) == 1:
         for person in persons:
-            if person.label.split()[-1] == text:
+            if entity_key(EntityKind.PERSON, person.label.split()[-1]) == entity_key(EntityKind.PERSON, text):
                 return person
-    return Entity(EntityRef(EntityKind.PERSON, slugify(text)), text, known=False)
+    return _minted(EntityKind.PERSON, text)
+
+
+def _minted(kind: EntityKind, name: str) -> Entity:
+    """An entity the reference data lacks: key and label from its normalised name (geokg.rdf.iris)."""
+    name = " ".join(name.split())
+    return Entity(minted_ref(kind, name), entity_name(kind, name), known=False)
 
 
 def _alone_on_line(span: Span) -> bool:

@@ -16,6 +16,7 @@ Decisions:
   "15 cts/lb" → 0.15 ``USD per pound``) and yearly sums ``"<currency> per year"``.
   Yearly gas flows are ``cubic metre per year``; other yearly amounts ("2 million
   tonnes a year") keep the plain unit, as the news-dev annotation does.
+* "a fifth of", "a quarter of", "a tenth of" are shares in percent (20, 25, 10).
 * "pounds" is sterling unless followed by "of" ("5,000 pounds of copper"); "lb" is
   weight. "Mt" is a megatonne, "mt"/"MT" a metric ton. "¥" is yen. "CFA francs"
   are West African (XOF), the currency of the cocoa belt.
@@ -54,6 +55,9 @@ _UNITS = [  # (surface pattern, unit key, factor); order matters: longer forms f
     (r"lbs?|pounds?(?=\s+of\b)", "pound", 1),
     (r"bushels?|bu", "bushel", 1),
     (r"bcma", "cubic metre per year", 10**9),
+    # "50 billion cubic meters of gas per year": a yearly flow, like barrels of oil a day.
+    (r"bcm\s+of\s+(?:[a-z]+\s+){1,3}(?:per|a|each)\s+(?:year|annum)", "cubic metre per year", 10**9),
+    (r"cubic\s+met(?:re|er)s?\s+of\s+(?:[a-z]+\s+){1,3}(?:per|a|each)\s+(?:year|annum)", "cubic metre per year", 1),
     (r"bcm", "cubic metre", 10**9),
     (r"tcm", "cubic metre", 10**12),
     (r"cubic\s+met(?:re|er)s?|cu\.?\s?m|m3|m³", "cubic metre", 1),
@@ -132,6 +136,10 @@ _MONEY = re.compile(
 _MEASURE = re.compile(
     rf"{_START}(?P<lo>{_AMOUNT}){_RANGE}(?:\s*|-)(?P<unit>{_alternation([u for u, _, _ in _UNITS])})"
     rf"(?P<after>)(?!\w)(?:{_PER})?", re.IGNORECASE)
+# "around a fifth of the world's potash": a share, in percent.
+_FRACTIONS = {"fifth": Decimal(20), "quarter": Decimal(25), "tenth": Decimal(10)}
+_FRACTION = re.compile(r"\b(?:a|one)[\s-](?P<share>fifth|quarter|tenth)(?=\s+of\b)"
+                       r"(?!\s+of\s+(?:an?\s+)?(?:hour|century|mile|point)s?\b)", re.IGNORECASE)
 _UNIT_TABLE = [(re.compile(p, re.IGNORECASE), key, Decimal(f)) for p, key, f in _UNITS]
 _PREFIX_TABLE = [(re.compile(p, re.IGNORECASE), key) for p, key in _PREFIXES]
 _DENOM_TABLE = [(re.compile(p, re.IGNORECASE), key) for p, key in _DENOMINATORS.items()]
@@ -189,6 +197,8 @@ def iter_quantities(text: str) -> Iterator[tuple[int, int, Quantity]]:
             result = _from_match(match)
             if result:
                 found.append(result)
+    for match in _FRACTION.finditer(text):
+        found.append((match.start(), match.end("share"), (None, _FRACTIONS[match["share"].lower()], "percent")))
     # Earliest first; at the same start the longer reading wins ("$5 million"
     # over a stray "5 million" inside it).
     found.sort(key=lambda r: (r[0], -r[1]))

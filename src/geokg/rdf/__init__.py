@@ -6,6 +6,7 @@ spaCy; it is tested with hand-built ``ArticleFacts``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
@@ -52,9 +53,12 @@ def to_graph(facts: ArticleFacts) -> Graph:
         graph.add((subject, DCTERMS.publisher, entity_iri(facts.publisher.ref)))
         _add_new_entity(graph, facts.publisher)
 
+    surface: dict[EntityRef, set[str]] = {}
+    for mention in facts.mentions:
+        surface.setdefault(mention.entity, set()).add(" ".join(mention.evidence.text.split()))
     for entity in facts.entities:
         graph.add((subject, GK.mentions, entity_iri(entity.ref)))
-        _add_new_entity(graph, entity)
+        _add_new_entity(graph, entity, surface.get(entity.ref, ()))
 
     labels = {entity.ref: entity.label for entity in facts.entities}
     for n, event in enumerate(facts.events, start=1):
@@ -62,12 +66,16 @@ def to_graph(facts: ArticleFacts) -> Graph:
     return graph
 
 
-def _add_new_entity(graph: Graph, entity: Entity) -> None:
+def _add_new_entity(graph: Graph, entity: Entity, surface_forms: Iterable[str] = ()) -> None:
     if entity.known:
         return
     node = entity_iri(entity.ref)
     graph.add((node, RDF.type, _ENTITY_CLASS[entity.ref.kind]))
     graph.add((node, SKOS.prefLabel, Literal(entity.label)))
+    # The spellings this article used ("Zelenskyy", "Acme Lithium Inc."), for the alias pass and curators.
+    for form in surface_forms:
+        if form and form != entity.label:
+            graph.add((node, SKOS.altLabel, Literal(form)))
 
 
 def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, event: Event,

@@ -9,8 +9,10 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from rdflib import URIRef
 
@@ -22,6 +24,10 @@ GRAPH = BASE + "graph/"
 
 REFERENCE_GRAPH = URIRef(GRAPH + "reference")
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+# Graphs derived across articles (geokg.crossdoc). Article ids never hold "/",
+# so these cannot collide with an article's graph.
+CROSSDOC_ENTITIES_GRAPH = URIRef(GRAPH + "crossdoc/entities")
+CROSSDOC_EVENTS_GRAPH = URIRef(GRAPH + "crossdoc/events")
 COMMODITY_SCHEME = URIRef(ID + "scheme/commodities")
 
 # IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…).
@@ -74,6 +80,81 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
+# Legal-form words dropped from the end of organisation names before keying them,
+# so "Rosatom State Corporation", "Rosatom Corp." and "Rosatom" share one key.
+_LEGAL_SUFFIXES = (
+    ("state", "corporation"), ("state", "corp"), ("and", "co"), ("&", "co"),
+    ("inc",), ("incorporated",), ("corp",), ("corporation",), ("co",), ("company",), ("ltd",),
+    ("limited",), ("llc",), ("plc",), ("ag",), ("sa",), ("nv",), ("gmbh",), ("pjsc",), ("ojsc",),
+    ("jsc",), ("pty",), ("bhd",),
+)
+# Romanisation variants at the end of a name word: Zelenskyy / Zelenskiy / Zelenskii -> Zelensky,
+# Dmitriy / Dmitrii -> Dmitry. Kept to endings English names do not have (not -ski, -ei).
+_TRANSLIT_ENDINGS = (("yy", "y"), ("iy", "y"), ("ii", "y"), ("ij", "y"))
+
+
+def entity_name(kind: EntityKind, name: str) -> str:
+    """The preferred label of an entity the reference data lacks, normalised from a surface form.
+
+    Whitespace is collapsed; an organisation or company loses a trailing legal
+    form; a person's name words get one spelling for common romanisation
+    variants. Two surface forms with the same normalised name get the same
+    :func:`entity_key`, hence the same IRI in every article.
+
+    Example:
+        >>> entity_name(EntityKind.COMPANY, "Rosatom State  Corporation")
+        'Rosatom'
+        >>> entity_name(EntityKind.COMPANY, "Acme Lithium, Inc.")
+        'Acme Lithium'
+        >>> entity_name(EntityKind.PERSON, "Volodymyr Zelenskyy"), entity_name(EntityKind.PERSON, "Zelenskiy")
+        ('Volodymyr Zelensky', 'Zelensky')
+        >>> entity_name(EntityKind.COMPANY, "Inc")
+        'Inc'
+    """
+    words = name.split()
+    if kind in (EntityKind.ORGANIZATION, EntityKind.COMPANY):
+        stripped = True
+        while stripped:
+            stripped = False
+            bare = [w.lower().strip(".,") for w in words]
+            for suffix in _LEGAL_SUFFIXES:
+                n = len(suffix)
+                if len(words) > n and tuple(bare[-n:]) == suffix:
+                    words = words[:-n]
+                    stripped = True
+                    break
+        if words:
+            words[-1] = words[-1].rstrip(",")
+    elif kind is EntityKind.PERSON:
+        words = [_romanised(word) for word in words]
+    return " ".join(words) or name.strip()
+
+
+def _romanised(word: str) -> str:
+    lower = word.lower()
+    for ending, replacement in _TRANSLIT_ENDINGS:
+        if lower.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: len(word) - len(ending)] + replacement
+    return word
+
+
+def entity_key(kind: EntityKind, name: str) -> str:
+    """The key of an entity the reference data lacks: the slug of its normalised name.
+
+    Example:
+        >>> entity_key(EntityKind.PERSON, "Zelenskyy") == entity_key(EntityKind.PERSON, "ZELENSKY")
+        True
+        >>> entity_key(EntityKind.COMPANY, "Rosatom State Corporation")
+        'rosatom'
+    """
+    return slugify(entity_name(kind, name))
+
+
+def minted_ref(kind: EntityKind, name: str) -> EntityRef:
+    """The EntityRef of a name the reference data does not know (see :func:`entity_name`)."""
+    return EntityRef(kind, entity_key(kind, name))
+
+
 def entity_iri(ref: EntityRef) -> URIRef:
     return URIRef(f"{ID}{KIND_SEGMENT[ref.kind]}/{ref.key}")
 
@@ -110,9 +191,28 @@ def unit_iri(key: str) -> URIRef:
     return URIRef(UNIT_IRIS.get(key) or f"{ID}unit/{slugify(key)}")
 
 
+def canonical_event_iri(members: Iterable[str]) -> URIRef:
+    """IRI of the canonical event that groups article events: a hash of their sorted IRIs.
+
+    The same set of reports gives the same IRI whatever order articles were built in.
+
+    Example:
+        >>> canonical_event_iri(["https://w3id.org/geokg/id/event/b-1", "https://w3id.org/geokg/id/event/a-2"]) \\
+        ...     == canonical_event_iri(["https://w3id.org/geokg/id/event/a-2", "https://w3id.org/geokg/id/event/b-1"])
+        True
+    """
+    digest = hashlib.sha256("\n".join(sorted(set(members))).encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{ID}canonical-event/{digest}")
+
+
 def article_id_from_graph(graph: str) -> str | None:
-    """Inverse of :func:`graph_iri` (None for the reference and ontology graphs)."""
+    """Inverse of :func:`graph_iri` (None for the reference, ontology and cross-document graphs).
+
+    Example:
+        >>> article_id_from_graph("https://w3id.org/geokg/graph/a1"), article_id_from_graph(CROSSDOC_EVENTS_GRAPH)
+        ('a1', None)
+    """
     if not graph.startswith(GRAPH):
         return None
     rest = graph[len(GRAPH):]
-    return None if rest in ("reference", "ontology") else rest
+    return None if rest in ("reference", "ontology") or "/" in rest else rest

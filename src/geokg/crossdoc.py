@@ -1,0 +1,455 @@
+"""Knowledge across articles: entity aliases and canonical events, derived after every build.
+
+Each article is its own named graph; this module reads them all and writes two
+derived graphs, replaced as a whole each time (:func:`refresh`), so the result
+depends only on the set of article graphs in the store, never on the order in
+which they were built:
+
+``…/graph/crossdoc/entities``
+    Every entity the reference data lacks gets ``gk:linked false``. Aliases get
+    ``gk:canonical`` to the entity they are taken to be (:func:`alias_links`):
+
+    * organisations, companies and media outlets with the same normalised name
+      (``org/rosatom`` from "Rosatom", ``company/rosatom`` from "Rosatom State
+      Corporation") link to one of them: a company first, then a media outlet,
+      then the smallest IRI;
+    * a person known by one name word ("Zelensky") links to the only minted person
+      whose full name ends with it ("Volodymyr Zelenskyy"); with two candidates,
+      nothing is linked.
+
+    Spelling variants of one name ("Zelenskyy", "Zelenskiy") need no link: they
+    share one IRI already (:func:`geokg.rdf.iris.entity_key`).
+
+``…/graph/crossdoc/events``
+    Article events that report the same happening link by ``gk:canonicalEvent`` to
+    one ``gk:CanonicalEvent``. Two reports are the same happening when
+    (:func:`same_happening`):
+
+    * they have the same event class;
+    * their dates (the event's ``gk:date``, else its article's date) are at most
+      :data:`WINDOW_DAYS` apart (:data:`RANKING_WINDOW_DAYS` for rankings, which
+      sources restate for months); undated reports stand alone;
+    * their participants overlap, aliases resolved: agreements and meetings share
+      two parties (or every party of the smaller side when it names one); other
+      events share the acting side (agent or on-behalf-of) and, when both name
+      them, a recipient and a counterparty;
+    * their commodities agree when both name some: equal, or one broader than the
+      other in the commodity scheme (``skos:broader``); rankings need the same
+      commodity and, when both give it, the same measure.
+
+    Groups are the connected components of that relation, so a chain of reports
+    a few days apart forms one group. Every event gets a canonical event, alone if
+    need be. A canonical event's IRI hashes its members' IRIs
+    (:func:`geokg.rdf.iris.canonical_event_iri`); it carries ``gk:eventType``,
+    ``sem:hasActor`` (participants), ``sem:hasTimeStamp`` (earliest date),
+    ``gk:currentStatus`` (status of the latest report) and ``gk:follows``: the
+    latest earlier canonical event of its storyline (:func:`same_storyline`: the
+    same rule without the date window), so an agreement proposed, negotiated and
+    signed weeks apart reads as one chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from geokg.namespaces import GK, SEM, bind_prefixes
+from geokg.rdf.iris import (
+    CROSSDOC_ENTITIES_GRAPH,
+    CROSSDOC_EVENTS_GRAPH,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    canonical_event_iri,
+)
+from geokg.store import Store
+
+__all__ = [
+    "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
+    "group_reports", "refresh", "same_happening", "same_storyline",
+]
+
+log = logging.getLogger("geokg.crossdoc")
+
+WINDOW_DAYS = 7
+RANKING_WINDOW_DAYS = 366
+_SYMMETRIC = {"Agreement", "Meeting"}
+_RANKING = {"ReservesRank"}
+_ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
+_GK = str(GK._NS)
+
+_MINTED_ENTITIES = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?class ?label WHERE {{
+  GRAPH ?g {{
+    ?entity a ?class .
+    VALUES ?class {{ <{GK.Person}> <{GK.Country}> <{GK.Organization}> <{GK.Company}> <{GK.Media}>
+                     <{GK.Commodity}> <{GK.Place}> }}
+    {{ ?entity skos:prefLabel ?label }} UNION {{ ?entity skos:altLabel ?label }}
+  }}
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{REFERENCE_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>)
+  FILTER NOT EXISTS {{ GRAPH <{REFERENCE_GRAPH}> {{ ?entity a ?known }} }}
+}}
+"""
+_EVENTS = f"""
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?event ?class ?article ?articleDate ?date ?status ?measure WHERE {{
+  ?event a <{GK.Event}>, ?class ;
+         prov:wasDerivedFrom ?doc .
+  FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{_GK}"))
+  ?doc dcterms:identifier ?article .
+  OPTIONAL {{ ?doc dcterms:date ?articleDate }}
+  OPTIONAL {{ ?event <{GK.date}> ?date }}
+  OPTIONAL {{ ?event <{GK.status}> ?status }}
+  OPTIONAL {{ ?event <{GK.measure}> ?measure }}
+}}
+"""
+_ROLES = f"""
+SELECT DISTINCT ?event ?role ?value WHERE {{
+  VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
+  ?event a <{GK.Event}> ; ?role ?value .
+}}
+"""
+_BROADER = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?narrower ?broader WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?narrower skos:broader+ ?broader }} }}
+"""
+_LABELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?entity (MIN(?l) AS ?label) WHERE { ?entity skos:prefLabel ?l } GROUP BY ?entity
+"""
+
+
+@dataclass(frozen=True)
+class MintedEntity:
+    """An entity some article graph types and labels because the reference data lacks it."""
+
+    iri: str
+    kind: str
+    labels: frozenset[str] = frozenset()
+
+    @property
+    def key(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article's event, as the grouping sees it (participants already alias-resolved)."""
+
+    iri: str
+    type: str
+    article: str
+    date: dt.date | None = None
+    article_date: dt.date | None = None
+    status: str | None = None
+    measure: str | None = None
+    agents: frozenset[str] = frozenset()
+    recipients: frozenset[str] = frozenset()
+    counterparties: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+
+    @property
+    def when(self) -> dt.date | None:
+        """The resolved date: the event's own, else its article's."""
+        return self.date or self.article_date
+
+    @property
+    def participants(self) -> frozenset[str]:
+        return self.agents | self.recipients | self.counterparties
+
+
+@dataclass
+class CrossDocSummary:
+    """What :func:`refresh` derived."""
+
+    unlinked_entities: int = 0
+    aliases: int = 0
+    events: int = 0
+    canonical_events: int = 0
+    reported_more_than_once: int = 0
+    triples: int = 0
+    groups: list[list[str]] = field(default_factory=list, repr=False)
+
+
+def alias_links(entities: Iterable[MintedEntity]) -> dict[str, str]:
+    """Variant IRI -> canonical IRI among minted entities (see the module docstring for the rules).
+
+    Example:
+        >>> base = "https://w3id.org/geokg/id/"
+        >>> links = alias_links([
+        ...     MintedEntity(base + "org/rosatom", "Organization"),
+        ...     MintedEntity(base + "company/rosatom", "Company"),
+        ...     MintedEntity(base + "person/zelensky", "Person"),
+        ...     MintedEntity(base + "person/volodymyr-zelensky", "Person")])
+        >>> sorted((v.split("id/")[1], c.split("id/")[1]) for v, c in links.items())
+        [('org/rosatom', 'company/rosatom'), ('person/zelensky', 'person/volodymyr-zelensky')]
+    """
+    entities = sorted(set(entities), key=lambda e: e.iri)
+    links: dict[str, str] = {}
+    orgs: dict[str, list[MintedEntity]] = defaultdict(list)
+    for entity in entities:
+        if entity.kind in _ORG_FAMILY:
+            orgs[entity.key].append(entity)
+    for members in orgs.values():
+        if len(members) > 1:
+            canonical = min(members, key=lambda e: (_ORG_FAMILY[e.kind], e.iri))
+            links.update({m.iri: canonical.iri for m in members if m.iri != canonical.iri})
+    full_names: dict[str, list[str]] = defaultdict(list)
+    persons = [e for e in entities if e.kind == "Person"]
+    for person in persons:
+        if "-" in person.key:
+            full_names[person.key.rsplit("-", 1)[1]].append(person.iri)
+    for person in persons:
+        candidates = full_names.get(person.key, []) if "-" not in person.key else []
+        if len(candidates) == 1:
+            links[person.iri] = candidates[0]
+    return links
+
+
+def same_happening(a: Report, b: Report, broader: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """Whether two reports are taken to describe the same happening (module docstring: the rule).
+
+    Example:
+        >>> us, ua, ree = "gkid:country/US", "gkid:country/UA", "gkid:commodity/rare-earth-elements"
+        >>> a = Report("e/a-1", "Agreement", "a", dt.date(2025, 2, 25), agents=frozenset({us}),
+        ...            counterparties=frozenset({ua}), themes=frozenset({ree}))
+        >>> b = Report("e/b-3", "Agreement", "b", dt.date(2025, 2, 28), agents=frozenset({ua}),
+        ...            counterparties=frozenset({us}))
+        >>> same_happening(a, b), same_happening(a, Report("e/c-1", "Agreement", "c", dt.date(2025, 3, 20),
+        ...                                                 agents=frozenset({us, ua})))
+        (True, False)
+    """
+    if a.when is None or b.when is None:
+        return False
+    window = RANKING_WINDOW_DAYS if a.type in _RANKING else WINDOW_DAYS
+    return abs((a.when - b.when).days) <= window and same_storyline(a, b, broader)
+
+
+def same_storyline(a: Report, b: Report, broader: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """:func:`same_happening` without the date window: same class, participants and commodities agree.
+
+    Canonical events on one storyline are chained by ``gk:follows`` (an agreement
+    proposed, then negotiated, then signed).
+    """
+    if a.type != b.type or not _themes_agree(a, b, broader or {}):
+        return False
+    if a.type in _SYMMETRIC:
+        shared = len(a.participants & b.participants)
+        return shared >= 1 and shared >= min(2, len(a.participants), len(b.participants))
+    if not a.agents & b.agents:
+        return False
+    for side in ("recipients", "counterparties"):
+        mine, theirs = getattr(a, side), getattr(b, side)
+        if mine and theirs and not mine & theirs:
+            return False
+    return True
+
+
+def _themes_agree(a: Report, b: Report, broader: Mapping[str, frozenset[str]]) -> bool:
+    if a.type in _RANKING:
+        if a.measure and b.measure and a.measure.lower() != b.measure.lower():
+            return False
+        return bool(a.themes & b.themes)
+    if not a.themes or not b.themes:
+        return True
+    return any(x == y or y in broader.get(x, ()) or x in broader.get(y, ()) for x in a.themes for y in b.themes)
+
+
+def group_reports(reports: Iterable[Report], broader: Mapping[str, frozenset[str]] | None = None) -> list[list[Report]]:
+    """Connected components of :func:`same_happening`, each sorted by IRI; the list sorted by first IRI.
+
+    Only reports that share a class and a participant are compared, and within
+    such a block only those inside the date window, so the cost stays near
+    linear in the number of events.
+    """
+    reports = sorted(set(reports), key=lambda r: r.iri)
+    index = {r.iri: i for i, r in enumerate(reports)}
+    parent = list(range(len(reports)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    blocks: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for report in reports:
+        if report.when is None:
+            continue
+        for who in report.participants:
+            blocks[(report.type, who)].append(report)
+    for kind, who in sorted(blocks):
+        block = blocks[(kind, who)]
+        window = RANKING_WINDOW_DAYS if kind in _RANKING else WINDOW_DAYS
+        block.sort(key=lambda r: (r.when, r.iri))
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if (b.when - a.when).days > window:  # type: ignore[operator]
+                    break
+                if same_happening(a, b, broader):
+                    ra, rb = find(index[a.iri]), find(index[b.iri])
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[Report]] = defaultdict(list)
+    for i, report in enumerate(reports):
+        groups[find(i)].append(report)
+    return sorted(groups.values(), key=lambda members: members[0].iri)
+
+
+def refresh(store: Store) -> CrossDocSummary:
+    """Recompute both cross-document graphs from the article graphs of ``store`` and replace them."""
+    summary = CrossDocSummary()
+    entities = _read_entities(store)
+    links = alias_links(entities)
+    summary.unlinked_entities, summary.aliases = len(entities), len(links)
+    reports = _read_reports(store, links)
+    broader = _read_broader(store)
+    groups = group_reports(reports, broader)
+    summary.events, summary.canonical_events = len(reports), len(groups)
+    summary.reported_more_than_once = sum(1 for g in groups if len({r.article for r in g}) > 1)
+    summary.groups = [[r.iri for r in g] for g in groups]
+    summary.triples += store.replace_graph(CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links))
+    summary.triples += store.replace_graph(CROSSDOC_EVENTS_GRAPH, _events_graph(groups, _read_labels(store), broader))
+    log.debug("cross-document pass: %s", summary)
+    return summary
+
+
+def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str]) -> Graph:
+    graph = bind_prefixes(Graph(identifier=CROSSDOC_ENTITIES_GRAPH))
+    for entity in entities:
+        graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
+    for variant, canonical in links.items():
+        graph.add((URIRef(variant), GK.canonical, URIRef(canonical)))
+    return graph
+
+
+def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
+                  broader: Mapping[str, frozenset[str]]) -> Graph:
+    graph = bind_prefixes(Graph(identifier=CROSSDOC_EVENTS_GRAPH))
+    canonical: list[tuple[URIRef, Report]] = []
+    for members in groups:
+        node = canonical_event_iri(r.iri for r in members)
+        kind = members[0].type
+        participants = frozenset().union(*(r.participants for r in members))
+        themes = frozenset().union(*(r.themes for r in members))
+        dates = [r.date for r in members if r.date] or [r.when for r in members if r.when]
+        date = min(dates) if dates else None
+        measures = sorted({r.measure for r in members if r.measure})
+        canonical.append((node, Report(
+            str(node), kind, "", date, None, None, measures[0] if len(measures) == 1 else None,
+            agents=frozenset().union(*(r.agents for r in members)),
+            recipients=frozenset().union(*(r.recipients for r in members)),
+            counterparties=frozenset().union(*(r.counterparties for r in members)), themes=themes)))
+        graph.add((node, RDF.type, GK.CanonicalEvent))
+        graph.add((node, GK.eventType, GK[kind]))
+        graph.add((node, RDFS.label, Literal(_label(kind, participants, themes, date, labels))))
+        for who in sorted(participants):
+            graph.add((node, SEM.hasActor, URIRef(who)))
+        if date is not None:
+            graph.add((node, SEM.hasTimeStamp, Literal(date, datatype=XSD.date)))
+        statuses = sorted((r.article_date or r.when or dt.date.min, r.iri, r.status) for r in members if r.status)
+        if statuses:
+            graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
+        for report in members:
+            graph.add((URIRef(report.iri), GK.canonicalEvent, node))
+    for current, previous in _previous_in_storyline([c for _, c in canonical], broader):
+        graph.add((URIRef(current), GK.follows, URIRef(previous)))
+    return graph
+
+
+def _previous_in_storyline(events: list[Report], broader: Mapping[str, frozenset[str]]) -> list[tuple[str, str]]:
+    """(event, the latest earlier event of its storyline) pairs; ties in date are broken by IRI."""
+    blocks: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    for event in events:
+        if event.when is not None:
+            for who in event.participants:
+                blocks[(event.type, who)].append(event)
+    previous: dict[str, Report] = {}
+    for block in blocks.values():
+        block.sort(key=lambda r: (r.when, r.iri))
+        for i, event in enumerate(block):
+            for earlier in reversed(block[:i]):
+                if earlier.when < event.when and same_storyline(earlier, event, broader):  # type: ignore[operator]
+                    best = previous.get(event.iri)
+                    if best is None or (earlier.when, earlier.iri) > (best.when, best.iri):  # type: ignore[operator]
+                        previous[event.iri] = earlier
+                    break
+    return sorted((iri, p.iri) for iri, p in previous.items())
+
+
+def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date: dt.date | None,
+           labels: Mapping[str, str]) -> str:
+    names = ", ".join(sorted(labels.get(p, p.rsplit("/", 1)[-1]) for p in participants))
+    text = f"{kind}: {names}" if names else kind
+    if themes:
+        text += " on " + ", ".join(sorted(labels.get(t, t.rsplit("/", 1)[-1]) for t in themes))
+    return f"{text} ({date.isoformat()})" if date else text
+
+
+# -- reading the store -------------------------------------------------------
+def _read_entities(store: Store) -> list[MintedEntity]:
+    _, rows = store.query(_MINTED_ENTITIES, source="crossdoc: minted entities")
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity, kind, label in rows:
+        if entity is not None and kind is not None:
+            found[(entity.value, kind.value[len(_GK):])].add(label.value if label is not None else "")
+    return sorted((MintedEntity(iri, kind, frozenset(labels - {""})) for (iri, kind), labels in found.items()),
+                  key=lambda e: (e.iri, e.kind))
+
+
+def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
+    _, rows = store.query(_EVENTS, source="crossdoc: events")
+    scalars: dict[str, dict[str, object]] = {}
+    for event, kind, article, article_date, date, status, measure in rows:
+        if event is None or kind is None or article is None:
+            continue
+        scalars[event.value] = {
+            "type": kind.value[len(_GK):], "article": article.value, "article_date": _date(article_date),
+            "date": _date(date), "status": status.value if status is not None else None,
+            "measure": measure.value if measure is not None else None,
+        }
+    roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    _, rows = store.query(_ROLES, source="crossdoc: event roles")
+    for event, role, value in rows:
+        if event is not None and role is not None and value is not None:
+            roles[event.value][role.value[len(_GK):]].add(links.get(value.value, value.value))
+    reports = []
+    for iri, fields in sorted(scalars.items()):
+        r = roles.get(iri, {})
+        reports.append(Report(
+            iri, fields["type"], fields["article"], fields["date"], fields["article_date"],  # type: ignore[arg-type]
+            fields["status"], fields["measure"],  # type: ignore[arg-type]
+            agents=frozenset(r.get("agent", set()) | r.get("onBehalfOf", set())),
+            recipients=frozenset(r.get("recipient", ())), counterparties=frozenset(r.get("counterparty", ())),
+            themes=frozenset(r.get("theme", ()))))
+    return reports
+
+
+def _read_broader(store: Store) -> dict[str, frozenset[str]]:
+    _, rows = store.query(_BROADER, source="crossdoc: commodity scheme")
+    broader: dict[str, set[str]] = defaultdict(set)
+    for narrower, parent in rows:
+        if narrower is not None and parent is not None:
+            broader[narrower.value].add(parent.value)
+    return {k: frozenset(v) for k, v in broader.items()}
+
+
+def _read_labels(store: Store) -> dict[str, str]:
+    _, rows = store.query(_LABELS, source="crossdoc: labels")
+    return {e.value: l.value for e, l in rows if e is not None and l is not None}
+
+
+def _date(term: object) -> dt.date | None:
+    value = getattr(term, "value", None)
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

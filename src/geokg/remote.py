@@ -1,0 +1,349 @@
+"""Remote triple stores over HTTP: authentication, and queries with the SPARQL 1.1 Protocol.
+
+:class:`HttpClient` is the one place geokg talks HTTP to a triple store (queries
+here, Graph Store PUTs in :mod:`geokg.push`). It sends basic, digest or bearer
+authentication; with ``auth="auto"`` the first 401 challenge picks basic or digest
+and the choice is kept for the rest of the session.
+
+:func:`run_remote` sends a query (https://www.w3.org/TR/sparql11-protocol/) and
+turns the JSON results into the same :class:`~geokg.queries.QueryResult` as a
+local query, so ``--format table|csv|json`` print the same way. Stored-query
+parameters are bound *locally* by :func:`substitute`: each bound variable is
+replaced by its RDF term in the query text (the SEP-0007 substitution that
+Oxigraph applies locally), and the result is parsed again before it is sent, so
+a parameter value can never change the structure of the query.
+
+Example:
+    >>> q = 'SELECT ?c ?n WHERE { ?x <http://ex/label> ?c . OPTIONAL { ?x <http://ex/n> ?n } }'
+    >>> print(substitute(q, {"c": ox.Literal('say "hi"')}))
+    SELECT ("say \\"hi\\"" AS ?c) ?n WHERE { ?x <http://ex/label> "say \\"hi\\"" . OPTIONAL { ?x <http://ex/n> ?n } }
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from geokg.errors import ConfigError, QueryParameterError, QuerySyntaxError, RemoteError
+from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, to_python
+from geokg.store import OxTerm, syntax_error
+
+__all__ = ["AUTH_SCHEMES", "Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
+
+log = logging.getLogger("geokg.remote")
+
+AUTH_SCHEMES = ("auto", "basic", "digest")
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How to authenticate: user and password (basic, digest or auto), or a bearer token."""
+
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+    auth: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.auth not in AUTH_SCHEMES:
+            raise ConfigError("auth", self.auth, AUTH_SCHEMES)
+        if self.token and self.user:
+            raise ConfigError("token", "…", "Give either a user and password or a token, not both")
+        if self.user is not None and self.password is None:
+            raise ConfigError("password", None, f"A password is needed for user {self.user!r}")
+
+
+def _challenge_scheme(header: str) -> str | None:
+    """The scheme a ``WWW-Authenticate`` header asks for: digest wins over basic."""
+    schemes = {part.strip().split(" ", 1)[0].lower() for part in re.split(r",\s*(?=[A-Za-z]+ )", header)}
+    return "digest" if "digest" in schemes else "basic" if "basic" in schemes else None
+
+
+class _Bearer(AuthBase):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+class HttpClient:
+    """One HTTP session to one server, with its authentication.
+
+    Args:
+        credentials: who to be; None sends no authentication.
+        timeout: seconds to wait for a connection and for each response.
+    """
+
+    def __init__(self, credentials: Credentials | None = None, timeout: float = 60.0) -> None:
+        self.credentials = credentials or Credentials()
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "geokg"
+        creds = self.credentials
+        self._pending_auto = False
+        if creds.token:
+            self.session.auth = _Bearer(creds.token)
+        elif creds.user is not None:
+            if creds.auth == "auto":
+                self._pending_auto = True  # the first 401 challenge decides
+            else:
+                self.session.auth = self._auth(creds.auth)
+
+    def _auth(self, scheme: str) -> AuthBase:
+        user, password = self.credentials.user or "", self.credentials.password or ""
+        return HTTPDigestAuth(user, password) if scheme == "digest" else HTTPBasicAuth(user, password)
+
+    @property
+    def scheme(self) -> str | None:
+        """The authentication in use: basic, digest, bearer, or None (none, or not chosen yet)."""
+        auth = self.session.auth
+        if isinstance(auth, HTTPDigestAuth):
+            return "digest"
+        if isinstance(auth, HTTPBasicAuth):
+            return "basic"
+        return "bearer" if isinstance(auth, _Bearer) else None
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send one request; raises ``requests.RequestException`` when there is no answer."""
+        response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        if response.status_code == 401 and self._pending_auto:
+            scheme = _challenge_scheme(response.headers.get("WWW-Authenticate", ""))
+            if scheme is not None:
+                log.debug("%s asks for %s authentication", url, scheme)
+                self._pending_auto = False
+                self.session.auth = self._auth(scheme)
+                response.close()
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        return response
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def describe_failure(response: requests.Response) -> str:
+    """``HTTP 401 Unauthorized: first line of the body`` (HTML tags dropped), for error messages."""
+    text = re.sub(r"<[^>]+>", " ", response.text[:2000])
+    detail = " ".join(text.split())[:300]
+    problem = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+    if response.status_code == 401:
+        problem += " (check --user/--password or --token, and --auth)"
+    return problem + (f": {detail}" if detail else "")
+
+
+# -- binding parameters as text ----------------------------------------------
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?)
+  | (?P<open>[({])
+  | (?P<close>[)}])
+  | (?P<other>.)
+''', re.VERBOSE | re.DOTALL)
+
+
+def _term_text(term: OxTerm) -> str:
+    """A term as SPARQL text, escaping only with ECHARs (never ``\\u``, which SPARQL
+    processes before parsing)."""
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"  # pyoxigraph has validated the IRI: no '>' or spaces
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"cannot bind {term!r}: only IRIs and literals")
+    value = term.value
+    text = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype.value == _XSD_STRING:
+        return f'"{text}"'
+    return f'"{text}"^^<{term.datatype.value}>'
+
+
+def substitute(text: str, bindings: Mapping[str, OxTerm]) -> str:
+    """Replace each bound variable by its term: in the projection ``(term AS ?v)``, elsewhere ``term``.
+
+    Comments, strings and IRIs are left alone. The result is the query Oxigraph
+    evaluates for ``substitutions=`` (SEP-0007), as text another store can run.
+
+    Raises:
+        QueryParameterError: a value holds ``\\u``/``\\U`` (SPARQL would unescape
+            it before parsing), or a bound variable is assigned (``AS ?v``, ``VALUES``).
+    """
+    if not bindings:
+        return text
+    terms = {}
+    for name, term in bindings.items():
+        if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
+            raise QueryParameterError("<remote>", name, "a value sent to an endpoint may not contain "
+                                      "'\\u' or '\\U' (SPARQL decodes these before parsing)")
+        terms[name] = _term_text(term)
+    out: list[str] = []
+    depth = 0
+    selects = 0  # SELECT clauses seen: the first is the query's, the others subqueries
+    projection_depth: int | None = None  # paren depth of the SELECT clause being read
+    modifier_depth: int | None = None  # inside ORDER BY / GROUP BY, where a constant needs brackets
+    previous = ""  # last significant token, upper-cased
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "word":
+            upper = token.upper()
+            if upper == "SELECT":
+                selects += 1
+                projection_depth = depth
+            elif upper in ("WHERE", "FROM") and projection_depth == depth:
+                projection_depth = None
+            elif upper == "BY" and previous in ("ORDER", "GROUP"):
+                modifier_depth = depth
+            elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES") and modifier_depth == depth:
+                modifier_depth = None
+        elif kind == "open":
+            if token == "{" and projection_depth == depth:
+                projection_depth = None  # SELECT … { without WHERE
+            if token == "{" and modifier_depth == depth:
+                modifier_depth = None
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if modifier_depth is not None and depth < modifier_depth:
+                modifier_depth = None  # the subquery the modifier belonged to has ended
+        elif kind == "var" and token[1:] in terms:
+            name = token[1:]
+            if previous in ("AS", "VALUES"):
+                raise QueryParameterError("<remote>", name, f"the query assigns ?{name} ({previous} ?{name}); "
+                                          "a parameter must only be read")
+            if projection_depth == depth:
+                # The query's own SELECT reports the value; a subquery no longer binds it.
+                token = f"({terms[name]} AS ?{name})" if selects == 1 else ""
+            elif modifier_depth == depth:
+                token = f"({terms[name]})"
+            else:
+                token = terms[name]
+        if kind != "comment" and token.strip():
+            previous = token.upper() if kind == "word" else token
+        out.append(token)
+    return "".join(out)
+
+
+def _form(text: str, source: str) -> str:
+    """Parse ``text`` locally (an empty store): 'select', 'ask' or 'graph'; reject updates."""
+    try:
+        result = ox.Store().query(text)
+    except SyntaxError as exc:
+        from geokg.queries import _UPDATE_KEYWORDS, _strip_comments
+
+        update = _UPDATE_KEYWORDS.match(_strip_comments(text))
+        if update:
+            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg sends "
+                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)") from None
+        raise syntax_error(source, exc) from exc
+    if isinstance(result, ox.QuerySolutions):
+        return "select"
+    return "ask" if isinstance(result, ox.QueryBoolean) else "graph"
+
+
+# -- running -----------------------------------------------------------------
+def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, method: str = "POST",
+               source: str = "<sparql>", title: str = "") -> QueryResult | bool:
+    """Run a read-only query at a SPARQL 1.1 Protocol endpoint.
+
+    SELECT gives rows (``application/sparql-results+json``), ASK a bool,
+    CONSTRUCT/DESCRIBE triples as rows (N-Triples), like :func:`geokg.queries.run_sparql`.
+
+    Args:
+        endpoint: the query URL, e.g. ``http://127.0.0.1:7878/query``.
+        text: the query (parsed locally first: syntax errors never leave the machine).
+        client: session and authentication (a fresh one without credentials by default).
+        method: ``POST`` (form-encoded, the default) or ``GET``.
+
+    Raises:
+        QuerySyntaxError: the text does not parse, or is an update.
+        RemoteError: no answer, a non-2xx answer, or results that cannot be read.
+    """
+    if method not in ("GET", "POST"):
+        raise ConfigError("method", method, ("GET", "POST"))
+    form = _form(text, source)
+    accept = N_TRIPLES if form == "graph" else JSON_RESULTS
+    own = client is None
+    client = client or HttpClient()
+    try:
+        payload = {"params": {"query": text}} if method == "GET" else {"data": {"query": text}}
+        response = client.request(method, endpoint, headers={"Accept": accept}, **payload)
+    except requests.RequestException as exc:
+        raise RemoteError(endpoint, f"cannot reach the endpoint ({exc}); is the server running?") from exc
+    finally:
+        if own:
+            client.close()
+    if not response.ok:
+        raise RemoteError(endpoint, describe_failure(response), status=response.status_code)
+    if form == "graph":
+        try:
+            triples = list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise RemoteError(endpoint, f"the answer is not N-Triples ({exc})") from exc
+        return QueryResult(("subject", "predicate", "object"),
+                           [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples])
+    try:
+        document = response.json()
+    except ValueError as exc:
+        kind = response.headers.get("Content-Type", "?")
+        raise RemoteError(endpoint, f"the answer is not SPARQL JSON results (Content-Type {kind})") from exc
+    if form == "ask":
+        return bool(document.get("boolean"))
+    try:
+        columns = tuple(document["head"]["vars"])
+        rows = [tuple(to_python(_json_term(binding.get(c))) for c in columns)
+                for binding in document["results"]["bindings"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RemoteError(endpoint, f"cannot read the JSON results ({type(exc).__name__}: {exc})") from exc
+    return QueryResult(columns, rows, title)
+
+
+def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
+                     client: HttpClient | None = None, method: str = "POST") -> QueryResult:
+    """Run a stored query at an endpoint, parameters bound as terms in the text (see :func:`substitute`)."""
+    stored = get_query(query) if isinstance(query, str) else query
+    try:
+        text = substitute(stored.text, bind_params(stored, params))
+    except QueryParameterError as error:
+        raise QueryParameterError(stored.name, error.name, error.message.split(": ", 1)[-1]) from None
+    result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path),
+                        title=stored.title)
+    assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
+    return result
+
+
+def _json_term(value: Mapping[str, Any] | None) -> OxTerm | None:
+    """A SPARQL JSON results term as a pyoxigraph term (``typed-literal`` is Virtuoso's older spelling)."""
+    if value is None:
+        return None
+    kind, lexical = value["type"], value["value"]
+    if kind == "uri":
+        return ox.NamedNode(lexical)
+    if kind == "bnode":
+        return ox.BlankNode(lexical)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return ox.Literal(lexical, language=value["xml:lang"])
+        if "datatype" in value:
+            return ox.Literal(lexical, datatype=ox.NamedNode(value["datatype"]))
+        return ox.Literal(lexical)
+    raise ValueError(f"unknown term type {kind!r}")

@@ -1,0 +1,189 @@
+"""Issue 6 acceptance: knowledge across articles, checked through the stored queries.
+
+The four articles in ``tests/data/crossdoc/`` were written for these tests: two
+outlets report the same US-Ukraine agreement and the same Russian aluminium sale
+(2 million vs 1.5 million tonnes), two articles rank Russia fifth and fourth in
+rare-earth reserves, an earlier article has the agreement under negotiation, and
+a company and a person the reference data lacks appear under several spellings
+("Kestrel Minerals Ltd" / "Kestrel Minerals Limited" / "Kestrel Minerals Corp";
+"Dmitriy Volkov" / "Dmitrii Volkov" / "Volkov").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import geokg
+from geokg import api
+from geokg.cli import cli
+from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ONTOLOGY_GRAPH
+from geokg.settings import Settings
+from geokg.store import Store
+
+pytestmark = pytest.mark.slow
+
+DATA = Path(__file__).parent / "data" / "crossdoc"
+ARTICLES = sorted(DATA.glob("*.txt"))
+KESTREL = "https://w3id.org/geokg/id/company/kestrel-minerals"
+VOLKOV = "https://w3id.org/geokg/id/person/dmitry-volkov"
+
+
+@pytest.fixture(scope="module")
+def crossdoc_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = Settings.from_env(store=tmp_path_factory.mktemp("crossdoc") / "geokg.db")
+    summary = geokg.build(ARTICLES, settings)
+    assert summary.failures == [] and summary.quarantined == [], summary
+    assert summary.articles == 4
+    return settings
+
+
+def rows(name: str, settings: Settings, **params: str) -> list[dict[str, object]]:
+    result = geokg.query(name, params, settings)
+    return [dict(zip(result.columns, row)) for row in result.rows]
+
+
+def parts(value: object, separator: str = ", ") -> set[str]:
+    return set(str(value).split(separator)) if value else set()
+
+
+def test_one_canonical_event_counts_the_sources_of_the_deal(crossdoc_store: Settings) -> None:
+    reports = rows("event-reports", crossdoc_store, entity="Ukraine")
+    signed = [r for r in reports if r["type"] == "Agreement" and r["status"] == "signed"]
+    assert len(signed) == 1, reports
+    deal = signed[0]
+    assert deal["reports"] == 2
+    assert parts(deal["outlets"]) == {"Harbor Wire", "Valley Post"}
+    assert parts(deal["articles"]) == {"2025-03-03-harbor-deal", "2025-03-05-valley-deal"}
+    assert str(deal["date"]) == "2025-03-03"
+    # The negotiation three weeks earlier is another happening (outside the 7-day window).
+    assert [r["status"] for r in reports if r["type"] == "Agreement"] == ["signed", "negotiating"]
+
+
+def test_each_article_event_links_to_exactly_one_canonical_event(crossdoc_store: Settings) -> None:
+    events = {r["event"] for r in rows("events", crossdoc_store)}
+    linked = geokg.sparql("""
+        SELECT ?event (COUNT(DISTINCT ?c) AS ?n) WHERE {
+          ?event a <https://w3id.org/geokg/ontology#Event> .
+          OPTIONAL { ?event <https://w3id.org/geokg/ontology#canonicalEvent> ?c } } GROUP BY ?event""",
+                          crossdoc_store)
+    assert {row[0]: row[1] for row in linked.rows} == {event: 1 for event in events}
+
+
+def test_disagreements_show_both_figures_with_article_outlet_and_sentence(crossdoc_store: Settings) -> None:
+    found = rows("disagreements", crossdoc_store)
+    quantity = [r for r in found if r["field"] == "quantity"]
+    assert len(quantity) == 1, found
+    q = quantity[0]
+    sides = {(q["value1"], q["article1"], q["outlet1"], q["sentence1"]),
+             (q["value2"], q["article2"], q["outlet2"], q["sentence2"])}
+    assert {(value, article, outlet) for value, article, outlet, _ in sides} == {
+        ("2 million tonnes", "2025-03-03-harbor-deal", "Harbor Wire"),
+        ("1.5 million tonnes", "2025-03-05-valley-deal", "Valley Post"),
+    }
+    for value, _, _, sentence in sides:
+        assert str(value) in str(sentence) and "aluminium" in str(sentence)
+    rank = [r for r in found if r["field"] == "rank"]
+    assert len(rank) == 1, found
+    assert {rank[0]["value1"], rank[0]["value2"]} == {"5", "4"}
+    assert {rank[0]["article1"], rank[0]["article2"]} == {"2025-02-14-harbor-talks", "2025-04-10-valley-reserves"}
+    assert rank[0]["type"] == "ReservesRank"
+
+
+def test_unlinked_entities_merge_spellings_and_aliases(crossdoc_store: Settings) -> None:
+    result = api.entities(crossdoc_store, unlinked=True)
+    found = {row["entity"]: row for row in result.as_dicts()}
+    assert set(found) == {KESTREL, VOLKOV, "https://w3id.org/geokg/id/media/harbor-wire",
+                          "https://w3id.org/geokg/id/media/valley-post"}
+    kestrel = found[KESTREL]
+    assert (kestrel["type"], kestrel["label"], kestrel["linked"], kestrel["articles"]) == (
+        "Company", "Kestrel Minerals", False, 3)
+    assert parts(kestrel["aliases"], "; ") == {"Kestrel Minerals Ltd", "Kestrel Minerals Limited",
+                                               "Kestrel Minerals Corp"}
+    volkov = found[VOLKOV]
+    assert (volkov["type"], volkov["label"], volkov["articles"]) == ("Person", "Dmitry Volkov", 3)
+    assert parts(volkov["aliases"], "; ") == {"Dmitriy Volkov", "Dmitrii Volkov", "Volkov"}
+    assert volkov["variants"] == "https://w3id.org/geokg/id/person/volkov"
+    # Reference entities are linked and not listed as unlinked.
+    everything = {row["entity"]: row for row in api.entities(crossdoc_store).as_dicts()}
+    assert everything["https://w3id.org/geokg/id/country/UA"]["linked"] is True
+
+
+def test_entities_cli_lists_unlinked_as_csv(crossdoc_store: Settings) -> None:
+    result = CliRunner().invoke(cli, ["entities", "--unlinked", "--type", "Person", "--format", "csv",
+                                      "--store", str(crossdoc_store.store)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "entity,type,label,linked,aliases,variants,articles"
+    assert len(lines) == 2 and lines[1].startswith(VOLKOV + ",Person,Dmitry Volkov,false,")
+
+
+def test_timeline_of_an_entity_shows_the_status_change(crossdoc_store: Settings) -> None:
+    timeline = rows("timeline", crossdoc_store, entity="Ukraine")
+    agreements = [(str(r["date"]), r["status"], r["statusChange"], r["reports"]) for r in timeline
+                  if r["type"] == "Agreement"]
+    assert agreements == [("2025-02-14", "negotiating", None, 1), ("2025-03-03", "signed", "negotiating → signed", 2)]
+    dates = [r["date"] for r in timeline]
+    assert dates == sorted(dates)
+    # An entity the reference data lacks has a timeline too, its reports grouped across spellings.
+    kestrel = [(r["type"], r["reports"]) for r in rows("timeline", crossdoc_store, entity="Kestrel Minerals")]
+    assert kestrel == [("SaleOrSupply", 2), ("PurchaseOrImport", 1)]
+
+
+def test_commodity_hierarchy_in_queries(crossdoc_store: Settings) -> None:
+    grain = rows("timeline", crossdoc_store, commodity="Grain")
+    assert [(r["type"], r["label"]) for r in grain] == [
+        ("ExportRestriction", "ExportRestriction: Kazakhstan on Wheat (2025-04-08)"),
+        ("PurchaseOrImport", "PurchaseOrImport: Kazakhstan, Kestrel Minerals on Wheat (2025-04-10)")]
+    critical = {r["type"] for r in rows("timeline", crossdoc_store, commodity="Critical minerals")}
+    assert critical == {"Agreement", "ReservesRank", "SaleOrSupply"}  # rare earths and lithium, not aluminium
+    reports = rows("event-reports", crossdoc_store, commodity="Critical minerals")
+    assert {r["commodities"] for r in reports} == {"Rare-earth elements", "Lithium"}
+    assert {r["field"] for r in rows("disagreements", crossdoc_store, commodity="Critical minerals")} == {"rank"}
+
+
+def _quads(settings: Settings) -> set[str]:
+    """Every quad but the ontology graph's (its OWL lists are blank nodes, named anew at each load)."""
+    with Store.open(settings.store, read_only=True) as store:
+        return {str(q) for q in store.quads() if str(q.graph_name) != f"<{ONTOLOGY_GRAPH}>"}
+
+
+def _graph(settings: Settings, graph: str) -> set[str]:
+    with Store.open(settings.store, read_only=True) as store:
+        return {str(q) for q in store.quads(graph)}
+
+
+def test_build_order_does_not_change_canonical_events_or_entities(
+        crossdoc_store: Settings, tmp_path: Path) -> None:
+    reversed_one_by_one = Settings.from_env(store=tmp_path / "reversed.db")
+    for article in reversed(ARTICLES):
+        summary = geokg.build([article], reversed_one_by_one)
+        assert summary.failures == []
+    shuffled = Settings.from_env(store=tmp_path / "shuffled.db")
+    geokg.build([ARTICLES[2], ARTICLES[0], ARTICLES[3], ARTICLES[1]], shuffled)
+    expected = _quads(crossdoc_store)
+    assert _graph(crossdoc_store, CROSSDOC_EVENTS_GRAPH) and _graph(crossdoc_store, CROSSDOC_ENTITIES_GRAPH)
+    for other in (reversed_one_by_one, shuffled):
+        assert _graph(other, CROSSDOC_EVENTS_GRAPH) == _graph(crossdoc_store, CROSSDOC_EVENTS_GRAPH)
+        assert _graph(other, CROSSDOC_ENTITIES_GRAPH) == _graph(crossdoc_store, CROSSDOC_ENTITIES_GRAPH)
+        assert _quads(other) == expected
+
+
+def test_rebuilding_keeps_the_store_identical(crossdoc_store: Settings, tmp_path: Path) -> None:
+    again = Settings.from_env(store=tmp_path / "again.db")
+    geokg.build(ARTICLES, again)
+    geokg.build(ARTICLES[:1], again)  # a partial rebuild recomputes the derived graphs from the whole store
+    assert _quads(again) == _quads(crossdoc_store)
+
+
+def test_new_queries_are_listed_with_their_parameters() -> None:
+    result = CliRunner().invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0, result.output
+    for name, params in (("event-reports", ("commodity", "entity")), ("disagreements", ("commodity",)),
+                         ("timeline", ("entity", "commodity")), ("entities", ())):
+        assert f"\n{name}: " in "\n" + result.output
+        block = result.output.split(f"{name}: ", 1)[1].split("\n\n")[0]
+        for param in params:
+            assert f"--param {param}=" in block, (name, param)
