@@ -174,7 +174,7 @@ def test_unlinked_company_under_two_legal_forms_is_one_entity(facts_store) -> No
     store, _ = facts_store
     rows = [r for r in run_query(store, "entities").as_dicts() if r["type"] == "Company"]
     assert [(r["label"], r["linked"], r["articles"]) for r in rows] == [("Ferrox Metals", False, 2)]
-    assert set(str(rows[0]["aliases"]).split("; ")) == {"Ferrox Metals Ltd", "Ferrox Metals Corporation"}
+    assert set(str(rows[0]["aliases"]).split(", ")) == {"Ferrox Metals Ltd", "Ferrox Metals Corporation"}
 
 
 def test_refresh_is_idempotent(facts_store) -> None:

@@ -305,3 +305,36 @@ def test_undated_market_report_and_ongoing_event_take_the_article_date(events) -
 def test_a_cargo_arriving_is_an_import_by_the_country_it_reaches(events) -> None:
     row = find(events, "cargo-arrival", "PurchaseOrImport")[0]
     assert (row["agent"], row["theme"]) == ("India", "Liquefied natural gas")
+
+
+def _entities(text: str, date: str) -> dict[str, tuple[str, bool]]:
+    """Label → (kind, known) of what extraction links in ``text``."""
+    import datetime as dt
+
+    from geokg.articles import Article
+    from geokg.extract import extract
+    from geokg.nlp import get_pipeline
+    from geokg.settings import Settings
+
+    doc = get_pipeline(Settings.from_env().model)(text)
+    facts = extract(Article(id="t", text=text, date=dt.date.fromisoformat(date)), doc)
+    return {e.label: (e.ref.kind.value, e.known) for e in facts.entities}
+
+
+def test_names_wrapped_over_two_lines_are_linked() -> None:
+    found = _entities("The tanker ran aground near Camden, New\nJersey, on Monday.", "1987-03-02")
+    assert found.get("New Jersey") == ("Place", True)
+    assert "Jersey" not in found
+
+
+def test_earnings_table_words_are_not_minted_as_names() -> None:
+    found = _entities("Shr 1.20 dlrs vs 90 cts\n    Net 4.5 mln vs 3.1 mln\n    Revs 80 mln vs 70 mln\n"
+                      "    Avg shrs 3.7 mln\n    Dividend 10 cts vs nine cts\n", "1987-03-02")
+    assert not {"Avg", "Revs", "Net", "Dividend", "Shr"} & set(found)
+
+
+def test_a_surname_does_not_link_to_a_namesake_decades_before_his_office() -> None:
+    # Alexei Miller ran Gazprom from 2001: a Miller quoted in 1987 is someone else.
+    assert "Alexei Miller" not in _entities("Miller said copper demand was weak.", "1987-03-02")
+    assert "Alexei Miller" in _entities("Gazprom chief executive Alexei Miller said gas demand was weak.",
+                                        "2019-03-02")

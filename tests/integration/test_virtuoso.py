@@ -179,7 +179,9 @@ def test_virtuoso_refuses_wrong_or_missing_credentials_and_push_names_each_graph
 #   the same graphs (the per-graph triple counts are equal, and the query's parts,
 #   counted one by one, give the expected 7 statements).
 UNORDERED_PAIRS = {"co-mentions"}
-CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"}}
+CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
+                "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
+                "entities": {"aliases", "variants"}}
 VIRTUOSO_WRONG = {
     "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries); "
                        "Oxigraph gives the local rows",

@@ -64,7 +64,7 @@ class Gazetteer:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for matcher, folded in ((self.exact, False), (self.folded, True)):
-            for match_id, start, end in matcher(doc):
+            for match_id, start, end in [*matcher(doc), *_across_line_breaks(matcher, doc)]:
                 label, key = doc.vocab.strings[match_id].split("|", 1)
                 span = Span(doc, start, end, label=label, kb_id=key)
                 if folded and not self._is_commodity_use(span, key):
@@ -81,6 +81,22 @@ class Gazetteer:
         if key in self.ambiguous and all(token.pos_ not in ("NOUN", "PROPN", "ADJ") for token in span):
             return False
         return True
+
+
+def _across_line_breaks(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+    """Matches of names that wire copy wraps over two lines ("New\nJersey"): the line break is
+    a whitespace token of its own, so the name is matched on the tokens without it."""
+    keep = [t.i for t in doc if not t.is_space]
+    if len(keep) == len(doc):
+        return []
+    words = [doc[i].text for i in keep]
+    compact = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+    found = []
+    for match_id, start, end in matcher(compact):
+        first, last = keep[start], keep[end - 1]
+        if last - first + 1 != end - start:  # only what the plain match could not see
+            found.append((match_id, first, last + 1))
+    return found
 
 
 def _case_variants(names: Iterable[str]) -> set[str]:

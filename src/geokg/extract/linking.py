@@ -30,6 +30,14 @@ _COMPANY_WORDS = {
 }
 _MEDIA_WORDS = {"news", "times", "post", "agency", "tv", "television", "radio", "press", "journal",
                 "herald", "gazette", "tribune", "telegraph", "daily", "broadcasting", "newspaper"}
+# Words of earnings tables and wire shorthand the tagger takes for names ("Avg", "Revs",
+# "N.Z. Dlrs"), and common nouns that name no one on their own ("Bank", "Finance").
+_TABLE_WORDS = {"avg", "revs", "rev", "shr", "shrs", "div", "dividend", "dividends", "qtr", "qtly",
+                "mths", "oper", "dlrs", "dlr", "cts", "pct", "mln", "bln", "vs"}
+_GENERIC_WORDS = {"bank", "co", "corp", "inc", "ltd", "finance", "commission", "treasury", "ministry",
+                  "government", "council", "company", "group", "exchange", "agency", "board", "department",
+                  "international", "world", "national", "net", "loss", "profit", "record", "senate",
+                  "congress", "parliament", "cabinet", "producer", "producers", "central", "reserve"}
 _NER_KIND = {"PERSON": EntityKind.PERSON, "GPE": EntityKind.PLACE, "LOC": EntityKind.PLACE,
              "FAC": EntityKind.PLACE, "ORG": EntityKind.ORGANIZATION, "NORP": None}
 
@@ -82,7 +90,7 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
         span = _trim(ent)
         if span is None:
             continue
-        entity = _resolve_ner(span, reference, persons)
+        entity = _resolve_ner(span, reference, persons, date)
         if entity is not None:
             linked.add(span, entity)
             if entity.ref.kind is EntityKind.PERSON and entity not in persons:
@@ -112,8 +120,19 @@ def _resolve_gazetteer(span: Span, alternatives: list[Span], reference: Referenc
         chosen = by_kind["Person"]
     segment, key = chosen.kb_id_.split("/", 1)
     ref = EntityRef(SEGMENT_KIND[segment], key)
+    if ref.kind is EntityKind.PERSON and date is not None and _not_yet_public(ref, reference, date):
+        return []  # "Miller" in 1987 is not the Gazprom chief who took office in 2001
     known = reference.get(ref)
     return [Entity(ref, known.label if known else span.text)]
+
+
+_BEFORE_OFFICE = dt.timedelta(days=10 * 365)
+
+
+def _not_yet_public(person: EntityRef, reference: ReferenceIndex, date: dt.date) -> bool:
+    """A known person whose first office starts long after the article: a namesake."""
+    starts = [t.start for office in reference.offices.values() for t in office.tenures if t.holder == person]
+    return bool(starts) and min(starts) - date > _BEFORE_OFFICE
 
 
 def _resolve_office(span: Span, reference: ReferenceIndex, date: dt.date | None) -> list[Entity]:
@@ -149,16 +168,23 @@ def _trim(ent: Span) -> Span | None:
     return span
 
 
-def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity]) -> Entity | None:
+def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
+                 date: dt.date | None = None) -> Entity | None:
     label = span.label_
     if label not in _NER_KIND:
         return None
     text = re.sub(r"\s+", " ", span.text).strip()
     for candidate in reference.lookup(text):
+        if candidate.ref.kind is EntityKind.PERSON and date is not None and \
+                _not_yet_public(candidate.ref, reference, date):
+            continue
         if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON:
             return Entity(candidate.ref, candidate.label)
     kind = _NER_KIND[label]
     if kind is None:  # a nationality the reference data does not know
+        return None
+    words = [w.lower().strip(".,") for w in text.split()]
+    if set(words) & _TABLE_WORDS or all(w in _GENERIC_WORDS for w in words):
         return None
     if kind is EntityKind.PERSON:
         return _resolve_person(span, text, persons)
