@@ -100,6 +100,8 @@ def test_viz_page_draws_the_seed_build_and_filters_by_type(browser, seed_store: 
         page.hover(f'#graph g.node[data-id="{offer_iri}"] > :first-child')
         details = page.inner_text("#details")
         assert offer["sentence"] in details and offer["article"] in details
+        tooltip = page.text_content(f'#graph g.node[data-id="{offer_iri}"] > title')
+        assert offer["sentence"] in tooltip and f"article: {offer['article']}" in tooltip
 
         # filtering by type hides those nodes and the edges that touch them
         statements = [n for n, d in expected.nodes(data=True) if d["type"] == "Statement"]
