@@ -190,3 +190,28 @@ def test_refresh_is_idempotent(facts_store) -> None:
     crossdoc.refresh(store)
     assert {str(q) for q in store.quads(CROSSDOC_EVENTS_GRAPH)} == before
     assert store.article_graphs() == [str(graph_iri("x1")), str(graph_iri("x2"))]
+
+
+def _offer_by(article_id: str, day: int, name: str) -> ArticleFacts:
+    sentence = f"{name} offered lithium to Germany."
+    person = Entity(EntityRef(EntityKind.PERSON, entity_key(EntityKind.PERSON, name)),
+                    entity_name(EntityKind.PERSON, name), known=False)
+    offer = Event(EventType.OFFER, Evidence(0, len(sentence), sentence), agent=person.ref,
+                  themes=(EntityRef(EntityKind.COMMODITY, "lithium"),),
+                  recipients=(EntityRef(EntityKind.COUNTRY, "DE"),))
+    return ArticleFacts(Article(article_id, sentence, dt.date(2025, 5, day)), entities=(
+        person, Entity(EntityRef(EntityKind.COMMODITY, "lithium"), "Lithium"),
+        Entity(EntityRef(EntityKind.COUNTRY, "DE"), "Germany")), events=(offer,))
+
+
+def test_a_surname_alias_joins_reports_and_finds_the_timeline() -> None:
+    with Store() as store:
+        store.load_reference(load_reference().graph())
+        for facts in (_offer_by("y1", 5, "Dmitriy Volkov"), _offer_by("y2", 7, "Volkov")):
+            store.replace_graph(graph_iri(facts.article.id), to_graph(facts))
+        summary = crossdoc.refresh(store)
+        assert (summary.aliases, summary.canonical_events) == (1, 1)
+        for name in ("Volkov", "Dmitry Volkov"):
+            rows = run_query(store, "timeline", {"entity": name}).as_dicts()
+            assert [(r["type"], r["reports"]) for r in rows] == [("Offer", 2)], name
+        assert run_query(store, "timeline", {"entity": "Dmitriy"}).rows == []
