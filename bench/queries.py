@@ -49,10 +49,14 @@ def replicate(base: Path, out: Path, target: int, fixed: int) -> int:
     return written
 
 
+SELECTED: set[str] = {"all"}  # --queries: query names, "bound" for the parameterised runs, or "all"
+
+
 def runs() -> list[tuple[str, dict[str, str]]]:
     from geokg.queries import list_queries
 
-    return [(q.name, {}) for q in list_queries()] + [(name, {param: value}) for name, param, value in BOUND]
+    every = [(q.name, {}) for q in list_queries()] + [(name, {param: value}) for name, param, value in BOUND]
+    return [(n, p) for n, p in every if "all" in SELECTED or (n in SELECTED and not p) or ("bound" in SELECTED and p)]
 
 
 def label(name: str, params: dict[str, str]) -> str:
@@ -124,12 +128,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="Oxigraph runs per query (median)")
     parser.add_argument("--rdflib-timeout", type=float, default=300, help="seconds before an rdflib query is stopped")
     parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only")
+    parser.add_argument("--queries", default="all",
+                        help="comma-separated queries to time ('bound': the three parameterised runs; 'all')")
     parser.add_argument("--rdflib-queries", default="offers,bound",
                         help="comma-separated queries to time on rdflib ('bound': the three parameterised runs; "
                              "'all'); rdflib needs minutes per query at 1M triples")
     parser.add_argument("--from-store", type=Path, default=None,
                         help="replicate the article graphs of this built store instead of building --limit articles")
     args = parser.parse_args()
+    SELECTED.clear()
+    SELECTED.update(args.queries.split(","))
     if not TRAIN.is_file():
         sys.exit(f"Reuters-21578 not found at {TRAIN}")
     import pyoxigraph as ox
