@@ -41,6 +41,14 @@ def test_evaluate_matches_an_agentless_fact_with_an_agentless_prediction(evaluat
     assert (evaluation.facts["PriceChange"].tp, evaluation.facts["PriceChange"].fp) == (1, 0)
 
 
+def test_evaluate_pairs_each_gold_fact_with_the_prediction_from_its_sentence(tmp_path: Path) -> None:
+    # e3 lists its two sales out of text order: first-found pairing would swap the quantities.
+    pairing = DATA.parent / "evaluate-pairing"
+    result = evaluate(pairing / "gold.jsonl", [pairing / "docs"], geokg.Settings.from_env(store=tmp_path / "db"))
+    assert result.facts["SaleOrSupply"].tp == 2
+    assert (result.roles["quantity"].tp, result.roles["quantity"].fn) == (2, 0)
+
+
 def test_score_arithmetic() -> None:
     score = Score(tp=3, fp=1, fn=2)
     assert (round(score.precision, 3), round(score.recall, 3), round(score.f1, 3)) == (0.75, 0.6, 0.667)

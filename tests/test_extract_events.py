@@ -66,6 +66,7 @@ SENTENCES = {
     "zinc-past": ("2024-06-12", "The zinc price fell."),
     "summit-span": ("2024-06-13", "Kenya is hosting leaders of East African countries for a summit on tea."),
     "cargo-arrival": ("2024-06-12", "A cargo of Qatari LNG from Qatar has arrived in Mumbai."),
+    "korea-imports": ("2024-06-12", "South Korean imports of LNG from Qatar rose sharply in May."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -338,3 +339,8 @@ def test_a_surname_does_not_link_to_a_namesake_decades_before_his_office() -> No
     assert "Alexei Miller" not in _entities("Miller said copper demand was weak.", "1987-03-02")
     assert "Alexei Miller" in _entities("Gazprom chief executive Alexei Miller said gas demand was weak.",
                                         "2019-03-02")
+
+
+def test_the_country_on_a_trade_noun_is_its_agent(events) -> None:
+    row = find(events, "korea-imports", "PurchaseOrImport")[0]
+    assert (row["agent"], row["theme"]) == ("South Korea", "Liquefied natural gas")

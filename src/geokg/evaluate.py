@@ -3,7 +3,8 @@
 Predictions come from the stored queries ``mentions`` and ``events``, so what is scored is
 what users query. Entities match by type and canonical identity (ISO code, Wikidata QID or
 a normalised name, the reference data's alternative names included); a fact matches when
-its type, agent and commodity match; recipient, quantity, date and attribution are scored
+its type, agent and commodity match (among several such predictions, the one from the same
+sentence and agreeing on quantity and date); recipient, quantity, date and attribution are scored
 on matched facts only.
 """
 
@@ -212,7 +213,8 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
                 return True
             return _same(commodities, event.themes, gold_keys, keys_by_label)
 
-        hit = next((e for e in unmatched if matches(e)), None)
+        candidates = [e for e in unmatched if matches(e)]
+        hit = max(candidates, key=lambda e: _closeness(fact, e), default=None)
         if hit is None:
             result.facts[kind].fn += 1
             result.errors.append(f"{doc} fact miss: {kind} agent={agents} commodity={commodities} "
@@ -225,6 +227,21 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
         result.facts[event.type].fp += 1
         result.errors.append(f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} "
                              f"| {event.sentence[:100]}")
+
+
+def _closeness(fact: dict, event: _Event) -> int:
+    """Among predictions of the right type, agent and commodity, the one a reader would pair
+    with the gold fact: from the same sentence, then agreeing on quantity and date. Ties keep
+    text order (``max`` returns the first)."""
+    sentences = [fact["source_sentence"], *fact.get("also_in", [])]
+    score = 4 if any(event.sentence.strip() and (event.sentence in s or s in event.sentence)
+                     for s in sentences) else 0
+    quantity = fact.get("quantity")
+    if quantity and event.value is not None and Decimal(str(quantity["value"])) == event.value:
+        score += 1
+    if fact.get("date") and event.date == fact["date"]:
+        score += 1
+    return score
 
 
 _GOLD_ROLE = {"recipient": "recipient", "quantity": "quantity", "date": "date", "attribution": "attributed_to"}

@@ -353,7 +353,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         if agent is None or agent not in linked.in_span(sent.start, sent.end):
             agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
-        themes = (ctx.last_commodity,)  # "output rose" after a sentence about the commodity
+        themes = (_salient_commodity(ctx),)  # "output rose" in a story about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in linked.in_span(sent.start, sent.end):
         confidence -= PENALTY["context_theme"]
@@ -379,7 +379,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
-        date=_date(sent, ctx.anchor, scope) or _reported_today(verb, ctx.anchor),
+        date=_date(sent, ctx.anchor, scope, verb=verb) or _reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
         attributed_to=source or attribution.outlet or ctx.default_source,
         reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
@@ -398,6 +398,17 @@ def _negated(verb: Token) -> bool:
         if token.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
+
+
+def _salient_commodity(ctx: SentenceContext) -> EntityRef | None:
+    """The commodity the story is about so far: the most mentioned, the latest on a tie."""
+    seen = [ref for ref in ctx.mention_counts if ref.kind is EntityKind.COMMODITY]
+    if not seen:
+        return ctx.last_commodity
+    top = max(ctx.mention_counts[ref] for ref in seen)
+    if ctx.last_commodity is not None and ctx.mention_counts.get(ctx.last_commodity) == top:
+        return ctx.last_commodity
+    return next(ref for ref in reversed(seen) if ctx.mention_counts[ref] == top)
 
 
 def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
@@ -445,10 +456,17 @@ def _scope(verb: Token, trigger: Token) -> tuple[int, int]:
 def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | None:
     linked = ctx.linked
     if trigger.pos_ == "NOUN":
+        goods = [c.i for c in trigger.children if _is_commodity(c, linked)]
         for child in trigger.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod"):
                 ref = linked.by_token.get(child.i)
-                if ref is not None and ref.kind in ACTORS and child.i < trigger.i and child.dep_ == "poss":
+                if ref is None or ref.kind not in ACTORS or child.i > trigger.i:
+                    continue
+                if child.dep_ == "poss":
+                    return ref
+                # "US imports from India": the country trading; "Australian barley imports": the
+                # goods' origin, when a commodity stands between.
+                if _lemma(trigger) in TRADE_NOUNS and not any(child.i < g < trigger.i for g in goods):
                     return ref
     current = verb
     for _ in range(6):
@@ -466,6 +484,14 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
             continue
         break
     return None
+
+
+TRADE_NOUNS = {"import", "export", "purchase", "sale", "shipment", "delivery"}
+
+
+def _is_commodity(token: Token, linked: LinkedDoc) -> bool:
+    ref = linked.by_token.get(token.i)
+    return ref is not None and ref.kind is EntityKind.COMMODITY
 
 
 def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
@@ -623,6 +649,7 @@ def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
 _AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or production fact
 _FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level
 _BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not the new level
+_OUT_OF_CLAUSE_PENALTY = 150  # a figure of another clause, unless the clause has none that fits
 
 
 def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
@@ -634,11 +661,11 @@ def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
     lo = doc[scope[0]].idx - offset if scope else 0
     hi = doc[scope[1] - 1].idx + len(doc[scope[1] - 1]) - offset if scope else len(sent.text)
     candidates = list(iter_quantities(sent.text))
-    in_scope = [c for c in candidates if lo <= c[0] < hi]
-    candidates = in_scope or candidates
     best: tuple[int, Quantity] | None = None
     for start, _end, quantity in candidates:
         cost = abs(offset + start - trigger.idx)
+        if not lo <= start < hi:
+            cost += _OUT_OF_CLAUSE_PENALTY
         before = sent.text[:start].rstrip().lower()
         last_word = before.rsplit(None, 1)[-1] if before else ""
         if last_word == "from":
@@ -654,7 +681,7 @@ def _quantity(sent: Span, trigger: Token, kind: EventType | None = None,
 
 
 def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = None,
-          outside_quotes: bool = False) -> dt.date | None:
+          outside_quotes: bool = False, verb: Token | None = None) -> dt.date | None:
     """The first resolvable date of the clause, else of the sentence. News reports what
     happened: a bare weekday is the last one, unless the sentence looks ahead ("will"); a day
     with its month is whichever year is nearest. A statement's date is not one it quotes."""
@@ -662,7 +689,9 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
     ents = [e for e in sent.ents if e.label_ == "DATE"]
     if outside_quotes:
         ents = [e for e in ents if not _quoted(sent, e.start_char)]
-    if scope is not None:
+    if verb is not None:
+        ents.sort(key=lambda e: _date_rank(e, verb))
+    elif scope is not None:
         ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
     for ent in ents:
         prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
@@ -672,6 +701,20 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
             if resolved is not None:
                 return resolved
     return None
+
+
+def _date_rank(ent: Span, verb: Token) -> int:
+    """Which date dates a clause: one on its verb ("banned … on Tuesday"), then one on a verb above
+    it ("announced on Sunday that the cargo has arrived"), then one further down ("with unloading
+    starting tomorrow"), then any other."""
+    owner = _owning_verb(ent.root)
+    if owner == verb:
+        return 0
+    if owner in verb.ancestors:
+        return 1
+    if verb in owner.ancestors:
+        return 2
+    return 3
 
 
 def _quoted(sent: Span, char: int) -> bool:
@@ -825,7 +868,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
         confidence = CONFIDENCE["price"]
         themes = tuple(ctx.linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
         if not themes and ctx.last_commodity is not None and token.lemma_.lower() == "price":
-            themes = (ctx.last_commodity,)  # "domestic fuel prices dropped" after a sentence on diesel
+            themes = (_salient_commodity(ctx),)  # "domestic fuel prices dropped" after a sentence on diesel
             confidence -= PENALTY["context_theme"]
         if not themes:
             return None
