@@ -31,7 +31,7 @@ from geokg.cli import cli
 from geokg.errors import RemoteError
 from geokg.push import push
 from geokg.queries import list_queries, run_query
-from geokg.remote import Credentials
+from geokg.remote import Credentials, HttpClient, run_remote
 from geokg.store import Store
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -225,11 +225,15 @@ def test_virtuoso_stored_query_gives_the_local_rows(virtuoso: Virtuoso, pushed: 
             assert same, (params, remote.rows[:3], expected.rows[:3])
 
 
-def test_virtuoso_basic_authentication_on_queries(virtuoso: Virtuoso, pushed: Path) -> None:
+def test_virtuoso_basic_and_digest_authentication_on_queries(virtuoso: Virtuoso, pushed: Path) -> None:
     endpoint = f"{virtuoso.url}/sparql-basic"
     ask = "ASK { GRAPH <https://w3id.org/geokg/graph/reference> { ?s ?p ?o } }"
     for auth in ("basic", "auto"):  # auto: the challenge of this endpoint says Basic
         assert geokg.sparql(ask, endpoint=endpoint, credentials=Credentials(USER, PASSWORD, auth=auth)) is True
+    for path, scheme in (("/sparql-basic", "basic"), ("/sparql-auth", "digest")):  # auto follows the challenge
+        with HttpClient(Credentials(USER, PASSWORD)) as client:
+            assert run_remote(f"{virtuoso.url}{path}", ask, client=client) is True
+            assert client.scheme == scheme
     with pytest.raises(RemoteError, match="HTTP 401") as refused:
         geokg.sparql(ask, endpoint=endpoint, credentials=Credentials(USER, "wrong", auth="basic"))
     assert refused.value.status == 401
