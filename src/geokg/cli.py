@@ -334,7 +334,7 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
     if report.failed:
         click.echo(f"failed: {len(report.failed)} graph(s)")
         for error in report.failed:
-            click.echo(f"  {error.graph}: [{error.code}] {error.message.split(' failed: ', 1)[-1]}")
+            click.echo(f"  {error.graph}: [{error.code}] {error.problem}")
         sys.exit(1)
 
 

@@ -114,7 +114,7 @@ class PushError(GeokgError):
     code = "GK602"
 
     def __init__(self, endpoint: str, graph: str, problem: str, status: int | None = None) -> None:
-        self.endpoint, self.graph, self.status = endpoint, graph, status
+        self.endpoint, self.graph, self.status, self.problem = endpoint, graph, status, problem
         super().__init__(f"push of {graph} to {endpoint} failed: {problem}")
 
 

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 import requests
 
 from geokg.errors import PushError
-from geokg.remote import Credentials, HttpClient, describe_failure
+from geokg.remote import Credentials, HttpClient, describe_exception, describe_failure
 from geokg.store import Store
 
 __all__ = ["push", "plan", "graph_url", "PlannedGraph", "PushReport"]
@@ -172,7 +172,7 @@ def _put(client: HttpClient, report: PushReport, graph: str, body: bytes, retrie
                 return
             status, problem = response.status_code, describe_failure(response)
         except requests.RequestException as exc:
-            problem = f"cannot reach the server ({type(exc).__name__}: {exc}); is it running?"
+            problem = f"cannot reach the server ({describe_exception(exc)}); is it running?"
         if attempt < retries and (status is None or status >= 500):
             delay = backoff * 2 ** attempt
             log.info("push of %s: %s; retrying in %.2f s", graph, problem, delay)

@@ -138,6 +138,19 @@ class HttpClient:
         self.close()
 
 
+def describe_exception(exc: requests.RequestException) -> str:
+    """The useful part of a connection error ("[Errno 111] Connection refused", "read timed out").
+
+    Example:
+        >>> describe_exception(requests.ConnectionError("Max retries exceeded (Caused by "
+        ...     "NewConnectionError('...: Failed to establish a new connection: [Errno 111] Connection refused'))"))
+        'ConnectionError: [Errno 111] Connection refused'
+    """
+    text = str(exc)
+    errno = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
+    return f"{type(exc).__name__}: {errno.group() if errno else text[-200:]}"
+
+
 def describe_failure(response: requests.Response) -> str:
     """``HTTP 401 Unauthorized: first line of the body`` (HTML tags dropped), for error messages."""
     text = re.sub(r"<[^>]+>", " ", response.text[:2000])
@@ -288,7 +301,8 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
         payload = {"params": {"query": text}} if method == "GET" else {"data": {"query": text}}
         response = client.request(method, endpoint, headers={"Accept": accept}, **payload)
     except requests.RequestException as exc:
-        raise RemoteError(endpoint, f"cannot reach the endpoint ({exc}); is the server running?") from exc
+        raise RemoteError(endpoint, f"cannot reach the endpoint ({describe_exception(exc)}); "
+                          "is the server running?") from exc
     finally:
         if own:
             client.close()

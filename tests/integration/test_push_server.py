@@ -81,3 +81,22 @@ def test_push_unreachable_server(store: Store) -> None:
     assert [e.graph for e in report.failed] == store.graphs()
     for error in report.failed:
         assert error.status is None and "cannot reach" in str(error) and "after 3 attempts" in str(error)
+
+
+def test_push_dry_run_sends_nothing_and_lists_every_put(oxigraph_server: str, store: Store, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from geokg.cli import cli
+
+    before = server_counts(oxigraph_server)
+    graphs = store.graphs()
+    store.close()  # the CLI opens the store itself
+    result = CliRunner().invoke(cli, ["push", "--dry-run", "--graph-store", f"{oxigraph_server}/store",
+                                      "--store", str(tmp_path / "geokg.db")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == f"would push {len(graphs)} graph(s) to {oxigraph_server}/store"
+    for graph, line in zip(graphs, lines):
+        assert line.startswith(f"PUT {oxigraph_server}/store?graph=") and urllib.parse.quote(graph, safe="") in line
+        assert "triples" in line and "bytes of N-Triples" in line
+    assert server_counts(oxigraph_server) == before

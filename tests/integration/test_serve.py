@@ -82,6 +82,9 @@ def test_serve_read_only_answers_queries_and_refuses_updates(store_path: Path) -
         assert remote.rows == local.rows and len(local.rows) > 0
         count = geokg.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", endpoint=f"{url}/query")
         assert count.rows == [(quads,)]
+        triples = geokg.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", endpoint=f"{url}/query")
+        assert triples.columns == ("subject", "predicate", "object") and len(triples.rows) == 3
+        assert geokg.sparql("ASK { ?s ?p ?o }", endpoint=f"{url}/query") is True
         with urllib.request.urlopen(f"{url}/", timeout=10) as page:  # Oxigraph's query page
             assert page.status == 200 and b"<html" in page.read().lower()
         update = urllib.request.Request(f"{url}/update", method="POST",

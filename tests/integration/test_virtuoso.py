@@ -31,7 +31,7 @@ from geokg.cli import cli
 from geokg.errors import RemoteError
 from geokg.push import push
 from geokg.queries import list_queries, run_query
-from geokg.remote import Credentials
+from geokg.remote import Credentials, HttpClient, run_remote
 from geokg.store import Store
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -168,26 +168,27 @@ def test_virtuoso_refuses_wrong_or_missing_credentials_and_push_names_each_graph
     assert server_counts(virtuoso) == local_counts(pushed)  # nothing was changed by the refused PUTs
 
 
-# Where Virtuoso 7.2.5 evaluates a stored query differently from Oxigraph (seen here; the
-# differences vary from run to run, the sign of an evaluation-order problem in Virtuoso):
+# Where Virtuoso 7.2.5 evaluates a stored query differently from Oxigraph (seen here; some
+# differences vary from run to run):
 # - co-mentions orders each pair with BIND(IF(?label1 <= ?label2, …)) after three
 #   subqueries; Virtuoso sometimes swaps pairs, though it evaluates the comparison right
 #   on its own. The pairs and counts agree, so they are compared unordered.
 # - GROUP_CONCAT's order is not defined by SPARQL: those cells are compared as sets.
-# - commodity-flows (BINDs over OPTIONAL subqueries) returns fewer rows from Virtuoso.
-# - statements returns every row after the first push but none after a second push of
-#   the same graphs (the per-graph triple counts are equal, and the query's parts,
-#   counted one by one, give the expected 7 statements).
+# - the queries in VIRTUOSO_WRONG give other rows; each says what was seen.
 UNORDERED_PAIRS = {"co-mentions"}
 CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
                 "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
                 "entities": {"aliases", "variants"}}
 VIRTUOSO_WRONG = {
-    "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries); "
-                       "Oxigraph gives the local rows",
-    "statements": "Virtuoso 7.2.5 returns no rows once the graphs were PUT a second time; "
-                  "Oxigraph gives the local rows",
+    "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries)",
+    "statements": "Virtuoso 7.2.5 returns no rows in some runs once the graphs were PUT a second time "
+                  "(the query's parts, counted one by one, give the 7 statements)",
 }
+# Compared here and equal. A stored query added later that differs on Virtuoso is reported
+# as xfail with its name, to be looked at and listed in one of these two places.
+CHECKED = {"articles", "co-mentions", "commodity-timeline", "country-activity", "disagreements", "entities",
+           "entity-articles", "event-reports", "events", "mentions", "offers", "outlets-per-event", "rankings",
+           "reserves-rank", "sanctions-and-restrictions", "timeline"}
 
 
 def comparable(name: str, columns: tuple[str, ...], rows: list[tuple]) -> Counter:
@@ -204,28 +205,35 @@ def comparable(name: str, columns: tuple[str, ...], rows: list[tuple]) -> Counte
     if q.name in VIRTUOSO_WRONG else q.name for q in list_queries()])
 def test_virtuoso_stored_query_gives_the_local_rows(virtuoso: Virtuoso, pushed: Path, name: str) -> None:
     endpoint = f"{virtuoso.url}/sparql"
+    stored = next(q for q in list_queries() if q.name == name)
+    cases: list[dict[str, str]] = [{}]
     with Store.open(pushed, read_only=True) as store:
         local = run_query(store, name)
-        remote = geokg.query(name, endpoint=endpoint)
-        assert remote.columns == local.columns
-        assert comparable(name, remote.columns, remote.rows) == comparable(name, local.columns, local.rows)
-        stored = next(q for q in list_queries() if q.name == name)
         for param in stored.params:  # one real value per parameter, bound in the text sent
             value = next((str(row[param.name]) for row in local.as_dicts() if row[param.name] is not None), None)
-            if value is None:
-                continue
-            bound = geokg.query(name, {param.name: value}, endpoint=endpoint)
-            expected = run_query(store, name, {param.name: value})
-            assert expected.rows, (param.name, value)
-            assert comparable(name, bound.columns, bound.rows) == comparable(name, expected.columns, expected.rows), \
-                (param.name, value)
+            if value is not None:
+                cases.append({param.name: value})
+        for params in cases:
+            expected = run_query(store, name, params)
+            remote = geokg.query(name, params, endpoint=endpoint)
+            assert remote.columns == expected.columns
+            assert expected.rows or not params, params
+            same = comparable(name, remote.columns, remote.rows) == comparable(name, expected.columns, expected.rows)
+            if not same and name not in CHECKED | set(VIRTUOSO_WRONG):
+                pytest.xfail(f"{name} {params or ''} gives other rows on Virtuoso and was not compared before: "
+                             "list it in VIRTUOSO_WRONG with what you see, or make the query portable")
+            assert same, (params, remote.rows[:3], expected.rows[:3])
 
 
-def test_virtuoso_basic_authentication_on_queries(virtuoso: Virtuoso, pushed: Path) -> None:
+def test_virtuoso_basic_and_digest_authentication_on_queries(virtuoso: Virtuoso, pushed: Path) -> None:
     endpoint = f"{virtuoso.url}/sparql-basic"
     ask = "ASK { GRAPH <https://w3id.org/geokg/graph/reference> { ?s ?p ?o } }"
     for auth in ("basic", "auto"):  # auto: the challenge of this endpoint says Basic
         assert geokg.sparql(ask, endpoint=endpoint, credentials=Credentials(USER, PASSWORD, auth=auth)) is True
+    for path, scheme in (("/sparql-basic", "basic"), ("/sparql-auth", "digest")):  # auto follows the challenge
+        with HttpClient(Credentials(USER, PASSWORD)) as client:
+            assert run_remote(f"{virtuoso.url}{path}", ask, client=client) is True
+            assert client.scheme == scheme
     with pytest.raises(RemoteError, match="HTTP 401") as refused:
         geokg.sparql(ask, endpoint=endpoint, credentials=Credentials(USER, "wrong", auth="basic"))
     assert refused.value.status == 401
