@@ -14,7 +14,7 @@ SYSTEM_PACKAGES ?= chromium virtuoso-opensource
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[model,test,notebooks,dask,serve]"
+	$(BIN)/pip install --quiet -e ".[model,test,notebooks,dask,serve,fuzz]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -105,7 +105,7 @@ SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 MAX_ARTICLE_CHARS = 1_000_000
 #: Files read whole (.txt, .json, .html); collections larger than this belong in JSON Lines.
 MAX_FILE_BYTES = 64 * 2**20
-#: One JSON Lines record: a maximal article with every character \u-escaped fits.
+#: One JSON Lines record: a maximal article of \\uXXXX-escaped characters (6 bytes each) fits.
 MAX_RECORD_BYTES = 8 * 2**20
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
