@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from geokg import crossdoc
 from geokg.articles import Article
-from geokg.crossdoc import MintedEntity, Report, alias_links, group_reports, same_happening
+from geokg.crossdoc import MintedEntity, Report, alias_links, group_reports, same_happening, same_storyline
 from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence, Mention, Quantity
 from geokg.queries import run_query
 from geokg.rdf import to_graph
@@ -87,7 +87,12 @@ def test_same_happening_needs_type_window_participants_and_commodity() -> None:
     assert not same_happening(base, report("b-1", recipients={CN}, themes={REE}))  # another buyer
     assert not same_happening(base, report("b-1", agents={CN}, recipients={US}, themes={REE}))
     assert not same_happening(base, report("b-1", recipients={US}, themes={WHEAT}))
-    assert same_happening(base, report("b-1", recipients={US}))  # one side names no commodity
+    vague = report("b-1", recipients={US})  # names no commodity: may continue the storyline, not merge
+    assert not same_happening(base, vague) and same_storyline(base, vague)
+    assert not same_happening(base, report("b-1", themes={REE})) and same_storyline(base, report("b-1", themes={REE}))
+    assert not same_happening(report("a-4"), report("b-4"))  # "Russia sold", twice: too vague to merge
+    statement = report("a-3", "Statement")
+    assert not same_happening(statement, report("b-3", "Statement"))
     assert same_happening(base, report("b-1", recipients={US}, themes={CRITICAL}), BROADER)
     assert not same_happening(base, report("b-1", recipients={US}, themes={CRITICAL}))
     assert not same_happening(base, Report(f"{ID}event/b-1", "SaleOrSupply", "b", agents=frozenset({RU})))
@@ -97,6 +102,8 @@ def test_agreements_match_with_sides_swapped_and_rankings_over_months() -> None:
     one = report("a-1", "Agreement", agents={US}, counterparties={UA})
     assert same_happening(one, report("b-1", "Agreement", agents={UA}, counterparties={US}))
     assert not same_happening(one, report("b-1", "Agreement", agents={US}, counterparties={CN}))
+    summit = report("b-1", "Agreement", agents={US}, counterparties={UA, CN, RU, f"{ID}country/JP"})
+    assert not same_happening(one, summit)  # two of six parties shared: another meeting of the week
     fifth = report("a-2", "ReservesRank", themes={REE}, measure="reserves")
     assert same_happening(fifth, report("b-2", "ReservesRank", D + dt.timedelta(days=200), themes={REE}))
     assert not same_happening(fifth, report("b-2", "ReservesRank", themes={REE}, measure="production"))
@@ -104,10 +111,10 @@ def test_agreements_match_with_sides_swapped_and_rankings_over_months() -> None:
 
 
 REPORTS = [
-    report("a-1", recipients={US}, themes={REE}), report("b-4", when=D + dt.timedelta(days=5), recipients={US}),
+    report("a-1", recipients={US}, themes={REE}), report("b-4", when=D + dt.timedelta(days=5), recipients={US}, themes={CRITICAL}),
     report("c-2", when=D + dt.timedelta(days=11), recipients={US}, themes={REE}),  # chains through b-4
     report("d-1", when=D + dt.timedelta(days=40), recipients={US}, themes={REE}),
-    report("e-1", "Agreement", agents={US}, counterparties={UA}),
+    report("e-1", "Agreement", agents={US}, counterparties={UA}, themes={REE}),
     report("f-1", "Agreement", D + dt.timedelta(days=2), agents={UA}, counterparties={US}, themes={REE}),
 ]
 
@@ -183,3 +190,28 @@ def test_refresh_is_idempotent(facts_store) -> None:
     crossdoc.refresh(store)
     assert {str(q) for q in store.quads(CROSSDOC_EVENTS_GRAPH)} == before
     assert store.article_graphs() == [str(graph_iri("x1")), str(graph_iri("x2"))]
+
+
+def _offer_by(article_id: str, day: int, name: str) -> ArticleFacts:
+    sentence = f"{name} offered lithium to Germany."
+    person = Entity(EntityRef(EntityKind.PERSON, entity_key(EntityKind.PERSON, name)),
+                    entity_name(EntityKind.PERSON, name), known=False)
+    offer = Event(EventType.OFFER, Evidence(0, len(sentence), sentence), agent=person.ref,
+                  themes=(EntityRef(EntityKind.COMMODITY, "lithium"),),
+                  recipients=(EntityRef(EntityKind.COUNTRY, "DE"),))
+    return ArticleFacts(Article(article_id, sentence, dt.date(2025, 5, day)), entities=(
+        person, Entity(EntityRef(EntityKind.COMMODITY, "lithium"), "Lithium"),
+        Entity(EntityRef(EntityKind.COUNTRY, "DE"), "Germany")), events=(offer,))
+
+
+def test_a_surname_alias_joins_reports_and_finds_the_timeline() -> None:
+    with Store() as store:
+        store.load_reference(load_reference().graph())
+        for facts in (_offer_by("y1", 5, "Dmitriy Volkov"), _offer_by("y2", 7, "Volkov")):
+            store.replace_graph(graph_iri(facts.article.id), to_graph(facts))
+        summary = crossdoc.refresh(store)
+        assert (summary.aliases, summary.canonical_events) == (1, 1)
+        for name in ("Volkov", "Dmitry Volkov"):
+            rows = run_query(store, "timeline", {"entity": name}).as_dicts()
+            assert [(r["type"], r["reports"]) for r in rows] == [("Offer", 2)], name
+        assert run_query(store, "timeline", {"entity": "Dmitriy"}).rows == []

@@ -29,22 +29,25 @@ which they were built:
     * their dates (the event's ``gk:date``, else its article's date) are at most
       :data:`WINDOW_DAYS` apart (:data:`RANKING_WINDOW_DAYS` for rankings, which
       sources restate for months); undated reports stand alone;
-    * their participants overlap, aliases resolved: agreements and meetings share
-      two parties (or every party of the smaller side when it names one); other
-      events share the acting side (agent or on-behalf-of) and, when both name
-      them, a recipient and a counterparty;
-    * their commodities agree when both name some: equal, or one broader than the
-      other in the commodity scheme (``skos:broader``); rankings need the same
-      commodity and, when both give it, the same measure.
+    * their participants agree, aliases resolved: agreements and meetings share
+      two parties (one when a side names only one) and at least half of all the
+      parties named; other events share the acting side (agent or on-behalf-of),
+      and a recipient and a counterparty unless neither report names one, and
+      name more than their agent (a commodity, a recipient or a counterparty);
+    * their commodities agree: both name none, or some are equal or one is broader
+      than the other in the commodity scheme (``skos:broader``); rankings need
+      the same commodity and, when both give it, the same measure;
+    * statements are never grouped: each is its own happening.
 
-    Groups are the connected components of that relation, so a chain of reports
-    a few days apart forms one group. Every event gets a canonical event, alone if
+    A role that one report fills and the other leaves empty keeps them apart, so an
+    underspecified report cannot bridge two happenings. Groups are the connected
+    components of that relation. Every event gets a canonical event, alone if
     need be. A canonical event's IRI hashes its members' IRIs
     (:func:`geokg.rdf.iris.canonical_event_iri`); it carries ``gk:eventType``,
     ``sem:hasActor`` (participants), ``sem:hasTimeStamp`` (earliest date),
     ``gk:currentStatus`` (status of the latest report) and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
-    same rule without the date window), so an agreement proposed, negotiated and
+    same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
     signed weeks apart reads as one chain.
 """
 
@@ -80,6 +83,7 @@ log = logging.getLogger("geokg.crossdoc")
 WINDOW_DAYS = 7
 RANKING_WINDOW_DAYS = 366
 _SYMMETRIC = {"Agreement", "Meeting"}
+_STANDALONE = {"Statement"}  # each statement is its own happening, however often its speaker talks
 _RANKING = {"ReservesRank"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
 _GK = str(GK._NS)
@@ -222,44 +226,54 @@ def same_happening(a: Report, b: Report, broader: Mapping[str, frozenset[str]] |
         >>> a = Report("e/a-1", "Agreement", "a", dt.date(2025, 2, 25), agents=frozenset({us}),
         ...            counterparties=frozenset({ua}), themes=frozenset({ree}))
         >>> b = Report("e/b-3", "Agreement", "b", dt.date(2025, 2, 28), agents=frozenset({ua}),
-        ...            counterparties=frozenset({us}))
+        ...            counterparties=frozenset({us}), themes=frozenset({ree}))
         >>> same_happening(a, b), same_happening(a, Report("e/c-1", "Agreement", "c", dt.date(2025, 3, 20),
-        ...                                                 agents=frozenset({us, ua})))
+        ...                                                 agents=frozenset({us, ua}), themes=frozenset({ree})))
         (True, False)
     """
-    if a.when is None or b.when is None:
+    if a.when is None or b.when is None or a.type in _STANDALONE:
         return False
     window = RANKING_WINDOW_DAYS if a.type in _RANKING else WINDOW_DAYS
-    return abs((a.when - b.when).days) <= window and same_storyline(a, b, broader)
+    return abs((a.when - b.when).days) <= window and _agree(a, b, broader or {}, strict=True)
 
 
 def same_storyline(a: Report, b: Report, broader: Mapping[str, frozenset[str]] | None = None) -> bool:
-    """:func:`same_happening` without the date window: same class, participants and commodities agree.
+    """Whether ``b`` may continue ``a``'s storyline: :func:`same_happening` without the date
+    window, and a side one report leaves out (no commodity, no recipient) does not count against.
 
     Canonical events on one storyline are chained by ``gk:follows`` (an agreement
-    proposed, then negotiated, then signed).
+    under negotiation, then signed).
     """
-    if a.type != b.type or not _themes_agree(a, b, broader or {}):
+    return a.type not in _STANDALONE and _agree(a, b, broader or {}, strict=False)
+
+
+def _agree(a: Report, b: Report, broader: Mapping[str, frozenset[str]], *, strict: bool) -> bool:
+    # strict: a role one report fills and the other leaves empty keeps them apart, so an
+    # underspecified report cannot bridge two different happenings into one group.
+    if a.type != b.type or not _themes_agree(a, b, broader, strict):
         return False
     if a.type in _SYMMETRIC:
         shared = len(a.participants & b.participants)
-        return shared >= 1 and shared >= min(2, len(a.participants), len(b.participants))
+        enough = shared >= 1 and shared >= min(2, len(a.participants), len(b.participants))
+        return enough and (not strict or 2 * shared >= len(a.participants | b.participants))
     if not a.agents & b.agents:
         return False
+    if strict and a.type not in _RANKING and not (a.themes or a.recipients or a.counterparties):
+        return False  # "the US sold", nothing more: too vague to be the same happening as another report
     for side in ("recipients", "counterparties"):
         mine, theirs = getattr(a, side), getattr(b, side)
-        if mine and theirs and not mine & theirs:
+        if (mine or theirs) and not mine & theirs and (strict or (mine and theirs)):
             return False
     return True
 
 
-def _themes_agree(a: Report, b: Report, broader: Mapping[str, frozenset[str]]) -> bool:
+def _themes_agree(a: Report, b: Report, broader: Mapping[str, frozenset[str]], strict: bool) -> bool:
     if a.type in _RANKING:
         if a.measure and b.measure and a.measure.lower() != b.measure.lower():
             return False
         return bool(a.themes & b.themes)
     if not a.themes or not b.themes:
-        return True
+        return not strict or a.themes == b.themes
     return any(x == y or y in broader.get(x, ()) or x in broader.get(y, ()) for x in a.themes for y in b.themes)
 
 
