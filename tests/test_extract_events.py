@@ -67,6 +67,7 @@ SENTENCES = {
     "summit-span": ("2024-06-13", "Kenya is hosting leaders of East African countries for a summit on tea."),
     "cargo-arrival": ("2024-06-12", "A cargo of Qatari LNG from Qatar has arrived in Mumbai."),
     "korea-imports": ("2024-06-12", "South Korean imports of LNG from Qatar rose sharply in May."),
+    "ndrc-issuer": ("2024-06-12", "The NDRC banned imports of Japanese seafood on Saturday."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -344,3 +345,8 @@ def test_a_surname_does_not_link_to_a_namesake_decades_before_his_office() -> No
 def test_the_country_on_a_trade_noun_is_its_agent(events) -> None:
     row = find(events, "korea-imports", "PurchaseOrImport")[0]
     assert (row["agent"], row["theme"]) == ("South Korea", "Liquefied natural gas")
+
+
+def test_a_national_body_issues_a_measure_its_state_imposes(events) -> None:
+    row = find(events, "ndrc-issuer", "Sanction")[0]
+    assert (row["agent"], row["recipient"], str(row["date"])) == ("China", "Japan", "2024-06-08")

@@ -231,11 +231,16 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
 
 def _closeness(fact: dict, event: _Event) -> int:
     """Among predictions of the right type, agent and commodity, the one a reader would pair
-    with the gold fact: from the same sentence, then agreeing on quantity and date. Ties keep
-    text order (``max`` returns the first)."""
-    sentences = [fact["source_sentence"], *fact.get("also_in", [])]
-    score = 4 if any(event.sentence.strip() and (event.sentence in s or s in event.sentence)
-                     for s in sentences) else 0
+    with the gold fact: from its sentence (else one of its ``also_in`` sentences), then agreeing
+    on quantity and date. Ties keep text order (``max`` returns the first)."""
+    def said_in(sentence: str) -> bool:
+        return bool(event.sentence.strip()) and (event.sentence in sentence or sentence in event.sentence)
+
+    score = 0
+    if said_in(fact["source_sentence"]):
+        score = 4
+    elif any(said_in(s) for s in fact.get("also_in", [])):
+        score = 2
     quantity = fact.get("quantity")
     if quantity and event.value is not None and Decimal(str(quantity["value"])) == event.value:
         score += 1

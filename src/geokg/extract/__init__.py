@@ -87,12 +87,14 @@ def _article_source(doc: Doc, linked: LinkedDoc) -> EntityRef | None:
 
 
 def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[EntityRef, EntityRef]:
-    """Leaders act for their state: Putin's offers are made on behalf of Russia. Places lie in
-    theirs: a cargo that reaches Karachi is imported by Pakistan."""
+    """Leaders and national bodies act for their state: Putin's offers are made on behalf of
+    Russia, the NDRC's bans are China's. Places lie in theirs: a cargo that reaches Karachi is
+    imported by Pakistan."""
     countries = {}
     for ref in linked.entities:
         known = reference.get(ref)
-        if ref.kind in (EntityKind.PERSON, EntityKind.PLACE) and known is not None and known.country:
+        if ref.kind in (EntityKind.PERSON, EntityKind.PLACE, EntityKind.ORGANIZATION) and known is not None \
+                and known.country:
             countries[ref] = EntityRef(EntityKind.COUNTRY, known.country)
     return countries
 

@@ -375,6 +375,10 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger, kind, scope)
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
+    if kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION) and agent is not None \
+            and agent.kind is EntityKind.ORGANIZATION and on_behalf_of is not None:
+        # A ministry or commission issues the measure; the state imposes it (news-dev's "issuer").
+        agent, on_behalf_of = on_behalf_of, None
     source = attribution.source if attribution.source != agent or attribution.outlet else attribution.outlet
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
