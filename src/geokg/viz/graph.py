@@ -32,9 +32,11 @@ such edge are left out.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator, Union
 
@@ -176,10 +178,10 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
 
 def _plain(value: object) -> object:
     """Dates as ISO strings and decimals as floats, so attributes serialise to JSON."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
-    if type(value).__name__ == "Decimal":
-        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 

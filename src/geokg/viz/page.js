@@ -129,6 +129,7 @@
     var ux = dx / dist, uy = dy / dist;
     e.line.setAttribute("x1", e.s.x + ux * e.s.radius); e.line.setAttribute("y1", e.s.y + uy * e.s.radius);
     e.line.setAttribute("x2", e.t.x - ux * (e.t.radius + 2)); e.line.setAttribute("y2", e.t.y - uy * (e.t.radius + 2));
+    ["x1", "y1", "x2", "y2"].forEach(function (name) { e.hit.setAttribute(name, e.line.getAttribute(name)); });
     e.text.setAttribute("x", (e.s.x + e.t.x) / 2); e.text.setAttribute("y", (e.s.y + e.t.y) / 2 - 3);
   }
   function move(d) {
@@ -163,6 +164,7 @@
       var g = el("g", { "class": "edge" }, edgeLayer);
       e.group = g;
       e.line = el("line", { "marker-end": "url(#arrow)" }, g);
+      e.hit = el("line", { "class": "hit" }, g);  // a wider, invisible line that is easier to hover
       e.text = el("text", { "class": "edge-label", "text-anchor": "middle" }, g);
       e.text.textContent = e.data.label;
       el("title", {}, g).textContent = tooltip({ label: e.s.data.label + " → " + e.data.label + " → " + e.t.data.label,
