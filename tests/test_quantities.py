@@ -30,6 +30,7 @@ from geokg.rdf.iris import UNIT_IRIS
     ("50 billion cubic metres", "50000000000", "cubic metre"),
     ("30 billion cubic metres of natural gas a year", "30000000000", "cubic metre per year"),
     ("8 bcm of gas per year", "8000000000", "cubic metre per year"),
+    ("4.5 bcm in 2023", "4500000000", "cubic metre per year"),
     ("a quarter of global nickel output", "25", "percent"),
     ("one fifth of the country's wheat", "20", "percent"),
     ("50 bcm", "50000000000", "cubic metre"),

@@ -17,6 +17,7 @@ Decisions:
   Yearly gas flows are ``cubic metre per year``; other yearly amounts ("2 million
   tonnes a year") keep the plain unit, as the news-dev annotation does.
 * "a fifth of", "a quarter of", "a tenth of" are shares in percent (20, 25, 10).
+* Gas volumes followed by "in <year>" ("12 bcm in 2022") are yearly flows.
 * "pounds" is sterling unless followed by "of" ("5,000 pounds of copper"); "lb" is
   weight. "Mt" is a megatonne, "mt"/"MT" a metric ton. "¥" is yen. "CFA francs"
   are West African (XOF), the currency of the cocoa belt.
@@ -136,6 +137,7 @@ _MONEY = re.compile(
 _MEASURE = re.compile(
     rf"{_START}(?P<lo>{_AMOUNT}){_RANGE}(?:\s*|-)(?P<unit>{_alternation([u for u, _, _ in _UNITS])})"
     rf"(?P<after>)(?!\w)(?:{_PER})?", re.IGNORECASE)
+_IN_YEAR = re.compile(r"\s+in\s+(?:19|20)\d\d\b")
 # "around a fifth of the world's potash": a share, in percent.
 _FRACTIONS = {"fifth": Decimal(20), "quarter": Decimal(25), "tenth": Decimal(10)}
 _FRACTION = re.compile(r"\b(?:a|one)[\s-](?P<share>fifth|quarter|tenth)(?=\s+of\b)"
@@ -248,6 +250,8 @@ def _from_match(match: re.Match[str]) -> tuple[int, int, tuple[Decimal | None, D
             unit, end = f"{unit} per {denom}", match.end()
         elif unit == "cubic metre" and denom == "year":
             unit, end = "cubic metre per year", match.end()
+    elif unit == "cubic metre" and _IN_YEAR.match(match.string, end):
+        unit = "cubic metre per year"  # "12 bcm in 2022": a year's gas flow
     try:
         with localcontext() as context:
             context.prec = 50
