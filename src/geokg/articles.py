@@ -435,6 +435,7 @@ def _read_jsonl(path: Path) -> Iterator[Article | IngestError]:
                 records += 1
                 yield _article_from_record(_json_loads(line, path, number), path, number)
             except IngestError as e:
+                records += 1  # a line that fails is a record too, and its error names it
                 yield e
         if not records:
             yield IngestError(path, "the file holds no records (one JSON object per line)")
