@@ -10,8 +10,9 @@ Own worker processes rather than ``nlp.pipe(n_process=N)``: spaCy's workers only
 parse and send whole Docs back, leaving extraction, RDF and SHACL (a third of the
 time) to the parent alone; ours do all of it and send back text.
 
-Nothing here keeps articles after yielding their outcome, and at most
-``2 × workers`` batches are in flight, so memory does not grow with the corpus.
+Nothing here keeps articles after yielding their outcome, at most ``2 × workers``
+batches are in flight, and each batch runs in a spaCy memory zone (the vocabulary
+entries it adds are freed after it), so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
@@ -123,21 +124,23 @@ def process(article: Article, doc: object, reference: ReferenceIndex) -> Outcome
 
 def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> list[Outcome]:
     """Parse a batch with ``nlp.pipe`` and process each article (a worker's task)."""
-    from geokg.nlp import parse  # spaCy loads in the worker, once (the pipeline is cached)
+    from geokg.nlp import get_pipeline, parse  # spaCy loads in the worker, once (the pipeline is cached)
 
     reference = load_reference()
-    return [process(article, doc, reference) for article, doc in parse(articles, model, batch_size=batch_size)]
+    # Strings and lexemes the batch adds to spaCy's vocabulary are freed when the zone ends:
+    # without it the vocabulary grows with every new word of the corpus. Nothing leaves the
+    # zone holding a Doc, Span or Token (outcomes carry text), as the zone requires.
+    with get_pipeline(model).memory_zone():
+        return [process(article, doc, reference)
+                for article, doc in parse(articles, model, batch_size=batch_size)]
 
 
 def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,
                   workers: int = 1) -> Iterator[Outcome]:
     """Process articles in input order, in this process or in ``workers`` processes."""
     if workers == 1:
-        from geokg.nlp import parse
-
-        reference = load_reference()
-        for article, doc in parse(articles, model, batch_size=batch_size):
-            yield process(article, doc, reference)
+        for batch in batched(articles, batch_size):
+            yield from process_batch(batch, model, batch_size)
         return
     # spawn, not fork: the parent holds threads (progress bar, Oxigraph) that fork would copy mid-state.
     context = multiprocessing.get_context("spawn")

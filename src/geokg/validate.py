@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pyshacl
+from pyshacl import ShapesGraph, Validator
 from pyshacl.errors import ReportableRuntimeError
+from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -121,6 +122,14 @@ def load_shapes() -> Graph:
     return shapes
 
 
+@lru_cache(maxsize=1)
+def _shapes_graph() -> ShapesGraph:
+    """The shapes harvested by pySHACL (node shapes, their constraints), once per process."""
+    shapes = ShapesGraph(load_shapes())
+    shapes.shapes  # noqa: B018  the property harvests and caches them
+    return shapes
+
+
 def validate(data: Graph | Dataset, *, article: str | None = None) -> ValidationReport:
     """Validate an article graph (or every graph of a dataset) against the shapes.
 
@@ -147,9 +156,12 @@ def validate(data: Graph | Dataset, *, article: str | None = None) -> Validation
     results = bind_prefixes(Graph())
     for graph in graphs:
         try:
-            ok, result_graph, _ = pyshacl.validate(
-                graph, shacl_graph=shapes, inference="none", allow_warnings=True,
-                allow_infos=True, advanced=False, meta_shacl=False)
+            validator = Validator(DataGraph.from_rdflib(graph), shacl_graph=shapes, options={
+                "inference": "none", "allow_warnings": True, "allow_infos": True, "advanced": False})
+            # pyshacl.validate harvests the shapes again on every call (a sixth of the time
+            # on a 40-triple article graph); the harvested ShapesGraph holds no data-graph state.
+            validator.shacl_graph = _shapes_graph()
+            ok, result_graph, _ = validator.run()
         except ReportableRuntimeError as exc:
             raise ShapesError(f"pySHACL cannot validate with the shapes: {exc}") from exc
         conforms = conforms and bool(ok)

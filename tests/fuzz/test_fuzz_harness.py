@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ def test_fuzz_harness_smoke_run(tmp_path: Path) -> None:
         import atheris  # noqa: F401
     except ImportError:
         require_system("atheris", "the fuzz extra is not installed (make install adds it)")
+    # libFuzzer ends the process without cleaning up: its temporary folders go under tmp_path.
     done = subprocess.run([sys.executable, str(HARNESS), "--runs", "400", "--artifacts", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done 400 runs" in done.stderr
     assert not list(tmp_path.glob("crash-*"))
