@@ -45,11 +45,15 @@ class BuildSummary:
     triples: int = 0
     events: Counter[str] = field(default_factory=Counter)
     violations: list[_validate.Violation] = field(default_factory=list)
-    quarantined: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
     quarantine_failures: list[Failure] = field(default_factory=list)
     crossdoc: _crossdoc.CrossDocSummary | None = None
+
+    @property
+    def quarantined(self) -> list[str]:
+        """Ids of the articles whose graph violated the shapes (in the quarantine folder)."""
+        return [failure.article_id or "" for failure in self.quarantine_failures]
 
     @property
     def ok(self) -> bool:
@@ -68,8 +72,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     Each article replaces its own named graph, so building the same input twice
     leaves the store unchanged. An article whose graph violates the shapes is
     written to the quarantine folder (``Settings.quarantine``) instead. Articles
-    are read lazily and loaded ``batch_size`` graphs per transaction; memory does
-    not grow with the corpus.
+    are read lazily and loaded ``batch_size`` graphs per transaction; no article
+    is held after it is loaded.
 
     Incremental: an article whose graph is in the store with the same content
     hash (``gk:contentHash``: text and metadata) is skipped, unless ``rebuild``.
@@ -132,7 +136,6 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             graph, report = outcome.quarantine
             summary.violations.extend(report.violations)
             _validate.write_quarantine(settings.quarantine, outcome.article_id, graph, report)
-            summary.quarantined.append(outcome.article_id)
             summary.quarantine_failures.append(Failure(
                 outcome.path, outcome.article_id, "GK302",
                 f"the graph violates the shapes ({len(report.violations)} violation(s)); "

@@ -313,7 +313,7 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
         where = line or raw[:e.start].count(b"\n") + 1
         raise IngestError(path, f"not UTF-8 (byte {raw[e.start]:#04x}); if it is Latin-1 or "
                                 "Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8", where) from e
-    if "\x00" in text:
+    if encoding != "utf-8" and "\x00" in text:  # UTF-8 bytes with a NUL were refused above
         where = line or text[:text.index("\x00")].count("\n") + 1
         raise IngestError(path, "binary data (a NUL character), not text", where)
     # Universal newlines, as text-mode open() would give, so offsets do not

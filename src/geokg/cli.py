@@ -57,6 +57,17 @@ def endpoint_option(command: Callable[..., Any]) -> Callable[..., Any]:
                              "http://127.0.0.1:7878/query).")(command)
 
 
+def _key_values(params: tuple[str, ...]) -> dict[str, str]:
+    """``--param KEY=VALUE`` options as a dict."""
+    bound = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        bound[key.strip()] = value
+    return bound
+
+
 def _credentials(user: str | None, password: str | None, token: str | None, auth: str) -> Credentials | None:
     if user is None and token is None:
         return None
@@ -177,13 +188,7 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         return
     if not name:
         raise click.UsageError("name a stored query, or pass --list")
-    bound = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        bound[key.strip()] = value
-    result = api.query(name, bound, Settings.from_env(store=store), endpoint=endpoint,
+    result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
 
@@ -449,13 +454,7 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
         raise click.UsageError("--param needs --query")
     if hops is not None and not entity:
         raise click.UsageError("--hops needs --entity")
-    bound = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        bound[key.strip()] = value
-    graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=bound,
+    graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=_key_values(params),
                     entity=entity, hops=hops or 1)
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     if graph.number_of_nodes() > LARGE_PAGE:

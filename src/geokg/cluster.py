@@ -9,7 +9,7 @@ to a temporary folder, and the folder is loaded with Oxigraph's bulk loader at
 the end. Partitions travel back to this process rather than being written by the
 workers, so a remote cluster needs no file system shared with the store.
 
-At most ``2 × workers`` partitions are in flight, so memory stays flat. Workers
+At most ``2 × workers`` partitions are in flight, so reading never runs far ahead. Workers
 need geokg (with its spaCy pipeline) installed in the same version.
 
 Unlike a plain build, loading is not one transaction per batch: an article's old

@@ -90,7 +90,7 @@ _GK = str(GK._NS)
 
 _MINTED_ENTITIES = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?entity ?class ?label WHERE {{
+SELECT DISTINCT ?entity ?class WHERE {{
   GRAPH ?g {{
     ?entity a ?class .
     VALUES ?class {{ <{GK.Person}> <{GK.Country}> <{GK.Organization}> <{GK.Company}> <{GK.Media}>
@@ -137,7 +137,6 @@ class MintedEntity:
 
     iri: str
     kind: str
-    labels: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -411,12 +410,9 @@ def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date
 # -- reading the store -------------------------------------------------------
 def _read_entities(store: Store) -> list[MintedEntity]:
     _, rows = store.query(_MINTED_ENTITIES, source="crossdoc: minted entities")
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entity, kind, label in rows:
-        if entity is not None and kind is not None:
-            found[(entity.value, kind.value[len(_GK):])].add(label.value if label is not None else "")
-    return sorted((MintedEntity(iri, kind, frozenset(labels - {""})) for (iri, kind), labels in found.items()),
-                  key=lambda e: (e.iri, e.kind))
+    found = {MintedEntity(entity.value, kind.value[len(_GK):])
+             for entity, kind in rows if entity is not None and kind is not None}
+    return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
 def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:

@@ -12,7 +12,7 @@ time) to the parent alone; ours do all of it and send back text.
 
 Nothing here keeps articles after yielding their outcome, at most ``2 × workers``
 batches are in flight, and each batch runs in a spaCy memory zone (the vocabulary
-entries it adds are freed after it), so memory does not grow with the corpus.
+entries it adds are freed after it), so neither articles nor the vocabulary pile up.
 """
 
 from __future__ import annotations

@@ -94,7 +94,8 @@ def plan(store: Store, endpoint: str, graphs: Iterable[str] | None = None) -> li
     planned = []
     for graph in _check(store, endpoint, graphs):
         body = store.dump(None, ox.RdfFormat.N_TRIPLES, graph=graph) or b""
-        planned.append(PlannedGraph(graph, graph_url(endpoint, graph), store.triple_count(graph), len(body)))
+        # N-Triples: one line per triple (newlines in literals are escaped)
+        planned.append(PlannedGraph(graph, graph_url(endpoint, graph), body.count(b"\n"), len(body)))
     return planned
 
 

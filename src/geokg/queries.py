@@ -183,15 +183,23 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
 
 
-def _dry_run(source: str, text: str) -> tuple[str, ...]:
+def parse_read_only(source: str, text: str, refusal: str) -> ox.QueryResults:
+    """Run ``text`` on an empty store to check it parses; an update is refused, never run.
+
+    Args:
+        refusal: what follows "KEYWORD is SPARQL Update; " in the error.
+    """
     try:
-        result = ox.Store().query(text)
+        return ox.Store().query(text)
     except SyntaxError as exc:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
-        if update:  # never run, not even on the empty store: a stored query only reads
-            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; a stored query "
-                                   "must be a SELECT query", None, None) from None
+        if update:
+            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; {refusal}") from None
         raise syntax_error(source, exc) from exc
+
+
+def _dry_run(source: str, text: str) -> tuple[str, ...]:
+    result = parse_read_only(source, text, "a stored query must be a SELECT query")
     if not isinstance(result, ox.QuerySolutions):
         raise QuerySyntaxError(source, "a stored query must be a SELECT query", 1, 1)
     return tuple(v.value for v in result.variables)

@@ -31,9 +31,9 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from geokg.errors import ConfigError, QueryParameterError, QuerySyntaxError, RemoteError
-from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, to_python
-from geokg.store import OxTerm, syntax_error
+from geokg.errors import ConfigError, QueryParameterError, RemoteError
+from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python
+from geokg.store import OxTerm
 
 __all__ = ["AUTH_SCHEMES", "Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
 
@@ -191,7 +191,7 @@ def _term_text(term: OxTerm) -> str:
     return f'"{text}"^^<{term.datatype.value}>'
 
 
-def substitute(text: str, bindings: Mapping[str, OxTerm]) -> str:
+def substitute(text: str, bindings: Mapping[str, OxTerm], *, source: str = "<remote>") -> str:
     """Replace each bound variable by its term: in the projection ``(term AS ?v)``, elsewhere ``term``.
 
     Comments, strings and IRIs are left alone. The result is the query Oxigraph
@@ -206,7 +206,7 @@ def substitute(text: str, bindings: Mapping[str, OxTerm]) -> str:
     terms = {}
     for name, term in bindings.items():
         if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
-            raise QueryParameterError("<remote>", name, "a value sent to an endpoint may not contain "
+            raise QueryParameterError(source, name, "a value sent to an endpoint may not contain "
                                       "'\\u' or '\\U' (SPARQL decodes these before parsing)")
         terms[name] = _term_text(term)
     out: list[str] = []
@@ -241,7 +241,7 @@ def substitute(text: str, bindings: Mapping[str, OxTerm]) -> str:
         elif kind == "var" and token[1:] in terms:
             name = token[1:]
             if previous in ("AS", "VALUES"):
-                raise QueryParameterError("<remote>", name, f"the query assigns ?{name} ({previous} ?{name}); "
+                raise QueryParameterError(source, name, f"the query assigns ?{name} ({previous} ?{name}); "
                                           "a parameter must only be read")
             if projection_depth == depth:
                 # The query's own SELECT reports the value; a subquery no longer binds it.
@@ -258,16 +258,7 @@ def substitute(text: str, bindings: Mapping[str, OxTerm]) -> str:
 
 def _form(text: str, source: str) -> str:
     """Parse ``text`` locally (an empty store): 'select', 'ask' or 'graph'; reject updates."""
-    try:
-        result = ox.Store().query(text)
-    except SyntaxError as exc:
-        from geokg.queries import _UPDATE_KEYWORDS, _strip_comments
-
-        update = _UPDATE_KEYWORDS.match(_strip_comments(text))
-        if update:
-            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg sends "
-                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)") from None
-        raise syntax_error(source, exc) from exc
+    result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     if isinstance(result, ox.QuerySolutions):
         return "select"
     return "ask" if isinstance(result, ox.QueryBoolean) else "graph"
@@ -335,10 +326,7 @@ def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[st
                      client: HttpClient | None = None, method: str = "POST") -> QueryResult:
     """Run a stored query at an endpoint, parameters bound as terms in the text (see :func:`substitute`)."""
     stored = get_query(query) if isinstance(query, str) else query
-    try:
-        text = substitute(stored.text, bind_params(stored, params))
-    except QueryParameterError as error:
-        raise QueryParameterError(stored.name, error.name, error.message.split(": ", 1)[-1]) from None
+    text = substitute(stored.text, bind_params(stored, params), source=stored.name)
     result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path),
                         title=stored.title)
     assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from geokg.extract.linking import LinkedDoc
-from geokg.extract.model import Entity, EntityKind, EntityRef
-from geokg.rdf.iris import entity_name, minted_ref
+from geokg.extract.linking import LinkedDoc, minted
+from geokg.extract.model import EntityKind, EntityRef
 
 SPEECH_VERBS = {
     "say", "tell", "declare", "add", "state", "announce", "warn", "claim", "note", "stress",
@@ -102,7 +101,7 @@ def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | Non
     if countries:
         name = f"{name} of {linked.label(countries[0])}"
     span = sent.doc[subject.left_edge.i:subject.i + 1]
-    entity = Entity(minted_ref(EntityKind.ORGANIZATION, name), entity_name(EntityKind.ORGANIZATION, name), known=False)
+    entity = minted(EntityKind.ORGANIZATION, name)
     linked.add(span, entity)
     return entity.ref
 

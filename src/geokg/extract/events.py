@@ -234,7 +234,7 @@ def _classify(token: Token) -> EventType | None:
         return None  # "market cap"; "a price cap on Russian oil" is a measure
     if lemma in RESTRICTIVE:
         return _restriction_kind(token)
-    if lemma in ("export", "import", "exporter", "importer") and _restricted(token):
+    if lemma in ("export", "import") and _restricted(token):
         return None  # the restriction verb or noun carries the event
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
@@ -346,21 +346,22 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         agent = None  # an outlet reports acts, it does not do them
     if kind is T.PURCHASE_OR_IMPORT and _lemma(verb) in ARRIVALS:
         agent = None  # the cargo's subject phrase names its origin; where it arrives names the buyer
+    in_sent = linked.in_span(sent.start, sent.end)
     themes = tuple(linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
-        tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+        tuple(ref for ref in in_sent if ref.kind is EntityKind.COMMODITY)
     if ctx.last_measure is not None and _anaphoric_measure(trigger, ctx):
         themes = themes or ctx.last_measure.themes
-        if agent is None or agent not in linked.in_span(sent.start, sent.end):
+        if agent is None or agent not in in_sent:
             agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
         themes = (_salient_commodity(ctx),)  # "output rose" in a story about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
-    if themes and themes[0] not in linked.in_span(sent.start, sent.end):
+    if themes and themes[0] not in in_sent:
         confidence -= PENALTY["context_theme"]
     if agent is None:
         agent = _implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
-    elif agent not in linked.in_span(sent.start, sent.end):
+    elif agent not in in_sent:
         confidence -= PENALTY["coreference"]
     recipients, counterparties = _parties(verb, trigger, kind, ctx, agent)
     if kind is T.EXPORT_RESTRICTION and agent is not None:

@@ -103,7 +103,7 @@ def link_name(name: str, reference: ReferenceIndex, kind: EntityKind) -> Entity:
     for candidate in reference.lookup(name):
         if candidate.ref.kind is kind:
             return Entity(candidate.ref, candidate.label)
-    return _minted(kind, name)
+    return minted(kind, name)
 
 
 def _resolve_gazetteer(span: Span, alternatives: list[Span], reference: ReferenceIndex,
@@ -196,7 +196,7 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
             kind = EntityKind.COMPANY
     if span.doc[span.start:span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places
-    return _minted(kind, text)
+    return minted(kind, text)
 
 
 def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | None:
@@ -207,10 +207,10 @@ def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | No
         for person in persons:
             if entity_key(EntityKind.PERSON, person.label.split()[-1]) == entity_key(EntityKind.PERSON, text):
                 return person
-    return _minted(EntityKind.PERSON, text)
+    return minted(EntityKind.PERSON, text)
 
 
-def _minted(kind: EntityKind, name: str) -> Entity:
+def minted(kind: EntityKind, name: str) -> Entity:
     """An entity the reference data lacks: key and label from its normalised name (geokg.rdf.iris)."""
     name = " ".join(name.split())
     return Entity(minted_ref(kind, name), entity_name(kind, name), known=False)

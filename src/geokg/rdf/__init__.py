@@ -72,7 +72,7 @@ def _add_new_entity(graph: Graph, entity: Entity, surface_forms: Iterable[str] =
     node = entity_iri(entity.ref)
     graph.add((node, RDF.type, _ENTITY_CLASS[entity.ref.kind]))
     graph.add((node, SKOS.prefLabel, Literal(entity.label)))
-    # The spellings this article used ("Zelenskyy", "Acme Lithium Inc."), for the alias pass and curators.
+    # The spellings this article used ("Zelenskyy", "Acme Lithium Inc."), for curators and `geokg entities`.
     for form in surface_forms:
         if form and form != entity.label:
             graph.add((node, SKOS.altLabel, Literal(form)))
