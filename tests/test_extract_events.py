@@ -361,3 +361,16 @@ def test_the_country_on_a_trade_noun_is_its_agent(events) -> None:
 def test_a_national_body_issues_a_measure_its_state_imposes(events) -> None:
     row = find(events, "ndrc-issuer", "Sanction")[0]
     assert (row["agent"], row["recipient"], str(row["date"])) == ("China", "Japan", "2024-06-08")
+
+
+def test_a_place_inside_another_name_is_not_a_mention_of_it() -> None:
+    # A city in a firm's name, a country in a company's name and "Latin American" name
+    # something else; a state's own body ("the Brazilian Coffee Institute") still speaks for it.
+    found = _entities("Lead managers are Bank of Madrid International Ltd and Nordic Lace Co, a unit of "
+                      "Peru Textile Corp. Latin American debtors met the Brazilian Coffee Institute.", "1987-03-02")
+    assert not {"Spain", "Madrid", "Peru", "United States"} & set(found)
+    assert found.get("Brazil") == ("Country", True)
+    found = _entities("Profits fell at Chile Copper Holdings Corp, the Chilean mining ministry said. "
+                      "Traders in Madrid were cautious.", "1987-03-02")
+    assert found.get("Chile") == ("Country", True)  # "Chilean" in the ministry's name is no company
+    assert found.get("Madrid") == ("Place", True)
