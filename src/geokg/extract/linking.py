@@ -122,7 +122,8 @@ def _part_of_other_name(span: Span, organisations: list[Span]) -> bool:
     if before is not None and before.is_title and before.lower_ in _REGION_WORDS and span.text.endswith("American"):
         return True
     for org in organisations:
-        if org.start <= span.start and span.end <= org.end and len(org) > len(span):
+        outside = [t for t in org if not span.start <= t.i < span.end and t.is_alpha and t.dep_ != "det"]
+        if org.start <= span.start and span.end <= org.end and outside:
             # A city in a firm's name is the firm's ("Bank of Tokyo International"); a country
             # only in a company's ("Nippon Lace Co Ltd"): "the U.S. Embassy" speaks for its state.
             last = org[-1].lower_.strip(".>")
