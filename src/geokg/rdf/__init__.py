@@ -59,6 +59,8 @@ def to_graph(facts: ArticleFacts) -> Graph:
     for entity in facts.entities:
         graph.add((subject, GK.mentions, entity_iri(entity.ref)))
         _add_new_entity(graph, entity, surface.get(entity.ref, ()))
+    for ref in facts.about:
+        graph.add((subject, GK.salientMention, entity_iri(ref)))
 
     labels = {entity.ref: entity.label for entity in facts.entities}
     for n, event in enumerate(facts.events, start=1):
