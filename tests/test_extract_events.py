@@ -68,6 +68,8 @@ SENTENCES = {
     "cargo-arrival": ("2024-06-12", "A cargo of Qatari LNG from Qatar has arrived in Mumbai."),
     "korea-imports": ("2024-06-12", "South Korean imports of LNG from Qatar rose sharply in May."),
     "ndrc-issuer": ("2024-06-12", "The NDRC banned imports of Japanese seafood on Saturday."),
+    "japan-total": ("2024-06-12", "Officials want to cut Japanese imports from Chile, which totalled $2 billion in 2023."),
+    "india-its": ("2024-06-12", "The crude market shrugged off the US threats to India over its purchases of Russian oil."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -234,6 +236,15 @@ def test_verbs_that_only_look_like_triggers_make_no_event(events) -> None:
     assert "Agreement" not in types_in(events, "peru-deal-verb")  # "deal with"
     assert "SaleOrSupply" not in types_in(events, "chile-world-supply")  # a market aggregate
     assert "Production" not in types_in(events, "ghana-participle")  # "rice produced in Vietnam"
+
+
+def test_a_trade_flow_that_totalled_a_sum_is_not_a_market_aggregate(events) -> None:
+    row = find(events, "japan-total", "PurchaseOrImport")[0]  # "total" describes it, it is no "total supply"
+    assert (row["agent"], float(row["value"]), row["unit"]) == ("Japan", 2_000_000_000, "USD")
+
+
+def test_its_on_a_trade_noun_is_the_state_named_before_it(events) -> None:
+    assert {r["agent"] for r in find(events, "india-its", "PurchaseOrImport")} == {"India"}
 
 
 def test_a_nominal_trigger_after_following_refers_to_an_earlier_event(events) -> None:

@@ -33,14 +33,16 @@ from rdflib import Graph, Literal
 from geokg.articles import Article
 from geokg.errors import GeokgError
 from geokg.extract import extract
+from geokg.extract.model import ArticleFacts
 from geokg.namespaces import GK
 from geokg.rdf import to_graph
 from geokg.rdf.iris import article_iri
 from geokg.reference import ReferenceIndex, load_reference
 from geokg.store import to_ntriples
-from geokg.validate import ValidationReport, validate
+from geokg.validate import ValidationReport, validate, validate_graphs
 
-__all__ = ["Failure", "Outcome", "batched", "content_hash", "iter_outcomes", "process", "process_batch"]
+__all__ = ["Failure", "Outcome", "batched", "content_hash", "iter_outcomes", "process", "process_batch",
+           "process_parsed"]
 
 log = logging.getLogger("geokg.parallel")
 
@@ -103,23 +105,58 @@ def content_hash(article: Article) -> str:
 
 def process(article: Article, doc: object, reference: ReferenceIndex) -> Outcome:
     """Extract, map and validate one parsed article; errors become a failed Outcome."""
+    return process_parsed([(article, doc)], reference)[0]
+
+
+def process_parsed(parsed: Iterable[tuple[Article, object]], reference: ReferenceIndex) -> list[Outcome]:
+    """Extract and map each parsed article, validate their graphs together
+    (:func:`~geokg.validate.validate_graphs`: each graph's own verdict, fewer pySHACL runs),
+    and give one Outcome per article, in order; errors become failed Outcomes."""
+    prepared: list[Outcome | tuple[Article, ArticleFacts, Graph]] = []
+    for article, doc in parsed:
+        try:
+            facts = extract(article, doc, reference)  # type: ignore[arg-type]
+            graph = to_graph(facts)
+            graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
+            prepared.append((article, facts, graph))
+        except Exception as error:
+            prepared.append(_failed(article, error))
+    mapped = [item for item in prepared if not isinstance(item, Outcome)]
     try:
-        facts = extract(article, doc, reference)  # type: ignore[arg-type]
-        graph = to_graph(facts)
-        graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
-        report = validate(graph, article=article.id)
-    except GeokgError as error:
+        reports: list[ValidationReport] | None = validate_graphs(
+            [graph for _, _, graph in mapped], articles=[article.id for article, _, _ in mapped])
+    except Exception:  # noqa: BLE001  validated one by one below, so the error lands on its article
+        reports = None
+    outcomes = []
+    in_order = iter(reports or ())
+    for item in prepared:
+        if isinstance(item, Outcome):
+            outcomes.append(item)
+            continue
+        article, facts, graph = item
+        try:
+            report = next(in_order) if reports is not None else validate(graph, article=article.id)
+        except Exception as error:
+            outcomes.append(_failed(article, error))
+            continue
+        if not report.conforms:
+            outcomes.append(Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line))
+            continue
+        events = Counter(event.type.value for event in facts.events)
+        outcomes.append(Outcome(article.id, ntriples=to_ntriples(graph), events=events))
+    return outcomes
+
+
+def _failed(article: Article, error: Exception) -> Outcome:
+    if isinstance(error, GeokgError):
         return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
                                                    article.line))
-    except Exception as error:  # a bug: record it with its traceback, never drop the article
-        log.debug("extraction of %s failed:\n%s", article.id, traceback.format_exc())
-        return Outcome(article.id, failure=Failure(
-            article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
-            article.line))
-    if not report.conforms:
-        return Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line)
-    events = Counter(event.type.value for event in facts.events)
-    return Outcome(article.id, ntriples=to_ntriples(graph), events=events)
+    # A bug: record it with its traceback, never drop the article.
+    log.debug("extraction of %s failed:\n%s", article.id,
+              "".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    return Outcome(article.id, failure=Failure(
+        article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
+        article.line))
 
 
 def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> list[Outcome]:
@@ -131,8 +168,7 @@ def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> 
     # without it the vocabulary grows with every new word of the corpus. Nothing leaves the
     # zone holding a Doc, Span or Token (outcomes carry text), as the zone requires.
     with get_pipeline(model).memory_zone():
-        return [process(article, doc, reference)
-                for article, doc in parse(articles, model, batch_size=batch_size)]
+        return process_parsed(parse(articles, model, batch_size=batch_size), reference)
 
 
 def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,

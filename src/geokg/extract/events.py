@@ -46,6 +46,8 @@ _LEMMA_FIX = {"purchasing": "purchase", "buying": "buy", "selling": "sell", "exp
 # "world copper supply", "the fuel supply", "supply chain": a market aggregate, not a delivery.
 AGGREGATE = {"world", "global", "domestic", "energy", "fuel", "food", "market", "chain", "security",
              "international", "total", "worldwide"}
+# Only modifiers make an aggregate: "imports, which totalled $8 billion" are a trade flow.
+_MODIFIERS = {"amod", "compound", "nmod", "npadvmod", "poss"}
 # Words that turn a nominal trigger into a reference to an event told elsewhere ("following the meeting").
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 # "a cargo … arrived in Karachi": an import by the country where it arrives.
@@ -245,7 +247,7 @@ def _classify(token: Token) -> EventType | None:
     if lemma in ("deal", "contract", "sign") and token.pos_ != ("VERB" if lemma == "sign" else "NOUN"):
         return None  # "to deal with prices", "the economy contracted"
     if lemma in ("supply", "export", "import", "output", "production") and token.pos_ == "NOUN" and any(
-            c.lemma_.lower() in AGGREGATE or (c.dep_ == "poss" and c.lower_ in ("world", "world's"))
+            (c.dep_ in _MODIFIERS and c.lemma_.lower() in AGGREGATE) or (c.dep_ == "poss" and c.lower_ in ("world", "world's"))
             for c in token.children):
         return None
     if kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and token.dep_ == "acl":
@@ -463,6 +465,10 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
     if trigger.pos_ == "NOUN":
         goods = [c.i for c in trigger.children if _is_commodity(c, linked)]
         for child in trigger.children:
+            if child.dep_ == "poss" and child.lower_ == "its":
+                found = _its_referent(child, linked)
+                if found is not None:
+                    return found
             if child.dep_ in ("poss", "amod", "compound", "nmod"):
                 ref = linked.by_token.get(child.i)
                 if ref is None or ref.kind not in ACTORS or child.i > trigger.i:
@@ -489,6 +495,19 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
             continue
         break
     return None
+
+
+def _its_referent(pronoun: Token, linked: LinkedDoc) -> EntityRef | None:
+    """ "Australia … half its exports": the subject of a clause above, when a state or company names
+    it; else the nearest one before ("threats to India over its purchases")."""
+    kinds = ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}
+    for ancestor in pronoun.ancestors:
+        for subject in (c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i):
+            ref = linked.by_token.get(subject.i)
+            if ref is not None and ref.kind in kinds:
+                return ref
+    before = linked.in_span(pronoun.sent.start, pronoun.i, kinds)
+    return before[-1] if before else None
 
 
 TRADE_NOUNS = {"import", "export", "purchase", "sale", "shipment", "delivery"}
