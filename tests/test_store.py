@@ -186,3 +186,16 @@ def test_store_flushes_its_write_buffers_to_disk_every_few_mib(tmp_path: Path, m
         store.replace_graphs({str(graph_iri("a2")): body})
         assert on_disk(path) > before + 20000  # both graphs written out, the store still open
         assert store.triple_count(graph_iri("a1")) == store.triple_count(graph_iri("a2")) == 300
+
+
+def test_store_load_graph_replaces_one_graph_whole(tmp_path: Path) -> None:
+    line = '<https://e.org/s{}> <https://e.org/p> "{}" .'
+    with Store(tmp_path / "db") as store:
+        store.replace_graphs({str(graph_iri("keep")): line.format(0, 0)})
+        store.load_graph(graph_iri("big"), "\n".join(line.format(i, i) for i in range(50)))
+        store.load_graph(graph_iri("big"), "\n".join(line.format(i, i) for i in range(10, 20)))
+        assert sorted(q.object.value for q in store.quads(graph_iri("big"))) == sorted(str(i) for i in range(10, 20))
+        store.load_graph(graph_iri("big"), "")
+        assert store.article_graphs() == [str(graph_iri("keep"))]
+        with pytest.raises(StoreError, match="cannot write"):
+            store.load_graph(graph_iri("bad"), "<s> <p> not-a-term .")
