@@ -16,6 +16,10 @@ F1 of the entities found per document against the human labels:
 * orgs / exchanges / people: label codes mapped to reference entities by name,
   vs Organization (non-exchange) / exchange / Person mentions, by entity IRI.
 
+It prints two tables from the same build: every mention (the ``mentions`` query)
+and the salient mentions only (the ``salient-mentions`` query: what each article
+is about, not what it names in passing; see README "Quality").
+
 Each kind is scored over the documents carrying at least one label of that
 kind. Recall = matched labels / labels; precision = matched predictions /
 predictions, where every mention of the kind's type counts as a prediction.
@@ -50,6 +54,9 @@ FIELD = {"countries": "places", "commodities": "topics", "orgs": "orgs",
 CODE_KIND = {"places": "place", "topics": "topic", "orgs": "org", "exchanges": "exchange", "people": "person"}
 REF_KIND = {"commodities": EntityKind.COMMODITY, "orgs": EntityKind.ORGANIZATION,
             "exchanges": EntityKind.ORGANIZATION, "people": EntityKind.PERSON}
+# Both tables: every mention, and the salient ones (what an article is about, gk:salientMention).
+QUERIES = {"mentions": "all mentions (`mentions` query)",
+           "salient-mentions": "salient mentions only (`salient-mentions` query: what each article is about)"}
 EXCHANGE = "https://w3id.org/geokg/ontology#Exchange"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -169,10 +176,29 @@ def main() -> None:
         start = time.perf_counter()
         summary = geokg.build([path], settings)
         seconds = time.perf_counter() - start
-        rows = geokg.query("mentions", {}, settings).as_dicts()
-    found = predictions(rows, labels)
+        found = {name: predictions(geokg.query(name, {}, settings).as_dicts(), labels) for name in QUERIES}
     print(f"Reuters-21578 {args.split}: {len(docs)} documents, {summary.articles} built, "
           f"{len(summary.failures)} failed, {len(summary.quarantined)} quarantined")
+    for name, title in QUERIES.items():
+        print(f"\n{title}")
+        missed, false = score_table(docs, found[name], labels)
+        for kind in KINDS if args.misses else ():
+            print(f"  {kind}: missed labels: "
+                  + (", ".join(f"{c} {n}" for c, n in missed[kind].most_common(args.misses)) or "none"))
+            print(f"  {kind}: false predictions: "
+                  + (", ".join(f"{display(kind, c, labels)} {n}" for c, n in false[kind].most_common(args.misses))
+                     or "none"))
+    print("\nScored per kind over documents with >=1 label of that kind; TP(l) = labels matched (recall), "
+          "TP(p) = predictions matching a label (precision). Reuters labels only focus entities, "
+          "so precision understates (orgs, exchanges, people especially).")
+    print(f"throughput: {len(docs) / seconds:.1f} articles/s ({seconds:.1f} s build, "
+          f"workers={settings.workers})")
+    print("command: python bench/reuters.py " + " ".join(sys.argv[1:]))
+
+
+def score_table(docs: list[dict], found: dict[str, dict[str, set[str]]],
+                labels: LabelMap) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+    """Print one table of micro scores per kind; return the missed labels and false predictions."""
     print(f"{'kind':<12} {'docs':>5} {'labels':>7} {'predicted':>9} {'TP(l)':>6} {'TP(p)':>6} "
           f"{'P':>6} {'R':>6} {'F1':>6}")
     missed: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
@@ -204,18 +230,7 @@ def main() -> None:
         scores = (f"{precision:>6.3f} {recall:>6.3f} {f1:>6.3f}" if n_docs
                   else f"{'n/a':>6} {'n/a':>6} {'n/a':>6}")
         print(f"{kind:<12} {n_docs:>5} {n_labels:>7} {n_pred:>9} {tp_labels:>6} {tp_pred:>6} {scores}")
-    print("Scored per kind over documents with >=1 label of that kind; TP(l) = labels matched (recall), "
-          "TP(p) = predictions matching a label (precision). Reuters labels only focus entities, "
-          "so precision understates (orgs, exchanges, people especially).")
-    print(f"throughput: {len(docs) / seconds:.1f} articles/s ({seconds:.1f} s build, "
-          f"workers={settings.workers})")
-    print("command: python bench/reuters.py " + " ".join(sys.argv[1:]))
-    for kind in KINDS if args.misses else ():
-        print(f"\n{kind}: missed labels: "
-              + (", ".join(f"{c} {n}" for c, n in missed[kind].most_common(args.misses)) or "none"))
-        print(f"{kind}: false predictions: "
-              + (", ".join(f"{display(kind, c, labels)} {n}" for c, n in false[kind].most_common(args.misses))
-                 or "none"))
+    return missed, false
 
 
 if __name__ == "__main__":

@@ -116,6 +116,23 @@ def test_seed_build_is_idempotent(seed_store: Settings, seeds_dir: Path) -> None
     assert before == after
 
 
+def test_seed_unit_labels_live_once_in_the_reference_graph(seed_store: Settings) -> None:
+    # A statement about a shared IRI repeated in every article graph matches once per graph in the
+    # union default graph and multiplies the rows of the stored queries that join on it.
+    units = geokg.sparql("""
+        SELECT DISTINCT ?unit ?g ?label WHERE {
+          GRAPH ?q { ?quantity <http://qudt.org/schema/qudt/unit> ?unit }
+          OPTIONAL { GRAPH ?g { ?unit <http://www.w3.org/2000/01/rdf-schema#label> ?label } } }""", seed_store).rows
+    assert units, "the seeds give no quantity"
+    assert {g for _, g, _ in units} == {"https://w3id.org/geokg/graph/reference"}, units
+    assert len({unit for unit, _, _ in units}) == len(units), units  # one label each
+    about_reference = geokg.sparql("""
+        SELECT DISTINCT ?g ?s WHERE {
+          GRAPH <https://w3id.org/geokg/graph/reference> { ?s ?p ?o }
+          GRAPH ?g { ?s ?q ?x } FILTER(?g != <https://w3id.org/geokg/graph/reference>) }""", seed_store).rows
+    assert about_reference == []
+
+
 def test_seed_store_conforms_to_shapes(seed_store: Settings) -> None:
     report = geokg.validate(None, seed_store)
     assert report.conforms, report.text

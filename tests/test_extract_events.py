@@ -361,3 +361,55 @@ def test_the_country_on_a_trade_noun_is_its_agent(events) -> None:
 def test_a_national_body_issues_a_measure_its_state_imposes(events) -> None:
     row = find(events, "ndrc-issuer", "Sanction")[0]
     assert (row["agent"], row["recipient"], str(row["date"])) == ("China", "Japan", "2024-06-08")
+
+
+def test_a_place_inside_another_name_is_not_a_mention_of_it() -> None:
+    # A city in a firm's name, a country in a company's name and "Latin American" name
+    # something else; a state's own body ("the Brazilian Coffee Institute") still speaks for it.
+    found = _entities("Lead managers are Bank of Madrid International Ltd and Nordic Lace Co, a unit of "
+                      "Peru Textile Corp. Latin American debtors met the Brazilian Coffee Institute.", "1987-03-02")
+    assert not {"Spain", "Madrid", "Peru", "United States"} & set(found)
+    assert found.get("Brazil") == ("Country", True)
+    found = _entities("Profits fell at Chile Copper Holdings Corp, the Chilean mining ministry said. "
+                      "Traders in Madrid were cautious.", "1987-03-02")
+    assert found.get("Chile") == ("Country", True)  # "Chilean" in the ministry's name is no company
+    assert found.get("Madrid") == ("Place", True)
+
+
+def _about(text: str, date: str) -> set[str]:
+    """Labels of the entities extraction finds ``text`` to be about."""
+    import datetime as dt
+
+    from geokg.articles import Article
+    from geokg.extract import extract
+    from geokg.nlp import get_pipeline
+    from geokg.settings import Settings
+
+    facts = extract(Article(id="t", text=text, date=dt.date.fromisoformat(date)),
+                    get_pipeline(Settings.from_env().model)(text))
+    labels = {e.ref: e.label for e in facts.entities}
+    assert set(facts.about) <= set(labels)  # a salient mention is a mention
+    return {labels[ref] for ref in facts.about}
+
+
+def test_salient_mentions_are_what_the_story_is_about_not_what_it_names_in_passing() -> None:
+    text = ("CHILE RAISES COPPER OUTPUT\n\n"
+            "SANTIAGO, May 3 - Chile's copper output rose five pct in April, the mining ministry said. "
+            "Officials expect higher exports this year. Smelters worked at full capacity. "
+            "Demand from buyers was firm. Prices held steady over the month. "
+            "Port workers loaded ships on time. Analysts said output could rise further in June. "
+            "Stocks fell slightly. A similar rise was seen last year in Peru.")
+    about = _about(text, "1987-05-04")
+    assert {"Chile", "Copper"} <= about
+    assert "Peru" not in about  # named once, late, in passing
+    text = text.replace("last year in Peru.", "last year in Peru. Peru sold zinc to Japan.")
+    about = _about(text, "1987-05-04")
+    assert {"Peru", "Japan"} <= about  # named twice; a party to a fact
+
+
+def test_dateline_state_abbreviations_count_for_the_united_states() -> None:
+    for dateline, state in (("HORSHAM, Penn., March 3", "Pennsylvania"), ("MACON, Ga., March 3", "Georgia (U.S. state)"),
+                            ("TACOMA, Wash., March 3", "Washington (U.S. state)"), ("FRESNO, Calif, March 3", "California")):
+        found = _entities(f"{dateline} - The dairy said its profit rose.", "1987-03-03")
+        assert found.get(state) == ("Place", True), (dateline, found)
+    assert "Georgia (U.S. state)" not in _entities("Georgia exported wine to Russia.", "1987-03-03")

@@ -107,6 +107,14 @@ def test_queries_mentions(store: Store) -> None:
     assert len(rows(store, "mentions")) == 7 + 8  # no duplicates from labels repeated across graphs
 
 
+def test_queries_salient_mentions_are_a_subset_with_the_same_columns(store: Store) -> None:
+    salient = run_query(store, "salient-mentions", {})
+    assert salient.columns == run_query(store, "mentions", {}).columns
+    assert {r[3]: r[4] for r in salient.rows} == {"Chile": "CL", "Copper": None, "Santiago": "CL"}
+    assert set(salient.rows) <= set(rows(store, "mentions"))
+    assert rows(store, "salient-mentions", article=B) == []
+
+
 def test_queries_events(store: Store) -> None:
     result = run_query(store, "events")
     assert len(result.rows) == 6

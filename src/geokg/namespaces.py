@@ -89,6 +89,7 @@ class GK(DefinedNamespace):
 
     # Articles
     mentions: URIRef  # An entity the article names.
+    salientMention: URIRef  # A mentioned entity the article is about (sub-property of mentions).
     text: URIRef  # The full text evidence offsets point into (exactly 1).
     contentHash: URIRef  # SHA-256 of the article as read; incremental builds compare it.
 

@@ -52,7 +52,41 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
     told = {event.type for event in events}
     events = _merge_restatements([e for e in headline if e.type not in told] + events)
     return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
-                        mentions=tuple(linked.mentions), events=tuple(events))
+                        mentions=tuple(linked.mentions), events=tuple(events),
+                        about=salient(doc, linked, events, headline_end, ctx.person_countries or {}))
+
+
+LEAD_SENTENCES = 2  # the dateline and the first two sentences of the body tell what a story is about
+EARLY = 0.6  # share of the body before which a first mention is not a passing one (set on Reuters train)
+
+
+def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
+            countries: dict[EntityRef, EntityRef]) -> tuple[EntityRef, ...]:
+    """The entities an article is about, in order of first mention: named in the headline, the
+    dateline or the first two sentences, first named in the first three fifths of the body, named
+    twice or more, or taking a role in a fact. What is left was named once, late and in passing
+    ("talks in London", a list of other buyers at the end). A country counts its places: "Moscow"
+    early, or "Moscow" and "Russia" once each, make Russia salient."""
+    body = [s for s in doc.sents if s.end_char > headline_end and s.text.strip()]
+    lead_end = body[min(LEAD_SENTENCES, len(body)) - 1].end_char if body else headline_end
+    early_end = max(lead_end, headline_end + EARLY * (len(doc.text) - headline_end))
+    group = {ref: countries.get(ref, ref) if ref.kind is EntityKind.PLACE else ref for ref in linked.entities}
+    roles = {ref for event in events for ref in (event.agent, event.on_behalf_of, event.place, *event.themes,
+                                                  *event.recipients, *event.counterparties) if ref is not None}
+    count: dict[EntityRef, int] = {}
+    first: dict[EntityRef, int] = {}
+    for mention in linked.mentions:
+        ref, start = mention.entity, mention.evidence.start
+        first[ref] = min(first.get(ref, start), start)
+        country = group.get(ref, ref)
+        count[country] = count.get(country, 0) + 1
+        if country != ref:  # a place speaks for its country too
+            first[country] = min(first.get(country, start), start)
+            if ref in roles:
+                roles.add(country)
+    about = [ref for ref in sorted(linked.entities, key=lambda r: first.get(r, len(doc.text)))
+             if first.get(ref, len(doc.text)) < early_end or count.get(group.get(ref, ref), 0) >= 2 or ref in roles]
+    return tuple(about)
 
 
 def _headline_end(text: str) -> int:

@@ -77,7 +77,12 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
     for span in doc.spans.get(CANDIDATES_KEY, []):
         candidates.setdefault((span.start, span.end), []).append(span)
     taken: set[int] = set()
+    organisations = [ent for ent in doc.ents if ent.label_ == "ORG"]
     for span in doc.spans.get(SPAN_KEY, []):
+        if span.label_ in (EntityKind.COUNTRY.value, EntityKind.PLACE.value) and \
+                _part_of_other_name(span, organisations):
+            taken.update(range(span.start, span.end))
+            continue
         alternatives = candidates.get((span.start, span.end), [span])
         for entity in _resolve_gazetteer(span, alternatives, reference, date):
             linked.add(span, entity)
@@ -96,6 +101,34 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
             if entity.ref.kind is EntityKind.PERSON and entity not in persons:
                 persons.append(entity)
     return linked
+
+
+# Words that end a company's name: "Whitehall Corp", "China Steel Corp" name the company.
+_COMPANY_SUFFIXES = {"corp", "corporation", "co", "inc", "ltd", "limited", "plc", "ag", "sa", "nv", "llc",
+                     "group", "holdings", "bank", "trust"}
+# "Latin American", "North American": a region's people, not a country's.
+_REGION_WORDS = {"latin", "north", "south", "central"}
+
+
+def _part_of_other_name(span: Span, organisations: list[Span]) -> bool:
+    """A country or place name that is a word of another name: "Bank of Tokyo International",
+    "Nippon Lace Co", "Whitehall Corp", "Latin American". (A currency, "Canadian dlrs", still
+    names its country: newswire labels count it.)"""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    if after is not None and (after.is_title or after.is_upper) and after.lower_.strip(".") in _COMPANY_SUFFIXES:
+        return True
+    if before is not None and before.is_title and before.lower_ in _REGION_WORDS and span.text.endswith("American"):
+        return True
+    for org in organisations:
+        outside = [t for t in org if not span.start <= t.i < span.end and t.is_alpha and t.dep_ != "det"]
+        if org.start <= span.start and span.end <= org.end and outside:
+            # A city in a firm's name is the firm's ("Bank of Tokyo International"); a country
+            # only in a company's ("Nippon Lace Co Ltd"): "the U.S. Embassy" speaks for its state.
+            last = org[-1].lower_.strip(".>")
+            return span.label_ == EntityKind.PLACE.value or last in _COMPANY_SUFFIXES
+    return False
 
 
 def link_name(name: str, reference: ReferenceIndex, kind: EntityKind) -> Entity:

@@ -138,3 +138,5 @@ class ArticleFacts:
     entities: tuple[Entity, ...] = ()
     mentions: tuple[Mention, ...] = ()
     events: tuple[Event, ...] = ()
+    # The entities the article is about (``extract.salient``): a subset of ``entities``.
+    about: tuple[EntityRef, ...] = ()

@@ -59,6 +59,8 @@ def to_graph(facts: ArticleFacts) -> Graph:
     for entity in facts.entities:
         graph.add((subject, GK.mentions, entity_iri(entity.ref)))
         _add_new_entity(graph, entity, surface.get(entity.ref, ()))
+    for ref in facts.about:
+        graph.add((subject, GK.salientMention, entity_iri(ref)))
 
     labels = {entity.ref: entity.label for entity in facts.entities}
     for n, event in enumerate(facts.events, start=1):
@@ -110,10 +112,9 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
         add((node, GK.quantity, quantity))
         add((quantity, RDF.type, GK.Quantity))
         add((quantity, QUDT.numericValue, Literal(event.quantity.value, datatype=XSD.decimal)))
-        unit = unit_iri(event.quantity.unit)
-        add((quantity, QUDT.unit, unit))
-        # The label travels with the data so queries can name any unit the extractor emits.
-        add((unit, RDFS.label, Literal(event.quantity.unit)))
+        # The unit's label lives once, in the reference graph (ontology/reference/units.ttl): repeated in
+        # every article graph it would match once per graph in the union default graph and multiply joins.
+        add((quantity, QUDT.unit, unit_iri(event.quantity.unit)))
         if event.quantity.text:
             add((quantity, RDFS.label, Literal(event.quantity.text)))
     if event.date is not None:
