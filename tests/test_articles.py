@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geokg.articles import Article, article_id, iter_articles, read_file
+from geokg.articles import Article, article_id, count_articles, iter_articles, read_file
 from geokg.errors import IngestError
 
 SEED_TEXT = ("date 2024-03-04 The Republic of Nowhere offered on Monday to sell tin to Elsewhere.\n"
@@ -233,3 +233,25 @@ def test_articles_malformed_seed_headers_never_crash(tmp_path_factory: pytest.Te
     path = tmp_path_factory.mktemp("s") / "x.txt"
     path.write_bytes(f"date{header}\n{body}".encode("utf-8", "surrogatepass"))
     _check(list(read_file(path)), path)
+
+
+def test_count_articles_counts_files_and_jsonl_lines_without_parsing(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(SEED_TEXT, encoding="utf-8")
+    (folder / "sub" / "b.html").write_text("<html><body><p>Tin.</p></body></html>", encoding="utf-8")
+    (folder / ".hidden.txt").write_text(SEED_TEXT, encoding="utf-8")  # skipped by the walk, as by the reader
+    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    records = "".join(json.dumps({"id": f"r{i}", "text": "Oil rose."}) + "\n" for i in range(5))
+    (folder / "c.jsonl").write_text(records, encoding="utf-8")
+    last_unterminated = tmp_path / "d.jsonl"
+    last_unterminated.write_text(records + json.dumps({"id": "r9", "text": "Oil fell."}), encoding="utf-8")
+    assert count_articles([folder]) == 1 + 1 + 5
+    assert count_articles([last_unterminated]) == 6 == sum(isinstance(a, Article) for a in iter_articles([last_unterminated]))
+    assert count_articles([folder, last_unterminated, tmp_path / "missing.txt"]) == 13
+
+
+def test_count_articles_is_unknown_for_a_json_list(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps([{"id": "a", "text": "Oil rose."}]), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SEED_TEXT, encoding="utf-8")
+    assert count_articles([tmp_path]) is None

@@ -165,3 +165,25 @@ def test_cli_build_reports_skipped_articles_and_rebuild(tmp_path: Path) -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(geokg.errors.ConfigError, match="workers=0"):
         Settings(workers=0)
+
+
+@pytest.mark.slow
+def test_lemmatizer_cache_is_bounded_between_batches_with_the_same_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy's lemmatizer memoises every word it meets, outside the memory zone: a batch that
+    takes it past LEMMA_CACHE_MAX clears it, and the graphs come out the same."""
+    import geokg.parallel
+    from geokg.nlp import get_pipeline
+    from geokg.settings import DEFAULT_MODEL
+
+    batch = [Article(id=f"b{i}", text=text) for i, text in enumerate((
+        "Chile offered to sell copper to Japan on Monday.",
+        "Russia agreed to supply wheat and barley to Egypt, its trade ministers said."))]
+    cache = get_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").cache
+    cache.clear()
+    warm = process_batch(batch, DEFAULT_MODEL)
+    assert len(cache) > 5  # the memo grows with the words met
+    monkeypatch.setattr(geokg.parallel, "LEMMA_CACHE_MAX", 5)
+    process_batch(batch, DEFAULT_MODEL)
+    assert len(cache) == 0
+    cold = process_batch(batch, DEFAULT_MODEL)  # lemmatised afresh from the cleared cache
+    assert [o.ntriples for o in cold] == [o.ntriples for o in warm] and all(o.ntriples for o in warm)

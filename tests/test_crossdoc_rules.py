@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rdflib import XSD, Graph, Literal, URIRef
 
 from geokg import crossdoc
 from geokg.articles import Article
@@ -19,7 +20,7 @@ from geokg.rdf import to_graph
 from geokg.rdf.iris import (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, article_id_from_graph,
                             entity_key, entity_name, graph_iri)
 from geokg.reference import load_reference
-from geokg.store import Store
+from geokg.store import Store, to_ntriples
 
 ID = "https://w3id.org/geokg/id/"
 US, UA, RU, CN = (f"{ID}country/{c}" for c in ("US", "UA", "RU", "CN"))
@@ -215,3 +216,40 @@ def test_a_surname_alias_joins_reports_and_finds_the_timeline() -> None:
             rows = run_query(store, "timeline", {"entity": name}).as_dicts()
             assert [(r["type"], r["reports"]) for r in rows] == [("Offer", 2)], name
         assert run_query(store, "timeline", {"entity": "Dmitriy"}).rows == []
+
+
+# -- writing the derived graphs in little memory (issue 7) --------------------
+TERMS = st.one_of(st.text(max_size=12).map(Literal), st.booleans().map(Literal),
+                  st.dates().map(lambda d: Literal(d, datatype=XSD.date)), st.sampled_from([US, UA, REE]).map(URIRef))
+
+
+@given(st.lists(st.tuples(st.sampled_from([US, UA, RU]), st.sampled_from([f"{ID}p", f"{ID}q"]), TERMS), max_size=30))
+def test_derived_triples_are_the_lines_an_rdflib_graph_would_give(triples: list) -> None:
+    """The pass keeps its triples as N-Triples lines: the same text to_ntriples makes of a Graph."""
+    graph, lines = Graph(), crossdoc._Triples()
+    for s, p, o in triples:
+        graph.add((URIRef(s), URIRef(p), o))
+        lines.add((URIRef(s), URIRef(p), o))
+    assert "\n".join(sorted(lines.lines)) == to_ntriples(graph)
+
+
+def test_refresh_on_disk_replaces_the_derived_graphs_whole_and_counts_them(tmp_path) -> None:
+    """On disk the derived graphs are dropped, flushed and loaded again (Store.load_graph):
+    the same quads as in memory, counted in the summary, and a second pass changes nothing."""
+    def derived(store: Store) -> list[str]:
+        return sorted(str(q) for g in (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH) for q in store.quads(g))
+
+    facts = [_facts("x1", 3, "North Ledger", "2000000", "Russia sold 2000000 tonnes of aluminium.", "Ferrox Metals Ltd"),
+             _facts("x2", 6, "South Courier", "1500000", "Russia sold 1500000 tonnes of aluminium.",
+                    "Ferrox Metals Corporation")]
+    results = []
+    for path in (None, tmp_path / "db"):
+        with Store(path) as store:
+            store.load_reference(load_reference().graph())
+            for f in facts:
+                store.replace_graph(graph_iri(f.article.id), to_graph(f))
+            first, quads = crossdoc.refresh(store), derived(store)
+            again = crossdoc.refresh(store)
+            assert derived(store) == quads and first.triples == again.triples == len(quads)
+            results.append(quads)
+    assert results[0] == results[1]

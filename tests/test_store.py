@@ -166,3 +166,36 @@ def test_store_literal_round_trip(text: str, lang: str | None) -> None:
     with Store() as store:
         store.replace_graph("https://w3id.org/geokg/graph/t", graph)
         assert isomorphic(store.rdflib_graph("https://w3id.org/geokg/graph/t"), graph)
+
+
+def test_store_flushes_its_write_buffers_to_disk_every_few_mib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oxigraph would keep up to 2 × 128 MiB per index in memory: the store flushes on its own
+    once FLUSH_EVERY_BYTES of updates gathered, so a build's memory does not grow with the store."""
+    import geokg.store
+
+    def on_disk(path: Path) -> int:  # bytes of RocksDB tables; unflushed writes are only in the log
+        return sum(file.stat().st_size for file in path.iterdir() if file.suffix == ".sst")
+
+    body = "\n".join(f'<https://e.org/s{i}> <https://e.org/p> "{i}" .' for i in range(300))
+    path = tmp_path / "db"
+    with Store(path) as store:
+        before = on_disk(path)
+        store.replace_graphs({str(graph_iri("a1")): body})  # far below 8 MiB: stays in memory
+        assert on_disk(path) < before + 5000
+        monkeypatch.setattr(geokg.store, "FLUSH_EVERY_BYTES", len(body))
+        store.replace_graphs({str(graph_iri("a2")): body})
+        assert on_disk(path) > before + 20000  # both graphs written out, the store still open
+        assert store.triple_count(graph_iri("a1")) == store.triple_count(graph_iri("a2")) == 300
+
+
+def test_store_load_graph_replaces_one_graph_whole(tmp_path: Path) -> None:
+    line = '<https://e.org/s{}> <https://e.org/p> "{}" .'
+    with Store(tmp_path / "db") as store:
+        store.replace_graphs({str(graph_iri("keep")): line.format(0, 0)})
+        store.load_graph(graph_iri("big"), "\n".join(line.format(i, i) for i in range(50)))
+        store.load_graph(graph_iri("big"), "\n".join(line.format(i, i) for i in range(10, 20)))
+        assert sorted(q.object.value for q in store.quads(graph_iri("big"))) == sorted(str(i) for i in range(10, 20))
+        store.load_graph(graph_iri("big"), "")
+        assert store.article_graphs() == [str(graph_iri("keep"))]
+        with pytest.raises(StoreError, match="cannot write"):
+            store.load_graph(graph_iri("bad"), "<s> <p> not-a-term .")

@@ -140,12 +140,15 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
                 outcome.path, outcome.article_id, "GK302",
                 f"the graph violates the shapes ({len(report.violations)} violation(s)); "
                 f"quarantined in {settings.quarantine}", outcome.line))
-            batch[str(graph_iri(outcome.article_id))] = ""
+            text = ""  # its old graph goes
         else:
             summary.articles += 1
             summary.events.update(outcome.events)
-            batch[str(graph_iri(outcome.article_id))] = outcome.ntriples or ""
-        if store is not None and len(batch) >= settings.batch_size:
+            text = outcome.ntriples or ""
+        if store is None:  # the Dask path loads the graphs itself: keep nothing here
+            continue
+        batch[str(graph_iri(outcome.article_id))] = text
+        if len(batch) >= settings.batch_size:
             store.replace_graphs(batch)
             batch = {}
     if store is not None:

@@ -18,6 +18,7 @@ import click
 from tqdm import tqdm
 
 from geokg import __version__, api
+from geokg.articles import count_articles
 from geokg.errors import GeokgError
 from geokg.queries import UpdateResult, list_queries
 from geokg.remote import AUTH_SCHEMES, Credentials
@@ -125,7 +126,10 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
-    with tqdm(desc="articles", unit=" article", file=sys.stderr, disable=quiet or None) as bar:
+    # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
+    # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
+    total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
+    with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
         summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")

@@ -59,10 +59,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
-from geokg.namespaces import GK, SEM, bind_prefixes
+from geokg.namespaces import GK, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
@@ -71,7 +72,7 @@ from geokg.rdf.iris import (
     REFERENCE_GRAPH,
     canonical_event_iri,
 )
-from geokg.store import Store
+from geokg.store import Store, to_ox
 
 __all__ = [
     "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
@@ -329,14 +330,33 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.events, summary.canonical_events = len(reports), len(groups)
     summary.reported_more_than_once = sum(1 for g in groups if len({r.article for r in g}) > 1)
     summary.groups = [[r.iri for r in g] for g in groups]
-    summary.triples += store.replace_graph(CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links))
-    summary.triples += store.replace_graph(CROSSDOC_EVENTS_GRAPH, _events_graph(groups, _read_labels(store), broader))
+    # The derived graphs go to the store as N-Triples text through Oxigraph's loader
+    # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
+    summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links))
+    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, _read_labels(store), broader))
     log.debug("cross-document pass: %s", summary)
     return summary
 
 
-def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str]) -> Graph:
-    graph = bind_prefixes(Graph(identifier=CROSSDOC_ENTITIES_GRAPH))
+class _Triples:
+    """Triples kept as the distinct N-Triples lines the store loads (what :func:`to_ntriples`
+    makes of a Graph), without an rdflib Graph's three indexes of every triple."""
+
+    def __init__(self) -> None:
+        self.lines: set[str] = set()
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        subject, predicate, value = triple
+        self.lines.add(f"{to_ox(subject)} {to_ox(predicate)} {to_ox(value)} .")
+
+
+def _write(store: Store, graph: URIRef, triples: _Triples) -> int:
+    store.load_graph(graph, "\n".join(sorted(triples.lines)))
+    return len(triples.lines)
+
+
+def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str]) -> _Triples:
+    graph = _Triples()
     for entity in entities:
         graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
     for variant, canonical in links.items():
@@ -345,8 +365,8 @@ def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str]) -> G
 
 
 def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
-                  broader: Mapping[str, frozenset[str]]) -> Graph:
-    graph = bind_prefixes(Graph(identifier=CROSSDOC_EVENTS_GRAPH))
+                  broader: Mapping[str, frozenset[str]]) -> _Triples:
+    graph = _Triples()
     canonical: list[tuple[URIRef, Report]] = []
     for members in groups:
         node = canonical_event_iri(r.iri for r in members)
@@ -409,14 +429,14 @@ def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date
 
 # -- reading the store -------------------------------------------------------
 def _read_entities(store: Store) -> list[MintedEntity]:
-    _, rows = store.query(_MINTED_ENTITIES, source="crossdoc: minted entities")
+    rows = store.rows(_MINTED_ENTITIES, source="crossdoc: minted entities")
     found = {MintedEntity(entity.value, kind.value[len(_GK):])
              for entity, kind in rows if entity is not None and kind is not None}
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
 def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
-    _, rows = store.query(_EVENTS, source="crossdoc: events")
+    rows = store.rows(_EVENTS, source="crossdoc: events")
     scalars: dict[str, dict[str, object]] = {}
     for event, kind, article, article_date, date, status, measure in rows:
         if event is None or kind is None or article is None:
@@ -427,13 +447,13 @@ def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
             "measure": measure.value if measure is not None else None,
         }
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    _, rows = store.query(_ROLES, source="crossdoc: event roles")
+    rows = store.rows(_ROLES, source="crossdoc: event roles")
     for event, role, value in rows:
         if event is not None and role is not None and value is not None:
             roles[event.value][role.value[len(_GK):]].add(links.get(value.value, value.value))
     reports = []
-    for iri, fields in sorted(scalars.items()):
-        r = roles.get(iri, {})
+    for iri in sorted(scalars):
+        fields, r = scalars.pop(iri), roles.pop(iri, {})  # popped: the rows do not outlive their report
         reports.append(Report(
             iri, fields["type"], fields["article"], fields["date"], fields["article_date"],  # type: ignore[arg-type]
             fields["status"], fields["measure"],  # type: ignore[arg-type]
@@ -444,7 +464,7 @@ def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
 
 
 def _read_broader(store: Store) -> dict[str, frozenset[str]]:
-    _, rows = store.query(_BROADER, source="crossdoc: commodity scheme")
+    rows = store.rows(_BROADER, source="crossdoc: commodity scheme")
     broader: dict[str, set[str]] = defaultdict(set)
     for narrower, parent in rows:
         if narrower is not None and parent is not None:
@@ -453,7 +473,7 @@ def _read_broader(store: Store) -> dict[str, frozenset[str]]:
 
 
 def _read_labels(store: Store) -> dict[str, str]:
-    _, rows = store.query(_LABELS, source="crossdoc: labels")
+    rows = store.rows(_LABELS, source="crossdoc: labels")
     return {e.value: l.value for e, l in rows if e is not None and l is not None}
 
 

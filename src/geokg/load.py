@@ -143,6 +143,7 @@ def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNod
         store.ox.update(update)  # one update: the file's graphs change together
     except (OSError, SyntaxError) as exc:
         raise IngestError(path, f"cannot write to the store: {exc}") from None
+    store.written(len(update))
     cleared.update(fresh)
     triples = sum(len(set(lines)) for lines in by_graph.values())
     log.info("loaded %s: %d triples into %d graph(s)", path, triples, len(by_graph))

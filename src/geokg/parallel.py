@@ -167,8 +167,25 @@ def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> 
     # Strings and lexemes the batch adds to spaCy's vocabulary are freed when the zone ends:
     # without it the vocabulary grows with every new word of the corpus. Nothing leaves the
     # zone holding a Doc, Span or Token (outcomes carry text), as the zone requires.
-    with get_pipeline(model).memory_zone():
-        return process_parsed(parse(articles, model, batch_size=batch_size), reference)
+    nlp = get_pipeline(model)
+    with nlp.memory_zone():
+        outcomes = process_parsed(parse(articles, model, batch_size=batch_size), reference)
+    _bound_lemma_cache(nlp)
+    return outcomes
+
+
+#: Entries of spaCy's lemmatizer cache kept between batches (a few hundred bytes each).
+LEMMA_CACHE_MAX = 100_000
+
+
+def _bound_lemma_cache(nlp: object) -> None:
+    """spaCy's rule lemmatizer memoises the lemmas of every (word, tag, morphology) it meets,
+    outside any memory zone, so over a large corpus the cache grows with the vocabulary; clear
+    it when it passes LEMMA_CACHE_MAX entries (a memo of a pure function: the same lemmas)."""
+    for _, pipe in nlp.pipeline:  # type: ignore[attr-defined]
+        cache = getattr(pipe, "cache", None)
+        if isinstance(cache, dict) and len(cache) > LEMMA_CACHE_MAX:
+            cache.clear()
 
 
 def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,

@@ -82,3 +82,38 @@ def test_console_script_version() -> None:
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"geokg, version {__version__}"
+
+
+def test_build_progress_bar_on_a_terminal_shows_the_total_rate_and_eta(tmp_path: Path) -> None:
+    """On a terminal the bar knows the total from a cheap count (JSON Lines lines), so it shows an ETA."""
+    import fcntl
+    import json
+    import pty
+    import re
+    import struct
+    import termios
+
+    records = tmp_path / "news.jsonl"
+    records.write_text("".join(json.dumps({"id": f"n{i}", "date": "2024-06-12", "text": CHILE[16:]}) + "\n"
+                               for i in range(3)), encoding="utf-8")
+    controller, terminal = pty.openpty()  # stderr is a terminal, as for a user at a shell
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # a new pty is 0 columns wide
+    process = subprocess.Popen([sys.executable, "-m", "geokg", "build", str(records), "--store", str(tmp_path / "db")],
+                               stdout=subprocess.PIPE, stderr=terminal, env=os.environ.copy())
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, out
+    frames = [f for f in shown.decode("utf-8", "replace").strip().split("\r") if f]
+    assert re.search(r"articles: +0%.* 0/3 \[00:00<\?", frames[0]), frames  # the total is known before reading
+    rate = r"[\d.]+(?: article/s|s/ article)"  # tqdm inverts the rate below one article a second
+    assert re.search(rf"articles: 100%.* 3/3 \[\d\d:\d\d<00:00, +{rate}\]", frames[-1]), frames
