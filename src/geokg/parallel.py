@@ -17,6 +17,7 @@ entries it adds are freed after it), so neither articles nor the vocabulary pile
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -25,6 +26,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from typing import TypeVar
 
@@ -171,6 +173,7 @@ def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> 
     with nlp.memory_zone():
         outcomes = process_parsed(parse(articles, model, batch_size=batch_size), reference)
     _bound_lemma_cache(nlp)
+    _freeze_setup()
     return outcomes
 
 
@@ -186,6 +189,21 @@ def _bound_lemma_cache(nlp: object) -> None:
         cache = getattr(pipe, "cache", None)
         if isinstance(cache, dict) and len(cache) > LEMMA_CACHE_MAX:
             cache.clear()
+
+
+@lru_cache(maxsize=1)
+def _freeze_setup() -> None:
+    """Once per process, after the first batch: move what is alive now (the spaCy pipeline,
+    reference index, harvested shapes) out of the garbage collector's sight.
+
+    The build leaves cyclic garbage behind (rdflib's context-aware graphs that pySHACL
+    needs refer to themselves), so full collections run every few hundred articles, and
+    each one scanned every object of the pipeline: about 2 % of the build's CPU time.
+    Frozen objects are still freed when no longer referenced; only a reference cycle
+    among them would outlive its use, and these live as long as the process.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32,

@@ -235,6 +235,10 @@ def _harvest(shapes_data: Graph) -> _Harvest:
 def _run(graph: Graph) -> tuple[bool, Graph]:
     """One pySHACL run over one data graph, with the shapes harvested once per process."""
     harvest = _harvest(load_shapes())
+    if not graph.store.context_aware:  # pySHACL wraps the data in a Dataset, which needs contexts
+        copy = Graph(identifier=graph.identifier)
+        copy += graph
+        graph = copy
     options = dict(_OPTIONS)
     if harvest.targeted is not None:
         options["use_shapes"] = list(harvest.targeted)
@@ -369,7 +373,7 @@ def _mentions(graph: Graph, node: Node) -> bool:
 
 def _empty_results() -> Graph:
     """The results graph pySHACL makes for a conforming graph with no results (its prefixes aside)."""
-    graph, report = Graph(bind_namespaces="core"), BNode()
+    graph, report = Graph(store="SimpleMemory", bind_namespaces="core"), BNode()  # no cycle: see rdf.to_graph
     graph.add((report, RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(True)))
     return graph

@@ -69,7 +69,9 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
     early, or "Moscow" and "Russia" once each, make Russia salient."""
     body = [s for s in doc.sents if s.end_char > headline_end and s.text.strip()]
     lead_end = body[min(LEAD_SENTENCES, len(body)) - 1].end_char if body else headline_end
-    early_end = max(lead_end, headline_end + EARLY * (len(doc.text) - headline_end))
+    # len(doc.text), without joining every token again (spaCy builds doc.text on each use)
+    text_end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    early_end = max(lead_end, headline_end + EARLY * (text_end - headline_end))
     group = {ref: countries.get(ref, ref) if ref.kind is EntityKind.PLACE else ref for ref in linked.entities}
     roles = {ref for event in events for ref in (event.agent, event.on_behalf_of, event.place, *event.themes,
                                                   *event.recipients, *event.counterparties) if ref is not None}
@@ -84,8 +86,8 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
             first[country] = min(first.get(country, start), start)
             if ref in roles:
                 roles.add(country)
-    about = [ref for ref in sorted(linked.entities, key=lambda r: first.get(r, len(doc.text)))
-             if first.get(ref, len(doc.text)) < early_end or count.get(group.get(ref, ref), 0) >= 2 or ref in roles]
+    about = [ref for ref in sorted(linked.entities, key=lambda r: first.get(r, text_end))
+             if first.get(ref, text_end) < early_end or count.get(group.get(ref, ref), 0) >= 2 or ref in roles]
     return tuple(about)
 
 

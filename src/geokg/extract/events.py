@@ -742,7 +742,7 @@ def _date_rank(ent: Span, verb: Token) -> int:
 
 
 def _quoted(sent: Span, char: int) -> bool:
-    before = sent.doc.text[sent.start_char:char]
+    before = sent.text[:char - sent.start_char]  # not doc.text: spaCy joins the whole doc for it
     return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -63,8 +64,9 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        unwrapped = _without_line_breaks(doc)  # built once for both matchers
         for matcher, folded in ((self.exact, False), (self.folded, True)):
-            for match_id, start, end in [*matcher(doc), *_across_line_breaks(matcher, doc)]:
+            for match_id, start, end in [*matcher(doc), *_across_line_breaks(matcher, unwrapped)]:
                 label, key = doc.vocab.strings[match_id].split("|", 1)
                 span = Span(doc, start, end, label=label, kb_id=key)
                 if folded and not self._is_commodity_use(span, key):
@@ -83,14 +85,28 @@ class Gazetteer:
         return True
 
 
-def _across_line_breaks(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+def _without_line_breaks(doc: Doc) -> tuple[Doc, list[int]] | None:
+    """The doc's tokens without its whitespace tokens, and where each came from (None: it has none)."""
+    attrs = doc.to_array([ORTH, IS_SPACE])  # arrays, not a Token object per token
+    if not attrs[:, 1].any():
+        return None
+    strings = doc.vocab.strings
+    keep, words = [], []
+    for i, (orth, space) in enumerate(attrs.tolist()):
+        if not space:
+            keep.append(i)
+            words.append(strings[orth])
+    return Doc(doc.vocab, words=words, spaces=[True] * len(words)), keep
+
+
+def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]] | None
+                        ) -> list[tuple[int, int, int]]:
     """Matches of names that wire copy wraps over two lines ("New\nJersey"): the line break is
-    a whitespace token of its own, so the name is matched on the tokens without it."""
-    keep = [t.i for t in doc if not t.is_space]
-    if len(keep) == len(doc):
+    a whitespace token of its own, so the name is matched on the tokens without it
+    (``unwrapped``, from :func:`_without_line_breaks`)."""
+    if unwrapped is None:
         return []
-    words = [doc[i].text for i in keep]
-    compact = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+    compact, keep = unwrapped
     found = []
     for match_id, start, end in matcher(compact):
         first, last = keep[start], keep[end - 1]
