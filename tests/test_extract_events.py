@@ -413,3 +413,5 @@ def test_dateline_state_abbreviations_count_for_the_united_states() -> None:
         found = _entities(f"{dateline} - The dairy said its profit rose.", "1987-03-03")
         assert found.get(state) == ("Place", True), (dateline, found)
     assert "Georgia (U.S. state)" not in _entities("Georgia exported wine to Russia.", "1987-03-03")
+    found = _entities("TULSA, March 4 - The pipeline company said gas volumes rose.", "1987-03-04")
+    assert found.get("Tulsa") == ("Place", True)  # a dateline city on its own
