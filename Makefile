@@ -41,6 +41,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py --limit 1000
+	$(BIN)/python bench/memory.py --limit 1000
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/reuters.py

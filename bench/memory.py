@@ -1,7 +1,9 @@
 """Build memory, part by part: which stage of `geokg build` holds resident memory as the corpus grows.
 
-Usage: python bench/memory.py --input FILE [--mode full|no-load|read|crossdoc] [--store DIR]
+Usage: python bench/memory.py [--input FILE] [--mode full|no-load|read|crossdoc] [--store DIR]
                               [--limit N] [--every N] [--tracemalloc]
+
+The input defaults to the Reuters-21578 train split (../shared/data/reuters21578/train.jsonl).
 
 Runs one stage set in this process and prints one JSON object: resident memory
 (RSS, MiB) every ``--every`` articles, before and after the cross-document pass,
@@ -33,6 +35,7 @@ from itertools import islice
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+REUTERS_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578" / "train.jsonl"
 
 
 def rss_mib() -> int:
@@ -46,7 +49,7 @@ def peak_mib() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, help="articles (a file or folder)")
+    parser.add_argument("--input", type=Path, default=REUTERS_TRAIN, help="articles (a file or folder)")
     parser.add_argument("--mode", default="full", choices=["full", "no-load", "read", "crossdoc"])
     parser.add_argument("--store", type=Path, default=None, help="the store (default: a temp dir)")
     parser.add_argument("--limit", type=int, default=None, help="first N articles")
