@@ -7,7 +7,8 @@ Builds the first N Reuters-21578 train articles (../shared/data/reuters21578/tra
 with ``geokg build``, then replicates their article graphs and the canonical events
 grouping them (article, event, quantity, evidence and canonical-event IRIs and the
 article id get a ``-rK`` suffix; entities stay shared, as in a real corpus) until the
-store holds at least T quads, reference, ontology and entity-alias graphs included. The same N-Quads go into an on-disk Oxigraph store (bulk
+store holds at least T quads, reference, ontology and cross-document entities graph (aliases and
+display labels, once) included. The same N-Quads go into an on-disk Oxigraph store (bulk
 loader) and into an rdflib ``Dataset`` (union default graph, in a child process so
 that a runaway query can be stopped). Every stored query runs unparameterised
 (whole graph) and the three parameterised ones once more with a value bound (one
@@ -192,6 +193,7 @@ def main() -> None:
     import pyoxigraph as ox
 
     import geokg
+    from geokg.namespaces import GK
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
     from geokg.store import Store
 
@@ -211,7 +213,7 @@ def main() -> None:
         articles = tmp_path / "articles.nq"  # article graphs: replicated
         with Store.open(base_store, read_only=True) as base:
             base.ox.dump(tmp_path / "all.nq", ox.RdfFormat.N_QUADS)
-        # Once: reference, ontology, and the entity aliases (about shared entities, like the reference).
+        # Once: reference, ontology, and the entity aliases and display labels (about shared entities).
         shared = (f"<{REFERENCE_GRAPH}> .", f"<{ONTOLOGY_GRAPH}> .", f"<{CROSSDOC_ENTITIES_GRAPH}> .")
         fixed_quads = 0
         with (tmp_path / "all.nq").open(encoding="utf-8") as dump, fixed.open("w", encoding="utf-8") as once, \
@@ -232,6 +234,9 @@ def main() -> None:
         load_s = time.perf_counter() - t
         with Store.open(tmp_path / "big", read_only=True) as store:
             quads, graphs = len(store), len(store.article_graphs())
+            labels, labelled = store.query(f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?e) AS ?d) "
+                                           f"WHERE {{ ?e <{GK.displayLabel}> ?l }}")[1][0]
+        print(f"display labels: {labels.value} for {labelled.value} entities", file=sys.stderr)
         oxigraph = {label(n, p): time_oxigraph(tmp_path / "big", n, p, args.repeat, args.oxigraph_timeout)
                     for n, p in runs()}
         wanted = set(args.rdflib_queries.split(","))

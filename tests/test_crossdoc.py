@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 import geokg
 from geokg import api
 from geokg.cli import cli
+from geokg.namespaces import GK
 from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ONTOLOGY_GRAPH
 from geokg.settings import Settings
 from geokg.store import Store
@@ -169,6 +171,7 @@ def test_build_order_does_not_change_canonical_events_or_entities(
         assert _graph(other, CROSSDOC_EVENTS_GRAPH) == _graph(crossdoc_store, CROSSDOC_EVENTS_GRAPH)
         assert _graph(other, CROSSDOC_ENTITIES_GRAPH) == _graph(crossdoc_store, CROSSDOC_ENTITIES_GRAPH)
         assert _quads(other) == expected
+        assert display_label_problems(other.store) == {}
 
 
 def test_rebuilding_keeps_the_store_identical(crossdoc_store: Settings, tmp_path: Path) -> None:
@@ -176,6 +179,74 @@ def test_rebuilding_keeps_the_store_identical(crossdoc_store: Settings, tmp_path
     geokg.build(ARTICLES, again)
     geokg.build(ARTICLES[:1], again)  # a partial rebuild recomputes the derived graphs from the whole store
     assert _quads(again) == _quads(crossdoc_store)
+
+
+_USED_ENTITIES = """
+PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity WHERE {
+  { ?x gk:mentions ?entity } UNION { ?x dcterms:publisher ?entity }
+  UNION { ?x gk:agent|gk:onBehalfOf|gk:recipient|gk:counterparty|gk:theme|gk:attributedTo|gk:reportedBy ?entity }
+  FILTER(isIRI(?entity))
+}
+"""
+
+
+def display_labels(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Entity IRI -> its (graph, label) gk:displayLabel statements."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with Store.open(path, read_only=True) as store:
+        for quad in store.ox.quads_for_pattern(None, ox.NamedNode(str(GK.displayLabel)), None, None):
+            found.setdefault(quad.subject.value, []).append((quad.graph_name.value, quad.object.value))
+    return found
+
+
+def display_label_problems(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Entities used by an event, a mention or a publisher without exactly one display label,
+    stated once, in the cross-document entities graph (empty when all is well)."""
+    labels = display_labels(path)
+    with Store.open(path, read_only=True) as store:
+        used = {row[0].value for row in store.rows(_USED_ENTITIES) if row[0] is not None}
+    assert used
+    return {e: labels.get(e, []) for e in sorted(used)
+            if len(labels.get(e, [])) != 1 or labels[e][0][0] != str(CROSSDOC_ENTITIES_GRAPH)}
+
+
+def test_every_used_entity_has_exactly_one_display_label(crossdoc_store: Settings, seed_store: Path) -> None:
+    for path in (crossdoc_store.store, seed_store):
+        assert display_label_problems(path) == {}
+    labels = display_labels(crossdoc_store.store)
+    # A minted company found under three spellings, in three article graphs: one label.
+    assert labels[KESTREL] == [(str(CROSSDOC_ENTITIES_GRAPH), "Kestrel Minerals")]
+    assert labels[VOLKOV] == [(str(CROSSDOC_ENTITIES_GRAPH), "Dmitry Volkov")]
+    assert labels["https://w3id.org/geokg/id/country/UA"] == [(str(CROSSDOC_ENTITIES_GRAPH), "Ukraine")]
+
+
+def test_loaded_article_graphs_with_two_labels_give_one_display_label(tmp_path: Path) -> None:
+    """Articles that label an entity differently: the label most article graphs give wins, once;
+    a reference entity keeps its reference label; `geokg load` recomputes it."""
+    settings = Settings.from_env(store=tmp_path / "load.db")
+    geokg.build(ARTICLES[:1], settings)
+    acme = "https://w3id.org/geokg/id/company/acme-mining"
+    graphs = {"acme-1": "ACME MINING", "acme-2": "Acme Mining", "acme-3": "Acme Mining"}
+    trig = tmp_path / "acme.trig"
+    trig.write_text("".join(
+        f"<https://w3id.org/geokg/graph/{article}> {{\n"
+        f"  <https://w3id.org/geokg/id/article/{article}> a <{GK.Article}> ;\n"
+        f"    <http://purl.org/dc/terms/identifier> \"{article}\" ;\n"
+        f"    <{GK.mentions}> <{acme}>, <https://w3id.org/geokg/id/country/UA> .\n"
+        f"  <{acme}> a <{GK.Company}> ; <http://www.w3.org/2004/02/skos/core#prefLabel> \"{label}\" .\n"
+        f"  <https://w3id.org/geokg/id/country/UA> <http://www.w3.org/2004/02/skos/core#prefLabel> \"Ukraina\" .\n}}\n"
+        for article, label in graphs.items()), encoding="utf-8")
+    api.load([trig], settings)
+    labels = display_labels(settings.store)
+    assert labels[acme] == [(str(CROSSDOC_ENTITIES_GRAPH), "Acme Mining")]
+    assert labels["https://w3id.org/geokg/id/country/UA"] == [(str(CROSSDOC_ENTITIES_GRAPH), "Ukraine")]
+    assert display_label_problems(settings.store) == {}
+    assert [r["entity"] for r in rows("entity-articles", settings, entity="Acme Mining")] == ["Acme Mining"] * 3
+    geokg.build(ARTICLES[1:2], settings)  # an incremental build keeps it so
+    assert display_label_problems(settings.store) == {}
+    assert display_labels(settings.store)[acme] == [(str(CROSSDOC_ENTITIES_GRAPH), "Acme Mining")]
 
 
 def test_new_queries_are_listed_with_their_parameters() -> None:

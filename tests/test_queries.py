@@ -13,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rdflib import Graph
 
+from geokg import crossdoc
 from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
 from geokg.queries import (PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
                            run_query, run_sparql, to_python)
@@ -35,6 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
         for article in (A, B):
             opened.replace_graph(graph_iri(article), Graph().parse(DATA / "store" / f"{article}.ttl"))
+        crossdoc.refresh(opened)  # as a build does: the queries read its display labels
         yield opened
 
 
@@ -248,7 +250,9 @@ def test_queries_literal_params_cannot_inject(store: Store, name: str, param: st
     size = len(store)
     everything = set(rows(store, name))
     bound = set(rows(store, name, **{param: value}))
-    assert bound <= everything
+    # timeline and event-reports echo their parameters as columns, unbound in the "all" rows.
+    echo = get_query(name).columns.index(param)
+    assert all(row in everything or row[:echo] + (None,) + row[echo + 1:] in everything for row in bound)
     assert len(store) == size
 
 

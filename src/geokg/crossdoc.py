@@ -6,6 +6,13 @@ depends only on the set of article graphs in the store, never on the order in
 which they were built:
 
 ``…/graph/crossdoc/entities``
+    Every labelled entity gets exactly one ``gk:displayLabel`` (:func:`display_labels`):
+    its reference ``skos:prefLabel``, else the ``skos:prefLabel`` most article graphs
+    give it (the smallest on a tie). An entity the reference data lacks is labelled in
+    every article graph that names it, so looking its name up with ``skos:prefLabel`` in
+    the union default graph gives one row per article; stored queries read
+    ``gk:displayLabel`` instead: one row per entity, in one graph.
+
     Every entity the reference data lacks gets ``gk:linked false``. Aliases get
     ``gk:canonical`` to the entity they are taken to be (:func:`alias_links`):
 
@@ -76,7 +83,7 @@ from geokg.store import Store, to_ox
 
 __all__ = [
     "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
-    "group_reports", "refresh", "same_happening", "same_storyline",
+    "display_labels", "group_reports", "refresh", "same_happening", "same_storyline",
 ]
 
 log = logging.getLogger("geokg.crossdoc")
@@ -126,9 +133,13 @@ _BROADER = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?narrower ?broader WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?narrower skos:broader+ ?broader }} }}
 """
-_LABELS = """
+# (entity, label, graphs labelling it so): the reference graph's rows, then the article graphs'.
+_LABELS = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity (MIN(?l) AS ?label) WHERE { ?entity skos:prefLabel ?l } GROUP BY ?entity
+SELECT ?entity ?label (COUNT(DISTINCT ?g) AS ?graphs) (MAX(?g = <{REFERENCE_GRAPH}>) AS ?reference) WHERE {{
+  GRAPH ?g {{ ?entity skos:prefLabel ?label }}
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{ONTOLOGY_GRAPH}>)
+}} GROUP BY ?entity ?label
 """
 
 
@@ -332,8 +343,9 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.groups = [[r.iri for r in g] for g in groups]
     # The derived graphs go to the store as N-Triples text through Oxigraph's loader
     # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
-    summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links))
-    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, _read_labels(store), broader))
+    labels = _read_labels(store)
+    summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
+    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader))
     log.debug("cross-document pass: %s", summary)
     return summary
 
@@ -355,8 +367,27 @@ def _write(store: Store, graph: URIRef, triples: _Triples) -> int:
     return len(triples.lines)
 
 
-def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str]) -> _Triples:
+def display_labels(rows: Iterable[tuple[str, str, int, bool]]) -> dict[str, str]:
+    """Entity IRI -> its one display label, from (entity, prefLabel, graphs giving it, given by the
+    reference graph) rows: a reference label first, then the label most graphs give, then the smallest.
+
+    Example:
+        >>> display_labels([("e/acme", "Acme", 3, False), ("e/acme", "ACME", 3, False),
+        ...                 ("e/acme", "Acme Corp", 1, False), ("e/cl", "Chile", 1, True), ("e/cl", "Chili", 9, False)])
+        {'e/acme': 'ACME', 'e/cl': 'Chile'}
+    """
+    best: dict[str, tuple[bool, int, str]] = {}
+    for entity, label, graphs, reference in rows:
+        rank = (not reference, -graphs, label)
+        if entity not in best or rank < best[entity]:
+            best[entity] = rank
+    return {entity: rank[2] for entity, rank in sorted(best.items())}
+
+
+def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labels: Mapping[str, str]) -> _Triples:
     graph = _Triples()
+    for entity, label in labels.items():
+        graph.add((URIRef(entity), GK.displayLabel, Literal(label)))
     for entity in entities:
         graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
     for variant, canonical in links.items():
@@ -474,7 +505,8 @@ def _read_broader(store: Store) -> dict[str, frozenset[str]]:
 
 def _read_labels(store: Store) -> dict[str, str]:
     rows = store.rows(_LABELS, source="crossdoc: labels")
-    return {e.value: l.value for e, l in rows if e is not None and l is not None}
+    return display_labels((e.value, l.value, int(n.value), r.value == "true")
+                          for e, l, n, r in rows if e is not None and l is not None and n is not None and r is not None)
 
 
 def _date(term: object) -> dt.date | None:

@@ -113,6 +113,7 @@ class GK(DefinedNamespace):
     follows: URIRef  # Previous canonical event of the same type between the same participants.
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.
+    displayLabel: URIRef  # The one name queries show for an entity (cross-document entities graph).
 
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).
