@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import sys
 import tempfile
 import time
@@ -34,17 +32,9 @@ import tracemalloc
 from itertools import islice
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-REUTERS_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578" / "train.jsonl"
+from throughput import REUTERS, peak_rss_mib, rss_mib  # bench/ is on sys.path when run as a script
 
-
-def rss_mib() -> int:
-    with open("/proc/self/statm") as statm:
-        return round(int(statm.read().split()[1]) * PAGE / 2 ** 20)
-
-
-def peak_mib() -> int:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+REUTERS_TRAIN = REUTERS / "train.jsonl"
 
 
 def main() -> None:
@@ -71,7 +61,7 @@ def main() -> None:
     if args.mode != "crossdoc":
         reference = load_reference()
         get_pipeline(settings.model)
-    result: dict = {"mode": args.mode, "setup_rss": rss_mib(), "rss": [], "python_mib": []}
+    result: dict = {"mode": args.mode, "setup_rss": round(rss_mib()), "rss": [], "python_mib": []}
     if args.tracemalloc:
         tracemalloc.start(5)
     snapshots = []
@@ -79,7 +69,7 @@ def main() -> None:
     t = time.process_time()
 
     def sample() -> None:
-        result["rss"].append((count, rss_mib()))
+        result["rss"].append((count, round(rss_mib())))
         if args.tracemalloc:
             result["python_mib"].append((count, round(tracemalloc.get_traced_memory()[0] / 2 ** 20, 1)))
             snapshots[1 if snapshots else 0:] = [tracemalloc.take_snapshot()]  # the first and the latest
@@ -104,22 +94,22 @@ def main() -> None:
                 store.load_reference(reference.graph())
                 store.load_ontology(api._ontology_graph())
                 api._record(outcomes, summary, settings, store=store)
-                result["before_crossdoc"] = {"rss": rss_mib(), "peak": peak_mib(), "cpu_s": round(time.process_time() - t)}
+                result["before_crossdoc"] = {"rss": round(rss_mib()), "peak": round(peak_rss_mib()), "cpu_s": round(time.process_time() - t)}
                 refreshed = crossdoc.refresh(store)
-                result["after_crossdoc"] = {"rss": rss_mib(), "peak": peak_mib(), "cpu_s": round(time.process_time() - t),
+                result["after_crossdoc"] = {"rss": round(rss_mib()), "peak": round(peak_rss_mib()), "cpu_s": round(time.process_time() - t),
                                             "events": refreshed.events, "entities": refreshed.unlinked_entities}
                 result["quads"] = len(store)
     else:
         with Store.open(store_path) as store:
-            result["before_crossdoc"] = {"rss": rss_mib(), "peak": peak_mib()}
+            result["before_crossdoc"] = {"rss": round(rss_mib()), "peak": round(peak_rss_mib())}
             refreshed = crossdoc.refresh(store)
-            result["after_crossdoc"] = {"rss": rss_mib(), "peak": peak_mib(), "cpu_s": round(time.process_time() - t),
+            result["after_crossdoc"] = {"rss": round(rss_mib()), "peak": round(peak_rss_mib()), "cpu_s": round(time.process_time() - t),
                                         "events": refreshed.events, "entities": refreshed.unlinked_entities}
             result["quads"] = len(store)
     result["articles"] = count
     result["loaded"] = summary.articles
     result["cpu_s"] = round(time.process_time() - t)
-    result["peak"] = peak_mib()
+    result["peak"] = round(peak_rss_mib())
     if args.tracemalloc and len(snapshots) == 2:
         top = snapshots[1].compare_to(snapshots[0], "lineno")[:12]
         result["python_growth"] = [f"{s.size_diff / 2 ** 10:+.0f} KiB {s.count_diff:+d} objs "

@@ -79,7 +79,7 @@ from geokg.rdf.iris import (
     REFERENCE_GRAPH,
     canonical_event_iri,
 )
-from geokg.store import Store, to_ox
+from geokg.store import Store, ntriples_line
 
 __all__ = [
     "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
@@ -358,8 +358,7 @@ class _Triples:
         self.lines: set[str] = set()
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
-        subject, predicate, value = triple
-        self.lines.add(f"{to_ox(subject)} {to_ox(predicate)} {to_ox(value)} .")
+        self.lines.add(ntriples_line(triple))
 
 
 def _write(store: Store, graph: URIRef, triples: _Triples) -> int:

@@ -43,7 +43,7 @@ from geokg.errors import QuerySyntaxError, StoreError
 from geokg.namespaces import GK
 from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, article_iri, graph_iri
 
-__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "DEFAULT_PATH"]
+__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "ntriples_line", "DEFAULT_PATH"]
 
 log = logging.getLogger("geokg.store")
 
@@ -398,15 +398,8 @@ class Store:
             >>> Store().query('SELECT ?x WHERE { VALUES ?x { "a" } }')
             (['x'], [(<Literal value=a datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)])
         """
-        result = self.execute(sparql, bindings, source=source)
-        if not isinstance(result, ox.QuerySolutions):
-            raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
-        names = [v.value for v in result.variables]
-        try:
-            rows = [tuple(solution[name] for name in names) for solution in result]
-        except OSError as exc:  # pragma: no cover - disk failure mid-query
-            raise StoreError(self._where, f"{source}: {exc}") from exc
-        return names, rows
+        names, rows = self._select(sparql, bindings, source)
+        return names, list(rows)
 
     def rows(self, sparql: str, *, source: str = "<sparql>") -> Iterator[tuple[OxTerm | None, ...]]:
         """Run a SELECT query and yield its rows one at a time (:meth:`query` makes a list).
@@ -414,15 +407,23 @@ class Store:
         Raises:
             StoreError: not a SELECT query, or reading fails.
         """
-        result = self.execute(sparql, source=source)
+        yield from self._select(sparql, None, source)[1]
+
+    def _select(self, sparql: str, bindings: dict[str, OxTerm] | None,
+                source: str) -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+        result = self.execute(sparql, bindings, source=source)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
         names = [v.value for v in result.variables]
-        try:
-            for solution in result:
-                yield tuple(solution[name] for name in names)
-        except OSError as exc:  # pragma: no cover - disk failure mid-query
-            raise StoreError(self._where, f"{source}: {exc}") from exc
+
+        def solutions() -> Iterator[tuple[OxTerm | None, ...]]:
+            try:
+                for solution in result:
+                    yield tuple(solution[name] for name in names)
+            except OSError as exc:  # pragma: no cover - disk failure mid-query
+                raise StoreError(self._where, f"{source}: {exc}") from exc
+
+        return names, solutions()
 
     def dump(self, output: str | os.PathLike[str] | IO[bytes] | None, format: ox.RdfFormat,
              graph: GraphName | None = None) -> bytes | None:
@@ -449,7 +450,13 @@ def to_ntriples(triples: Graph | Iterable[tuple[Node, Node, Node]]) -> str:
         >>> print(to_ntriples([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), RdfLiteral("x"))]))
         <http://e.org/a> <http://e.org/p> "x" .
     """
-    return "\n".join(sorted({f"{to_ox(s)} {to_ox(p)} {to_ox(o)} ." for s, p, o in triples}))
+    return "\n".join(sorted({ntriples_line(triple) for triple in triples}))
+
+
+def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
+    """One triple as an N-Triples line (no newline); raises ValueError like :func:`to_ox`."""
+    subject, predicate, value = triple
+    return f"{to_ox(subject)} {to_ox(predicate)} {to_ox(value)} ."
 
 
 def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:

@@ -360,15 +360,7 @@ def _compatible_groups(graphs: Sequence[Graph]) -> list[list[int]]:
 
 
 def _holds_any(graph: Graph, nodes: set[Node]) -> bool:
-    return any(_mentions(graph, node) for node in nodes)
-
-
-def _mentions(graph: Graph, node: Node) -> bool:
-    for _ in graph.triples((node, None, None)):
-        return True
-    for _ in graph.triples((None, None, node)):
-        return True
-    return False
+    return any((node, None, None) in graph or (None, None, node) in graph for node in nodes)
 
 
 def _empty_results() -> Graph:
