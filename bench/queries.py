@@ -1,7 +1,7 @@
 """Stored-query latency at a million triples: Oxigraph (the geokg store) against rdflib in memory.
 
-Usage: python bench/queries.py [--limit N] [--triples T] [--repeat R] [--oxigraph-timeout S]
-                               [--rdflib-timeout S] [--no-rdflib]
+Usage: python bench/queries.py [--limit N | --from-store S] [--triples T] [--repeat R] [--keep DIR]
+                               [--oxigraph-timeout S] [--rdflib-timeout S] [--no-rdflib] [--queries Q]
 
 Builds the first N Reuters-21578 train articles (../shared/data/reuters21578/train.jsonl)
 with ``geokg build``, then replicates their article graphs and the canonical events
@@ -169,6 +169,48 @@ def time_oxigraph(path: Path, name: str, params: dict[str, str], repeat: int,
     return median, rows, len(times), load
 
 
+def replicated_store(args: argparse.Namespace, tmp_path: Path, big: Path, data: Path) -> tuple[int, float]:
+    """Build (or take --from-store) the base store, replicate its article graphs into ``data`` and
+    bulk-load that into the store at ``big``; return the base's article count and the load seconds."""
+    import pyoxigraph as ox
+
+    import geokg
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.store import Store
+
+    source = tmp_path / "articles.jsonl"
+    with TRAIN.open(encoding="utf-8") as train:
+        source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
+    base_store = args.from_store or tmp_path / "base"
+    if not args.from_store:
+        t = time.perf_counter()
+        geokg.build([source], geokg.Settings(store=base_store))
+        print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    with Store.open(base_store, read_only=True) as base:
+        base_articles = len(base.article_graphs())
+        base.ox.dump(tmp_path / "all.nq", ox.RdfFormat.N_QUADS)
+    fixed = tmp_path / "fixed.nq"  # reference and ontology graphs: once
+    articles = tmp_path / "articles.nq"  # article graphs: replicated
+    # Once: reference, ontology, and the entity aliases and display labels (about shared entities).
+    shared = (f"<{REFERENCE_GRAPH}> .", f"<{ONTOLOGY_GRAPH}> .", f"<{CROSSDOC_ENTITIES_GRAPH}> .")
+    fixed_quads = 0
+    with (tmp_path / "all.nq").open(encoding="utf-8") as dump, fixed.open("w", encoding="utf-8") as once, \
+            articles.open("w", encoding="utf-8") as many:
+        for line in dump:
+            if line.rstrip().endswith(shared):
+                once.write(line)
+                fixed_quads += 1
+            else:
+                many.write(line)
+    replicate(articles, data, args.triples, fixed_quads)
+    with data.open("a", encoding="utf-8") as sink:
+        sink.write(fixed.read_text(encoding="utf-8"))
+    t = time.perf_counter()
+    with Store.open(big) as store:
+        store.bulk_load(data)
+    return base_articles, time.perf_counter() - t
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=2000, help="Reuters train articles to build (default 2000)")
@@ -185,6 +227,8 @@ def main() -> None:
                              "'all'); rdflib needs minutes per query at 1M triples")
     parser.add_argument("--from-store", type=Path, default=None,
                         help="replicate the article graphs of this built store instead of building --limit articles")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the replicated store here, and reuse it when it exists (no build, no replication)")
     args = parser.parse_args()
     SELECTED.clear()
     SELECTED.update(args.queries.split(","))
@@ -192,52 +236,27 @@ def main() -> None:
         sys.exit(f"Reuters-21578 not found at {TRAIN}")
     import pyoxigraph as ox
 
-    import geokg
     from geokg.namespaces import GK
-    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
     from geokg.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        source = tmp_path / "articles.jsonl"
-        with TRAIN.open(encoding="utf-8") as train:
-            source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
-        base_store = args.from_store or tmp_path / "base"
-        if not args.from_store:
-            t = time.perf_counter()
-            geokg.build([source], geokg.Settings(store=base_store))
-            print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        with Store.open(base_store, read_only=True) as base:
-            base_articles = len(base.article_graphs())
-        fixed = tmp_path / "fixed.nq"  # reference and ontology graphs: once
-        articles = tmp_path / "articles.nq"  # article graphs: replicated
-        with Store.open(base_store, read_only=True) as base:
-            base.ox.dump(tmp_path / "all.nq", ox.RdfFormat.N_QUADS)
-        # Once: reference, ontology, and the entity aliases and display labels (about shared entities).
-        shared = (f"<{REFERENCE_GRAPH}> .", f"<{ONTOLOGY_GRAPH}> .", f"<{CROSSDOC_ENTITIES_GRAPH}> .")
-        fixed_quads = 0
-        with (tmp_path / "all.nq").open(encoding="utf-8") as dump, fixed.open("w", encoding="utf-8") as once, \
-                articles.open("w", encoding="utf-8") as many:
-            for line in dump:
-                if line.rstrip().endswith(shared):
-                    once.write(line)
-                    fixed_quads += 1
-                else:
-                    many.write(line)
-        data = tmp_path / "data.nq"
-        replicate(articles, data, args.triples, fixed_quads)
-        with data.open("a", encoding="utf-8") as sink:
-            sink.write(fixed.read_text(encoding="utf-8"))
-        t = time.perf_counter()
-        with Store.open(tmp_path / "big") as store:
-            store.bulk_load(data)
-        load_s = time.perf_counter() - t
-        with Store.open(tmp_path / "big", read_only=True) as store:
+        big = args.keep or tmp_path / "big"
+        data = tmp_path / "data.nq"  # what rdflib parses: the replicated quads
+        if args.keep and args.keep.exists():
+            print(f"reusing the replicated store {big}", file=sys.stderr)
+            base_articles, load_s = 0, 0.0
+            if not args.no_rdflib:
+                with Store.open(big, read_only=True) as store:
+                    store.ox.dump(data, ox.RdfFormat.N_QUADS)
+        else:
+            base_articles, load_s = replicated_store(args, tmp_path, big, data)
+        with Store.open(big, read_only=True) as store:
             quads, graphs = len(store), len(store.article_graphs())
             labels, labelled = store.query(f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?e) AS ?d) "
                                            f"WHERE {{ ?e <{GK.displayLabel}> ?l }}")[1][0]
         print(f"display labels: {labels.value} for {labelled.value} entities", file=sys.stderr)
-        oxigraph = {label(n, p): time_oxigraph(tmp_path / "big", n, p, args.repeat, args.oxigraph_timeout)
+        oxigraph = {label(n, p): time_oxigraph(big, n, p, args.repeat, args.oxigraph_timeout)
                     for n, p in runs()}
         wanted = set(args.rdflib_queries.split(","))
         todo = [label(n, p) for n, p in runs() if "all" in wanted or n in wanted and not p or "bound" in wanted and p]
