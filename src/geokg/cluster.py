@@ -12,9 +12,9 @@ workers, so a remote cluster needs no file system shared with the store.
 At most ``2 × workers`` partitions are in flight, so reading never runs far ahead. Workers
 need geokg (with its spaCy pipeline) installed in the same version.
 
-Unlike a plain build, loading is not one transaction per batch: an article's old
-graph is dropped as its partition arrives and the new one appears with the bulk
-load at the end.
+Unlike a plain build, loading is not one transaction per batch: the store is left
+untouched until every partition is back (an interrupted run loses nothing), then
+the rebuilt articles' old graphs are dropped and the new ones bulk-loaded.
 """
 
 from __future__ import annotations
@@ -69,12 +69,12 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
                                                                             LocalCluster) as client:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         parts: list[Path] = []
+        replaced: list[str] = []  # every processed article's graph (quarantined ones included): dropped at the end
         pending: deque = deque()
 
         def collect() -> Iterator[Outcome]:
             nquads, outcomes = pending.popleft().result()
-            # Drop every graph of the partition now (quarantined ones included); the bulk load adds the new ones.
-            store.replace_graphs({str(graph_iri(o.article_id)): "" for o in outcomes})
+            replaced.extend(str(graph_iri(o.article_id)) for o in outcomes)
             if nquads:
                 part = Path(tmp) / f"part-{len(parts):06d}.nq"
                 part.write_text(nquads, encoding="utf-8")
@@ -87,6 +87,8 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
                 yield from collect()
         while pending:
             yield from collect()
+        for graphs in batched(replaced, 256):  # a transaction per 256 drops keeps each one small
+            store.replace_graphs(dict.fromkeys(graphs, ""))
         for part in parts:
             store.bulk_load(part)
 

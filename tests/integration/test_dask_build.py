@@ -72,3 +72,23 @@ def test_dask_unreachable_scheduler_is_a_readable_error(tmp_path: Path) -> None:
     docs = write_articles(tmp_path / "docs", {"chile-copper": ARTICLES["chile-copper"]})
     with pytest.raises(ConfigError, match="Cannot reach the Dask scheduler"):
         build([docs], Settings(store=tmp_path / "store"), dask="tcp://127.0.0.1:9")
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_an_interrupted_dask_build_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    from geokg.articles import Article, iter_articles
+    from geokg.cluster import build_on_dask
+
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    build([docs], Settings(store=tmp_path / "store"))
+    before = article_graphs(tmp_path / "store")
+    articles = [item for item in iter_articles([docs]) if isinstance(item, Article)]
+    settings = Settings(store=tmp_path / "store", workers=1, batch_size=1)
+    with Store.open(tmp_path / "store") as store:
+        outcomes = build_on_dask(articles, settings, "local", store)
+        assert next(outcomes).article_id == articles[0].id  # one partition back, two still out
+        outcomes.close()  # stopped here, as by Ctrl-C: nothing may be lost
+    after = article_graphs(tmp_path / "store")
+    assert sorted(after) == sorted(before) and len(after) == len(ARTICLES)
+    assert all(isomorphic(after[iri], before[iri]) for iri in before)

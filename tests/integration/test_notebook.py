@@ -28,6 +28,8 @@ def execute(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: 
     # Ignore any per-user kernelspec: "python3" then resolves to this environment's ipykernel.
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+    # The kernel's temporary files (the default seed store) go under this test's folder, not /tmp.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     notebook = nbformat.read(path, as_version=4)
     if store is not None:
         at = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
@@ -92,4 +94,5 @@ def test_notebook_runs_on_the_seed_build(path: Path, seed_store: Path, tmp_path:
 def test_explore_notebook_builds_the_seeds_when_no_store_is_given(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     notebook = execute(ROOT / "notebooks" / "explore-the-graph.ipynb", tmp_path, monkeypatch, None)
-    assert re.search(r"built 1 article\(s\) from .*seeds into .*seeds\.db", text_of(notebook))
+    built = re.search(r"built 1 article\(s\) from .*seeds into (\S*seeds\.db)", text_of(notebook))
+    assert built and Path(built.group(1)).is_relative_to(tmp_path)  # under the test's folder, not left in /tmp
