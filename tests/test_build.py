@@ -187,3 +187,25 @@ def test_lemmatizer_cache_is_bounded_between_batches_with_the_same_graphs(monkey
     assert len(cache) == 0
     cold = process_batch(batch, DEFAULT_MODEL)  # lemmatised afresh from the cleared cache
     assert [o.ntriples for o in cold] == [o.ntriples for o in warm] and all(o.ntriples for o in warm)
+
+
+@pytest.mark.slow
+def test_vocabulary_keeps_new_words_only_up_to_its_bound_with_the_same_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below VOCAB_GROWTH_MAX new strings a batch's words stay in spaCy's vocabulary (and its
+    tokenizer cache); past it each batch runs in a memory zone that frees them. The graphs are
+    the same either way."""
+    import geokg.parallel
+    from geokg.nlp import get_pipeline
+    from geokg.settings import DEFAULT_MODEL
+
+    strings = get_pipeline(DEFAULT_MODEL).vocab.strings
+    word = "Qorvanex"  # in no vocabulary
+    assert word not in strings
+    batch = [Article(id="v1", text=f"Chile offered to sell copper to Japan on Monday, {word} said.")]
+    monkeypatch.setattr(geokg.parallel, "VOCAB_GROWTH_MAX", 0)
+    zoned = [o.ntriples for o in process_batch(batch, DEFAULT_MODEL)]
+    assert word not in strings  # freed when the batch's zone ended
+    monkeypatch.setattr(geokg.parallel, "VOCAB_GROWTH_MAX", 10**9)
+    kept = [o.ntriples for o in process_batch(batch, DEFAULT_MODEL)]
+    assert word in strings
+    assert kept == zoned and word in (kept[0] or "")

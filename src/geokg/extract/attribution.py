@@ -18,6 +18,7 @@ SPEECH_VERBS = {
     "assert", "argue", "comment", "reiterate", "predict", "estimate", "quote", "acknowledge",
 }
 REPORT_VERBS = {"report", "show", "say", "indicate", "suggest", "estimate", "quote", "find"}
+_ATTRIBUTING_VERBS = SPEECH_VERBS | REPORT_VERBS
 # Heads of noun phrases that name a body by its function ("the trade ministry").
 BODY_NOUNS = {"ministry", "government", "department", "agency", "commission", "council", "regulator",
               "authority", "cabinet", "parliament", "customs", "office", "bureau", "administration",
@@ -57,7 +58,7 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             found = _first_entity(linked, token.i + 1, _phrase_end(sent, token.i + 1))
             if found is not None and found.kind is not EntityKind.COMMODITY:
                 source = source or found
-        elif token.pos_ == "VERB" and token.lemma_ in SPEECH_VERBS | REPORT_VERBS:
+        elif token.pos_ == "VERB" and token.lemma_ in _ATTRIBUTING_VERBS:
             subject = subject_entity(token, linked) or _unnamed_body(token, sent, linked)
             if token.lemma_ == "tell":
                 told = [c for c in token.children if c.dep_ in ("dobj", "dative")]
