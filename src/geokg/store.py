@@ -428,7 +428,7 @@ class Store:
         def solutions() -> Iterator[tuple[OxTerm | None, ...]]:
             try:
                 for solution in result:
-                    yield tuple(solution[name] for name in names)
+                    yield tuple(solution)  # the terms in variable order, None where unbound
             except OSError as exc:  # pragma: no cover - disk failure mid-query
                 raise StoreError(self._where, f"{source}: {exc}") from exc
 
