@@ -131,17 +131,22 @@ class _ShapesGraphData(Graph):
     def __init__(self) -> None:
         super().__init__()
         self._memo: dict[tuple, tuple] = {}
+        self.constraints: dict[tuple[int, type], object] = {}  # see _CachedConstraint
+
+    def _changed(self) -> None:
+        self._memo.clear()
+        self.constraints.clear()
 
     def add(self, triple):  # noqa: ANN001, ANN201
-        self._memo.clear()
+        self._changed()
         return super().add(triple)
 
     def addN(self, quads):  # noqa: ANN001, ANN201, N802
-        self._memo.clear()
+        self._changed()
         return super().addN(quads)
 
     def remove(self, triple):  # noqa: ANN001, ANN201
-        self._memo.clear()
+        self._changed()
         return super().remove(triple)
 
     def triples(self, triple):  # noqa: ANN001, ANN201
@@ -212,17 +217,50 @@ class _ParameterList(list):
         return item in self._members
 
 
-def _speed_up_pyshacl() -> bool:
-    """Hand pySHACL its parameter list as a :class:`_ParameterList`.
+class _CachedConstraint:
+    """Stands for one of pySHACL's constraint component classes in its parameter map, and
+    builds each shape's component once when the shape comes from a :class:`_ShapesGraphData`.
 
-    Shape.validate (pySHACL 0.26 to 0.40) reads the list from its module's
-    ``CONSTRAINT_PARAMS`` attribute, which it otherwise sets itself to this same pair on
-    first use. False when this pySHACL has no such module attribute (nothing changed then).
+    pySHACL builds every constraint of a shape anew each time it checks the shape, which for
+    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node:
+    a sixth of the validation time, reading parameters that cannot have changed (the cache
+    empties with the memo when the shapes graph changes). A component holds the shape's
+    parameters only; what it finds goes into the reports it returns. Shapes of other graphs
+    get a new component every time, as pySHACL builds them.
+    """
+
+    def __init__(self, component: type) -> None:
+        self.component = component
+
+    def __call__(self, shape: pyshacl.shape.Shape) -> object:
+        graph = shape.sg.graph
+        if not isinstance(graph, _ShapesGraphData):
+            return self.component(shape)
+        key = (id(shape), self.component)  # the cached component holds the shape: the id stays its own
+        try:
+            return graph.constraints[key]
+        except KeyError:
+            built = graph.constraints[key] = self.component(shape)  # a load error is raised, not kept
+            return built
+
+
+def _speed_up_pyshacl() -> bool:
+    """Hand pySHACL its parameter list as a :class:`_ParameterList` and its parameter map
+    with a :class:`_CachedConstraint` for each component class.
+
+    Shape.validate (pySHACL 0.26 to 0.40) reads both from its module's ``CONSTRAINT_PARAMS``
+    attribute, which it otherwise sets itself to the plain pair on first use. False when
+    this pySHACL has no such module attribute (nothing changed then).
     """
     module = getattr(pyshacl.shape, "module", None)
     if module is None:
         return False
-    module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    # One stand-in per class: pySHACL runs a component once per shape even when several of
+    # its parameters name it (sh:qualifiedMinCount and sh:qualifiedMaxCount).
+    stand_ins: dict[type, _CachedConstraint] = {}
+    cached = {parameter: stand_ins.setdefault(component, _CachedConstraint(component))
+              for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()}
+    module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), cached)
     return True
 
 
