@@ -320,3 +320,24 @@ def test_queries_entity_described_in_many_graphs(store: Store) -> None:
     finally:
         for iri in extra:
             store.remove_graph(iri)
+
+
+def test_rows_from_tsv_give_the_values_of_to_python() -> None:
+    """run_query reads Oxigraph's TSV: every kind of term gives what to_python gives for the term."""
+    from geokg.queries import rows_from_tsv
+
+    text = r'''SELECT * WHERE { VALUES (?a ?b ?c ?d ?e ?f ?g ?h ?i ?j ?k ?l ?m ?n) {
+      (1 2.50 1.0e3 true "2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date>
+       "x\ty\"z\\ \u00e9"@en "plain" <http://e.org/a%20b> UNDEF
+       "0012"^^<http://www.w3.org/2001/XMLSchema#long> "tab\tnew\nline\r" "2024-13-45"^^<http://www.w3.org/2001/XMLSchema#date>
+       "1"^^<http://www.w3.org/2001/XMLSchema#boolean> "-5"^^<http://www.w3.org/2001/XMLSchema#int>)
+      ("a\\b" -1.5 "NaN"^^<http://www.w3.org/2001/XMLSchema#double> false UNDEF "日本" "" <urn:x> 0
+       "bad"^^<http://www.w3.org/2001/XMLSchema#integer> "\"quoted\"" "1.5E-3"^^<http://www.w3.org/2001/XMLSchema#float>
+       "x"^^<http://e.org/type> -0) } }'''
+    result = ox.Store().query(text)
+    names = [v.value for v in result.variables]
+    expected = [tuple(to_python(solution[n]) for n in names) for solution in result]
+    got = rows_from_tsv(ox.Store().query(text).serialize(format=ox.QueryResultsFormat.TSV))
+    assert [tuple(map(repr, row)) for row in got] == [tuple(map(repr, row)) for row in expected]
+    blank = ox.Store().query("SELECT ?b WHERE { BIND(BNODE() AS ?b) }")
+    assert rows_from_tsv(blank.serialize(format=ox.QueryResultsFormat.TSV))[0][0].startswith("_:")

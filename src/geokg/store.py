@@ -434,6 +434,22 @@ class Store:
 
         return names, solutions()
 
+    def select_tsv(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
+                   source: str = "<sparql>") -> tuple[list[str], bytes]:
+        """Run a SELECT query; return (variable names, the results as SPARQL TSV bytes).
+
+        Oxigraph writes TSV without making a Python object per term, which
+        :meth:`query` does (about 5 µs a row at 1M quads); see geokg.queries.
+        """
+        result = self.execute(sparql, bindings, source=source)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
+        names = [v.value for v in result.variables]
+        try:
+            return names, result.serialize(format=ox.QueryResultsFormat.TSV)
+        except OSError as exc:  # pragma: no cover - disk failure mid-query
+            raise StoreError(self._where, f"{source}: {exc}") from exc
+
     def dump(self, output: str | os.PathLike[str] | IO[bytes] | None, format: ox.RdfFormat,
              graph: GraphName | None = None) -> bytes | None:
         """Serialise the whole dataset (quad formats) or one graph (triple formats).
