@@ -1,6 +1,6 @@
 """Stored-query latency at a million triples: Oxigraph (the geokg store) against rdflib in memory.
 
-Usage: python bench/queries.py [--limit N | --from-store S] [--triples T] [--repeat R] [--keep DIR]
+Usage: python bench/queries.py [--limit N | --from-store S] [--triples T] [--repeat R] [--keep DIR] [--in-memory]
                                [--oxigraph-timeout S] [--rdflib-timeout S] [--no-rdflib] [--queries Q]
 
 Builds the first N Reuters-21578 train articles (../shared/data/reuters21578/train.jsonl)
@@ -15,7 +15,8 @@ that a runaway query can be stopped). Every stored query runs unparameterised
 entity, one commodity, one country). Prints the median latency of R runs on
 Oxigraph (each query in a child process, stopped after --oxigraph-timeout seconds),
 one run on rdflib (capped at --rdflib-timeout), the ratio, rows/s and the load
-average when each query ran (the figures are wall-clock). Figures, not asserts.
+average when each query ran (the figures are wall-clock). ``--in-memory`` also times every
+query on an in-memory Oxigraph copy of the store, side by side. Figures, not asserts.
 """
 
 from __future__ import annotations
@@ -128,12 +129,18 @@ def time_rdflib(path: Path, timeout: float, todo: list[str]) -> tuple[dict[str, 
     return results, load_s
 
 
-def oxigraph_child(path: str, name: str, params: dict[str, str], repeat: int, conn) -> None:  # noqa: ANN001
-    """Run one stored query ``repeat`` times on the store at ``path``; send (seconds per run, rows)."""
+def oxigraph_child(path: str, name: str, params: dict[str, str], repeat: int, conn,  # noqa: ANN001
+                   in_memory: bool = False) -> None:
+    """Run one stored query ``repeat`` times on the store at ``path`` (or on an in-memory copy of
+    it, made before the clock starts); send (seconds per run, rows)."""
     from geokg.queries import run_query
     from geokg.store import Store
 
-    with Store.open(path, read_only=True) as store:
+    with Store.open(path, read_only=True) as disk:
+        store = disk
+        if in_memory:
+            store = Store(None)
+            store.ox.extend(disk.ox.quads_for_pattern(None, None, None, None))
         times, rows = [], 0
         for _ in range(repeat):
             t = time.perf_counter()
@@ -143,18 +150,19 @@ def oxigraph_child(path: str, name: str, params: dict[str, str], repeat: int, co
 
 
 def time_oxigraph(path: Path, name: str, params: dict[str, str], repeat: int,
-                  timeout: float) -> tuple[float | None, int | None, int, float]:
+                  timeout: float, in_memory: bool = False) -> tuple[float | None, int | None, int, float]:
     """Median seconds, rows, runs done and load average of a query on Oxigraph, in a child process
     stopped once ``timeout`` seconds pass (median None when not even one run finished)."""
     context = multiprocessing.get_context("spawn")
     parent, child_end = context.Pipe()
-    process = context.Process(target=oxigraph_child, args=(str(path), name, params, repeat, child_end))
+    process = context.Process(target=oxigraph_child, args=(str(path), name, params, repeat, child_end, in_memory))
     load = os.getloadavg()[0]
     process.start()
     child_end.close()
     times: list[float] = []
     rows: int | None = None
-    deadline = time.monotonic() + timeout
+    # The in-memory copy is made before the first run: it does not count against the timeout.
+    deadline = time.monotonic() + timeout + (120 if in_memory else 0)
     while len(times) < repeat and parent.poll(max(0.0, deadline - time.monotonic())):
         try:
             times, rows = parent.recv()
@@ -164,7 +172,8 @@ def time_oxigraph(path: Path, name: str, params: dict[str, str], repeat: int,
     process.join()
     median = statistics.median(times) if times else None
     shown = "stopped" if median is None else f"{median * 1000:.0f} ms"
-    print(f"  oxigraph: {label(name, params)} {shown}, {rows} rows, {len(times)} runs, load {load:.1f}",
+    where = " in memory" if in_memory else ""
+    print(f"  oxigraph{where}: {label(name, params)} {shown}, {rows} rows, {len(times)} runs, load {load:.1f}",
           file=sys.stderr)
     return median, rows, len(times), load
 
@@ -229,6 +238,8 @@ def main() -> None:
                         help="replicate the article graphs of this built store instead of building --limit articles")
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the replicated store here, and reuse it when it exists (no build, no replication)")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="also time each query on an in-memory Oxigraph copy of the store (copied before timing)")
     args = parser.parse_args()
     SELECTED.clear()
     SELECTED.update(args.queries.split(","))
@@ -258,6 +269,8 @@ def main() -> None:
         print(f"display labels: {labels.value} for {labelled.value} entities", file=sys.stderr)
         oxigraph = {label(n, p): time_oxigraph(big, n, p, args.repeat, args.oxigraph_timeout)
                     for n, p in runs()}
+        memory = {label(n, p): time_oxigraph(big, n, p, args.repeat, args.oxigraph_timeout, in_memory=True)
+                  for n, p in runs()} if args.in_memory else {}
         wanted = set(args.rdflib_queries.split(","))
         todo = [label(n, p) for n, p in runs() if "all" in wanted or n in wanted and not p or "bound" in wanted and p]
         rdflib, rdflib_load = ({}, 0.0) if args.no_rdflib else time_rdflib(data, args.rdflib_timeout, todo)
@@ -281,6 +294,17 @@ def main() -> None:
         mismatch = "" if other_rows in (None, rows) else f" (rdflib: {other_rows})"
         print(f"| {name} | {rows}{mismatch} | {seconds * 1000:.1f} ({done}) | {slow} | {ratio} | "
               f"{rows / seconds if seconds else 0:,.0f} | {load:.1f} |")
+    if memory:
+        print("\nThe same queries on an in-memory Oxigraph copy of the store (--in-memory):")
+        print("| query | rows | on disk median ms | in memory median ms (runs) | disk / memory | load average |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for name, (seconds, rows, done, load) in memory.items():
+            disk = oxigraph[name][0]
+            shown = "stopped" if seconds is None else f"{seconds * 1000:.1f} ({done})"
+            ratio = f"{disk / seconds:.1f}×" if disk and seconds else "-"
+            print(f"| {name} | {rows} | {'-' if disk is None else f'{disk * 1000:.1f}'} | {shown} | {ratio} | "
+                  f"{load:.1f} |")
+
 
 if __name__ == "__main__":
     main()
