@@ -418,12 +418,17 @@ class Store:
         """
         yield from self._select(sparql, None, source)[1]
 
-    def _select(self, sparql: str, bindings: dict[str, OxTerm] | None,
-                source: str) -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+    def _solutions(self, sparql: str, bindings: dict[str, OxTerm] | None,
+                   source: str) -> tuple[list[str], ox.QuerySolutions]:
+        """Run a SELECT query; return (variable names, pyoxigraph's solutions)."""
         result = self.execute(sparql, bindings, source=source)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
-        names = [v.value for v in result.variables]
+        return [v.value for v in result.variables], result
+
+    def _select(self, sparql: str, bindings: dict[str, OxTerm] | None,
+                source: str) -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+        names, result = self._solutions(sparql, bindings, source)
 
         def solutions() -> Iterator[tuple[OxTerm | None, ...]]:
             try:
@@ -441,10 +446,7 @@ class Store:
         Oxigraph writes TSV without making a Python object per term, which
         :meth:`query` does (about 5 µs a row at 1M quads); see geokg.queries.
         """
-        result = self.execute(sparql, bindings, source=source)
-        if not isinstance(result, ox.QuerySolutions):
-            raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
-        names = [v.value for v in result.variables]
+        names, result = self._solutions(sparql, bindings, source)
         try:
             return names, result.serialize(format=ox.QueryResultsFormat.TSV)
         except OSError as exc:  # pragma: no cover - disk failure mid-query
