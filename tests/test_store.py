@@ -199,3 +199,61 @@ def test_store_load_graph_replaces_one_graph_whole(tmp_path: Path) -> None:
         assert store.article_graphs() == [str(graph_iri("keep"))]
         with pytest.raises(StoreError, match="cannot write"):
             store.load_graph(graph_iri("bad"), "<s> <p> not-a-term .")
+
+
+def test_store_replica_holds_the_same_quads_and_answers_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+        on_disk = sorted(map(str, disk.quads()))
+        stats = disk.stats()
+    with Store.replica(path) as copy:
+        assert copy.in_memory and copy.read_only
+        assert sorted(map(str, copy.quads())) == on_disk
+        assert copy.stats() == stats
+
+
+def test_store_replica_refuses_writes_and_names_its_source(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+    with Store.replica(path) as copy:
+        count = len(copy)
+        with pytest.raises(StoreError, match="in-memory replica; cannot write") as info:
+            copy.replace_graph(graph_iri("new"), Graph())
+        assert info.value.path == str(path)
+        with pytest.raises(StoreError, match="in-memory replica"):
+            copy.update("INSERT DATA { <urn:s> <urn:p> <urn:o> }")
+        with pytest.raises(StoreError, match="in-memory replica"):
+            copy.remove_graph(graph_iri(ARTICLES[0].stem))
+        assert len(copy) == count
+
+
+def test_store_replica_is_a_snapshot(tmp_path: Path) -> None:
+    """Writes to the disk store after the copy are not seen by it (it is for reading a finished build)."""
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+    copy = Store.replica(path)
+    with Store.open(path) as disk:  # the copy holds no lock on the folder
+        disk.remove_graph(graph_iri(ARTICLES[0].stem))
+        assert disk.stats().articles == 1
+    assert copy.stats().articles == 2
+    copy.close()
+
+
+def test_store_replica_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="build one first"):
+        Store.replica(tmp_path / "missing")
+
+
+def test_store_optimize_keeps_every_quad(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+        before = sorted(map(str, disk.quads()))
+        disk.optimize()
+        assert sorted(map(str, disk.quads())) == before
+    with Store.open(path, read_only=True) as reader:
+        reader.optimize()  # nothing to do, and no error, on a read-only store
+        assert sorted(map(str, reader.quads())) == before
