@@ -270,13 +270,21 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
 
 
 def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
-          allow_update: bool = False) -> subprocess.Popen[bytes]:
+          allow_update: bool = False, in_memory: bool = False) -> subprocess.Popen[bytes]:
     """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``); returns the process.
 
+    With ``in_memory`` the server answers from a copy of the store in memory, loaded
+    before this returns (faster queries; writes sent to it are lost when it stops).
     The caller stops it (``process.terminate()``); see :mod:`geokg.serve`.
     """
     settings = settings or Settings.from_env()
-    return _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update))
+    process = _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update,
+                                                        in_memory=in_memory))
+    if in_memory:
+        with _serve.stopped_on_failure(process):
+            _serve.wait_until_up(process, bind)
+            _serve.load_copy(settings.store, bind)
+    return process
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
