@@ -131,3 +131,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# Stored-query columns made with GROUP_CONCAT, whose order SPARQL leaves undefined (Oxigraph's
+# in-memory and on-disk stores, and Virtuoso, concatenate in different orders).
+CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
+                "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
+                "entities": {"aliases", "variants"}}
+
+
+def concatenations_as_sets(name: str, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+    """``rows`` of the stored query ``name`` with each GROUP_CONCAT cell as the set of its parts."""
+    concatenated = CONCATENATED.get(name, set())
+    return [tuple(frozenset(str(v).split(", ")) if c in concatenated and v is not None else v
+                  for c, v in zip(columns, row)) for row in rows]

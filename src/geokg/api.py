@@ -161,18 +161,36 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
 
 def query(name: str, params: Mapping[str, str] | None = None,
           settings: Settings | None = None, *, endpoint: str | None = None,
-          credentials: _remote.Credentials | None = None) -> _queries.QueryResult:
+          credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
     Remotely the parameters are bound as terms in the query text before it is
     sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    ``store`` is an open store to ask instead of opening ``settings.store`` for
+    this one query: a :func:`replica` answers many queries fastest.
     """
     if endpoint is not None:
         with _remote.HttpClient(credentials) as client:
             return _remote.run_remote_query(endpoint, name, params or {}, client=client)
-    settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
+    if store is not None:
         return _queries.run_query(store, name, params or {})
+    settings = settings or Settings.from_env()
+    with Store.open(settings.store, read_only=True) as opened:
+        return _queries.run_query(opened, name, params or {})
+
+
+def replica(settings: Settings | None = None) -> Store:
+    """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
+    as ``store=`` to :func:`query`; they run about 1.5 to 3 times faster than on disk.
+
+    Example::
+
+        with geokg.replica() as store:
+            offers = geokg.query("offers", store=store)
+            japan = geokg.query("entity-articles", {"entity": "Japan"}, store=store)
+    """
+    settings = settings or Settings.from_env()
+    return Store.replica(settings.store)
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
