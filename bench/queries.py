@@ -1,6 +1,7 @@
 """Stored-query latency at a million triples: Oxigraph (the geokg store) against rdflib in memory.
 
 Usage: python bench/queries.py [--limit N | --from-store S] [--triples T] [--repeat R] [--keep DIR] [--in-memory]
+                               [--serve]
                                [--oxigraph-timeout S] [--rdflib-timeout S] [--no-rdflib] [--queries Q]
 
 Builds the first N Reuters-21578 train articles (../shared/data/reuters21578/train.jsonl)
@@ -17,7 +18,9 @@ Oxigraph (each query in a child process, stopped after --oxigraph-timeout second
 one run on rdflib (capped at --rdflib-timeout), the ratio, rows/s and the load
 average when each query ran (the figures are wall-clock). ``--in-memory`` also times every
 query on ``Store.replica`` (the in-memory copy ``geokg serve --in-memory`` answers from), side by
-side, with the time and memory the copy took. The replicated store is compacted after the bulk
+side, with the time and memory the copy took. ``--serve`` also times every query through a real
+``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``: SPARQL Protocol, JSON
+results parsed into the same rows), started on the store and stopped by the run. The replicated store is compacted after the bulk
 load, as ``geokg build`` compacts a store it wrote. Figures, not asserts.
 """
 
@@ -205,6 +208,45 @@ def time_oxigraph(path: Path, name: str, params: dict[str, str], repeat: int,
     return median, rows, len(times), load
 
 
+def time_server(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and rows of every query through ``geokg serve --in-memory`` on the store."""
+    import socket
+    import subprocess
+
+    import geokg
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(path), "--bind",
+                               f"127.0.0.1:{port}", "--in-memory"], stderr=subprocess.PIPE)
+    try:
+        assert server.stderr is not None
+        line = b""
+        while b"serving" not in line:  # said once the copy is in
+            line = server.stderr.readline()
+            if not line:
+                sys.exit(f"geokg serve --in-memory stopped: {server.wait()}")
+        print(f"  server: geokg serve --in-memory up with the copy in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+        endpoint = f"http://127.0.0.1:{port}/query"
+        timed = {}
+        for name, params in runs():
+            times, rows = [], 0
+            for _ in range(repeat):
+                t = time.perf_counter()
+                rows = len(geokg.query(name, params, endpoint=endpoint).rows)
+                times.append(time.perf_counter() - t)
+            timed[label(name, params)] = (statistics.median(times), rows)
+            print(f"  server: {label(name, params)} {statistics.median(times) * 1000:.0f} ms, {rows} rows, "
+                  f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+        return timed
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def replicated_store(args: argparse.Namespace, tmp_path: Path, big: Path, data: Path) -> tuple[int, float]:
     """Build (or take --from-store) the base store, replicate its article graphs into ``data`` and
     bulk-load that into the store at ``big``; return the base's article count and the load seconds."""
@@ -268,6 +310,8 @@ def main() -> None:
                         help="keep the replicated store here, and reuse it when it exists (no build, no replication)")
     parser.add_argument("--in-memory", action="store_true",
                         help="also time each query on an in-memory Oxigraph copy of the store (copied before timing)")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time each query through geokg serve --in-memory over HTTP")
     args = parser.parse_args()
     SELECTED.clear()
     SELECTED.update(args.queries.split(","))
@@ -299,6 +343,7 @@ def main() -> None:
                     for n, p in runs()}
         memory = {label(n, p): time_oxigraph(big, n, p, args.repeat, args.oxigraph_timeout, in_memory=True)
                   for n, p in runs()} if args.in_memory else {}
+        served = time_server(big, args.repeat) if args.serve else {}
         wanted = set(args.rdflib_queries.split(","))
         todo = [label(n, p) for n, p in runs() if "all" in wanted or n in wanted and not p or "bound" in wanted and p]
         rdflib, rdflib_load = ({}, 0.0) if args.no_rdflib else time_rdflib(data, args.rdflib_timeout, todo)
@@ -335,6 +380,15 @@ def main() -> None:
             print(f"| {name} | {rows} | {'-' if disk is None else f'{disk * 1000:.1f}'} | {shown} | {ratio} | "
                   f"{speed} | {load:.1f} |")
 
+    if served:
+        print("\nThe same queries through geokg serve --in-memory over HTTP (--serve; median of "
+              f"{args.repeat}, JSON results parsed):")
+        print("| query | rows | on disk median ms | served from memory ms | rows/s |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for name, (seconds, rows) in served.items():
+            disk = oxigraph[name][0]
+            print(f"| {name} | {rows} | {'-' if disk is None else f'{disk * 1000:.1f}'} | {seconds * 1000:.1f} | "
+                  f"{rows / seconds if seconds else 0:,.0f} |")
 
 if __name__ == "__main__":
     main()
