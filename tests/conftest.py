@@ -113,17 +113,6 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
         log.close()
 
 
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    """The seeds built once into an on-disk store (loads the trained pipeline: slow tests only)."""
-    import geokg
-
-    path = tmp_path_factory.mktemp("seed-build") / "geokg.db"
-    summary = geokg.build([seeds_dir], geokg.Settings.from_env(store=path))
-    assert summary.ok and summary.articles, summary
-    return path
-
-
 def free_port() -> int:
     """A TCP port nobody listens on at the moment, on 127.0.0.1."""
     import socket

@@ -127,13 +127,13 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def pushed(virtuoso: Virtuoso, seed_build: Path) -> Path:
+def pushed(virtuoso: Virtuoso, seed_store: Path) -> Path:
     """The seed build pushed once with digest authentication, through the CLI."""
     result = CliRunner().invoke(cli, ["push", "--graph-store", f"{virtuoso.url}/sparql-graph-crud-auth",
                                       "--user", USER, "--password", PASSWORD, "--auth", "digest",
-                                      "--store", str(seed_build), "-q"])
+                                      "--store", str(seed_store), "-q"])
     assert result.exit_code == 0, result.output
-    return seed_build
+    return seed_store
 
 
 def server_counts(virtuoso: Virtuoso) -> dict[str, int]:
