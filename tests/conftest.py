@@ -113,17 +113,6 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
         log.close()
 
 
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    """The seeds built once into an on-disk store (loads the trained pipeline: slow tests only)."""
-    import geokg
-
-    path = tmp_path_factory.mktemp("seed-build") / "geokg.db"
-    summary = geokg.build([seeds_dir], geokg.Settings.from_env(store=path))
-    assert summary.ok and summary.articles, summary
-    return path
-
-
 def free_port() -> int:
     """A TCP port nobody listens on at the moment, on 127.0.0.1."""
     import socket
@@ -131,3 +120,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# Stored-query columns made with GROUP_CONCAT, whose order SPARQL leaves undefined (Oxigraph's
+# in-memory and on-disk stores, and Virtuoso, concatenate in different orders).
+CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
+                "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
+                "entities": {"aliases", "variants"}}
+
+
+def concatenations_as_sets(name: str, columns: tuple[str, ...], rows: list[tuple]) -> list[tuple]:
+    """``rows`` of the stored query ``name`` with each GROUP_CONCAT cell as the set of its parts."""
+    concatenated = CONCATENATED.get(name, set())
+    return [tuple(frozenset(str(v).split(", ")) if c in concatenated and v is not None else v
+                  for c, v in zip(columns, row)) for row in rows]

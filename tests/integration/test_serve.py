@@ -124,3 +124,44 @@ def test_serve_without_a_store_says_so(tmp_path: Path) -> None:
                              "--bind", f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "no store to serve; build or load one first" in result.stderr
+
+
+def test_serve_in_memory_answers_from_a_copy_and_never_writes_the_store(store_path: Path) -> None:
+    with Store.open(store_path, read_only=True) as store:
+        local = {name: run_query(store, name) for name in ("offers", "mentions", "events")}
+        quads = len(store)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(store_path),
+                                "--bind", f"127.0.0.1:{port}", "--in-memory"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert process.stderr is not None
+        said = [process.stderr.readline()]  # copying..., then (between Oxigraph's lines) serving... once loaded
+        while b"serving" not in said[-1] and said[-1]:
+            said.append(process.stderr.readline())
+        assert b"copying" in said[0] and b"(in memory, a copy)" in said[-1], said
+        for name, rows in local.items():
+            assert geokg.query(name, endpoint=f"{url}/query").rows == rows.rows, name
+        count = geokg.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", endpoint=f"{url}/query")
+        assert count.rows == [(quads,)]
+        update = urllib.request.Request(f"{url}/update", method="POST",
+                                        data=urllib.parse.urlencode({"update": "DROP ALL"}).encode(),
+                                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert status_of(update) in (200, 204)  # Oxigraph has no read-only in-memory server: the copy changes
+        assert geokg.sparql("ASK { GRAPH ?g { ?s ?p ?o } }", endpoint=f"{url}/query") is False
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        _, err = process.communicate(timeout=15)
+        assert b"Traceback" not in err, err
+    with Store.open(store_path, read_only=True) as store:
+        assert len(store) == quads  # ... and the store on disk does not
+        assert run_query(store, "offers").rows == local["offers"].rows
+
+
+def test_serve_in_memory_refuses_allow_update(store_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "geokg", "serve", "--store", str(store_path), "--in-memory",
+                             "--allow-update", "--bind", f"127.0.0.1:{free_port()}"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--allow-update=True is not valid. It cannot go with --in-memory" in result.stderr

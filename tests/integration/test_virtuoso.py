@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import free_port, require_system
+from conftest import concatenations_as_sets, free_port, require_system
 
 import geokg
 from geokg.cli import cli
@@ -127,13 +127,13 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def pushed(virtuoso: Virtuoso, seed_build: Path) -> Path:
+def pushed(virtuoso: Virtuoso, seed_store: Path) -> Path:
     """The seed build pushed once with digest authentication, through the CLI."""
     result = CliRunner().invoke(cli, ["push", "--graph-store", f"{virtuoso.url}/sparql-graph-crud-auth",
                                       "--user", USER, "--password", PASSWORD, "--auth", "digest",
-                                      "--store", str(seed_build), "-q"])
+                                      "--store", str(seed_store), "-q"])
     assert result.exit_code == 0, result.output
-    return seed_build
+    return seed_store
 
 
 def server_counts(virtuoso: Virtuoso) -> dict[str, int]:
@@ -173,12 +173,10 @@ def test_virtuoso_refuses_wrong_or_missing_credentials_and_push_names_each_graph
 # - co-mentions orders each pair with BIND(IF(?label1 <= ?label2, …)) after three
 #   subqueries; Virtuoso sometimes swaps pairs, though it evaluates the comparison right
 #   on its own. The pairs and counts agree, so they are compared unordered.
-# - GROUP_CONCAT's order is not defined by SPARQL: those cells are compared as sets.
+# - GROUP_CONCAT's order is not defined by SPARQL: those cells are compared as sets
+#   (conftest.CONCATENATED).
 # - the queries in VIRTUOSO_WRONG give other rows; each says what was seen.
 UNORDERED_PAIRS = {"co-mentions"}
-CONCATENATED = {"rankings": {"rankedAfter"}, "outlets-per-event": {"outlets", "articleIds"},
-                "event-reports": {"outlets", "commodities", "articles"}, "timeline": {"articles"},
-                "entities": {"aliases", "variants"}}
 VIRTUOSO_WRONG = {
     "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries)",
     "statements": "Virtuoso 7.2.5 returns no rows in some runs once the graphs were PUT a second time "
@@ -192,9 +190,7 @@ CHECKED = {"articles", "co-mentions", "commodity-timeline", "country-activity", 
 
 
 def comparable(name: str, columns: tuple[str, ...], rows: list[tuple]) -> Counter:
-    concatenated = CONCATENATED.get(name, set())
-    rows = [tuple(frozenset(str(v).split(", ")) if c in concatenated and v is not None else v
-                  for c, v in zip(columns, row)) for row in rows]
+    rows = concatenations_as_sets(name, columns, rows)
     if name in UNORDERED_PAIRS:
         return Counter((frozenset(row[:2]), *row[2:]) for row in rows)
     return Counter(rows)
