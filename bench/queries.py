@@ -73,9 +73,23 @@ def label(name: str, params: dict[str, str]) -> str:
     return name + "".join(f" {k}={v}" for k, v in params.items())
 
 
+def die_with_parent() -> None:
+    """Have Linux kill this child when the benchmark dies: a child left behind by a stopped run
+    kept a core busy for 45 minutes on a query whose plan went wrong, skewing later figures."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's timeout still stops it
+        pass
+
+
 def rdflib_child(path: str, todo: list[str], conn) -> None:  # noqa: ANN001
     """Load the N-Quads into an rdflib Dataset and time the queries in ``todo``, reporting over ``conn``."""
     import warnings
+
+    die_with_parent()
 
     from rdflib import Dataset, Literal, Variable
     from rdflib.plugins.sparql import prepareQuery
@@ -140,6 +154,7 @@ def oxigraph_child(path: str, name: str, params: dict[str, str], repeat: int, co
     from geokg.queries import run_query
     from geokg.store import Store
 
+    die_with_parent()
     if in_memory:
         t = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
