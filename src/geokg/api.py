@@ -181,7 +181,7 @@ def query(name: str, params: Mapping[str, str] | None = None,
 
 def replica(settings: Settings | None = None) -> Store:
     """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
-    as ``store=`` to :func:`query`; they run about 1.5 to 3 times faster than on disk.
+    as ``store=`` to :func:`query`; they run about 1.3 to 3 times faster than on disk.
 
     Example::
 

@@ -381,7 +381,7 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, st
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
 @click.option("--in-memory", is_flag=True,
-              help="Answer from a copy of the store in memory: queries 1.5-3x faster, about 7 s and 350 MB "
+              help="Answer from a copy of the store in memory: queries 1.3-3x faster, about 7 s and 350 MB "
                    "per million quads to start; the store on disk is never written, and writes sent to the "
                    "server change the copy only.")
 def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool) -> None:

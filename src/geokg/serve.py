@@ -3,7 +3,7 @@
 ``oxigraph serve-read-only`` by default, ``oxigraph serve`` with ``allow_update``;
 with ``in_memory``, ``oxigraph serve`` without a location (Oxigraph's in-memory
 store) filled with a copy of the store (:func:`load_copy`): queries run about
-1.5 to 3 times faster (README "Performance"), the store on disk is never
+1.3 to 3 times faster (README "Performance"), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
 it change the copy only and are lost when it stops. Always ``--union-default-graph``, so queries see every named graph as the
 default graph, as ``geokg query`` does locally and as the stored queries expect.

@@ -173,9 +173,9 @@ class Store:
 
         Oxigraph's in-memory store looks a term up several times faster than its
         on-disk (RocksDB) one, which is what most query time goes to (README
-        "Performance": at a million quads the stored queries run 1.5 to 3 times
-        faster, parameterised ones up to 10 times). The copy takes about 7 s and
-        400 MB per million quads, and does not see later writes to the store.
+        "Performance": at a million quads the stored queries run 1.3 to 3 times
+        faster). The copy takes about 7 s and 550 MB per million quads, and does
+        not see later writes to the store.
 
         Example:
             >>> import tempfile
