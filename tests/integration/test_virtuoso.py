@@ -178,15 +178,14 @@ def test_virtuoso_refuses_wrong_or_missing_credentials_and_push_names_each_graph
 # - the queries in VIRTUOSO_WRONG give other rows; each says what was seen.
 UNORDERED_PAIRS = {"co-mentions"}
 VIRTUOSO_WRONG = {
-    "commodity-flows": "Virtuoso 7.2.5 drops rows of this query (BINDs after OPTIONAL subqueries)",
     "statements": "Virtuoso 7.2.5 returns no rows in some runs once the graphs were PUT a second time "
                   "(the query's parts, counted one by one, give the 7 statements)",
 }
 # Compared here and equal. A stored query added later that differs on Virtuoso is reported
 # as xfail with its name, to be looked at and listed in one of these two places.
-CHECKED = {"articles", "co-mentions", "commodity-timeline", "country-activity", "disagreements", "entities",
-           "entity-articles", "event-reports", "events", "mentions", "offers", "outlets-per-event", "rankings",
-           "reserves-rank", "sanctions-and-restrictions", "timeline"}
+CHECKED = {"articles", "co-mentions", "commodity-flows", "commodity-timeline", "country-activity",
+           "disagreements", "entities", "entity-articles", "event-reports", "events", "mentions", "offers",
+           "outlets-per-event", "rankings", "reserves-rank", "sanctions-and-restrictions", "timeline"}
 
 
 def comparable(name: str, columns: tuple[str, ...], rows: list[tuple]) -> Counter:
