@@ -20,8 +20,9 @@ average when each query ran (the figures are wall-clock). ``--in-memory`` also t
 query on ``Store.replica`` (the in-memory copy ``geokg serve --in-memory`` answers from), side by
 side, with the time and memory the copy took. ``--serve`` also times every query through a real
 ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``: SPARQL Protocol, JSON
-results parsed into the same rows), started on the store and stopped by the run. The replicated store is compacted after the bulk
-load, as ``geokg build`` compacts a store it wrote. Figures, not asserts.
+results parsed into the same rows), started on the store and stopped by the run. The replicated
+store is compacted after the bulk load, as ``geokg build`` compacts a store it wrote. Figures,
+not asserts.
 """
 
 from __future__ import annotations
@@ -162,7 +163,8 @@ def oxigraph_child(path: str, name: str, params: dict[str, str], repeat: int, co
         t = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         opened = Store.replica(path)
-        conn.send(("replica", time.perf_counter() - t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024))
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        conn.send(("replica", time.perf_counter() - t, grown))
     else:
         opened = Store.open(path, read_only=True)
     with opened as store:

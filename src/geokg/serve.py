@@ -5,8 +5,8 @@ with ``in_memory``, ``oxigraph serve`` without a location (Oxigraph's in-memory
 store) filled with a copy of the store (:func:`load_copy`): queries run about
 1.3 to 3 times faster (README "Performance"), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
-it change the copy only and are lost when it stops. Always ``--union-default-graph``, so queries see every named graph as the
-default graph, as ``geokg query`` does locally and as the stored queries expect.
+it change the copy only and are lost when it stops. Always
+``--union-default-graph``, so queries see every named graph as the default graph, as ``geokg query`` does locally and as the stored queries expect.
 The server answers SPARQL queries at ``/query``, updates at ``/update`` (only
 when updates are allowed), the Graph Store Protocol at ``/store``, and its query
 web page at ``/``.
