@@ -21,13 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from queries import die_with_parent  # bench/queries.py, beside this script
+
 CHILD = """
-import ctypes, json, signal, sys, time
-try:
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the benchmark
-except (OSError, AttributeError):
-    pass
+import json, sys, time
 from geokg.queries import run_query
 from geokg.store import Store
 with Store.open(sys.argv[1], read_only=True) as store:
@@ -41,7 +38,8 @@ def one_run(store: Path, name: str, params: dict[str, str], timeout: float) -> t
     """Seconds and rows of one run in a fresh process; (None, None) when it hit ``timeout``."""
     try:
         done = subprocess.run([sys.executable, "-c", CHILD, str(store), name, json.dumps(params)],
-                              capture_output=True, text=True, timeout=timeout + 30, check=True)
+                              capture_output=True, text=True, timeout=timeout + 30, check=True,
+                              preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired:
         return None, None
     seconds, rows = json.loads(done.stdout)

@@ -35,6 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError, StoreError
+from geokg.store import Store
 
 __all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
            "load_copy", "stopped_on_failure", "wait"]
@@ -119,7 +120,8 @@ def wait_until_up(process: subprocess.Popen[bytes], bind: str, timeout: float = 
     """Poll the server until it answers a query.
 
     Raises:
-        StoreError: it exited, or did not answer within ``timeout`` seconds (it is then stopped).
+        StoreError: it exited, or did not answer within ``timeout`` seconds (the caller stops
+            it: see :func:`stopped_on_failure`).
     """
     url = f"{base_url(bind)}/query?query=ASK%7B%7D"
     deadline = time.monotonic() + timeout
@@ -131,7 +133,6 @@ def wait_until_up(process: subprocess.Popen[bytes], bind: str, timeout: float = 
                 return
         except (urllib.error.URLError, OSError):
             if time.monotonic() > deadline:
-                process.terminate()
                 raise StoreError(bind, f"the Oxigraph server did not answer within {timeout:g} s") from None
             time.sleep(0.1)
 
@@ -148,13 +149,9 @@ def load_copy(store: Path, bind: str) -> int:
     """
     with tempfile.TemporaryDirectory(prefix="geokg-serve-") as folder:
         dump = Path(folder) / "store.nq"
-        try:
-            source = ox.Store.read_only(str(store))
-            source.dump(str(dump), ox.RdfFormat.N_QUADS)
+        with Store.open(store, read_only=True) as source:
+            source.dump(dump, ox.RdfFormat.N_QUADS)
             quads = len(source)
-        except OSError as exc:
-            raise StoreError(store, f"cannot copy it for the server: {exc}") from exc
-        del source
         with dump.open("rb") as body:
             request = urllib.request.Request(f"{base_url(bind)}/store", data=body, method="POST", headers={
                 "Content-Type": "application/n-quads", "Content-Length": str(dump.stat().st_size)})
