@@ -44,6 +44,7 @@ TRAIN = ROOT.parent / "shared" / "data" / "reuters21578" / "train.jsonl"
 PER_ARTICLE = re.compile(
     r"<(https://w3id\.org/geokg/(?:graph|id/(?:article|event|quantity|evidence|canonical-event))/[^>]+)>")
 IDENTIFIER = re.compile(r'(<http://purl\.org/dc/terms/identifier> )"([^"]+)"')
+ARTICLE_LIST = re.compile(r'(<https://w3id\.org/geokg/ontology#reportingArticles> )"([^"]+)"')  # "id1, id2"
 # One entity, one commodity, one country: (query, parameter, value).
 BOUND = [("entity-articles", "entity", "Japan"), ("commodity-timeline", "commodity", "Wheat"),
          ("country-activity", "country", "Canada")]
@@ -57,7 +58,10 @@ def replicate(base: Path, out: Path, target: int, fixed: int) -> int:
         while fixed + written < target:
             for line in lines:
                 line = PER_ARTICLE.sub(lambda m: f"<{m.group(1)}-r{k}>", line)
-                sink.write(IDENTIFIER.sub(lambda m: f'{m.group(1)}"{m.group(2)}-r{k}"', line) + "\n")
+                line = IDENTIFIER.sub(lambda m: f'{m.group(1)}"{m.group(2)}-r{k}"', line)
+                line = ARTICLE_LIST.sub(
+                    lambda m: m.group(1) + '"' + ", ".join(f"{a}-r{k}" for a in m.group(2).split(", ")) + '"', line)
+                sink.write(line + "\n")
             written += len(lines)
             k += 1
     return written

@@ -74,6 +74,44 @@ def test_each_article_event_links_to_exactly_one_canonical_event(crossdoc_store:
     assert {row[0]: row[1] for row in linked.rows} == {event: 1 for event in events}
 
 
+# What each canonical event's display values summarise, grouped from the article graphs here (the
+# cross-document pass computes them in Python): articles, outlets (publisher, the media an event is
+# attributed to or relayed by) and commodities of its reports.
+_REPORT_SUMMARY = """
+PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?canonical ?what ?value WHERE {
+  ?event gk:canonicalEvent ?canonical .
+  { ?event prov:wasDerivedFrom/dcterms:identifier ?value . BIND("articles" AS ?what) }
+  UNION { ?event prov:wasDerivedFrom/dcterms:publisher/gk:displayLabel ?value . BIND("outlets" AS ?what) }
+  UNION { ?event gk:attributedTo ?m . ?m a gk:Media ; gk:displayLabel ?value . BIND("outlets" AS ?what) }
+  UNION { ?event gk:reportedBy/gk:displayLabel ?value . BIND("outlets" AS ?what) }
+  UNION { ?event gk:theme/gk:displayLabel ?value . BIND("commodities" AS ?what) }
+}"""
+_DISPLAY_VALUES = """
+PREFIX gk: <https://w3id.org/geokg/ontology#>
+SELECT ?canonical ?count ?articles ?outlets ?commodities WHERE {
+  ?canonical a gk:CanonicalEvent ; gk:reportCount ?count ; gk:reportingArticles ?articles .
+  OPTIONAL { ?canonical gk:reportingOutlets ?outlets }
+  OPTIONAL { ?canonical gk:themeLabels ?commodities }
+}"""
+
+
+def test_canonical_event_display_values_summarise_their_reports(crossdoc_store: Settings) -> None:
+    expected: dict[str, dict[str, set[str]]] = {}
+    for canonical, what, value in geokg.sparql(_REPORT_SUMMARY, crossdoc_store).rows:
+        expected.setdefault(str(canonical), {}).setdefault(str(what), set()).add(str(value))
+    shown = geokg.sparql(_DISPLAY_VALUES, crossdoc_store).rows
+    assert len(shown) == len(expected) == 7
+    for canonical, count, articles, outlets, commodities in shown:
+        want = expected[str(canonical)]
+        assert count == len(want["articles"])
+        for what, value in (("articles", articles), ("outlets", outlets), ("commodities", commodities)):
+            assert value == (", ".join(sorted(want[what])) if what in want else None), (canonical, what)
+    assert sum(1 for row in shown if row[1] > 1) == 4  # the README's "4 reported by more than one article"
+
+
 def test_disagreements_show_both_figures_with_article_outlet_and_sentence(crossdoc_store: Settings) -> None:
     found = rows("disagreements", crossdoc_store)
     quantity = [r for r in found if r["field"] == "quantity"]

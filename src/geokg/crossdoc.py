@@ -52,7 +52,10 @@ which they were built:
     need be. A canonical event's IRI hashes its members' IRIs
     (:func:`geokg.rdf.iris.canonical_event_iri`); it carries ``gk:eventType``,
     ``sem:hasActor`` (participants), ``sem:hasTimeStamp`` (earliest date),
-    ``gk:currentStatus`` (status of the latest report) and ``gk:follows``: the
+    ``gk:currentStatus`` (status of the latest report), the display values
+    ``gk:reportCount``, ``gk:reportingArticles``, ``gk:reportingOutlets`` and
+    ``gk:themeLabels`` (what the timeline and report queries list for thousands of
+    canonical events, so they need not group every report), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
     signed weeks apart reads as one chain.
@@ -127,6 +130,16 @@ _ROLES = f"""
 SELECT DISTINCT ?event ?role ?value WHERE {{
   VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
   ?event a <{GK.Event}> ; ?role ?value .
+}}
+"""
+# The media behind each event: its article's publisher, the outlet it is attributed to, the one relaying it.
+_OUTLETS = f"""
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?event ?media WHERE {{
+  {{ ?event a <{GK.Event}> ; prov:wasDerivedFrom/dcterms:publisher ?media }}
+  UNION {{ ?event a <{GK.Event}> ; <{GK.attributedTo}> ?media . ?media a <{GK.Media}> }}
+  UNION {{ ?event a <{GK.Event}> ; <{GK.reportedBy}> ?media }}
 }}
 """
 _BROADER = f"""
@@ -345,7 +358,8 @@ def refresh(store: Store) -> CrossDocSummary:
     # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
     labels = _read_labels(store)
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
-    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader))
+    outlets = _read_outlets(store)
+    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets))
     log.debug("cross-document pass: %s", summary)
     return summary
 
@@ -395,7 +409,7 @@ def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labe
 
 
 def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
-                  broader: Mapping[str, frozenset[str]]) -> _Triples:
+                  broader: Mapping[str, frozenset[str]], outlets: Mapping[str, frozenset[str]]) -> _Triples:
     graph = _Triples()
     canonical: list[tuple[URIRef, Report]] = []
     for members in groups:
@@ -421,6 +435,14 @@ def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
         statuses = sorted((r.article_date or r.when or dt.date.min, r.iri, r.status) for r in members if r.status)
         if statuses:
             graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
+        articles = {r.article for r in members}
+        graph.add((node, GK.reportCount, Literal(len(articles))))
+        graph.add((node, GK.reportingArticles, Literal(", ".join(sorted(articles)))))
+        media = frozenset().union(*(outlets.get(r.iri, frozenset()) for r in members))
+        for prop, named in ((GK.reportingOutlets, media), (GK.themeLabels, themes)):
+            shown = sorted({labels[iri] for iri in named if iri in labels})
+            if shown:
+                graph.add((node, prop, Literal(", ".join(shown))))
         for report in members:
             graph.add((URIRef(report.iri), GK.canonicalEvent, node))
     for current, previous in _previous_in_storyline([c for _, c in canonical], broader):
@@ -491,6 +513,15 @@ def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
             recipients=frozenset(r.get("recipient", ())), counterparties=frozenset(r.get("counterparty", ())),
             themes=frozenset(r.get("theme", ()))))
     return reports
+
+
+def _read_outlets(store: Store) -> dict[str, frozenset[str]]:
+    rows = store.rows(_OUTLETS, source="crossdoc: outlets")
+    media: dict[str, set[str]] = defaultdict(set)
+    for event, outlet in rows:
+        if event is not None and outlet is not None:
+            media[event.value].add(outlet.value)
+    return {k: frozenset(v) for k, v in media.items()}
 
 
 def _read_broader(store: Store) -> dict[str, frozenset[str]]:

@@ -110,6 +110,10 @@ class GK(DefinedNamespace):
     canonicalEvent: URIRef  # Article event -> its canonical event.
     eventType: URIRef  # The event class of a canonical event.
     currentStatus: URIRef  # Status given by the latest report of a canonical event.
+    reportCount: URIRef  # How many articles report a canonical event.
+    reportingArticles: URIRef  # Display value: ids of the articles reporting a canonical event.
+    reportingOutlets: URIRef  # Display value: outlets behind a canonical event's reports.
+    themeLabels: URIRef  # Display value: commodities of a canonical event's reports.
     follows: URIRef  # Previous canonical event of the same type between the same participants.
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.
