@@ -137,9 +137,10 @@ _OUTLETS = f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?event ?media WHERE {{
-  {{ ?event a <{GK.Event}> ; prov:wasDerivedFrom/dcterms:publisher ?media }}
-  UNION {{ ?event a <{GK.Event}> ; <{GK.attributedTo}> ?media . ?media a <{GK.Media}> }}
-  UNION {{ ?event a <{GK.Event}> ; <{GK.reportedBy}> ?media }}
+  # Each branch starts from its rarer link: few articles name a publisher.
+  {{ ?doc dcterms:publisher ?media . ?event prov:wasDerivedFrom ?doc ; a <{GK.Event}> }}
+  UNION {{ ?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a <{GK.Event}> }}
+  UNION {{ ?event <{GK.reportedBy}> ?media ; a <{GK.Event}> }}
 }}
 """
 _BROADER = f"""
