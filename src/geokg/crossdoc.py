@@ -517,21 +517,20 @@ def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
 
 
 def _read_outlets(store: Store) -> dict[str, frozenset[str]]:
-    rows = store.rows(_OUTLETS, source="crossdoc: outlets")
-    media: dict[str, set[str]] = defaultdict(set)
-    for event, outlet in rows:
-        if event is not None and outlet is not None:
-            media[event.value].add(outlet.value)
-    return {k: frozenset(v) for k, v in media.items()}
+    return _read_pairs(store, _OUTLETS, "crossdoc: outlets")  # event -> media
 
 
 def _read_broader(store: Store) -> dict[str, frozenset[str]]:
-    rows = store.rows(_BROADER, source="crossdoc: commodity scheme")
-    broader: dict[str, set[str]] = defaultdict(set)
-    for narrower, parent in rows:
-        if narrower is not None and parent is not None:
-            broader[narrower.value].add(parent.value)
-    return {k: frozenset(v) for k, v in broader.items()}
+    return _read_pairs(store, _BROADER, "crossdoc: commodity scheme")  # narrower -> broader
+
+
+def _read_pairs(store: Store, sparql: str, source: str) -> dict[str, frozenset[str]]:
+    """The (key, value) rows of a two-column query, as key -> the set of its values."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for key, value in store.rows(sparql, source=source):
+        if key is not None and value is not None:
+            found[key.value].add(value.value)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def _read_labels(store: Store) -> dict[str, str]:
