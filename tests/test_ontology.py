@@ -81,14 +81,6 @@ def test_shapes_use_only_declared_terms(ontology: Graph) -> None:
     assert not undeclared, f"shapes use undeclared terms: {sorted(undeclared)}"
 
 
-def test_event_classes_are_disjoint_subclasses_of_event(ontology: Graph) -> None:
-    subclasses = set(ontology.subjects(RDFS.subClassOf, GK.Event))
-    assert len(subclasses) == 12
-    disjoint = next(ontology.subjects(RDF.type, OWL.AllDisjointClasses))
-    members = set(ontology.items(ontology.value(disjoint, OWL.members)))
-    assert members == subclasses
-
-
 def test_functional_properties_are_single_valued_in_mapping(ontology: Graph) -> None:
     # MAPPING.md says "≤ 1" or "exactly one" for these; the ontology must agree.
     for name in ("agent", "onBehalfOf", "place", "quantity", "date", "status", "attributedTo",

@@ -126,7 +126,7 @@ def test_queries_events(store: Store) -> None:
         "recipient": "Japan", "value": Decimal("300000"), "unit": "tonne", "date": dt.date(2024, 3, 3),
         "status": "offered", "attributedTo": "Reuters",
         "sentence": "Chile offered 300,000 tonnes of copper to Japan on 3 March 2024, Reuters reports.",
-        "confidence": Decimal("0.8")}
+        "confidence": Decimal("0.8"), "direction": None, "change": None, "changeUnit": None}
     types = [(r["article"], r["type"]) for r in result.as_dicts()]
     assert types == [(A, "Offer"), (A, "ReservesRank"), (A, "Statement"),
                      (B, "PurchaseOrImport"), (B, "Offer"), (B, "ExportRestriction")]

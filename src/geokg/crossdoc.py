@@ -73,6 +73,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from geokg.event_types import EVENT_TYPES
 from geokg.namespaces import GK, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
@@ -93,9 +94,11 @@ log = logging.getLogger("geokg.crossdoc")
 
 WINDOW_DAYS = 7
 RANKING_WINDOW_DAYS = 366
-_SYMMETRIC = {"Agreement", "Meeting"}
-_STANDALONE = {"Statement"}  # each statement is its own happening, however often its speaker talks
-_RANKING = {"ReservesRank"}
+# How reports of each type are merged (geokg.event_types): a statement is its own happening
+# however often its speaker talks; agreements and meetings have parties in any order.
+_SYMMETRIC = {s.name for s in EVENT_TYPES if s.grouping == "symmetric"}
+_STANDALONE = {s.name for s in EVENT_TYPES if s.grouping == "standalone"}
+_RANKING = {s.name for s in EVENT_TYPES if s.grouping == "ranking"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
 _GK = str(GK._NS)
 

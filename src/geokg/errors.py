@@ -2,7 +2,7 @@
 
 Library code raises these; only ``cli.main`` prints them and picks an exit code.
 Codes: GK1xx ingest, GK2xx extraction, GK3xx RDF/validation, GK4xx store,
-GK5xx queries, GK6xx export/push, GK9xx configuration and resources.
+GK5xx queries, GK6xx export/push, GK7xx training, GK9xx configuration and resources.
 """
 
 from __future__ import annotations
@@ -60,6 +60,15 @@ class ExtractionError(GeokgError):
     def __init__(self, article_id: str, problem: str) -> None:
         self.article_id = article_id
         super().__init__(f"article {article_id}: {problem}")
+
+
+class TrainingDataError(GeokgError):
+    """A training file that cannot be used (``geokg train``): names the file, line and problem."""
+
+    code = "GK701"
+
+    def __init__(self, path: str | Path, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
 
 
 class ShapesError(GeokgError):

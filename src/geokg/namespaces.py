@@ -64,6 +64,15 @@ class GK(DefinedNamespace):
     ReservesRank: URIRef  # A country ranks at a position for a commodity.
     PriceChange: URIRef  # A price rises, falls or reaches a level.
     Statement: URIRef  # A speaker says something.
+    TradeChange: URIRef  # Trade volume change.
+    DemandChange: URIRef  # Demand change.
+    InventoryChange: URIRef  # Inventory change.
+    SupplyDisruption: URIRef  # Supply disruption.
+    Forecast: URIRef  # Forecast.
+    MarketBalance: URIRef  # Market balance.
+    EconomicTrend: URIRef  # Economic trend.
+    Tension: URIRef  # Tension.
+    Facility: URIRef  # A mine, oilfield, refinery, port or pipeline (a gk:Place).
     Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
     Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
 
@@ -72,6 +81,9 @@ class GK(DefinedNamespace):
     onBehalfOf: URIRef  # Whom the agent acts for (≤ 1).
     theme: URIRef  # What it is about in trade terms, usually a commodity.
     recipient: URIRef  # Who receives or is targeted.
+    change: URIRef  # The size of a move (≤ 1).
+    previousQuantity: URIRef  # The level before a move (≤ 1).
+    direction: URIRef  # up, down or unchanged (≤ 1).
     counterparty: URIRef  # The other side.
     place: URIRef  # Where it happens (≤ 1).
     quantity: URIRef  # The amount involved (≤ 1).

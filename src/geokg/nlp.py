@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -11,15 +14,32 @@ from spacy.tokens import Doc
 
 from geokg.articles import Article
 from geokg.errors import ConfigError
+from geokg.training import SPANS_KEY
+
+
+# The shipped event-trigger model (geokg.training; reproduce it with `make model`).
+PACKAGED_EVENT_MODEL = Path(str(files("geokg") / "models" / "event-triggers"))
+
+
+def event_model_setting() -> str:
+    """``GEOKG_EVENT_MODEL``: a trained trigger model's folder, or ``none`` for the rules alone."""
+    return os.environ.get("GEOKG_EVENT_MODEL") or "default"
+
+
+def get_pipeline(model: str, event_model: str | None = None) -> Language:
+    """Load ``model`` (an installed spaCy pipeline) and add the geokg components.
+
+    ``event_model`` is where the trained trigger component comes from: ``default`` (the
+    packaged weights, when present), a folder written by ``geokg train``, or ``none``.
+
+    Raises:
+        ConfigError: the pipeline or the event model cannot be loaded; the message says which.
+    """
+    return _pipeline(model, event_model or event_model_setting())
 
 
 @lru_cache(maxsize=4)
-def get_pipeline(model: str) -> Language:
-    """Load ``model`` (an installed spaCy pipeline) and add the geokg components.
-
-    Raises:
-        ConfigError: the pipeline is not installed; the message lists installed ones.
-    """
+def _pipeline(model: str, event_model: str) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as error:
@@ -34,7 +54,24 @@ def get_pipeline(model: str) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("geokg_line_breaks", before="parser")
     nlp.add_pipe("geokg_gazetteer", last=True)
+    triggers = _event_model_path(event_model)
+    if triggers is not None:
+        try:
+            source = spacy.load(triggers)
+        except (OSError, ValueError) as error:
+            raise ConfigError("GEOKG_EVENT_MODEL", str(triggers),
+                              f"It is not a trained event model ({error}). Run `geokg train` or use none") from error
+        # Its features include lemmas, parts of speech and dependencies: it runs after the parser.
+        nlp.add_pipe(SPANS_KEY, source=source, before="geokg_gazetteer")
     return nlp
+
+
+def _event_model_path(setting: str) -> Path | None:
+    if setting == "none":
+        return None
+    if setting == "default":
+        return PACKAGED_EVENT_MODEL if (PACKAGED_EVENT_MODEL / "meta.json").is_file() else None
+    return Path(setting)
 
 
 @Language.component("geokg_line_breaks", assigns=["token.is_sent_start"])

@@ -21,8 +21,11 @@ from geokg.extract import span_text
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
 from geokg.extract.dates import resolve_date
 from geokg.extract.linking import LinkedDoc
+from geokg.event_types import SPECS
 from geokg.extract.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
+from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities
 from geokg.extract.quantities import iter_quantities
+from geokg.training import SPANS_KEY
 
 T = EventType
 # lemma → event type. Nouns and verbs alike; restrictions are decided in _classify.
@@ -57,18 +60,12 @@ ARRIVALS = {"arrive", "reach", "dock", "land"}
 # "stopped operations", "resumed work": a mine or plant's production.
 WORK_NOUNS = {"operation", "work", "mining", "activity"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
-PRIORITY = [T.OFFER, T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF, T.AGREEMENT, T.MEETING,
-            T.PURCHASE_OR_IMPORT, T.SALE_OR_SUPPLY, T.PRODUCTION, T.PRICE_CHANGE]
+PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 PROSPECTIVE = {"plan", "propose", "want", "hope", "seek", "expect", "aim", "intend", "consider", "invite"}
 RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
                "control", "stop", "quota", "moratorium", "cap"}
 READY = {"ready", "willing", "prepared", "eager", "open"}
 OFFERABLE = {"sell", "supply", "export", "deliver", "provide", "ship", "send", "resume", "offer", "give"}
-PRICE_MOVES = {"rise": "up", "rose": "up", "jump": "up", "surge": "up", "climb": "up", "soar": "up",
-               "gain": "up", "increase": "up", "raise": "up", "hike": "up", "spike": "up", "rally": "up",
-               "fall": "down", "drop": "down", "slump": "down", "plunge": "down", "decline": "down",
-               "cut": "down", "lower": "down", "tumble": "down", "slide": "down", "weaken": "down",
-               "ease": "down", "reduce": "down", "decrease": "down", "sink": "down"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
 _RANK = re.compile(
@@ -193,18 +190,37 @@ def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
 # --- clause events -------------------------------------------------------------------------
 
 def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[tuple[Token, EventType]]]:
-    """Triggers of the sentence grouped by the verb of their clause."""
-    groups: dict[Token, list[tuple[Token, EventType]]] = {}
+    """Triggers of the sentence grouped by the verb of their clause.
+
+    Triggers come from the rules and from the trained model (``doc.spans["geokg_triggers"]``),
+    each only for the types the registry gives it (``EventTypeSpec.source``). Where the model
+    marks a trigger in a clause, the model's triggers name the clause: it reads the clause as a
+    whole ("cut crude exports" is a trade volume cut, not a supply), the rules read one lemma.
+    """
+    rules: dict[Token, list[tuple[Token, EventType]]] = {}
+    model: dict[Token, list[tuple[Token, EventType]]] = {}
+    for token, kind in _trained_triggers(sent):
+        if token.i not in covered and SPECS[kind.value].source != "rules":
+            model.setdefault(_clause_verb(token), []).append((token, kind))
     for token in sent:
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue
         kind = _classify(token)
         if kind is None and _anaphoric_measure(token, ctx):
             kind = ctx.last_measure.type  # type: ignore[union-attr]
-        if kind is None:
+        if kind is None or SPECS[kind.value].source == "model":
             continue
-        groups.setdefault(_clause_verb(token), []).append((token, kind))
-    return groups
+        rules.setdefault(_clause_verb(token), []).append((token, kind))
+    if not model:
+        return rules
+    merged = {**rules, **model}
+    return dict(sorted(merged.items(), key=lambda item: min(t.i for t, _ in item[1])))
+
+
+def _trained_triggers(sent: Span) -> list[tuple[Token, EventType]]:
+    spans = sent.doc.spans.get(SPANS_KEY, ()) if sent.doc.spans else ()
+    return [(span.root, EventType(span.label_)) for span in spans
+            if sent.start <= span.start < sent.end and span.label_ in SPECS]
 
 
 def _lemma(token: Token) -> str:
@@ -239,6 +255,9 @@ def _classify(token: Token) -> EventType | None:
         return _restriction_kind(token)
     if lemma in ("export", "import") and _restricted(token):
         return None  # the restriction verb or noun carries the event
+    if lemma in ("export", "import") and token.pos_ == "NOUN" \
+            and _lemma(token.head) in DIRECTION_WORDS:
+        return None  # "cut crude exports", "exports rose": a move of a trade volume, not a sale
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
     if lemma in ("control", "stop", "block") and token.pos_ != "VERB":
@@ -334,10 +353,17 @@ def _clause_verb(token: Token) -> Token:
     return current
 
 
+# "output rose" in a story about copper is about copper.
+_COMMODITY_FROM_CONTEXT = {T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF, T.PRICE_CHANGE,
+                           T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.SUPPLY_DISRUPTION,
+                           T.MARKET_BALANCE, T.FORECAST}
+
+
 def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType]], ctx: SentenceContext,
                   attribution: Attribution, evidence: Evidence) -> Event | None:
     kind = min((k for _, k in triggers), key=PRIORITY.index)
     trigger = next(t for t, k in triggers if k is kind)
+    spec = SPECS[kind.value]
     if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i:
         return None
     if _negated(verb):
@@ -356,12 +382,12 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         themes = themes or ctx.last_measure.themes
         if agent is None or agent not in in_sent:
             agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
-    if not themes and kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF) and ctx.last_commodity:
+    if not themes and kind in _COMMODITY_FROM_CONTEXT and ctx.last_commodity:
         themes = (_salient_commodity(ctx),)  # "output rose" in a story about the commodity
     confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in in_sent:
         confidence -= PENALTY["context_theme"]
-    if agent is None:
+    if agent is None and spec.needs_agent:
         agent = _implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
     elif agent not in in_sent:
@@ -374,10 +400,17 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
             kind = T.SANCTION
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
-    if agent is None:
+    if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger, kind, scope)
+    direction = change = previous = None
+    if spec.directional:
+        direction = direction_of(trigger, verb)
+        move = move_quantities(sent, trigger, scope)
+        change, previous = move.change, move.previous
+        if change is not None or previous is not None:
+            quantity = move.level  # "cut by 500,000 bpd" is a change; the level, if any, is "to X"
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
     if kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION) and agent is not None \
             and agent.kind is EntityKind.ORGANIZATION and on_behalf_of is not None:
@@ -387,6 +420,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
+        direction=direction, change=change, previous=previous,
         date=_date(sent, ctx.anchor, scope, verb=verb) or _reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
         attributed_to=source or attribution.outlet or ctx.default_source,
@@ -885,7 +919,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
             continue
         # "prices rose", "futures hit a high … but have since fallen to $7,700"
         verbs = [token.head, *(c for c in token.head.children if c.dep_ == "conj")]
-        moves = [(v, PRICE_MOVES.get(v.lemma_.lower())) for v in verbs if v.pos_ == "VERB"]
+        moves = [(v, DIRECTION_WORDS.get(v.lemma_.lower())) for v in verbs if v.pos_ == "VERB"]
         moves = [(v, d) for v, d in moves if d is not None]
         if not moves:
             continue
@@ -903,7 +937,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
         return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
                      quantity=_inherit_price_unit(sent, _quantity(sent, verb, T.PRICE_CHANGE)),
                      date=_date(sent, ctx.anchor) or _reported_today(verb, ctx.anchor, past_tense=True),
-                     status=direction,
+                     direction=direction,
                      attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
                      confidence=confidence)
     return None

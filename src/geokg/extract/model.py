@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import Enum
 
 from geokg.articles import Article
+from geokg.event_types import EVENT_TYPES
 
 
 class EntityKind(str, Enum):
@@ -27,21 +28,9 @@ class EntityKind(str, Enum):
     PLACE = "Place"
 
 
-class EventType(str, Enum):
-    """The closed set of event classes; the value is the ontology class's local name."""
-
-    OFFER = "Offer"
-    SALE_OR_SUPPLY = "SaleOrSupply"
-    PURCHASE_OR_IMPORT = "PurchaseOrImport"
-    EXPORT_RESTRICTION = "ExportRestriction"
-    SANCTION = "Sanction"
-    TARIFF = "Tariff"
-    AGREEMENT = "Agreement"
-    MEETING = "Meeting"
-    PRODUCTION = "Production"
-    RESERVES_RANK = "ReservesRank"
-    PRICE_CHANGE = "PriceChange"
-    STATEMENT = "Statement"
+# The closed set of event classes, one member per registry entry (``geokg.event_types``); the
+# value is the ontology class's local name: ``EventType.PRICE_CHANGE.value == "PriceChange"``.
+EventType = Enum("EventType", [(spec.member, spec.name) for spec in EVENT_TYPES], type=str)  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +105,10 @@ class Event:
     counterparties: tuple[EntityRef, ...] = ()
     place: EntityRef | None = None
     quantity: Quantity | None = None
+    # Moves (prices, output, trade volumes, demand, stocks): which way, by how much, from what.
+    direction: str | None = None
+    change: Quantity | None = None
+    previous: Quantity | None = None
     date: dt.date | None = None
     status: str | None = None
     attributed_to: EntityRef | None = None

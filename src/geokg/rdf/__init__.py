@@ -111,16 +111,21 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
         for ref in refs:
             add((node, prop, entity_iri(ref)))
 
-    if event.quantity is not None:
-        quantity = quantity_iri(article_id, n)
-        add((node, GK.quantity, quantity))
+    for prop, amount, role in ((GK.quantity, event.quantity, ""), (GK.change, event.change, "change"),
+                               (GK.previousQuantity, event.previous, "previous")):
+        if amount is None:
+            continue
+        quantity = quantity_iri(article_id, n, role)
+        add((node, prop, quantity))
         add((quantity, RDF.type, GK.Quantity))
-        add((quantity, QUDT.numericValue, Literal(event.quantity.value, datatype=XSD.decimal)))
+        add((quantity, QUDT.numericValue, Literal(amount.value, datatype=XSD.decimal)))
         # The unit's label lives once, in the reference graph (ontology/reference/units.ttl): repeated in
         # every article graph it would match once per graph in the union default graph and multiply joins.
-        add((quantity, QUDT.unit, unit_iri(event.quantity.unit)))
-        if event.quantity.text:
-            add((quantity, RDFS.label, Literal(event.quantity.text)))
+        add((quantity, QUDT.unit, unit_iri(amount.unit)))
+        if amount.text:
+            add((quantity, RDFS.label, Literal(amount.text)))
+    if event.direction:
+        add((node, GK.direction, Literal(event.direction)))
     if event.date is not None:
         add((node, GK.date, Literal(event.date, datatype=XSD.date)))
     if event.status:

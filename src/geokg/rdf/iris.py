@@ -171,8 +171,14 @@ def event_iri(article_id: str, n: int) -> URIRef:
     return URIRef(f"{ID}event/{article_id}-{n}")
 
 
-def quantity_iri(article_id: str, n: int) -> URIRef:
-    return URIRef(f"{ID}quantity/{article_id}-{n}")
+def quantity_iri(article_id: str, n: int, role: str = "") -> URIRef:
+    """The quantity of event ``n``; ``role`` tells a change or previous level from the amount.
+
+    Example:
+        >>> str(quantity_iri("a1", 2)), str(quantity_iri("a1", 2, "change"))
+        ('https://w3id.org/geokg/id/quantity/a1-2', 'https://w3id.org/geokg/id/quantity/a1-2-change')
+    """
+    return URIRef(f"{ID}quantity/{article_id}-{n}" + (f"-{role}" if role else ""))
 
 
 def evidence_iri(article_id: str, n: int) -> URIRef:

@@ -19,16 +19,16 @@ from pathlib import Path
 
 import networkx as nx
 
+from geokg.event_types import EVENT_TYPES
+
 __all__ = ["COLOURS", "Page", "page_data", "to_html", "write_html"]
 
-# Entities in strong colours, events in light ones; types the ontology adds later get a fallback.
+# Entities in strong colours, events in light ones (the registry's); types the ontology adds later
+# get a fallback.
 COLOURS = {
     "Country": "#4e79a7", "Person": "#f28e2b", "Organization": "#59a14f", "Company": "#8cd17d",
     "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2",
-    "Offer": "#edc948", "SaleOrSupply": "#ff9da7", "PurchaseOrImport": "#bab0ac",
-    "ExportRestriction": "#d37295", "Sanction": "#a0cbe8", "Tariff": "#ffbe7d", "Agreement": "#86bcb6",
-    "Meeting": "#fabfd2", "Production": "#d4a6c8", "ReservesRank": "#79706e", "PriceChange": "#f1ce63",
-    "Statement": "#bcbd22",
+    **{spec.name: spec.colour for spec in EVENT_TYPES},
 }
 _FALLBACK = ("#17becf", "#7f7f7f", "#aec7e8", "#98df8a", "#c5b0d5", "#c49c94")
 

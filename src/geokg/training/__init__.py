@@ -1,0 +1,148 @@
+"""Train the event-trigger model from the team-written data in ``training/data``.
+
+The data are JSON Lines, one text a line, each event with its type and its trigger word
+(``docs/annotation.md``). Each text is parsed by the host spaCy pipeline (the model's features
+include the host's lemmas, parts of speech and dependency labels), its triggers become
+single-token spans in ``doc.spans["geokg_triggers"]``, and ``spacy train`` fits the
+``config.cfg`` beside this file with a fixed seed. A fifth of the texts, chosen by a hash of the
+text, is the development split that picks the best weights.
+
+Example:
+    >>> record = Record("x.jsonl", 1, "Brent rose 3% on Monday.", (("PriceChange", "rose", 0),))
+    >>> record.trigger_offsets()
+    [(6, 10, 'PriceChange')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from geokg.errors import TrainingDataError
+from geokg.event_types import SPECS, trained_labels
+
+__all__ = ["CONFIG", "DATA", "SPANS_KEY", "Record", "docs", "read_records", "split", "train"]
+
+SPANS_KEY = "geokg_triggers"
+CONFIG = Path(str(files("geokg.training") / "config.cfg"))
+DATA = Path(str(files("geokg.training") / "data"))
+_DIRECTIONS = {"up", "down", "unchanged"}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One annotated text: events as (type, trigger word, occurrence of the word)."""
+
+    path: str
+    line: int
+    text: str
+    events: tuple[tuple[str, str, int], ...]
+
+    def trigger_offsets(self) -> list[tuple[int, int, str]]:
+        """Character offsets of each event's trigger, with its type."""
+        offsets = []
+        for kind, word, occurrence in self.events:
+            hits = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.text)]
+            if occurrence >= len(hits):
+                raise TrainingDataError(self.path, self.line, f"trigger {word!r} (occurrence {occurrence}) "
+                                                             "is not a whole word of the text")
+            offsets.append((hits[occurrence], hits[occurrence] + len(word), kind))
+        return offsets
+
+
+def read_records(paths: Iterable[Path]) -> list[Record]:
+    """Read and check training files (type known and trained, trigger one word of the text).
+
+    Raises:
+        TrainingDataError: the first problem found, with its file and line.
+    """
+    labels = set(trained_labels())
+    records = []
+    for path in sorted(paths):
+        with open(path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                    text, events = raw["text"], raw.get("events", [])
+                except (ValueError, KeyError, TypeError) as error:
+                    raise TrainingDataError(str(path), number, f"not a training record: {error}") from None
+                parsed = []
+                for event in events:
+                    kind, word = event.get("type"), str(event.get("trigger", "")).strip()
+                    if kind not in SPECS:
+                        raise TrainingDataError(str(path), number, f"unknown event type {kind!r}")
+                    if kind not in labels:
+                        continue  # a type left to the rules (geokg.event_types)
+                    if not word or " " in word:
+                        raise TrainingDataError(str(path), number, f"trigger must be one word: {word!r}")
+                    if event.get("direction", "up") not in _DIRECTIONS:
+                        raise TrainingDataError(str(path), number, f"direction {event['direction']!r}: "
+                                                                   "use up, down or unchanged")
+                    parsed.append((kind, word, int(event.get("trigger_at", 0))))
+                record = Record(str(path), number, text, tuple(parsed))
+                record.trigger_offsets()  # fail here, naming the line, not inside training
+                records.append(record)
+    return records
+
+
+def split(records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
+    """(train, dev): a text is in dev when the first byte of its SHA-256 is below 52 (a fifth)."""
+    train_part, dev_part = [], []
+    for record in records:
+        digest = hashlib.sha256(record.text.encode("utf-8")).digest()
+        (dev_part if digest[0] < 52 else train_part).append(record)
+    return train_part, dev_part
+
+
+def docs(records: Iterable[Record], host: str) -> Iterator:
+    """Parse each record with the host pipeline and mark its triggers as labelled spans."""
+    from geokg.nlp import get_pipeline
+
+    nlp = get_pipeline(host, event_model="none")
+    texts = ((r.text, r) for r in records)
+    for doc, record in nlp.pipe(texts, as_tuples=True, batch_size=64):
+        spans, taken = [], set()
+        for start, end, kind in record.trigger_offsets():
+            span = doc.char_span(start, end, label=kind, alignment_mode="expand")
+            if span is None or len(span) != 1 or span.start in taken:
+                continue  # a trigger inside a token, or a second type on one token: keep the first
+            taken.add(span.start)
+            spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        yield doc
+
+
+def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
+          seed: int = 0) -> dict[str, float]:
+    """Train on ``data/*.jsonl`` and write the best weights to ``output``; return its dev scores."""
+    from spacy.cli.train import train as spacy_train
+    from spacy.tokens import DocBin
+
+    records = read_records(data.glob("*.jsonl"))
+    train_part, dev_part = split(records)
+    with tempfile.TemporaryDirectory(prefix="geokg-train-") as tmp:
+        work = Path(tmp)
+        for name, part in (("train", train_part), ("dev", dev_part)):
+            DocBin(attrs=["ORTH", "LEMMA", "POS", "DEP", "HEAD", "SENT_START", "NORM"],
+                   docs=docs(part, host)).to_disk(work / f"{name}.spacy")
+        overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"),
+                                        "paths.dev": str(work / "dev.spacy"),
+                                        "system.seed": seed, "training.seed": seed}
+        if max_steps is not None:
+            overrides["training.max_steps"] = max_steps
+        spacy_train(CONFIG, work / "out", overrides=overrides, use_gpu=-1)
+        best = work / "out" / "model-best"
+        meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(best, output)
+    return {k: v for k, v in (meta.get("performance") or {}).items() if isinstance(v, float)}

@@ -1,0 +1,96 @@
+"""Moves and the combination of rule and trained triggers, on hand-built Docs (no pipeline)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+from geokg.extract.events import SentenceContext, _clauses
+from geokg.extract.model import EventType
+from geokg.extract.moves import direction_of, move_quantities
+from geokg.training import SPANS_KEY
+
+T = EventType
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return spacy.blank("en").vocab
+
+
+def make(vocab, words, heads, deps, pos, lemmas=None, triggers=()) -> Doc:
+    doc = Doc(vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas or [w.lower() for w in words],
+              sent_starts=[True] + [False] * (len(words) - 1))
+    doc.spans[SPANS_KEY] = [Span(doc, i, i + 1, label=label) for i, label in triggers]
+    return doc
+
+
+def cut_exports(vocab, triggers=()) -> Doc:
+    # "Kazakhstan will cut wheat exports by 300,000 tonnes to 1.2 million tonnes ."
+    words = ["Kazakhstan", "will", "cut", "wheat", "exports", "by", "300,000", "tonnes", "to", "1.2", "million",
+             "tonnes", "."]
+    heads = [2, 2, 2, 4, 2, 2, 7, 5, 2, 10, 11, 8, 2]
+    deps = ["nsubj", "aux", "ROOT", "compound", "dobj", "prep", "nummod", "pobj", "prep", "compound", "nummod",
+            "pobj", "punct"]
+    pos = ["PROPN", "AUX", "VERB", "NOUN", "NOUN", "ADP", "NUM", "NOUN", "ADP", "NUM", "NUM", "NOUN", "PUNCT"]
+    lemmas = ["Kazakhstan", "will", "cut", "wheat", "export", "by", "300,000", "tonne", "to", "1.2", "million",
+              "tonne", "."]
+    return make(vocab, words, heads, deps, pos, lemmas, triggers)
+
+
+def test_a_cut_is_a_change_down_with_its_level_after(vocab) -> None:
+    doc = cut_exports(vocab)
+    cut = doc[2]
+    assert direction_of(cut, cut) == "down"
+    move = move_quantities(doc[:], cut, (0, len(doc)))
+    assert (move.change.value, move.change.unit) == (Decimal("300000"), "tonne")
+    assert (move.level.value, move.level.unit) == (Decimal("1200000"), "tonne")
+    assert move.previous is None
+
+
+def test_a_percentage_after_the_verb_is_the_change_and_from_names_the_previous_level(vocab) -> None:
+    # "Copper rose 3 % from $ 8,000 ."  /  "Stocks held steady ."
+    doc = make(vocab, ["Copper", "rose", "3", "%", "from", "$", "8,000", "."], [1, 1, 3, 1, 1, 6, 4, 1],
+               ["nsubj", "ROOT", "nummod", "npadvmod", "prep", "nmod", "pobj", "punct"],
+               ["NOUN", "VERB", "NUM", "NOUN", "ADP", "SYM", "NUM", "PUNCT"],
+               ["copper", "rise", "3", "%", "from", "$", "8,000", "."])
+    move = move_quantities(doc[:], doc[1], (0, len(doc)))
+    assert direction_of(doc[1], doc[1]) == "up"
+    assert (move.change.value, move.change.unit) == (Decimal("3"), "percent")
+    assert move.previous is not None and move.previous.value == Decimal("8000") and move.level is None
+    steady = make(vocab, ["Stocks", "held", "steady", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "acomp", "punct"],
+                  ["NOUN", "VERB", "ADJ", "PUNCT"], ["stock", "hold", "steady", "."])
+    assert direction_of(steady[1], steady[1]) == "unchanged"
+
+
+def test_without_the_model_the_rules_name_no_supply_in_a_cut(vocab) -> None:
+    # The rules alone: "exports" under "cut" is a move of a volume, not a sale; nothing else fires.
+    assert _clauses(cut_exports(vocab)[:], set(), SentenceContext(None, None, None)) == {}
+
+
+def test_a_model_trigger_names_its_clause(vocab) -> None:
+    doc = cut_exports(vocab, triggers=[(2, "TradeChange")])
+    clauses = _clauses(doc[:], set(), SentenceContext(None, None, None))
+    assert clauses == {doc[2]: [(doc[2], T.TRADE_CHANGE)]}
+
+
+def test_model_triggers_override_rule_triggers_in_their_clause_only(vocab) -> None:
+    # "Chile sold copper and Peru banned exports ."  rules: sold -> SaleOrSupply, banned -> ExportRestriction;
+    # the model marks only "banned", as a Sanction: the first clause stays the rules'.
+    words = ["Chile", "sold", "copper", "and", "Peru", "banned", "exports", "."]
+    doc = make(vocab, words, [1, 1, 1, 1, 5, 1, 5, 1],
+               ["nsubj", "ROOT", "dobj", "cc", "nsubj", "conj", "dobj", "punct"],
+               ["PROPN", "VERB", "NOUN", "CCONJ", "PROPN", "VERB", "NOUN", "PUNCT"],
+               ["Chile", "sell", "copper", "and", "Peru", "ban", "export", "."], triggers=[(5, "Sanction")])
+    clauses = _clauses(doc[:], set(), SentenceContext(None, None, None))
+    assert clauses == {doc[1]: [(doc[1], T.SALE_OR_SUPPLY)], doc[5]: [(doc[5], T.SANCTION)]}
+    doc.spans[SPANS_KEY] = []
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None))[doc[5]] == [(doc[5], T.EXPORT_RESTRICTION)]
+
+
+def test_model_labels_of_rule_only_types_are_ignored(vocab) -> None:
+    doc = cut_exports(vocab, triggers=[(2, "Statement")])
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {}
