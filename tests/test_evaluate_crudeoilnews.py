@@ -169,3 +169,11 @@ def test_evaluate_cli_scores_crudeoilnews_gold(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[crudeoilnews] schema coverage: 6/7 = 0.857" in result.output
     assert "ALL (micro)" in result.output and "gold/predicted" in result.output
+
+
+@pytest.mark.parametrize(("difference", "label"), [
+    ("$1.20 a barrel", "PriceChange"), ("40 cents", "PriceChange"), ("$3", "PriceChange"),
+    ("2.5 million barrels", "InventoryChange"), ("300,000 bpd", "Production"), ("$12 million", ""),
+])
+def test_crudeoilnews_map_type_by_the_unit_of_the_change(difference: str, label: str) -> None:
+    assert map_type("Movement-down-loss", {"difference": [difference]}, "dropped").label == label

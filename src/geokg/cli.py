@@ -426,12 +426,11 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
     schema coverage, sentence-level precision, recall and F1 by geokg type, role
     accuracy on found events, and the confusion of corpus type x geokg type.
 
-    Examples:
+    Example:
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
 
-        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl \\
-            ../shared/data/crudeoilnews/gold-standard.jsonl
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl
     """
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
         settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model)

@@ -127,8 +127,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("", "no Attribute or Item; trigger " + ", ".join(_INVENTORY_TRIGGERS), "InventoryChange"),
     ("Cause-movement-down-loss", "no Attribute or Item; trigger a cut (" + ", ".join(_CUT_TRIGGERS[:4]) + "…)",
      "Production"),
-    ("", "no Attribute or Item; Difference / Final_value in money ($, cents, a barrel)", "PriceChange"),
-    ("", "no Attribute or Item; Difference / Final_value in barrels (bpd: Production)", "InventoryChange"),
+    ("", "no Attribute or Item; Difference / Final_value a price ($, cents, a barrel; not $ millions)", "PriceChange"),
+    ("", "no Attribute or Item; Difference / Final_value in barrels (in bpd: Production)", "InventoryChange"),
     ("Position-high/low", "nothing else decides (a high or low in oil news is a price level)", "PriceChange"),
     ("Grow-strong, Slow-weak", "nothing else decides (the economy strengthening or weakening)", "EconomicTrend"),
     ("Movement-*, Cause-movement-*", "nothing else decides (what moved is not said)", "—"),
@@ -167,12 +167,16 @@ def _class_of(words: Sequence[str]) -> str | None:
 def _by_value(arguments: Mapping[str, Sequence[str]]) -> str | None:
     text = " ".join(v for role in ("difference", "final_value", "initial_value") for v in arguments.get(role, []))
     low = text.lower()
-    if "$" in text or re.search(r"\b(cents?|usd|per barrel|a barrel)\b", low) or re.search(r"usd\d", low):
-        return "PriceChange"
     if re.search(r"\b(bpd|b/d|barrels per day|barrels a day)\b", low):
         return "Production"
+    if re.search(r"\b(cents?|pence|per barrel|a barrel)\b|/bbl", low):
+        return "PriceChange"
     if re.search(r"\bbarrels?\b", low):
         return "InventoryChange"
+    if re.search(r"\b(million|billion|trillion|mln|bln|bn)\b", low):
+        return None                  # a sum of money, not a price ("net cash fell by $45 million")
+    if "$" in text or re.search(r"\busd\b|usd\d", low):
+        return "PriceChange"
     return None
 
 
