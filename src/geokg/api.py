@@ -14,7 +14,9 @@ from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from geokg import crossdoc as _crossdoc
+from geokg import crudeoilnews as _crudeoilnews
 from geokg import evaluate as _evaluate
+from geokg.crudeoilnews import CrudeOilNewsEvaluation
 from geokg import export as _export
 from geokg import load as _load
 from geokg import push as _push
@@ -324,18 +326,33 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
     return graph
 
 
-def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None) -> _evaluate.Evaluation:
-    """Build ``docs`` into the store and score the ``mentions`` and ``events`` queries against ``gold``.
+def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None, *,
+             format: str | None = None, name: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
+    """Build ``docs`` into the store and score the stored queries against ``gold``.
+
+    Two gold formats: news-dev (one document a line with ``entities`` and ``facts``; entities and
+    facts scored from the ``mentions`` and ``events`` queries) and CrudeOilNews (one annotated
+    event a line; sentence-level event scores from the ``events`` query, see
+    :mod:`geokg.crudeoilnews`). ``format`` is ``news-dev`` or ``crudeoilnews``; by default it is
+    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (a split name).
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
     settings = settings or Settings.from_env()
-    gold_records = _evaluate.read_gold(gold)
+    format = format or _evaluate.detect_format(gold)
+    if format not in _evaluate.FORMATS:
+        raise ConfigError("format", format, f"Expected one of {', '.join(_evaluate.FORMATS)}")
+    gold_records = _evaluate.read_gold(gold) if format == "news-dev" else None
+    gold_events = _crudeoilnews.read_gold(gold) if format == "crudeoilnews" else []
     summary = build(docs, settings)
     with Store.open(settings.store, read_only=True) as store:
-        mentions = _queries.run_query(store, "mentions", {})
+        mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
-    evaluation = _evaluate.score(gold_records, mentions, events)
+    if gold_records is not None and mentions is not None:
+        evaluation: _evaluate.Evaluation | CrudeOilNewsEvaluation = _evaluate.score(gold_records, mentions, events)
+    else:
+        evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events),
+                                         name=name or "crudeoilnews", direction_column="direction" in events.columns)
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
     evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
     return evaluation

@@ -412,20 +412,29 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
               help="Store to build into (default: a temporary one, removed afterwards).")
 @click.option("--model", default=None, help="Installed spaCy pipeline to evaluate.")
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
+@click.option("--format", "gold_format", type=click.Choice(["auto", "news-dev", "crudeoilnews"]), default="auto",
+              show_default=True, help="Gold format; auto detects it from the first record's fields.")
 def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
-                     show_errors: bool) -> None:
-    """Score extraction against hand-annotated gold (JSON Lines, news-dev schema).
+                     show_errors: bool, gold_format: str) -> None:
+    """Score extraction against hand-annotated gold (JSON Lines, news-dev or CrudeOilNews schema).
 
-    Prints precision, recall and F1 for entities and facts by type, and role
-    accuracy (recipient, quantity, date, attribution) on matched facts.
+    news-dev gold (one document a line, with entities and facts): precision, recall
+    and F1 for entities and facts by type, role accuracy (recipient, quantity, date,
+    attribution) on matched facts, and the confusion of fact types.
+
+    CrudeOilNews gold (one annotated event a line; DOCS is the articles' .jsonl):
+    schema coverage, sentence-level precision, recall and F1 by geokg type, role
+    accuracy on found events, and the confusion of corpus type x geokg type.
 
     Example:
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
+
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl
     """
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
         settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model)
-        evaluation = api.evaluate(gold, docs, settings)
+        evaluation = api.evaluate(gold, docs, settings, format=None if gold_format == "auto" else gold_format)
     click.echo(evaluation.table())
     if show_errors:
         click.echo("errors:")

@@ -1,5 +1,9 @@
 """Score a build against hand-annotated gold (the schema of news-dev's ``gold.jsonl``).
 
+CrudeOilNews gold (one annotated event a line) is scored by :mod:`geokg.crudeoilnews`;
+:func:`detect_format` tells the two apart, and both share :func:`sentences_overlap` and
+:func:`render_confusion` from here.
+
 Predictions come from the stored queries ``mentions`` and ``events``, so what is scored is
 what users query. Entities match by type and canonical identity (ISO code, Wikidata QID or
 a normalised name, the reference data's alternative names included); a fact matches when
@@ -11,7 +15,8 @@ on matched facts only.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,6 +59,8 @@ class Evaluation:
     facts: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     roles: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))  # tp = right, fn = wrong
     errors: list[str] = field(default_factory=list)
+    # (gold fact type, predicted event type) per gold fact and each type predicted on an overlapping sentence
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @staticmethod
     def total(scores: Mapping[str, Score]) -> Score:
@@ -71,7 +78,70 @@ class Evaluation:
         for key in sorted(self.roles):
             s = self.roles[key]
             lines.append(f"  {key:12} {s.tp}/{s.tp + s.fn} = {s.recall:.3f}")
+        if self.confusion:
+            lines.append("confusion: gold fact type (rows) x predicted event type on an overlapping sentence "
+                         "(columns; '-' = no prediction there):")
+            lines.append(render_confusion(self.confusion))
         return "\n".join(lines)
+
+
+FORMATS = ("news-dev", "crudeoilnews")
+
+
+def detect_format(path: str | Path) -> str:
+    """``news-dev`` (one document a line, with ``facts``) or ``crudeoilnews`` (one annotated event
+    a line: ``doc``, ``sentence``, ``type``, ``arguments``), from the first record's fields."""
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
+        if isinstance(record, dict) and {"doc", "facts"} <= set(record):
+            return "news-dev"
+        if isinstance(record, dict) and {"doc", "sentence", "type", "arguments"} <= set(record):
+            return "crudeoilnews"
+        raise IngestError(path, "unknown gold format: expected news-dev records (doc, entities, facts) or "
+                                "CrudeOilNews events (doc, sentence, type, arguments); or pass --format", line=n)
+    raise IngestError(path, "empty gold file")
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def sentences_overlap(a: str, b: str, threshold: float = 0.6) -> bool:
+    """Whether two sentences are the same up to segmentation: the shorter one's word tokens are
+    at least ``threshold`` contained in the other's.
+
+    >>> sentences_overlap("Oil rose 2% on Monday.", "Oil rose 2% on Monday, traders said.")
+    True
+    >>> sentences_overlap("Oil rose.", "Gold fell sharply on Friday.")
+    False
+    """
+    ta, tb = _tokens(a), _tokens(b)
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= threshold
+
+
+def render_confusion(counts: Mapping[tuple[str, str], int], rows: Iterable[str] | None = None) -> str:
+    """A gold x predicted count matrix as text: rows in the given order (else sorted), columns
+    sorted with ``-`` (no prediction) last; empty cells are dots.
+
+    >>> print(render_confusion({("A", "X"): 2, ("A", "-"): 1}))
+    gold/predicted   X   -
+    A                2   1
+    """
+    row_names = list(rows) if rows is not None else sorted({r for r, _ in counts})
+    columns = sorted({c for _, c in counts if c != "-"}) + (["-"] if any(c == "-" for _, c in counts) else [])
+    corner = "gold/predicted"
+    first = max([len(corner), *(len(r) for r in row_names)])
+    header = f"{corner:{first}}" + "".join(f" {c:>{max(len(c), 3)}}" for c in columns)
+    lines = [header]
+    for r in row_names:
+        cells = "".join(f" {counts.get((r, c), 0) or '.':>{max(len(c), 3)}}" for c in columns)
+        lines.append(f"{r:{first}}{cells}")
+    return "\n".join(lines)
 
 
 def read_gold(path: str | Path) -> dict[str, dict]:
@@ -104,7 +174,15 @@ def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,
         gold_keys = {e["name"]: _gold_keys(e) for e in record["entities"]}
         _score_entities(doc, record["entities"], gold_keys, predicted_entities.get(doc, []), result)
         _score_facts(doc, record["facts"], gold_keys, keys_by_label, predicted_events.get(doc, []), result)
+        _confuse(record["facts"], predicted_events.get(doc, []), result)
     return result
+
+
+def _confuse(facts: list[dict], predicted: list[_Event], result: Evaluation) -> None:
+    for fact in facts:
+        kinds = {e.type for e in predicted if sentences_overlap(e.sentence, fact["source_sentence"])}
+        for kind in kinds or {"-"}:
+            result.confusion[(fact["type"], kind)] += 1
 
 
 def _entity_keys(iri: str, label: str, iso: object, wikidata: object, reference: ReferenceIndex) -> frozenset[str]:
