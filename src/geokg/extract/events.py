@@ -53,6 +53,8 @@ AGGREGATE = {"world", "global", "domestic", "energy", "fuel", "food", "market", 
 # Only modifiers make an aggregate: "imports, which totalled $8 billion" are a trade flow.
 _MODIFIERS = {"amod", "compound", "nmod", "npadvmod", "poss"}
 # Words that turn a nominal trigger into a reference to an event told elsewhere ("following the meeting").
+# "will supply copper under a deal signed on Monday": the deal frames the supply, which is the event.
+FRAMEWORK_PREPS = {"under", "per", "within"}
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 # "a cargo … arrived in Karachi": an import by the country where it arrives.
 CONSIGNMENTS = {"cargo", "shipment", "consignment", "delivery", "tanker", "vessel"}
@@ -84,6 +86,10 @@ _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
           EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
+
+# The trained model's triggers count from this probability of their label on: below it the
+# label is too often wrong (set on the CrudeOilNews dev split, a tuning set).
+TRIGGER_THRESHOLD = 0.7
 
 # Confidence of each rule (gk:confidence), set by hand from how reliable each rule proved in
 # error analysis on news-dev: a relative figure, not a calibrated probability. Penalties stack;
@@ -120,6 +126,7 @@ class SentenceContext:
     last_of_kind: dict[EntityKind, EntityRef] = field(default_factory=dict)
     last_commodity: EntityRef | None = None
     last_measure: Event | None = None  # the last restriction, sanction or tariff, for "the ban"
+    trigger_scores: dict[int, float] = field(default_factory=dict)  # the model's, by token index
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -199,9 +206,10 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
     """
     rules: dict[Token, list[tuple[Token, EventType]]] = {}
     model: dict[Token, list[tuple[Token, EventType]]] = {}
-    for token, kind in _trained_triggers(sent):
-        if token.i not in covered and SPECS[kind.value].source != "rules":
+    for token, kind, score in _trained_triggers(sent):
+        if token.i not in covered and SPECS[kind.value].source != "rules" and score >= TRIGGER_THRESHOLD:
             model.setdefault(_clause_verb(token), []).append((token, kind))
+            ctx.trigger_scores[token.i] = score
     for token in sent:
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue
@@ -217,10 +225,14 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
     return dict(sorted(merged.items(), key=lambda item: min(t.i for t, _ in item[1])))
 
 
-def _trained_triggers(sent: Span) -> list[tuple[Token, EventType]]:
-    spans = sent.doc.spans.get(SPANS_KEY, ()) if sent.doc.spans else ()
-    return [(span.root, EventType(span.label_)) for span in spans
-            if sent.start <= span.start < sent.end and span.label_ in SPECS]
+def _trained_triggers(sent: Span) -> list[tuple[Token, EventType, float]]:
+    """The model's triggers in the sentence, with the probability of their label."""
+    spans = sent.doc.spans.get(SPANS_KEY) if sent.doc.spans else None
+    if not spans:
+        return []
+    scores = spans.attrs.get("scores")
+    return [(span.root, EventType(span.label_), float(scores[n][0]) if scores is not None else 1.0)
+            for n, span in enumerate(spans) if sent.start <= span.start < sent.end and span.label_ in SPECS]
 
 
 def _lemma(token: Token) -> str:
@@ -312,7 +324,7 @@ def _reference_only(token: Token) -> bool:
     """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
     the cargo", "Russia's gas export losses" (a trigger inside a noun phrase about something else)."""
     head = token.head
-    if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS:
+    if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS | FRAMEWORK_PREPS:
         return True
     if token.dep_ == "compound" and head.pos_ == "NOUN" and TRIGGERS.get(_lemma(head)) is None \
             and _lemma(head) not in _MEASURES:
@@ -384,7 +396,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
             agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in _COMMODITY_FROM_CONTEXT and ctx.last_commodity:
         themes = (_salient_commodity(ctx),)  # "output rose" in a story about the commodity
-    confidence = CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
+    confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in in_sent:
         confidence -= PENALTY["context_theme"]
     if agent is None and spec.needs_agent:
@@ -753,12 +765,26 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
     elif scope is not None:
         ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
     for ent in ents:
-        prefer = "nearest" if _HAS_MONTH.search(ent.text) else "future" if future else "past"
+        tense = _tense(_owning_verb(ent.root))
+        prefer = "nearest" if _HAS_MONTH.search(ent.text) else tense or ("future" if future else "past")
         # "on Thursday and Friday", "Dec. 6-7": a span of days starts on its first.
         for text in (ent.text, re.split(r"\s+(?:and|to|through)\s+|\s*[-–]\s*(?=\w)", ent.text)[0]):
             resolved = resolve_date(text, anchor, prefer=prefer)
             if resolved is not None:
                 return resolved
+    return None
+
+
+def _tense(verb: Token) -> str | None:
+    """ "past" or "future" when the verb a date hangs on says ("a deal signed on Monday" is past
+    even in a sentence about what will happen; "will meet on Monday", "to meet on Monday" are
+    ahead), else None."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "to") for c in verb.children):
+        return "future"
+    if verb.tag_ == "VBD" or verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl", "advcl"):
+        return "past"
     return None
 
 
