@@ -145,4 +145,8 @@ def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None =
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(best, output)
+    # The corpora were temporary files: leave no path to them, so two runs write the same bytes.
+    config = output / "config.cfg"
+    config.write_text(re.sub(r"^(train|dev) = .*$", r"\1 = null", config.read_text(encoding="utf-8"), flags=re.M),
+                      encoding="utf-8")
     return {k: v for k, v in (meta.get("performance") or {}).items() if isinstance(v, float)}
