@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= geokg.db
 
-.PHONY: demo test test-fast install system-deps bench clean
+.PHONY: demo test test-fast install system-deps bench clean model
 
 # Debian packages that integration tests drive for real (a browser, a second triple
 # store). Tests skip when they are missing, unless GEOKG_REQUIRE_SYSTEM_DEPS=1 (CI).
@@ -48,3 +48,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(STORE) build dist .pytest_cache
+
+# Retrain the shipped event-trigger model (src/geokg/models/event-triggers) from the
+# team-written data in src/geokg/training/data; the same data and seed give the same bytes.
+model: $(STAMP)
+	$(BIN)/geokg train

@@ -72,7 +72,6 @@ class GK(DefinedNamespace):
     MarketBalance: URIRef  # Market balance.
     EconomicTrend: URIRef  # Economic trend.
     Tension: URIRef  # Tension.
-    Facility: URIRef  # A mine, oilfield, refinery, port or pipeline (a gk:Place).
     Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
     Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
 

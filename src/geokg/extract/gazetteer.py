@@ -122,11 +122,22 @@ def _case_variants(names: Iterable[str]) -> set[str]:
         if not name:
             continue
         variants.update((name, name.upper()))
+        if _acronym(name):
+            variants.add(name.title())  # "Opec", "Nato", "Iea": house styles write acronyms so
         if name.islower():
             variants.add(name.title())
         elif name[0].islower():
             variants.add(name[0].upper() + name[1:])  # sentence-initial "the Kremlin"
     return variants
+
+
+def _acronym(name: str) -> bool:
+    """An upper-case name whose title case is no English word: four letters or more, or three
+    that are not consonant-vowel-consonant ("CAR" would match "Car")."""
+    if not (name.isalpha() and name.isupper() and len(name) >= 3):
+        return False
+    vowels = [c in "AEIOU" for c in name]
+    return len(name) >= 4 or vowels != [False, True, False]
 
 
 def _in_title_case_line(token) -> bool:

@@ -213,7 +213,7 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
             continue
         if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON:
             return Entity(candidate.ref, candidate.label)
-    kind = _NER_KIND[label]
+    kind = _kind_from_context(span) or _NER_KIND[label]
     if kind is None:  # a nationality the reference data does not know
         return None
     words = [w.lower().strip(".,") for w in text.split()]
@@ -230,6 +230,30 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
     if span.doc[span.start:span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places
     return minted(kind, text)
+
+
+# Nouns that say what an unknown name is, whatever the tagger guessed: "the Rumaila oilfield",
+# "the Kamoa-Kakula mine" are places; "oil firm Tullow", "Tullow, the oil explorer" companies.
+FACILITY_NOUNS = {"oilfield", "field", "mine", "refinery", "port", "terminal", "pipeline", "smelter",
+                  "plant", "deposit", "basin", "facility", "complex", "block", "well", "platform"}
+COMPANY_NOUNS = {"firm", "company", "miner", "producer", "explorer", "refiner", "trader", "group",
+                 "operator", "supplier", "major", "conglomerate", "utility", "shipper", "maker"}
+
+
+def _kind_from_context(span: Span) -> EntityKind | None:
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lemma_.lower() in FACILITY_NOUNS and after.pos_ == "NOUN":
+        return EntityKind.PLACE
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lemma_.lower() in COMPANY_NOUNS and before.pos_ == "NOUN":
+        return EntityKind.COMPANY
+    for token in (span.root, *span.root.children):
+        if token.dep_ == "appos" and token.lemma_.lower() in COMPANY_NOUNS:
+            return EntityKind.COMPANY
+    if span.root.dep_ == "appos" and span.root.head.lemma_.lower() in COMPANY_NOUNS:
+        return EntityKind.COMPANY
+    return None
 
 
 def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | None:

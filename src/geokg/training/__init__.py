@@ -122,13 +122,18 @@ def docs(records: Iterable[Record], host: str) -> Iterator:
 
 
 def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
-          seed: int = 0) -> dict[str, float]:
-    """Train on ``data/*.jsonl`` and write the best weights to ``output``; return its dev scores."""
+          seed: int = 0, fraction: float = 1.0) -> dict[str, float]:
+    """Train on ``data/*.jsonl`` and write the best weights to ``output``; return its dev scores.
+
+    ``fraction`` keeps that share of the training split (the development split stays whole),
+    for learning curves.
+    """
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
 
     records = read_records(data.glob("*.jsonl"))
     train_part, dev_part = split(records)
+    train_part = train_part[:max(1, round(len(train_part) * fraction))]
     with tempfile.TemporaryDirectory(prefix="geokg-train-") as tmp:
         work = Path(tmp)
         for name, part in (("train", train_part), ("dev", dev_part)):
