@@ -60,6 +60,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph
 
 from geokg.errors import IngestError
 
@@ -87,6 +90,30 @@ def article_id(text: str) -> str:
     """
     normalised = " ".join(text.split())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an article's ``dcterms:source`` IRI, or None when it can.
+
+    Only values that claim to be web addresses (``http://``, ``https://``) are
+    checked; anything else is kept as a plain literal. The check is Oxigraph's own
+    IRI parser, so whatever passes here can be stored (a hand-written grammar would
+    drift from it, and one unstorable IRI used to end the whole build).
+
+    Example:
+        >>> url_problem("https://example.org/a?b=c#d") is None, url_problem("see the wire") is None
+        (True, True)
+        >>> url_problem("http://example.org/%zz")
+        "Invalid IRI percent encoding '%zz'"
+    """
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        pyoxigraph.NamedNode(url)
+        host = urlsplit(url).hostname
+    except ValueError as e:
+        return str(e)
+    return None if host else "no host name"
 
 
 def is_valid_id(candidate: str) -> bool:
@@ -441,6 +468,8 @@ def _parse_header(raw: str, path: Path) -> Article:
         fields[match[1]] = match[2]
         if match[1] == "date":
             _iso_date(match[2], path, number)
+        elif match[1] == "url":
+            _check_url(match[2], path, number)
     else:
         raise IngestError(path, "no blank line after the header, so no article text", len(lines))
     if not body:
@@ -574,9 +603,19 @@ def _record_article(record: dict[str, Any], path: Path, line: int | None, prefix
     text = f"{title}\n\n{body}" if title else body
     raw_date = get("date")
     date = _record_date(raw_date, path, line, prefix) if raw_date else None
+    url = get("url")
+    if url:
+        _check_url(url, path, line, prefix)
     return Article(id=_id_from(get("id"), path, text, line, use_stem=False), text=text,
-                   date=date, title=title, source=get("source"), url=get("url"), path=str(path),
+                   date=date, title=title, source=get("source"), url=url, path=str(path),
                    line=line)
+
+
+def _check_url(url: str, path: Path, line: int | None, prefix: str = "") -> None:
+    problem = url_problem(url)
+    if problem is not None:
+        raise IngestError(path, f"{prefix}url {_clip(url)!r} is not a valid web address ({problem}); "
+                                "fix it or leave the url out", line)
 
 
 def _record_date(value: str, path: Path, line: int | None, prefix: str) -> dt.date:
@@ -623,5 +662,8 @@ def _parse_html(raw: bytes, path: Path) -> Article:
             date = _in_range(dt.date.fromisoformat(str(data["date"])[:10]), path, None)
         except (ValueError, IngestError):
             date = None  # a page date trafilatura cannot pin is no reason to drop the text
+    url = data.get("url") or None
+    if url and url_problem(url):
+        url = None  # a page's own link tag is as unreliable as its guessed date: the text is fine
     return Article(id=_id_from(None, path, text), text=text, date=date, title=title,
-                   source=data.get("sitename") or None, url=data.get("url") or None, path=str(path))
+                   source=data.get("sitename") or None, url=url, path=str(path))

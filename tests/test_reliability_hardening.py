@@ -1,0 +1,99 @@
+"""Issue 18, hardening: inputs and situations that used to stop a build, overwrite a
+built-in graph, read files they should not, or leave a store stale without a word.
+
+Reader-level tests are fast; the build-level ones run the real pipeline (slow).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geokg.articles import Article, iter_articles
+from geokg.errors import IngestError
+
+pytestmark = pytest.mark.issue(18)
+
+BAD_URLS = {
+    "tab": "https://example.org/a\tb",
+    "percent": "https://example.org/%zz",
+    "bracket": "http://[::1",
+    "del": "https://example.org/a\x7fb",
+    "hashes": "https://example.org/a#b#c",
+}
+
+
+def sentence(i: int) -> str:
+    countries = ["Chile", "Peru", "Japan", "India", "Brazil"]
+    return f"{countries[i % 5]} offered to sell {i + 2} million tonnes of copper to {countries[(i + 1) % 5]}."
+
+
+# -- 2. malformed urls -------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(BAD_URLS))
+def test_hardening_bad_url_in_jsonl_is_a_coded_error_of_its_record(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "wire.jsonl"
+    records = [{"id": "ok1", "body": sentence(1), "url": "https://example.org/ok1"},
+               {"id": "bad", "body": sentence(2), "url": BAD_URLS[name]},
+               {"id": "ok2", "body": sentence(3), "url": "not a web address, kept as a literal"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    found = list(iter_articles([path]))
+    assert [type(x).__name__ for x in found] == ["Article", "IngestError", "Article"]
+    error = found[1]
+    assert isinstance(error, IngestError)
+    assert (error.code, error.line, error.article_id) == ("GK101", 2, "bad")
+    assert str(error).startswith(f"[GK101] {path}:2: url ") and "is not a valid web address" in error.problem
+
+
+@pytest.mark.parametrize("name", sorted(BAD_URLS))
+def test_hardening_bad_url_header_line_is_a_coded_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(f"date 2024-06-12\nsource Wire\nurl {BAD_URLS[name]}\n\n{sentence(1)}\n", encoding="utf-8")
+    found = list(iter_articles([path]))
+    assert len(found) == 1 and isinstance(found[0], IngestError), found
+    assert (found[0].code, found[0].line) == ("GK101", 3)
+    assert "is not a valid web address" in found[0].problem
+
+
+def test_hardening_bad_url_in_a_hand_built_article_fails_only_that_article() -> None:
+    """Articles built through the API skip the readers: the mapping keeps the url as a literal."""
+    from rdflib import Literal
+
+    from geokg.extract.model import ArticleFacts
+    from geokg.namespaces import DCTERMS
+    from geokg.rdf import to_graph
+    from geokg.rdf.iris import article_iri
+    from geokg.store import to_ntriples
+
+    article = Article(id="a1", text="Copper rose.", url=BAD_URLS["bracket"])
+    graph = to_graph(ArticleFacts(article=article))
+    assert graph.value(article_iri("a1"), DCTERMS.source) == Literal(BAD_URLS["bracket"])
+    to_ntriples(graph)  # storable
+
+
+@pytest.mark.slow
+def test_hardening_build_with_bad_urls_loads_every_good_article(tmp_path: Path) -> None:
+    """40 records, five bad urls: 35 load, the five are in --report, the cross-document graphs are built, exit 1."""
+    from geokg.cli import cli
+    from geokg.rdf.iris import CROSSDOC_EVENTS_GRAPH
+    from geokg.store import Store
+
+    bad_at = {7: "tab", 12: "percent", 20: "bracket", 28: "del", 39: "hashes"}
+    records = [{"id": f"r{i:02d}", "date": "2024-06-12", "body": sentence(i),
+                "url": BAD_URLS[bad_at[i]] if i in bad_at else f"https://example.org/{i}"} for i in range(40)]
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    result = CliRunner().invoke(cli, ["build", str(wire), "--store", str(tmp_path / "db"), "-q",
+                                      "--report", str(report)])
+    assert result.exit_code == 1, result.output
+    assert "articles loaded: 35" in result.stdout
+    got = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [(r["article_id"], r["line"], r["code"]) for r in got] == [
+        (f"r{i:02d}", i + 1, "GK101") for i in sorted(bad_at)]
+    assert all(r["path"] == str(wire) and "is not a valid web address" in r["message"] for r in got)
+    with Store.open(tmp_path / "db", read_only=True) as store:
+        assert len(store.article_graphs()) == 35
+        assert store.triple_count(CROSSDOC_EVENTS_GRAPH) > 0
