@@ -97,3 +97,42 @@ def test_hardening_build_with_bad_urls_loads_every_good_article(tmp_path: Path) 
     with Store.open(tmp_path / "db", read_only=True) as store:
         assert len(store.article_graphs()) == 35
         assert store.triple_count(CROSSDOC_EVENTS_GRAPH) > 0
+
+
+# -- 6. quarantine file names ------------------------------------------------
+def quarantine_case():
+    from geokg.validate import validate
+
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    from geokg.namespaces import GK
+
+    graph = Graph()
+    graph.add((URIRef("https://w3id.org/geokg/id/article/x"), RDF.type, GK.Article))  # no gk:text: a violation
+    report = validate(graph)
+    assert not report.conforms
+    return graph, report
+
+
+def test_hardening_quarantine_of_a_300_character_id(tmp_path: Path) -> None:
+    from geokg.validate import write_quarantine
+
+    graph, report = quarantine_case()
+    long_id = "x" * 300
+    trig = write_quarantine(tmp_path, long_id, graph, report)  # was OSError: File name too long
+    assert len(trig.name.encode()) < 255 and trig.exists() and trig.with_suffix(".txt").exists()
+    assert trig.read_text(encoding="utf-8").splitlines()[0] == f'# geokg quarantine: article id "{long_id}"'
+    assert long_id in trig.with_suffix(".txt").read_text(encoding="utf-8")
+
+
+def test_hardening_quarantine_ids_that_read_alike_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    from geokg.validate import write_quarantine
+
+    graph, report = quarantine_case()
+    ids = ["a", ".a", "..a", "a" * 81, "a" * 80 + "b"]  # the last two share their first 80 characters
+    written = [write_quarantine(tmp_path, article_id, graph, report) for article_id in ids]
+    assert len(set(written)) == len(ids) == len(list(tmp_path.glob("*.trig"))) == len(list(tmp_path.glob("*.txt")))
+    for article_id, trig in zip(ids, written):
+        assert trig.read_text(encoding="utf-8").startswith(f'# geokg quarantine: article id "{article_id}"\n')
+        assert not trig.name.startswith(".")  # never a hidden file
