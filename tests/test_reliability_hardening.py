@@ -136,3 +136,34 @@ def test_hardening_quarantine_ids_that_read_alike_do_not_overwrite_each_other(tm
     for article_id, trig in zip(ids, written):
         assert trig.read_text(encoding="utf-8").startswith(f'# geokg quarantine: article id "{article_id}"\n')
         assert not trig.name.startswith(".")  # never a hidden file
+
+
+# -- 12. a huge .txt is refused from its size ----------------------------------
+def test_hardening_huge_txt_refused_by_size_before_reading(tmp_path: Path) -> None:
+    """A 63 MiB .txt (under the 64 MiB limit of other files) used to be read and decoded whole (2.1 GB)
+    before GK102 refused its text; now its size alone refuses it, and reading it allocates next to nothing."""
+    import tracemalloc
+
+    from geokg.articles import MAX_ARTICLE_CHARS, MAX_TXT_BYTES
+
+    path = tmp_path / "dump.txt"
+    chunk = ("date 2024-06-12 " + "Copper rose. " * 80_000).encode()
+    with path.open("wb") as out:
+        while out.tell() < 63 * 2**20:
+            out.write(chunk)
+    tracemalloc.start()
+    try:
+        found = list(iter_articles([path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(found) == 1 and isinstance(found[0], IngestError) and found[0].code == "GK102"
+    assert str(found[0]).startswith(f"[GK102] {path}: the file is 63.")
+    assert f"at most {MAX_ARTICLE_CHARS:,} characters" in found[0].problem and "split it" in found[0].problem
+    assert peak < 2**20, f"{peak:,} bytes allocated to refuse it"
+    # The limit leaves room for the longest article in the widest encoding: UTF-32 and a header.
+    longest = tmp_path / "longest.txt"
+    longest.write_text("date 2024-06-12\nsource Wire\n\n" + "a" * MAX_ARTICLE_CHARS, encoding="utf-32")
+    assert longest.stat().st_size <= MAX_TXT_BYTES
+    (article,) = iter_articles([longest])
+    assert isinstance(article, Article) and len(article.text) == MAX_ARTICLE_CHARS

@@ -33,7 +33,7 @@ What is refused, each as an :class:`~geokg.errors.IngestError` naming the file
 
 - text that is not UTF-8 (UTF-16 and UTF-32 are read when the file starts with
   their byte-order mark), binary data (a NUL byte), files without text;
-- files over :data:`MAX_FILE_BYTES`, JSON Lines records over
+- files over :data:`MAX_FILE_BYTES` (``.txt`` over :data:`MAX_TXT_BYTES`), JSON Lines records over
   :data:`MAX_RECORD_BYTES`, article texts over :data:`MAX_ARTICLE_CHARS`
   (checked before anything is read whole, so a huge input costs no memory);
 - a declared date before :data:`EARLIEST_DATE` or after tomorrow (UTC): a
@@ -132,6 +132,10 @@ SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 MAX_ARTICLE_CHARS = 1_000_000
 #: Files read whole (.txt, .json, .html); collections larger than this belong in JSON Lines.
 MAX_FILE_BYTES = 64 * 2**20
+#: A .txt file holds one article: its longest text at 4 bytes a character (UTF-8 at most,
+#: UTF-32), plus room for a header. Checked on the size before reading: decoding a 63 MiB
+#: file only to refuse its text took 2.1 GB.
+MAX_TXT_BYTES = 4 * MAX_ARTICLE_CHARS + 2**16
 #: One JSON Lines record: a maximal article of \\uXXXX-escaped characters (6 bytes each) fits.
 MAX_RECORD_BYTES = 8 * 2**20
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -289,7 +293,7 @@ def read_file(path: str | Path) -> Iterator[Article | IngestError]:
         if suffix == ".jsonl":
             items = _read_jsonl(path)
         else:
-            raw = _read_bytes(path)
+            raw = _read_bytes(path, MAX_TXT_BYTES if suffix == ".txt" else MAX_FILE_BYTES)
             if suffix == ".txt":
                 items = [_parse_txt(_decode(raw, path), path)]
             elif suffix == ".json":
@@ -340,7 +344,12 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 
-def _too_large(path: Path, size: int) -> IngestError:
+def _too_large(path: Path, size: int, limit: int = MAX_FILE_BYTES) -> IngestError:
+    if limit == MAX_TXT_BYTES:
+        return IngestError(path, f"the file is {size / 2**20:.1f} MiB; a .txt file holds one article of at "
+                                 f"most {MAX_ARTICLE_CHARS:,} characters, so geokg reads .txt files of at most "
+                                 f"{limit / 2**20:.1f} MiB: split it, or write a collection as JSON Lines",
+                           code="GK102")
     return IngestError(path, f"the file is {size / 2**20:.1f} MiB; geokg reads files of at most "
                              f"{MAX_FILE_BYTES // 2**20} MiB whole (one article is at most "
                              f"{MAX_ARTICLE_CHARS:,} characters): split it, or write a collection "
@@ -351,13 +360,13 @@ def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     fd, size = _open_regular(path)
     with os.fdopen(fd, "rb") as stream:
         if size > limit:
-            raise _too_large(path, size)
+            raise _too_large(path, size, limit)
         try:
             raw = stream.read(limit + 1)  # the file may grow after fstat
         except OSError as e:
             raise IngestError(path, f"cannot read the file: {e.strerror or e}", code="GK105") from e
     if len(raw) > limit:
-        raise _too_large(path, len(raw))
+        raise _too_large(path, len(raw), limit)
     return raw
 
 
