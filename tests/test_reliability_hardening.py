@@ -167,3 +167,41 @@ def test_hardening_huge_txt_refused_by_size_before_reading(tmp_path: Path) -> No
     assert longest.stat().st_size <= MAX_TXT_BYTES
     (article,) = iter_articles([longest])
     assert isinstance(article, Article) and len(article.text) == MAX_ARTICLE_CHARS
+
+
+# -- 13. symbolic links out of the folder walked --------------------------------
+def linked_folder(tmp_path: Path) -> tuple[Path, Path]:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    secret = outside / "passwd.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "real.txt").write_text(sentence(1), encoding="utf-8")
+    (folder / "inner.txt").symlink_to(folder / "sub" / "real.txt")  # stays inside: read
+    (folder / "x.txt").symlink_to(secret)  # leaves the folder: not read
+    (folder / "etc.txt").symlink_to("/etc/passwd")
+    (folder / "up").symlink_to(outside, target_is_directory=True)  # folders behind links are never walked
+    return folder, secret
+
+
+def test_hardening_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
+    folder, secret = linked_folder(tmp_path)
+    found = list(iter_articles([folder]))
+    articles = [x for x in found if isinstance(x, Article)]
+    errors = {Path(x.path).name: x for x in found if isinstance(x, IngestError)}
+    assert [Path(a.path).name for a in articles] == ["inner.txt"]  # real.txt is the same article, read once
+    assert sorted(errors) == ["etc.txt", "x.txt"]
+    assert all(e.code == "GK105" and "--follow-links" in e.problem for e in errors.values())
+    assert str(errors["x.txt"]).startswith(f"[GK105] {folder / 'x.txt'}: a symbolic link to {secret}, outside")
+    assert not any("root:x:0:0" in a.text for a in articles)
+
+
+def test_hardening_follow_links_reads_them(tmp_path: Path) -> None:
+    folder, _ = linked_folder(tmp_path)
+    found = list(iter_articles([folder], follow_links=True))
+    assert all(isinstance(x, Article) for x in found), found
+    assert sorted(Path(a.path).name for a in found) == ["etc.txt", "inner.txt", "x.txt"]
+    # A link named on the command line is what the user asked for: read without the flag.
+    (named,) = iter_articles([folder / "x.txt"])
+    assert isinstance(named, Article) and named.text.startswith("root:x:0:0")

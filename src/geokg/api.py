@@ -66,7 +66,7 @@ class BuildSummary:
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
           on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None) -> BuildSummary:
+          dask: str | None = None, follow_links: bool = False) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -86,6 +86,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
             LocalCluster: extraction runs there and the graphs are bulk-loaded
             (see :mod:`geokg.cluster`).
+        follow_links: read symbolic links in the folders walked that lead out of them
+            (by default they are reported, GK105, and not read).
     """
     from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
 
@@ -96,7 +98,9 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     with Store.open(settings.store) as store:
         store.load_reference(reference.graph())
         store.load_ontology(_ontology_graph())
-        articles = _readable(iter_articles(paths), summary, on_article)
+        # A store (or its quarantine) inside an input folder is geokg's output, never its input.
+        articles = _readable(iter_articles(paths, follow_links=follow_links,
+                                           skip=(settings.store, settings.quarantine)), summary, on_article)
         if not rebuild:
             articles = _changed(articles, store, summary)
         if dask is not None:

@@ -154,12 +154,18 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError]:
+def iter_articles(paths: Iterable[str | Path], *, follow_links: bool = False,
+                  skip: Iterable[str | Path] = ()) -> Iterator[Article | IngestError]:
     """Read articles from files and folders, lazily, in a deterministic order.
 
     Folders are walked recursively in sorted order; hidden files and folders and
     files with other extensions are skipped there. A path named explicitly that
     does not exist or has an unknown extension yields an error instead.
+
+    A symbolic link met while walking a folder is read only when it points inside
+    that folder (else a GK105 error names it: a link to ``/etc/passwd`` is not an
+    article), unless ``follow_links``; links to folders are never walked (loops).
+    Folders in ``skip`` (the store being built and its quarantine) are not walked.
 
     Ids are checked across the whole batch: an id read again with different
     content yields a GK104 error (the first article stands); the same article
@@ -167,6 +173,8 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError
 
     Args:
         paths: files or folders.
+        follow_links: read file links that lead out of the folder walked.
+        skip: folders not to walk into.
 
     Yields:
         An :class:`Article` per article, or an :class:`IngestError` per bad file
@@ -177,7 +185,7 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError
         ['IngestError']
     """
     seen: dict[str, tuple[str, str]] = {}  # id -> (content digest, where it was read)
-    for item in _iter_paths(paths):
+    for item in _iter_paths(paths, follow_links, {os.path.realpath(f) for f in skip}):
         if isinstance(item, Article):
             digest, where = _content_digest(item), _where_read(item)
             first = seen.get(item.id)
@@ -235,11 +243,12 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")  # a last line without its newline
 
 
-def _iter_paths(paths: Iterable[str | Path]) -> Iterator[Article | IngestError]:
+def _iter_paths(paths: Iterable[str | Path], follow_links: bool = False,
+                skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Article | IngestError]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for file in _walk(path):
+            for file in _walk(path, follow_links=follow_links, skip=skip):
                 if isinstance(file, IngestError):
                     yield file
                 else:
@@ -259,9 +268,13 @@ def _where_read(article: Article) -> str:
     return f"{article.path}:{article.line}" if article.line else str(article.path)
 
 
-def _walk(folder: Path) -> Iterator[Path | IngestError]:
+def _walk(folder: Path, root: str | None = None, *, follow_links: bool = False,
+          skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Path | IngestError]:
     # os.scandir rather than rglob: sorted per folder, hidden folders pruned, and
     # symlinked folders not followed (no loops).
+    root = root if root is not None else os.path.realpath(folder)
+    if os.path.realpath(folder) in skip:
+        return  # the store being built, or its quarantine: geokg's own files are not articles
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
@@ -271,8 +284,15 @@ def _walk(folder: Path) -> Iterator[Path | IngestError]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
+            yield from _walk(Path(entry.path), root, follow_links=follow_links, skip=skip)
         elif Path(entry.name).suffix.lower() in SUFFIXES:
+            if entry.is_symlink() and not follow_links:
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([root, target]) != root:
+                    # x.txt -> /etc/passwd would put any file the user can read into the graph.
+                    yield IngestError(entry.path, f"a symbolic link to {target}, outside the folder {root}; "
+                                                  "not followed (pass --follow-links to read it)", code="GK105")
+                    continue
             yield Path(entry.path)
 
 

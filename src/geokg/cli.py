@@ -107,12 +107,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--dask", "dask", metavar="ADDRESS", default=None,
               help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
                    "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links in the folders walked that point outside them (by default "
+                   "they are reported as GK105 and not read).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
-                  batch_size: int | None, rebuild: bool, dask: str | None, quiet: bool,
+                  batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
                   report: IO[str] | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
@@ -130,7 +133,8 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
     total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
     with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
+        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask,
+                            follow_links=follow_links)
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
