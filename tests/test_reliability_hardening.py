@@ -205,3 +205,83 @@ def test_hardening_follow_links_reads_them(tmp_path: Path) -> None:
     # A link named on the command line is what the user asked for: read without the flag.
     (named,) = iter_articles([folder / "x.txt"])
     assert isinstance(named, Article) and named.text.startswith("root:x:0:0")
+
+
+# -- 5. the report and the store among the inputs -------------------------------
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from geokg.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    captured = capsys.readouterr()
+    return done.value.code, captured.out, captured.err
+
+
+def test_hardening_report_naming_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text(json.dumps({"id": "w1", "body": sentence(1)}) + "\n", encoding="utf-8")
+    before = wire.read_bytes()
+    code, _, err = run_main(["build", str(wire), "--store", str(tmp_path / "db"), "--report", str(wire)], capsys)
+    assert code == 2
+    assert err.startswith(f"Error: [GK901] --report='{wire}' is not valid. It is an input of this build ({wire})")
+    assert wire.read_bytes() == before and not (tmp_path / "db").exists()  # refused before anything was written
+    # Inside an input folder, the report would be read as articles by the next build.
+    inside = tmp_path / "failures.jsonl"
+    code, _, err = run_main(["build", str(tmp_path), "--store", str(tmp_path / "db"), "--report", str(inside)], capsys)
+    assert code == 2 and err.startswith(f"Error: [GK901] --report='{inside}' is not valid. It lies in the input folder")
+    assert not inside.exists() and not (tmp_path / "db").exists()
+
+
+def test_hardening_store_in_a_folder_of_other_files_is_refused(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from geokg.errors import StoreError
+    from geokg.store import Store
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "notes.md").write_text("my notes", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(sentence(1), encoding="utf-8")
+    code, _, err = run_main(["build", str(tmp_path / "a.txt"), "--store", str(documents), "-q"], capsys)
+    assert code == 2
+    assert err.startswith(f"Error: [GK401] store {documents}: is a folder of other files, not a geokg store")
+    assert sorted(p.name for p in documents.iterdir()) == ["notes.md"]  # nothing written among them
+    with pytest.raises(StoreError, match="not a geokg store"):
+        Store.open(documents)
+    # A new folder, an empty one and an existing store open as before.
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "new.db", tmp_path / "empty", tmp_path / "new.db"):
+        with Store.open(folder) as store:
+            store.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 'o' } }")
+
+
+def test_hardening_store_inside_the_input_folder_is_not_read(tmp_path: Path) -> None:
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    (tmp_path / "a.txt").write_text(sentence(1), encoding="utf-8")
+    settings = Settings(store=tmp_path / "geokg.db")
+    with Store.open(settings.store):
+        pass
+    graph, report = quarantine_case()
+    from geokg.validate import write_quarantine
+
+    write_quarantine(settings.quarantine, "q1", graph, report)  # its .txt would read as an article
+    found = list(iter_articles([tmp_path], skip=[settings.store, settings.quarantine]))
+    assert [Path(x.path).name for x in found] == ["a.txt"] and isinstance(found[0], Article)
+
+
+@pytest.mark.slow
+def test_hardening_building_a_folder_that_holds_the_store(tmp_path: Path) -> None:
+    """geokg build . --store geokg.db: a second build finds nothing new, not the quarantine's files."""
+    from geokg import api
+    from geokg.settings import Settings
+    from geokg.validate import write_quarantine
+
+    (tmp_path / "a.txt").write_text(sentence(1), encoding="utf-8")
+    settings = Settings(store=tmp_path / "geokg.db")
+    first = api.build([tmp_path], settings)
+    graph, report = quarantine_case()
+    write_quarantine(settings.quarantine, "q1", graph, report)
+    again = api.build([tmp_path], settings)
+    assert (first.articles, first.failures) == (1, [])
+    assert (again.articles, again.skipped, again.failures) == (0, 1, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import warnings
 from collections import Counter
@@ -22,7 +23,7 @@ from geokg import queries as _queries
 from geokg import remote as _remote
 from geokg import serve as _serve
 from geokg import validate as _validate
-from geokg.articles import Article, iter_articles
+from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, IngestError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
 from geokg.rdf.iris import article_id_from_graph, graph_iri
@@ -120,6 +121,27 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             store.optimize()
         summary.triples = len(store)
     return summary
+
+
+def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
+    """Refuse a build report that would overwrite an input of the build, or be read as one.
+
+    Opening the report for writing empties it, and that happens before any input is
+    read: ``--report articles.jsonl`` used to empty the articles it was meant to report on.
+
+    Raises:
+        ConfigError: the report is one of ``paths``, or a file walking one of them would read.
+    """
+    target = Path(os.path.realpath(report))
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if target == real or (target.exists() and real.exists() and os.path.samefile(target, real)):
+            raise ConfigError("--report", str(report), f"It is an input of this build ({path}): writing the "
+                              "report would empty it before it is read. Write the report to another file")
+        if (real.is_dir() and real in target.parents and target.suffix.lower() in SUFFIXES
+                and not target.name.startswith(".")):
+            raise ConfigError("--report", str(report), f"It lies in the input folder {path}, so it would be read "
+                              "as articles (by this build or the next). Write the report outside the folder")
 
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:

@@ -111,12 +111,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Read symbolic links in the folders walked that point outside them (by default "
                    "they are reported as GK105 and not read).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
                   batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
-                  report: IO[str] | None) -> None:
+                  report: Path | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
@@ -129,6 +129,7 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
     total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
@@ -154,13 +155,22 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"failures: {len(summary.failures)}")
     for failure in summary.failures:
         click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
-    if report is not None:  # opened before the build, so a bad path fails before any work
+    if report_file is not None:  # opened before the build, so a bad path fails before any work
         for failure in summary.not_loaded():
-            report.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
-        report.close()
-        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report.name}")
+            report_file.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
+        report_file.close()
+        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report}")
     if not summary.ok:
         sys.exit(1)
+
+
+def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
+    """The --report file, checked against the inputs and opened (emptied) before the build starts."""
+    api.check_report_path(report, paths)
+    try:
+        return report.open("w", encoding="utf-8")
+    except OSError as error:
+        raise click.BadParameter(f"cannot write {report}: {error.strerror or error}", param_hint="'--report'") from error
 
 
 @cli.command("query")

@@ -152,6 +152,11 @@ class Store:
             raise StoreError(where, "exists and is not a directory; pass a folder for the store")
         if read_only and (self.path is None or not self.path.is_dir()):
             raise StoreError(where, "no store to open read-only; build one first")
+        if not read_only and self.path is not None and not is_store_folder(self.path):
+            # Oxigraph would write its database files among the user's own (".", "/", ~/news).
+            raise StoreError(where, "is a folder of other files, not a geokg store; geokg writes its database "
+                                    "files into the store folder, so give a new or empty folder "
+                                    "(for example --store geokg.db)")
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
@@ -551,6 +556,29 @@ def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
         if first.isdigit() and second.split("-")[0].isdigit():
             line, column, text = int(first), int(second.split("-")[0]), rest
     return QuerySyntaxError(source, text, line, column)
+
+
+def is_store_folder(path: Path) -> bool:
+    """Whether a store may be opened for writing at ``path``: it does not exist yet, is an empty
+    folder, or holds an Oxigraph database (RocksDB's ``CURRENT`` file and a ``MANIFEST-*``).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> is_store_folder(folder / "new.db"), is_store_folder(folder)
+        (True, True)
+        >>> (folder / "notes.txt").write_text("mine")
+        4
+        >>> is_store_folder(folder)
+        False
+    """
+    if not path.is_dir():
+        return True  # missing (Oxigraph creates it), or a file (refused with its own message)
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return True  # Oxigraph's own error says why it cannot be opened
+    return not names or ("CURRENT" in names and any(n.startswith("MANIFEST-") for n in names))
 
 
 def _explain_open_error(exc: OSError) -> str:
