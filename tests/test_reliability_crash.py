@@ -95,7 +95,7 @@ def test_reliability_sigkill_mid_build_leaves_whole_graphs_and_rebuild_completes
             run_query(store, stored)
     assert api.validate(None, Settings(store=killed_store)).conforms
     found = graphs_of(killed_store)
-    articles_found = [iri for iri in found if "/graph/a" in iri]
+    articles_found = [iri for iri in found if "/graph/article/" in iri]
     assert KILL_AFTER * BATCH <= len(articles_found) < ARTICLES, "not killed half-way"
     for iri, graph in found.items():  # every graph present is the whole graph, article or reference
         assert iri in expected and isomorphic(graph, expected[iri]), f"{iri} is partial or wrong"

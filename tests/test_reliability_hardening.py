@@ -211,10 +211,13 @@ def test_hardening_follow_links_reads_them(tmp_path: Path) -> None:
 def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     from geokg.cli import main
 
-    with pytest.raises(SystemExit) as done:
+    try:
         main(args)
+        code = 0  # main returns when the command finished without an exit code of its own
+    except SystemExit as done:
+        code = done.code
     captured = capsys.readouterr()
-    return done.value.code, captured.out, captured.err
+    return code, captured.out, captured.err
 
 
 def test_hardening_report_naming_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -285,3 +288,203 @@ def test_hardening_building_a_folder_that_holds_the_store(tmp_path: Path) -> Non
     again = api.build([tmp_path], settings)
     assert (first.articles, first.failures) == (1, [])
     assert (again.articles, again.skipped, again.failures) == (0, 1, [])
+
+
+# -- 1. article ids that name built-in graphs ------------------------------------
+def test_hardening_article_graphs_have_an_iri_space_of_their_own() -> None:
+    from geokg.rdf.iris import (BUILT_IN_GRAPHS, CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH,
+                                DERIVED_STALE_GRAPH, article_id_from_graph, graph_iri)
+
+    others = {str(g) for g in (*BUILT_IN_GRAPHS, CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, DERIVED_STALE_GRAPH)}
+    for article_id in ("reference", "ontology", "crossdoc", "state", "article", "a1"):
+        iri = str(graph_iri(article_id))
+        assert iri == f"https://w3id.org/geokg/graph/article/{article_id}" and iri not in others
+        assert article_id_from_graph(iri) == article_id
+    assert all(article_id_from_graph(g) is None for g in others)
+
+
+def packaged_store(path: Path):
+    """A store holding the built-in graphs as a build loads them (no article, no spaCy)."""
+    from geokg.api import _ontology_graph
+    from geokg.reference import load_reference
+    from geokg.store import Store
+
+    store = Store.open(path)
+    store.load_reference(load_reference().graph())
+    store.load_ontology(_ontology_graph())
+    return store
+
+
+def test_hardening_validate_store_checks_the_built_in_graphs(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from geokg import api
+    from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.settings import Settings
+
+    settings = Settings(store=tmp_path / "db")
+    with packaged_store(settings.store):
+        pass
+    assert api.validate(None, settings).conforms
+    with packaged_store(settings.store) as store:  # what an article with the id "reference" used to do
+        store.replace_graphs({str(REFERENCE_GRAPH): f'<{REFERENCE_GRAPH}> <urn:p> "an article" .'})
+        store.remove_graph(ONTOLOGY_GRAPH)
+    report = api.validate(None, settings)
+    assert not report.conforms
+    assert [(v.focus_node, v.component) for v in report.violations] == [
+        (str(REFERENCE_GRAPH), "BuiltInGraph"), (str(ONTOLOGY_GRAPH), "BuiltInGraph")]
+    code, out, _ = run_main(["validate", "--store", str(settings.store)], capsys)
+    assert code == 1
+    assert f"focus <{REFERENCE_GRAPH}>: the built-in graph {REFERENCE_GRAPH} holds 1 triples where" in out
+    assert f"the built-in graph {ONTOLOGY_GRAPH} is missing" in out and "run `geokg build`" in out
+    # Same size, other content: the content is compared, not only the counts.
+    with packaged_store(settings.store) as store:
+        store.update(f"DELETE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{REFERENCE_GRAPH}> "
+                     "{ ?s ?p ?o FILTER(?o = 'Chile') } } ;"
+                     f"INSERT DATA {{ GRAPH <{REFERENCE_GRAPH}> {{ <urn:x> <urn:p> 'Chile' }} }}")
+    (damage,) = api.validate(None, settings).violations
+    assert "differs from the packaged files" in damage.message
+
+
+@pytest.mark.filterwarnings("always::geokg.errors.GeokgWarning")
+def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A store an older geokg built (article graphs at …/graph/{id}): readers say so, the move is lossless."""
+    from geokg.errors import GeokgWarning
+    from geokg.rdf.iris import GRAPH, graph_iri
+    from geokg.settings import Settings
+
+    from geokg import api
+
+    settings = Settings(store=tmp_path / "db")
+    old = [f"{GRAPH}a{i}" for i in range(5)]
+    with packaged_store(settings.store) as store:
+        store.replace_graphs({g: f'<https://w3id.org/geokg/id/article/{g[-2:]}> <urn:p> "{g[-2:]}" .' for g in old})
+    with pytest.warns(GeokgWarning, match=r"5 article graph\(s\) use the graph names of an older geokg"):
+        api.query("articles", {}, settings)
+    code, _, err = run_main(["query", "articles", "--store", str(settings.store)], capsys)
+    assert code == 0 and err.startswith(f"Warning: store {settings.store}: 5 article graph(s) use the graph names")
+    assert f"run `geokg build --store {settings.store}` (no paths needed)" in err
+    from geokg.store import Store
+
+    with Store.open(settings.store) as store:
+        before = len(store)
+        assert store.migrate_legacy_graphs(batch=2) == 5
+        assert store.article_graphs() == [str(graph_iri(f"a{i}")) for i in range(5)]
+        assert store.legacy_article_graphs() == [] and len(store) == before and store.warnings() == []
+        assert [q.object.value for q in store.quads(graph_iri("a3"))] == ["a3"]
+
+
+@pytest.mark.slow
+def test_hardening_articles_named_like_built_in_graphs_leave_them_intact(tmp_path: Path) -> None:
+    from geokg import api
+    from geokg.rdf.iris import graph_iri
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wire.jsonl").write_text(
+        json.dumps({"id": "reference", "body": sentence(1)}) + "\n" + json.dumps({"id": "ontology", "body": sentence(2)})
+        + "\n", encoding="utf-8")
+    (tmp_path / "in" / "state.txt").write_text(f"date 2024-06-12 {sentence(3)}\n", encoding="utf-8")  # id: the stem
+    settings = Settings(store=tmp_path / "db")
+    summary = api.build([tmp_path / "in"], settings)
+    assert (summary.articles, summary.failures) == (3, [])
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.article_graphs() == sorted(str(graph_iri(i)) for i in ("reference", "ontology", "state"))
+    assert api.validate(None, settings).conforms  # the built-in graphs equal the packaged files
+
+
+# -- 4. an interrupted build leaves the derived graphs stale, and says so -----------
+@pytest.mark.slow
+@pytest.mark.filterwarnings("always::geokg.errors.GeokgWarning")
+def test_hardening_interrupted_build_marks_derived_graphs_stale(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from geokg import api
+    from geokg.errors import GeokgWarning
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"a{i}.txt").write_text(f"date 2024-06-1{i}\n\n{sentence(i)}\n", encoding="utf-8")
+    settings = Settings(store=tmp_path / "db", batch_size=1)
+    read = []
+
+    def ctrl_c_on_the_third(article: Article) -> None:  # the real build; Ctrl-C as the third article is read
+        read.append(article.id)
+        if len(read) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(api.BuildInterrupted) as interrupted:
+        api.build([folder], settings, on_article=ctrl_c_on_the_third)
+    assert interrupted.value.summary.stored == 2
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.derived_stale and len(store.article_graphs()) == 2
+    fix = f"run `geokg build --store {settings.store}` (no paths needed) to refresh them"
+    for command in (["query", "offers"], ["sparql", "ASK {}"], ["export", "-o", str(tmp_path / "x.nq")],
+                    ["viz", "-o", str(tmp_path / "x.html")], ["validate"]):
+        code, _, err = run_main([*command, "--store", str(settings.store)], capsys)
+        assert code == 0, (command, err)
+        assert err.startswith(f"Warning: store {settings.store}: the cross-document graphs"), (command, err)
+        assert fix in err
+    with pytest.warns(GeokgWarning, match="cross-document graphs"):
+        api.query("offers", {}, settings)
+
+    code, out, _ = run_main(["build", "--store", str(settings.store), "-q"], capsys)  # the fix: nothing new
+    assert code == 0 and "articles loaded: 0" in out
+    with Store.open(settings.store, read_only=True) as store:
+        assert not store.derived_stale and store.warnings() == []
+    code, _, err = run_main(["query", "offers", "--store", str(settings.store)], capsys)
+    assert code == 0 and err == ""
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_hardening_ctrl_c_mid_build_says_what_was_loaded_and_how_to_refresh(tmp_path: Path) -> None:
+    """A real ``geokg build`` sent SIGINT (Ctrl-C) after two committed transactions."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from geokg.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"a{i:03d}.txt").write_text(f"date 2024-06-12\nsource Wire {i}\n\n{sentence(i)}\n", encoding="utf-8")
+    store = tmp_path / "db"
+    process = subprocess.Popen([sys.executable, "-m", "geokg", "--debug", "build", str(folder), "--store", str(store),
+                                "-q", "--batch-size", "3"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    committed, deadline, lines = 0, time.monotonic() + 240, []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if "geokg.store: replaced" in line and "/graph/article/" in line:
+                committed += 1
+                if committed == 2:
+                    process.send_signal(signal.SIGINT)
+                    break
+            if time.monotonic() > deadline:
+                break
+        lines = process.stderr.readlines()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+    assert committed == 2
+    message = next((line for line in lines if line.startswith("Interrupted: ")), None)
+    assert message is not None, "".join(lines[-20:])
+    assert process.returncode == 2
+    with Store.open(store, read_only=True) as opened:
+        loaded = len(opened.article_graphs())
+        assert opened.derived_stale
+    assert 6 <= loaded < 60
+    assert message.startswith(f"Interrupted: {loaded} article(s) loaded before the interrupt; the cross-document "
+                              "graphs were not refreshed.")
+    assert f"`geokg build --store {store}` to refresh them" in message

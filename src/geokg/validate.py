@@ -16,7 +16,7 @@ their overlap allows, with the same verdict and results per graph as one run eac
 Example:
     >>> from rdflib import Graph, Literal, RDF
     >>> from geokg.namespaces import DCTERMS, GK, GKID
-    >>> g = Graph(identifier=URIRef("https://w3id.org/geokg/graph/a1"))
+    >>> g = Graph(identifier=URIRef("https://w3id.org/geokg/graph/article/a1"))
     >>> article = GKID["article/a1"]
     >>> _ = g.add((article, RDF.type, GK.Article)).add((article, DCTERMS.identifier, Literal("a1")))
     >>> report = validate(g)
@@ -343,7 +343,7 @@ def validate(data: Graph | Dataset, *, article: str | None = None) -> Validation
 
     Args:
         data: One graph, ideally with its named-graph IRI as identifier
-            (``https://w3id.org/geokg/graph/{article-id}``), or a dataset.
+            (``https://w3id.org/geokg/graph/article/{article-id}``), or a dataset.
         article: The article id to report for every result; by default it comes
             from the graph identifier, else from the failing node's
             ``prov:wasDerivedFrom``.
