@@ -57,11 +57,11 @@ def test_store_replace_graphs_writes_several_graphs_and_removes_empty_ones() -> 
     two = to_ntriples([(URIRef("urn:b"), URIRef("urn:p"), Literal("2")),
                        (URIRef("urn:b"), URIRef("urn:p"), Literal("3"))])
     with Store() as store:
-        store.replace_graphs({"https://w3id.org/geokg/graph/a": one, "https://w3id.org/geokg/graph/b": two})
+        store.replace_graphs({"https://w3id.org/geokg/graph/article/a": one, "https://w3id.org/geokg/graph/article/b": two})
         assert len(store) == 3
-        store.replace_graphs({"https://w3id.org/geokg/graph/a": "", "https://w3id.org/geokg/graph/b": one})
-        assert store.article_graphs() == ["https://w3id.org/geokg/graph/b"]
-        assert [q.subject.value for q in store.quads("https://w3id.org/geokg/graph/b")] == ["urn:a"]
+        store.replace_graphs({"https://w3id.org/geokg/graph/article/a": "", "https://w3id.org/geokg/graph/article/b": one})
+        assert store.article_graphs() == ["https://w3id.org/geokg/graph/article/b"]
+        assert [q.subject.value for q in store.quads("https://w3id.org/geokg/graph/article/b")] == ["urn:a"]
         store.replace_graphs({})
         assert len(store) == 1
 

@@ -269,7 +269,7 @@ def test_loaded_article_graphs_with_two_labels_give_one_display_label(tmp_path: 
     graphs = {"acme-1": "ACME MINING", "acme-2": "Acme Mining", "acme-3": "Acme Mining"}
     trig = tmp_path / "acme.trig"
     trig.write_text("".join(
-        f"<https://w3id.org/geokg/graph/{article}> {{\n"
+        f"<https://w3id.org/geokg/graph/article/{article}> {{\n"
         f"  <https://w3id.org/geokg/id/article/{article}> a <{GK.Article}> ;\n"
         f"    <http://purl.org/dc/terms/identifier> \"{article}\" ;\n"
         f"    <{GK.mentions}> <{acme}>, <https://w3id.org/geokg/id/country/UA> .\n"

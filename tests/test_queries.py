@@ -312,7 +312,7 @@ def test_queries_entity_described_in_many_graphs(store: Store) -> None:
         <https://w3id.org/geokg/id/country/CL> skos:prefLabel "Chile" ; a gk:Country .
         <https://w3id.org/geokg/id/commodity/copper> skos:prefLabel "Copper" ; a gk:Commodity .
         """, format="turtle")
-    extra = [f"https://w3id.org/geokg/graph/copy-{i}" for i in range(40)]
+    extra = [f"https://w3id.org/geokg/graph/article/copy-{i}" for i in range(40)]
     try:
         for iri in extra:
             store.replace_graph(iri, copy)

@@ -17,7 +17,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from geokg import api
+from geokg.errors import GeokgWarning
 from geokg.queries import list_queries, run_query
+from geokg.rdf.iris import DERIVED_STALE_GRAPH
 from geokg.settings import Settings
 from geokg.store import Store, to_rdflib
 
@@ -62,7 +64,7 @@ def kill_mid_build(articles: Path, store: Path) -> int:
     try:
         assert process.stderr is not None
         for line in process.stderr:  # the store logs each committed transaction (DEBUG)
-            if "geokg.store: replaced" in line and "/graph/reference" not in line and "/graph/ontology" not in line:
+            if "geokg.store: replaced" in line and "/graph/article/" in line:  # article transactions only
                 committed += 1
                 if committed >= KILL_AFTER:
                     break
@@ -93,9 +95,11 @@ def test_reliability_sigkill_mid_build_leaves_whole_graphs_and_rebuild_completes
     with Store.open(killed_store) as store:
         for stored in list_queries():
             run_query(store, stored)
-    assert api.validate(None, Settings(store=killed_store)).conforms
+    with pytest.warns(GeokgWarning, match="cross-document graphs .* are out of date"):  # issue 18
+        assert api.validate(None, Settings(store=killed_store)).conforms
     found = graphs_of(killed_store)
-    articles_found = [iri for iri in found if "/graph/a" in iri]
+    assert found.pop(str(DERIVED_STALE_GRAPH)), "the killed build left no stale marker"
+    articles_found = [iri for iri in found if "/graph/article/" in iri]
     assert KILL_AFTER * BATCH <= len(articles_found) < ARTICLES, "not killed half-way"
     for iri, graph in found.items():  # every graph present is the whole graph, article or reference
         assert iri in expected and isomorphic(graph, expected[iri]), f"{iri} is partial or wrong"

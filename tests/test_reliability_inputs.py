@@ -392,7 +392,8 @@ def test_reliability_build_report_is_empty_when_all_loads(tmp_path: Path) -> Non
 def test_reliability_report_path_checked_before_the_build(tmp_path: Path) -> None:
     from geokg.cli import cli
 
-    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--store", str(tmp_path / "db"),
+    (tmp_path / "in").mkdir()  # the report may not lie in an input folder (issue 18), so apart from it
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "in"), "--store", str(tmp_path / "db"),
                                       "--report", str(tmp_path / "no" / "such" / "dir" / "r.jsonl")])
     assert result.exit_code == 2 and "--report" in result.output
     assert not (tmp_path / "db").exists()

@@ -141,8 +141,8 @@ def test_store_closed_store_raises(tmp_path: Path) -> None:
 def test_store_rejects_an_invalid_iri(store: Store) -> None:
     graph = Graph()
     graph.add((URIRef("https://example.org/a b"), SKOS_PREF, Literal("x")))
-    with pytest.raises(StoreError, match="graph https://w3id.org/geokg/graph/bad"):
-        store.replace_graph("https://w3id.org/geokg/graph/bad", graph)
+    with pytest.raises(StoreError, match="graph https://w3id.org/geokg/graph/article/bad"):
+        store.replace_graph("https://w3id.org/geokg/graph/article/bad", graph)
     assert len(store) == 0
 
 
@@ -168,8 +168,8 @@ def test_store_literal_round_trip(text: str, lang: str | None) -> None:
     graph = Graph()
     graph.add((URIRef("https://w3id.org/geokg/id/place/x"), SKOS_PREF, Literal(text, lang=lang)))
     with Store() as store:
-        store.replace_graph("https://w3id.org/geokg/graph/t", graph)
-        assert isomorphic(store.rdflib_graph("https://w3id.org/geokg/graph/t"), graph)
+        store.replace_graph("https://w3id.org/geokg/graph/article/t", graph)
+        assert isomorphic(store.rdflib_graph("https://w3id.org/geokg/graph/article/t"), graph)
 
 
 def test_store_flushes_its_write_buffers_to_disk_every_few_mib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -55,7 +55,7 @@ TRIG = """
   <http://qudt.org/vocab/unit/TONNE> rdfs:label "tonne" .
 }
 
-<https://w3id.org/geokg/graph/a1> {
+<https://w3id.org/geokg/graph/article/a1> {
   article:a1 a gk:Article ; dcterms:identifier "a1" .
   event:a1-1 a gk:Event, gk:Offer ; rdfs:label "Offer by Gabriel Boric" ;
       prov:wasDerivedFrom article:a1 ; gk:agent person:gabriel-boric ; gk:onBehalfOf country:CL ;
@@ -67,7 +67,7 @@ TRIG = """
       oa:exact "Chile offered Japan 2 million tonnes of copper, Reuters reports </script>." .
 }
 
-<https://w3id.org/geokg/graph/a2> {
+<https://w3id.org/geokg/graph/article/a2> {
   article:a2 a gk:Article ; dcterms:identifier "a2" .
   event:a2-1 a gk:Event, gk:ExportRestriction ; prov:wasDerivedFrom article:a2 ;
       gk:agent country:PE ; gk:theme commodity:lithium ; gk:evidence evidence:a2-1 .

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import signal
 import subprocess
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
 from rdflib.util import guess_format
 
 from geokg import crossdoc as _crossdoc
@@ -24,10 +30,10 @@ from geokg import queries as _queries
 from geokg import remote as _remote
 from geokg import serve as _serve
 from geokg import validate as _validate
-from geokg.articles import Article, iter_articles
-from geokg.errors import ConfigError, GeokgError, IngestError
+from geokg.articles import SUFFIXES, Article, iter_articles
+from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import article_id_from_graph, graph_iri
+from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
@@ -51,6 +57,10 @@ class BuildSummary:
     #: one GK302 Failure per quarantined article, for :meth:`not_loaded`
     quarantine_failures: list[Failure] = field(default_factory=list)
     crossdoc: _crossdoc.CrossDocSummary | None = None
+    #: articles whose graphs are committed to the store (``articles`` counts them when processed)
+    stored: int = 0
+    #: article graphs of an older geokg's layout moved to ``…/graph/article/{id}``
+    migrated: int = 0
 
     @property
     def quarantined(self) -> list[str]:
@@ -66,9 +76,21 @@ class BuildSummary:
         return self.failures + self.quarantine_failures
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`build`: still an interrupt, carrying what was done before it.
+
+    The store keeps every article graph committed so far (``summary.stored``) and stays
+    marked stale: its cross-document graphs were not refreshed (:meth:`Store.warnings`).
+    """
+
+    def __init__(self, summary: BuildSummary, store: Path) -> None:
+        super().__init__(f"build interrupted after {summary.stored} article(s) were loaded")
+        self.summary, self.store = summary, store
+
+
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
           on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None) -> BuildSummary:
+          dask: str | None = None, follow_links: bool = False) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -88,6 +110,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
             LocalCluster: extraction runs there and the graphs are bulk-loaded
             (see :mod:`geokg.cluster`).
+        follow_links: read symbolic links in the folders walked that lead out of them
+            (by default they are reported, GK105, and not read).
     """
     from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
 
@@ -96,28 +120,64 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     reference = load_reference()
     get_pipeline(settings.model)  # fail fast on a missing pipeline, before reading anything
     with Store.open(settings.store) as store:
+        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: README "Reliability"
+        store.mark_derived_stale()  # committed before any article graph; cleared once they are refreshed
         store.load_reference(reference.graph())
         store.load_ontology(_ontology_graph())
-        articles = _readable(iter_articles(paths), summary, on_article)
-        if not rebuild:
-            articles = _changed(articles, store, summary)
-        if dask is not None:
-            from geokg import cluster  # dask is an optional extra
-
-            outcomes = cluster.build_on_dask(articles, settings, dask, store)
-            _record(outcomes, summary, settings, store=None)
-        else:
-            outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
-                                     workers=settings.workers)
-            _record(outcomes, summary, settings, store=store)
-        # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
-        summary.crossdoc = _crossdoc.refresh(store)
+        try:
+            _load_articles(paths, settings, store, summary, on_article, rebuild, dask, follow_links)
+            # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
+            summary.crossdoc = _crossdoc.refresh(store)
+        except KeyboardInterrupt as interrupt:
+            raise BuildInterrupted(summary, settings.store) from interrupt
+        store.clear_derived_stale()
         # Compacting makes queries about a fifth faster but rewrites the whole store (1.3 s per
         # million quads): worth it after a first build or a large one, not after a few new articles.
         if summary.articles * 10 >= len(store.article_graphs()):
             store.optimize()
         summary.triples = len(store)
     return summary
+
+
+def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
+                   on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
+                   follow_links: bool) -> None:
+    # A store (or its quarantine) inside an input folder is geokg's output, never its input.
+    articles = _readable(iter_articles(paths, follow_links=follow_links,
+                                       skip=(settings.store, settings.quarantine)), summary, on_article)
+    if not rebuild:
+        articles = _changed(articles, store, summary)
+    if dask is not None:
+        from geokg import cluster  # dask is an optional extra
+
+        outcomes = cluster.build_on_dask(articles, settings, dask, store)
+        _record(outcomes, summary, settings, store=None)
+        summary.stored = summary.articles  # bulk-loaded at the end, all at once
+    else:
+        outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
+                                 workers=settings.workers)
+        _record(outcomes, summary, settings, store=store)
+
+
+def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
+    """Refuse a build report that would overwrite an input of the build, or be read as one.
+
+    Opening the report for writing empties it, and that happens before any input is
+    read: ``--report articles.jsonl`` used to empty the articles it was meant to report on.
+
+    Raises:
+        ConfigError: the report is one of ``paths``, or a file walking one of them would read.
+    """
+    target = Path(os.path.realpath(report))
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if target == real or (target.exists() and real.exists() and os.path.samefile(target, real)):
+            raise ConfigError("--report", str(report), f"It is an input of this build ({path}): writing the "
+                              "report would empty it before it is read. Write the report to another file")
+        if (real.is_dir() and real in target.parents and target.suffix.lower() in SUFFIXES
+                and not target.name.startswith(".")):
+            raise ConfigError("--report", str(report), f"It lies in the input folder {path}, so it would be read "
+                              "as articles (by this build or the next). Write the report outside the folder")
 
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
@@ -134,6 +194,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
+    loading = 0  # conforming articles in the batch
     for outcome in outcomes:
         if outcome.failure is not None:
             summary.failures.append(outcome.failure)
@@ -151,14 +212,41 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             summary.articles += 1
             summary.events.update(outcome.events)
             text = outcome.ntriples or ""
+            loading += 1
         if store is None:  # the Dask path loads the graphs itself: keep nothing here
             continue
         batch[str(graph_iri(outcome.article_id))] = text
         if len(batch) >= settings.batch_size:
-            store.replace_graphs(batch)
-            batch = {}
+            with _ctrl_c_deferred():
+                store.replace_graphs(batch)
+                summary.stored += loading
+            batch, loading = {}, 0
     if store is not None:
-        store.replace_graphs(batch)
+        with _ctrl_c_deferred():
+            store.replace_graphs(batch)
+            summary.stored += loading
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while a batch is committed and counted, so that the count an interrupted
+    build reports is exact (an interrupt landing between Oxigraph's commit and the count made
+    it one batch short). The held interrupt is raised as the block ends.
+
+    A Python-level handler, not a blocked signal: the kernel hands a signal the main thread
+    blocks to another thread (RocksDB's, tqdm's), and CPython raises it in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
 
 
 def query(name: str, params: Mapping[str, str] | None = None,
@@ -177,7 +265,7 @@ def query(name: str, params: Mapping[str, str] | None = None,
     if store is not None:
         return _queries.run_query(store, name, params or {})
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as opened:
+    with _reading(settings.store, read_only=True) as opened:
         return _queries.run_query(opened, name, params or {})
 
 
@@ -192,7 +280,10 @@ def replica(settings: Settings | None = None) -> Store:
             japan = geokg.query("entity-articles", {"entity": "Japan"}, store=store)
     """
     settings = settings or Settings.from_env()
-    return Store.replica(settings.store)
+    copy = Store.replica(settings.store)
+    for message in copy.warnings():
+        warnings.warn(message, GeokgWarning, stacklevel=2)
+    return copy
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
@@ -224,7 +315,7 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
         with _remote.HttpClient(credentials) as client:
             return _remote.run_remote(endpoint, text, client=client, source=source)
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=not allow_update) as store:
+    with _reading(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
 
 
@@ -244,14 +335,43 @@ def validate(target: str | Path | None = None, settings: Settings | None = None)
                 raise IngestError(path, f"cannot parse as RDF: {error}") from error
         return _validate.validate(dataset)
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
-        return _validate.validate(_article_dataset(store))
+    with _reading(settings.store, read_only=True) as store:
+        report = _validate.validate(_article_dataset(store))
+        damaged = _built_in_damage(store)
+    if not damaged:
+        return report
+    return dataclasses.replace(report, conforms=False, violations=report.violations + tuple(damaged),
+                               text="\n".join([report.text] + [_validate.format_violation(v) for v in damaged]))
+
+
+def _built_in_damage(store: Store) -> list[_validate.Violation]:
+    """The built-in graphs (reference, ontology) that differ from what the packaged files give.
+
+    Queries resolve names, types and commodity hierarchies through them, so a replaced
+    reference graph (an article id "reference" did that before issue 18, ``geokg load``
+    or a SPARQL Update still can) makes answers wrong while every article conforms.
+    """
+    expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
+    damaged = []
+    for iri, packaged in expected.items():
+        stored = store.rdflib_graph(iri)
+        if len(stored) == len(packaged) and isomorphic(stored, packaged):
+            continue
+        what = "is missing" if not len(stored) else (
+            f"holds {len(stored)} triples where the packaged files give {len(packaged)}" if len(stored) != len(packaged)
+            else f"differs from the packaged files ({len(stored)} triples each)")
+        damaged.append(_validate.Violation(
+            focus_node=str(iri), path=None, severity="Violation", component="BuiltInGraph", article=None,
+            message=f"the built-in graph {iri} {what}: it was replaced or changed, so queries "
+                    "resolve names and types wrongly; run `geokg build` on this store (no paths needed) "
+                    "to restore it"))
+    return damaged
 
 
 def export(path: str | Path, format: str | None = None, settings: Settings | None = None) -> Path:
     """Write the store to ``path`` (format from the extension unless given)."""
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
+    with _reading(settings.store, read_only=True) as store:
         return _export.export(store, path, format)
 
 
@@ -265,7 +385,7 @@ def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable
     failed (the others are still sent). See :func:`geokg.push.push`.
     """
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
+    with _reading(settings.store, read_only=True) as store:
         return _push.push(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
                           retries=retries, backoff=backoff, timeout=timeout, on_graph=on_graph)
 
@@ -274,7 +394,7 @@ def push_plan(graph_store: str, settings: Settings | None = None,
               graphs: Iterable[str] | None = None) -> list[_push.PlannedGraph]:
     """What :func:`push` would send: graph, URL, triples and bytes of each PUT (nothing is sent)."""
     settings = settings or Settings.from_env()
-    with Store.open(settings.store, read_only=True) as store:
+    with _reading(settings.store, read_only=True) as store:
         return _push.plan(store, graph_store, graphs)
 
 
@@ -283,9 +403,12 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
+        was_stale = store.derived_stale
+        store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
         summary = _load.load_files(store, paths, graph=graph, format=format)
-        if any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
+        if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
             _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+        store.clear_derived_stale()
         return summary
 
 
@@ -315,6 +438,7 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
     Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
     """
     settings = settings or Settings.from_env()
+    _reading(settings.store).close()  # to_networkx opens the store itself; warn first
     graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
     if query is not None:
         shown = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
@@ -356,6 +480,15 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
     evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
     return evaluation
+
+
+def _reading(path: Path, *, read_only: bool = True) -> Store:
+    """Open the store for a reading command, warning (GeokgWarning) about what makes its answers
+    incomplete: derived graphs left stale by an interrupted build, graphs of an older layout."""
+    store = Store.open(path, read_only=read_only)
+    for message in store.warnings():
+        warnings.warn(message, GeokgWarning, stacklevel=3)
+    return store
 
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,

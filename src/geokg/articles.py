@@ -33,7 +33,7 @@ What is refused, each as an :class:`~geokg.errors.IngestError` naming the file
 
 - text that is not UTF-8 (UTF-16 and UTF-32 are read when the file starts with
   their byte-order mark), binary data (a NUL byte), files without text;
-- files over :data:`MAX_FILE_BYTES`, JSON Lines records over
+- files over :data:`MAX_FILE_BYTES` (``.txt`` over :data:`MAX_TXT_BYTES`), JSON Lines records over
   :data:`MAX_RECORD_BYTES`, article texts over :data:`MAX_ARTICLE_CHARS`
   (checked before anything is read whole, so a huge input costs no memory);
 - a declared date before :data:`EARLIEST_DATE` or after tomorrow (UTC): a
@@ -60,6 +60,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph
 
 from geokg.errors import IngestError
 
@@ -89,6 +92,30 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an article's ``dcterms:source`` IRI, or None when it can.
+
+    Only values that claim to be web addresses (``http://``, ``https://``) are
+    checked; anything else is kept as a plain literal. The check is Oxigraph's own
+    IRI parser, so whatever passes here can be stored (a hand-written grammar would
+    drift from it, and one unstorable IRI used to end the whole build).
+
+    Example:
+        >>> url_problem("https://example.org/a?b=c#d") is None, url_problem("see the wire") is None
+        (True, True)
+        >>> url_problem("http://example.org/%zz")
+        "Invalid IRI percent encoding '%zz'"
+    """
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        pyoxigraph.NamedNode(url)
+        host = urlsplit(url).hostname
+    except ValueError as e:
+        return str(e)
+    return None if host else "no host name"
+
+
 def is_valid_id(candidate: str) -> bool:
     """Whether ``candidate`` can be used as an article id (it goes into IRIs as is).
 
@@ -105,6 +132,10 @@ SUFFIXES = (".txt", ".jsonl", ".json", ".html", ".htm")
 MAX_ARTICLE_CHARS = 1_000_000
 #: Files read whole (.txt, .json, .html); collections larger than this belong in JSON Lines.
 MAX_FILE_BYTES = 64 * 2**20
+#: A .txt file holds one article: its longest text at 4 bytes a character (UTF-8 at most,
+#: UTF-32), plus room for a header. Checked on the size before reading: decoding a 63 MiB
+#: file only to refuse its text took 2.1 GB.
+MAX_TXT_BYTES = 4 * MAX_ARTICLE_CHARS + 2**16
 #: One JSON Lines record: a maximal article of \\uXXXX-escaped characters (6 bytes each) fits.
 MAX_RECORD_BYTES = 8 * 2**20
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -123,12 +154,18 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError]:
+def iter_articles(paths: Iterable[str | Path], *, follow_links: bool = False,
+                  skip: Iterable[str | Path] = ()) -> Iterator[Article | IngestError]:
     """Read articles from files and folders, lazily, in a deterministic order.
 
     Folders are walked recursively in sorted order; hidden files and folders and
     files with other extensions are skipped there. A path named explicitly that
     does not exist or has an unknown extension yields an error instead.
+
+    A symbolic link met while walking a folder is read only when it points inside
+    that folder (else a GK105 error names it: a link to ``/etc/passwd`` is not an
+    article), unless ``follow_links``; links to folders are never walked (loops).
+    Folders in ``skip`` (the store being built and its quarantine) are not walked.
 
     Ids are checked across the whole batch: an id read again with different
     content yields a GK104 error (the first article stands); the same article
@@ -136,6 +173,8 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError
 
     Args:
         paths: files or folders.
+        follow_links: read file links that lead out of the folder walked.
+        skip: folders not to walk into.
 
     Yields:
         An :class:`Article` per article, or an :class:`IngestError` per bad file
@@ -146,7 +185,7 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | IngestError
         ['IngestError']
     """
     seen: dict[str, tuple[str, str]] = {}  # id -> (content digest, where it was read)
-    for item in _iter_paths(paths):
+    for item in _iter_paths(paths, follow_links, {os.path.realpath(f) for f in skip}):
         if isinstance(item, Article):
             digest, where = _content_digest(item), _where_read(item)
             first = seen.get(item.id)
@@ -204,11 +243,12 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")  # a last line without its newline
 
 
-def _iter_paths(paths: Iterable[str | Path]) -> Iterator[Article | IngestError]:
+def _iter_paths(paths: Iterable[str | Path], follow_links: bool = False,
+                skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Article | IngestError]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for file in _walk(path):
+            for file in _walk(path, follow_links=follow_links, skip=skip):
                 if isinstance(file, IngestError):
                     yield file
                 else:
@@ -228,9 +268,13 @@ def _where_read(article: Article) -> str:
     return f"{article.path}:{article.line}" if article.line else str(article.path)
 
 
-def _walk(folder: Path) -> Iterator[Path | IngestError]:
+def _walk(folder: Path, root: str | None = None, *, follow_links: bool = False,
+          skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Path | IngestError]:
     # os.scandir rather than rglob: sorted per folder, hidden folders pruned, and
     # symlinked folders not followed (no loops).
+    root = root if root is not None else os.path.realpath(folder)
+    if os.path.realpath(folder) in skip:
+        return  # the store being built, or its quarantine: geokg's own files are not articles
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
@@ -240,8 +284,15 @@ def _walk(folder: Path) -> Iterator[Path | IngestError]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
+            yield from _walk(Path(entry.path), root, follow_links=follow_links, skip=skip)
         elif Path(entry.name).suffix.lower() in SUFFIXES:
+            if entry.is_symlink() and not follow_links:
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([root, target]) != root:
+                    # x.txt -> /etc/passwd would put any file the user can read into the graph.
+                    yield IngestError(entry.path, f"a symbolic link to {target}, outside the folder {root}; "
+                                                  "not followed (pass --follow-links to read it)", code="GK105")
+                    continue
             yield Path(entry.path)
 
 
@@ -262,7 +313,7 @@ def read_file(path: str | Path) -> Iterator[Article | IngestError]:
         if suffix == ".jsonl":
             items = _read_jsonl(path)
         else:
-            raw = _read_bytes(path)
+            raw = _read_bytes(path, MAX_TXT_BYTES if suffix == ".txt" else MAX_FILE_BYTES)
             if suffix == ".txt":
                 items = [_parse_txt(_decode(raw, path), path)]
             elif suffix == ".json":
@@ -313,7 +364,12 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 
-def _too_large(path: Path, size: int) -> IngestError:
+def _too_large(path: Path, size: int, limit: int = MAX_FILE_BYTES) -> IngestError:
+    if limit == MAX_TXT_BYTES:
+        return IngestError(path, f"the file is {size / 2**20:.1f} MiB; a .txt file holds one article of at "
+                                 f"most {MAX_ARTICLE_CHARS:,} characters, so geokg reads .txt files of at most "
+                                 f"{limit / 2**20:.1f} MiB: split it, or write a collection as JSON Lines",
+                           code="GK102")
     return IngestError(path, f"the file is {size / 2**20:.1f} MiB; geokg reads files of at most "
                              f"{MAX_FILE_BYTES // 2**20} MiB whole (one article is at most "
                              f"{MAX_ARTICLE_CHARS:,} characters): split it, or write a collection "
@@ -324,13 +380,13 @@ def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     fd, size = _open_regular(path)
     with os.fdopen(fd, "rb") as stream:
         if size > limit:
-            raise _too_large(path, size)
+            raise _too_large(path, size, limit)
         try:
             raw = stream.read(limit + 1)  # the file may grow after fstat
         except OSError as e:
             raise IngestError(path, f"cannot read the file: {e.strerror or e}", code="GK105") from e
     if len(raw) > limit:
-        raise _too_large(path, len(raw))
+        raise _too_large(path, len(raw), limit)
     return raw
 
 
@@ -441,6 +497,8 @@ def _parse_header(raw: str, path: Path) -> Article:
         fields[match[1]] = match[2]
         if match[1] == "date":
             _iso_date(match[2], path, number)
+        elif match[1] == "url":
+            _check_url(match[2], path, number)
     else:
         raise IngestError(path, "no blank line after the header, so no article text", len(lines))
     if not body:
@@ -574,9 +632,19 @@ def _record_article(record: dict[str, Any], path: Path, line: int | None, prefix
     text = f"{title}\n\n{body}" if title else body
     raw_date = get("date")
     date = _record_date(raw_date, path, line, prefix) if raw_date else None
+    url = get("url")
+    if url:
+        _check_url(url, path, line, prefix)
     return Article(id=_id_from(get("id"), path, text, line, use_stem=False), text=text,
-                   date=date, title=title, source=get("source"), url=get("url"), path=str(path),
+                   date=date, title=title, source=get("source"), url=url, path=str(path),
                    line=line)
+
+
+def _check_url(url: str, path: Path, line: int | None, prefix: str = "") -> None:
+    problem = url_problem(url)
+    if problem is not None:
+        raise IngestError(path, f"{prefix}url {_clip(url)!r} is not a valid web address ({problem}); "
+                                "fix it or leave the url out", line)
 
 
 def _record_date(value: str, path: Path, line: int | None, prefix: str) -> dt.date:
@@ -623,5 +691,8 @@ def _parse_html(raw: bytes, path: Path) -> Article:
             date = _in_range(dt.date.fromisoformat(str(data["date"])[:10]), path, None)
         except (ValueError, IngestError):
             date = None  # a page date trafilatura cannot pin is no reason to drop the text
+    url = data.get("url") or None
+    if url and url_problem(url):
+        url = None  # a page's own link tag is as unreliable as its guessed date: the text is fine
     return Article(id=_id_from(None, path, text), text=text, date=date, title=title,
-                   source=data.get("sitename") or None, url=data.get("url") or None, path=str(path))
+                   source=data.get("sitename") or None, url=url, path=str(path))

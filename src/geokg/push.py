@@ -46,8 +46,8 @@ def graph_url(endpoint: str, graph: str) -> str:
     """The Graph Store URL of one named graph (indirect graph identification).
 
     Example:
-        >>> graph_url("http://127.0.0.1:7878/store", "https://w3id.org/geokg/graph/a1")
-        'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fw3id.org%2Fgeokg%2Fgraph%2Fa1'
+        >>> graph_url("http://127.0.0.1:7878/store", "https://w3id.org/geokg/graph/article/a1")
+        'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fw3id.org%2Fgeokg%2Fgraph%2Farticle%2Fa1'
     """
     return endpoint + ("&" if "?" in endpoint else "?") + urlencode({"graph": graph})
 

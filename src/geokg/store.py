@@ -1,7 +1,8 @@
 """The geokg store: a small wrapper over an on-disk :class:`pyoxigraph.Store`.
 
-One named graph per article (``https://w3id.org/geokg/graph/{article-id}``), plus
-the reference and ontology graphs. Loading an article *replaces* its graph in one
+One named graph per article (``https://w3id.org/geokg/graph/article/{article-id}``), plus
+the reference and ontology graphs, the cross-document ones, and a marker graph while those
+are out of date (:meth:`Store.mark_derived_stale`). Loading an article *replaces* its graph in one
 SPARQL update (``DROP SILENT GRAPH`` + ``INSERT DATA``), which Oxigraph applies as
 one transaction: readers never see a half-written article, and building the same
 input twice gives the same store. A build killed outright (SIGKILL, power cut of the
@@ -19,14 +20,15 @@ Example:
     >>> _ = g.add((URIRef("https://w3id.org/geokg/id/country/CL"),
     ...            URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal("Chile")))
     >>> with Store() as store:
-    ...     first = store.replace_graph("https://w3id.org/geokg/graph/a1", g)
-    ...     again = store.replace_graph("https://w3id.org/geokg/graph/a1", g)
+    ...     first = store.replace_graph("https://w3id.org/geokg/graph/article/a1", g)
+    ...     again = store.replace_graph("https://w3id.org/geokg/graph/article/a1", g)
     ...     (first, again, len(store), store.article_graphs())
-    (1, 1, 1, ['https://w3id.org/geokg/graph/a1'])
+    (1, 1, 1, ['https://w3id.org/geokg/graph/article/a1'])
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -40,8 +42,16 @@ from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from geokg.errors import QuerySyntaxError, StoreError
-from geokg.namespaces import GK
-from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, article_iri, graph_iri
+from geokg.namespaces import GK, PROV
+from geokg.rdf.iris import (
+    DERIVED_STALE_GRAPH,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    article_id_from_graph,
+    article_iri,
+    graph_iri,
+    is_legacy_article_graph,
+)
 
 __all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "ntriples_line", "DEFAULT_PATH"]
 
@@ -55,6 +65,7 @@ DEFAULT_PATH = "geokg.db"
 #: N-Triples keeps about 70 MiB of write buffers (bench/memory.py; README "Performance").
 FLUSH_EVERY_BYTES = 8 * 2**20
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -152,6 +163,11 @@ class Store:
             raise StoreError(where, "exists and is not a directory; pass a folder for the store")
         if read_only and (self.path is None or not self.path.is_dir()):
             raise StoreError(where, "no store to open read-only; build one first")
+        if not read_only and self.path is not None and not is_store_folder(self.path):
+            # Oxigraph would write its database files among the user's own (".", "/", ~/news).
+            raise StoreError(where, "is a folder of other files, not a geokg store; geokg writes its database "
+                                    "files into the store folder, so give a new or empty folder "
+                                    "(for example --store geokg.db)")
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
@@ -378,6 +394,57 @@ class Store:
         """Replace the ontology graph (``…/graph/ontology``) with ``graph``."""
         return self.replace_graph(ONTOLOGY_GRAPH, graph)
 
+    def mark_derived_stale(self) -> None:
+        """Record that the cross-document graphs no longer follow the article graphs (until
+        :meth:`clear_derived_stale`): committed before any article graph is written."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.replace_graphs({str(DERIVED_STALE_GRAPH): f"<{DERIVED_STALE_GRAPH}> <{PROV.invalidatedAtTime}> "
+                                                       f'"{now}"^^<{XSD_DATETIME}> .'})
+
+    def clear_derived_stale(self) -> None:
+        """Record that the cross-document graphs follow the article graphs again."""
+        self.remove_graph(DERIVED_STALE_GRAPH)
+
+    @property
+    def derived_stale(self) -> bool:
+        """Whether a build or load stopped between writing article graphs and refreshing the derived ones."""
+        return self.ox.contains_named_graph(ox.NamedNode(DERIVED_STALE_GRAPH))
+
+    def legacy_article_graphs(self) -> list[str]:
+        """Article graphs named as geokg before issue 18 named them (``…/graph/{id}``), sorted."""
+        return [g for g in self.graphs() if is_legacy_article_graph(g)]
+
+    def migrate_legacy_graphs(self, batch: int = 200) -> int:
+        """Move article graphs of the old layout to ``…/graph/article/{id}``; how many moved.
+
+        Their triples do not name their graph, so a move is all it takes. ``batch`` graphs
+        move per transaction: a crash leaves each graph under one name or the other, and
+        the next call moves the rest. An article whose id was ``reference`` or ``ontology``
+        was lost when it replaced that graph, and cannot be told apart: build it again.
+        """
+        legacy = self.legacy_article_graphs()
+        for start in range(0, len(legacy), batch):
+            moves = [f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
+                     for g in legacy[start:start + batch]]
+            self.update(" ;\n".join(moves), source="migration of the article graphs")
+        return len(legacy)
+
+    def warnings(self) -> list[str]:
+        """What a reader of this store should know: derived graphs out of date, an old layout."""
+        where = self._where
+        found = []
+        if self.derived_stale:
+            found.append(f"store {where}: the cross-document graphs (aliases, canonical events) are out of "
+                         "date: a build or load stopped before refreshing them, so entities, event-reports, "
+                         f"timeline and the like may miss articles; run `geokg build --store {where}` "
+                         "(no paths needed) to refresh them")
+        legacy = self.legacy_article_graphs()
+        if legacy:
+            found.append(f"store {where}: {len(legacy)} article graph(s) use the graph names of an older geokg "
+                         f"(such as {legacy[0]}); run `geokg build --store {where}` (no paths needed) to move "
+                         "them to …/graph/article/{id}")
+        return found
+
     # -- reading -----------------------------------------------------------
     def graphs(self) -> list[str]:
         """IRIs of every named graph, sorted."""
@@ -551,6 +618,29 @@ def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
         if first.isdigit() and second.split("-")[0].isdigit():
             line, column, text = int(first), int(second.split("-")[0]), rest
     return QuerySyntaxError(source, text, line, column)
+
+
+def is_store_folder(path: Path) -> bool:
+    """Whether a store may be opened for writing at ``path``: it does not exist yet, is an empty
+    folder, or holds an Oxigraph database (RocksDB's ``CURRENT`` file and a ``MANIFEST-*``).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> is_store_folder(folder / "new.db"), is_store_folder(folder)
+        (True, True)
+        >>> (folder / "notes.txt").write_text("mine")
+        4
+        >>> is_store_folder(folder)
+        False
+    """
+    if not path.is_dir():
+        return True  # missing (Oxigraph creates it), or a file (refused with its own message)
+    try:
+        names = os.listdir(path)
+    except OSError:
+        return True  # Oxigraph's own error says why it cannot be opened
+    return not names or ("CURRENT" in names and any(n.startswith("MANIFEST-") for n in names))
 
 
 def _explain_open_error(exc: OSError) -> str:

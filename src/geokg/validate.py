@@ -16,7 +16,7 @@ their overlap allows, with the same verdict and results per graph as one run eac
 Example:
     >>> from rdflib import Graph, Literal, RDF
     >>> from geokg.namespaces import DCTERMS, GK, GKID
-    >>> g = Graph(identifier=URIRef("https://w3id.org/geokg/graph/a1"))
+    >>> g = Graph(identifier=URIRef("https://w3id.org/geokg/graph/article/a1"))
     >>> article = GKID["article/a1"]
     >>> _ = g.add((article, RDF.type, GK.Article)).add((article, DCTERMS.identifier, Literal("a1")))
     >>> report = validate(g)
@@ -28,6 +28,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from dataclasses import dataclass
@@ -53,7 +55,7 @@ from geokg.namespaces import DCTERMS, GK, PREFIXES, PROV, bind_prefixes
 from geokg.rdf import iris
 
 __all__ = ["ValidationReport", "Violation", "format_violation", "load_shapes", "validate",
-           "validate_graphs", "write_quarantine"]
+           "quarantine_stem", "validate_graphs", "write_quarantine"]
 
 _ARTICLE_PREFIX = iris.ID + "article/"
 # A local name that may follow a prefix in a prefixed name we print (no '/' so
@@ -341,7 +343,7 @@ def validate(data: Graph | Dataset, *, article: str | None = None) -> Validation
 
     Args:
         data: One graph, ideally with its named-graph IRI as identifier
-            (``https://w3id.org/geokg/graph/{article-id}``), or a dataset.
+            (``https://w3id.org/geokg/graph/article/{article-id}``), or a dataset.
         article: The article id to report for every result; by default it comes
             from the graph identifier, else from the failing node's
             ``prov:wasDerivedFrom``.
@@ -493,16 +495,16 @@ def format_violation(v: Violation) -> str:
 def write_quarantine(folder: Path, article_id: str, graph: Graph, report: ValidationReport) -> Path:
     """Set aside a graph that failed validation, with its report in words.
 
-    Writes ``{folder}/{article_id}.trig`` (the graph as the article's named graph)
-    and ``{folder}/{article_id}.txt``. Characters other than letters, digits,
-    ``.``, ``_`` and ``-`` in the id are replaced by ``_`` in the file names.
+    Writes ``{folder}/{stem}.trig`` (the graph as the article's named graph, the
+    id in a comment on its first line) and ``{folder}/{stem}.txt``, the stem being
+    :func:`quarantine_stem` of the id.
 
     Returns:
         The path of the ``.trig`` file.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = _UNSAFE_FILE_CHARS.sub("_", article_id).lstrip(".") or "_"
+    stem = quarantine_stem(article_id)
     dataset = Dataset()
     bind_prefixes(dataset)
     named = dataset.graph(iris.graph_iri(article_id))
@@ -513,11 +515,34 @@ def write_quarantine(folder: Path, article_id: str, graph: Graph, report: Valida
         # rdflib 7's own TriG serializer calls its deprecated Dataset.contexts().
         warnings.simplefilter("ignore", DeprecationWarning)
         text = dataset.serialize(format="trig")
-    trig.write_text(text, encoding="utf-8")
+    # json.dumps: the id on one line, whatever it holds (file names cannot carry it all).
+    trig.write_text(f"# geokg quarantine: article id {json.dumps(article_id)}\n{text}", encoding="utf-8")
     (folder / f"{stem}.txt").write_text(
         f"Article {article_id} does not conform to the geokg shapes; its graph is in {trig.name}.\n"
         f"{report.text}\n", encoding="utf-8")
     return trig
+
+
+#: Characters of an id kept in a quarantine file name: ``NAME_MAX`` is 255 bytes on
+#: common file systems, and the name also holds the hash and the extension.
+QUARANTINE_STEM_CHARS = 80
+
+
+def quarantine_stem(article_id: str) -> str:
+    """A safe, unique, bounded file name stem for an article id's quarantine files.
+
+    The id made file-safe and cut to :data:`QUARANTINE_STEM_CHARS`, then 12 hex
+    digits of its SHA-256: ids that read alike once made safe (``a``, ``.a``,
+    ``..a``) or share a long prefix still get files of their own.
+
+    Example:
+        >>> quarantine_stem("t-noquote")
+        't-noquote-7881a40f7a26'
+        >>> len({quarantine_stem(i) for i in ("a", ".a", "..a")}), len(quarantine_stem("x" * 300))
+        (3, 93)
+    """
+    safe = _UNSAFE_FILE_CHARS.sub("_", article_id).lstrip(".")[:QUARANTINE_STEM_CHARS] or "_"
+    return f"{safe}-{hashlib.sha256(article_id.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
 
 def _violations(results: Graph, data: Graph, article: str | None) -> list[Violation]:

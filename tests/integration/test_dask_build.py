@@ -62,7 +62,7 @@ def test_dask_local_cluster_builds_the_same_store_as_a_plain_build(tmp_path: Pat
     write_articles(docs, {"wheat-ban": ARTICLES["wheat-ban"].replace("Turkey", "Egypt")})
     again = build(inputs, settings, dask="local")
     assert (again.articles, again.skipped) == (1, len(ARTICLES))
-    wheat = article_graphs(tmp_path / "dask")["https://w3id.org/geokg/graph/wheat-ban"].serialize(format="nt")
+    wheat = article_graphs(tmp_path / "dask")["https://w3id.org/geokg/graph/article/wheat-ban"].serialize(format="nt")
     assert "Egypt" in wheat and "Turkey" not in wheat
 
 

@@ -64,7 +64,7 @@ def test_push_errors_name_graph_and_status(oxigraph_server: str, store: Store) -
     assert error.graph == reference and error.status == 404
     assert "HTTP 404" in str(error) and reference in str(error)
     with pytest.raises(PushError, match="no such named graph"):
-        push(store, f"{oxigraph_server}/store", graphs=["https://w3id.org/geokg/graph/missing"])
+        push(store, f"{oxigraph_server}/store", graphs=["https://w3id.org/geokg/graph/article/missing"])
     with pytest.raises(PushError, match="http"):
         push(store, "file:///etc/passwd")
 

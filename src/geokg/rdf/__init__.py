@@ -12,6 +12,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from geokg.articles import url_problem
 from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event
 from geokg.namespaces import DCTERMS, GK, OA, PROV, QUDT, SKOS
 from geokg.rdf.iris import (
@@ -140,4 +141,5 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
 
 
 def _is_iri(value: str) -> bool:
-    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`')
+    # The readers refuse malformed web addresses; an Article built by hand may still hold one.
+    return value.lower().startswith(("http://", "https://")) and url_problem(value) is None

@@ -22,10 +22,19 @@ BASE = "https://w3id.org/geokg/"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
 
+# Article graphs live in a space of their own: when they sat right under GRAPH, an article
+# with the id "reference" or "ontology" (a JSON Lines record, reference.txt) replaced that
+# built-in graph. Nothing else is minted under ARTICLE_GRAPH, so no id can reach another graph.
+ARTICLE_GRAPH = GRAPH + "article/"
 REFERENCE_GRAPH = URIRef(GRAPH + "reference")
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
-# Graphs derived across articles (geokg.crossdoc). Article ids never hold "/",
-# so these cannot collide with an article's graph.
+#: The graphs every build loads from the packaged files (``geokg validate`` checks them).
+BUILT_IN_GRAPHS = (REFERENCE_GRAPH, ONTOLOGY_GRAPH)
+#: Present while the graphs derived across articles are out of date: set before a build or
+#: load writes article graphs, removed once crossdoc has refreshed them (an interrupted
+#: build leaves it, and every reading command then says so).
+DERIVED_STALE_GRAPH = URIRef(GRAPH + "state/derived-stale")
+# Graphs derived across articles (geokg.crossdoc).
 CROSSDOC_ENTITIES_GRAPH = URIRef(GRAPH + "crossdoc/entities")
 CROSSDOC_EVENTS_GRAPH = URIRef(GRAPH + "crossdoc/events")
 COMMODITY_SCHEME = URIRef(ID + "scheme/commodities")
@@ -164,7 +173,13 @@ def article_iri(article_id: str) -> URIRef:
 
 
 def graph_iri(article_id: str) -> URIRef:
-    return URIRef(f"{GRAPH}{article_id}")
+    """The named graph of an article, in the article graph space.
+
+    Example:
+        >>> graph_iri("reference")
+        rdflib.term.URIRef('https://w3id.org/geokg/graph/article/reference')
+    """
+    return URIRef(f"{ARTICLE_GRAPH}{article_id}")
 
 
 def event_iri(article_id: str, n: int) -> URIRef:
@@ -215,10 +230,24 @@ def article_id_from_graph(graph: str) -> str | None:
     """Inverse of :func:`graph_iri` (None for the reference, ontology and cross-document graphs).
 
     Example:
-        >>> article_id_from_graph("https://w3id.org/geokg/graph/a1"), article_id_from_graph(CROSSDOC_EVENTS_GRAPH)
+        >>> article_id_from_graph("https://w3id.org/geokg/graph/article/a1"), article_id_from_graph(REFERENCE_GRAPH)
         ('a1', None)
     """
-    if not graph.startswith(GRAPH):
+    if not graph.startswith(ARTICLE_GRAPH):
         return None
+    rest = graph[len(ARTICLE_GRAPH):]
+    return rest if rest and "/" not in rest else None
+
+
+def is_legacy_article_graph(graph: str) -> bool:
+    """Whether ``graph`` is an article graph as geokg before issue 18 named it (``…/graph/{id}``).
+
+    Example:
+        >>> is_legacy_article_graph("https://w3id.org/geokg/graph/a1"), is_legacy_article_graph(REFERENCE_GRAPH)
+        (True, False)
+    """
+    graph = str(graph)  # rdflib terms never equal plain strings
+    if not graph.startswith(GRAPH):
+        return False
     rest = graph[len(GRAPH):]
-    return None if rest in ("reference", "ontology") or "/" in rest else rest
+    return bool(rest) and "/" not in rest and graph not in {str(g) for g in BUILT_IN_GRAPHS}
