@@ -3,12 +3,39 @@ coded errors. README "Reliability" → "Network, server and resources" lists the
 
 from __future__ import annotations
 
+import http.server
+import json
+import logging
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from geokg import crossdoc
+from geokg.cli import main
 from geokg.extract.model import EntityKind
-from geokg.rdf.iris import entity_iri, minted_ref, slugify
+from geokg.load import MAX_LITERAL, load_files
+from geokg.rdf.iris import entity_iri, graph_iri, minted_ref, slugify
+from geokg.store import Store
+from geokg.validate import format_violation
 
 pytestmark = pytest.mark.issue(18)
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``geokg ARGS`` through ``main``: (exit code, stdout, stderr)."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 # -- 7: names in any script get distinct, stable keys --------------------------------------------
@@ -37,3 +64,200 @@ def test_non_latin_keys_are_stable_over_case_and_spacing() -> None:
 ])
 def test_latin_names_keep_their_keys(name: str, key: str) -> None:
     assert slugify(name) == key
+
+
+# -- 3: loaded graphs are checked; the cross-document pass skips what it cannot read -------------
+ARTICLE = "2024-03-04-chile-copper-offer"
+ARTICLE_TTL = DATA / "store" / f"{ARTICLE}.ttl"
+FIRST_AGENT = "    gk:agent country:CL ;\n"  # the offer's agent (event -1)
+FOREIGN = {
+    "literal-agent": lambda text: text.replace(FIRST_AGENT, '    gk:agent "Chile" ;\n', 1),
+    "blank-agent": lambda text: text.replace(FIRST_AGENT, "    gk:agent [ a gk:Country ] ;\n", 1),
+    "class-with-a-space": lambda text: text.replace("a gk:Event, gk:Offer ;", "a gk:Event, gk:Off%20er ;", 1),
+}
+
+
+def foreign_article(tmp_path: Path, case: str) -> Path:
+    text = ARTICLE_TTL.read_text(encoding="utf-8")
+    changed = FOREIGN[case](text)
+    assert changed != text
+    path = tmp_path / f"{case}.ttl"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(FOREIGN))
+def test_load_drops_a_graph_that_violates_the_shapes(tmp_path: Path, case: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path = foreign_article(tmp_path, case)
+    good = tmp_path / "good.ttl"
+    good.write_text(ARTICLE_TTL.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "s.db"
+    code, out, err = run_main(["load", str(path), "--graph", str(graph_iri("bad")), "--store", str(store)], capsys)
+    assert code == 1, (out, err)
+    assert f"failed [GK302] {path}: graph {graph_iri('bad')} violates the shapes" in err
+    assert "violations:" in out and "focus <https://w3id.org/geokg/id/event/" in out
+    code, out, err = run_main(["load", str(good), "--graph", str(graph_iri(ARTICLE)), "--store", str(store)], capsys)
+    assert code == 0, (out, err)
+    with Store.open(store, read_only=True) as opened:
+        assert opened.article_graphs() == [str(graph_iri(ARTICLE))]  # the bad graph is not in the store
+
+
+@pytest.mark.parametrize("case", sorted(FOREIGN))
+def test_crossdoc_skips_foreign_data_naming_the_graph(tmp_path: Path, case: str,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    store_path = tmp_path / "s.db"
+    with Store.open(store_path) as store:
+        summary = load_files(store, [foreign_article(tmp_path, case)], graph=str(graph_iri("bad")),
+                             keep_invalid=True)
+        assert summary.ok and summary.violations
+        assert load_files(store, [ARTICLE_TTL], graph=str(graph_iri(ARTICLE))).ok
+        with caplog.at_level(logging.WARNING, logger="geokg.crossdoc"):
+            derived = crossdoc.refresh(store)  # what every build runs after loading its articles
+    problem = {"literal-agent": "a gk:agent that is not an IRI", "blank-agent": "a gk:agent that is not an IRI",
+               "class-with-a-space": "an event class geokg does not know: "
+                                     "<https://w3id.org/geokg/ontology#Off%20er>"}[case]
+    assert derived.skipped == [f"graph {graph_iri('bad')}: skipped {problem}"]
+    assert f"graph {graph_iri('bad')}: skipped {problem}" in caplog.text
+    assert derived.canonical_events >= 3  # the good article's events are still grouped
+
+
+def test_load_keep_invalid_keeps_the_graph_and_reports_it(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        summary = load_files(store, [foreign_article(tmp_path, "literal-agent")], graph=str(graph_iri("bad")),
+                             keep_invalid=True)
+        assert summary.ok and [f.graphs for f in summary.loaded] == [(str(graph_iri("bad")),)]
+        assert any('value "Chile"' in format_violation(v) for v in summary.violations)
+        assert store.graphs() == [str(graph_iri("bad"))]
+
+
+def test_load_does_not_check_graphs_without_geokg_terms(tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text('<http://example.org/a> <http://example.org/agent> "anything" .\n', encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        summary = load_files(store, [other])
+        assert summary.ok and not summary.violations and store.graphs() == [other.resolve().as_uri()]
+
+
+# -- 10 and 12: one reading rule for load and validate: no network, no other file, no entities ----
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A real HTTP server that serves a JSON-LD context and counts the requests it gets."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        type(self).hits.append(self.path)
+        body = b'{"@context": {"name": "http://example.org/name"}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def context_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.hits = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+NOT_INLINE = ("not valid JSON-LD: a JSON-LD @context that is not inline (a URL or another file); "
+              "geokg reads nothing but the input file: put the context in it")
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+def test_jsonld_remote_and_file_contexts_are_never_fetched(tmp_path: Path, context_server: str, command: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "elsewhere" / "context.jsonld"
+    outside.parent.mkdir()
+    outside.write_text('{"@context": {"name": "http://example.org/name"}}', encoding="utf-8")
+    for context in (f"{context_server}/context.jsonld", outside.as_uri(), "elsewhere/context.jsonld"):
+        doc = tmp_path / "doc.jsonld"
+        doc.write_text(json.dumps({"@context": context, "@id": "http://example.org/s", "name": "x"}), encoding="utf-8")
+        extra = ["--store", str(tmp_path / "s.db")]
+        code, out, err = run_main([command, str(doc), *extra], capsys)
+        assert code == 2 if command == "validate" else code == 1, (out, err)
+        assert NOT_INLINE in err, err
+    assert _Recorder.hits == []
+
+
+def billion_laughs() -> str:
+    """The classic 952-byte-class file: ten levels of ten references, 10^9 "lol"s when expanded."""
+    entities = '<!ENTITY lol "lol">\n' + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">\n' for n in range(1, 10))
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{entities}]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+            '<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol9;</ex:p></rdf:Description></rdf:RDF>\n')
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+def test_rdfxml_entity_expansion_is_refused_at_once(tmp_path: Path, command: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    lol = tmp_path / "lol.rdf"
+    lol.write_text(billion_laughs(), encoding="utf-8")
+    assert lol.stat().st_size < 1100
+    started = time.monotonic()
+    code, out, err = run_main([command, str(lol), "--store", str(tmp_path / "s.db")], capsys)
+    assert time.monotonic() - started < 30  # it hung before
+    assert code in (1, 2)
+    assert (f"[GK101] {lol}: the DTD declares entity 'lol'; geokg refuses DTD entities in RDF/XML" in err), err
+
+
+def test_rdfxml_nesting_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = tmp_path / "deep.rdf"
+    deep.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex/">'
+                    + "<rdf:Description><ex:p>" * 50_000 + "</ex:p></rdf:Description>" * 50_000 + "</rdf:RDF>",
+                    encoding="utf-8")
+    code, _, err = run_main(["validate", str(deep)], capsys)
+    assert code == 2 and f"[GK101] {deep}:1: elements nested deeper than 1000" in err
+
+
+def test_validate_reports_a_syntax_error_in_one_coded_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n', encoding="utf-8")
+    code, out, err = run_main(["validate", str(bad)], capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"Error: [GK101] {bad}:2: not valid Turtle: Parser error between line 2 "
+                                "column 11 and line 3 column 1: Unexpected end of file"]
+
+
+# -- 11: load streams; bounded literals; the next file after a bad one --------------------------
+def test_load_streams_a_large_ntriples_file(tmp_path: Path) -> None:
+    """200,000 triples (20 MB): loaded as one update it peaked near 800 MB; streamed, near 160 MB."""
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as out:
+        for i in range(200_000):
+            out.write(f'<http://example.org/s{i}> <http://example.org/p{i % 50}> "value {i} with some padding" .\n')
+    script = ("import resource, sys; from geokg.load import load_files; from geokg.store import Store\n"
+              "with Store.open(sys.argv[2]) as s: summary = load_files(s, [sys.argv[1]]); n = len(s)\n"
+              "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, summary.ok)")
+    done = subprocess.run([sys.executable, "-c", script, str(big), str(tmp_path / "s.db")],
+                          capture_output=True, text=True, timeout=300, check=True)
+    quads, peak_mb, ok = done.stdout.split()
+    assert (int(quads), ok) == (200_000, "True")
+    assert int(peak_mb) < 400, f"peak {peak_mb} MB"
+
+
+def test_load_refuses_an_overlong_literal_and_goes_on(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.nt"
+    huge.write_text(f'<http://example.org/s> <http://example.org/p> "{"x" * (MAX_LITERAL + 1)}" .\n', encoding="utf-8")
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://example.org/s> <http://example.org/p> "no end\n', encoding="utf-8")
+    good = tmp_path / "good.nt"
+    good.write_text('<http://example.org/s> <http://example.org/p> "ok" .\n', encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        summary = load_files(store, [huge, bad, good], graph="http://example.org/g")
+        assert [str(e) for e in summary.failures] == [
+            f"[GK101] {huge}: a literal of {MAX_LITERAL + 1:,} characters (at most {MAX_LITERAL:,}) "
+            "for <http://example.org/s> <http://example.org/p>",
+            f"[GK101] {bad}:1: not valid N-Triples: Parser error between line 1 column 47 and line 2 column 1: "
+            "Unexpected end of file"]
+        assert [f.path for f in summary.loaded] == [str(good)] and len(store) == 1

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
-from rdflib.util import guess_format
 
 from geokg import crossdoc as _crossdoc
 from geokg import evaluate as _evaluate
@@ -229,17 +229,17 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
     """Validate every article graph of the store, or an RDF file, against the shapes."""
     if target is not None:
-        dataset = Dataset()
         path = Path(target)
         if not path.is_file():
             raise IngestError(path, "no such file to validate")
+        # Oxigraph parses under geokg load's rule (load.read_quads: no network, no other file, no
+        # DTD entities, bounded depth and literals) and fails in one line where rdflib printed pages.
+        quads = _load.read_quads(path, _load.format_of(path))
+        dataset = Dataset()
         with warnings.catch_warnings():
             # rdflib 7.6 warns about its own ConjunctiveGraph internals when parsing into a Dataset.
             warnings.simplefilter("ignore", DeprecationWarning)
-            try:
-                dataset.parse(data=path.read_bytes(), format=guess_format(path.name) or "turtle")
-            except Exception as error:  # rdflib raises many kinds of syntax errors
-                raise IngestError(path, f"cannot parse as RDF: {error}") from error
+            dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
         return _validate.validate(dataset)
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=True) as store:
@@ -277,11 +277,12 @@ def push_plan(graph_store: str, settings: Settings | None = None,
 
 
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
-         format: str | None = None) -> _load.LoadSummary:
-    """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
+         format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
+    """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
+    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
-        summary = _load.load_files(store, paths, graph=graph, format=format)
+        summary = _load.load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
             _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
         return summary

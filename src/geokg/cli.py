@@ -353,21 +353,30 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
               help="Named graph for triples (Turtle, N-Triples, JSON-LD); default: each file's file:// URI.")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
               help="Read every file in this format (default: from each extension).")
+@click.option("--keep-invalid", is_flag=True,
+              help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
 @store_option
-def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, store: Path | None) -> None:
-    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) into the store.
+def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
+                 store: Path | None) -> None:
+    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
     that name. A file that cannot be parsed is named with its line, nothing of it
-    is written, and the others still load (exit 1).
+    is written, and the others still load (exit 1). Graphs using geokg terms are
+    checked against the shapes; one that violates them is dropped (exit 1)
+    unless --keep-invalid.
 
     Example:
 
         geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
     """
-    summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt)
+    summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
         click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+    if summary.violations:
+        click.echo(f"violations: {len(summary.violations)}")
+        for violation in summary.violations:
+            click.echo(f"  {format_violation(violation)}")
     for error in summary.failures:
         click.echo(f"failed {error}", err=True)
     if not summary.ok:
