@@ -141,32 +141,45 @@ def test_load_does_not_check_graphs_without_geokg_terms(tmp_path: Path) -> None:
 
 # -- 10 and 12: one reading rule for load and validate: no network, no other file, no entities ----
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    """A real HTTP server that serves a JSON-LD context and counts the requests it gets."""
+    """A real HTTP server that records the requests it gets and answers ``answer`` (type, body)."""
 
     hits: list[str] = []
+    answer = ("application/ld+json", b'{"@context": {"name": "http://example.org/name"}}')
 
     def do_GET(self) -> None:  # noqa: N802
         type(self).hits.append(self.path)
-        body = b'{"@context": {"name": "http://example.org/name"}}'
+        kind, body = self.answer
         self.send_response(200)
-        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    do_POST = do_GET  # noqa: N815
 
     def log_message(self, *_: object) -> None:
         pass
 
 
-@pytest.fixture
-def context_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+def recording_server(answer: tuple[str, bytes]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Recorder,), {"answer": answer}))
     _Recorder.hits = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def context_server() -> Iterator[str]:
+    yield from recording_server(_Recorder.answer)
+
+
+@pytest.fixture
+def sparql_server() -> Iterator[str]:
+    """An endpoint that answers what does not parse as SPARQL results."""
+    yield from recording_server(("application/sparql-results+json", b"garbage{"))
 
 
 NOT_INLINE = ("not valid JSON-LD: a JSON-LD @context that is not inline (a URL or another file); "
@@ -261,3 +274,30 @@ def test_load_refuses_an_overlong_literal_and_goes_on(tmp_path: Path) -> None:
             f"[GK101] {bad}:1: not valid N-Triples: Parser error between line 1 column 47 and line 2 column 1: "
             "Unexpected end of file"]
         assert [f.path for f in summary.loaded] == [str(good)] and len(store) == 1
+
+
+# -- 8: SERVICE only with --allow-service ----------------------------------------------------------
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        assert load_files(store, [ARTICLE_TTL], graph=str(graph_iri(ARTICLE))).ok
+    return path
+
+
+def test_sparql_refuses_service_unless_allowed(small_store: Path, sparql_server: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    refused = ("Error: [GK504] <sparql>: SERVICE makes this machine send requests to the address the query "
+               "names; geokg refuses it unless --allow-service is given")
+    for text in (f"SELECT * WHERE {{ SERVICE <{sparql_server}/sparql> {{ ?s ?p ?o }} }}",
+                 f"SELECT * WHERE {{ \\u0053ERVICE <{sparql_server}/sparql> {{ ?s ?p ?o }} }}",
+                 f"ASK {{ ?s ?p ?o . service silent <{sparql_server}/sparql> {{ ?s ?p ?o }} }}"):
+        for where in (["--store", str(small_store)], ["--endpoint", f"{sparql_server}/sparql"]):
+            code, out, err = run_main(["sparql", text, *where], capsys)
+            assert (code, out, err.strip()) == (2, "", refused), (text, where)
+    assert _Recorder.hits == []
+    # allowed, the query reaches the address; its answer does not parse: a coded error, not a crash (14)
+    code, out, err = run_main(["sparql", "--allow-service", "--store", str(small_store),
+                               f"SELECT * WHERE {{ SERVICE <{sparql_server}/sparql> {{ ?s ?p ?o }} }}"], capsys)
+    assert _Recorder.hits
+    assert code == 2 and err.startswith("Error: [GK505] <sparql>: the query failed while running: Parser error"), err

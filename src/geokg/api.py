@@ -210,11 +210,17 @@ def entities(settings: Settings | None = None, *, unlinked: bool = False,
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
-           allow_update: bool = False, endpoint: str | None = None,
+           allow_update: bool = False, allow_service: bool = False, endpoint: str | None = None,
            credentials: _remote.Credentials | None = None) -> _queries.QueryResult | bool | _queries.UpdateResult:
     """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
     then the store is opened for writing and a SPARQL Update runs as one transaction),
-    or a read-only query at a remote SPARQL ``endpoint``."""
+    or a read-only query at a remote SPARQL ``endpoint``.
+
+    SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
+    the store (or the endpoint) send requests to whatever address the query names.
+    """
+    if not allow_service:
+        _queries.refuse_service(text, source)
     if endpoint is not None:
         if allow_update:
             raise ConfigError("allow_update", True, "Updates are only run on the local store; "
@@ -223,7 +229,8 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
             return _remote.run_remote(endpoint, text, client=client, source=source)
     settings = settings or Settings.from_env()
     with Store.open(settings.store, read_only=not allow_update) as store:
-        return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
+                                   allow_service=allow_service)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
@@ -288,22 +295,28 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
         return summary
 
 
-def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
-          allow_update: bool = False, in_memory: bool = False) -> subprocess.Popen[bytes]:
-    """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``); returns the process.
+def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, allow_update: bool = False,
+          in_memory: bool = False, allow_service: bool = False, hosts: Iterable[str] = ()) -> _serve.Server:
+    """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``) behind the
+    gate that checks Host, the origin of writes and SERVICE (see :mod:`geokg.serve`).
 
     With ``in_memory`` the server answers from a copy of the store in memory, loaded
     before this returns (faster queries; writes sent to it are lost when it stops).
-    The caller stops it (``process.terminate()``); see :mod:`geokg.serve`.
+    ``hosts`` are names besides the bind address that the server answers to;
+    ``allow_service`` lets queries use SERVICE. The caller stops it (``server.terminate()``).
     """
     settings = settings or Settings.from_env()
-    process = _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update,
+    _serve.parse_bind(bind)
+    upstream = _serve.private_bind()
+    process = _serve.start_server(_serve.server_command(settings.store, upstream, allow_update=allow_update,
                                                         in_memory=in_memory))
-    if in_memory:
-        with _serve.stopped_on_failure(process):
-            _serve.wait_until_up(process, bind)
-            _serve.load_copy(settings.store, bind)
-    return process
+    with _serve.stopped_on_failure(process):
+        _serve.wait_until_up(process, upstream)
+        if in_memory:
+            _serve.load_copy(settings.store, upstream)
+        gate = _serve.Gate(bind, upstream, hosts=hosts, allow_service=allow_service)
+    gate.start()
+    return _serve.Server(process, gate)
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",

@@ -223,15 +223,18 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
               help="Read the query from a .rq file.")
 @click.option("--allow-update", is_flag=True,
               help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE (federated queries): the store then sends requests to the addresses the "
+                   "query names; refused without it.")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str,
-                   endpoint: str | None, user: str | None, password: str | None, token: str | None,
-                   auth: str) -> None:
+def sparql_command(text: str | None, file: Path | None, allow_update: bool, allow_service: bool,
+                   store: Path | None, fmt: str, endpoint: str | None, user: str | None, password: str | None,
+                   token: str | None, auth: str) -> None:
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
-    read-only unless --allow-update (local store only).
+    read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
     Example:
 
@@ -242,7 +245,8 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, stor
     source = str(file) if file else "<sparql>"
     query_text = file.read_text(encoding="utf-8") if file else text
     result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update,
-                        endpoint=endpoint, credentials=_credentials(user, password, token, auth))
+                        allow_service=allow_service, endpoint=endpoint,
+                        credentials=_credentials(user, password, token, auth))
     if isinstance(result, UpdateResult):
         click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
         return
@@ -393,11 +397,19 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
               help="Answer from a copy of the store in memory: queries 1.3-3x faster, about 7 s and 350 MB "
                    "per million quads to start; the store on disk is never written, and writes sent to the "
                    "server change the copy only.")
-def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool) -> None:
+@click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
+                   "(and localhost on loopback) is answered, against DNS rebinding.")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE, which makes the server send requests to any address they name.")
+def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool, hosts: tuple[str, ...],
+                  allow_service: bool) -> None:
     """Serve the store as a SPARQL endpoint with Oxigraph's server, read-only by default.
 
     Queries at http://HOST:PORT/query (the union of all graphs is the default
-    graph), the Graph Store Protocol at /store, a query page at /. Stop with Ctrl-C.
+    graph), the Graph Store Protocol at /store, a query page at /. Requests must
+    name the server in Host; writes from another origin (a web page's form) and
+    SERVICE are refused. Stop with Ctrl-C.
 
     Example:
 
@@ -408,10 +420,11 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
     settings = Settings.from_env(store=store)
     if in_memory:
         click.echo(f"copying {settings.store} into the server's memory...", err=True)
-    process = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory)
+    server = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory,
+                       allow_service=allow_service, hosts=hosts)
     mode = "in memory, a copy" if in_memory else "read-write" if allow_update else "read-only"
     click.echo(f"serving {settings.store} at http://{bind}/ ({mode}); Ctrl-C stops", err=True)
-    sys.exit(serve_wait(process))
+    sys.exit(serve_wait(server))
 
 
 @cli.command("evaluate")

@@ -38,13 +38,13 @@ from typing import Any, Union
 
 import pyoxigraph as ox
 
-from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
+from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
 from geokg.store import OxTerm, Store, syntax_error
 
 __all__ = [
     "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 PARAM_KINDS = ("IRI", "literal", "date", "integer")
@@ -353,16 +353,30 @@ class UpdateResult:
 
 
 def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
-               allow_update: bool = False) -> QueryResult | bool | UpdateResult:
+               allow_update: bool = False, allow_service: bool = False) -> QueryResult | bool | UpdateResult:
     """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
 
     A SPARQL Update is refused unless ``allow_update`` (and the store is open for
     writing); then it runs as one transaction and an :class:`UpdateResult` is returned.
+    A query with SERVICE is refused unless ``allow_service`` (:func:`refuse_service`).
 
     Raises:
         QuerySyntaxError: the text does not parse, or it is a SPARQL Update
             and ``allow_update`` is false.
+        QueryRefusedError: SERVICE without ``allow_service``.
+        QueryRunError: the query failed while running (a SERVICE answer that does not parse).
     """
+    if not allow_service:
+        refuse_service(text, source)
+    try:
+        return _run_sparql(store, text, source, allow_update)
+    except (OSError, RuntimeError, SyntaxError) as exc:  # raised while results stream, after parsing
+        if isinstance(exc, QuerySyntaxError):
+            raise
+        raise QueryRunError(source, str(exc)) from exc
+
+
+def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> QueryResult | bool | UpdateResult:
     try:
         result = store.execute(text, source=source)
     except QuerySyntaxError:
@@ -388,6 +402,38 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
         return QueryResult(names, rows_from_tsv(result.serialize(format=ox.QueryResultsFormat.TSV)))
     triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
     return QueryResult(("subject", "predicate", "object"), triples)
+
+
+# What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
+# inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
+_NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                           r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
+_SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def uses_service(text: str) -> bool:
+    """Whether a SPARQL text has the SERVICE keyword (federation: requests to another address).
+
+    Example:
+        >>> uses_service('SELECT * { SERVICE <http://10.0.0.1/> { ?s ?p ?o } }')
+        True
+        >>> uses_service('SELECT * { ?service <http://ex/SERVICE> "SERVICE" } # SERVICE')
+        False
+        >>> uses_service('SELECT * { \\u0053ERVICE <http://10.0.0.1/> { ?s ?p ?o } }')  # escapes count
+        True
+    """
+    # SPARQL reads \uXXXX escapes anywhere in the text before parsing, so they are decoded first.
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", decoded)))
+
+
+def refuse_service(text: str, source: str) -> None:
+    """Raise QueryRefusedError when ``text`` uses SERVICE: a query would make geokg (or its server)
+    send requests to any address it names, inside the network geokg runs in."""
+    if uses_service(text):
+        raise QueryRefusedError(source, "SERVICE makes this machine send requests to the address the query "
+                                "names; geokg refuses it unless --allow-service is given")
 
 
 def _strip_comments(text: str) -> str:
