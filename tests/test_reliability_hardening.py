@@ -148,6 +148,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         type(self).hits.append(self.path)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # read the request out before answering
         kind, body = self.answer
         self.send_response(200)
         self.send_header("Content-Type", kind)
@@ -301,3 +302,76 @@ def test_sparql_refuses_service_unless_allowed(small_store: Path, sparql_server:
                                f"SELECT * WHERE {{ SERVICE <{sparql_server}/sparql> {{ ?s ?p ?o }} }}"], capsys)
     assert _Recorder.hits
     assert code == 2 and err.startswith("Error: [GK505] <sparql>: the query failed while running: Parser error"), err
+
+
+# -- 14: coded errors instead of "unexpected error"; no escape sequences on the terminal ----------
+def test_invalid_utf8_in_a_param_or_query_is_a_coded_error(small_store: Path) -> None:
+    """Real bytes on a real command line: 0xff is not UTF-8."""
+    def geokg(*args: bytes) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable.encode(), b"-m", b"geokg", *args, b"--store", str(small_store).encode()],
+                              capture_output=True, timeout=120)
+
+    done = geokg(b"query", b"offers", b"--param", b"commodity=Wh\xffeat")
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode() == ("Error: [GK503] query 'offers', parameter 'commodity': the value is not valid "
+                                    "UTF-8 (byte 0xff at character 3)\n")
+    done = geokg(b"sparql", b'SELECT ("\xff" AS ?x) {}')
+    assert done.returncode == 2
+    assert done.stderr.decode() == ("Error: [GK502] <sparql>:?:?: the query text is not valid UTF-8 "
+                                    "(byte 0xff at character 10)\n")
+
+
+BAD_RESULTS = {
+    "bindings as a list of lists": (b'{"head": {"vars": ["s"]}, "results": {"bindings": [["a"]]}}',
+                                    "results.bindings[0] is a JSON list, not an object"),
+    "bindings as an object": (b'{"head": {"vars": ["s"]}, "results": {"bindings": {"s": 1}}}',
+                              "results.bindings is a JSON object, not a list"),
+    "the document a list": (b'[{"s": 1}]', "the answer is a JSON list, not an object"),
+    "a term without a value": (b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {"type": "uri"}}]}}',
+                               'a bound value has no string "value": {"type": "uri"}'),
+    "nested past the stack": (b'{"head": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_RESULTS))
+def test_an_endpoint_answering_malformed_json_results_is_a_coded_error(case: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    body, problem = BAD_RESULTS[case]
+    for url in recording_server(("application/sparql-results+json", body)):
+        for args in (["sparql", "SELECT * { ?s ?p ?o }"], ["query", "offers"]):
+            code, out, err = run_main([*args, "--endpoint", f"{url}/sparql"], capsys)
+            expected = (f"cannot read the JSON results ({problem})" if problem
+                        else "the answer is not SPARQL JSON results (Content-Type application/sparql-results+json)")
+            assert (code, out, err) == (2, "", f"Error: [GK603] endpoint {url}/sparql: {expected}\n"), args
+        code, out, err = run_main(["sparql", "ASK { ?s ?p ?o }", "--endpoint", f"{url}/sparql"], capsys)
+        assert code == 2 and err.startswith("Error: [GK603]"), err
+
+
+@pytest.mark.parametrize(("gold", "problem"), [
+    ("{}", 'not a gold record: a JSON object with "doc", "entities" and "facts" expected'),
+    ("[" * 100_000 + "]" * 100_000, "not JSON geokg reads: nested deeper than Python's stack"),
+    ('{"doc": "01", "entities": [{"name": "Chile"}], "facts": []}', 'not a gold record: entities[0] needs a string "type"'),
+])
+def test_a_bad_gold_file_is_a_coded_error(tmp_path: Path, gold: str, problem: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text('\n' + gold + "\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    code, out, err = run_main(["evaluate", str(path), str(tmp_path / "docs")], capsys)
+    assert (code, out, err) == (2, "", f"Error: [GK101] {path}:2: {problem}\n")
+
+
+def test_table_output_strips_control_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = tmp_path / "hostile.nt"
+    hostile.write_text('<http://example.org/a> <http://example.org/text> '
+                       '"Moscow\\u001B]0;pwned\\u0007\\u001B[31m said\\u009B2J\\u202Eevil\\u0008" .\n', encoding="utf-8")
+    store = tmp_path / "s.db"
+    assert run_main(["load", str(hostile), "--store", str(store)], capsys)[0] == 0
+    code, out, _ = run_main(["sparql", "SELECT ?text { ?s <http://example.org/text> ?text }", "--store", str(store)],
+                            capsys)
+    assert code == 0
+    assert out.splitlines()[2] == "Moscow]0;pwned[31m said2Jevil"
+    assert not any(ch in out for ch in "\x1b\x07\x9b\u202e\x08")
+    code, out, _ = run_main(["sparql", "SELECT ?text { ?s <http://example.org/text> ?text }", "--store", str(store),
+                             "--format", "json"], capsys)
+    assert json.loads(out)[0]["text"] == "Moscow\x1b]0;pwned\x07\x1b[31m said\x9b2J\u202eevil\x08"  # data kept whole

@@ -23,7 +23,7 @@ from geokg import remote as _remote
 from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import Article, iter_articles
-from geokg.errors import ConfigError, GeokgError, IngestError
+from geokg.errors import ConfigError, GeokgError, IngestError, QuerySyntaxError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
 from geokg.rdf.iris import article_id_from_graph, graph_iri
 from geokg.reference import load_reference
@@ -219,6 +219,8 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
     SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
     the store (or the endpoint) send requests to whatever address the query names.
     """
+    if problem := _queries.not_utf8(text):
+        raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
     if not allow_service:
         _queries.refuse_service(text, source)
     if endpoint is not None:

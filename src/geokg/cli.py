@@ -243,7 +243,7 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, allo
     if (text is None) == (file is None):
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
-    query_text = file.read_text(encoding="utf-8") if file else text
+    query_text = file.read_bytes().decode("utf-8", "surrogateescape") if file else text  # checked by api.sparql
     result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update,
                         allow_service=allow_service, endpoint=endpoint,
                         credentials=_credentials(user, password, token, auth))

@@ -44,7 +44,7 @@ from geokg.store import OxTerm, Store, syntax_error
 
 __all__ = [
     "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 PARAM_KINDS = ("IRI", "literal", "date", "integer")
@@ -228,11 +228,29 @@ def bind_params(query: StoredQuery, values: Mapping[str, object] | None) -> dict
         param = query.param(name)
         if value is None or value == "":
             continue
+        if isinstance(value, str) and (problem := not_utf8(value)):
+            raise QueryParameterError(query.name, name, f"the value is not valid UTF-8 ({problem})")
         bound[name] = _to_term(query.name, param, value)
     for param in query.params:
         if not param.optional and param.name not in bound:
             raise QueryParameterError(query.name, param.name, f"is required: {param.doc}")
     return bound
+
+
+def not_utf8(text: str) -> str | None:
+    """What makes ``text`` unencodable as UTF-8, or None: command-line bytes that are not UTF-8
+    reach Python as lone surrogates (U+DC80-U+DCFF for the byte 0x80-0xff).
+
+    Example:
+        >>> not_utf8("Wheat"), not_utf8(b"Wh\\xffeat".decode("utf-8", "surrogateescape"))
+        (None, 'byte 0xff at character 3')
+    """
+    for i, char in enumerate(text, start=1):
+        if "\ud800" <= char <= "\udfff":
+            if "\udc80" <= char <= "\udcff":
+                return f"byte 0x{ord(char) - 0xdc00:02x} at character {i}"
+            return f"a lone surrogate U+{ord(char):04X} at character {i}"
+    return None
 
 
 def _to_term(query: str, param: Param, value: object) -> OxTerm:
@@ -366,6 +384,8 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
         QueryRefusedError: SERVICE without ``allow_service``.
         QueryRunError: the query failed while running (a SERVICE answer that does not parse).
     """
+    if problem := not_utf8(text):
+        raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
     if not allow_service:
         refuse_service(text, source)
     try:
