@@ -375,3 +375,24 @@ def test_table_output_strips_control_characters(tmp_path: Path, capsys: pytest.C
     code, out, _ = run_main(["sparql", "SELECT ?text { ?s <http://example.org/text> ?text }", "--store", str(store),
                              "--format", "json"], capsys)
     assert json.loads(out)[0]["text"] == "Moscow\x1b]0;pwned\x07\x1b[31m said\x9b2J\u202eevil\x08"  # data kept whole
+
+
+@pytest.mark.slow
+def test_build_after_loading_foreign_data_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """The reported failure end to end: a kept foreign graph, then a real ``geokg build``."""
+    store = tmp_path / "s.db"
+    for case in sorted(FOREIGN):
+        code, out, err = run_main(["load", str(foreign_article(tmp_path, case)), "--graph", str(graph_iri(case)),
+                                   "--keep-invalid", "--store", str(store)], capsys)
+        assert code == 0, (out, err)
+    article = tmp_path / "articles" / "offer.txt"
+    article.parent.mkdir()
+    article.write_text("date 2024-03-05\n\nChile offered copper to Japan on Tuesday, the ministry said.\n",
+                       encoding="utf-8")
+    caplog.clear()
+    code, out, err = run_main(["build", str(article.parent), "--store", str(store), "-q"], capsys)
+    assert code == 0, (out, err)
+    assert "articles loaded: 1" in out and "canonical events:" in out
+    for case in sorted(FOREIGN):
+        assert f"graph {graph_iri(case)}: skipped" in caplog.text
