@@ -396,3 +396,22 @@ def test_build_after_loading_foreign_data_completes(tmp_path: Path, capsys: pyte
     assert "articles loaded: 1" in out and "canonical events:" in out
     for case in sorted(FOREIGN):
         assert f"graph {graph_iri(case)}: skipped" in caplog.text
+
+
+@pytest.mark.parametrize(("name", "text", "outcome"), [
+    ("deep.jsonld", '{"@id": "http://example.org/s", ' + '"http://example.org/p": {' * 100_000 + '"@value": 1'
+     + "}" * 100_001, "Max stack size of 65536 reached"),
+    ("deep.ttl", "@prefix ex: <http://example.org/> .\nex:s ex:p " + "[ ex:p " * 100_000 + "1" + " ]" * 100_000 + " .\n",
+     None),
+])
+def test_load_deep_nesting_is_a_coded_error_or_loads(tmp_path: Path, name: str, text: str, outcome: str | None) -> None:
+    """Oxigraph parses every format geokg loads (none goes through rdflib): JSON-LD has its own
+    depth bound, Turtle nests without recursion; neither may crash the process."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "s.db") as store:
+        summary = load_files(store, [path], graph="http://example.org/g")
+    if outcome is None:
+        assert summary.ok and summary.loaded[0].triples == 100_001
+    else:
+        assert [e.code for e in summary.failures] == ["GK101"] and outcome in str(summary.failures[0])

@@ -375,7 +375,7 @@ class Gate:
         try:
             self.server = server_class((host.strip("[]"), port), handler)
         except OSError as exc:
-            raise StoreError(bind, f"cannot listen on {bind}: {exc.strerror or exc} (is it in use?)") from None
+            raise StoreError(bind, f"cannot listen on {bind}: {exc.strerror or exc}") from None
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="geokg-gate", daemon=True)
 
