@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from rdflib.util import guess_format
 
 from geokg import crossdoc as _crossdoc
 from geokg import crudeoilnews as _crudeoilnews
@@ -31,7 +31,7 @@ from geokg import remote as _remote
 from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import SUFFIXES, Article, iter_articles
-from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError
+from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
 from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
 from geokg.reference import load_reference
@@ -303,11 +303,19 @@ def entities(settings: Settings | None = None, *, unlinked: bool = False,
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
-           allow_update: bool = False, endpoint: str | None = None,
+           allow_update: bool = False, allow_service: bool = False, endpoint: str | None = None,
            credentials: _remote.Credentials | None = None) -> _queries.QueryResult | bool | _queries.UpdateResult:
     """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
     then the store is opened for writing and a SPARQL Update runs as one transaction),
-    or a read-only query at a remote SPARQL ``endpoint``."""
+    or a read-only query at a remote SPARQL ``endpoint``.
+
+    SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
+    the store (or the endpoint) send requests to whatever address the query names.
+    """
+    if problem := _queries.not_utf8(text):
+        raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
+    if not allow_service:
+        _queries.refuse_service(text, source)
     if endpoint is not None:
         if allow_update:
             raise ConfigError("allow_update", True, "Updates are only run on the local store; "
@@ -316,23 +324,24 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
             return _remote.run_remote(endpoint, text, client=client, source=source)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
-        return _queries.run_sparql(store, text, source=source, allow_update=allow_update)
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
+                                   allow_service=allow_service)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
     """Validate every article graph of the store, or an RDF file, against the shapes."""
     if target is not None:
-        dataset = Dataset()
         path = Path(target)
         if not path.is_file():
             raise IngestError(path, "no such file to validate")
+        # Oxigraph parses under geokg load's rule (load.read_quads: no network, no other file, no
+        # DTD entities, bounded depth and literals) and fails in one line where rdflib printed pages.
+        quads = _load.read_quads(path, _load.format_of(path))
+        dataset = Dataset()
         with warnings.catch_warnings():
             # rdflib 7.6 warns about its own ConjunctiveGraph internals when parsing into a Dataset.
             warnings.simplefilter("ignore", DeprecationWarning)
-            try:
-                dataset.parse(data=path.read_bytes(), format=guess_format(path.name) or "turtle")
-            except Exception as error:  # rdflib raises many kinds of syntax errors
-                raise IngestError(path, f"cannot parse as RDF: {error}") from error
+            dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
         return _validate.validate(dataset)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
@@ -399,35 +408,42 @@ def push_plan(graph_store: str, settings: Settings | None = None,
 
 
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
-         format: str | None = None) -> _load.LoadSummary:
-    """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); see :mod:`geokg.load`."""
+         format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
+    """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
+    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
         store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
-        summary = _load.load_files(store, paths, graph=graph, format=format)
+        summary = _load.load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
             _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
         store.clear_derived_stale()
         return summary
 
 
-def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND,
-          allow_update: bool = False, in_memory: bool = False) -> subprocess.Popen[bytes]:
-    """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``); returns the process.
+def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, allow_update: bool = False,
+          in_memory: bool = False, allow_service: bool = False, hosts: Iterable[str] = ()) -> _serve.Server:
+    """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``) behind the
+    gate that checks Host, the origin of writes and SERVICE (see :mod:`geokg.serve`).
 
     With ``in_memory`` the server answers from a copy of the store in memory, loaded
     before this returns (faster queries; writes sent to it are lost when it stops).
-    The caller stops it (``process.terminate()``); see :mod:`geokg.serve`.
+    ``hosts`` are names besides the bind address that the server answers to;
+    ``allow_service`` lets queries use SERVICE. The caller stops it (``server.terminate()``).
     """
     settings = settings or Settings.from_env()
-    process = _serve.start_server(_serve.server_command(settings.store, bind, allow_update=allow_update,
+    _serve.parse_bind(bind)
+    upstream = _serve.private_bind()
+    process = _serve.start_server(_serve.server_command(settings.store, upstream, allow_update=allow_update,
                                                         in_memory=in_memory))
-    if in_memory:
-        with _serve.stopped_on_failure(process):
-            _serve.wait_until_up(process, bind)
-            _serve.load_copy(settings.store, bind)
-    return process
+    with _serve.stopped_on_failure(process):
+        _serve.wait_until_up(process, upstream)
+        if in_memory:
+            _serve.load_copy(settings.store, upstream)
+        gate = _serve.Gate(bind, upstream, hosts=hosts, allow_service=allow_service)
+    gate.start()
+    return _serve.Server(process, gate)
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",

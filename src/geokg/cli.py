@@ -261,15 +261,18 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
               help="Read the query from a .rq file.")
 @click.option("--allow-update", is_flag=True,
               help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE (federated queries): the store then sends requests to the addresses the "
+                   "query names; refused without it.")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def sparql_command(text: str | None, file: Path | None, allow_update: bool, store: Path | None, fmt: str,
-                   endpoint: str | None, user: str | None, password: str | None, token: str | None,
-                   auth: str) -> None:
+def sparql_command(text: str | None, file: Path | None, allow_update: bool, allow_service: bool,
+                   store: Path | None, fmt: str, endpoint: str | None, user: str | None, password: str | None,
+                   token: str | None, auth: str) -> None:
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
-    read-only unless --allow-update (local store only).
+    read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
     Example:
 
@@ -278,9 +281,10 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, stor
     if (text is None) == (file is None):
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
-    query_text = file.read_text(encoding="utf-8") if file else text
+    query_text = file.read_bytes().decode("utf-8", "surrogateescape") if file else text  # checked by api.sparql
     result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update,
-                        endpoint=endpoint, credentials=_credentials(user, password, token, auth))
+                        allow_service=allow_service, endpoint=endpoint,
+                        credentials=_credentials(user, password, token, auth))
     if isinstance(result, UpdateResult):
         click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
         return
@@ -391,21 +395,30 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
               help="Named graph for triples (Turtle, N-Triples, JSON-LD); default: each file's file:// URI.")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
               help="Read every file in this format (default: from each extension).")
+@click.option("--keep-invalid", is_flag=True,
+              help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
 @store_option
-def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, store: Path | None) -> None:
-    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) into the store.
+def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
+                 store: Path | None) -> None:
+    """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
     that name. A file that cannot be parsed is named with its line, nothing of it
-    is written, and the others still load (exit 1).
+    is written, and the others still load (exit 1). Graphs using geokg terms are
+    checked against the shapes; one that violates them is dropped (exit 1)
+    unless --keep-invalid.
 
     Example:
 
         geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
     """
-    summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt)
+    summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
         click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+    if summary.violations:
+        click.echo(f"violations: {len(summary.violations)}")
+        for violation in summary.violations:
+            click.echo(f"  {format_violation(violation)}")
     for error in summary.failures:
         click.echo(f"failed {error}", err=True)
     if not summary.ok:
@@ -422,11 +435,19 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, st
               help="Answer from a copy of the store in memory: queries 1.3-3x faster, about 7 s and 350 MB "
                    "per million quads to start; the store on disk is never written, and writes sent to the "
                    "server change the copy only.")
-def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool) -> None:
+@click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
+                   "(and localhost on loopback) is answered, against DNS rebinding.")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE, which makes the server send requests to any address they name.")
+def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool, hosts: tuple[str, ...],
+                  allow_service: bool) -> None:
     """Serve the store as a SPARQL endpoint with Oxigraph's server, read-only by default.
 
     Queries at http://HOST:PORT/query (the union of all graphs is the default
-    graph), the Graph Store Protocol at /store, a query page at /. Stop with Ctrl-C.
+    graph), the Graph Store Protocol at /store, a query page at /. Requests must
+    name the server in Host; writes from another origin (a web page's form) and
+    SERVICE are refused. Stop with Ctrl-C.
 
     Example:
 
@@ -437,10 +458,11 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
     settings = Settings.from_env(store=store)
     if in_memory:
         click.echo(f"copying {settings.store} into the server's memory...", err=True)
-    process = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory)
+    server = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory,
+                       allow_service=allow_service, hosts=hosts)
     mode = "in memory, a copy" if in_memory else "read-write" if allow_update else "read-only"
     click.echo(f"serving {settings.store} at http://{bind}/ ({mode}); Ctrl-C stops", err=True)
-    sys.exit(serve_wait(process))
+    sys.exit(serve_wait(server))
 
 
 @cli.command("evaluate")

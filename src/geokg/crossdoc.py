@@ -69,6 +69,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
@@ -159,6 +160,33 @@ SELECT ?entity ?label (COUNT(DISTINCT ?g) AS ?graphs) (MAX(?g = <{REFERENCE_GRAP
 }} GROUP BY ?entity ?label
 """
 
+# Where the data the pass skips sits, with what is wrong: run only when something was skipped,
+# so a clean store pays nothing for it.
+_UNREADABLE = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?g ?problem WHERE {{
+  GRAPH ?g {{
+    {{ ?event a <{GK.Event}> FILTER(!isIRI(?event)) BIND("an event that is a blank node" AS ?problem) }}
+    UNION {{ ?event a <{GK.Event}>, ?class FILTER(STRSTARTS(STR(?class), "{_GK}") && ?class NOT IN (%s))
+            BIND(CONCAT("an event class geokg does not know: <", STR(?class), ">") AS ?problem) }}
+    UNION {{ ?event a <{GK.Event}> ; ?role ?value
+            VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
+            FILTER(!isIRI(?value))
+            BIND(CONCAT("a ", REPLACE(STR(?role), "^.*#", "gk:"), " that is not an IRI") AS ?problem) }}
+    UNION {{ ?entity skos:prefLabel ?label FILTER(!isIRI(?entity))
+            BIND("a labelled entity that is a blank node" AS ?problem) }}
+  }}
+}} ORDER BY ?g ?problem
+"""
+
+
+def _known_class(iri: str) -> bool:
+    """Whether ``iri`` is a class the ontology declares (the GK namespace refuses other names)."""
+    try:
+        return bool(iri.startswith(_GK) and GK[iri[len(_GK):]])
+    except AttributeError:
+        return False
+
 
 @dataclass(frozen=True)
 class MintedEntity:
@@ -209,6 +237,8 @@ class CrossDocSummary:
     reported_more_than_once: int = 0
     triples: int = 0
     groups: list[list[str]] = field(default_factory=list, repr=False)
+    #: one line per graph holding data the pass skipped (see :func:`refresh`)
+    skipped: list[str] = field(default_factory=list)
 
 
 def alias_links(entities: Iterable[MintedEntity]) -> dict[str, str]:
@@ -349,10 +379,11 @@ def group_reports(reports: Iterable[Report], broader: Mapping[str, frozenset[str
 def refresh(store: Store) -> CrossDocSummary:
     """Recompute both cross-document graphs from the article graphs of ``store`` and replace them."""
     summary = CrossDocSummary()
-    entities = _read_entities(store)
+    skipped = _Skipped()
+    entities = _read_entities(store, skipped)
     links = alias_links(entities)
     summary.unlinked_entities, summary.aliases = len(entities), len(links)
-    reports = _read_reports(store, links)
+    reports = _read_reports(store, links, skipped)
     broader = _read_broader(store)
     groups = group_reports(reports, broader)
     summary.events, summary.canonical_events = len(reports), len(groups)
@@ -360,12 +391,40 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.groups = [[r.iri for r in g] for g in groups]
     # The derived graphs go to the store as N-Triples text through Oxigraph's loader
     # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
-    labels = _read_labels(store)
+    labels = _read_labels(store, skipped)
+    summary.skipped = _name_skipped(store, skipped)
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
     outlets = _read_outlets(store)
     summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets))
     log.debug("cross-document pass: %s", summary)
     return summary
+
+
+class _Skipped:
+    """Whether reading skipped anything: loaded data may hold what geokg never writes (a blank
+    node or a literal as an event's agent, an unknown event class); the pass leaves it out."""
+
+    def __init__(self) -> None:
+        self.any = False
+
+    def iri(self, term: object) -> str | None:
+        """The IRI of ``term``, or None (noted as skipped) for a blank node or a literal."""
+        if isinstance(term, ox.NamedNode):
+            return term.value
+        self.any = True
+        return None
+
+
+def _name_skipped(store: Store, skipped: _Skipped) -> list[str]:
+    """One warning per graph and problem, when reading skipped anything."""
+    if not skipped.any:
+        return []
+    known = ", ".join(f"<{_GK}{name}>" for name in sorted(GK.__annotations__))
+    lines = [f"graph {g.value}: skipped {problem.value}"
+             for g, problem in store.rows(_UNREADABLE % known, source="crossdoc: unreadable data")]
+    for line in lines:
+        log.warning("cross-document pass: %s", line)
+    return lines or ["skipped data the cross-document pass cannot read"]
 
 
 class _Triples:
@@ -484,20 +543,25 @@ def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date
 
 
 # -- reading the store -------------------------------------------------------
-def _read_entities(store: Store) -> list[MintedEntity]:
+def _read_entities(store: Store, skipped: _Skipped) -> list[MintedEntity]:
     rows = store.rows(_MINTED_ENTITIES, source="crossdoc: minted entities")
-    found = {MintedEntity(entity.value, kind.value[len(_GK):])
-             for entity, kind in rows if entity is not None and kind is not None}
+    found = {MintedEntity(iri, kind.value[len(_GK):])
+             for entity, kind in rows if entity is not None and kind is not None
+             for iri in [skipped.iri(entity)] if iri is not None}
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
-def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
+def _read_reports(store: Store, links: Mapping[str, str], skipped: _Skipped) -> list[Report]:
     rows = store.rows(_EVENTS, source="crossdoc: events")
     scalars: dict[str, dict[str, object]] = {}
     for event, kind, article, article_date, date, status, measure in rows:
         if event is None or kind is None or article is None:
             continue
-        scalars[event.value] = {
+        iri = skipped.iri(event)
+        if iri is None or not _known_class(kind.value):
+            skipped.any = True
+            continue
+        scalars[iri] = {
             "type": kind.value[len(_GK):], "article": article.value, "article_date": _date(article_date),
             "date": _date(date), "status": status.value if status is not None else None,
             "measure": measure.value if measure is not None else None,
@@ -506,7 +570,9 @@ def _read_reports(store: Store, links: Mapping[str, str]) -> list[Report]:
     rows = store.rows(_ROLES, source="crossdoc: event roles")
     for event, role, value in rows:
         if event is not None and role is not None and value is not None:
-            roles[event.value][role.value[len(_GK):]].add(links.get(value.value, value.value))
+            iri = skipped.iri(value)
+            if iri is not None and isinstance(event, ox.NamedNode):
+                roles[event.value][role.value[len(_GK):]].add(links.get(iri, iri))
     reports = []
     for iri in sorted(scalars):
         fields, r = scalars.pop(iri), roles.pop(iri, {})  # popped: the rows do not outlive their report
@@ -536,10 +602,11 @@ def _read_pairs(store: Store, sparql: str, source: str) -> dict[str, frozenset[s
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def _read_labels(store: Store) -> dict[str, str]:
+def _read_labels(store: Store, skipped: _Skipped) -> dict[str, str]:
     rows = store.rows(_LABELS, source="crossdoc: labels")
-    return display_labels((e.value, l.value, int(n.value), r.value == "true")
-                          for e, l, n, r in rows if e is not None and l is not None and n is not None and r is not None)
+    return display_labels((iri, l.value, int(n.value), r.value == "true")
+                          for e, l, n, r in rows if l is not None and n is not None and r is not None
+                          for iri in [skipped.iri(e)] if iri is not None)
 
 
 def _date(term: object) -> dt.date | None:

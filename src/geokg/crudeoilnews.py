@@ -30,7 +30,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,7 +38,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from geokg.errors import IngestError
-from geokg.evaluate import render_confusion, sentences_overlap
+from geokg.evaluate import json_lines, render_confusion, sentences_overlap
 from geokg.queries import QueryResult
 
 # -- the corpus' types -----------------------------------------------------------------------
@@ -300,14 +299,8 @@ def read_gold(path: str | Path, docs: Iterable[str] | None = None) -> list[GoldE
     """Gold events of a ``*.events.jsonl`` file, only those of ``docs`` when given."""
     keep = None if docs is None else set(docs)
     events = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
-        if not is_crudeoilnews(record):
+    for n, record in json_lines(path):
+        if not isinstance(record, dict) or not is_crudeoilnews(record):
             raise IngestError(path, "not a CrudeOilNews event: expected the fields doc, sentence, type, arguments",
                               line=n)
         if keep is not None and record["doc"] not in keep:

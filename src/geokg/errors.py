@@ -111,6 +111,33 @@ class QueryParameterError(GeokgError):
         super().__init__(f"query {query!r}, parameter {name!r}: {problem}")
 
 
+class QueryRefusedError(GeokgError):
+    """A query geokg will not run as asked: SERVICE without ``--allow-service``."""
+
+    code = "GK504"
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: {problem}")
+
+
+class QueryRunError(GeokgError):
+    """A query that parsed failed while it ran (a SERVICE endpoint answered what does not parse)."""
+
+    code = "GK505"
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        super().__init__(f"{source}: the query failed while running: {problem}")
+
+
+class RequestRefusedError(GeokgError):
+    """``geokg serve`` refused an HTTP request: a Host that does not name the server, a write
+    from another origin, a body without a length (the answer is 403, 411 or 413)."""
+
+    code = "GK506"
+
+
 class ExportError(GeokgError):
     code = "GK601"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -91,13 +91,7 @@ FORMATS = ("news-dev", "crudeoilnews")
 def detect_format(path: str | Path) -> str:
     """``news-dev`` (one document a line, with ``facts``) or ``crudeoilnews`` (one annotated event
     a line: ``doc``, ``sentence``, ``type``, ``arguments``), from the first record's fields."""
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
+    for n, record in json_lines(path):
         if isinstance(record, dict) and {"doc", "facts"} <= set(record):
             return "news-dev"
         if isinstance(record, dict) and {"doc", "sentence", "type", "arguments"} <= set(record):
@@ -105,6 +99,27 @@ def detect_format(path: str | Path) -> str:
         raise IngestError(path, "unknown gold format: expected news-dev records (doc, entities, facts) or "
                                 "CrudeOilNews events (doc, sentence, type, arguments); or pass --format", line=n)
     raise IngestError(path, "empty gold file")
+
+
+def json_lines(path: str | Path) -> Iterator[tuple[int, object]]:
+    """(line number, value) of each non-blank line of a JSON Lines gold file.
+
+    Raises:
+        IngestError: the file is not UTF-8, or a line is not JSON (or nests past Python's stack).
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise IngestError(path, f"not UTF-8 (byte 0x{error.object[error.start]:02x})") from None
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
+        except RecursionError:
+            raise IngestError(path, "not JSON geokg reads: nested deeper than Python's stack", line=n) from None
 
 
 def _tokens(text: str) -> set[str]:
@@ -145,17 +160,42 @@ def render_confusion(counts: Mapping[tuple[str, str], int], rows: Iterable[str] 
 
 
 def read_gold(path: str | Path) -> dict[str, dict]:
-    """Gold records by document id."""
+    """Gold records by document id.
+
+    Raises:
+        IngestError: the file is not UTF-8, a line is not JSON (or nests past Python's
+            stack), or a record lacks what scoring reads; with the line.
+    """
     gold = {}
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise IngestError(path, f"not JSON: {error.msg}", line=n) from error
+    for n, record in json_lines(path):
+        problem = _gold_problem(record)
+        if problem:
+            raise IngestError(path, f"not a gold record: {problem}", line=n)
         gold[str(record["doc"])] = record
     return gold
+
+
+def _gold_problem(record: object) -> str | None:
+    """What a gold record lacks of the news-dev schema that scoring reads, or None.
+
+    Example:
+        >>> _gold_problem({}), _gold_problem({"doc": "01", "entities": [], "facts": [{"type": "Offer"}]})
+        ('a JSON object with "doc", "entities" and "facts" expected', 'facts[0] needs a string "source_sentence"')
+    """
+    if not isinstance(record, dict) or not {"doc", "entities", "facts"} <= record.keys():
+        return 'a JSON object with "doc", "entities" and "facts" expected'
+    if not isinstance(record["doc"], (str, int)) or isinstance(record["doc"], bool):
+        return '"doc" must be a string'
+    for key, needs in (("entities", ("name", "type")), ("facts", ("type", "source_sentence"))):
+        if not isinstance(record[key], list):
+            return f'"{key}" must be a list'
+        for i, item in enumerate(record[key]):
+            if not isinstance(item, dict):
+                return f"{key}[{i}] must be an object"
+            for field_ in needs:
+                if not isinstance(item.get(field_), str):
+                    return f'{key}[{i}] needs a string "{field_}"'
+    return None
 
 
 def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,

@@ -38,13 +38,13 @@ from typing import Any, Union
 
 import pyoxigraph as ox
 
-from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
+from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
 from geokg.store import OxTerm, Store, syntax_error
 
 __all__ = [
     "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 PARAM_KINDS = ("IRI", "literal", "date", "integer")
@@ -228,11 +228,29 @@ def bind_params(query: StoredQuery, values: Mapping[str, object] | None) -> dict
         param = query.param(name)
         if value is None or value == "":
             continue
+        if isinstance(value, str) and (problem := not_utf8(value)):
+            raise QueryParameterError(query.name, name, f"the value is not valid UTF-8 ({problem})")
         bound[name] = _to_term(query.name, param, value)
     for param in query.params:
         if not param.optional and param.name not in bound:
             raise QueryParameterError(query.name, param.name, f"is required: {param.doc}")
     return bound
+
+
+def not_utf8(text: str) -> str | None:
+    """What makes ``text`` unencodable as UTF-8, or None: command-line bytes that are not UTF-8
+    reach Python as lone surrogates (U+DC80-U+DCFF for the byte 0x80-0xff).
+
+    Example:
+        >>> not_utf8("Wheat"), not_utf8(b"Wh\\xffeat".decode("utf-8", "surrogateescape"))
+        (None, 'byte 0xff at character 3')
+    """
+    for i, char in enumerate(text, start=1):
+        if "\ud800" <= char <= "\udfff":
+            if "\udc80" <= char <= "\udcff":
+                return f"byte 0x{ord(char) - 0xdc00:02x} at character {i}"
+            return f"a lone surrogate U+{ord(char):04X} at character {i}"
+    return None
 
 
 def _to_term(query: str, param: Param, value: object) -> OxTerm:
@@ -353,16 +371,32 @@ class UpdateResult:
 
 
 def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
-               allow_update: bool = False) -> QueryResult | bool | UpdateResult:
+               allow_update: bool = False, allow_service: bool = False) -> QueryResult | bool | UpdateResult:
     """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
 
     A SPARQL Update is refused unless ``allow_update`` (and the store is open for
     writing); then it runs as one transaction and an :class:`UpdateResult` is returned.
+    A query with SERVICE is refused unless ``allow_service`` (:func:`refuse_service`).
 
     Raises:
         QuerySyntaxError: the text does not parse, or it is a SPARQL Update
             and ``allow_update`` is false.
+        QueryRefusedError: SERVICE without ``allow_service``.
+        QueryRunError: the query failed while running (a SERVICE answer that does not parse).
     """
+    if problem := not_utf8(text):
+        raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
+    if not allow_service:
+        refuse_service(text, source)
+    try:
+        return _run_sparql(store, text, source, allow_update)
+    except (OSError, RuntimeError, SyntaxError) as exc:  # raised while results stream, after parsing
+        if isinstance(exc, QuerySyntaxError):
+            raise
+        raise QueryRunError(source, str(exc)) from exc
+
+
+def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> QueryResult | bool | UpdateResult:
     try:
         result = store.execute(text, source=source)
     except QuerySyntaxError:
@@ -388,6 +422,38 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
         return QueryResult(names, rows_from_tsv(result.serialize(format=ox.QueryResultsFormat.TSV)))
     triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
     return QueryResult(("subject", "predicate", "object"), triples)
+
+
+# What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
+# inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
+_NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                           r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
+_SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def uses_service(text: str) -> bool:
+    """Whether a SPARQL text has the SERVICE keyword (federation: requests to another address).
+
+    Example:
+        >>> uses_service('SELECT * { SERVICE <http://10.0.0.1/> { ?s ?p ?o } }')
+        True
+        >>> uses_service('SELECT * { ?service <http://ex/SERVICE> "SERVICE" } # SERVICE')
+        False
+        >>> uses_service('SELECT * { \\u0053ERVICE <http://10.0.0.1/> { ?s ?p ?o } }')  # escapes count
+        True
+    """
+    # SPARQL reads \uXXXX escapes anywhere in the text before parsing, so they are decoded first.
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", decoded)))
+
+
+def refuse_service(text: str, source: str) -> None:
+    """Raise QueryRefusedError when ``text`` uses SERVICE: a query would make geokg (or its server)
+    send requests to any address it names, inside the network geokg runs in."""
+    if uses_service(text):
+        raise QueryRefusedError(source, "SERVICE makes this machine send requests to the address the query "
+                                "names; geokg refuses it unless --allow-service is given")
 
 
 def _strip_comments(text: str) -> str:

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -308,17 +309,19 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
                            [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples])
     try:
         document = response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         kind = response.headers.get("Content-Type", "?")
         raise RemoteError(endpoint, f"the answer is not SPARQL JSON results (Content-Type {kind})") from exc
-    if form == "ask":
-        return bool(document.get("boolean"))
     try:
-        columns = tuple(document["head"]["vars"])
-        rows = [tuple(to_python(_json_term(binding.get(c))) for c in columns)
-                for binding in document["results"]["bindings"]]
+        if form == "ask":
+            answer = _object(document, "the answer").get("boolean")
+            if not isinstance(answer, bool):
+                raise ValueError('"boolean" is not true or false')
+            return answer
+        columns, bindings = _solutions(document)
+        rows = [tuple(to_python(_json_term(binding.get(c))) for c in columns) for binding in bindings]
     except (KeyError, TypeError, ValueError) as exc:
-        raise RemoteError(endpoint, f"cannot read the JSON results ({type(exc).__name__}: {exc})") from exc
+        raise RemoteError(endpoint, f"cannot read the JSON results ({exc})") from exc
     return QueryResult(columns, rows, title)
 
 
@@ -333,11 +336,38 @@ def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[st
     return result
 
 
+def _object(value: object, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is a JSON {type(value).__name__.replace('dict', 'object')}, not an object")
+    return value
+
+
+def _solutions(document: object) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The variables and bindings of SPARQL JSON results; ValueError naming the part that is wrong.
+
+    Example:
+        >>> _solutions({"head": {"vars": ["s"]}, "results": {"bindings": [["a"]]}})
+        Traceback (most recent call last):
+        ...
+        ValueError: results.bindings[0] is a JSON list, not an object
+    """
+    variables = _object(_object(document, "the answer").get("head"), "head").get("vars")
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise ValueError("head.vars is not a list of variable names")
+    bindings = _object(document.get("results"), "results").get("bindings")  # type: ignore[union-attr]
+    if not isinstance(bindings, list):
+        raise ValueError(f"results.bindings is a JSON {type(bindings).__name__.replace('dict', 'object')}, not a list")
+    return tuple(variables), [_object(b, f"results.bindings[{i}]") for i, b in enumerate(bindings)]
+
+
 def _json_term(value: Mapping[str, Any] | None) -> OxTerm | None:
     """A SPARQL JSON results term as a pyoxigraph term (``typed-literal`` is Virtuoso's older spelling)."""
     if value is None:
         return None
-    kind, lexical = value["type"], value["value"]
+    term = _object(value, "a bound value")
+    kind, lexical = term.get("type"), term.get("value")
+    if not isinstance(lexical, str):
+        raise ValueError(f"a bound value has no string \"value\": {json.dumps(term)[:80]}")
     if kind == "uri":
         return ox.NamedNode(lexical)
     if kind == "bnode":

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -51,8 +52,19 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+# Control characters (C0, DEL, C1) and bidi overrides: article text may carry escape sequences
+# that would recolour, retitle or rewrite the user's terminal, or reorder what a row shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())  # one line per row: newlines and tabs become spaces
+    """One line of display text: whitespace runs become one space, control characters go.
+
+    Example:
+        >>> _clip("red\x1b[31m alert\x07\u202e!", 60)
+        'red[31m alert!'
+    """
+    text = _CONTROL.sub("", " ".join(text.split()))  # one line per row: newlines and tabs become spaces
     return text if len(text) <= width else text[: width - 1] + ELLIPSIS
 
 
@@ -66,7 +78,7 @@ def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: s
     def line(cells: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
 
-    out = [title] if title else []
+    out = [_CONTROL.sub("", title)] if title else []
     out += [line(header), line(["-" * w for w in widths])]
     out += [line(r) for r in body]
     out.append(f"({len(body)} row{'' if len(body) == 1 else 's'})")

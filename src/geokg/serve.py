@@ -11,6 +11,22 @@ The server answers SPARQL queries at ``/query``, updates at ``/update`` (only
 when updates are allowed), the Graph Store Protocol at ``/store``, and its query
 web page at ``/``.
 
+Oxigraph's server answers any ``Host`` header, takes any cross-origin form
+``POST`` and follows SERVICE to any address, so it listens on a private loopback
+port and a small gate (:class:`Gate`) faces the bind address. The gate passes a
+request on only when
+
+* its ``Host`` names the bind address (for ``0.0.0.0`` or ``[::]``: any IP
+  address), ``localhost`` for a loopback bind, or a name given with
+  ``allowed_hosts``, with the bound port: a web page on a domain that rebinds
+  its DNS to this machine sends its own name, and is refused (DNS rebinding);
+* a write (anything but ``GET``, ``HEAD``, ``OPTIONS`` and ``POST /query``) comes
+  from no other origin: a browser sends ``Origin`` (and ``Sec-Fetch-Site``) with a
+  cross-origin form ``POST``, which is refused;
+* a query or update has no SERVICE, unless ``allow_service``.
+
+Refusals are ``403`` with a ``[GK5xx]`` line as the body.
+
 Locking: a read-write server holds the store's lock, so ``geokg build`` cannot
 write it meanwhile (and the server cannot start while a build runs). A read-only
 server takes no lock; writing the store while it runs is undefined behaviour in
@@ -19,26 +35,33 @@ Oxigraph, so stop it before building.
 
 from __future__ import annotations
 
+import http.client
+import http.server
+import ipaddress
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from geokg.errors import ConfigError, StoreError
+from geokg.errors import ConfigError, GeokgError, RequestRefusedError, StoreError
+from geokg.queries import refuse_service
 from geokg.store import Store
 
 __all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
-           "load_copy", "stopped_on_failure", "wait"]
+           "load_copy", "stopped_on_failure", "wait", "Gate", "Server", "private_bind"]
 
 DEFAULT_BIND = "127.0.0.1:7878"
 
@@ -183,8 +206,9 @@ def stopped_on_failure(process: subprocess.Popen[bytes]) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def wait(process: subprocess.Popen[bytes]) -> int:
+def wait(server: Server | subprocess.Popen[bytes]) -> int:
     """Wait for the server; Ctrl-C or SIGTERM stop it (never leaving it orphaned). Returns its exit code."""
+    process = server.process if isinstance(server, Server) else server
     previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
         return process.wait()
@@ -197,3 +221,181 @@ def wait(process: subprocess.Popen[bytes]) -> int:
             return process.wait()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+# -- the gate in front of Oxigraph's server ------------------------------------
+_LOOPBACK = {"127.0.0.1", "[::1]", "localhost"}
+_UNSPECIFIED = {"0.0.0.0", "[::]"}
+_READS = {"GET", "HEAD", "OPTIONS"}
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
+_MAX_QUERY_BODY = 16 * 1024 * 1024  # bytes of a query or update read to look for SERVICE
+
+
+def private_bind() -> str:
+    """A free port on 127.0.0.1 for Oxigraph's own server, which only the gate talks to."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _host_allowed(header: str, bind: str, names: frozenset[str]) -> bool:
+    """Whether a ``Host`` header names this server (see the module notes).
+
+    Example:
+        >>> names = frozenset({"geokg.lan"})
+        >>> [_host_allowed(h, "127.0.0.1:7878", names) for h in
+        ...  ("127.0.0.1:7878", "localhost:7878", "geokg.lan:7878", "evil.example:7878", "127.0.0.1:80", "")]
+        [True, True, True, False, False, False]
+        >>> _host_allowed("192.168.1.20:7878", "0.0.0.0:7878", names), _host_allowed("a.example:7878", "0.0.0.0:7878", names)
+        (True, False)
+    """
+    host, port = parse_bind(bind)
+    name, sep, given = header.strip().lower().rpartition(":")
+    if not sep or "]" in given:  # no port: the default port of http
+        name, given = header.strip().lower(), "80"
+    if not name or given != str(port):
+        return False
+    if name in names or name == host.lower() or (host in _LOOPBACK and name in _LOOPBACK):
+        return True
+    if host in _UNSPECIFIED:
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+class _GateHandler(http.server.BaseHTTPRequestHandler):
+    """Checks one request (module notes) and passes it on to Oxigraph's server, streaming both ways."""
+
+    gate: Gate  # set on the subclass each Gate makes
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = do_GET  # noqa: N815
+
+    def log_message(self, *_: object) -> None:  # Oxigraph's server logs the requests it answers
+        pass
+
+    def _refuse(self, status: int, message: str | GeokgError) -> None:
+        body = (str(RequestRefusedError(message) if isinstance(message, str) else message) + "\n").encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _handle(self) -> None:
+        gate = self.gate
+        host = self.headers.get("Host", "")
+        if not _host_allowed(host, gate.bind, gate.hosts):
+            return self._refuse(403, f"Host {host!r} does not name this server ({gate.bind}); "
+                                "start geokg serve with --allow-host NAME to answer to a name")
+        path = urllib.parse.urlsplit(self.path).path
+        if self.command not in _READS and not (self.command == "POST" and path == "/query"):
+            origin = self.headers.get("Origin")
+            if (origin is not None and origin.lower() != f"http://{host.lower()}") \
+                    or self.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
+                return self._refuse(403, f"a write from another origin ({origin or 'cross-site'}) "
+                                    "is refused: a web page cannot change this store")
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding") or (length is not None and not length.isdigit()):
+            return self._refuse(411, "send the body with a Content-Length")
+        size = int(length or 0)
+        body: bytes | None = None
+        if not gate.allow_service:
+            kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            texts = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            if kind in ("application/x-www-form-urlencoded", "application/sparql-query",
+                        "application/sparql-update"):
+                if size > _MAX_QUERY_BODY:
+                    return self._refuse(413, f"a query of more than {_MAX_QUERY_BODY} bytes")
+                body = self.rfile.read(size)
+                text = body.decode("utf-8", "replace")
+                if kind == "application/x-www-form-urlencoded":
+                    for key, values in urllib.parse.parse_qs(text).items():
+                        texts.setdefault(key, []).extend(values)
+                else:
+                    texts.setdefault("query", []).append(text)
+            try:
+                for value in texts.get("query", []) + texts.get("update", []):
+                    refuse_service(value, "request")
+            except GeokgError as error:
+                return self._refuse(403, error)
+        self._forward(body, size)
+
+    def _forward(self, body: bytes | None, size: int) -> None:
+        upstream = http.client.HTTPConnection(*parse_bind(self.gate.upstream), timeout=None)
+        try:
+            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            upstream.putheader("Host", self.gate.upstream)
+            for name, value in self.headers.items():
+                if name.lower() not in _HOP_BY_HOP and name.lower() != "host":
+                    upstream.putheader(name, value)
+            upstream.endheaders()
+            if body is not None:
+                upstream.send(body)
+            else:
+                left = size
+                while left > 0:
+                    chunk = self.rfile.read(min(left, 1 << 16))
+                    if not chunk:
+                        break
+                    upstream.send(chunk)
+                    left -= len(chunk)
+            answer = upstream.getresponse()
+        except OSError as exc:
+            return self._refuse(502, StoreError(self.gate.upstream, f"Oxigraph's server did not answer: {exc}"))
+        try:
+            self.send_response_only(answer.status, answer.reason)
+            for name, value in answer.getheaders():
+                if name.lower() not in _HOP_BY_HOP:
+                    self.send_header(name, value)
+            self.send_header("Connection", "close")  # HTTP/1.0: the end of the body is the end of the connection
+            self.end_headers()
+            while chunk := answer.read(1 << 16):
+                self.wfile.write(chunk)
+        finally:
+            upstream.close()
+
+
+class Gate:
+    """The HTTP front of the server at ``bind``, passing checked requests to ``upstream``."""
+
+    def __init__(self, bind: str, upstream: str, *, hosts: Iterable[str] = (), allow_service: bool = False) -> None:
+        self.bind, self.upstream, self.allow_service = bind, upstream, allow_service
+        self.hosts = frozenset(h.lower() for h in hosts)
+        host, port = parse_bind(bind)
+        handler = type("Handler", (_GateHandler,), {"gate": self})
+        server_class = type("GateServer", (http.server.ThreadingHTTPServer,), {
+            "address_family": socket.AF_INET6 if host.startswith("[") else socket.AF_INET})
+        try:
+            self.server = server_class((host.strip("[]"), port), handler)
+        except OSError as exc:
+            raise StoreError(bind, f"cannot listen on {bind}: {exc.strerror or exc}") from None
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, name="geokg-gate", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Server:
+    """Oxigraph's server process and the gate in front of it (:func:`geokg.api.serve`)."""
+
+    process: subprocess.Popen[bytes]
+    gate: Gate
+
+    def terminate(self) -> None:
+        """Stop both; waits for the process."""
+        self.gate.close()
+        self.process.terminate()
+        self.process.wait()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -165,3 +169,109 @@ def test_serve_in_memory_refuses_allow_update(store_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "--allow-update=True is not valid. It cannot go with --in-memory" in result.stderr
+
+
+# -- issue 18: Host (DNS rebinding), cross-origin writes, SERVICE --------------------------------
+def ask(url: str, *, host: str | None = None, method: str = "GET", path: str = "/query?query=ASK%7B%7D",
+        body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One raw request to the server (http.client, so that Host can be anything): (status, body)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        for name, value in {**(headers or {}), "Content-Length": str(len(body or b""))}.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.issue(18)
+def test_serve_answers_only_requests_that_name_it(store_path: Path) -> None:
+    process, url = start(store_path, "--allow-host", "geokg.test")
+    port = urllib.parse.urlsplit(url).port
+    try:
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"geokg.test:{port}", f"GEOKG.test:{port}"):
+            assert ask(url, host=host)[0] == 200, host
+        for host in (f"rebound.example:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1", ""):
+            status, body = ask(url, host=host)
+            assert status == 403 and body.startswith(b"[GK506] Host "), (host, body)
+    finally:
+        stop(process)
+
+
+@pytest.mark.issue(18)
+def test_serve_refuses_cross_origin_writes(store_path: Path) -> None:
+    process, url = start(store_path, "--allow-update")
+    update = urllib.parse.urlencode({"update": "INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> <urn:x:c> } }"})
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        for extra in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
+            status, body = ask(url, method="POST", path="/update", body=update.encode(), headers={**form, **extra})
+            assert status == 403 and b"[GK506] a write from another origin" in body, (extra, body)
+            put = ask(url, method="PUT", path="/store?graph=urn:x:g", body=b"<urn:x:a> <urn:x:b> <urn:x:c> .",
+                      headers={"Content-Type": "application/n-triples", **extra})
+            assert put[0] == 403, extra
+        assert geokg.sparql("ASK { GRAPH <urn:x:g> { ?s ?p ?o } }", endpoint=f"{url}/query") is False
+        same = {"Origin": url}  # Oxigraph's own query page, served by this server
+        assert ask(url, method="POST", path="/update", body=update.encode(), headers={**form, **same})[0] == 204
+        assert geokg.sparql("ASK { GRAPH <urn:x:g> { ?s ?p ?o } }", endpoint=f"{url}/query") is True
+    finally:
+        stop(process)
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint of sorts that records who asked; answers what does not parse."""
+
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", "8")
+        self.end_headers()
+        self.wfile.write(b"garbage{")
+
+    do_POST = do_GET  # noqa: N815
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.hits = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.issue(18)
+def test_serve_refuses_service_unless_allowed(store_path: Path, recorder: str) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <{recorder}> {{ ?s ?p ?o }} }}"
+    process, url = start(store_path)
+    try:
+        for method, path, body, kind in (
+                ("GET", "/query?" + urllib.parse.urlencode({"query": query}), None, None),
+                ("POST", "/query", urllib.parse.urlencode({"query": query}).encode(), "application/x-www-form-urlencoded"),
+                ("POST", "/query", query.encode(), "application/sparql-query")):
+            status, answer = ask(url, method=method, path=path, body=body,
+                                 headers={"Content-Type": kind} if kind else None)
+            assert status == 403 and answer.startswith(b"[GK504] request: SERVICE"), (method, kind, answer)
+        assert _Recorder.hits == []
+        assert ask(url, path="/query?" + urllib.parse.urlencode({"query": "SELECT ?service { }"}))[0] == 200
+    finally:
+        stop(process)
+    process, url = start(store_path, "--allow-service")
+    try:
+        ask(url, path="/query?" + urllib.parse.urlencode({"query": query}))
+        assert _Recorder.hits, "with --allow-service the query reaches the SERVICE address"
+    finally:
+        stop(process)

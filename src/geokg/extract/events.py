@@ -777,11 +777,11 @@ def _date(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = No
 
 def _tense(verb: Token) -> str | None:
     """ "past" or "future" when the verb a date hangs on says ("a deal signed on Monday" is past
-    even in a sentence about what will happen; "will meet on Monday", "to meet on Monday" are
-    ahead), else None."""
+    even in a sentence about what will happen; "will meet on Monday" is ahead), else None: an
+    infinitive ("offered to sell … on Monday") takes its time from the sentence."""
     if verb.pos_ not in ("VERB", "AUX"):
         return None
-    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "to") for c in verb.children):
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in verb.children):
         return "future"
     if verb.tag_ == "VBD" or verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl", "advcl"):
         return "past"

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from anyascii import anyascii
 from rdflib import URIRef
 
 from geokg.extract.model import EntityKind, EntityRef
@@ -78,15 +79,38 @@ UNIT_IRIS = {
 def slugify(text: str) -> str:
     """Lower-case ASCII slug: the key of entities minted from a label.
 
+    A name in Latin script (accents dropped) keeps the plain slug. A name with
+    letters or digits of any other script is transliterated (anyascii) and gets
+    an 8-hex hash of its case-folded text, since dropping those characters made
+    "Интерфакс" and "新华社" the same "x", and a romanisation alone can still
+    merge two names ("ljzyrh" is all anyascii makes of Arabic).
+
     Example:
         >>> slugify("Nicolás  Maduro")
         'nicolas-maduro'
         >>> slugify("JW&JI Mcdonald & Sons")
         'jw-ji-mcdonald-sons'
+        >>> slugify("Сергей Лавров"), slugify("王毅")
+        ('sergey-lavrov-11d6473b', 'wangyi-e066c147')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "x"
+    folded = unicodedata.normalize("NFKD", text)
+    if any(_foreign(char) for char in folded):
+        readable = _ascii_slug(anyascii(unicodedata.normalize("NFC", text)))
+        # The hash is of what the name says, not how it is cased or spaced, so the key stays stable.
+        said = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+        digest = hashlib.sha256(said.encode("utf-8")).hexdigest()[:8]
+        return f"{readable}-{digest}" if readable else digest
+    return _ascii_slug(folded.encode("ascii", "ignore").decode("ascii")) or "x"
+
+
+def _ascii_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _foreign(char: str) -> bool:
+    """A letter or digit outside ASCII and the Latin script (after NFKD: accents are marks, not letters)."""
+    return (not char.isascii() and unicodedata.category(char)[0] in "LN"
+            and not unicodedata.name(char, "").startswith("LATIN"))
 
 
 # Legal-form words dropped from the end of organisation names before keying them,
