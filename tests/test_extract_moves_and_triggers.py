@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy
 import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from geokg.extract.events import SentenceContext, _clauses
+from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses
 from geokg.extract.model import EventType
 from geokg.extract.moves import direction_of, move_quantities
 from geokg.training import SPANS_KEY
@@ -66,31 +67,50 @@ def test_a_percentage_after_the_verb_is_the_change_and_from_names_the_previous_l
     assert direction_of(steady[1], steady[1]) == "unchanged"
 
 
-def test_without_the_model_the_rules_name_no_supply_in_a_cut(vocab) -> None:
-    # The rules alone: "exports" under "cut" is a move of a volume, not a sale; nothing else fires.
-    assert _clauses(cut_exports(vocab)[:], set(), SentenceContext(None, None, None)) == {}
+def test_without_the_model_the_rules_read_a_cut_in_exports_as_a_trade_volume_move(vocab) -> None:
+    doc = cut_exports(vocab)  # "exports" under "cut" is a volume that moves, never a sale
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[2]: [(doc[4], T.TRADE_CHANGE)]}
 
 
-def test_a_model_trigger_names_its_clause(vocab) -> None:
-    doc = cut_exports(vocab, triggers=[(2, "TradeChange")])
+def test_a_model_trigger_names_a_clause_the_rules_find_nothing_in(vocab) -> None:
+    # "Copper rose 3 % ." : no rule trigger; the model's "rose" names the clause.
+    doc = make(vocab, ["Copper", "rose", "3", "%", "."], [1, 1, 3, 1, 1],
+               ["nsubj", "ROOT", "nummod", "npadvmod", "punct"], ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"],
+               ["copper", "rise", "3", "%", "."], triggers=[(1, "PriceChange")])
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[1]: [(doc[1], T.PRICE_CHANGE)]}
+
+
+def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(vocab) -> None:
+    # "Chile sold copper and Peru banned exports ; zinc slumped ."  rules: sold -> SaleOrSupply,
+    # banned -> ExportRestriction, nothing on "slumped"; the model marks "banned" as a Sanction and
+    # "slumped" as a PriceChange: the rules keep "banned", the model adds "slumped".
+    words = ["Chile", "sold", "copper", "and", "Peru", "banned", "exports", ";", "zinc", "slumped", "."]
+    doc = make(vocab, words, [1, 1, 1, 1, 5, 1, 5, 1, 9, 1, 1],
+               ["nsubj", "ROOT", "dobj", "cc", "nsubj", "conj", "dobj", "punct", "nsubj", "conj", "punct"],
+               ["PROPN", "VERB", "NOUN", "CCONJ", "PROPN", "VERB", "NOUN", "PUNCT", "NOUN", "VERB", "PUNCT"],
+               ["Chile", "sell", "copper", "and", "Peru", "ban", "export", ";", "zinc", "slump", "."],
+               triggers=[(5, "Sanction"), (9, "PriceChange")])
     clauses = _clauses(doc[:], set(), SentenceContext(None, None, None))
-    assert clauses == {doc[2]: [(doc[2], T.TRADE_CHANGE)]}
+    assert clauses == {doc[1]: [(doc[1], T.SALE_OR_SUPPLY)], doc[5]: [(doc[5], T.EXPORT_RESTRICTION)],
+                       doc[9]: [(doc[9], T.PRICE_CHANGE)]}
+    assert list(clauses) == [doc[1], doc[5], doc[9]]  # in text order
 
 
-def test_model_triggers_override_rule_triggers_in_their_clause_only(vocab) -> None:
-    # "Chile sold copper and Peru banned exports ."  rules: sold -> SaleOrSupply, banned -> ExportRestriction;
-    # the model marks only "banned", as a Sanction: the first clause stays the rules'.
-    words = ["Chile", "sold", "copper", "and", "Peru", "banned", "exports", "."]
-    doc = make(vocab, words, [1, 1, 1, 1, 5, 1, 5, 1],
-               ["nsubj", "ROOT", "dobj", "cc", "nsubj", "conj", "dobj", "punct"],
-               ["PROPN", "VERB", "NOUN", "CCONJ", "PROPN", "VERB", "NOUN", "PUNCT"],
-               ["Chile", "sell", "copper", "and", "Peru", "ban", "export", "."], triggers=[(5, "Sanction")])
-    clauses = _clauses(doc[:], set(), SentenceContext(None, None, None))
-    assert clauses == {doc[1]: [(doc[1], T.SALE_OR_SUPPLY)], doc[5]: [(doc[5], T.SANCTION)]}
-    doc.spans[SPANS_KEY] = []
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None))[doc[5]] == [(doc[5], T.EXPORT_RESTRICTION)]
+def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
+    doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
+               ["copper", "rise", "."], triggers=[(1, "PriceChange")])
+    doc.spans[SPANS_KEY].attrs["scores"] = numpy.array([[TRIGGER_THRESHOLD - 0.01]])
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {}
 
 
 def test_model_labels_of_rule_only_types_are_ignored(vocab) -> None:
-    doc = cut_exports(vocab, triggers=[(2, "Statement")])
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {}
+    doc = cut_exports(vocab, triggers=[(2, "Statement")])  # statements are the rules' alone
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[2]: [(doc[4], T.TRADE_CHANGE)]}
+
+
+def test_agreeing_to_sell_is_the_sale_not_a_second_agreement(vocab) -> None:
+    # "Russia agreed to sell aluminium ."  rules: sell -> SaleOrSupply; the model marks "agreed".
+    doc = make(vocab, ["Russia", "agreed", "to", "sell", "aluminium", "."], [1, 1, 3, 1, 3, 1],
+               ["nsubj", "ROOT", "aux", "xcomp", "dobj", "punct"], ["PROPN", "VERB", "PART", "VERB", "NOUN", "PUNCT"],
+               ["Russia", "agree", "to", "sell", "aluminium", "."], triggers=[(1, "Agreement")])
+    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[3]: [(doc[3], T.SALE_OR_SUPPLY)]}

@@ -128,7 +128,7 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
     EventTypeSpec("TradeChange", "TRADE_CHANGE", "trade volume change",
                   "A country's or company's export or import volumes of a commodity rise, fall or stand "
                   "at a level, without a specific deal (a cut in exports is a change down, never a supply).",
-                  "trade", "#e8a87c", roles=_MOVE, source="model", needs_agent=False),
+                  "trade", "#e8a87c", roles=_MOVE, needs_agent=False),
     EventTypeSpec("DemandChange", "DEMAND_CHANGE", "demand change",
                   "Demand for or consumption of a commodity rises, falls or is described as weak or strong.",
                   "market", "#c9b3e6", roles=_MOVE, source="model", needs_agent=False),

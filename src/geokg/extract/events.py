@@ -200,9 +200,9 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
     """Triggers of the sentence grouped by the verb of their clause.
 
     Triggers come from the rules and from the trained model (``doc.spans["geokg_triggers"]``),
-    each only for the types the registry gives it (``EventTypeSpec.source``). Where the model
-    marks a trigger in a clause, the model's triggers name the clause: it reads the clause as a
-    whole ("cut crude exports" is a trade volume cut, not a supply), the rules read one lemma.
+    each only for the types the registry gives it (``EventTypeSpec.source``). Where the rules
+    name a clause they keep it (they are the more precise: measured on CrudeOilNews dev and
+    news-dev); the model adds the clauses the rules find nothing in.
     """
     rules: dict[Token, list[tuple[Token, EventType]]] = {}
     model: dict[Token, list[tuple[Token, EventType]]] = {}
@@ -221,8 +221,15 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
         rules.setdefault(_clause_verb(token), []).append((token, kind))
     if not model:
         return rules
-    merged = {**rules, **model}
+    for verb in [v for v in model if v not in rules]:
+        # "agreed to sell copper": the sale the rules found is the act agreed on, not a second event.
+        if any(r.head == verb and r.dep_ == "xcomp" and {k for _, k in rules[r]} & _TRADE for r in rules):
+            del model[verb]
+    merged = {**model, **rules}
     return dict(sorted(merged.items(), key=lambda item: min(t.i for t, _ in item[1])))
+
+
+_TRADE = {T.OFFER, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT}
 
 
 def _trained_triggers(sent: Span) -> list[tuple[Token, EventType, float]]:
@@ -269,7 +276,7 @@ def _classify(token: Token) -> EventType | None:
         return None  # the restriction verb or noun carries the event
     if lemma in ("export", "import") and token.pos_ == "NOUN" \
             and _lemma(token.head) in DIRECTION_WORDS:
-        return None  # "cut crude exports", "exports rose": a move of a trade volume, not a sale
+        return T.TRADE_CHANGE  # "cut crude exports", "imports rose": a trade volume moves, nothing is sold
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
     if lemma in ("control", "stop", "block") and token.pos_ != "VERB":

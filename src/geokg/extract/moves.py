@@ -76,8 +76,10 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         elif last_word in _LEVEL_WORDS or quantity.unit != "percent" and start < trigger_at:
             role = "level"
         else:
-            # "rose 3%", "cut 500,000 bpd": a figure right after the move verb is its size.
-            role = "change" if quantity.unit == "percent" or start > trigger_at else "level"
+            # "rose 3%", "cut 500,000 bpd": a figure right after a move verb is its size; after
+            # any other verb ("produced 3 million tonnes") it is the amount.
+            moving = DIRECTION_WORDS.get(trigger.lemma_.lower()) not in (None, "unchanged")
+            role = "change" if quantity.unit == "percent" or moving and start > trigger_at else "level"
         distance = abs(start - trigger_at)
         if role not in found or distance < found[role][0]:
             found[role] = (distance, quantity)
