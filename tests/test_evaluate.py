@@ -53,3 +53,12 @@ def test_score_arithmetic() -> None:
     score = Score(tp=3, fp=1, fn=2)
     assert (round(score.precision, 3), round(score.recall, 3), round(score.f1, 3)) == (0.75, 0.6, 0.667)
     assert Score().f1 == 0.0
+
+
+def test_events_of_types_the_gold_schema_lacks_are_listed_not_scored(tmp_path: Path) -> None:
+    # news-dev's annotators mark twelve types; a trade-volume fall is neither right nor wrong there.
+    schema = DATA.parent / "evaluate-schema"
+    result = evaluate(schema / "gold.jsonl", [schema / "docs"], geokg.Settings.from_env(store=tmp_path / "db"))
+    assert result.unscored == {"TradeChange": 1}
+    assert (result.facts["SaleOrSupply"].tp, result.total(result.facts).fp) == (1, 0)
+    assert "not scored (types the gold schema does not annotate): TradeChange 1" in result.table()

@@ -24,6 +24,7 @@ SENTENCES = {
     "eia": "U.S. crude inventories rose by 4.2 million barrels last week, the Energy Information Administration said.",
     "china-gdp": "China's economy grew 5.2% last year, the statistics bureau said.",
     "hormuz": "Iran threatened to close the Strait of Hormuz if Washington tightened sanctions.",
+    "kenya-stocks": "Kenya's energy minister said that diesel stocks had risen sharply.",
     "sugar": "Analysts expect the sugar market to swing to a surplus of 3 million tonnes next season.",
 }
 
@@ -82,3 +83,8 @@ def test_a_threat_is_a_tension(events) -> None:
 def test_a_surplus_is_a_market_balance_of_its_commodity(events) -> None:
     row = one(events, "sugar", "MarketBalance")
     assert (row["theme"], row["value"], row["unit"]) == ("Sugar", Decimal("3000000"), "tonne")
+
+
+def test_an_event_only_the_model_finds_in_reported_speech_leaves_the_statement(events) -> None:
+    kinds = {str(r["type"]) for r in events["kenya-stocks"]}
+    assert "Statement" in kinds and len(kinds) >= 2, kinds  # what the minister said, and the move in it

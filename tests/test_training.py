@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy
 import pytest
 
 from geokg.errors import TrainingDataError
@@ -78,5 +79,26 @@ def test_a_tiny_model_trains_reproducibly_and_plugs_into_the_pipeline(tmp_path: 
     assert digest(tmp_path / "a") == digest(tmp_path / "b")  # same data, same seed: the same weights
     nlp = get_pipeline(DEFAULT_MODEL, event_model=str(tmp_path / "a"))
     assert nlp.pipe_names.index("geokg_triggers") > nlp.pipe_names.index("parser")
+    assert nlp.pipe_names.index("geokg_trigger_lexicon") == nlp.pipe_names.index("geokg_triggers") + 1
     doc = nlp("Zinc prices fell 2% on Tuesday.")
     assert SPANS_KEY in doc.spans and all(span.label_ for span in doc.spans[SPANS_KEY])
+    lexicon = nlp.get_pipe("geokg_trigger_lexicon").words
+    train_part, _ = split(read_records(data.glob("*.jsonl")))
+    assert {word.lower() for r in train_part for _, word, _ in r.events} <= lexicon
+    assert not {"coffee", "smallholders", "the"} & lexicon
+
+
+def test_the_lexicon_drops_triggers_on_words_never_seen_as_triggers_and_keeps_scores_aligned() -> None:
+    from spacy.tokens import Doc, SpanGroup
+    from spacy.vocab import Vocab
+
+    from geokg.nlp import TriggerLexicon
+
+    words = ["The", "minister", "stated", "that", "exports", "fell"]
+    doc = Doc(Vocab(), words=words, lemmas=["the", "minister", "state", "that", "export", "fall"])
+    group = SpanGroup(doc, name=SPANS_KEY, spans=[doc[2:3], doc[5:6]])
+    group.attrs["scores"] = numpy.array([[0.99], [0.93]], dtype="float32")
+    doc.spans[SPANS_KEY] = group
+    TriggerLexicon(["fall", "rise"])(doc)
+    assert [span.text for span in doc.spans[SPANS_KEY]] == ["fell"]
+    assert doc.spans[SPANS_KEY].attrs["scores"].tolist() == [[pytest.approx(0.93)]]

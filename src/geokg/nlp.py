@@ -10,7 +10,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, SpanGroup
 
 from geokg.articles import Article
 from geokg.errors import ConfigError
@@ -63,6 +63,8 @@ def _pipeline(model: str, event_model: str) -> Language:
                               f"It is not a trained event model ({error}). Run `geokg train` or use none") from error
         # Its features include lemmas, parts of speech and dependencies: it runs after the parser.
         nlp.add_pipe(SPANS_KEY, source=source, before="geokg_gazetteer")
+        if TRIGGER_LEXICON in source.pipe_names:
+            nlp.add_pipe(TRIGGER_LEXICON, source=source, after=SPANS_KEY)
     return nlp
 
 
@@ -72,6 +74,41 @@ def _event_model_path(setting: str) -> Path | None:
     if setting == "default":
         return PACKAGED_EVENT_MODEL if (PACKAGED_EVENT_MODEL / "meta.json").is_file() else None
     return Path(setting)
+
+
+TRIGGER_LEXICON = "geokg_trigger_lexicon"
+
+
+@Language.factory(TRIGGER_LEXICON, default_config={"words": []})
+def trigger_lexicon(nlp: Language, name: str, words: list[str]) -> TriggerLexicon:
+    return TriggerLexicon(words)
+
+
+class TriggerLexicon:
+    """Keep the trained model's triggers whose word or lemma was a trigger in its training data.
+
+    The model reads context well but, on a verb it never saw, it is confidently wrong: "the
+    minister stated", "he regarded the arrival as" came out as a Tension and a Sanction with
+    probability 0.99. ``geokg train`` stores the words of its training triggers here, so the
+    model decides whether and which event a known trigger word reports, never that an unknown
+    word is one.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = doc.spans.get(SPANS_KEY)
+        if not spans:
+            return doc
+        keep = [n for n, span in enumerate(spans)
+                if span.root.lower_ in self.words or span.root.lemma_.lower() in self.words]
+        if len(keep) < len(spans):
+            kept = SpanGroup(doc, name=SPANS_KEY, spans=[spans[n] for n in keep])
+            if spans.attrs.get("scores") is not None:
+                kept.attrs["scores"] = spans.attrs["scores"][keep]
+            doc.spans[SPANS_KEY] = kept
+        return doc
 
 
 @Language.component("geokg_line_breaks", assigns=["token.is_sent_start"])

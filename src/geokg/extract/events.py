@@ -140,10 +140,12 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         events.append(rank[0])
         covered = rank[1]
     clause_events = []
+    ruled = False  # an event the rules found: reported speech then states it, not a Statement
     for clause_verb, triggers in _clauses(sent, covered, ctx).items():
         event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
         if event is not None:
             clause_events.append((clause_verb, event))
+            ruled = ruled or any(t.i not in ctx.trigger_scores for t, _ in triggers)
     events += _merge_offers(clause_events)
     for event in events:
         if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
@@ -151,7 +153,10 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     price = _price_change(sent, ctx, evidence, attribution)
     if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
         events.append(price)
-    statement = _statement(sent, ctx, attribution, evidence, has_events=bool(events))
+    # The model's events do not silence a statement: "X stressed that the milestone marks growth"
+    # is first of all what X said.
+    statement = _statement(sent, ctx, attribution, evidence,
+                           has_events=ruled or rank is not None or price is not None)
     if statement is not None:
         events.append(statement)
     return events

@@ -121,6 +121,25 @@ def docs(records: Iterable[Record], host: str) -> Iterator:
         yield doc
 
 
+def trigger_words(annotated: Iterable) -> set[str]:
+    """The words and lemmas (lower case) of the triggers marked in ``annotated`` docs."""
+    return {form for doc in annotated for span in doc.spans[SPANS_KEY]
+            for form in (span.root.lower_, span.root.lemma_.lower())}
+
+
+def add_lexicon(output: Path, words: Iterable[str]) -> None:
+    """Add the trigger-lexicon component (``geokg.nlp.TriggerLexicon``) to the model in ``output``."""
+    import spacy
+
+    from geokg.nlp import TRIGGER_LEXICON
+
+    nlp = spacy.load(output)
+    if TRIGGER_LEXICON in nlp.pipe_names:
+        nlp.remove_pipe(TRIGGER_LEXICON)
+    nlp.add_pipe(TRIGGER_LEXICON, config={"words": sorted(words)})
+    nlp.to_disk(output)
+
+
 def _finish(output: Path) -> None:
     """Name the model in its meta and leave no path to the temporary corpora in its config, so
     two runs on the same data write the same bytes."""
@@ -152,9 +171,10 @@ def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None =
     train_part = train_part[:max(1, round(len(train_part) * fraction))]
     with tempfile.TemporaryDirectory(prefix="geokg-train-") as tmp:
         work = Path(tmp)
-        for name, part in (("train", train_part), ("dev", dev_part)):
+        train_docs = list(docs(train_part, host))
+        for name, part_docs in (("train", train_docs), ("dev", docs(dev_part, host))):
             DocBin(attrs=["ORTH", "LEMMA", "POS", "DEP", "HEAD", "SENT_START", "NORM"],
-                   docs=docs(part, host)).to_disk(work / f"{name}.spacy")
+                   docs=part_docs).to_disk(work / f"{name}.spacy")
         overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"),
                                         "paths.dev": str(work / "dev.spacy"),
                                         "system.seed": seed, "training.seed": seed}
@@ -166,5 +186,6 @@ def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None =
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(best, output)
+    add_lexicon(output, trigger_words(train_docs))
     _finish(output)
     return {k: v for k, v in (meta.get("performance") or {}).items() if isinstance(v, float)}
