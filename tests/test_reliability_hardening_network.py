@@ -13,7 +13,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from geokg import crossdoc
 from geokg.cli import main
@@ -419,3 +423,71 @@ def test_load_deep_nesting_is_a_coded_error_or_loads(tmp_path: Path, name: str, 
         assert summary.ok and summary.loaded[0].triples == 100_001
     else:
         assert [e.code for e in summary.failures] == ["GK101"] and outcome in str(summary.failures[0])
+
+
+# -- Show: no loaded RDF can change a built-in graph or crash the cross-document pass ---------
+_GRAPHS = ["https://w3id.org/geokg/graph/reference", "https://w3id.org/geokg/graph/ontology",
+           "https://w3id.org/geokg/graph/crossdoc/entities", "https://w3id.org/geokg/graph/crossdoc/events",
+           "https://w3id.org/geokg/graph/state/derived-stale", "https://w3id.org/geokg/graph/anything",
+           "https://w3id.org/geokg/graph/article/a1", "http://example.org/g", None]
+_GK = "https://w3id.org/geokg/ontology#"
+_NODES = [f"{_GK}Offer", f"{_GK}Country", f"{_GK}Off%20er", "https://w3id.org/geokg/id/country/RU",
+          "https://w3id.org/geokg/id/commodity/crude-oil", "https://w3id.org/geokg/id/event/a1/1",
+          "http://example.org/x"]
+_PREDICATES = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"{_GK}agent", f"{_GK}theme",
+               f"{_GK}canonicalEvent", f"{_GK}displayLabel", "http://www.w3.org/2004/02/skos/core#prefLabel",
+               "http://example.org/p"]
+
+
+@pytest.fixture(scope="module")
+def built_in_store():
+    """An in-memory store with the built-in graphs as a build loads them, and their digest."""
+    from geokg.api import _ontology_graph
+    from geokg.reference import load_reference
+    store = Store()
+    store.load_reference(load_reference().graph())
+    store.load_ontology(_ontology_graph())
+    return store, _built_in_digest(store)
+
+
+def _built_in_digest(store) -> tuple[int, int]:
+    rows = [str(q) for name in ("reference", "ontology")
+            for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(f"https://w3id.org/geokg/graph/{name}"))]
+    return len(rows), hash(frozenset(rows))
+
+
+def _term(draw, kinds: str):
+    choice = draw(st.integers(0, 9))
+    if "literal" in kinds and choice < 3:
+        return ox.Literal(draw(st.text(max_size=12)))
+    if choice < 5:
+        return ox.BlankNode(draw(st.sampled_from(["b1", "b2"])))
+    return ox.NamedNode(draw(st.sampled_from(_NODES)))
+
+
+@st.composite
+def _quads(draw) -> list:
+    quads = []
+    for _ in range(draw(st.integers(1, 12))):
+        name = draw(st.sampled_from(_GRAPHS))
+        quads.append(ox.Quad(_term(draw, "node"), ox.NamedNode(draw(st.sampled_from(_PREDICATES))),
+                             _term(draw, "literal node"), ox.NamedNode(name) if name else ox.DefaultGraph()))
+    return quads
+
+
+@given(quads=_quads(), keep_invalid=st.booleans())
+@hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_loaded_rdf_changes_a_built_in_graph_or_breaks_the_cross_document_pass(
+        built_in_store, tmp_path: Path, quads: list, keep_invalid: bool) -> None:
+    store, digest = built_in_store
+    path = tmp_path / "drawn.trig"
+    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG))
+    try:
+        load_files(store, [path], keep_invalid=keep_invalid)
+        assert _built_in_digest(store) == digest
+        crossdoc.refresh(store)  # skips, with a warning, what it cannot read; never raises
+        assert _built_in_digest(store) == digest
+    finally:
+        for name in store.graphs():
+            if not name.endswith(("/graph/reference", "/graph/ontology")):
+                store.ox.update(f"DROP SILENT GRAPH <{name}>")

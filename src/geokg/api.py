@@ -415,6 +415,9 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
         store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
+        # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
+        store.load_reference(load_reference().graph())
+        store.load_ontology(_ontology_graph())
         summary = _load.load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
             _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say

@@ -415,6 +415,9 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
     summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
         click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+    for name, quads in sorted(summary.kept_own.items()):
+        click.echo(f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
+                   "`geokg build` only, so the store's copy stands", err=True)
     if summary.violations:
         click.echo(f"violations: {len(summary.violations)}")
         for violation in summary.violations:

@@ -20,6 +20,13 @@ entities in RDF/XML (a 1 kB "billion laughs" file expands to gigabytes), element
 nested at most :data:`MAX_XML_DEPTH` deep, literals of at most :data:`MAX_LITERAL`
 characters.
 
+geokg's own graphs (everything under ``https://w3id.org/geokg/graph/`` but article graphs:
+the reference data, the ontology, the cross-document graphs, the store's state) are never
+written by a load: a build writes them from the packaged files and the article graphs, and a
+file that named them replaced them (a TriG of the reference graph holding one triple left
+every query without labels). Their quads are left out and counted in
+:attr:`LoadSummary.kept_own`; a geokg export therefore loads its article graphs only.
+
 Graphs that use geokg terms (``gk:``) are then checked against the shapes, as
 built article graphs are. A graph that violates them is dropped and reported
 (GK302) unless ``keep_invalid``: the store's promise that every graph in it
@@ -52,6 +59,7 @@ import pyoxigraph as ox
 from geokg import validate as _validate
 from geokg.errors import ConfigError, IngestError
 from geokg.namespaces import GK
+from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
 
 __all__ = ["FORMATS", "LoadedFile", "LoadSummary", "load_files", "format_of", "read_quads"]
@@ -85,6 +93,8 @@ class LoadSummary:
 
     loaded: list[LoadedFile] = field(default_factory=list)
     failures: list[IngestError] = field(default_factory=list)
+    #: quads left out per geokg graph a file named (its own graphs are never loaded)
+    kept_own: dict[str, int] = field(default_factory=dict)
     #: shape violations of the graphs loaded (dropped ones and, with keep_invalid, kept ones)
     violations: list[_validate.Violation] = field(default_factory=list)
 
@@ -127,13 +137,16 @@ def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None =
         ``failures`` naming the file (and line), and nothing of it is written; a graph
         dropped for violating the shapes is a GK302 IngestError naming the file and graph.
     """
+    if graph is not None and is_own_graph(graph):
+        raise ConfigError("graph", graph, "It names one of geokg's own graphs, which only `geokg build` writes; "
+                          "load into another graph")
     summary = LoadSummary()
     cleared: set[ox.NamedNode] = set()
     target = _named_node(graph) if graph is not None else None
     for raw in paths:
         path = Path(raw)
         try:
-            loaded = _load_file(store, path, format, target, cleared)
+            loaded = _load_file(store, path, format, target, cleared, summary.kept_own)
         except IngestError as error:
             summary.failures.append(error)
             continue
@@ -206,8 +219,13 @@ def _named_node(iri: str) -> ox.NamedNode:
         raise ConfigError("graph", iri, f"It must be an absolute IRI ({exc})") from None
 
 
+def is_own_graph(iri: str) -> bool:
+    """Whether ``iri`` names one of geokg's own graphs, which only a build writes."""
+    return iri.startswith(GRAPH) and not iri.startswith(ARTICLE_GRAPH)
+
+
 def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNode | None,
-               cleared: set[ox.NamedNode]) -> LoadedFile:
+               cleared: set[ox.NamedNode], kept_own: dict[str, int]) -> LoadedFile:
     if not path.is_file():
         raise IngestError(path, "no such file")
     rdf_format = format_of(path, format)
@@ -219,14 +237,19 @@ def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNod
     graphs: set[ox.NamedNode] = set()
     statements = 0
     for quad in read_quads(path, rdf_format):  # first pass: the whole file parses before a write
-        graphs.add(graph_of(quad))
+        name = graph_of(quad)
+        if is_own_graph(name.value):
+            kept_own[name.value] = kept_own.get(name.value, 0) + 1
+            continue
+        graphs.add(name)
         statements += 1
     fresh = sorted((name for name in graphs if name not in cleared), key=str)
     try:
         if fresh:
             store.ox.update("".join(f"DROP SILENT GRAPH {name} ;\n" for name in fresh))
         cleared.update(fresh)
-        quads = (ox.Quad(q.subject, q.predicate, q.object, graph_of(q)) for q in read_quads(path, rdf_format))
+        quads = (ox.Quad(q.subject, q.predicate, q.object, graph_of(q)) for q in read_quads(path, rdf_format)
+                 if not is_own_graph(graph_of(q).value))
         while chunk := list(itertools.islice(quads, CHUNK)):
             store.ox.bulk_extend(chunk)
     except (OSError, SyntaxError) as exc:

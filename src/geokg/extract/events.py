@@ -127,6 +127,7 @@ class SentenceContext:
     last_commodity: EntityRef | None = None
     last_measure: Event | None = None  # the last restriction, sanction or tariff, for "the ban"
     trigger_scores: dict[int, float] = field(default_factory=dict)  # the model's, by token index
+    model_clauses: set[int] = field(default_factory=set)  # clause verbs only the model has a trigger in
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -145,7 +146,7 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
         if event is not None:
             clause_events.append((clause_verb, event))
-            ruled = ruled or any(t.i not in ctx.trigger_scores for t, _ in triggers)
+            ruled = ruled or clause_verb.i not in ctx.model_clauses
     events += _merge_offers(clause_events)
     for event in events:
         if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
@@ -212,7 +213,8 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
     rules: dict[Token, list[tuple[Token, EventType]]] = {}
     model: dict[Token, list[tuple[Token, EventType]]] = {}
     for token, kind, score in _trained_triggers(sent):
-        if token.i not in covered and SPECS[kind.value].source != "rules" and score >= TRIGGER_THRESHOLD:
+        if token.i not in covered and SPECS[kind.value].source != "rules" and score >= TRIGGER_THRESHOLD \
+                and _lemma(token) not in READY:  # "ready to work with partners": the rules read readiness
             model.setdefault(_clause_verb(token), []).append((token, kind))
             ctx.trigger_scores[token.i] = score
     for token in sent:
@@ -230,6 +232,7 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
         # "agreed to sell copper": the sale the rules found is the act agreed on, not a second event.
         if any(r.head == verb and r.dep_ == "xcomp" and {k for _, k in rules[r]} & _TRADE for r in rules):
             del model[verb]
+    ctx.model_clauses.update(verb.i for verb in model if verb not in rules)
     merged = {**model, **rules}
     return dict(sorted(merged.items(), key=lambda item: min(t.i for t, _ in item[1])))
 
