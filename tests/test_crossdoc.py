@@ -160,6 +160,17 @@ def test_entities_cli_lists_unlinked_as_csv(crossdoc_store: Settings) -> None:
     assert len(lines) == 2 and lines[1].startswith(VOLKOV + ",Person,Dmitry Volkov,false,")
 
 
+def test_entities_cli_takes_the_type_in_any_case_and_names_the_types_on_a_miss(crossdoc_store: Settings) -> None:
+    def run(kind: str):
+        return CliRunner().invoke(cli, ["entities", "--type", kind, "--format", "csv", "--store", str(crossdoc_store.store)])
+
+    lower, upper = run("country"), run("Country")
+    assert lower.exit_code == 0 and lower.output == upper.output
+    assert {line.split(",")[1] for line in lower.output.strip().splitlines()[1:]} == {"Country"}
+    miss = run("planet")
+    assert miss.exit_code == 2 and "'planet' is not one of" in miss.output and "'country'" in miss.output
+
+
 def test_timeline_of_an_entity_shows_the_status_change(crossdoc_store: Settings) -> None:
     timeline = rows("timeline", crossdoc_store, entity="Ukraine")
     agreements = [(str(r["date"]), r["status"], r["statusChange"], r["reports"]) for r in timeline

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from geokg import __version__, api
 from geokg.articles import count_articles
 from geokg.errors import GeokgError, GeokgWarning
+from geokg.extract.model import EntityKind
 from geokg.queries import UpdateResult, list_queries
 from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
@@ -237,7 +238,8 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
 
 @cli.command("entities")
 @click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
-@click.option("--type", "type_", default=None, help="Only one type: Person, Country, Organization, Company, Media, Commodity or Place.")
+@click.option("--type", "type_", default=None, type=click.Choice([k.value for k in EntityKind], case_sensitive=False),
+              help="Only one type (any case: country, Country).")
 @store_option
 @format_option
 def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
