@@ -224,10 +224,11 @@ def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,
     for doc, record in sorted(gold.items()):
         gold_keys = {e["name"]: _gold_keys(e) for e in record["entities"]}
         _score_entities(doc, record["entities"], gold_keys, predicted_entities.get(doc, []), result)
-        in_schema = [e for e in predicted_events.get(doc, []) if e.type in NEWS_DEV_TYPES]
-        result.unscored.update(e.type for e in predicted_events.get(doc, []) if e.type not in NEWS_DEV_TYPES)
-        _score_facts(doc, record["facts"], gold_keys, keys_by_label, in_schema, result)
-        _confuse(record["facts"], predicted_events.get(doc, []), result)
+        predicted = predicted_events.get(doc, [])
+        result.unscored.update(e.type for e in predicted if e.type not in NEWS_DEV_TYPES)
+        _score_facts(doc, record["facts"], gold_keys, keys_by_label,
+                     [e for e in predicted if e.type in NEWS_DEV_TYPES], result)
+        _confuse(record["facts"], predicted, result)
     return result
 
 

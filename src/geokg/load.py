@@ -248,8 +248,8 @@ def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNod
         if fresh:
             store.ox.update("".join(f"DROP SILENT GRAPH {name} ;\n" for name in fresh))
         cleared.update(fresh)
-        quads = (ox.Quad(q.subject, q.predicate, q.object, graph_of(q)) for q in read_quads(path, rdf_format)
-                 if not is_own_graph(graph_of(q).value))
+        named = ((q, graph_of(q)) for q in read_quads(path, rdf_format))
+        quads = (ox.Quad(q.subject, q.predicate, q.object, name) for q, name in named if not is_own_graph(name.value))
         while chunk := list(itertools.islice(quads, CHUNK)):
             store.ox.bulk_extend(chunk)
     except (OSError, SyntaxError) as exc:

@@ -134,8 +134,6 @@ def add_lexicon(output: Path, words: Iterable[str]) -> None:
     from geokg.nlp import TRIGGER_LEXICON
 
     nlp = spacy.load(output)
-    if TRIGGER_LEXICON in nlp.pipe_names:
-        nlp.remove_pipe(TRIGGER_LEXICON)
     nlp.add_pipe(TRIGGER_LEXICON, config={"words": sorted(words)})
     nlp.to_disk(output)
 
