@@ -24,7 +24,7 @@ SENTENCES = {
     "eia": "U.S. crude inventories rose by 4.2 million barrels last week, the Energy Information Administration said.",
     "china-gdp": "China's economy grew 5.2% last year, the statistics bureau said.",
     "hormuz": "Iran threatened to close the Strait of Hormuz if Washington tightened sanctions.",
-    "kenya-stocks": "Kenya's energy minister said that diesel stocks had risen sharply.",
+    "kenya-stocks": "Kenya's energy minister said that diesel inventories rose by 20,000 tonnes in February.",
     "sugar": "Analysts expect the sugar market to swing to a surplus of 3 million tonnes next season.",
 }
 
