@@ -226,7 +226,7 @@ TERMS = st.one_of(st.text(max_size=12).map(Literal), st.booleans().map(Literal),
 @given(st.lists(st.tuples(st.sampled_from([US, UA, RU]), st.sampled_from([f"{ID}p", f"{ID}q"]), TERMS), max_size=30))
 def test_derived_triples_are_the_lines_an_rdflib_graph_would_give(triples: list) -> None:
     """The pass keeps its triples as N-Triples lines: the same text to_ntriples makes of a Graph."""
-    graph, lines = Graph(), crossdoc._Triples()
+    graph, lines = Graph(), crossdoc.Triples()
     for s, p, o in triples:
         graph.add((URIRef(s), URIRef(p), o))
         lines.add((URIRef(s), URIRef(p), o))

@@ -20,6 +20,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from geokg import crossdoc as _crossdoc
+from geokg import crossdoc_incremental as _crossdoc_incremental
 from geokg import crudeoilnews as _crudeoilnews
 from geokg import evaluate as _evaluate
 from geokg.crudeoilnews import CrudeOilNewsEvaluation
@@ -32,8 +33,9 @@ from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
+from geokg.crossdoc_incremental import Changes
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
+from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
 from geokg.reference import load_reference
 from geokg.resources import ontology_files
 from geokg.settings import Settings
@@ -50,6 +52,7 @@ class BuildSummary:
 
     articles: int = 0
     skipped: int = 0
+    #: triples of the article graphs this build loaded (counting a store's quads takes a pass over it)
     triples: int = 0
     events: Counter[str] = field(default_factory=Counter)
     violations: list[_validate.Violation] = field(default_factory=list)
@@ -90,7 +93,7 @@ class BuildInterrupted(KeyboardInterrupt):
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
           on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None, follow_links: bool = False) -> BuildSummary:
+          dask: str | None = None, follow_links: bool = False, recompute_crossdoc: bool = False) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -100,7 +103,12 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     is held after it is loaded.
 
     Incremental: an article whose graph is in the store with the same content
-    hash (``gk:contentHash``: text and metadata) is skipped, unless ``rebuild``.
+    hash (``gk:contentHash``: text and metadata) is skipped, unless ``rebuild``. The
+    cross-document graphs are then updated for the articles written or removed only
+    (:mod:`geokg.crossdoc_incremental`); a build that writes nothing leaves them as they are.
+    They are recomputed whole (:func:`geokg.crossdoc.refresh`) on the first build, after an
+    interrupted one, when the reference data changed, when the build changed more than a
+    quarter of a store of over 1,000 articles, or with ``recompute_crossdoc``.
 
     Args:
         paths: files or folders (walked) to read.
@@ -112,51 +120,79 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             (see :mod:`geokg.cluster`).
         follow_links: read symbolic links in the folders walked that lead out of them
             (by default they are reported, GK105, and not read).
+        recompute_crossdoc: recompute the cross-document graphs from the whole store (a repair).
     """
-    from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
-
     settings = settings or Settings.from_env()
     summary = BuildSummary()
     reference = load_reference()
-    get_pipeline(settings.model)  # fail fast on a missing pipeline, before reading anything
     with Store.open(settings.store) as store:
         summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: README "Reliability"
-        store.mark_derived_stale()  # committed before any article graph; cleared once they are refreshed
-        store.load_reference(reference.graph())
+        reference_changed = store.load_reference(reference.graph())  # then labels and hierarchies may differ
+        # store.derived_stale: a build or load stopped before its cross-document pass.
+        whole = recompute_crossdoc or reference_changed or store.derived_stale
         store.load_ontology(_ontology_graph())
+        # The first write marks the derived graphs stale, and records what they said of the old graphs.
+        changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
         try:
-            _load_articles(paths, settings, store, summary, on_article, rebuild, dask, follow_links)
-            # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
-            summary.crossdoc = _crossdoc.refresh(store)
+            _load_articles(paths, settings, store, summary, on_article, rebuild, dask, follow_links, changes)
+            summary.crossdoc = _cross_document_pass(store, changes, whole)
         except KeyboardInterrupt as interrupt:
             raise BuildInterrupted(summary, settings.store) from interrupt
-        store.clear_derived_stale()
+        if store.derived_stale:
+            store.clear_derived_stale()
         # Compacting makes queries about a fifth faster but rewrites the whole store (1.3 s per
         # million quads): worth it after a first build or a large one, not after a few new articles.
-        if summary.articles * 10 >= len(store.article_graphs()):
+        if summary.articles and store.count_article_graphs(stop_after=summary.articles * 10) <= summary.articles * 10:
             store.optimize()
-        summary.triples = len(store)
     return summary
+
+
+def _cross_document_pass(store: Store, changes: Changes, whole: bool) -> _crossdoc.CrossDocSummary | None:
+    """Update the derived graphs for what the build changed, recompute them whole, or (nothing
+    written, nothing to repair) leave them untouched and return None."""
+    if not whole and not changes.written:
+        return None
+    # Past a quarter of a store of some size, reading the whole store once is the cheaper way.
+    if whole or not changes.track or (len(changes.graphs) > 1000 and store.count_article_graphs(
+            stop_after=4 * len(changes.graphs)) <= 4 * len(changes.graphs)):
+        if not changes.written:
+            store.mark_derived_stale()
+        return _crossdoc.refresh(store)
+    return _crossdoc_incremental.update(store, changes)
 
 
 def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
-                   follow_links: bool) -> None:
+                   follow_links: bool, changes: Changes) -> None:
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
     if not rebuild:
         articles = _changed(articles, store, summary)
+    articles = _pipeline_checked(articles, settings.model)
     if dask is not None:
         from geokg import cluster  # dask is an optional extra
 
-        outcomes = cluster.build_on_dask(articles, settings, dask, store)
-        _record(outcomes, summary, settings, store=None)
+        outcomes = cluster.build_on_dask(articles, settings, dask, store, changes)
+        _record(outcomes, summary, settings, store=None, changes=changes)
         summary.stored = summary.articles  # bulk-loaded at the end, all at once
     else:
         outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
                                  workers=settings.workers)
-        _record(outcomes, summary, settings, store=store)
+        _record(outcomes, summary, settings, store=store, changes=changes)
+
+
+def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
+    """``articles``, once the spaCy pipeline has loaded: it fails fast on a missing pipeline
+    before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+    from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
+
+    checked = False
+    for article in articles:
+        if not checked:
+            get_pipeline(model)
+            checked = True
+        yield article
 
 
 def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
@@ -190,7 +226,7 @@ def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -
 
 
 def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settings, *,
-            store: Store | None) -> None:
+            store: Store | None, changes: Changes) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
@@ -212,16 +248,19 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             summary.articles += 1
             summary.events.update(outcome.events)
             text = outcome.ntriples or ""
+            summary.triples += outcome.triples
             loading += 1
         if store is None:  # the Dask path loads the graphs itself: keep nothing here
             continue
         batch[str(graph_iri(outcome.article_id))] = text
         if len(batch) >= settings.batch_size:
+            changes.before_writing(batch)
             with _ctrl_c_deferred():
                 store.replace_graphs(batch)
                 summary.stored += loading
             batch, loading = {}, 0
     if store is not None:
+        changes.before_writing(batch)
         with _ctrl_c_deferred():
             store.replace_graphs(batch)
             summary.stored += loading

@@ -119,6 +119,9 @@ _python_show_warning = warnings.showwarning
               help="Articles per spaCy batch, worker task and store transaction (default 32).")
 @click.option("--rebuild", is_flag=True,
               help="Process every article, also those already in the store with unchanged content.")
+@click.option("--recompute-crossdoc", is_flag=True,
+              help="Recompute the cross-document graphs (aliases, canonical events) from the whole store, "
+                   "not only for the articles this build wrote: a repair.")
 @click.option("--dask", "dask", metavar="ADDRESS", default=None,
               help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
                    "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
@@ -130,13 +133,14 @@ _python_show_warning = warnings.showwarning
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
-                  batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
-                  report: Path | None) -> None:
+                  batch_size: int | None, rebuild: bool, recompute_crossdoc: bool, dask: str | None,
+                  follow_links: bool, quiet: bool, report: Path | None) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
     (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
-    already in the store with the same content are skipped unless --rebuild.
+    already in the store with the same content are skipped unless --rebuild, and
+    the cross-document graphs are updated only for the articles written.
     Exit 1 when any article failed or was quarantined (--report lists them).
     Without PATHS, refreshes the store's cross-document graphs (after an interrupted
     build) and moves the graphs of a store an older geokg built.
@@ -153,7 +157,7 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     try:
         with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
             summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
-                                dask=dask, follow_links=follow_links)
+                                dask=dask, follow_links=follow_links, recompute_crossdoc=recompute_crossdoc)
     except api.BuildInterrupted as interrupt:
         click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
                    "cross-document graphs were not refreshed. Run the same build again (articles already "
@@ -163,13 +167,20 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         click.echo(f"moved {summary.migrated} article graph(s) of an older geokg to …/graph/article/{{id}}")
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
-    click.echo(f"triples in store: {summary.triples}")
+    click.echo(f"triples loaded: {summary.triples}")
     click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
-    if summary.crossdoc is not None:
-        click.echo(f"canonical events: {summary.crossdoc.canonical_events} "
-                   f"({summary.crossdoc.reported_more_than_once} reported by more than one article); "
-                   f"entities not in the reference data: {summary.crossdoc.unlinked_entities} "
-                   f"({summary.crossdoc.aliases} linked as aliases)")
+    derived = summary.crossdoc
+    if derived is None:
+        click.echo("cross-document graphs: unchanged (nothing new)")
+    elif derived.incremental:
+        click.echo(f"cross-document graphs updated: {derived.canonical_events} canonical event(s) recomputed "
+                   f"from {derived.events} article event(s), {derived.entities} entities rechecked; "
+                   "the rest left as it was")
+    else:
+        click.echo(f"canonical events: {derived.canonical_events} "
+                   f"({derived.reported_more_than_once} reported by more than one article); "
+                   f"entities not in the reference data: {derived.unlinked_entities} "
+                   f"({derived.aliases} linked as aliases)")
     click.echo(f"violations: {len(summary.violations)}")
     for violation in summary.violations:
         click.echo(f"  {format_violation(violation)}")

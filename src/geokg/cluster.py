@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geokg.articles import Article
+from geokg.crossdoc_incremental import Changes
 from geokg.errors import ConfigError
 from geokg.parallel import Outcome, batched, process_batch
 from geokg.rdf.iris import graph_iri
@@ -48,7 +49,7 @@ def build_partition(articles: list[Article], model: str, batch_size: int) -> tup
 
 
 def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
-                  store: Store) -> Iterator[Outcome]:
+                  store: Store, changes: Changes | None = None) -> Iterator[Outcome]:
     """Process ``articles`` on Dask and bulk-load the graphs into ``store``.
 
     Yields each article's outcome (without its graph text) in input order; the
@@ -56,6 +57,8 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
 
     Args:
         address: a scheduler address (``tcp://host:8786``) or ``"local"``.
+        changes: told of the article graphs replaced, before they are dropped (the
+            cross-document pass updates what they change).
 
     Raises:
         ConfigError: Dask is not installed, or the scheduler cannot be reached.
@@ -88,6 +91,8 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
         while pending:
             yield from collect()
         for graphs in batched(replaced, 256):  # a transaction per 256 drops keeps each one small
+            if changes is not None:
+                changes.before_writing(graphs)
             store.replace_graphs(dict.fromkeys(graphs, ""))
         for part in parts:
             store.bulk_load(part)

@@ -66,7 +66,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -106,6 +106,7 @@ _GK = str(GK._NS)
 _MINTED_ENTITIES = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?entity ?class WHERE {{
+  #VALUES
   GRAPH ?g {{
     ?entity a ?class .
     VALUES ?class {{ <{GK.Person}> <{GK.Country}> <{GK.Organization}> <{GK.Company}> <{GK.Media}>
@@ -120,6 +121,7 @@ _EVENTS = f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?event ?class ?article ?articleDate ?date ?status ?measure WHERE {{
+  #VALUES
   ?event a <{GK.Event}>, ?class ;
          prov:wasDerivedFrom ?doc .
   FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{_GK}"))
@@ -132,6 +134,7 @@ SELECT ?event ?class ?article ?articleDate ?date ?status ?measure WHERE {{
 """
 _ROLES = f"""
 SELECT DISTINCT ?event ?role ?value WHERE {{
+  #VALUES
   VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
   ?event a <{GK.Event}> ; ?role ?value .
 }}
@@ -141,6 +144,7 @@ _OUTLETS = f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?event ?media WHERE {{
+  #VALUES
   # Each branch starts from its rarer link: few articles name a publisher.
   {{ ?doc dcterms:publisher ?media . ?event prov:wasDerivedFrom ?doc ; a <{GK.Event}> }}
   UNION {{ ?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a <{GK.Event}> }}
@@ -155,6 +159,7 @@ SELECT DISTINCT ?narrower ?broader WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?narrow
 _LABELS = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?entity ?label (COUNT(DISTINCT ?g) AS ?graphs) (MAX(?g = <{REFERENCE_GRAPH}>) AS ?reference) WHERE {{
+  #VALUES
   GRAPH ?g {{ ?entity skos:prefLabel ?label }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{ONTOLOGY_GRAPH}>)
 }} GROUP BY ?entity ?label
@@ -228,7 +233,8 @@ class Report:
 
 @dataclass
 class CrossDocSummary:
-    """What :func:`refresh` derived."""
+    """What a cross-document pass derived: over the whole store for :func:`refresh`; for an
+    incremental pass (:func:`geokg.crossdoc_incremental.update`), what it recomputed."""
 
     unlinked_entities: int = 0
     aliases: int = 0
@@ -239,6 +245,10 @@ class CrossDocSummary:
     groups: list[list[str]] = field(default_factory=list, repr=False)
     #: one line per graph holding data the pass skipped (see :func:`refresh`)
     skipped: list[str] = field(default_factory=list)
+    #: whether the pass updated only what the articles of a build could change
+    incremental: bool = False
+    #: entities whose display label, ``gk:linked`` and alias an incremental pass recomputed
+    entities: int = 0
 
 
 def alias_links(entities: Iterable[MintedEntity]) -> dict[str, str]:
@@ -379,28 +389,28 @@ def group_reports(reports: Iterable[Report], broader: Mapping[str, frozenset[str
 def refresh(store: Store) -> CrossDocSummary:
     """Recompute both cross-document graphs from the article graphs of ``store`` and replace them."""
     summary = CrossDocSummary()
-    skipped = _Skipped()
-    entities = _read_entities(store, skipped)
+    skipped = Skipped()
+    entities = read_entities(store, skipped)
     links = alias_links(entities)
     summary.unlinked_entities, summary.aliases = len(entities), len(links)
-    reports = _read_reports(store, links, skipped)
-    broader = _read_broader(store)
+    reports = read_reports(store, links, skipped)
+    broader = read_broader(store)
     groups = group_reports(reports, broader)
     summary.events, summary.canonical_events = len(reports), len(groups)
     summary.reported_more_than_once = sum(1 for g in groups if len({r.article for r in g}) > 1)
     summary.groups = [[r.iri for r in g] for g in groups]
     # The derived graphs go to the store as N-Triples text through Oxigraph's loader
     # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
-    labels = _read_labels(store, skipped)
-    summary.skipped = _name_skipped(store, skipped)
+    labels = read_labels(store, skipped)
+    summary.skipped = name_skipped(store, skipped)
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
-    outlets = _read_outlets(store)
+    outlets = read_outlets(store)
     summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets))
     log.debug("cross-document pass: %s", summary)
     return summary
 
 
-class _Skipped:
+class Skipped:
     """Whether reading skipped anything: loaded data may hold what geokg never writes (a blank
     node or a literal as an event's agent, an unknown event class); the pass leaves it out."""
 
@@ -415,7 +425,7 @@ class _Skipped:
         return None
 
 
-def _name_skipped(store: Store, skipped: _Skipped) -> list[str]:
+def name_skipped(store: Store, skipped: Skipped) -> list[str]:
     """One warning per graph and problem, when reading skipped anything."""
     if not skipped.any:
         return []
@@ -427,7 +437,7 @@ def _name_skipped(store: Store, skipped: _Skipped) -> list[str]:
     return lines or ["skipped data the cross-document pass cannot read"]
 
 
-class _Triples:
+class Triples:
     """Triples kept as the distinct N-Triples lines the store loads (what :func:`to_ntriples`
     makes of a Graph), without an rdflib Graph's three indexes of every triple."""
 
@@ -438,7 +448,7 @@ class _Triples:
         self.lines.add(ntriples_line(triple))
 
 
-def _write(store: Store, graph: URIRef, triples: _Triples) -> int:
+def _write(store: Store, graph: URIRef, triples: Triples) -> int:
     store.load_graph(graph, "\n".join(sorted(triples.lines)))
     return len(triples.lines)
 
@@ -460,8 +470,8 @@ def display_labels(rows: Iterable[tuple[str, str, int, bool]]) -> dict[str, str]
     return {entity: rank[2] for entity, rank in sorted(best.items())}
 
 
-def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labels: Mapping[str, str]) -> _Triples:
-    graph = _Triples()
+def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labels: Mapping[str, str]) -> Triples:
+    graph = Triples()
     for entity, label in labels.items():
         graph.add((URIRef(entity), GK.displayLabel, Literal(label)))
     for entity in entities:
@@ -472,45 +482,55 @@ def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labe
 
 
 def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
-                  broader: Mapping[str, frozenset[str]], outlets: Mapping[str, frozenset[str]]) -> _Triples:
-    graph = _Triples()
-    canonical: list[tuple[URIRef, Report]] = []
-    for members in groups:
-        node = canonical_event_iri(r.iri for r in members)
-        kind = members[0].type
-        participants = frozenset().union(*(r.participants for r in members))
-        themes = frozenset().union(*(r.themes for r in members))
-        dates = [r.date for r in members if r.date] or [r.when for r in members if r.when]
-        date = min(dates) if dates else None
-        measures = sorted({r.measure for r in members if r.measure})
-        canonical.append((node, Report(
-            str(node), kind, "", date, None, None, measures[0] if len(measures) == 1 else None,
-            agents=frozenset().union(*(r.agents for r in members)),
-            recipients=frozenset().union(*(r.recipients for r in members)),
-            counterparties=frozenset().union(*(r.counterparties for r in members)), themes=themes)))
-        graph.add((node, RDF.type, GK.CanonicalEvent))
-        graph.add((node, GK.eventType, GK[kind]))
-        graph.add((node, RDFS.label, Literal(_label(kind, participants, themes, date, labels))))
-        for who in sorted(participants):
-            graph.add((node, SEM.hasActor, URIRef(who)))
-        if date is not None:
-            graph.add((node, SEM.hasTimeStamp, Literal(date, datatype=XSD.date)))
-        statuses = sorted((r.article_date or r.when or dt.date.min, r.iri, r.status) for r in members if r.status)
-        if statuses:
-            graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
-        articles = {r.article for r in members}
-        graph.add((node, GK.reportCount, Literal(len(articles))))
-        graph.add((node, GK.reportingArticles, Literal(", ".join(sorted(articles)))))
-        media = frozenset().union(*(outlets.get(r.iri, frozenset()) for r in members))
-        for prop, named in ((GK.reportingOutlets, media), (GK.themeLabels, themes)):
-            shown = sorted({labels[iri] for iri in named if iri in labels})
-            if shown:
-                graph.add((node, prop, Literal(", ".join(shown))))
-        for report in members:
-            graph.add((URIRef(report.iri), GK.canonicalEvent, node))
-    for current, previous in _previous_in_storyline([c for _, c in canonical], broader):
+                  broader: Mapping[str, frozenset[str]], outlets: Mapping[str, frozenset[str]]) -> Triples:
+    graph = Triples()
+    canonical = [add_group(graph, members, labels, outlets) for members in groups]
+    for current, previous in _previous_in_storyline(canonical, broader):
         graph.add((URIRef(current), GK.follows, URIRef(previous)))
     return graph
+
+
+def canonical_report(members: list[Report]) -> Report:
+    """The canonical event of a group of reports, as the storyline rule compares it: its IRI,
+    earliest date (the reports' own dates first), and the union of the reports' roles."""
+    dates = [r.date for r in members if r.date] or [r.when for r in members if r.when]
+    measures = sorted({r.measure for r in members if r.measure})
+    return Report(
+        str(canonical_event_iri(r.iri for r in members)), members[0].type, "", min(dates) if dates else None,
+        None, None, measures[0] if len(measures) == 1 else None,
+        agents=frozenset().union(*(r.agents for r in members)),
+        recipients=frozenset().union(*(r.recipients for r in members)),
+        counterparties=frozenset().union(*(r.counterparties for r in members)),
+        themes=frozenset().union(*(r.themes for r in members)))
+
+
+def add_group(graph: Triples, members: list[Report], labels: Mapping[str, str],
+              outlets: Mapping[str, frozenset[str]]) -> Report:
+    """Add a group's canonical event and its members' links to ``graph`` (all but ``gk:follows``);
+    return the canonical event as :func:`canonical_report` gives it."""
+    event = canonical_report(members)
+    node, kind, date, themes, participants = URIRef(event.iri), event.type, event.date, event.themes, event.participants
+    graph.add((node, RDF.type, GK.CanonicalEvent))
+    graph.add((node, GK.eventType, GK[kind]))
+    graph.add((node, RDFS.label, Literal(_label(kind, participants, themes, date, labels))))
+    for who in sorted(participants):
+        graph.add((node, SEM.hasActor, URIRef(who)))
+    if date is not None:
+        graph.add((node, SEM.hasTimeStamp, Literal(date, datatype=XSD.date)))
+    statuses = sorted((r.article_date or r.when or dt.date.min, r.iri, r.status) for r in members if r.status)
+    if statuses:
+        graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
+    articles = {r.article for r in members}
+    graph.add((node, GK.reportCount, Literal(len(articles))))
+    graph.add((node, GK.reportingArticles, Literal(", ".join(sorted(articles)))))
+    media = frozenset().union(*(outlets.get(r.iri, frozenset()) for r in members))
+    for prop, named in ((GK.reportingOutlets, media), (GK.themeLabels, themes)):
+        shown = sorted({labels[iri] for iri in named if iri in labels})
+        if shown:
+            graph.add((node, prop, Literal(", ".join(shown))))
+    for report in members:
+        graph.add((URIRef(report.iri), GK.canonicalEvent, node))
+    return event
 
 
 def _previous_in_storyline(events: list[Report], broader: Mapping[str, frozenset[str]]) -> list[tuple[str, str]]:
@@ -543,16 +563,48 @@ def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date
 
 
 # -- reading the store -------------------------------------------------------
-def _read_entities(store: Store, skipped: _Skipped) -> list[MintedEntity]:
-    rows = store.rows(_MINTED_ENTITIES, source="crossdoc: minted entities")
+#: IRIs per VALUES block when a read is restricted to some entities or events: Oxigraph joins
+#: from the block, so a read costs what it restricts to, not the size of the store.
+CHUNK = 500
+
+
+def values_blocks(var: str, iris: Iterable[str]) -> Iterator[str]:
+    """``VALUES ?var { … }`` blocks of at most :data:`CHUNK` of ``iris`` each, sorted."""
+    ordered = sorted(set(iris))
+    for start in range(0, len(ordered), CHUNK):
+        yield f"VALUES ?{var} {{ " + " ".join(f"<{iri}>" for iri in ordered[start:start + CHUNK]) + " }"
+
+
+def restricted(sparql: str, var: str, iris: Iterable[str] | None) -> Iterator[str]:
+    """``sparql`` as it is when ``iris`` is None, else once per :func:`values_blocks` block of
+    ``iris`` in its ``#VALUES`` slot (not at all when ``iris`` is empty)."""
+    if iris is None:
+        yield sparql
+        return
+    for block in values_blocks(var, iris):
+        yield sparql.replace("#VALUES", block, 1)
+
+
+def _rows(store: Store, sparql: str, var: str, iris: Iterable[str] | None,
+          source: str) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
+    for text in restricted(sparql, var, iris):
+        yield from store.rows(text, source=source)
+
+
+def read_entities(store: Store, skipped: Skipped, among: Iterable[str] | None = None) -> list[MintedEntity]:
+    """The minted entities of the store (or those ``among`` the IRIs given), sorted."""
+    rows = _rows(store, _MINTED_ENTITIES, "entity", among, "crossdoc: minted entities")
     found = {MintedEntity(iri, kind.value[len(_GK):])
              for entity, kind in rows if entity is not None and kind is not None
              for iri in [skipped.iri(entity)] if iri is not None}
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
-def _read_reports(store: Store, links: Mapping[str, str], skipped: _Skipped) -> list[Report]:
-    rows = store.rows(_EVENTS, source="crossdoc: events")
+def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
+                 among: Iterable[str] | None = None) -> list[Report]:
+    """The events of the store (or those ``among`` the IRIs given) as reports, aliases resolved."""
+    among = None if among is None else sorted(set(among))
+    rows = _rows(store, _EVENTS, "event", among, "crossdoc: events")
     scalars: dict[str, dict[str, object]] = {}
     for event, kind, article, article_date, date, status, measure in rows:
         if event is None or kind is None or article is None:
@@ -567,7 +619,7 @@ def _read_reports(store: Store, links: Mapping[str, str], skipped: _Skipped) -> 
             "measure": measure.value if measure is not None else None,
         }
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = store.rows(_ROLES, source="crossdoc: event roles")
+    rows = _rows(store, _ROLES, "event", among, "crossdoc: event roles")
     for event, role, value in rows:
         if event is not None and role is not None and value is not None:
             iri = skipped.iri(value)
@@ -585,25 +637,27 @@ def _read_reports(store: Store, links: Mapping[str, str], skipped: _Skipped) -> 
     return reports
 
 
-def _read_outlets(store: Store) -> dict[str, frozenset[str]]:
-    return _read_pairs(store, _OUTLETS, "crossdoc: outlets")  # event -> media
-
-
-def _read_broader(store: Store) -> dict[str, frozenset[str]]:
-    return _read_pairs(store, _BROADER, "crossdoc: commodity scheme")  # narrower -> broader
-
-
-def _read_pairs(store: Store, sparql: str, source: str) -> dict[str, frozenset[str]]:
-    """The (key, value) rows of a two-column query, as key -> the set of its values."""
+def read_outlets(store: Store, among: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
+    """Event -> the media behind it, for every event (or those ``among`` the IRIs given)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for key, value in store.rows(sparql, source=source):
-        if key is not None and value is not None:
-            found[key.value].add(value.value)
+    for event, media in _rows(store, _OUTLETS, "event", among, "crossdoc: outlets"):
+        if event is not None and media is not None:
+            found[event.value].add(media.value)
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def _read_labels(store: Store, skipped: _Skipped) -> dict[str, str]:
-    rows = store.rows(_LABELS, source="crossdoc: labels")
+def read_broader(store: Store) -> dict[str, frozenset[str]]:
+    """Commodity -> every broader commodity of the reference scheme."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for narrower, broader in store.rows(_BROADER, source="crossdoc: commodity scheme"):
+        if narrower is not None and broader is not None:
+            found[narrower.value].add(broader.value)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def read_labels(store: Store, skipped: Skipped, among: Iterable[str] | None = None) -> dict[str, str]:
+    """Entity -> its display label (:func:`display_labels`), for every labelled entity or those ``among``."""
+    rows = _rows(store, _LABELS, "entity", among, "crossdoc: labels")
     return display_labels((iri, l.value, int(n.value), r.value == "true")
                           for e, l, n, r in rows if l is not None and n is not None and r is not None
                           for iri in [skipped.iri(e)] if iri is not None)

@@ -87,6 +87,7 @@ class Outcome:
     article_id: str
     ntriples: str | None = None
     events: Counter[str] = field(default_factory=Counter)
+    triples: int = 0  # of the conforming graph (kept when ntriples is dropped, as the Dask path does)
     failure: Failure | None = None
     quarantine: tuple[Graph, ValidationReport] | None = None
     path: str | None = None  # where the article was read, for the failure report
@@ -155,7 +156,8 @@ def process_parsed(parsed: Iterable[tuple[Article, object]], reference: Referenc
             outcomes.append(_failed(article, error))
             continue
         events = Counter(event.type.value for event in facts.events)
-        outcomes.append(Outcome(article.id, ntriples=ntriples, events=events))
+        triples = ntriples.count("\n") + 1 if ntriples else 0
+        outcomes.append(Outcome(article.id, ntriples=ntriples, events=events, triples=triples))
     return outcomes
 
 
