@@ -205,10 +205,8 @@ def _update_entities(store: Store, touched: set[str], skipped: Skipped,
     minted = cd.read_entities(store, skipped, touched | group)
     # A surname links to a full name only when the bare surname is minted itself.
     linking = {s for s in surnames if any(e.iri == f"{ID}person/{s}" for e in minted)}
-    if linking:
-        full = _full_names(store, linking) - touched - group
-        minted += cd.read_entities(store, skipped, full)
-        group |= full
+    if linking:  # full names are never aliases themselves: read, not rewritten
+        minted += cd.read_entities(store, skipped, _full_names(store, linking) - touched - group)
     links = cd.alias_links(minted)
     subjects = touched | group
     before: dict[str, dict[str, str]] = defaultdict(dict)
