@@ -54,7 +54,7 @@ def test_build_one_seed_file_prints_the_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "articles loaded: 1" in lines
-    assert any(line.startswith("triples in store: ") and int(line.split(": ")[1]) > 0 for line in lines)
+    assert any(line.startswith("triples loaded: ") and int(line.split(": ")[1]) > 0 for line in lines)
     assert "events: Offer 1" in lines
     assert "violations: 0" in lines
     assert "failures: 0" in lines

@@ -394,16 +394,17 @@ def test_build_after_loading_foreign_data_completes(tmp_path: Path, capsys: pyte
         code, out, err = run_main(["load", str(foreign_article(tmp_path, case)), "--graph", str(graph_iri(case)),
                                    "--keep-invalid", "--store", str(store)], capsys)
         assert code == 0, (out, err)
+    for case in sorted(FOREIGN):  # each load recomputes the derived graphs and says what it skipped
+        assert f"graph {graph_iri(case)}: skipped" in caplog.text
     article = tmp_path / "articles" / "offer.txt"
     article.parent.mkdir()
     article.write_text("date 2024-03-05\n\nChile offered copper to Japan on Tuesday, the ministry said.\n",
                        encoding="utf-8")
-    caplog.clear()
     code, out, err = run_main(["build", str(article.parent), "--store", str(store), "-q"], capsys)
     assert code == 0, (out, err)
-    assert "articles loaded: 1" in out and "canonical events:" in out
-    for case in sorted(FOREIGN):
-        assert f"graph {graph_iri(case)}: skipped" in caplog.text
+    assert "articles loaded: 1" in out and "cross-document graphs updated: " in out
+    code, out, err = run_main(["build", "--recompute-crossdoc", "--store", str(store), "-q"], capsys)
+    assert code == 0 and "canonical events: " in out, (out, err)
 
 
 @pytest.mark.parametrize(("name", "text", "outcome"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import signal
 import subprocess
@@ -123,6 +124,10 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         recompute_crossdoc: recompute the cross-document graphs from the whole store (a repair).
     """
     settings = settings or Settings.from_env()
+    if not _pipeline_installed(settings.model):
+        from geokg.nlp import get_pipeline
+
+        get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
     reference = load_reference()
     with Store.open(settings.store) as store:
@@ -180,6 +185,17 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
         outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
                                  workers=settings.workers)
         _record(outcomes, summary, settings, store=store, changes=changes)
+
+
+def _pipeline_installed(model: str) -> bool:
+    """Whether ``spacy.load(model)`` finds a pipeline (a package, a folder, ``blank:xx``), checked
+    without importing spaCy, so that a missing one fails before the store is touched."""
+    if model.startswith("blank:") or Path(model).exists():
+        return True
+    try:
+        return importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):  # a dotted name whose parent is missing, an empty name
+        return False
 
 
 def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
