@@ -24,7 +24,7 @@ SENTENCES = {
     "eia": "U.S. crude inventories rose by 4.2 million barrels last week, the Energy Information Administration said.",
     "china-gdp": "China's economy grew 5.2% last year, the statistics bureau said.",
     "hormuz": "Iran threatened to close the Strait of Hormuz if Washington tightened sanctions.",
-    "kenya-stocks": "Kenya's energy minister said that diesel inventories rose by 20,000 tonnes in February.",
+    "kenya-surplus": "Kenya's energy minister said that the diesel market would be in surplus in February.",
     "sugar": "Analysts expect the sugar market to swing to a surplus of 3 million tonnes next season.",
 }
 
@@ -86,5 +86,5 @@ def test_a_surplus_is_a_market_balance_of_its_commodity(events) -> None:
 
 
 def test_an_event_only_the_model_finds_in_reported_speech_leaves_the_statement(events) -> None:
-    kinds = {str(r["type"]) for r in events["kenya-stocks"]}
+    kinds = {str(r["type"]) for r in events["kenya-surplus"]}
     assert "Statement" in kinds and len(kinds) >= 2, kinds  # what the minister said, and the move in it
