@@ -26,6 +26,11 @@ SENTENCES = {
     "hormuz": "Iran threatened to close the Strait of Hormuz if Washington tightened sanctions.",
     "kenya-surplus": "Kenya's energy minister said that the diesel market would be in surplus in February.",
     "sugar": "Analysts expect the sugar market to swing to a surplus of 3 million tonnes next season.",
+    "nickel": "Nickel prices were down 8% at $16,500 a tonne on Friday.",
+    "coffee": "Lower coffee prices hurt growers in Uganda last year.",
+    "egypt": "Traders expect wheat demand in Egypt to rise next year.",
+    "palm-goal": "Indonesia banned palm oil exports, aiming to stabilize rising cooking oil prices.",
+    "office": "Chevron expects to open a new office in Perth this year.",
 }
 
 
@@ -88,3 +93,19 @@ def test_a_surplus_is_a_market_balance_of_its_commodity(events) -> None:
 def test_an_event_only_the_model_finds_in_reported_speech_leaves_the_statement(events) -> None:
     kinds = {str(r["type"]) for r in events["kenya-surplus"]}
     assert "Statement" in kinds and len(kinds) >= 2, kinds  # what the minister said, and the move in it
+
+
+def test_a_move_is_typed_by_what_moves(events) -> None:
+    nickel = one(events, "nickel", "PriceChange")
+    assert (nickel["direction"], nickel["change"], nickel["value"]) == ("down", Decimal("8"), Decimal("16500"))
+    assert one(events, "coffee", "PriceChange")["direction"] == "down"
+    assert one(events, "egypt", "DemandChange")["direction"] == "up"
+
+
+def test_a_move_someone_aims_at_is_no_event(events) -> None:
+    kinds = {str(r["type"]) for r in events["palm-goal"]}
+    assert "ExportRestriction" in kinds and "PriceChange" not in kinds, kinds
+
+
+def test_expecting_to_act_is_no_forecast(events) -> None:
+    assert "Forecast" not in {str(r["type"]) for r in events.get("office", [])}

@@ -23,7 +23,7 @@ from geokg.extract.dates import resolve_date
 from geokg.extract.linking import LinkedDoc
 from geokg.event_types import SPECS
 from geokg.extract.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
-from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities, moved_kind
+from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities, moved_kind, names_a_measure
 from geokg.extract.quantities import iter_quantities
 from geokg.training import SPANS_KEY
 
@@ -66,6 +66,7 @@ PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 PROSPECTIVE = {"plan", "propose", "want", "hope", "seek", "expect", "aim", "intend", "consider", "invite"}
 RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
                "control", "stop", "quota", "moratorium", "cap"}
+GOALS = {"aim", "seek", "try", "hope", "want", "strive", "help", "attempt"}
 READY = {"ready", "willing", "prepared", "eager", "open"}
 OFFERABLE = {"sell", "supply", "export", "deliver", "provide", "ship", "send", "resume", "offer", "give"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -226,6 +227,8 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
         if token.i not in covered and SPECS[kind.value].source != "rules" and score >= TRIGGER_THRESHOLD \
                 and _lemma(token) not in READY:  # "ready to work with partners": the rules read readiness
             if kind in _MOVES and _is_direction(token):
+                if _in_goal(token):
+                    continue
                 kind = moved_kind(token, is_commodity) or kind
             model.setdefault(_clause_verb(token), []).append((token, kind))
             ctx.trigger_scores[token.i] = score
@@ -235,7 +238,7 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
         kind = _classify(token) if token.pos_ != "ADV" else None
         if kind is None and _anaphoric_measure(token, ctx):
             kind = ctx.last_measure.type  # type: ignore[union-attr]
-        if kind is None and _is_direction(token):
+        if kind is None and _is_direction(token) and not _in_goal(token):
             kind = moved_kind(token, is_commodity)  # a move rule serves every type it names
         elif kind is not None and SPECS[kind.value].source == "model":
             kind = None
@@ -250,6 +253,11 @@ def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token,
     for verb, triggers in model.items():
         alternatives.setdefault(verb, []).append(triggers)
     return dict(sorted(alternatives.items(), key=lambda item: min(t.i for t, _ in item[1][0])))
+
+
+def _in_goal(token: Token) -> bool:
+    """ "aiming to stabilize rising prices", "seeks to boost output": a move someone aims at."""
+    return any(a.dep_ == "xcomp" and _lemma(a.head) in GOALS for a in (token, *token.ancestors))
 
 
 def _is_direction(token: Token) -> bool:
@@ -311,7 +319,7 @@ def _classify(token: Token) -> EventType | None:
         # route, or cut off, stays a flow between parties.
         if lemma != "supply":
             return T.TRADE_CHANGE
-        if not any(c.lower_ in ("to", "via", "through", "off") for c in (*token.children, *token.head.children)):
+        if not _in_goal(token) and not any(c.lower_ in ("to", "via", "through", "off") for c in (*token.children, *token.head.children)):
             return T.PRODUCTION
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
@@ -458,6 +466,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
     if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
+    if kind is T.FORECAST and not _forecasts_something(trigger):
+        return None  # "BHP expects to thrive", "plans to announce them this year": no figure foreseen
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger, kind, scope)
     direction = change = previous = None
@@ -482,6 +492,13 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         attributed_to=source or attribution.outlet or ctx.default_source,
         reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
     )
+
+
+def _forecasts_something(trigger: Token) -> bool:
+    """A forecast names what it foresees: a figure, a market measure or a move of one."""
+    scope = list(trigger.subtree) if trigger.pos_ == "NOUN" else [*trigger.subtree, *trigger.head.subtree]
+    return any(t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or names_a_measure(t)
+               or _is_direction(t) for t in scope if t.i != trigger.i)
 
 
 def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:
@@ -985,7 +1002,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
                   attribution: Attribution) -> Event | None:
     for token in sent:
         if token.lower_ not in ("futures",) and token.lemma_.lower() not in ("price", "benchmark", "rate") \
-                or token.pos_ != "NOUN":
+                or token.pos_ != "NOUN" or _in_goal(token):
             continue
         # "prices rose", "futures hit a high … but have since fallen to $7,700"
         verbs = [token.head, *(c for c in token.head.children if c.dep_ == "conj")]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from geokg.extract.model import EventType, Quantity
 from geokg.extract.quantities import iter_quantities
 
-__all__ = ["DIRECTION_WORDS", "Move", "direction_of", "move_quantities", "moved_kind"]
+__all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
 
 _UP = """rise rose risen climb jump surge soar gain increase raise boost expand grow rally advance
 build hike lift recover rebound spike strengthen accelerate up higher high record top peak double
@@ -101,6 +101,11 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         if role not in found or distance < found[role][0]:
             found[role] = (distance, quantity)
     return Move(*(found[r][1] if r in found else None for r in ("level", "change", "previous")))
+
+
+def names_a_measure(token: Token) -> bool:
+    """Whether a word names a market measure that moves: a price, output, demand, stocks, trade."""
+    return token.lemma_.lower() in _MOVED or token.lower_ in _MOVED
 
 
 def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventType | None:
