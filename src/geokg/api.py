@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
     from geokg.parallel import Failure, Outcome
 
+
 @dataclass
 class BuildSummary:
     """What a build did: counters, plus the articles that failed or were quarantined.
