@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/reuters.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) $(STORE) build dist .pytest_cache

@@ -18,8 +18,9 @@ from geokg.namespaces import GK
 from geokg.parallel import Outcome, content_hash, process_batch
 from geokg.articles import Article
 from geokg.rdf.iris import article_iri, graph_iri
+from geokg.rdf.terms import to_ntriples, to_rdflib
 from geokg.settings import Settings
-from geokg.store import Store, to_ntriples, to_rdflib
+from geokg.store import Store
 
 ARTICLES = {
     "chile-copper": "date 2024-06-12\nsource Reuters\n\nChile offered to sell copper to Japan on Monday.\n",

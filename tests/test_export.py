@@ -12,7 +12,8 @@ from rdflib.compare import isomorphic
 from geokg.errors import ExportError
 from geokg.export import FORMATS, export, format_for
 from geokg.rdf.iris import graph_iri
-from geokg.store import Store, to_rdflib
+from geokg.rdf.terms import to_rdflib
+from geokg.store import Store
 
 DATA = Path(__file__).resolve().parent / "data" / "store"
 RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}

@@ -65,7 +65,7 @@ def test_hardening_bad_url_in_a_hand_built_article_fails_only_that_article() -> 
     from geokg.namespaces import DCTERMS
     from geokg.rdf import to_graph
     from geokg.rdf.iris import article_iri
-    from geokg.store import to_ntriples
+    from geokg.rdf.terms import to_ntriples
 
     article = Article(id="a1", text="Copper rose.", url=BAD_URLS["bracket"])
     graph = to_graph(ArticleFacts(article=article))

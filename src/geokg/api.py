@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
-import subprocess
 import threading
 import warnings
 from collections import Counter
@@ -13,32 +12,33 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
-from rdflib.compare import isomorphic
 
-from geokg import crossdoc as _crossdoc
-from geokg import crudeoilnews as _crudeoilnews
-from geokg import evaluate as _evaluate
-from geokg.crudeoilnews import CrudeOilNewsEvaluation
-from geokg import export as _export
-from geokg import load as _load
-from geokg import push as _push
 from geokg import queries as _queries
-from geokg import remote as _remote
-from geokg import serve as _serve
-from geokg import validate as _validate
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
-from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
-from geokg.reference import load_reference
+from geokg.iri_space import article_id_from_graph
 from geokg.resources import ontology_files
-from geokg.settings import Settings
+from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
-from geokg.viz import to_networkx, write_html
+
+# Each verb imports the stages it needs (spaCy, rdflib, pySHACL, networkx, requests) when it
+# runs: `geokg query` then starts without them, and `import geokg` stays cheap.
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset, Graph
+
+    import geokg.crossdoc as _crossdoc
+    import geokg.evaluate as _evaluate
+    import geokg.load as _load
+    import geokg.push as _push
+    import geokg.remote as _remote
+    import geokg.serve as _serve
+    import geokg.validate as _validate
+    from geokg.crudeoilnews import CrudeOilNewsEvaluation
+    from geokg.parallel import Failure, Outcome
 
 
 @dataclass
@@ -113,7 +113,9 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         follow_links: read symbolic links in the folders walked that lead out of them
             (by default they are reported, GK105, and not read).
     """
-    from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
+    from geokg import crossdoc
+    from geokg.nlp import get_pipeline
+    from geokg.reference import load_reference
 
     settings = settings or Settings.from_env()
     summary = BuildSummary()
@@ -127,7 +129,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         try:
             _load_articles(paths, settings, store, summary, on_article, rebuild, dask, follow_links)
             # Cross-document graphs follow whatever is in the store now, whichever articles this build touched.
-            summary.crossdoc = _crossdoc.refresh(store)
+            summary.crossdoc = crossdoc.refresh(store)
         except KeyboardInterrupt as interrupt:
             raise BuildInterrupted(summary, settings.store) from interrupt
         store.clear_derived_stale()
@@ -142,6 +144,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
                    follow_links: bool) -> None:
+    from geokg.parallel import iter_outcomes
+
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
@@ -182,6 +186,8 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
     """Articles whose graph is missing from the store or was built from other content."""
+    from geokg.parallel import content_hash
+
     for article in articles:
         if store.article_hash(article.id) == content_hash(article):
             summary.skipped += 1
@@ -193,6 +199,10 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
+    from geokg.parallel import Failure
+    from geokg.rdf.iris import graph_iri
+    from geokg.validate import write_quarantine
+
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
     loading = 0  # conforming articles in the batch
     for outcome in outcomes:
@@ -202,7 +212,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
         if outcome.quarantine is not None:
             graph, report = outcome.quarantine
             summary.violations.extend(report.violations)
-            _validate.write_quarantine(settings.quarantine, outcome.article_id, graph, report)
+            write_quarantine(settings.quarantine, outcome.article_id, graph, report)
             summary.quarantine_failures.append(Failure(
                 outcome.path, outcome.article_id, "GK302",
                 f"the graph violates the shapes ({len(report.violations)} violation(s)); "
@@ -260,8 +270,10 @@ def query(name: str, params: Mapping[str, str] | None = None,
     this one query: a :func:`replica` answers many queries fastest.
     """
     if endpoint is not None:
-        with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote_query(endpoint, name, params or {}, client=client)
+        from geokg.remote import HttpClient, run_remote_query
+
+        with HttpClient(credentials) as client:
+            return run_remote_query(endpoint, name, params or {}, client=client)
     if store is not None:
         return _queries.run_query(store, name, params or {})
     settings = settings or Settings.from_env()
@@ -320,8 +332,10 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
         if allow_update:
             raise ConfigError("allow_update", True, "Updates are only run on the local store; "
                               "send them to a remote store with its own tools")
-        with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote(endpoint, text, client=client, source=source)
+        from geokg.remote import HttpClient, run_remote
+
+        with HttpClient(credentials) as client:
+            return run_remote(endpoint, text, client=client, source=source)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
@@ -330,27 +344,33 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
     """Validate every article graph of the store, or an RDF file, against the shapes."""
+    from rdflib import Dataset
+
+    from geokg.load import format_of, read_quads
+    from geokg.validate import format_violation
+    from geokg.validate import validate as shacl_validate
+
     if target is not None:
         path = Path(target)
         if not path.is_file():
             raise IngestError(path, "no such file to validate")
         # Oxigraph parses under geokg load's rule (load.read_quads: no network, no other file, no
         # DTD entities, bounded depth and literals) and fails in one line where rdflib printed pages.
-        quads = _load.read_quads(path, _load.format_of(path))
+        quads = read_quads(path, format_of(path))
         dataset = Dataset()
         with warnings.catch_warnings():
             # rdflib 7.6 warns about its own ConjunctiveGraph internals when parsing into a Dataset.
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-        return _validate.validate(dataset)
+        return shacl_validate(dataset)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        report = _validate.validate(_article_dataset(store))
+        report = shacl_validate(_article_dataset(store))
         damaged = _built_in_damage(store)
     if not damaged:
         return report
     return dataclasses.replace(report, conforms=False, violations=report.violations + tuple(damaged),
-                               text="\n".join([report.text] + [_validate.format_violation(v) for v in damaged]))
+                               text="\n".join([report.text] + [format_violation(v) for v in damaged]))
 
 
 def _built_in_damage(store: Store) -> list[_validate.Violation]:
@@ -360,6 +380,12 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     reference graph (an article id "reference" did that before issue 18, ``geokg load``
     or a SPARQL Update still can) makes answers wrong while every article conforms.
     """
+    from rdflib.compare import isomorphic
+
+    from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.reference import load_reference
+    from geokg.validate import Violation
+
     expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
@@ -369,7 +395,7 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
         what = "is missing" if not len(stored) else (
             f"holds {len(stored)} triples where the packaged files give {len(packaged)}" if len(stored) != len(packaged)
             else f"differs from the packaged files ({len(stored)} triples each)")
-        damaged.append(_validate.Violation(
+        damaged.append(Violation(
             focus_node=str(iri), path=None, severity="Violation", component="BuiltInGraph", article=None,
             message=f"the built-in graph {iri} {what}: it was replaced or changed, so queries "
                     "resolve names and types wrongly; run `geokg build` on this store (no paths needed) "
@@ -379,9 +405,11 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
 
 def export(path: str | Path, format: str | None = None, settings: Settings | None = None) -> Path:
     """Write the store to ``path`` (format from the extension unless given)."""
+    from geokg.export import export as export_store
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _export.export(store, path, format)
+        return export_store(store, path, format)
 
 
 def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable[str] | None = None,
@@ -393,24 +421,32 @@ def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable
     Returns a PushReport: the graphs sent, and one PushError per graph that
     failed (the others are still sent). See :func:`geokg.push.push`.
     """
+    from geokg.push import push as push_graphs
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _push.push(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
+        return push_graphs(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
                           retries=retries, backoff=backoff, timeout=timeout, on_graph=on_graph)
 
 
 def push_plan(graph_store: str, settings: Settings | None = None,
               graphs: Iterable[str] | None = None) -> list[_push.PlannedGraph]:
     """What :func:`push` would send: graph, URL, triples and bytes of each PUT (nothing is sent)."""
+    from geokg.push import plan
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _push.plan(store, graph_store, graphs)
+        return plan(store, graph_store, graphs)
 
 
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
          format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
     that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
+    from geokg import crossdoc
+    from geokg.load import load_files
+    from geokg.reference import load_reference
+
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
@@ -418,14 +454,14 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
         store.load_reference(load_reference().graph())
         store.load_ontology(_ontology_graph())
-        summary = _load.load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
+        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
-            _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+            crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
         store.clear_derived_stale()
         return summary
 
 
-def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, allow_update: bool = False,
+def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_update: bool = False,
           in_memory: bool = False, allow_service: bool = False, hosts: Iterable[str] = ()) -> _serve.Server:
     """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``) behind the
     gate that checks Host, the origin of writes and SERVICE (see :mod:`geokg.serve`).
@@ -435,6 +471,8 @@ def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, 
     ``hosts`` are names besides the bind address that the server answers to;
     ``allow_service`` lets queries use SERVICE. The caller stops it (``server.terminate()``).
     """
+    from geokg import serve as _serve
+
     settings = settings or Settings.from_env()
     _serve.parse_bind(bind)
     upstream = _serve.private_bind()
@@ -456,6 +494,8 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
 
     Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
     """
+    from geokg.viz import to_networkx, write_html
+
     settings = settings or Settings.from_env()
     _reading(settings.store).close()  # to_networkx opens the store itself; warn first
     graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
@@ -481,6 +521,9 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
+    from geokg import crudeoilnews as _crudeoilnews
+    from geokg import evaluate as _evaluate
+
     settings = settings or Settings.from_env()
     format = format or _evaluate.detect_format(gold)
     if format not in _evaluate.FORMATS:
@@ -512,6 +555,8 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
+    from geokg.parallel import Failure
+
     for item in items:
         if isinstance(item, IngestError):
             summary.failures.append(Failure(item.path, item.article_id, item.code, item.message, item.line))
@@ -522,6 +567,8 @@ def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
 
 
 def _ontology_graph() -> Graph:
+    from rdflib import Graph
+
     graph = Graph()
     for path in ontology_files():
         graph.parse(path)
@@ -530,6 +577,8 @@ def _ontology_graph() -> Graph:
 
 def _article_dataset(store: Store) -> Dataset:
     """The article graphs of the store as an rdflib Dataset, for pyshacl."""
+    from rdflib import Dataset
+
     dataset = Dataset()
     for iri in store.article_graphs():
         dataset.graph(iri).__iadd__(store.rdflib_graph(iri))

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.articles import count_articles
+from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.extract.model import EntityKind
 from geokg.queries import UpdateResult, list_queries
-from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
-from geokg.serve import wait as serve_wait
 from geokg.settings import Settings
-from geokg.validate import format_violation
+
+# Modules that load spaCy, rdflib, pySHACL, networkx or tqdm are imported in the commands
+# that use them, so that --help and a stored query start fast (tests/test_startup.py).
 
 
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -145,6 +145,10 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
 
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
+    from tqdm import tqdm
+
+    from geokg.validate import format_violation
+
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
@@ -306,6 +310,8 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
         geokg validate --store geokg.db
     """
+    from geokg.validate import format_violation
+
     report = api.validate(file, Settings.from_env(store=store))
     if report.conforms:
         click.echo("conforms: every article graph satisfies the shapes")
@@ -367,6 +373,8 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
 
         geokg push --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --auth digest
     """
+    from tqdm import tqdm
+
     url = graph_store or endpoint or target
     if url is None:
         raise click.UsageError("give the Graph Store URL: --graph-store URL (or --endpoint URL)")
@@ -414,6 +422,8 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
 
         geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
     """
+    from geokg.validate import format_violation
+
     summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
         click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
@@ -460,6 +470,8 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 
         geokg serve --in-memory   # the fastest answers, for a finished build
     """
+    from geokg.serve import wait as serve_wait
+
     settings = Settings.from_env(store=store)
     if in_memory:
         click.echo(f"copying {settings.store} into the server's memory...", err=True)

@@ -84,7 +84,8 @@ from geokg.rdf.iris import (
     REFERENCE_GRAPH,
     canonical_event_iri,
 )
-from geokg.store import Store, ntriples_line
+from geokg.rdf.terms import ntriples_line
+from geokg.store import Store
 
 __all__ = [
     "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",

@@ -56,11 +56,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from geokg import validate as _validate
 from geokg.errors import ConfigError, IngestError
 from geokg.namespaces import GK
 from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
+from geokg.validate import Violation, validate
 
 __all__ = ["FORMATS", "LoadedFile", "LoadSummary", "load_files", "format_of", "read_quads"]
 
@@ -96,7 +96,7 @@ class LoadSummary:
     #: quads left out per geokg graph a file named (its own graphs are never loaded)
     kept_own: dict[str, int] = field(default_factory=dict)
     #: shape violations of the graphs loaded (dropped ones and, with keep_invalid, kept ones)
-    violations: list[_validate.Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -268,7 +268,7 @@ def _conforms(store: Store, path: Path, graph: str, keep_invalid: bool, summary:
     name = ox.NamedNode(graph)
     if not store.ox.query(_USES_GEOKG, substitutions={ox.Variable("g"): name}):
         return True
-    report = _validate.validate(store.rdflib_graph(graph))
+    report = validate(store.rdflib_graph(graph))
     if report.conforms:
         return True
     summary.violations.extend(report.violations)

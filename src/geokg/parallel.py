@@ -41,8 +41,8 @@ from geokg.extract.model import ArticleFacts
 from geokg.namespaces import GK
 from geokg.rdf import to_graph
 from geokg.rdf.iris import article_iri
+from geokg.rdf.terms import to_ntriples
 from geokg.reference import ReferenceIndex, load_reference
-from geokg.store import to_ntriples
 from geokg.validate import ValidationReport, validate, validate_graphs
 
 if TYPE_CHECKING:  # spaCy loads in process_batch, not when this module is imported

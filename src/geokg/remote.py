@@ -25,43 +25,24 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
 from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python
 from geokg.store import OxTerm
 
-__all__ = ["AUTH_SCHEMES", "Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
+__all__ = ["Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
 
 log = logging.getLogger("geokg.remote")
 
-AUTH_SCHEMES = ("auto", "basic", "digest")
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """How to authenticate: user and password (basic, digest or auto), or a bearer token."""
-
-    user: str | None = None
-    password: str | None = None
-    token: str | None = None
-    auth: str = "auto"
-
-    def __post_init__(self) -> None:
-        if self.auth not in AUTH_SCHEMES:
-            raise ConfigError("auth", self.auth, AUTH_SCHEMES)
-        if self.token and self.user:
-            raise ConfigError("token", "…", "Give either a user and password or a token, not both")
-        if self.user is not None and self.password is None:
-            raise ConfigError("password", None, f"A password is needed for user {self.user!r}")
 
 
 def _challenge_scheme(header: str) -> str | None:

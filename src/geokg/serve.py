@@ -58,12 +58,11 @@ import pyoxigraph as ox
 
 from geokg.errors import ConfigError, GeokgError, RequestRefusedError, StoreError
 from geokg.queries import refuse_service
+from geokg.settings import DEFAULT_BIND
 from geokg.store import Store
 
 __all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
            "load_copy", "stopped_on_failure", "wait", "Gate", "Server", "private_bind"]
-
-DEFAULT_BIND = "127.0.0.1:7878"
 
 
 def oxigraph_executable() -> str:

@@ -11,8 +11,8 @@ write-ahead log up to the last committed transaction, and re-running the build
 completes the store (``tests/test_reliability_crash.py``). :meth:`Store.bulk_load`
 is the exception: it is not transactional.
 
-The rdflib <-> pyoxigraph term conversion lives here too (we do not depend on
-oxrdflib for four small functions).
+Reading needs pyoxigraph alone: the methods that take or give rdflib graphs import
+rdflib and the term conversion (:mod:`geokg.rdf.terms`) when they are called.
 
 Example:
     >>> from rdflib import Graph, Literal, URIRef
@@ -34,26 +34,24 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, Union
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
 
 from geokg.errors import QuerySyntaxError, StoreError
-from geokg.namespaces import GK, PROV
-from geokg.rdf.iris import (
+from geokg.iri_space import (
     DERIVED_STALE_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     article_id_from_graph,
-    article_iri,
-    graph_iri,
     is_legacy_article_graph,
 )
 
-__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "ntriples_line", "DEFAULT_PATH"]
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.term import Node
+
+__all__ = ["Store", "StoreStats", "OxTerm", "DEFAULT_PATH"]
 
 log = logging.getLogger("geokg.store")
 
@@ -64,66 +62,11 @@ DEFAULT_PATH = "geokg.db"
 #: resident memory grew by about 46 MiB per 1,000 Reuters articles. Flushing every 8 MiB of
 #: N-Triples keeps about 70 MiB of write buffers (bench/memory.py; README "Performance").
 FLUSH_EVERY_BYTES = 8 * 2**20
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
-GraphName = Union[str, URIRef, ox.NamedNode]
-
-_EVENTS_BY_TYPE = f"""
-SELECT ?type (COUNT(DISTINCT ?event) AS ?n) WHERE {{
-  ?event a <{GK.Event}>, ?class .
-  FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{GK._NS}"))
-  BIND(STRAFTER(STR(?class), "{GK._NS}") AS ?type)
-}} GROUP BY ?type ORDER BY ?type
-"""
-
-
-def to_ox(term: Node) -> OxTerm:
-    """Convert an rdflib term to the equal pyoxigraph term.
-
-    Plain rdflib literals become ``xsd:string`` literals (equal in RDF 1.1).
-
-    Raises:
-        ValueError: for an IRI or language tag pyoxigraph rejects, or a term
-            kind it has no equivalent for (rdflib ``Variable``, quoted graphs).
-
-    Example:
-        >>> to_ox(RdfLiteral("2024-03-03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")))
-        <Literal value=2024-03-03 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise ValueError(f"cannot store the rdflib term {term!r} ({type(term).__name__})")
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """Convert a pyoxigraph term to the equal rdflib term (``xsd:string`` → plain literal).
-
-    Example:
-        >>> to_rdflib(ox.Literal("Chile"))
-        rdflib.term.Literal('Chile')
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RdfLiteral(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return RdfLiteral(term.value)
-        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise ValueError(f"cannot convert {term!r} to rdflib (RDF-star triples are not supported)")
+GraphName = Union[str, "URIRef", ox.NamedNode]
 
 
 def _graph_node(graph: GraphName) -> ox.NamedNode:
@@ -291,6 +234,8 @@ class Store:
         Raises:
             StoreError: a term cannot be stored (invalid IRI) or the write fails.
         """
+        from geokg.rdf.terms import to_ntriples
+
         name = _graph_node(graph)
         try:
             body = to_ntriples(triples)
@@ -306,7 +251,7 @@ class Store:
 
         Args:
             graphs: named-graph IRI -> its new triples as N-Triples text (from
-                :func:`to_ntriples`); empty text removes the graph.
+                :func:`geokg.rdf.terms.to_ntriples`); empty text removes the graph.
 
         Raises:
             StoreError: the text is not N-Triples or the write fails.
@@ -361,6 +306,9 @@ class Store:
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
+        from geokg.namespaces import GK
+        from geokg.rdf.iris import article_iri, graph_iri
+
         graph = ox.NamedNode(graph_iri(article_id))
         for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
                                               ox.NamedNode(str(GK.contentHash)), None, graph):
@@ -397,6 +345,8 @@ class Store:
     def mark_derived_stale(self) -> None:
         """Record that the cross-document graphs no longer follow the article graphs (until
         :meth:`clear_derived_stale`): committed before any article graph is written."""
+        from geokg.namespaces import PROV
+
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.replace_graphs({str(DERIVED_STALE_GRAPH): f"<{DERIVED_STALE_GRAPH}> <{PROV.invalidatedAtTime}> "
                                                        f'"{now}"^^<{XSD_DATETIME}> .'})
@@ -422,6 +372,8 @@ class Store:
         the next call moves the rest. An article whose id was ``reference`` or ``ontology``
         was lost when it replaced that graph, and cannot be told apart: build it again.
         """
+        from geokg.rdf.iris import graph_iri
+
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):
             moves = [f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
@@ -465,6 +417,10 @@ class Store:
 
     def rdflib_graph(self, graph: GraphName) -> Graph:
         """Copy one named graph into an rdflib Graph whose identifier is the graph IRI."""
+        from rdflib import Graph, URIRef
+
+        from geokg.rdf.terms import to_rdflib
+
         name = _graph_node(graph)
         result = Graph(identifier=URIRef(name.value))
         for quad in self.quads(name):
@@ -477,7 +433,14 @@ class Store:
 
     def stats(self) -> StoreStats:
         """Article graphs, quads, and events by type (local name of the class)."""
-        _, rows = self.query(_EVENTS_BY_TYPE)
+        from geokg.namespaces import GK
+
+        _, rows = self.query(f"""
+            SELECT ?type (COUNT(DISTINCT ?event) AS ?n) WHERE {{
+              ?event a <{GK.Event}>, ?class .
+              FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{GK._NS}"))
+              BIND(STRAFTER(STR(?class), "{GK._NS}") AS ?type)
+            }} GROUP BY ?type ORDER BY ?type""")
         events = {str(t.value): int(n.value) for t, n in rows if t is not None and n is not None}
         return StoreStats(articles=len(self.article_graphs()), triples=len(self), events=events)
 
@@ -586,26 +549,6 @@ class Store:
             return self.ox.dump(output, format, from_graph=from_graph)
         except (OSError, ValueError) as exc:
             raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
-
-
-def to_ntriples(triples: Graph | Iterable[tuple[Node, Node, Node]]) -> str:
-    """Triples as sorted, distinct N-Triples lines (no final newline): what
-    :meth:`Store.replace_graphs` takes, small enough to send between processes.
-
-    Raises:
-        ValueError: a term cannot be stored (see :func:`to_ox`).
-
-    Example:
-        >>> print(to_ntriples([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), RdfLiteral("x"))]))
-        <http://e.org/a> <http://e.org/p> "x" .
-    """
-    return "\n".join(sorted({ntriples_line(triple) for triple in triples}))
-
-
-def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
-    """One triple as an N-Triples line (no newline); raises ValueError like :func:`to_ox`."""
-    subject, predicate, value = triple
-    return f"{to_ox(subject)} {to_ox(predicate)} {to_ox(value)} ."
 
 
 def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
