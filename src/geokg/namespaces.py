@@ -4,7 +4,9 @@
 checks both directions); with ``_fail = True`` an undeclared name raises
 ``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
-``PREFIXES`` binds them all on a graph.
+``PREFIXES`` binds them all on a graph. ``ID_PREFIXES`` gives each kind of geokg id
+its own prefix (``country:RU``, ``event:a1-3``); exports declare
+``DECLARED_PREFIXES`` (both sets) and ``geokg sparql`` predeclares the same.
 
 Example:
     >>> GK.ReservesRank
@@ -17,6 +19,8 @@ Example:
     >>> g = bind_prefixes(Graph())
     >>> g.namespace_manager.curie(GK.rank)
     'gk:rank'
+    >>> ID_PREFIXES["country"], KIND_SEGMENT[EntityKind.ORGANIZATION]
+    ('https://w3id.org/geokg/id/country/', 'org')
 """
 
 # No ``from __future__ import annotations`` here: DefinedNamespace reads the
@@ -24,9 +28,12 @@ Example:
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
+from geokg.extract.model import EntityKind
+
 __all__ = [
-    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS",
-    "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD", "bind_prefixes",
+    "DCTERMS", "DECLARED_PREFIXES", "GK", "GKID", "GKSH", "ID_PREFIXES", "KIND_SEGMENT", "OA", "OWL",
+    "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
+    "bind_prefixes",
 ]
 
 
@@ -162,6 +169,35 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "wd": str(WD),
 }
+
+# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…); geokg.rdf.iris mints with it.
+KIND_SEGMENT: dict[EntityKind, str] = {
+    EntityKind.PERSON: "person",
+    EntityKind.COUNTRY: "country",
+    EntityKind.ORGANIZATION: "org",
+    EntityKind.COMPANY: "company",
+    EntityKind.MEDIA: "media",
+    EntityKind.COMMODITY: "commodity",
+    EntityKind.PLACE: "place",
+}
+
+# Prefix → segment of the other ids under GKID: minted per article (geokg.rdf.iris), across articles
+# (crossdoc) and in the reference data. Units get "gkunit", since "unit" is QUDT's.
+_OTHER_ID_SEGMENTS = {
+    "article": "article", "event": "event", "evidence": "evidence", "quantity": "quantity",
+    "canonical-event": "canonical-event", "office": "office", "tenure": "tenure", "scheme": "scheme",
+    "gkunit": "unit",
+}
+
+#: One prefix per kind of geokg id, so that a serialisation writes ``country:RU`` rather than
+#: ``gkid:country\/RU`` (a prefixed name cannot hold a bare "/").
+ID_PREFIXES: dict[str, str] = {
+    **{segment: f"{GKID}{segment}/" for segment in KIND_SEGMENT.values()},
+    **{prefix: f"{GKID}{segment}/" for prefix, segment in _OTHER_ID_SEGMENTS.items()},
+}
+
+#: What exports declare (Turtle, TriG, the JSON-LD ``@context``) and ``geokg sparql`` predeclares.
+DECLARED_PREFIXES: dict[str, str] = {**PREFIXES, **ID_PREFIXES}
 
 
 def bind_prefixes(graph: Graph) -> Graph:

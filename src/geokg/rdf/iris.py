@@ -18,6 +18,7 @@ from anyascii import anyascii
 from rdflib import URIRef
 
 from geokg.extract.model import EntityKind, EntityRef
+from geokg.namespaces import KIND_SEGMENT
 
 BASE = "https://w3id.org/geokg/"
 ID = BASE + "id/"
@@ -40,16 +41,6 @@ CROSSDOC_ENTITIES_GRAPH = URIRef(GRAPH + "crossdoc/entities")
 CROSSDOC_EVENTS_GRAPH = URIRef(GRAPH + "crossdoc/events")
 COMMODITY_SCHEME = URIRef(ID + "scheme/commodities")
 
-# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…).
-KIND_SEGMENT = {
-    EntityKind.PERSON: "person",
-    EntityKind.COUNTRY: "country",
-    EntityKind.ORGANIZATION: "org",
-    EntityKind.COMPANY: "company",
-    EntityKind.MEDIA: "media",
-    EntityKind.COMMODITY: "commodity",
-    EntityKind.PLACE: "place",
-}
 SEGMENT_KIND = {segment: kind for kind, segment in KIND_SEGMENT.items()}
 
 _QUDT_UNIT = "http://qudt.org/vocab/unit/"
