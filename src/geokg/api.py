@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import networkx as nx
 import pyoxigraph as ox
@@ -377,8 +378,9 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     return damaged
 
 
-def export(path: str | Path, format: str | None = None, settings: Settings | None = None) -> Path:
-    """Write the store to ``path`` (format from the extension unless given)."""
+def export(path: str | Path | IO[bytes], format: str | None = None, settings: Settings | None = None) -> Path | None:
+    """Write the store to ``path`` (format from the extension unless given), or to a binary
+    stream such as ``sys.stdout.buffer`` (format required); return the path, None for a stream."""
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
         return _export.export(store, path, format)

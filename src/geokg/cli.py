@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 import warnings
@@ -317,20 +318,39 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
 
 @cli.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld). "
+                   "'-' writes to stdout (give --format).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
               help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.")
 @store_option
 def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
     """Write the whole store to an RDF file, for another triple store.
 
+    Turtle and TriG declare one prefix per kind of id (country:RU,
+    commodity:crude-oil); JSON-LD is compacted with the same prefixes as its
+    @context and indented.
+
     Example:
 
         geokg export -o graph.trig
+
+        geokg export -o - --format turtle | less
     """
-    written = api.export(output, fmt, Settings.from_env(store=store))
-    click.echo(f"wrote {written}")
+    settings = Settings.from_env(store=store)
+    if str(output) != "-":
+        click.echo(f"wrote {api.export(output, fmt, settings)}")
+        return
+    if fmt is None:
+        raise click.UsageError("writing to stdout (-o -) needs --format: turtle, nt, nquads, trig or jsonld")
+    stdout = sys.stdout.buffer
+    try:
+        api.export(stdout, fmt, settings)
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped (| head): not an error. Point stdout at devnull so that
+        # Python's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command("push")
