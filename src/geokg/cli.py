@@ -419,9 +419,10 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
               help="Read every file in this format (default: from each extension).")
 @click.option("--keep-invalid", is_flag=True,
               help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
+@click.option("-v", "--verbose", is_flag=True, help="List the graphs each file loaded, one a line.")
 @store_option
 def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
-                 store: Path | None) -> None:
+                 verbose: bool, store: Path | None) -> None:
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
@@ -430,13 +431,20 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
     checked against the shapes; one that violates them is dropped (exit 1)
     unless --keep-invalid.
 
+    Prints the number of graphs each file loaded; -v lists them.
+
     Example:
 
         geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
     """
     summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
-        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+        # A geokg export holds hundreds of graphs: their names on one line made it unreadable.
+        into = f"1 graph ({loaded.graphs[0]})" if len(loaded.graphs) == 1 else f"{len(loaded.graphs)} graphs"
+        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {into}")
+        if verbose and len(loaded.graphs) > 1:
+            for name in loaded.graphs:
+                click.echo(f"  {name}")
     for name, quads in sorted(summary.kept_own.items()):
         click.echo(f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
                    "`geokg build` only, so the store's copy stands", err=True)
