@@ -33,6 +33,7 @@ from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
+from geokg.namespaces import DECLARED_PREFIXES
 from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
 from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
 from geokg.reference import load_reference
@@ -312,6 +313,10 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 
     SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
     the store (or the endpoint) send requests to whatever address the query names.
+
+    The prefixes of :data:`geokg.namespaces.DECLARED_PREFIXES` (gk, rdf, skos, one per
+    kind of id such as country) need no PREFIX line; a PREFIX in the text wins. An
+    endpoint is sent PREFIX lines for the ones the text uses.
     """
     if problem := _queries.not_utf8(text):
         raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
@@ -322,7 +327,7 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
             raise ConfigError("allow_update", True, "Updates are only run on the local store; "
                               "send them to a remote store with its own tools")
         with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote(endpoint, text, client=client, source=source)
+            return _remote.run_remote(endpoint, text, client=client, source=source, prefixes=DECLARED_PREFIXES)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update,

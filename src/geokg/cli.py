@@ -23,6 +23,7 @@ from geokg import __version__, api
 from geokg.articles import count_articles
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.extract.model import EntityKind
+from geokg.namespaces import DECLARED_PREFIXES
 from geokg.queries import UpdateResult, list_queries
 from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
@@ -258,7 +259,15 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
     click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
-@cli.command("sparql")
+def _prefix_list() -> str:
+    """The predeclared prefixes as click prints them unwrapped (``\\b``), one a line."""
+    width = max(len(prefix) for prefix in DECLARED_PREFIXES) + 1
+    lines = [f"  {prefix + ':':<{width}} {namespace}" for prefix, namespace in DECLARED_PREFIXES.items()]
+    return "\b\nPredeclared prefixes (a PREFIX in the query wins; sent as PREFIX lines to --endpoint):\n" + \
+        "\n".join(lines)
+
+
+@cli.command("sparql", epilog=_prefix_list())
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
@@ -277,9 +286,12 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, allo
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
     read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
+    The prefixes listed below need no PREFIX line: gk, rdf, rdfs, owl, xsd, skos,
+    prov, dcterms, sem, qudt, oa and one per kind of id (country:RU, commodity:wheat).
+
     Example:
 
-        geokg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        geokg sparql 'SELECT ?e WHERE { ?e a gk:Offer ; gk:agent country:RU }'
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the query text or -f FILE, not both")

@@ -29,8 +29,9 @@ NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|
                           r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
 _PN_PREFIX = r"(?:[^\W\d_][\w.-]*)?"
 _DECLARATION = re.compile(rf"\bPREFIX\s+({_PN_PREFIX}):", re.IGNORECASE)
-# A prefix name and its colon, not inside a variable, a blank node label or a local name.
-_PREFIXED_NAME = re.compile(rf"(?<![\w?$.:-])({_PN_PREFIX}):")
+# A prefix name and its colon, not inside a variable, a blank node label or a local name, nor
+# the scheme of an IRI the parser could not read ("<http://a b>": a local name has no "/").
+_PREFIXED_NAME = re.compile(rf"(?<![\w?$.:<-])({_PN_PREFIX}):(?!/)")
 _QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 _FIRST_KEYWORD = re.compile(rf"\A(?:\s*(?:PREFIX\s+{_PN_PREFIX}:|BASE)\s*<\s*>)*\s*([^\s{{]+)", re.IGNORECASE)
