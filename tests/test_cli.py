@@ -239,6 +239,27 @@ def test_export_unknown_extension_exits_2(built_store: Path, tmp_path: Path,
     assert not out.exists()
 
 
+@pytest.mark.slow
+def test_export_dash_writes_to_stdout(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "-o", "-", "--format", "turtle", "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    parsed = Graph().parse(data=result.stdout_bytes, format="turtle")
+    assert len(parsed) > 0 and "wrote" not in result.stdout
+    assert "country:CL" in result.stdout
+
+
+@pytest.mark.slow
+def test_export_dash_without_a_format_exits_2(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run_main(["export", "-o", "-", "--store", str(built_store)], capsys)
+    assert code == 2 and stdout == ""
+    assert err.endswith("Error: writing to stdout (-o -) needs --format: turtle, nt, nquads, trig or jsonld\n")
+    assert not (tmp_path / "-").exists()
+
+
 def test_version() -> None:
     from geokg import __version__
 

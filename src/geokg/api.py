@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from geokg import queries as _queries
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
-from geokg.iri_space import article_id_from_graph
+from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
@@ -323,6 +323,10 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 
     SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
     the store (or the endpoint) send requests to whatever address the query names.
+
+    The prefixes of :data:`geokg.iri_space.DECLARED_PREFIXES` (gk, rdf, skos, one per
+    kind of id such as country) need no PREFIX line; a PREFIX in the text wins. An
+    endpoint is sent PREFIX lines for the ones the text uses.
     """
     if problem := _queries.not_utf8(text):
         raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
@@ -335,7 +339,7 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
         from geokg.remote import HttpClient, run_remote
 
         with HttpClient(credentials) as client:
-            return run_remote(endpoint, text, client=client, source=source)
+            return run_remote(endpoint, text, client=client, source=source, prefixes=DECLARED_PREFIXES)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
@@ -403,8 +407,9 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     return damaged
 
 
-def export(path: str | Path, format: str | None = None, settings: Settings | None = None) -> Path:
-    """Write the store to ``path`` (format from the extension unless given)."""
+def export(path: str | Path | IO[bytes], format: str | None = None, settings: Settings | None = None) -> Path | None:
+    """Write the store to ``path`` (format from the extension unless given), or to a binary
+    stream such as ``sys.stdout.buffer`` (format required); return the path, None for a stream."""
     from geokg.export import export as export_store
 
     settings = settings or Settings.from_env()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 import warnings
@@ -22,6 +23,7 @@ from geokg.articles import count_articles
 from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.extract.model import EntityKind
+from geokg.iri_space import DECLARED_PREFIXES
 from geokg.queries import UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
@@ -261,7 +263,15 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
     click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
-@cli.command("sparql")
+def _prefix_list() -> str:
+    """The predeclared prefixes as click prints them unwrapped (``\\b``), one a line."""
+    width = max(len(prefix) for prefix in DECLARED_PREFIXES) + 1
+    lines = [f"  {prefix + ':':<{width}} {namespace}" for prefix, namespace in DECLARED_PREFIXES.items()]
+    return "\b\nPredeclared prefixes (a PREFIX in the query wins; sent as PREFIX lines to --endpoint):\n" + \
+        "\n".join(lines)
+
+
+@cli.command("sparql", epilog=_prefix_list())
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
@@ -280,9 +290,12 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, allo
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
     read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
+    The prefixes listed below need no PREFIX line: gk, rdf, rdfs, owl, xsd, skos,
+    prov, dcterms, sem, qudt, oa and one per kind of id (country:RU, commodity:wheat).
+
     Example:
 
-        geokg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        geokg sparql 'SELECT ?e WHERE { ?e a gk:Offer ; gk:agent country:RU }'
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the query text or -f FILE, not both")
@@ -323,20 +336,39 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
 
 @cli.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld). "
+                   "'-' writes to stdout (give --format).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
               help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.")
 @store_option
 def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
     """Write the whole store to an RDF file, for another triple store.
 
+    Turtle and TriG declare one prefix per kind of id (country:RU,
+    commodity:crude-oil); JSON-LD is compacted with the same prefixes as its
+    @context and indented.
+
     Example:
 
         geokg export -o graph.trig
+
+        geokg export -o - --format turtle | less
     """
-    written = api.export(output, fmt, Settings.from_env(store=store))
-    click.echo(f"wrote {written}")
+    settings = Settings.from_env(store=store)
+    if str(output) != "-":
+        click.echo(f"wrote {api.export(output, fmt, settings)}")
+        return
+    if fmt is None:
+        raise click.UsageError("writing to stdout (-o -) needs --format: turtle, nt, nquads, trig or jsonld")
+    stdout = sys.stdout.buffer
+    try:
+        api.export(stdout, fmt, settings)
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped (| head): not an error. Point stdout at devnull so that
+        # Python's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command("push")
@@ -407,9 +439,10 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
               help="Read every file in this format (default: from each extension).")
 @click.option("--keep-invalid", is_flag=True,
               help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
+@click.option("-v", "--verbose", is_flag=True, help="List the graphs each file loaded, one a line.")
 @store_option
 def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
-                 store: Path | None) -> None:
+                 verbose: bool, store: Path | None) -> None:
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
@@ -417,6 +450,8 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
     is written, and the others still load (exit 1). Graphs using geokg terms are
     checked against the shapes; one that violates them is dropped (exit 1)
     unless --keep-invalid.
+
+    Prints the number of graphs each file loaded; -v lists them.
 
     Example:
 
@@ -426,7 +461,12 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
 
     summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
-        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+        # A geokg export holds hundreds of graphs: their names on one line made it unreadable.
+        into = f"1 graph ({loaded.graphs[0]})" if len(loaded.graphs) == 1 else f"{len(loaded.graphs)} graphs"
+        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {into}")
+        if verbose and len(loaded.graphs) > 1:
+            for name in loaded.graphs:
+                click.echo(f"  {name}")
     for name, quads in sorted(summary.kept_own.items()):
         click.echo(f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
                    "`geokg build` only, so the store's copy stands", err=True)

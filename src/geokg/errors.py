@@ -100,7 +100,7 @@ class QuerySyntaxError(GeokgError, SyntaxError):
 
     def __init__(self, path: str, problem: str, line: int | None = None, column: int | None = None) -> None:
         GeokgError.__init__(self, f"{path}:{line or '?'}:{column or '?'}: {problem}")
-        self.filename, self.lineno, self.offset = path, line, column
+        self.filename, self.lineno, self.offset, self.problem = path, line, column, problem
 
 
 class QueryParameterError(GeokgError):

@@ -40,7 +40,9 @@ import pyoxigraph as ox
 
 from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
-from geokg.store import OxTerm, Store, syntax_error
+from geokg.iri_space import DECLARED_PREFIXES
+from geokg.sparql_text import NOT_KEYWORDS, syntax_error
+from geokg.store import OxTerm, Store
 
 __all__ = [
     "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
@@ -186,19 +188,20 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
 
 
-def parse_read_only(source: str, text: str, refusal: str) -> ox.QueryResults:
+def parse_read_only(source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None) -> ox.QueryResults:
     """Run ``text`` on an empty store to check it parses; an update is refused, never run.
 
     Args:
         refusal: what follows "KEYWORD is SPARQL Update; " in the error.
+        prefixes: prefix -> namespace known without a PREFIX line.
     """
     try:
-        return ox.Store().query(text)
+        return ox.Store().query(text, prefixes=dict(prefixes) if prefixes else None)
     except SyntaxError as exc:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
         if update:
             raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; {refusal}") from None
-        raise syntax_error(source, exc) from exc
+        raise syntax_error(source, exc, text, prefixes) from exc
 
 
 def _dry_run(source: str, text: str) -> tuple[str, ...]:
@@ -374,7 +377,8 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
                allow_update: bool = False, allow_service: bool = False) -> QueryResult | bool | UpdateResult:
     """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
 
-    A SPARQL Update is refused unless ``allow_update`` (and the store is open for
+    The prefixes of :data:`~geokg.iri_space.DECLARED_PREFIXES` need no PREFIX line
+    (one in the text wins). A SPARQL Update is refused unless ``allow_update`` (and the store is open for
     writing); then it runs as one transaction and an :class:`UpdateResult` is returned.
     A query with SERVICE is refused unless ``allow_service`` (:func:`refuse_service`).
 
@@ -398,8 +402,8 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
 
 def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> QueryResult | bool | UpdateResult:
     try:
-        result = store.execute(text, source=source)
-    except QuerySyntaxError:
+        result = store.execute(text, source=source, prefixes=DECLARED_PREFIXES)
+    except QuerySyntaxError as as_query:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
         if update and not allow_update:
             raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg runs "
@@ -409,11 +413,12 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
             raise
         before = len(store)
         try:
-            store.update(text, source=source)
+            store.update(text, source=source, prefixes=DECLARED_PREFIXES)
         except QuerySyntaxError:
             if update:
                 raise
-            raise QuerySyntaxError(source, "neither a SPARQL query nor a SPARQL Update", None, None) from None
+            raise QuerySyntaxError(source, f"neither a SPARQL query nor a SPARQL Update (as a query: "
+                                   f"{as_query.problem})", as_query.lineno, as_query.offset) from None
         return UpdateResult(before, len(store))
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
@@ -424,10 +429,6 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
     return QueryResult(("subject", "predicate", "object"), triples)
 
 
-# What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
-# inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
-_NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                           r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
 _SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:])", re.IGNORECASE)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -445,7 +446,7 @@ def uses_service(text: str) -> bool:
     """
     # SPARQL reads \uXXXX escapes anywhere in the text before parsing, so they are decoded first.
     decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", decoded)))
+    return bool(_SERVICE.search(NOT_KEYWORDS.sub(" ", decoded)))
 
 
 def refuse_service(text: str, source: str) -> None:

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Union
 
 import pyoxigraph as ox
 
-from geokg.errors import QuerySyntaxError, StoreError
+from geokg.errors import StoreError
 from geokg.iri_space import (
     DERIVED_STALE_GRAPH,
     ONTOLOGY_GRAPH,
@@ -46,6 +46,7 @@ from geokg.iri_space import (
     article_id_from_graph,
     is_legacy_article_graph,
 )
+from geokg.sparql_text import syntax_error
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -445,7 +446,7 @@ class Store:
         return StoreStats(articles=len(self.article_graphs()), triples=len(self), events=events)
 
     def execute(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
-                source: str = "<sparql>") -> QueryResult:
+                source: str = "<sparql>", prefixes: Mapping[str, str] | None = None) -> QueryResult:
         """Run a SPARQL query over the union of all graphs; return pyoxigraph's result.
 
         Args:
@@ -453,6 +454,7 @@ class Store:
             bindings: variable name -> term, substituted (SEP-0007) before
                 evaluation; each must be a projected variable of a SELECT.
             source: where the text came from, for error messages.
+            prefixes: prefix -> namespace known without a PREFIX line (one in the text wins).
 
         Raises:
             QuerySyntaxError: the text does not parse (with line and column).
@@ -461,14 +463,16 @@ class Store:
         """
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
+                                 prefixes=dict(prefixes) if prefixes else None)
         except SyntaxError as exc:
-            raise syntax_error(source, exc) from exc
+            raise syntax_error(source, exc, sparql, prefixes) from exc
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
 
-    def update(self, sparql: str, *, source: str = "<sparql>") -> None:
-        """Run a SPARQL Update against the store, as one transaction (all of it or nothing).
+    def update(self, sparql: str, *, source: str = "<sparql>", prefixes: Mapping[str, str] | None = None) -> None:
+        """Run a SPARQL Update against the store, as one transaction (all of it or nothing);
+        ``prefixes`` as for :meth:`execute`.
 
         Raises:
             QuerySyntaxError: the text does not parse as SPARQL Update.
@@ -477,9 +481,9 @@ class Store:
         if self.read_only:
             raise StoreError(self._where, f"{source}: {self._read_only_reason}; cannot run SPARQL Update")
         try:
-            self.ox.update(sparql)
+            self.ox.update(sparql, prefixes=dict(prefixes) if prefixes else None)
         except SyntaxError as exc:
-            raise syntax_error(source, exc) from exc
+            raise syntax_error(source, exc, sparql, prefixes) from exc
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
         self.written(len(sparql))
@@ -551,16 +555,6 @@ class Store:
             raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
 
 
-def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
-    """Turn pyoxigraph's ``SyntaxError('error at L:C: …')`` into a QuerySyntaxError."""
-    text = str(exc.args[0] if exc.args else exc)
-    line = column = None
-    if text.startswith("error at "):
-        where, _, rest = text[len("error at "):].partition(": ")
-        first, _, second = where.partition(":")
-        if first.isdigit() and second.split("-")[0].isdigit():
-            line, column, text = int(first), int(second.split("-")[0]), rest
-    return QuerySyntaxError(source, text, line, column)
 
 
 def is_store_folder(path: Path) -> bool:

@@ -19,6 +19,7 @@ from rdflib import URIRef
 
 from geokg import iri_space
 from geokg.extract.model import EntityKind, EntityRef
+from geokg.iri_space import KIND_SEGMENT
 
 # The IRI space as strings lives in geokg.iri_space (no rdflib); here as rdflib terms.
 BASE, ID, GRAPH, ARTICLE_GRAPH = iri_space.BASE, iri_space.ID, iri_space.GRAPH, iri_space.ARTICLE_GRAPH
@@ -34,16 +35,6 @@ CROSSDOC_ENTITIES_GRAPH = URIRef(GRAPH + "crossdoc/entities")
 CROSSDOC_EVENTS_GRAPH = URIRef(GRAPH + "crossdoc/events")
 COMMODITY_SCHEME = URIRef(ID + "scheme/commodities")
 
-# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…).
-KIND_SEGMENT = {
-    EntityKind.PERSON: "person",
-    EntityKind.COUNTRY: "country",
-    EntityKind.ORGANIZATION: "org",
-    EntityKind.COMPANY: "company",
-    EntityKind.MEDIA: "media",
-    EntityKind.COMMODITY: "commodity",
-    EntityKind.PLACE: "place",
-}
 SEGMENT_KIND = {segment: kind for kind, segment in KIND_SEGMENT.items()}
 
 _QUDT_UNIT = "http://qudt.org/vocab/unit/"
