@@ -129,15 +129,20 @@ _python_show_warning = warnings.showwarning
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
+@click.option("--force", is_flag=True,
+              help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
+                   "without it: the server goes on answering from the old data until restarted).")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
                   batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
-                  report: Path | None) -> None:
+                  report: Path | None, force: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
     (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
     already in the store with the same content are skipped unless --rebuild.
     Exit 1 when any article failed or was quarantined (--report lists them).
+    Refused (exit 2, nothing written) when a path does not exist, or while a
+    geokg serve answers from the store (--force builds anyway).
     Without PATHS, refreshes the store's cross-document graphs (after an interrupted
     build) and moves the graphs of a store an older geokg built.
 
@@ -146,6 +151,9 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    # Before the report file is created: a refused build creates nothing.
+    api.check_paths(paths)
+    api.check_not_served(settings.store, force=force)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
@@ -153,7 +161,7 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     try:
         with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
             summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
-                                dask=dask, follow_links=follow_links)
+                                dask=dask, follow_links=follow_links, force=force)
     except api.BuildInterrupted as interrupt:
         click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
                    "cross-document graphs were not refreshed. Run the same build again (articles already "
@@ -164,7 +172,12 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
-    click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    if summary.unchanged is not None:
+        held = f"{_count(summary.unchanged.articles, 'article')}, {_count(sum(summary.unchanged.events.values()), 'event')}"
+        click.echo(f"no paths given, cross-document graphs refreshed: {held}" if not paths
+                   else f"nothing new; store unchanged: {held}")
+    else:
+        click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     if summary.crossdoc is not None:
         click.echo(f"canonical events: {summary.crossdoc.canonical_events} "
                    f"({summary.crossdoc.reported_more_than_once} reported by more than one article); "
@@ -187,6 +200,10 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         click.echo(f"report: {len(summary.not_loaded())} article(s) not loaded, in {report}")
     if not summary.ok:
         sys.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
