@@ -325,6 +325,22 @@ def query(name: str, params: Mapping[str, str] | None = None,
         return _queries.run_query(opened, name, params or {})
 
 
+def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
+              credentials: _remote.Credentials | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+    """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
+    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``."""
+    names = [stored.name for stored in _queries.list_queries()]  # all parsed before any runs
+    if endpoint is not None:
+        with _remote.HttpClient(credentials) as client:
+            for name in names:
+                yield name, _remote.run_remote_query(endpoint, name, {}, client=client)
+        return
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        for name in names:
+            yield name, _queries.run_query(store, name, {})
+
+
 def replica(settings: Settings | None = None) -> Store:
     """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
     as ``store=`` to :func:`query`; they run about 1.3 to 3 times faster than on disk.

@@ -221,11 +221,14 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
               help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.")
 @click.option("--list", "list_", is_flag=True, help="List the stored queries with their descriptions.")
 @click.option("--names", is_flag=True, help="With --list: print only the names.")
+@click.option("--all", "all_", is_flag=True,
+              help="Run every stored query in turn, without parameters, each headed by its name "
+                   "(tables, or one JSON object keyed by name).")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool,
+def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
                   store: Path | None, fmt: str, endpoint: str | None, user: str | None,
                   password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
@@ -236,6 +239,8 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
     Example:
 
         geokg query offers --param commodity=Aluminium --format csv
+
+        geokg query --all --store geokg.db
     """
     if list_:
         for stored in list_queries():
@@ -246,8 +251,24 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             for param in stored.params:
                 click.echo(f"    --param {param.name}=…  ({param.kind}) {param.doc}")
         return
+    if all_:
+        if name or params:
+            raise click.UsageError("--all runs every stored query without parameters: give no NAME and no --param")
+        if fmt == "csv":
+            raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
+                                   "(geokg query NAME --format csv)")
+        results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
+                                credentials=_credentials(user, password, token, auth))
+        if fmt == "json":
+            click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
+                                   for query, result in results}, ensure_ascii=False, indent=2))
+            return
+        for number, (query, result) in enumerate(results):
+            click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
+                                                         title=f"== {query}: {result.title or query}"))
+        return
     if not name:
-        raise click.UsageError("name a stored query, or pass --list")
+        raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
