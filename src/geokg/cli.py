@@ -575,6 +575,27 @@ def train_command(output: Path | None, data: Path | None, model: str | None, max
                f"(P {scores.get('spans_geokg_triggers_p', 0.0):.3f}, R {scores.get('spans_geokg_triggers_r', 0.0):.3f})")
 
 
+@cli.command("demo")
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Graph page to write (default: beside the store, STORE.html).")
+def demo_command(store: Path | None, output: Path | None) -> None:
+    """Build the seed article (seeds/) and tell what geokg made of it, in one screen.
+
+    What was read; the headline facts (offers with quantities and their sentences,
+    rankings with their source, who said what); one event as Turtle; the graph
+    page written; three commands to try next. `geokg query --all` prints every
+    stored query in full.
+
+    Example:
+
+        geokg demo --store geokg.db
+    """
+    from geokg import demo
+
+    click.echo(demo.story(demo.run(Settings.from_env(store=store), page=output)))
+
+
 LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected component
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from geokg.errors import ConfigError
 
-__all__ = ["FORMATS", "render", "render_table", "render_csv", "render_json", "cell_text"]
+__all__ = ["FORMATS", "render", "render_table", "render_csv", "render_json", "cell_text", "clip"]
 
 MAX_CELL = 60
 ELLIPSIS = "…"
@@ -58,16 +58,16 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _IRI = re.compile(r"([a-z][a-z0-9+.-]*://[^/\s]+)/\S*", re.IGNORECASE)
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     """One line of display text: whitespace runs become one space, control characters go.
 
     A long IRI keeps its host and its end: IRIs of one kind share their start
     (``…/id/event/2025-02-25-putin-rare-earths-…``) and differ at the end.
 
     Example:
-        >>> _clip("red\x1b[31m alert\x07\u202e!", 60)
+        >>> clip("red\x1b[31m alert\x07\u202e!", 60)
         'red[31m alert!'
-        >>> _clip("https://w3id.org/geokg/id/event/2025-02-25-putin-rare-earths-14", 50)
+        >>> clip("https://w3id.org/geokg/id/event/2025-02-25-putin-rare-earths-14", 50)
         'https://w3id.org…/2025-02-25-putin-rare-earths-14'
     """
     text = _CONTROL.sub("", " ".join(text.split()))  # one line per row: newlines and tabs become spaces
@@ -83,8 +83,8 @@ def _clip(text: str, width: int) -> str:
 def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
                  max_width: int = MAX_CELL) -> str:
     """Aligned columns with a header rule; long cells cut to ``max_width`` with '…'."""
-    header = [_clip(c, max_width) for c in columns]
-    body = [[_clip(cell_text(v), max_width) for v in row] for row in rows]
+    header = [clip(c, max_width) for c in columns]
+    body = [[clip(cell_text(v), max_width) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
