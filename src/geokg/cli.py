@@ -18,7 +18,7 @@ from typing import IO, Any
 import click
 from tqdm import tqdm
 
-from geokg import __version__, api
+from geokg import __version__, api, demo
 from geokg.articles import count_articles
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.extract.model import EntityKind
@@ -591,8 +591,6 @@ def demo_command(store: Path | None, output: Path | None) -> None:
 
         geokg demo --store geokg.db
     """
-    from geokg import demo
-
     click.echo(demo.story(demo.run(Settings.from_env(store=store), page=output)))
 
 

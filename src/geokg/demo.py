@@ -159,7 +159,7 @@ def story(demo: Demo) -> str:
     out += ["   Who said what:"] + _said(demo.statements)
     out += ["", "3. How it is stored"]
     if demo.shown is not None:
-        event, label, graph = demo.shown
+        _event, label, graph = demo.shown
         out += [f"   One event ({label}) with the quantity and evidence minted with it, as Turtle; it lies in",
                 f"   the article's named graph <{graph}>:", ""]
         out += demo.turtle.splitlines()
