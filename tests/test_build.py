@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 import geokg
 from geokg.api import build
-from geokg.cli import cli
+from geokg.cli import cli, main
 from geokg.namespaces import GK
 from geokg.parallel import Outcome, content_hash, process_batch
 from geokg.articles import Article
@@ -185,6 +185,43 @@ def test_cli_build_reports_skipped_articles_and_rebuild(tmp_path: Path) -> None:
     assert "articles loaded: 0\nunchanged, skipped: 1\n" in second.output
     forced = runner.invoke(cli, ["build", str(docs), "--store", store, "-q", "--rebuild"])
     assert "articles loaded: 1\nunchanged, skipped: 0\n" in forced.output
+
+
+def test_a_build_naming_a_missing_path_is_refused_and_creates_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = write_articles(tmp_path / "docs", {"chile-copper": ARTICLES["chile-copper"]})
+    store, report = tmp_path / "store", tmp_path / "failures.jsonl"
+    with pytest.raises(SystemExit) as done:
+        main(["build", str(docs), str(tmp_path / "dcos"), str(tmp_path / "more.jsonl"), "--store", str(store),
+              "--report", str(report)])
+    captured = capsys.readouterr()
+    assert done.value.code == 2 and captured.out == ""
+    assert captured.err == (f"Error: [GK105] {tmp_path / 'dcos'}: no such file or folder (also missing: "
+                            f"{tmp_path / 'more.jsonl'}); nothing was read and no store was written: check the path\n")
+    assert not store.exists() and not report.exists()
+    with pytest.raises(geokg.errors.IngestError, match="no such file or folder"):
+        build([tmp_path / "dcos"], Settings(store=store))
+    assert not store.exists()
+
+
+@pytest.mark.slow
+def test_a_build_that_finds_nothing_new_says_the_store_is_unchanged(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    events = sum(int(n) for part in next(line for line in first.output.splitlines() if line.startswith("events: "))
+                 [len("events: "):].split(", ") for n in part.split()[1:])
+    assert events > 0, first.output
+    again = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert again.exit_code == 0, again.output
+    assert f"nothing new; store unchanged: 3 articles, {events} events\n" in again.output
+    assert "events: none" not in again.output
+    refresh = runner.invoke(cli, ["build", "--store", store, "-q"])
+    assert f"no paths given, cross-document graphs refreshed: 3 articles, {events} events\n" in refresh.output
+    write_articles(docs, {"new-one": "date 2024-06-15\n\nJapan bought Australian coal.\n"})
+    more = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert "articles loaded: 1\n" in more.output and "nothing new" not in more.output
 
 
 def test_workers_must_be_positive() -> None:

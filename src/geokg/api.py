@@ -18,11 +18,11 @@ import pyoxigraph as ox
 
 from geokg import queries as _queries
 from geokg.articles import SUFFIXES, Article, iter_articles
-from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
+from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
 from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
-from geokg.store import Store
+from geokg.store import Store, StoreStats
 
 # Each verb imports the stages it needs (spaCy, rdflib, pySHACL, networkx, requests) when it
 # runs: `geokg query` then starts without them, and `import geokg` stays cheap.
@@ -61,6 +61,8 @@ class BuildSummary:
     stored: int = 0
     #: article graphs of an older geokg's layout moved to ``…/graph/article/{id}``
     migrated: int = 0
+    #: what the store holds, given when the build wrote no article graph (nothing new or changed)
+    unchanged: StoreStats | None = None
 
     @property
     def quarantined(self) -> list[str]:
@@ -90,7 +92,7 @@ class BuildInterrupted(KeyboardInterrupt):
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
           on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None, follow_links: bool = False) -> BuildSummary:
+          dask: str | None = None, follow_links: bool = False, force: bool = False) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -112,12 +114,23 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             (see :mod:`geokg.cluster`).
         follow_links: read symbolic links in the folders walked that lead out of them
             (by default they are reported, GK105, and not read).
+        force: build even while a read-only or in-memory ``geokg serve`` answers from the
+            store (a GeokgWarning says it keeps answering from the old data).
+
+    Raises:
+        IngestError: a path does not exist (:func:`check_paths`); nothing is created.
+        StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
     """
     from geokg import crossdoc
     from geokg.nlp import get_pipeline
     from geokg.reference import load_reference
 
     settings = settings or Settings.from_env()
+    paths = list(paths)
+    check_paths(paths)
+    for server in check_not_served(settings.store, force=force):
+        warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
+                      "until it is restarted", GeokgWarning, stacklevel=2)
     summary = BuildSummary()
     reference = load_reference()
     get_pipeline(settings.model)  # fail fast on a missing pipeline, before reading anything
@@ -138,7 +151,52 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         if summary.articles * 10 >= len(store.article_graphs()):
             store.optimize()
         summary.triples = len(store)
+        if not summary.articles and not summary.quarantine_failures and not summary.migrated:
+            summary.unchanged = store.stats()
     return summary
+
+
+def check_not_served(store: Path, *, force: bool = False) -> list[_serve.Serving]:
+    """Refuse to write a store that a ``geokg serve`` answers from, unless ``force``; returns
+    the servers running on it.
+
+    A read-only server does not see the writes (it answers from the data it opened, and
+    Oxigraph leaves a write under it undefined); an in-memory one answers from its copy. A
+    read-write server holds the store's lock, so ``force`` cannot help there.
+
+    Raises:
+        StoreError: a server runs on ``store`` (read-write; or any, without ``force``).
+    """
+    from geokg import serve as _serve
+
+    running = _serve.servers(store)
+    for server in running:
+        if server.mode == "read-write":
+            raise StoreError(store, f"{_serving(server)} has the store open for writing; stop it before "
+                                    "building, or build into another store and `geokg push` to the server")
+        if not force:
+            raise StoreError(store, f"{_serving(server)} answers from this store and would go on answering "
+                                    "from the data it opened, not from this build. Stop it (Ctrl-C), build, "
+                                    "and start it again; or pass --force to build anyway")
+    return running
+
+
+def _serving(server: _serve.Serving) -> str:
+    return f"geokg serve ({server.mode}, pid {server.pid}, http://{server.bind}/, since {server.started})"
+
+
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Refuse a build that names a file or folder that does not exist, before anything is
+    read or created: a mistyped path used to create an empty store and summarise nothing.
+
+    Raises:
+        IngestError: GK105, naming the missing paths.
+    """
+    missing = [str(path) for path in paths if not os.path.exists(path)]
+    if missing:
+        others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
+        raise IngestError(missing[0], f"no such file or folder{others}; nothing was read and no store was "
+                                      "written: check the path", code="GK105")
 
 
 def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
@@ -279,6 +337,24 @@ def query(name: str, params: Mapping[str, str] | None = None,
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
         return _queries.run_query(opened, name, params or {})
+
+
+def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
+              credentials: _remote.Credentials | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+    """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
+    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``."""
+    names = [stored.name for stored in _queries.list_queries()]  # all parsed before any runs
+    if endpoint is not None:
+        from geokg.remote import HttpClient, run_remote_query
+
+        with HttpClient(credentials) as client:
+            for name in names:
+                yield name, run_remote_query(endpoint, name, {}, client=client)
+        return
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        for name in names:
+            yield name, _queries.run_query(store, name, {})
 
 
 def replica(settings: Settings | None = None) -> Store:
@@ -489,7 +565,8 @@ def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_u
             _serve.load_copy(settings.store, upstream)
         gate = _serve.Gate(bind, upstream, hosts=hosts, allow_service=allow_service)
     gate.start()
-    return _serve.Server(process, gate)
+    mode = "in memory" if in_memory else "read-write" if allow_update else "read-only"
+    return _serve.Server(process, gate, _serve.mark_serving(settings.store, bind=bind, mode=mode))
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",

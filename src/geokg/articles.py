@@ -24,9 +24,11 @@ Formats, chosen by extension:
     The main text extracted by trafilatura, with its title and date.
 
 Ids: a given id (``id`` header line or JSON field) must match ``[A-Za-z0-9._-]+``;
-else a file-per-article (seed, header, HTML) uses its file stem when that is a
-valid id; else, and always for plain ``.txt`` and records without ``id``, the id
-is :func:`article_id` of the text.
+else a file-per-article (seed, header or plain ``.txt``, HTML) uses its file stem
+when that is a valid id; else, and always for records without ``id``, the id is
+:func:`article_id` of the text. The stem, not a hash, for plain ``.txt`` too: an
+edited file then replaces its own graph on the next build (a hash made it a new
+article beside the old one), and the id names the file it came from.
 
 What is refused, each as an :class:`~geokg.errors.IngestError` naming the file
 (and line) so that the rest of the batch goes on:
@@ -477,7 +479,7 @@ def _parse_txt(raw: str, path: Path) -> Article:
     text = raw.strip()
     if not text:
         raise IngestError(path, "the file holds no text")
-    return Article(id=article_id(text), text=text, path=str(path))
+    return Article(id=_id_from(None, path, text), text=text, path=str(path))
 
 
 def _parse_header(raw: str, path: Path) -> Article:

@@ -131,15 +131,20 @@ _python_show_warning = warnings.showwarning
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
+@click.option("--force", is_flag=True,
+              help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
+                   "without it: the server goes on answering from the old data until restarted).")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
                   batch_size: int | None, rebuild: bool, dask: str | None, follow_links: bool, quiet: bool,
-                  report: Path | None) -> None:
+                  report: Path | None, force: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
     (date/source/url lines), plain .txt, .jsonl and .html. Incremental: articles
     already in the store with the same content are skipped unless --rebuild.
     Exit 1 when any article failed or was quarantined (--report lists them).
+    Refused (exit 2, nothing written) when a path does not exist, or while a
+    geokg serve answers from the store (--force builds anyway).
     Without PATHS, refreshes the store's cross-document graphs (after an interrupted
     build) and moves the graphs of a store an older geokg built.
 
@@ -152,6 +157,9 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     from geokg.validate import format_violation
 
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    # Before the report file is created: a refused build creates nothing.
+    api.check_paths(paths)
+    api.check_not_served(settings.store, force=force)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
@@ -159,7 +167,7 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     try:
         with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
             summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
-                                dask=dask, follow_links=follow_links)
+                                dask=dask, follow_links=follow_links, force=force)
     except api.BuildInterrupted as interrupt:
         click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
                    "cross-document graphs were not refreshed. Run the same build again (articles already "
@@ -170,7 +178,12 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples in store: {summary.triples}")
-    click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    if summary.unchanged is not None:
+        held = f"{_count(summary.unchanged.articles, 'article')}, {_count(sum(summary.unchanged.events.values()), 'event')}"
+        click.echo(f"no paths given, cross-document graphs refreshed: {held}" if not paths
+                   else f"nothing new; store unchanged: {held}")
+    else:
+        click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     if summary.crossdoc is not None:
         click.echo(f"canonical events: {summary.crossdoc.canonical_events} "
                    f"({summary.crossdoc.reported_more_than_once} reported by more than one article); "
@@ -195,6 +208,10 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         sys.exit(1)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
     """The --report file, checked against the inputs and opened (emptied) before the build starts."""
     api.check_report_path(report, paths)
@@ -210,11 +227,14 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
               help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.")
 @click.option("--list", "list_", is_flag=True, help="List the stored queries with their descriptions.")
 @click.option("--names", is_flag=True, help="With --list: print only the names.")
+@click.option("--all", "all_", is_flag=True,
+              help="Run every stored query in turn, without parameters, each headed by its name "
+                   "(tables, or one JSON object keyed by name).")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool,
+def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
                   store: Path | None, fmt: str, endpoint: str | None, user: str | None,
                   password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
@@ -225,6 +245,8 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
     Example:
 
         geokg query offers --param commodity=Aluminium --format csv
+
+        geokg query --all --store geokg.db
     """
     if list_:
         for stored in list_queries():
@@ -235,8 +257,24 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             for param in stored.params:
                 click.echo(f"    --param {param.name}=…  ({param.kind}) {param.doc}")
         return
+    if all_:
+        if name or params:
+            raise click.UsageError("--all runs every stored query without parameters: give no NAME and no --param")
+        if fmt == "csv":
+            raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
+                                   "(geokg query NAME --format csv)")
+        results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
+                                credentials=_credentials(user, password, token, auth))
+        if fmt == "json":
+            click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
+                                   for query, result in results}, ensure_ascii=False, indent=2))
+            return
+        for number, (query, result) in enumerate(results):
+            click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
+                                                         title=f"== {query}: {result.title or query}"))
+        return
     if not name:
-        raise click.UsageError("name a stored query, or pass --list")
+        raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
@@ -587,6 +625,27 @@ def train_command(output: Path | None, data: Path | None, model: str | None, max
                    max_steps=max_steps, seed=seed)
     click.echo(f"trigger F1 on the development split: {scores.get('spans_geokg_triggers_f', 0.0):.3f} "
                f"(P {scores.get('spans_geokg_triggers_p', 0.0):.3f}, R {scores.get('spans_geokg_triggers_r', 0.0):.3f})")
+
+
+@cli.command("demo")
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Graph page to write (default: beside the store, STORE.html).")
+def demo_command(store: Path | None, output: Path | None) -> None:
+    """Build the seed article (seeds/) and tell what geokg made of it, in one screen.
+
+    What was read; the headline facts (offers with quantities and their sentences,
+    rankings with their source, who said what); one event as Turtle; the graph
+    page written; three commands to try next. `geokg query --all` prints every
+    stored query in full.
+
+    Example:
+
+        geokg demo --store geokg.db
+    """
+    from geokg import demo  # builds a store: spaCy, rdflib and networkx load only here
+
+    click.echo(demo.story(demo.run(Settings.from_env(store=store), page=output)))
 
 
 LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected component
