@@ -28,6 +28,7 @@ from geokg import load as _load
 from geokg import push as _push
 from geokg import queries as _queries
 from geokg import remote as _remote
+from geokg import resolve as _resolve
 from geokg import serve as _serve
 from geokg import validate as _validate
 from geokg.articles import SUFFIXES, Article, iter_articles
@@ -254,19 +255,59 @@ def query(name: str, params: Mapping[str, str] | None = None,
           credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
+    A parameter that names an entity (a country, commodity, person...) is read as a person
+    means it, against the store queried: case and accents ignored, other names, ISO codes,
+    a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
     Remotely the parameters are bound as terms in the query text before it is
     sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
+
+    Raises:
+        NameNotFoundError: a value names nothing in the store (close labels are suggested).
+        AmbiguousNameError: a value names several entities (they are listed).
+    """
+    stored = _queries.get_query(name)
+    if endpoint is not None:
+        with _remote.HttpClient(credentials) as client:
+            values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
+            result = _remote.run_remote_query(endpoint, stored, values, client=client)
+    elif store is not None:
+        result, resolutions = _run_resolved(store, stored, params)
+    else:
+        settings = settings or Settings.from_env()
+        with _reading(settings.store, read_only=True) as opened:
+            result, resolutions = _run_resolved(opened, stored, params)
+    notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
+    return dataclasses.replace(result, notes=notes) if notes else result
+
+
+def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
+                  ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
+    values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
+    return _queries.run_query(store, stored, values), resolutions
+
+
+def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
+            endpoint: str | None = None, credentials: _remote.Credentials | None = None) -> _resolve.Resolution:
+    """What ``value`` names in the store (or at ``endpoint``): the entity's display label and IRIs.
+
+    ``type`` is one of :data:`geokg.queries.ENTITY_KINDS` ("Country", "Commodity", "Person"...;
+    "Entity" for any). The rules are those of query parameters (:mod:`geokg.resolve`).
+
+    Example::
+
+        geokg.api.resolve("CHN", "Country").label       # 'China'
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: as for :func:`query`.
     """
     if endpoint is not None:
         with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote_query(endpoint, name, params or {}, client=client)
-    if store is not None:
-        return _queries.run_query(store, name, params or {})
+            return _resolve.Resolver.remote(endpoint, client).resolve(value, type)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
-        return _queries.run_query(opened, name, params or {})
+        return _resolve.Resolver.local(opened).resolve(value, type)
 
 
 def replica(settings: Settings | None = None) -> Store:
