@@ -328,19 +328,32 @@ def replica(settings: Settings | None = None) -> Store:
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
-             type: str | None = None) -> _queries.QueryResult:
+             type: str | None = None, name: str | None = None) -> _queries.QueryResult:
     """Entities across articles, merged over aliases (the ``entities`` stored query).
 
     Args:
         unlinked: keep only entities the reference data lacks (``gk:linked false``),
             the ones to curate.
         type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+        name: keep the entity this name means, read as query parameters are (any case, other
+            names, ISO codes, a surname: :mod:`geokg.resolve`), of ``type`` when given;
+            ``result.notes`` say what it was taken to mean.
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: ``name`` names nothing, or several things.
     """
-    result = query("entities", {}, settings)
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        resolution = _resolve.Resolver.local(store).resolve(name, type or "Entity") if name else None
+        result = _queries.run_query(store, "entities", {})
     linked, kind = result.columns.index("linked"), result.columns.index("type")
+    entity, variants = result.columns.index("entity"), result.columns.index("variants")
     rows = [row for row in result.rows
-            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
-    return _queries.QueryResult(result.columns, rows, result.title)
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)
+            and (resolution is None or row[entity] in resolution.iris
+                 or bool(set(str(row[variants] or "").split(", ")) & set(resolution.iris)))]
+    notes = (resolution.note,) if resolution is not None and resolution.note else ()
+    return _queries.QueryResult(result.columns, rows, result.title, notes)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
