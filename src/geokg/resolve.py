@@ -162,11 +162,20 @@ def choose(value: str, type: str, candidates: Iterable[Candidate], *, where: str
         spoken = mentioned({c.iri for c in matches}) if mentioned else {c.iri for c in matches if c.mentioned}
         in_articles = sorted({c.label for c in matches if c.iri in spoken})
         if len(in_articles) != 1:
-            raise AmbiguousNameError(_WORDS[type], value, in_articles or labels, where=where)
+            what, shown = _described(type, [c for c in matches if c.label in (in_articles or labels)])
+            raise AmbiguousNameError(what, value, shown, where=where)
         labels, how = in_articles, f"{how}; the only one the articles mention"
     label = labels[0]
     iris = tuple(sorted({c.iri for c in candidates if c.label == label}))
     return Resolution(value, type, label, how, iris)
+
+
+def _described(type: str, matches: list[Candidate]) -> tuple[str, list[str]]:
+    """What the matches are ("person") and their labels, each with its type when they differ."""
+    types = {c.type for c in matches}
+    if len(types) == 1:
+        return _WORDS.get(next(iter(types)), _WORDS[type]), sorted({c.label for c in matches})
+    return _WORDS[type], sorted({f"{c.label} ({_WORDS.get(c.type, c.type.lower())})" for c in matches})
 
 
 def _rank(value: str, candidate: Candidate) -> int | None:
