@@ -196,17 +196,22 @@ def _rank(value: str, candidate: Candidate) -> int | None:
 
 def _suggestions(value: str, candidates: list[Candidate]) -> list[str]:
     """Up to three labels whose names read closest to ``value``, the closest first; only those
-    nearly as close as the best, so "Chinaa" suggests China alone."""
+    nearly as close as the best, so "Chinaa" suggests China alone. A person's surname counts
+    alone too, so that a misspelt one ("Orlovski") finds the person."""
     key = normalize(value)
+    words = len(key.split())
     scores: dict[str, float] = {}
     for candidate in candidates:
         if candidate.how == "code":
             continue
-        matcher = difflib.SequenceMatcher(None, key, normalize(candidate.name))
-        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
-            score = matcher.ratio()
-            if score >= 0.6 and score > scores.get(candidate.label, 0.0):
-                scores[candidate.label] = score
+        name = normalize(candidate.name)
+        surname = " ".join(name.split()[-words:]) if candidate.type == "Person" else name
+        for text in {name, surname}:
+            matcher = difflib.SequenceMatcher(None, key, text)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                score = matcher.ratio()
+                if score >= 0.6 and score > scores.get(candidate.label, 0.0):
+                    scores[candidate.label] = score
     if not scores:
         return []
     top = max(scores.values())
