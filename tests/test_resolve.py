@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import geokg
 from geokg import api
@@ -197,6 +199,25 @@ def test_resolve_viz_entity(settings: Settings, tmp_path: Path, capsys: pytest.C
     assert done.value.code == 2
     assert capsys.readouterr().err == ("Error: [GK507] no entity matches 'Orlovski'; did you mean "
                                        "Tomas Orlovsky?\n")
+
+
+@pytest.mark.slow
+@given(value=st.text(max_size=30))
+@example(value='" } ; DROP ALL ; #')
+@example(value="\\u0022 } #")
+@example(value="Wh\udcffeat")
+@example(value="\n")
+def test_resolve_any_text_gives_a_name_or_a_coded_error(settings: Settings, value: str) -> None:
+    """Arbitrary text never crashes the lookup and never writes (the value goes into its text)."""
+    with Store.open(settings.store, read_only=True) as store:
+        size = len(store)
+        try:
+            found = Resolver.local(store).resolve(value, "Entity")
+        except (NameNotFoundError, AmbiguousNameError):
+            pass
+        else:
+            assert found.label and found.iris
+        assert len(store) == size
 
 
 @pytest.mark.slow

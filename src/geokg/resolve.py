@@ -90,7 +90,9 @@ _MENTIONED = _PREFIXES + """SELECT DISTINCT ?entity WHERE {
   ?article gk:mentions ?entity .
 }"""
 _IRI = re.compile(r"^<?(https?://[^<>\"{}|^`\\\s]+)>?$")
-_UNSAFE = re.compile(r'[\\\x00-\x1f\x7f]')  # kept out of query text: SPARQL reads \u escapes before parsing
+# Kept out of query text: SPARQL reads \u escapes before parsing, and a lone surrogate (a byte
+# that is not UTF-8 on the command line) cannot be sent; such values are compared in Python only.
+_UNSAFE = re.compile(r'[\\\x00-\x1f\x7f\ud800-\udfff]')
 
 
 @dataclass(frozen=True)
