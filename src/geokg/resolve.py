@@ -18,9 +18,10 @@ and narrower terms are left to the stored query: those that say so follow ``skos
 the commodity bound.
 
 The names come from the store itself (reference graph, article graphs and the cross-document
-display labels) by one portable SPARQL query, run on the local store or sent to a remote endpoint
-(:class:`Resolver`): first for the value as typed in a few spellings of case (index lookups, about
-a millisecond), then, unless that found a label or a code, for every name of the entity type.
+display labels) by small portable SPARQL queries, run on the local store or sent to a remote
+endpoint (:class:`Resolver`): first for the value as typed in a few spellings of case (index
+lookups, about a millisecond), then, unless that found a label or a code, for every name of the
+entity type (tens of milliseconds for a country, about 0.2 s for any entity in a store of 4,000).
 
 Example:
     >>> rows = [Candidate("https://w3id.org/geokg/id/country/CN", "Country", "China", "CHN", "code", True)]
@@ -42,6 +43,7 @@ from geokg.remote import HttpClient, run_remote
 from geokg.store import Store
 
 __all__ = ["ENTITY_KINDS", "Candidate", "Resolution", "Resolver", "choose", "resolve_params"]
+
 # The classes each type covers: an organisation may be typed by one of its subclasses.
 _CLASSES = {
     "Country": ("Country",), "Person": ("Person",), "Company": ("Company",), "Media": ("Media",),
