@@ -17,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from geokg import queries as _queries
+from geokg import resolve as _resolve
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
 from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
@@ -322,21 +323,63 @@ def query(name: str, params: Mapping[str, str] | None = None,
           credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
+    A parameter that names an entity (a country, commodity, person...) is read as a person
+    means it, against the store queried: case and accents ignored, other names, ISO codes,
+    a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
     Remotely the parameters are bound as terms in the query text before it is
     sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
+
+    Raises:
+        NameNotFoundError: a value names nothing in the store (close labels are suggested).
+        AmbiguousNameError: a value names several entities (they are listed).
     """
+    stored = _queries.get_query(name)
     if endpoint is not None:
         from geokg.remote import HttpClient, run_remote_query
 
         with HttpClient(credentials) as client:
-            return run_remote_query(endpoint, name, params or {}, client=client)
-    if store is not None:
-        return _queries.run_query(store, name, params or {})
+            values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
+            result = run_remote_query(endpoint, stored, values, client=client)
+    elif store is not None:
+        result, resolutions = _run_resolved(store, stored, params)
+    else:
+        settings = settings or Settings.from_env()
+        with _reading(settings.store, read_only=True) as opened:
+            result, resolutions = _run_resolved(opened, stored, params)
+    notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
+    return dataclasses.replace(result, notes=notes) if notes else result
+
+
+def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
+                  ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
+    values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
+    return _queries.run_query(store, stored, values), resolutions
+
+
+def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
+            endpoint: str | None = None, credentials: _remote.Credentials | None = None) -> _resolve.Resolution:
+    """What ``value`` names in the store (or at ``endpoint``): the entity's display label and IRIs.
+
+    ``type`` is one of :data:`geokg.queries.ENTITY_KINDS` ("Country", "Commodity", "Person"...;
+    "Entity" for any). The rules are those of query parameters (:mod:`geokg.resolve`).
+
+    Example::
+
+        geokg.api.resolve("CHN", "Country").label       # 'China'
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: as for :func:`query`.
+    """
+    if endpoint is not None:
+        from geokg.remote import HttpClient
+
+        with HttpClient(credentials) as client:
+            return _resolve.Resolver.remote(endpoint, client).resolve(value, type)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
-        return _queries.run_query(opened, name, params or {})
+        return _resolve.Resolver.local(opened).resolve(value, type)
 
 
 def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
@@ -375,19 +418,32 @@ def replica(settings: Settings | None = None) -> Store:
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
-             type: str | None = None) -> _queries.QueryResult:
+             type: str | None = None, name: str | None = None) -> _queries.QueryResult:
     """Entities across articles, merged over aliases (the ``entities`` stored query).
 
     Args:
         unlinked: keep only entities the reference data lacks (``gk:linked false``),
             the ones to curate.
         type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+        name: keep the entity this name means, read as query parameters are (any case, other
+            names, ISO codes, a surname: :mod:`geokg.resolve`), of ``type`` when given;
+            ``result.notes`` say what it was taken to mean.
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: ``name`` names nothing, or several things.
     """
-    result = query("entities", {}, settings)
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        resolution = _resolve.Resolver.local(store).resolve(name, type or "Entity") if name else None
+        result = _queries.run_query(store, "entities", {})
     linked, kind = result.columns.index("linked"), result.columns.index("type")
+    entity, variants = result.columns.index("entity"), result.columns.index("variants")
     rows = [row for row in result.rows
-            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
-    return _queries.QueryResult(result.columns, rows, result.title)
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)
+            and (resolution is None or row[entity] in resolution.iris
+                 or bool(set(str(row[variants] or "").split(", ")) & set(resolution.iris)))]
+    notes = (resolution.note,) if resolution is not None and resolution.note else ()
+    return _queries.QueryResult(result.columns, rows, result.title, notes)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",

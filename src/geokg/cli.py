@@ -239,12 +239,17 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
                   password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
 
+    A parameter that names a country, commodity or other entity takes any name the
+    store gives it, in any case: other names and ISO codes (country=china, CN, CHN,
+    USA), a surname (speaker=putin). A value that names nothing is an error with
+    close labels suggested; what a value was taken to mean is noted on stderr.
+
     Remote stores must treat the union of their named graphs as the default graph
     (as Virtuoso and GraphDB do, and geokg serve sets up).
 
     Example:
 
-        geokg query offers --param commodity=Aluminium --format csv
+        geokg query offers --param commodity=aluminium --format csv
 
         geokg query --all --store geokg.db
     """
@@ -277,17 +282,26 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
+    _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
 
 
+def _echo_notes(notes: tuple[str, ...]) -> None:
+    """What the values given were taken to mean, on stderr so that the rows on stdout stay clean."""
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
 @cli.command("entities")
+@click.argument("name", required=False)
 @click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
 @click.option("--type", "type_", default=None, type=click.Choice([k.value for k in EntityKind], case_sensitive=False),
               help="Only one type (any case: country, Country).")
 @store_option
 @format_option
-def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
-    """List entities across articles, merged over aliases, with their names and article counts.
+def entities_command(name: str | None, unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
+    """List entities across articles, merged over aliases, with their names and article counts;
+    with NAME, only the entity it means (any case, other names, ISO codes, a surname).
 
     Spelling variants share one IRI ("Zelenskyy", "Zelensky"); a surname alone or
     an organisation named without its legal form is linked to its canonical entity
@@ -296,8 +310,11 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
     Example:
 
         geokg entities --unlinked --format csv
+
+        geokg entities chn --type country
     """
-    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_)
+    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_, name=name)
+    _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
@@ -659,8 +676,9 @@ LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected compone
               help="Draw only the events and entities behind a stored query's rows.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="With --query: bind a query parameter (repeatable).")
-@click.option("--entity", default=None, metavar="IRI|LABEL",
-              help="Draw only the neighbourhood of an entity (IRI or preferred label).")
+@click.option("--entity", default=None, metavar="IRI|NAME",
+              help="Draw only the neighbourhood of an entity: its IRI or any name, in any case (other names, "
+                   "ISO codes, a surname).")
 @click.option("--hops", type=click.IntRange(min=1), default=None,
               help="With --entity: how many events away (default 1 = its events and their participants).")
 @click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,

@@ -109,6 +109,7 @@ class GK(DefinedNamespace):
 
     # Reference data
     iso3166Alpha2: URIRef  # Two upper-case letters.
+    iso3166Alpha3: URIRef  # Three upper-case letters.
     country: URIRef  # The country of a place, organisation, office or person.
     demonym: URIRef  # Sub-property of skos:altLabel: "Russian".
     metonym: URIRef  # Sub-property of skos:altLabel: "the Kremlin".

@@ -4,7 +4,12 @@ Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
     # description: Who offered which commodity to whom, when, from which article.
-    # param: commodity (literal) - optional; the commodity's preferred label, e.g. "Wheat"
+    # param: commodity (Commodity) - optional; the commodity's display label, e.g. "Wheat"
+
+A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
+the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
+such a value is bound as a literal, the entity's display label, which ``geokg.query`` finds
+first from whatever name the user gave (:mod:`geokg.resolve`); :func:`run_query` binds values as given.
 
 Parameters are bound as RDF terms through pyoxigraph ``substitutions`` (RDF-dev
 SEP-0007), never pasted into the text. Two consequences shape the ``.rq`` files:
@@ -45,11 +50,14 @@ from geokg.sparql_text import NOT_KEYWORDS, syntax_error
 from geokg.store import OxTerm, Store
 
 __all__ = [
-    "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
+    "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
     "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
-PARAM_KINDS = ("IRI", "literal", "date", "integer")
+#: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
+#: names, ISO codes, a surname) to its display label, which is bound as a literal.
+ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place")
+PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
 Value = Union[str, int, float, bool, Decimal, dt.date, None]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -65,7 +73,7 @@ _UPDATE_KEYWORDS = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
             "literal": "any string", "date": "a date YYYY-MM-DD such as 2024-03-03",
-            "integer": "an integer such as 3"}
+            "integer": "an integer such as 3", **{kind: "a name" for kind in ENTITY_KINDS}}
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,8 @@ class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple[Value, ...]] = field(default_factory=list)
     title: str = ""
+    #: how parameter values were read, for a person ("'CHN' means China (ISO code)")
+    notes: tuple[str, ...] = ()
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
@@ -179,7 +189,7 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     match = _PARAM.match(value)
     if not match:
         raise QuerySyntaxError(path, f"cannot read '# param: {value}'; expected "
-                               "'# param: name (IRI|literal|date|integer) - doc'", lineno, 1)
+                               f"'# param: name (KIND) - doc' with KIND one of {', '.join(PARAM_KINDS)}", lineno, 1)
     kind = match["kind"]
     if kind not in PARAM_KINDS:
         raise QuerySyntaxError(path, f"parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}",
@@ -260,7 +270,7 @@ def _to_term(query: str, param: Param, value: object) -> OxTerm:
     def bad() -> QueryParameterError:
         return QueryParameterError(query, param.name, f"expected {_EXAMPLE[param.kind]}, got {value!r}")
 
-    if param.kind == "literal":
+    if param.kind == "literal" or param.kind in ENTITY_KINDS:
         return ox.Literal(str(value))
     if param.kind == "IRI":
         try:
