@@ -482,14 +482,15 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
             and agent.kind is EntityKind.ORGANIZATION and on_behalf_of is not None:
         # A ministry or commission issues the measure; the state imposes it (news-dev's "issuer").
         agent, on_behalf_of = on_behalf_of, None
-    source = attribution.source if attribution.source != agent or attribution.outlet else attribution.outlet
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
         direction=direction, change=change, previous=previous,
         date=_date(sent, ctx.anchor, scope, verb=verb) or _reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
-        attributed_to=source or attribution.outlet or ctx.default_source,
+        # The speaker before the outlet, even when the speaker is the actor ("Gazprom announced
+        # it halted supplies"); the article's source only when the sentence names neither.
+        attributed_to=attribution.source or attribution.outlet or ctx.default_source,
         reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
     )
 
