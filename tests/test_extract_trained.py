@@ -1,7 +1,7 @@
 """The shipped trigger model with the rules, on sentences written for these tests: the events a
 commodity desk needs, with direction and the size of the move. Built end to end and read back
-through the stored ``events`` query. (What the model still misses is measured in the README's
-Quality section, not pinned here.)"""
+through the stored ``events`` query. (What the model still misses is measured in
+docs/quality.md, not pinned here.)"""
 
 from __future__ import annotations
 

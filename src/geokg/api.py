@@ -136,7 +136,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     reference = load_reference()
     get_pipeline(settings.model)  # fail fast on a missing pipeline, before reading anything
     with Store.open(settings.store) as store:
-        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: README "Reliability"
+        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: docs/reliability.md
         store.mark_derived_stale()  # committed before any article graph; cleared once they are refreshed
         store.load_reference(reference.graph())
         store.load_ontology(_ontology_graph())
@@ -147,8 +147,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         except KeyboardInterrupt as interrupt:
             raise BuildInterrupted(summary, settings.store) from interrupt
         store.clear_derived_stale()
-        # Compacting makes queries about a fifth faster but rewrites the whole store (1.3 s per
-        # million quads): worth it after a first build or a large one, not after a few new articles.
+        # Compacting makes queries on disk faster but rewrites the whole store: worth it after a
+        # first build or a large one, not after a few new articles.
         if summary.articles * 10 >= len(store.article_graphs()):
             store.optimize()
         summary.triples = len(store)
@@ -402,7 +402,7 @@ def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
 
 def replica(settings: Settings | None = None) -> Store:
     """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
-    as ``store=`` to :func:`query`; they run about 1.3 to 3 times faster than on disk.
+    as ``store=`` to :func:`query`; they run faster than on disk (docs/performance.md).
 
     Example::
 

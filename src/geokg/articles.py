@@ -135,8 +135,8 @@ MAX_ARTICLE_CHARS = 1_000_000
 #: Files read whole (.txt, .json, .html); collections larger than this belong in JSON Lines.
 MAX_FILE_BYTES = 64 * 2**20
 #: A .txt file holds one article: its longest text at 4 bytes a character (UTF-8 at most,
-#: UTF-32), plus room for a header. Checked on the size before reading: decoding a 63 MiB
-#: file only to refuse its text took 2.1 GB.
+#: UTF-32), plus room for a header. Checked on the size before reading: decoding a huge
+#: file only to refuse its text would take gigabytes.
 MAX_TXT_BYTES = 4 * MAX_ARTICLE_CHARS + 2**16
 #: One JSON Lines record: a maximal article of \\uXXXX-escaped characters (6 bytes each) fits.
 MAX_RECORD_BYTES = 8 * 2**20

@@ -542,9 +542,9 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
 @click.option("--in-memory", is_flag=True,
-              help="Answer from a copy of the store in memory: queries 1.3-3x faster, about 7 s and 350 MB "
-                   "per million quads to start; the store on disk is never written, and writes sent to the "
-                   "server change the copy only.")
+              help="Answer from a copy of the store in memory: faster queries, after copying the store at "
+                   "start (time and memory grow with the store); the store on disk is never written, and "
+                   "writes sent to the server change the copy only.")
 @click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
               help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
                    "(and localhost on loopback) is answered, against DNS rebinding.")

@@ -10,8 +10,8 @@ the files that name it; loading the same files twice leaves the store the same.
 
 Files are streamed, never held whole: a first pass parses the file (so a syntax
 error changes nothing; the other files still load), a second pass feeds the quads
-to Oxigraph's bulk loader :data:`CHUNK` at a time, so memory stays near 160 MB
-whatever the file size (a 60 MB N-Triples file took 2.2 GB as one update). The
+to Oxigraph's bulk loader :data:`CHUNK` at a time, so memory stays bounded
+whatever the file size (one update of a whole file grows with the file). The
 second pass is not one transaction: a crash during it can leave part of the file.
 
 Reading follows one rule, shared with ``geokg validate`` (:func:`read_quads`): no
@@ -75,8 +75,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
 }
 MAX_LITERAL = 8 * 1024 * 1024  # characters: the bound the article readers put on a JSON Lines line
-MAX_XML_DEPTH = 1000  # Oxigraph's RDF/XML parser slows quadratically with depth (100,000 levels: minutes)
-CHUNK = 100_000  # quads per bulk-loader call: about 160 MB at the peak, 13 s for 600,000 quads
+MAX_XML_DEPTH = 1000  # Oxigraph's RDF/XML parser slows quadratically with depth
+CHUNK = 100_000  # quads per bulk-loader call: bounds the peak memory of a load
 FORMAT_NAMES = {"turtle": ".ttl", "nt": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld"}
 
 

@@ -19,8 +19,8 @@ column guards it with ``FILTER(IF(isLiteral(COALESCE(?x, <urn:geokg:unbound>)),
 EXISTS {…}, true))`` (``BOUND(?x)`` does not see a substituted value in Oxigraph 0.5).
 An unbound parameter means "all". ``IF``, not ``!isLiteral(…) || EXISTS {…}``:
 Oxigraph 0.5.13 orders the operands of ``||`` differently from one process to the
-next, and with the EXISTS first it ran for every row even with the parameter
-unbound (``timeline`` on 1,000 articles: 0.09 s, but over 5 s in 3 processes of 25).
+next, and with the EXISTS first it runs for every row even with the parameter
+unbound, so the same query is fast in one process and many times slower in another.
 
 Example:
     >>> q = get_query("offers")
@@ -315,7 +315,7 @@ def rows_from_tsv(tsv: bytes) -> list[tuple[Value, ...]]:
 
     Each distinct cell is converted once: results repeat few distinct terms (labels,
     types, dates, article ids). Reading TSV instead of pyoxigraph's solutions saves
-    the Python object pyoxigraph makes per term (0.55 s of a 100,000-row query at 1M quads).
+    the Python object pyoxigraph makes per term, which dominates a large result.
 
     Example:
         >>> rows_from_tsv(b'?a\t?b\n<http://e.org/a>\t\n"x\\ty"@en\t3\n')

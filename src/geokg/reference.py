@@ -2,8 +2,8 @@
 
 The single source of truth for the gazetteer's patterns, the linker's names,
 demonyms, metonyms and dated offices, and the reference named graph in the
-store. Files are parsed with pyoxigraph (about 30 times faster than rdflib's
-Turtle parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
+store. Files are parsed with pyoxigraph (much faster than rdflib's Turtle
+parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
 is asked for.
 
 Example:

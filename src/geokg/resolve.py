@@ -20,8 +20,8 @@ the commodity bound.
 The names come from the store itself (reference graph, article graphs and the cross-document
 display labels) by small portable SPARQL queries, run on the local store or sent to a remote
 endpoint (:class:`Resolver`): first for the value as typed in a few spellings of case (index
-lookups, about a millisecond), then, unless that found a label or a code, for every name of the
-entity type (tens of milliseconds for a country, about 0.2 s for any entity in a store of 4,000).
+lookups, cheap), then, unless that found a label or a code, for every name of the entity type (a
+scan that grows with the number of entities of that type, so it runs only when needed).
 
 Example:
     >>> rows = [Candidate("https://w3id.org/geokg/id/country/CN", "Country", "China", "CHN", "code", True)]

@@ -2,8 +2,8 @@
 
 ``oxigraph serve-read-only`` by default, ``oxigraph serve`` with ``allow_update``;
 with ``in_memory``, ``oxigraph serve`` without a location (Oxigraph's in-memory
-store) filled with a copy of the store (:func:`load_copy`): queries run about
-1.3 to 3 times faster (README "Performance"), the store on disk is never
+store) filled with a copy of the store (:func:`load_copy`): queries run faster
+(docs/performance.md), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
 it change the copy only and are lost when it stops. Always
 ``--union-default-graph``, so queries see every named graph as the default graph, as ``geokg query`` does locally and as the stored queries expect.
@@ -183,8 +183,8 @@ def wait_until_up(process: subprocess.Popen[bytes], bind: str, timeout: float = 
 def load_copy(store: Path, bind: str) -> int:
     """Copy every quad of ``store`` into the (empty, in-memory) server at ``bind``; returns how many.
 
-    The store is dumped as N-Quads to a temporary file (about 200 MB per million
-    quads), which one Graph Store ``POST`` loads in one transaction: until it
+    The store is dumped as N-Quads to a temporary file, which one Graph Store
+    ``POST`` loads in one transaction: until it
     ends the server answers from an empty store, then from all of it.
 
     Raises:

@@ -60,8 +60,8 @@ DEFAULT_PATH = "geokg.db"
 #: Characters of update text written between two flushes of an on-disk store. Oxigraph's
 #: RocksDB keeps up to 2 × 128 MiB of writes in memory per index (12 column families) before
 #: flushing them by itself, so a build of a few hundred thousand quads never flushed and its
-#: resident memory grew by about 46 MiB per 1,000 Reuters articles. Flushing every 8 MiB of
-#: N-Triples keeps about 70 MiB of write buffers (bench/memory.py; README "Performance").
+#: resident memory grew with every article. Flushing every 8 MiB of N-Triples keeps the write
+#: buffers small (bench/memory.py prints the memory of a build).
 FLUSH_EVERY_BYTES = 8 * 2**20
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
@@ -131,11 +131,10 @@ class Store:
     def replica(cls, path: str | os.PathLike[str] = DEFAULT_PATH) -> Store:
         """A read-only copy in memory of the on-disk store at ``path``, for answering many queries.
 
-        Oxigraph's in-memory store looks a term up several times faster than its
-        on-disk (RocksDB) one, which is what most query time goes to (README
-        "Performance": at a million quads the stored queries run 1.3 to 3 times
-        faster). The copy takes about 7 s and 550 MB per million quads, and does
-        not see later writes to the store.
+        Oxigraph's in-memory store looks a term up faster than its on-disk (RocksDB)
+        one, which is what most query time goes to (docs/performance.md). The copy
+        takes time and memory in proportion to the store, and does not see later
+        writes to the store.
 
         Example:
             >>> import tempfile
@@ -159,8 +158,8 @@ class Store:
         """Compact the on-disk store (Oxigraph's ``optimize``), a no-op in memory or read-only.
 
         A build or bulk load leaves RocksDB data spread over many levels and files;
-        compacting them makes index lookups, hence queries, about 20 % faster at a
-        million quads and costs about 1.3 s there (README "Performance").
+        compacting them makes index lookups, hence queries, faster, at the cost of
+        rewriting the store.
         """
         if self.read_only or self.path is None:
             return
@@ -268,8 +267,7 @@ class Store:
             store = self._writable
             if not any(store.contains_named_graph(name) for name in names):
                 # Nothing to drop (a first build): Oxigraph's loader adds the graphs in one
-                # transaction too, and parses TriG faster than an INSERT DATA (the store load
-                # took a quarter less CPU time on Reuters articles).
+                # transaction too, and parses TriG faster than an INSERT DATA.
                 written = "\n".join(bodies)
                 if written:
                     store.load(written, ox.RdfFormat.TRIG)
@@ -288,9 +286,8 @@ class Store:
         """Replace a large named graph (a derived graph of every article): drop it, then load
         the N-Triples text with Oxigraph's loader, one transaction each.
 
-        The loader needs about half the memory of one SPARQL update of the same triples
-        (85,000 triples replacing as many: about 140 against 350 MiB at the peak). A crash
-        between the two leaves the graph absent, never partial.
+        The loader needs much less memory than one SPARQL update of the same triples. A
+        crash between the two leaves the graph absent, never partial.
 
         Raises:
             StoreError: the text is not N-Triples or the write fails.
@@ -533,7 +530,7 @@ class Store:
         """Run a SELECT query; return (variable names, the results as SPARQL TSV bytes).
 
         Oxigraph writes TSV without making a Python object per term, which
-        :meth:`query` does (about 5 µs a row at 1M quads); see geokg.queries.
+        :meth:`query` does; see geokg.queries.
         """
         names, result = self._solutions(sparql, bindings, source)
         try:
