@@ -26,12 +26,9 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The seed article as a one-screen story; `geokg query --all --store $(STORE)` prints every query in full.
 demo: $(STAMP)
-	$(BIN)/geokg build seeds/ --store $(STORE)
-	$(BIN)/geokg validate --store $(STORE)
-	@for q in $$($(BIN)/geokg query --list --names); do \
-		echo; $(BIN)/geokg query $$q --store $(STORE) || exit 1; \
-	done
+	@$(BIN)/geokg demo --store $(STORE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -45,9 +42,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/reuters.py
+	$(BIN)/python bench/startup.py
 
 clean:
-	rm -rf $(VENV) $(STORE) build dist .pytest_cache
+	rm -rf $(VENV) $(STORE) $(basename $(STORE)).html build dist .pytest_cache
 
 # Retrain the shipped event-trigger model (src/geokg/models/event-triggers) from the
 # team-written data in src/geokg/training/data; the same data and seed give the same bytes.

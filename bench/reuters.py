@@ -18,7 +18,7 @@ F1 of the entities found per document against the human labels:
 
 It prints two tables from the same build: every mention (the ``mentions`` query)
 and the salient mentions only (the ``salient-mentions`` query: what each article
-is about, not what it names in passing; see README "Quality").
+is about, not what it names in passing; see docs/quality.md).
 
 Each kind is scored over the documents carrying at least one label of that
 kind. Recall = matched labels / labels; precision = matched predictions /

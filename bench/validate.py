@@ -31,9 +31,10 @@ from geokg.nlp import get_pipeline
 from geokg.parallel import content_hash
 from geokg.rdf import to_graph
 from geokg.rdf.iris import article_iri, graph_iri
+from geokg.rdf.terms import to_ntriples
 from geokg.reference import load_reference
 from geokg.settings import DEFAULT_MODEL
-from geokg.store import Store, to_ntriples
+from geokg.store import Store
 from geokg.validate import validate, validate_graphs
 
 ROOT = Path(__file__).resolve().parents[1]

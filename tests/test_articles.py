@@ -80,7 +80,19 @@ def test_articles_plain_text(tmp_path: Path) -> None:
     article = _only(list(read_file(path)))
     assert article.date is None
     assert article.text == "Copper rose in Somewhere on a made-up day."
-    assert article.id == article_id(article.text)
+    assert article.id == "notes"  # the file stem, as for every file holding one article
+
+
+def test_articles_plain_text_edited_keeps_its_id_and_a_stem_that_is_no_id_gives_a_hash(tmp_path: Path) -> None:
+    path = tmp_path / "copper-note.txt"
+    path.write_text("Copper rose.", encoding="utf-8")
+    first = _only(list(read_file(path)))
+    path.write_text("Copper fell.", encoding="utf-8")
+    edited = _only(list(read_file(path)))
+    assert first.id == edited.id == "copper-note"  # so a build replaces its graph, not adds a second one
+    spaced = tmp_path / "my notes.txt"
+    spaced.write_text("Copper rose.", encoding="utf-8")
+    assert _only(list(read_file(spaced))).id == article_id("Copper rose.")
 
 
 @pytest.mark.parametrize("first_line, fragment", [

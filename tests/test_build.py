@@ -13,13 +13,14 @@ from rdflib.compare import isomorphic
 
 import geokg
 from geokg.api import build
-from geokg.cli import cli
+from geokg.cli import cli, main
 from geokg.namespaces import GK
 from geokg.parallel import Outcome, content_hash, process_batch
 from geokg.articles import Article
 from geokg.rdf.iris import article_iri, graph_iri
+from geokg.rdf.terms import to_ntriples, to_rdflib
 from geokg.settings import Settings
-from geokg.store import Store, to_ntriples, to_rdflib
+from geokg.store import Store
 
 ARTICLES = {
     "chile-copper": "date 2024-06-12\nsource Reuters\n\nChile offered to sell copper to Japan on Monday.\n",
@@ -184,6 +185,43 @@ def test_cli_build_reports_skipped_articles_and_rebuild(tmp_path: Path) -> None:
     assert "articles loaded: 0\nunchanged, skipped: 1\n" in second.output
     forced = runner.invoke(cli, ["build", str(docs), "--store", store, "-q", "--rebuild"])
     assert "articles loaded: 1\nunchanged, skipped: 0\n" in forced.output
+
+
+def test_a_build_naming_a_missing_path_is_refused_and_creates_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = write_articles(tmp_path / "docs", {"chile-copper": ARTICLES["chile-copper"]})
+    store, report = tmp_path / "store", tmp_path / "failures.jsonl"
+    with pytest.raises(SystemExit) as done:
+        main(["build", str(docs), str(tmp_path / "dcos"), str(tmp_path / "more.jsonl"), "--store", str(store),
+              "--report", str(report)])
+    captured = capsys.readouterr()
+    assert done.value.code == 2 and captured.out == ""
+    assert captured.err == (f"Error: [GK105] {tmp_path / 'dcos'}: no such file or folder (also missing: "
+                            f"{tmp_path / 'more.jsonl'}); nothing was read and no store was written: check the path\n")
+    assert not store.exists() and not report.exists()
+    with pytest.raises(geokg.errors.IngestError, match="no such file or folder"):
+        build([tmp_path / "dcos"], Settings(store=store))
+    assert not store.exists()
+
+
+@pytest.mark.slow
+def test_a_build_that_finds_nothing_new_says_the_store_is_unchanged(tmp_path: Path) -> None:
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert first.exit_code == 0 and "canonical events: " in first.output, first.output
+    again = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert again.exit_code == 0, again.output
+    # Said without counting the store: that would cost a pass over it, whatever its size.
+    assert "nothing new: 3 articles read, all in the store unchanged\ncross-document graphs: unchanged\n" \
+        in again.output
+    assert "events: none" not in again.output
+    refresh = runner.invoke(cli, ["build", "--store", store, "-q"])
+    assert "no paths given\ncross-document graphs: unchanged\n" in refresh.output
+    write_articles(docs, {"new-one": "date 2024-06-15\n\nJapan bought Australian coal.\n"})
+    more = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
+    assert "articles loaded: 1\n" in more.output and "nothing new" not in more.output
 
 
 def test_workers_must_be_positive() -> None:

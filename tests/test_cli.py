@@ -142,7 +142,36 @@ def test_param_without_equals_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_query_without_a_name_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = run_main(["query"], capsys)
     assert code == 2
-    assert "name a stored query, or pass --list" in err
+    assert "name a stored query, or pass --list or --all" in err
+
+
+@pytest.mark.slow
+def test_query_all_runs_every_stored_query_in_turn_headed_by_its_name(built_store: Path) -> None:
+    from geokg.queries import list_queries
+
+    names = [stored.name for stored in list_queries()]
+    tables = CliRunner().invoke(cli, ["query", "--all", "--store", str(built_store)])
+    assert tables.exit_code == 0, tables.output
+    headings = [line for line in tables.stdout.splitlines() if line.startswith("== ")]
+    assert [h.split(":")[0][3:] for h in headings] == names
+    assert "== offers: Offers of commodities" in headings
+    assert tables.stdout.count("\n(") == len(names)  # one row count closes each table
+    as_json = CliRunner().invoke(cli, ["query", "--all", "--store", str(built_store), "--format", "json"])
+    results = json.loads(as_json.stdout)
+    assert list(results) == names
+    alone = CliRunner().invoke(cli, ["query", "offers", "--store", str(built_store), "--format", "json"])
+    assert results["offers"] == json.loads(alone.stdout) and len(results["offers"]) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["offers", "--all"], "--all runs every stored query without parameters: give no NAME and no --param"),
+    (["--all", "--param", "commodity=Copper"], "give no NAME and no --param"),
+    (["--all", "--format", "csv"], "--all prints tables or JSON; for CSV run one query at a time"),
+])
+def test_query_all_refuses_a_name_parameters_and_csv(args: list[str], message: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["query", *args], capsys)
+    assert (code, out) == (2, "") and message in err
 
 
 # -- sparql -----------------------------------------------------------------
@@ -237,6 +266,27 @@ def test_export_unknown_extension_exits_2(built_store: Path, tmp_path: Path,
     assert stdout == ""
     assert err.startswith(f"Error: [GK601] {out}: cannot tell the format from the extension '.xyz'.")
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_export_dash_writes_to_stdout(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "-o", "-", "--format", "turtle", "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    parsed = Graph().parse(data=result.stdout_bytes, format="turtle")
+    assert len(parsed) > 0 and "wrote" not in result.stdout
+    assert "country:CL" in result.stdout
+
+
+@pytest.mark.slow
+def test_export_dash_without_a_format_exits_2(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, err = run_main(["export", "-o", "-", "--store", str(built_store)], capsys)
+    assert code == 2 and stdout == ""
+    assert err.endswith("Error: writing to stdout (-o -) needs --format: turtle, nt, nquads, trig or jsonld\n")
+    assert not (tmp_path / "-").exists()
 
 
 def test_version() -> None:

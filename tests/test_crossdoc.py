@@ -109,7 +109,7 @@ def test_canonical_event_display_values_summarise_their_reports(crossdoc_store: 
         assert count == len(want["articles"])
         for what, value in (("articles", articles), ("outlets", outlets), ("commodities", commodities)):
             assert value == (", ".join(sorted(want[what])) if what in want else None), (canonical, what)
-    assert sum(1 for row in shown if row[1] > 1) == 4  # the README's "4 reported by more than one article"
+    assert sum(1 for row in shown if row[1] > 1) == 4  # docs/graph.md's "4 reported by more than one article"
 
 
 def test_disagreements_show_both_figures_with_article_outlet_and_sentence(crossdoc_store: Settings) -> None:

@@ -24,10 +24,12 @@ from geokg.crossdoc_incremental import Changes
 from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence
 from geokg.namespaces import GK
 from geokg.rdf import to_graph
-from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, entity_key, entity_name, graph_iri
+from geokg.rdf.iris import (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, REFERENCE_GRAPH, entity_key,
+                            entity_name, graph_iri)
 from geokg.reference import load_reference
 from geokg.settings import Settings
-from geokg.store import Store, to_ntriples
+from geokg.rdf.terms import to_ntriples
+from geokg.store import Store
 
 DERIVED = (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH)
 DAY = dt.date(2025, 3, 1)
@@ -123,7 +125,7 @@ def assert_same(incremental: dict[str, set[str]], whole: dict[str, set[str]]) ->
 def test_every_increment_equals_a_whole_recompute(reference_ntriples: str,
                                                   history: list[dict[str, ArticleFacts | None]]) -> None:
     with Store() as store:
-        store.replace_graphs({str(crossdoc.REFERENCE_GRAPH): reference_ntriples})
+        store.replace_graphs({str(REFERENCE_GRAPH): reference_ntriples})
         first, *rest = history
         write(store, Changes(store, track=False), first)
         crossdoc.refresh(store)  # the first build of a store recomputes everything
@@ -149,7 +151,7 @@ def test_a_second_full_name_unlinks_the_surname_and_splits_the_reports(reference
                             entities=(person, COMMODITIES[1], COUNTRIES[3]), events=(event,))
 
     with Store() as store:
-        store.replace_graphs({str(crossdoc.REFERENCE_GRAPH): reference_ntriples})
+        store.replace_graphs({str(REFERENCE_GRAPH): reference_ntriples})
         write(store, Changes(store, track=False), {"v1": offer("v1", 1, "Dmitriy Volkov"), "v2": offer("v2", 2, "Volkov")})
         assert crossdoc.refresh(store).canonical_events == 1
         changes = Changes(store)
@@ -238,7 +240,7 @@ def test_a_build_with_nothing_new_runs_no_cross_document_pass(one_go: dict[str, 
     assert (summary.articles, summary.skipped, summary.crossdoc) == (0, 4, None)
     result = CliRunner().invoke(cli, ["build", str(DATA), "--store", str(settings.store), "-q"])
     assert result.exit_code == 0, result.output
-    assert "cross-document graphs: unchanged (nothing new)" in result.output
+    assert "nothing new: 4 articles read, all in the store unchanged\ncross-document graphs: unchanged\n" in result.output
     assert_same(stored(settings.store), one_go)
     with Store.open(settings.store, read_only=True) as store:
         assert not store.derived_stale

@@ -19,8 +19,9 @@ from geokg.queries import run_query
 from geokg.rdf import to_graph
 from geokg.rdf.iris import (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, article_id_from_graph,
                             entity_key, entity_name, graph_iri)
+from geokg.rdf.terms import to_ntriples
 from geokg.reference import load_reference
-from geokg.store import Store, to_ntriples
+from geokg.store import Store
 
 ID = "https://w3id.org/geokg/id/"
 US, UA, RU, CN = (f"{ID}country/{c}" for c in ("US", "UA", "RU", "CN"))

@@ -423,3 +423,15 @@ def test_dateline_state_abbreviations_count_for_the_united_states() -> None:
     assert "Georgia (U.S. state)" not in _entities("Georgia exported wine to Russia.", "1987-03-03")
     found = _entities("TULSA, March 4 - The pipeline company said gas volumes rose.", "1987-03-04")
     assert found.get("Tulsa") == ("Place", True)  # a dateline city on its own
+
+
+def test_an_actor_that_announces_its_own_act_is_its_source_not_the_publisher(tmp_path) -> None:
+    path = tmp_path / "announce.jsonl"
+    path.write_text(json.dumps({"id": "announce", "date": "2025-03-07", "source": "Baltic Wire",
+                                "text": "Gazprom announced on Friday that it had halted gas supplies to Latvia."}) + "\n",
+                    encoding="utf-8")
+    settings = Settings.from_env(store=tmp_path / "geokg.db")
+    assert geokg.build([path], settings).failures == []
+    rows = [dict(zip(result.columns, row)) for result in [geokg.query("events", {}, settings)] for row in result.rows]
+    acts = [r for r in rows if r["type"] != "Statement"]
+    assert acts and {str(r["attributedTo"]) for r in acts} == {"Gazprom"}, rows

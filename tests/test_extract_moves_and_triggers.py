@@ -10,8 +10,9 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses
+from geokg.extract.linking import LinkedDoc
 from geokg.extract.model import EventType
-from geokg.extract.moves import direction_of, move_quantities
+from geokg.extract.moves import direction_of, move_quantities, moved_kind
 from geokg.training import SPANS_KEY
 
 T = EventType
@@ -27,6 +28,10 @@ def make(vocab, words, heads, deps, pos, lemmas=None, triggers=()) -> Doc:
               sent_starts=[True] + [False] * (len(words) - 1))
     doc.spans[SPANS_KEY] = [Span(doc, i, i + 1, label=label) for i, label in triggers]
     return doc
+
+
+def context() -> SentenceContext:
+    return SentenceContext(LinkedDoc(), None, None)  # nothing linked: no token is a commodity
 
 
 def cut_exports(vocab, triggers=()) -> Doc:
@@ -69,7 +74,7 @@ def test_a_percentage_after_the_verb_is_the_change_and_from_names_the_previous_l
 
 def test_without_the_model_the_rules_read_a_cut_in_exports_as_a_trade_volume_move(vocab) -> None:
     doc = cut_exports(vocab)  # "exports" under "cut" is a volume that moves, never a sale
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[2]: [(doc[4], T.TRADE_CHANGE)]}
+    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
 
 
 def test_a_model_trigger_names_a_clause_the_rules_find_nothing_in(vocab) -> None:
@@ -77,7 +82,7 @@ def test_a_model_trigger_names_a_clause_the_rules_find_nothing_in(vocab) -> None
     doc = make(vocab, ["Copper", "rose", "3", "%", "."], [1, 1, 3, 1, 1],
                ["nsubj", "ROOT", "nummod", "npadvmod", "punct"], ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"],
                ["copper", "rise", "3", "%", "."], triggers=[(1, "PriceChange")])
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[1]: [(doc[1], T.PRICE_CHANGE)]}
+    assert _clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
 
 
 def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(vocab) -> None:
@@ -90,9 +95,10 @@ def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(voca
                ["PROPN", "VERB", "NOUN", "CCONJ", "PROPN", "VERB", "NOUN", "PUNCT", "NOUN", "VERB", "PUNCT"],
                ["Chile", "sell", "copper", "and", "Peru", "ban", "export", ";", "zinc", "slump", "."],
                triggers=[(5, "Sanction"), (9, "PriceChange")])
-    clauses = _clauses(doc[:], set(), SentenceContext(None, None, None))
-    assert clauses == {doc[1]: [(doc[1], T.SALE_OR_SUPPLY)], doc[5]: [(doc[5], T.EXPORT_RESTRICTION)],
-                       doc[9]: [(doc[9], T.PRICE_CHANGE)]}
+    clauses = _clauses(doc[:], set(), context())
+    assert clauses == {doc[1]: [[(doc[1], T.SALE_OR_SUPPLY)]],
+                       doc[5]: [[(doc[5], T.EXPORT_RESTRICTION)], [(doc[5], T.SANCTION)]],
+                       doc[9]: [[(doc[9], T.PRICE_CHANGE)]]}
     assert list(clauses) == [doc[1], doc[5], doc[9]]  # in text order
 
 
@@ -100,12 +106,12 @@ def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])
     doc.spans[SPANS_KEY].attrs["scores"] = numpy.array([[TRIGGER_THRESHOLD - 0.01]])
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {}
+    assert _clauses(doc[:], set(), context()) == {}
 
 
 def test_model_labels_of_rule_only_types_are_ignored(vocab) -> None:
     doc = cut_exports(vocab, triggers=[(2, "Statement")])  # statements are the rules' alone
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[2]: [(doc[4], T.TRADE_CHANGE)]}
+    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
 
 
 def test_agreeing_to_sell_is_the_sale_not_a_second_agreement(vocab) -> None:
@@ -113,4 +119,67 @@ def test_agreeing_to_sell_is_the_sale_not_a_second_agreement(vocab) -> None:
     doc = make(vocab, ["Russia", "agreed", "to", "sell", "aluminium", "."], [1, 1, 3, 1, 3, 1],
                ["nsubj", "ROOT", "aux", "xcomp", "dobj", "punct"], ["PROPN", "VERB", "PART", "VERB", "NOUN", "PUNCT"],
                ["Russia", "agree", "to", "sell", "aluminium", "."], triggers=[(1, "Agreement")])
-    assert _clauses(doc[:], set(), SentenceContext(None, None, None)) == {doc[3]: [(doc[3], T.SALE_OR_SUPPLY)]}
+    assert _clauses(doc[:], set(), context()) == {doc[3]: [[(doc[3], T.SALE_OR_SUPPLY)]]}
+
+
+def prices_are_down(vocab, triggers=()) -> Doc:
+    # "Nickel prices are down 8 % ."
+    return make(vocab, ["Nickel", "prices", "are", "down", "8", "%", "."], [1, 2, 2, 2, 5, 3, 2],
+                ["compound", "nsubj", "ROOT", "advmod", "nummod", "npadvmod", "punct"],
+                ["NOUN", "NOUN", "AUX", "ADV", "NUM", "NOUN", "PUNCT"],
+                ["nickel", "price", "be", "down", "8", "%", "."], triggers)
+
+
+def test_what_moves_decides_the_type_of_a_move_the_model_mislabels(vocab) -> None:
+    doc = prices_are_down(vocab, triggers=[(3, "Production")])  # the model reads "down" as output
+    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[3], T.PRICE_CHANGE)], [(doc[3], T.PRICE_CHANGE)]]}
+
+
+def test_a_model_label_that_is_no_move_is_kept(vocab) -> None:
+    doc = prices_are_down(vocab, triggers=[(3, "SupplyDisruption")])
+    assert _clauses(doc[:], set(), context())[doc[2]][1] == [(doc[3], T.SUPPLY_DISRUPTION)]
+
+
+def test_the_rules_type_a_direction_word_by_its_subject_object_or_noun(vocab) -> None:
+    never = lambda token: False  # noqa: E731 - nothing is a commodity here
+    assert moved_kind(prices_are_down(vocab)[3], never) is T.PRICE_CHANGE
+    # "OPEC will cut output ."
+    cut = make(vocab, ["OPEC", "will", "cut", "output", "."], [2, 2, 2, 2, 2],
+               ["nsubj", "aux", "ROOT", "dobj", "punct"], ["PROPN", "AUX", "VERB", "NOUN", "PUNCT"],
+               ["OPEC", "will", "cut", "output", "."])
+    assert moved_kind(cut[2], never) is T.PRODUCTION
+    # "Analysts expect demand to rise ."  the object of the verb above moves
+    rise = make(vocab, ["Analysts", "expect", "demand", "to", "rise", "."], [1, 1, 1, 4, 1, 1],
+                ["nsubj", "ROOT", "dobj", "aux", "xcomp", "punct"], ["NOUN", "VERB", "NOUN", "PART", "VERB", "PUNCT"],
+                ["analyst", "expect", "demand", "to", "rise", "."])
+    assert moved_kind(rise[4], never) is T.DEMAND_CHANGE
+    # "Higher consumer prices hurt shoppers ."  consumer prices move with the economy
+    consumer = make(vocab, ["Higher", "consumer", "prices", "hurt", "shoppers", "."], [2, 2, 3, 3, 3, 3],
+                    ["amod", "compound", "nsubj", "ROOT", "dobj", "punct"],
+                    ["ADJ", "NOUN", "NOUN", "VERB", "NOUN", "PUNCT"], ["high", "consumer", "price", "hurt", "shopper", "."])
+    assert moved_kind(consumer[0], never) is T.ECONOMIC_TREND
+
+
+def test_a_move_in_the_background_or_of_shares_is_no_event(vocab) -> None:
+    never = lambda token: False  # noqa: E731
+    # "Growers are exposed to lower prices ."  a move inside a phrase about something else
+    exposed = make(vocab, ["Growers", "are", "exposed", "to", "lower", "prices", "."], [2, 2, 2, 2, 5, 3, 2],
+                   ["nsubjpass", "auxpass", "ROOT", "prep", "amod", "pobj", "punct"],
+                   ["NOUN", "AUX", "VERB", "ADP", "ADJ", "NOUN", "PUNCT"],
+                   ["grower", "be", "expose", "to", "low", "price", "."])
+    assert moved_kind(exposed[4], never) is None
+    # "Stocks fell ." : shares, unless a commodity stands beside them ("crude stocks fell")
+    stocks = make(vocab, ["Stocks", "fell", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
+                  ["stock", "fall", "."])
+    assert moved_kind(stocks[1], never) is None
+    crude = make(vocab, ["Crude", "stocks", "fell", "."], [1, 2, 2, 2], ["compound", "nsubj", "ROOT", "punct"],
+                 ["NOUN", "NOUN", "VERB", "PUNCT"], ["crude", "stock", "fall", "."])
+    assert moved_kind(crude[2], lambda token: token.i == 0) is T.INVENTORY_CHANGE
+
+
+def test_a_commodity_that_moves_by_itself_moves_in_price(vocab) -> None:
+    # "Zinc fell 2 % ."
+    doc = make(vocab, ["Zinc", "fell", "2", "%", "."], [1, 1, 3, 1, 1], ["nsubj", "ROOT", "nummod", "npadvmod", "punct"],
+               ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"], ["zinc", "fall", "2", "%", "."])
+    assert moved_kind(doc[1], lambda token: token.i == 0) is T.PRICE_CHANGE
+    assert moved_kind(doc[1], lambda token: False) is None

@@ -101,3 +101,20 @@ def test_load_cli_reports_each_file_and_exits_1_on_a_bad_one(exported: dict[str,
     assert f"failed [GK101] {tmp_path / 'bad.nt'}:1: not valid N-Triples" in result.output
     ok = CliRunner().invoke(cli, ["load", str(exported["trig"]), "--store", str(store)])
     assert ok.exit_code == 0, ok.output
+
+
+def test_load_cli_counts_the_graphs_and_names_them_with_verbose(tmp_path: Path) -> None:
+    trig = tmp_path / "three.trig"
+    trig.write_text("".join(f"<https://example.org/g{i}> {{ <https://example.org/s> <https://example.org/p> {i} . }}\n"
+                            for i in range(3)), encoding="utf-8")
+    store = str(tmp_path / "v.db")
+    quiet = CliRunner().invoke(cli, ["load", str(trig), "--store", store])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == f"loaded {trig}: 3 triples into 3 graphs\n"
+    verbose = CliRunner().invoke(cli, ["load", str(trig), "-v", "--store", store])
+    assert verbose.stdout.splitlines() == [f"loaded {trig}: 3 triples into 3 graphs",
+                                           *(f"  https://example.org/g{i}" for i in range(3))]
+    ttl = tmp_path / "one.ttl"
+    ttl.write_text("<https://example.org/s> <https://example.org/p> 1 .\n", encoding="utf-8")
+    one = CliRunner().invoke(cli, ["load", str(ttl), "--graph", "https://example.org/one", "--store", store])
+    assert one.stdout == f"loaded {ttl}: 1 triples into 1 graph (https://example.org/one)\n"

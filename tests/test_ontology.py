@@ -92,3 +92,17 @@ def test_prefixes_are_consistent(ontology: Graph) -> None:
     bound = {prefix: str(ns) for prefix, ns in ontology.namespaces()}
     for prefix in ("gk", "prov", "skos", "oa", "qudt", "sem", "schema", "dcterms", "owl", "xsd"):
         assert bound.get(prefix) == PREFIXES[prefix], prefix
+
+
+def test_the_rdflib_namespaces_are_the_plain_prefix_table() -> None:
+    # geokg.iri_space keeps the prefixes as strings so that queries start without rdflib;
+    # the rdflib namespaces must name the same IRIs.
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+
+    from geokg.iri_space import PREFIXES
+    from geokg.namespaces import CURRENCY, GK, GKID, GKSH, OA, QUDT, SEM, UNIT, WD
+
+    named = {"gk": GK._NS, "gkid": GKID, "gksh": GKSH, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS,
+             "oa": OA, "qudt": QUDT, "unit": UNIT, "currency": CURRENCY, "sem": SEM, "schema": SDO, "owl": OWL,
+             "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "wd": WD}
+    assert {prefix: str(namespace) for prefix, namespace in named.items()} == PREFIXES

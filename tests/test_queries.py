@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from geokg import crossdoc
 from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
-from geokg.queries import (PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
+from geokg.queries import (ENTITY_KINDS, PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
                            run_query, run_sparql, to_python)
 from geokg.rdf.iris import graph_iri
 from geokg.resources import query_files
@@ -234,7 +234,9 @@ def test_queries_date_param_accepts_a_date_object() -> None:
     assert term == ox.Literal("2024-01-02", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
 
 
-LITERAL_PARAMS = sorted((q.name, p.name) for q in list_queries() for p in q.params if p.kind == "literal")
+# Parameters naming an entity are bound as literals too (run_query binds values as given).
+LITERAL_PARAMS = sorted((q.name, p.name) for q in list_queries() for p in q.params
+                        if p.kind == "literal" or p.kind in ENTITY_KINDS)
 
 
 @pytest.mark.parametrize(("name", "param"), LITERAL_PARAMS)

@@ -20,8 +20,9 @@ from geokg import api
 from geokg.errors import GeokgWarning
 from geokg.queries import list_queries, run_query
 from geokg.rdf.iris import DERIVED_STALE_GRAPH
+from geokg.rdf.terms import to_rdflib
 from geokg.settings import Settings
-from geokg.store import Store, to_rdflib
+from geokg.store import Store
 
 pytestmark = [pytest.mark.issue(4), pytest.mark.slow, pytest.mark.integration]
 

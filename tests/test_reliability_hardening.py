@@ -65,7 +65,7 @@ def test_hardening_bad_url_in_a_hand_built_article_fails_only_that_article() -> 
     from geokg.namespaces import DCTERMS
     from geokg.rdf import to_graph
     from geokg.rdf.iris import article_iri
-    from geokg.store import to_ntriples
+    from geokg.rdf.terms import to_ntriples
 
     article = Article(id="a1", text="Copper rose.", url=BAD_URLS["bracket"])
     graph = to_graph(ArticleFacts(article=article))
@@ -190,7 +190,8 @@ def test_hardening_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> N
     found = list(iter_articles([folder]))
     articles = [x for x in found if isinstance(x, Article)]
     errors = {Path(x.path).name: x for x in found if isinstance(x, IngestError)}
-    assert [Path(a.path).name for a in articles] == ["inner.txt"]  # real.txt is the same article, read once
+    # inner.txt links to sub/real.txt, inside the folder: both are read, each under its own name (file stem)
+    assert [(Path(a.path).name, a.id) for a in articles] == [("inner.txt", "inner"), ("real.txt", "real")]
     assert sorted(errors) == ["etc.txt", "x.txt"]
     assert all(e.code == "GK105" and "--follow-links" in e.problem for e in errors.values())
     assert str(errors["x.txt"]).startswith(f"[GK105] {folder / 'x.txt'}: a symbolic link to {secret}, outside")
@@ -201,7 +202,7 @@ def test_hardening_follow_links_reads_them(tmp_path: Path) -> None:
     folder, _ = linked_folder(tmp_path)
     found = list(iter_articles([folder], follow_links=True))
     assert all(isinstance(x, Article) for x in found), found
-    assert sorted(Path(a.path).name for a in found) == ["etc.txt", "inner.txt", "x.txt"]
+    assert sorted(Path(a.path).name for a in found) == ["etc.txt", "inner.txt", "real.txt", "x.txt"]
     # A link named on the command line is what the user asked for: read without the flag.
     (named,) = iter_articles([folder / "x.txt"])
     assert isinstance(named, Article) and named.text.startswith("root:x:0:0")

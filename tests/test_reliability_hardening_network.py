@@ -1,5 +1,5 @@
 """Issue 18 ("Hardening"): foreign RDF, names in any script, network access, resource bounds,
-coded errors. README "Reliability" → "Network, server and resources" lists these cases."""
+coded errors. docs/reliability.md, "Network, server and resources", lists these cases."""
 
 from __future__ import annotations
 

@@ -31,6 +31,15 @@ def test_render_table_aligns_truncates_and_titles() -> None:
     assert lines[3].index("300000") == starts[1] and lines[3].index("2024") == starts[2]
 
 
+def test_render_table_cuts_long_iris_in_the_middle_so_that_their_ends_tell_them_apart() -> None:
+    events = [f"https://w3id.org/geokg/id/event/2025-02-25-putin-rare-earths-{n}" for n in (1, 14)]
+    lines = render_table(("event",), [(e,) for e in events]).splitlines()
+    assert [line.rstrip() for line in lines[2:4]] == ["https://w3id.org…/id/event/2025-02-25-putin-rare-earths-1",
+                                                      "https://w3id.org…/id/event/2025-02-25-putin-rare-earths-14"]
+    assert render_table(("note",), [("see https://w3id.org/" + "x" * 60,)], max_width=30).splitlines()[2] \
+        == "see https://w3id.org/xxxxxxxx…"  # text that holds an IRI is cut at its end as before
+
+
 def test_render_table_without_rows() -> None:
     assert render_table(("a", "b"), []).splitlines() == ["a  b", "-  -", "(0 rows)"]
 

@@ -16,7 +16,8 @@ from geokg import crossdoc
 from geokg.errors import QuerySyntaxError, StoreError
 from geokg.queries import list_queries
 from geokg.rdf.iris import REFERENCE_GRAPH, graph_iri
-from geokg.store import Store, to_ox, to_rdflib
+from geokg.rdf.terms import to_ox, to_rdflib
+from geokg.store import Store
 
 DATA = Path(__file__).resolve().parent / "data" / "store"
 ARTICLES = sorted(p for p in DATA.glob("*.ttl") if p.stem != "reference")

@@ -6,7 +6,6 @@ import dataclasses
 import importlib.util
 import os
 import signal
-import subprocess
 import threading
 import warnings
 from collections import Counter
@@ -14,34 +13,35 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
-from rdflib.compare import isomorphic
 
-from geokg import crossdoc as _crossdoc
-from geokg import crossdoc_incremental as _crossdoc_incremental
-from geokg import crudeoilnews as _crudeoilnews
-from geokg import evaluate as _evaluate
-from geokg.crudeoilnews import CrudeOilNewsEvaluation
-from geokg import export as _export
-from geokg import load as _load
-from geokg import push as _push
 from geokg import queries as _queries
-from geokg import remote as _remote
-from geokg import serve as _serve
-from geokg import validate as _validate
+from geokg import resolve as _resolve
 from geokg.articles import SUFFIXES, Article, iter_articles
-from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError
-from geokg.crossdoc_incremental import Changes
-from geokg.parallel import Failure, Outcome, content_hash, iter_outcomes
-from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, article_id_from_graph, graph_iri
-from geokg.reference import load_reference
+from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
+from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
 from geokg.resources import ontology_files
-from geokg.settings import Settings
+from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
-from geokg.viz import to_networkx, write_html
+
+# Each verb imports the stages it needs (spaCy, rdflib, pySHACL, networkx, requests) when it
+# runs: `geokg query` then starts without them, and `import geokg` stays cheap.
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset, Graph
+
+    import geokg.crossdoc as _crossdoc
+    from geokg.crossdoc_incremental import Changes
+    import geokg.evaluate as _evaluate
+    import geokg.load as _load
+    import geokg.push as _push
+    import geokg.remote as _remote
+    import geokg.serve as _serve
+    import geokg.validate as _validate
+    from geokg.crudeoilnews import CrudeOilNewsEvaluation
+    from geokg.parallel import Failure, Outcome
 
 
 @dataclass
@@ -94,7 +94,8 @@ class BuildInterrupted(KeyboardInterrupt):
 
 def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
           on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None, follow_links: bool = False, recompute_crossdoc: bool = False) -> BuildSummary:
+          dask: str | None = None, follow_links: bool = False, force: bool = False,
+          recompute_crossdoc: bool = False) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -121,9 +122,24 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             (see :mod:`geokg.cluster`).
         follow_links: read symbolic links in the folders walked that lead out of them
             (by default they are reported, GK105, and not read).
+        force: build even while a read-only or in-memory ``geokg serve`` answers from the
+            store (a GeokgWarning says it keeps answering from the old data).
         recompute_crossdoc: recompute the cross-document graphs from the whole store (a repair).
+
+    Raises:
+        IngestError: a path does not exist (:func:`check_paths`); nothing is created.
+        StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
     """
+    from geokg.crossdoc_incremental import Changes
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
+    from geokg.reference import load_reference
+
     settings = settings or Settings.from_env()
+    paths = list(paths)
+    check_paths(paths)
+    for server in check_not_served(settings.store, force=force):
+        warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
+                      "until it is restarted", GeokgWarning, stacklevel=2)
     if not _pipeline_installed(settings.model):
         from geokg.nlp import get_pipeline
 
@@ -131,7 +147,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     summary = BuildSummary()
     reference = load_reference()
     with Store.open(settings.store) as store:
-        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: README "Reliability"
+        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: docs/reliability.md
         reference_changed = store.load_reference(reference.graph())  # then labels and hierarchies may differ
         # store.derived_stale: a build or load stopped before its cross-document pass.
         whole = recompute_crossdoc or reference_changed or store.derived_stale
@@ -145,8 +161,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
             raise BuildInterrupted(summary, settings.store) from interrupt
         if store.derived_stale:
             store.clear_derived_stale()
-        # Compacting makes queries about a fifth faster but rewrites the whole store (1.3 s per
-        # million quads): worth it after a first build or a large one, not after a few new articles.
+        # Compacting makes queries on disk faster but rewrites the whole store: worth it after a
+        # first build or a large one, not after a few new articles.
         if summary.articles and store.count_article_graphs(stop_after=summary.articles * 10) <= summary.articles * 10:
             store.optimize()
     return summary
@@ -155,6 +171,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 def _cross_document_pass(store: Store, changes: Changes, whole: bool) -> _crossdoc.CrossDocSummary | None:
     """Update the derived graphs for what the build changed, recompute them whole, or (nothing
     written, nothing to repair) leave them untouched and return None."""
+    from geokg import crossdoc, crossdoc_incremental
+
     if not whole and not changes.written:
         return None
     # Past a quarter of a store of some size, reading the whole store once is the cheaper way.
@@ -162,13 +180,58 @@ def _cross_document_pass(store: Store, changes: Changes, whole: bool) -> _crossd
             stop_after=4 * len(changes.graphs)) <= 4 * len(changes.graphs)):
         if not changes.written:
             store.mark_derived_stale()
-        return _crossdoc.refresh(store)
-    return _crossdoc_incremental.update(store, changes)
+        return crossdoc.refresh(store)
+    return crossdoc_incremental.update(store, changes)
+
+
+def check_not_served(store: Path, *, force: bool = False) -> list[_serve.Serving]:
+    """Refuse to write a store that a ``geokg serve`` answers from, unless ``force``; returns
+    the servers running on it.
+
+    A read-only server does not see the writes (it answers from the data it opened, and
+    Oxigraph leaves a write under it undefined); an in-memory one answers from its copy. A
+    read-write server holds the store's lock, so ``force`` cannot help there.
+
+    Raises:
+        StoreError: a server runs on ``store`` (read-write; or any, without ``force``).
+    """
+    from geokg import serve as _serve
+
+    running = _serve.servers(store)
+    for server in running:
+        if server.mode == "read-write":
+            raise StoreError(store, f"{_serving(server)} has the store open for writing; stop it before "
+                                    "building, or build into another store and `geokg push` to the server")
+        if not force:
+            raise StoreError(store, f"{_serving(server)} answers from this store and would go on answering "
+                                    "from the data it opened, not from this build. Stop it (Ctrl-C), build, "
+                                    "and start it again; or pass --force to build anyway")
+    return running
+
+
+def _serving(server: _serve.Serving) -> str:
+    return f"geokg serve ({server.mode}, pid {server.pid}, http://{server.bind}/, since {server.started})"
+
+
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Refuse a build that names a file or folder that does not exist, before anything is
+    read or created: a mistyped path used to create an empty store and summarise nothing.
+
+    Raises:
+        IngestError: GK105, naming the missing paths.
+    """
+    missing = [str(path) for path in paths if not os.path.exists(path)]
+    if missing:
+        others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
+        raise IngestError(missing[0], f"no such file or folder{others}; nothing was read and no store was "
+                                      "written: check the path", code="GK105")
 
 
 def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
                    follow_links: bool, changes: Changes) -> None:
+    from geokg.parallel import iter_outcomes
+
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
@@ -234,6 +297,8 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
     """Articles whose graph is missing from the store or was built from other content."""
+    from geokg.parallel import content_hash
+
     for article in articles:
         if store.article_hash(article.id) == content_hash(article):
             summary.skipped += 1
@@ -245,6 +310,10 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None, changes: Changes) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
+    from geokg.parallel import Failure
+    from geokg.rdf.iris import graph_iri
+    from geokg.validate import write_quarantine
+
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
     loading = 0  # conforming articles in the batch
     for outcome in outcomes:
@@ -254,7 +323,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
         if outcome.quarantine is not None:
             graph, report = outcome.quarantine
             summary.violations.extend(report.violations)
-            _validate.write_quarantine(settings.quarantine, outcome.article_id, graph, report)
+            write_quarantine(settings.quarantine, outcome.article_id, graph, report)
             summary.quarantine_failures.append(Failure(
                 outcome.path, outcome.article_id, "GK302",
                 f"the graph violates the shapes ({len(report.violations)} violation(s)); "
@@ -309,24 +378,86 @@ def query(name: str, params: Mapping[str, str] | None = None,
           credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
+    A parameter that names an entity (a country, commodity, person...) is read as a person
+    means it, against the store queried: case and accents ignored, other names, ISO codes,
+    a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
     Remotely the parameters are bound as terms in the query text before it is
     sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
+
+    Raises:
+        NameNotFoundError: a value names nothing in the store (close labels are suggested).
+        AmbiguousNameError: a value names several entities (they are listed).
+    """
+    stored = _queries.get_query(name)
+    if endpoint is not None:
+        from geokg.remote import HttpClient, run_remote_query
+
+        with HttpClient(credentials) as client:
+            values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
+            result = run_remote_query(endpoint, stored, values, client=client)
+    elif store is not None:
+        result, resolutions = _run_resolved(store, stored, params)
+    else:
+        settings = settings or Settings.from_env()
+        with _reading(settings.store, read_only=True) as opened:
+            result, resolutions = _run_resolved(opened, stored, params)
+    notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
+    return dataclasses.replace(result, notes=notes) if notes else result
+
+
+def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
+                  ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
+    values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
+    return _queries.run_query(store, stored, values), resolutions
+
+
+def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
+            endpoint: str | None = None, credentials: _remote.Credentials | None = None) -> _resolve.Resolution:
+    """What ``value`` names in the store (or at ``endpoint``): the entity's display label and IRIs.
+
+    ``type`` is one of :data:`geokg.queries.ENTITY_KINDS` ("Country", "Commodity", "Person"...;
+    "Entity" for any). The rules are those of query parameters (:mod:`geokg.resolve`).
+
+    Example::
+
+        geokg.api.resolve("CHN", "Country").label       # 'China'
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: as for :func:`query`.
     """
     if endpoint is not None:
-        with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote_query(endpoint, name, params or {}, client=client)
-    if store is not None:
-        return _queries.run_query(store, name, params or {})
+        from geokg.remote import HttpClient
+
+        with HttpClient(credentials) as client:
+            return _resolve.Resolver.remote(endpoint, client).resolve(value, type)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
-        return _queries.run_query(opened, name, params or {})
+        return _resolve.Resolver.local(opened).resolve(value, type)
+
+
+def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
+              credentials: _remote.Credentials | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+    """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
+    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``."""
+    names = [stored.name for stored in _queries.list_queries()]  # all parsed before any runs
+    if endpoint is not None:
+        from geokg.remote import HttpClient, run_remote_query
+
+        with HttpClient(credentials) as client:
+            for name in names:
+                yield name, run_remote_query(endpoint, name, {}, client=client)
+        return
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        for name in names:
+            yield name, _queries.run_query(store, name, {})
 
 
 def replica(settings: Settings | None = None) -> Store:
     """The store copied into memory, read-only (:meth:`Store.replica`): for many queries, pass it
-    as ``store=`` to :func:`query`; they run about 1.3 to 3 times faster than on disk.
+    as ``store=`` to :func:`query`; they run faster than on disk (docs/performance.md).
 
     Example::
 
@@ -342,19 +473,32 @@ def replica(settings: Settings | None = None) -> Store:
 
 
 def entities(settings: Settings | None = None, *, unlinked: bool = False,
-             type: str | None = None) -> _queries.QueryResult:
+             type: str | None = None, name: str | None = None) -> _queries.QueryResult:
     """Entities across articles, merged over aliases (the ``entities`` stored query).
 
     Args:
         unlinked: keep only entities the reference data lacks (``gk:linked false``),
             the ones to curate.
         type: keep one type (Person, Country, Organization, Company, Media, Commodity, Place).
+        name: keep the entity this name means, read as query parameters are (any case, other
+            names, ISO codes, a surname: :mod:`geokg.resolve`), of ``type`` when given;
+            ``result.notes`` say what it was taken to mean.
+
+    Raises:
+        NameNotFoundError, AmbiguousNameError: ``name`` names nothing, or several things.
     """
-    result = query("entities", {}, settings)
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as store:
+        resolution = _resolve.Resolver.local(store).resolve(name, type or "Entity") if name else None
+        result = _queries.run_query(store, "entities", {})
     linked, kind = result.columns.index("linked"), result.columns.index("type")
+    entity, variants = result.columns.index("entity"), result.columns.index("variants")
     rows = [row for row in result.rows
-            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)]
-    return _queries.QueryResult(result.columns, rows, result.title)
+            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)
+            and (resolution is None or row[entity] in resolution.iris
+                 or bool(set(str(row[variants] or "").split(", ")) & set(resolution.iris)))]
+    notes = (resolution.note,) if resolution is not None and resolution.note else ()
+    return _queries.QueryResult(result.columns, rows, result.title, notes)
 
 
 def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
@@ -366,6 +510,10 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 
     SERVICE is refused unless ``allow_service``, here and at an endpoint alike: it makes
     the store (or the endpoint) send requests to whatever address the query names.
+
+    The prefixes of :data:`geokg.iri_space.DECLARED_PREFIXES` (gk, rdf, skos, one per
+    kind of id such as country) need no PREFIX line; a PREFIX in the text wins. An
+    endpoint is sent PREFIX lines for the ones the text uses.
     """
     if problem := _queries.not_utf8(text):
         raise QuerySyntaxError(source, f"the query text is not valid UTF-8 ({problem})")
@@ -375,8 +523,10 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
         if allow_update:
             raise ConfigError("allow_update", True, "Updates are only run on the local store; "
                               "send them to a remote store with its own tools")
-        with _remote.HttpClient(credentials) as client:
-            return _remote.run_remote(endpoint, text, client=client, source=source)
+        from geokg.remote import HttpClient, run_remote
+
+        with HttpClient(credentials) as client:
+            return run_remote(endpoint, text, client=client, source=source, prefixes=DECLARED_PREFIXES)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
         return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
@@ -385,27 +535,33 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
     """Validate every article graph of the store, or an RDF file, against the shapes."""
+    from rdflib import Dataset
+
+    from geokg.load import format_of, read_quads
+    from geokg.validate import format_violation
+    from geokg.validate import validate as shacl_validate
+
     if target is not None:
         path = Path(target)
         if not path.is_file():
             raise IngestError(path, "no such file to validate")
         # Oxigraph parses under geokg load's rule (load.read_quads: no network, no other file, no
         # DTD entities, bounded depth and literals) and fails in one line where rdflib printed pages.
-        quads = _load.read_quads(path, _load.format_of(path))
+        quads = read_quads(path, format_of(path))
         dataset = Dataset()
         with warnings.catch_warnings():
             # rdflib 7.6 warns about its own ConjunctiveGraph internals when parsing into a Dataset.
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-        return _validate.validate(dataset)
+        return shacl_validate(dataset)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        report = _validate.validate(_article_dataset(store))
+        report = shacl_validate(_article_dataset(store))
         damaged = _built_in_damage(store)
     if not damaged:
         return report
     return dataclasses.replace(report, conforms=False, violations=report.violations + tuple(damaged),
-                               text="\n".join([report.text] + [_validate.format_violation(v) for v in damaged]))
+                               text="\n".join([report.text] + [format_violation(v) for v in damaged]))
 
 
 def _built_in_damage(store: Store) -> list[_validate.Violation]:
@@ -415,6 +571,12 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     reference graph (an article id "reference" did that before issue 18, ``geokg load``
     or a SPARQL Update still can) makes answers wrong while every article conforms.
     """
+    from rdflib.compare import isomorphic
+
+    from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.reference import load_reference
+    from geokg.validate import Violation
+
     expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
@@ -424,7 +586,7 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
         what = "is missing" if not len(stored) else (
             f"holds {len(stored)} triples where the packaged files give {len(packaged)}" if len(stored) != len(packaged)
             else f"differs from the packaged files ({len(stored)} triples each)")
-        damaged.append(_validate.Violation(
+        damaged.append(Violation(
             focus_node=str(iri), path=None, severity="Violation", component="BuiltInGraph", article=None,
             message=f"the built-in graph {iri} {what}: it was replaced or changed, so queries "
                     "resolve names and types wrongly; run `geokg build` on this store (no paths needed) "
@@ -432,11 +594,14 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     return damaged
 
 
-def export(path: str | Path, format: str | None = None, settings: Settings | None = None) -> Path:
-    """Write the store to ``path`` (format from the extension unless given)."""
+def export(path: str | Path | IO[bytes], format: str | None = None, settings: Settings | None = None) -> Path | None:
+    """Write the store to ``path`` (format from the extension unless given), or to a binary
+    stream such as ``sys.stdout.buffer`` (format required); return the path, None for a stream."""
+    from geokg.export import export as export_store
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _export.export(store, path, format)
+        return export_store(store, path, format)
 
 
 def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable[str] | None = None,
@@ -448,24 +613,32 @@ def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable
     Returns a PushReport: the graphs sent, and one PushError per graph that
     failed (the others are still sent). See :func:`geokg.push.push`.
     """
+    from geokg.push import push as push_graphs
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _push.push(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
+        return push_graphs(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
                           retries=retries, backoff=backoff, timeout=timeout, on_graph=on_graph)
 
 
 def push_plan(graph_store: str, settings: Settings | None = None,
               graphs: Iterable[str] | None = None) -> list[_push.PlannedGraph]:
     """What :func:`push` would send: graph, URL, triples and bytes of each PUT (nothing is sent)."""
+    from geokg.push import plan
+
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return _push.plan(store, graph_store, graphs)
+        return plan(store, graph_store, graphs)
 
 
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
          format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
     that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
+    from geokg import crossdoc
+    from geokg.load import load_files
+    from geokg.reference import load_reference
+
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
@@ -473,14 +646,14 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
         store.load_reference(load_reference().graph())
         store.load_ontology(_ontology_graph())
-        summary = _load.load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
+        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
-            _crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
+            crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
         store.clear_derived_stale()
         return summary
 
 
-def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, allow_update: bool = False,
+def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_update: bool = False,
           in_memory: bool = False, allow_service: bool = False, hosts: Iterable[str] = ()) -> _serve.Server:
     """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``) behind the
     gate that checks Host, the origin of writes and SERVICE (see :mod:`geokg.serve`).
@@ -490,6 +663,8 @@ def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, 
     ``hosts`` are names besides the bind address that the server answers to;
     ``allow_service`` lets queries use SERVICE. The caller stops it (``server.terminate()``).
     """
+    from geokg import serve as _serve
+
     settings = settings or Settings.from_env()
     _serve.parse_bind(bind)
     upstream = _serve.private_bind()
@@ -501,7 +676,8 @@ def serve(settings: Settings | None = None, *, bind: str = _serve.DEFAULT_BIND, 
             _serve.load_copy(settings.store, upstream)
         gate = _serve.Gate(bind, upstream, hosts=hosts, allow_service=allow_service)
     gate.start()
-    return _serve.Server(process, gate)
+    mode = "in memory" if in_memory else "read-write" if allow_update else "read-only"
+    return _serve.Server(process, gate, _serve.mark_serving(settings.store, bind=bind, mode=mode))
 
 
 def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
@@ -511,6 +687,8 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
 
     Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
     """
+    from geokg.viz import to_networkx, write_html
+
     settings = settings or Settings.from_env()
     _reading(settings.store).close()  # to_networkx opens the store itself; warn first
     graph = to_networkx(settings.store, view=view, query=query, params=params, entity=entity, hops=hops)
@@ -536,6 +714,9 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
+    from geokg import crudeoilnews as _crudeoilnews
+    from geokg import evaluate as _evaluate
+
     settings = settings or Settings.from_env()
     format = format or _evaluate.detect_format(gold)
     if format not in _evaluate.FORMATS:
@@ -567,6 +748,8 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
+    from geokg.parallel import Failure
+
     for item in items:
         if isinstance(item, IngestError):
             summary.failures.append(Failure(item.path, item.article_id, item.code, item.message, item.line))
@@ -577,6 +760,8 @@ def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
 
 
 def _ontology_graph() -> Graph:
+    from rdflib import Graph
+
     graph = Graph()
     for path in ontology_files():
         graph.parse(path)
@@ -585,6 +770,8 @@ def _ontology_graph() -> Graph:
 
 def _article_dataset(store: Store) -> Dataset:
     """The article graphs of the store as an rdflib Dataset, for pyshacl."""
+    from rdflib import Dataset
+
     dataset = Dataset()
     for iri in store.article_graphs():
         dataset.graph(iri).__iadd__(store.rdflib_graph(iri))

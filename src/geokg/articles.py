@@ -24,9 +24,11 @@ Formats, chosen by extension:
     The main text extracted by trafilatura, with its title and date.
 
 Ids: a given id (``id`` header line or JSON field) must match ``[A-Za-z0-9._-]+``;
-else a file-per-article (seed, header, HTML) uses its file stem when that is a
-valid id; else, and always for plain ``.txt`` and records without ``id``, the id
-is :func:`article_id` of the text.
+else a file-per-article (seed, header or plain ``.txt``, HTML) uses its file stem
+when that is a valid id; else, and always for records without ``id``, the id is
+:func:`article_id` of the text. The stem, not a hash, for plain ``.txt`` too: an
+edited file then replaces its own graph on the next build (a hash made it a new
+article beside the old one), and the id names the file it came from.
 
 What is refused, each as an :class:`~geokg.errors.IngestError` naming the file
 (and line) so that the rest of the batch goes on:
@@ -133,8 +135,8 @@ MAX_ARTICLE_CHARS = 1_000_000
 #: Files read whole (.txt, .json, .html); collections larger than this belong in JSON Lines.
 MAX_FILE_BYTES = 64 * 2**20
 #: A .txt file holds one article: its longest text at 4 bytes a character (UTF-8 at most,
-#: UTF-32), plus room for a header. Checked on the size before reading: decoding a 63 MiB
-#: file only to refuse its text took 2.1 GB.
+#: UTF-32), plus room for a header. Checked on the size before reading: decoding a huge
+#: file only to refuse its text would take gigabytes.
 MAX_TXT_BYTES = 4 * MAX_ARTICLE_CHARS + 2**16
 #: One JSON Lines record: a maximal article of \\uXXXX-escaped characters (6 bytes each) fits.
 MAX_RECORD_BYTES = 8 * 2**20
@@ -477,7 +479,7 @@ def _parse_txt(raw: str, path: Path) -> Article:
     text = raw.strip()
     if not text:
         raise IngestError(path, "the file holds no text")
-    return Article(id=article_id(text), text=text, path=str(path))
+    return Article(id=_id_from(None, path, text), text=text, path=str(path))
 
 
 def _parse_header(raw: str, path: Path) -> Article:

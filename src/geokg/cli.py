@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 import warnings
@@ -16,18 +17,19 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from tqdm import tqdm
 
 from geokg import __version__, api
 from geokg.articles import count_articles
+from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.extract.model import EntityKind
+from geokg.iri_space import DECLARED_PREFIXES
 from geokg.queries import UpdateResult, list_queries
-from geokg.remote import AUTH_SCHEMES, Credentials
 from geokg.render import FORMATS, render
-from geokg.serve import wait as serve_wait
 from geokg.settings import Settings
-from geokg.validate import format_violation
+
+# Modules that load spaCy, rdflib, pySHACL, networkx or tqdm are imported in the commands
+# that use them, so that --help and a stored query start fast (tests/test_startup.py).
 
 
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -132,9 +134,12 @@ _python_show_warning = warnings.showwarning
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
                    "to this JSON Lines file.")
+@click.option("--force", is_flag=True,
+              help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
+                   "without it: the server goes on answering from the old data until restarted).")
 def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
                   batch_size: int | None, rebuild: bool, recompute_crossdoc: bool, dask: str | None,
-                  follow_links: bool, quiet: bool, report: Path | None) -> None:
+                  follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
@@ -142,14 +147,24 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     already in the store with the same content are skipped unless --rebuild, and
     the cross-document graphs are updated only for the articles written.
     Exit 1 when any article failed or was quarantined (--report lists them).
-    Without PATHS, refreshes the store's cross-document graphs (after an interrupted
-    build) and moves the graphs of a store an older geokg built.
+    Refused (exit 2, nothing written) when a path does not exist, or while a
+    geokg serve answers from the store (--force builds anyway).
+    Without PATHS, recomputes the store's cross-document graphs if an interrupted
+    build left them out of date (--recompute-crossdoc: in any case) and moves the
+    graphs of a store an older geokg built.
 
     Example:
 
         geokg build seeds/ articles.jsonl --store geokg.db --workers 2 --report failures.jsonl
     """
+    from tqdm import tqdm
+
+    from geokg.validate import format_violation
+
     settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    # Before the report file is created: a refused build creates nothing.
+    api.check_paths(paths)
+    api.check_not_served(settings.store, force=force)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
     # tqdm shows no bar when stderr is not a terminal (disable=None): no count then either.
@@ -157,7 +172,8 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     try:
         with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
             summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
-                                dask=dask, follow_links=follow_links, recompute_crossdoc=recompute_crossdoc)
+                                dask=dask, follow_links=follow_links, force=force,
+                                recompute_crossdoc=recompute_crossdoc)
     except api.BuildInterrupted as interrupt:
         click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
                    "cross-document graphs were not refreshed. Run the same build again (articles already "
@@ -168,10 +184,14 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"articles loaded: {summary.articles}")
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples loaded: {summary.triples}")
-    click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
+    if not summary.articles and not summary.quarantine_failures and not summary.failures:
+        click.echo(f"nothing new: {_count(summary.skipped, 'article')} read, all in the store unchanged"
+                   if paths else "no paths given")
+    else:
+        click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     derived = summary.crossdoc
     if derived is None:
-        click.echo("cross-document graphs: unchanged (nothing new)")
+        click.echo("cross-document graphs: unchanged")
     elif derived.incremental:
         click.echo(f"cross-document graphs updated: {derived.canonical_events} canonical event(s) recomputed "
                    f"from {derived.events} article event(s), {derived.entities} entities rechecked; "
@@ -200,6 +220,10 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
         sys.exit(1)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
     """The --report file, checked against the inputs and opened (emptied) before the build starts."""
     api.check_report_path(report, paths)
@@ -215,21 +239,31 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
               help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.")
 @click.option("--list", "list_", is_flag=True, help="List the stored queries with their descriptions.")
 @click.option("--names", is_flag=True, help="With --list: print only the names.")
+@click.option("--all", "all_", is_flag=True,
+              help="Run every stored query in turn, without parameters, each headed by its name "
+                   "(tables, or one JSON object keyed by name).")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool,
+def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
                   store: Path | None, fmt: str, endpoint: str | None, user: str | None,
                   password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
+
+    A parameter that names a country, commodity or other entity takes any name the
+    store gives it, in any case: other names and ISO codes (country=china, CN, CHN,
+    USA), a surname (speaker=putin). A value that names nothing is an error with
+    close labels suggested; what a value was taken to mean is noted on stderr.
 
     Remote stores must treat the union of their named graphs as the default graph
     (as Virtuoso and GraphDB do, and geokg serve sets up).
 
     Example:
 
-        geokg query offers --param commodity=Aluminium --format csv
+        geokg query offers --param commodity=aluminium --format csv
+
+        geokg query --all --store geokg.db
     """
     if list_:
         for stored in list_queries():
@@ -240,21 +274,46 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             for param in stored.params:
                 click.echo(f"    --param {param.name}=…  ({param.kind}) {param.doc}")
         return
+    if all_:
+        if name or params:
+            raise click.UsageError("--all runs every stored query without parameters: give no NAME and no --param")
+        if fmt == "csv":
+            raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
+                                   "(geokg query NAME --format csv)")
+        results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
+                                credentials=_credentials(user, password, token, auth))
+        if fmt == "json":
+            click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
+                                   for query, result in results}, ensure_ascii=False, indent=2))
+            return
+        for number, (query, result) in enumerate(results):
+            click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
+                                                         title=f"== {query}: {result.title or query}"))
+        return
     if not name:
-        raise click.UsageError("name a stored query, or pass --list")
+        raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
                        credentials=_credentials(user, password, token, auth))
+    _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
 
 
+def _echo_notes(notes: tuple[str, ...]) -> None:
+    """What the values given were taken to mean, on stderr so that the rows on stdout stay clean."""
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
 @cli.command("entities")
+@click.argument("name", required=False)
 @click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
 @click.option("--type", "type_", default=None, type=click.Choice([k.value for k in EntityKind], case_sensitive=False),
               help="Only one type (any case: country, Country).")
 @store_option
 @format_option
-def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
-    """List entities across articles, merged over aliases, with their names and article counts.
+def entities_command(name: str | None, unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
+    """List entities across articles, merged over aliases, with their names and article counts;
+    with NAME, only the entity it means (any case, other names, ISO codes, a surname).
 
     Spelling variants share one IRI ("Zelenskyy", "Zelensky"); a surname alone or
     an organisation named without its legal form is linked to its canonical entity
@@ -263,12 +322,23 @@ def entities_command(unlinked: bool, type_: str | None, store: Path | None, fmt:
     Example:
 
         geokg entities --unlinked --format csv
+
+        geokg entities chn --type country
     """
-    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_)
+    result = api.entities(Settings.from_env(store=store), unlinked=unlinked, type=type_, name=name)
+    _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title))
 
 
-@cli.command("sparql")
+def _prefix_list() -> str:
+    """The predeclared prefixes as click prints them unwrapped (``\\b``), one a line."""
+    width = max(len(prefix) for prefix in DECLARED_PREFIXES) + 1
+    lines = [f"  {prefix + ':':<{width}} {namespace}" for prefix, namespace in DECLARED_PREFIXES.items()]
+    return "\b\nPredeclared prefixes (a PREFIX in the query wins; sent as PREFIX lines to --endpoint):\n" + \
+        "\n".join(lines)
+
+
+@cli.command("sparql", epilog=_prefix_list())
 @click.argument("text", required=False)
 @click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
@@ -287,9 +357,12 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, allo
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
     read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
+    The prefixes listed below need no PREFIX line: gk, rdf, rdfs, owl, xsd, skos,
+    prov, dcterms, sem, qudt, oa and one per kind of id (country:RU, commodity:wheat).
+
     Example:
 
-        geokg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        geokg sparql 'SELECT ?e WHERE { ?e a gk:Offer ; gk:agent country:RU }'
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the query text or -f FILE, not both")
@@ -317,6 +390,8 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
         geokg validate --store geokg.db
     """
+    from geokg.validate import format_violation
+
     report = api.validate(file, Settings.from_env(store=store))
     if report.conforms:
         click.echo("conforms: every article graph satisfies the shapes")
@@ -328,20 +403,39 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
 
 @cli.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld). "
+                   "'-' writes to stdout (give --format).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
               help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.")
 @store_option
 def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
     """Write the whole store to an RDF file, for another triple store.
 
+    Turtle and TriG declare one prefix per kind of id (country:RU,
+    commodity:crude-oil); JSON-LD is compacted with the same prefixes as its
+    @context and indented.
+
     Example:
 
         geokg export -o graph.trig
+
+        geokg export -o - --format turtle | less
     """
-    written = api.export(output, fmt, Settings.from_env(store=store))
-    click.echo(f"wrote {written}")
+    settings = Settings.from_env(store=store)
+    if str(output) != "-":
+        click.echo(f"wrote {api.export(output, fmt, settings)}")
+        return
+    if fmt is None:
+        raise click.UsageError("writing to stdout (-o -) needs --format: turtle, nt, nquads, trig or jsonld")
+    stdout = sys.stdout.buffer
+    try:
+        api.export(stdout, fmt, settings)
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped (| head): not an error. Point stdout at devnull so that
+        # Python's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command("push")
@@ -378,6 +472,8 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
 
         geokg push --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --auth digest
     """
+    from tqdm import tqdm
+
     url = graph_store or endpoint or target
     if url is None:
         raise click.UsageError("give the Graph Store URL: --graph-store URL (or --endpoint URL)")
@@ -410,9 +506,10 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
               help="Read every file in this format (default: from each extension).")
 @click.option("--keep-invalid", is_flag=True,
               help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
+@click.option("-v", "--verbose", is_flag=True, help="List the graphs each file loaded, one a line.")
 @store_option
 def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
-                 store: Path | None) -> None:
+                 verbose: bool, store: Path | None) -> None:
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
@@ -421,13 +518,22 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
     checked against the shapes; one that violates them is dropped (exit 1)
     unless --keep-invalid.
 
+    Prints the number of graphs each file loaded; -v lists them.
+
     Example:
 
         geokg load other-geokg.trig extra.ttl --graph https://example.org/graph/extra
     """
+    from geokg.validate import format_violation
+
     summary = api.load(files, Settings.from_env(store=store), graph=graph, format=fmt, keep_invalid=keep_invalid)
     for loaded in summary.loaded:
-        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {', '.join(loaded.graphs) or 'no graph'}")
+        # A geokg export holds hundreds of graphs: their names on one line made it unreadable.
+        into = f"1 graph ({loaded.graphs[0]})" if len(loaded.graphs) == 1 else f"{len(loaded.graphs)} graphs"
+        click.echo(f"loaded {loaded.path}: {loaded.triples} triples into {into}")
+        if verbose and len(loaded.graphs) > 1:
+            for name in loaded.graphs:
+                click.echo(f"  {name}")
     for name, quads in sorted(summary.kept_own.items()):
         click.echo(f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
                    "`geokg build` only, so the store's copy stands", err=True)
@@ -448,9 +554,9 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
 @click.option("--in-memory", is_flag=True,
-              help="Answer from a copy of the store in memory: queries 1.3-3x faster, about 7 s and 350 MB "
-                   "per million quads to start; the store on disk is never written, and writes sent to the "
-                   "server change the copy only.")
+              help="Answer from a copy of the store in memory: faster queries, after copying the store at "
+                   "start (time and memory grow with the store); the store on disk is never written, and "
+                   "writes sent to the server change the copy only.")
 @click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
               help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
                    "(and localhost on loopback) is answered, against DNS rebinding.")
@@ -471,6 +577,8 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 
         geokg serve --in-memory   # the fastest answers, for a finished build
     """
+    from geokg.serve import wait as serve_wait
+
     settings = Settings.from_env(store=store)
     if in_memory:
         click.echo(f"copying {settings.store} into the server's memory...", err=True)
@@ -548,6 +656,27 @@ def train_command(output: Path | None, data: Path | None, model: str | None, max
                f"(P {scores.get('spans_geokg_triggers_p', 0.0):.3f}, R {scores.get('spans_geokg_triggers_r', 0.0):.3f})")
 
 
+@cli.command("demo")
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Graph page to write (default: beside the store, STORE.html).")
+def demo_command(store: Path | None, output: Path | None) -> None:
+    """Build the seed article (seeds/) and tell what geokg made of it, in one screen.
+
+    What was read; the headline facts (offers with quantities and their sentences,
+    rankings with their source, who said what); one event as Turtle; the graph
+    page written; three commands to try next. `geokg query --all` prints every
+    stored query in full.
+
+    Example:
+
+        geokg demo --store geokg.db
+    """
+    from geokg import demo  # builds a store: spaCy, rdflib and networkx load only here
+
+    click.echo(demo.story(demo.run(Settings.from_env(store=store), page=output)))
+
+
 LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected component
 
 
@@ -559,8 +688,9 @@ LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected compone
               help="Draw only the events and entities behind a stored query's rows.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="With --query: bind a query parameter (repeatable).")
-@click.option("--entity", default=None, metavar="IRI|LABEL",
-              help="Draw only the neighbourhood of an entity (IRI or preferred label).")
+@click.option("--entity", default=None, metavar="IRI|NAME",
+              help="Draw only the neighbourhood of an entity: its IRI or any name, in any case (other names, "
+                   "ISO codes, a surname).")
 @click.option("--hops", type=click.IntRange(min=1), default=None,
               help="With --entity: how many events away (default 1 = its events and their participants).")
 @click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,

@@ -84,7 +84,8 @@ from geokg.rdf.iris import (
     REFERENCE_GRAPH,
     canonical_event_iri,
 )
-from geokg.store import Store, ntriples_line
+from geokg.rdf.terms import ntriples_line
+from geokg.store import Store
 
 __all__ = [
     "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
@@ -400,7 +401,7 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.reported_more_than_once = sum(1 for g in groups if len({r.article for r in g}) > 1)
     summary.groups = [[r.iri for r in g] for g in groups]
     # The derived graphs go to the store as N-Triples text through Oxigraph's loader
-    # (Store.load_graph): an rdflib graph and one SPARQL update of that size took twice the memory.
+    # (Store.load_graph): an rdflib graph and one SPARQL update of that size need far more memory.
     labels = read_labels(store, skipped)
     summary.skipped = name_skipped(store, skipped)
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from geokg import crossdoc as cd
 from geokg.crossdoc import CrossDocSummary, MintedEntity, Report, Skipped, Triples
 from geokg.namespaces import GK, SEM
-from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID, REFERENCE_GRAPH
+from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
 from geokg.store import Store
 
 __all__ = ["Changes", "TRACK_LIMIT", "update"]

@@ -100,7 +100,7 @@ class QuerySyntaxError(GeokgError, SyntaxError):
 
     def __init__(self, path: str, problem: str, line: int | None = None, column: int | None = None) -> None:
         GeokgError.__init__(self, f"{path}:{line or '?'}:{column or '?'}: {problem}")
-        self.filename, self.lineno, self.offset = path, line, column
+        self.filename, self.lineno, self.offset, self.problem = path, line, column, problem
 
 
 class QueryParameterError(GeokgError):
@@ -129,6 +129,49 @@ class QueryRunError(GeokgError):
     def __init__(self, source: str, problem: str) -> None:
         self.source = source
         super().__init__(f"{source}: the query failed while running: {problem}")
+
+
+class NameNotFoundError(GeokgError):
+    """A value for a country, commodity, person or other entity that names nothing in the store
+    (:mod:`geokg.resolve`); ``suggestions`` are up to three close labels."""
+
+    code = "GK507"
+
+    def __init__(self, what: str, value: str, suggestions: Iterable[str], *, where: str = "") -> None:
+        self.what, self.value, self.suggestions, self.where = what, value, list(suggestions), where
+        self.hint = ""
+        super().__init__(self._text())
+
+    def add_hint(self, hint: str) -> None:
+        """Say what the value does name (an entity of another type), instead of suggestions."""
+        self.hint, self.suggestions = hint, []
+        self.message = self._text()
+        self.args = (self.message,)
+
+    def _text(self) -> str:
+        text = f"{self.where}: " if self.where else ""
+        text += f"no {self.what} matches {self.value!r}"
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.suggestions:
+            *first, last = self.suggestions
+            text += f"; did you mean {', '.join(first) + ' or ' if first else ''}{last}?"
+        elif not self.hint:
+            codes = " and ISO codes" if self.what in ("country", "entity") else ""
+            text += f" (compared with the names, other names{codes} of every {self.what} in the store)"
+        return text
+
+
+class AmbiguousNameError(GeokgError):
+    """A value that names several entities with different labels, none singled out by the articles."""
+
+    code = "GK508"
+
+    def __init__(self, what: str, value: str, candidates: Iterable[str], *, where: str = "") -> None:
+        self.what, self.value, self.candidates, self.where = what, value, list(candidates), where
+        shown = ", ".join(self.candidates[:10]) + (", …" if len(self.candidates) > 10 else "")
+        super().__init__(f"{where + ': ' if where else ''}{value!r} names more than one {what} in the store: "
+                         f"{shown}. Give one of these names")
 
 
 class RequestRefusedError(GeokgError):

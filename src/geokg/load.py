@@ -10,8 +10,8 @@ the files that name it; loading the same files twice leaves the store the same.
 
 Files are streamed, never held whole: a first pass parses the file (so a syntax
 error changes nothing; the other files still load), a second pass feeds the quads
-to Oxigraph's bulk loader :data:`CHUNK` at a time, so memory stays near 160 MB
-whatever the file size (a 60 MB N-Triples file took 2.2 GB as one update). The
+to Oxigraph's bulk loader :data:`CHUNK` at a time, so memory stays bounded
+whatever the file size (one update of a whole file grows with the file). The
 second pass is not one transaction: a crash during it can leave part of the file.
 
 Reading follows one rule, shared with ``geokg validate`` (:func:`read_quads`): no
@@ -56,11 +56,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from geokg import validate as _validate
 from geokg.errors import ConfigError, IngestError
 from geokg.namespaces import GK
 from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
+from geokg.validate import Violation, validate
 
 __all__ = ["FORMATS", "LoadedFile", "LoadSummary", "load_files", "format_of", "read_quads"]
 
@@ -75,8 +75,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
 }
 MAX_LITERAL = 8 * 1024 * 1024  # characters: the bound the article readers put on a JSON Lines line
-MAX_XML_DEPTH = 1000  # Oxigraph's RDF/XML parser slows quadratically with depth (100,000 levels: minutes)
-CHUNK = 100_000  # quads per bulk-loader call: about 160 MB at the peak, 13 s for 600,000 quads
+MAX_XML_DEPTH = 1000  # Oxigraph's RDF/XML parser slows quadratically with depth
+CHUNK = 100_000  # quads per bulk-loader call: bounds the peak memory of a load
 FORMAT_NAMES = {"turtle": ".ttl", "nt": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld"}
 
 
@@ -96,7 +96,7 @@ class LoadSummary:
     #: quads left out per geokg graph a file named (its own graphs are never loaded)
     kept_own: dict[str, int] = field(default_factory=dict)
     #: shape violations of the graphs loaded (dropped ones and, with keep_invalid, kept ones)
-    violations: list[_validate.Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -268,7 +268,7 @@ def _conforms(store: Store, path: Path, graph: str, keep_invalid: bool, summary:
     name = ox.NamedNode(graph)
     if not store.ox.query(_USES_GEOKG, substitutions={ox.Variable("g"): name}):
         return True
-    report = _validate.validate(store.rdflib_graph(graph))
+    report = validate(store.rdflib_graph(graph))
     if report.conforms:
         return True
     summary.violations.extend(report.violations)

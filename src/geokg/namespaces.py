@@ -4,7 +4,8 @@
 checks both directions); with ``_fail = True`` an undeclared name raises
 ``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
-``PREFIXES`` binds them all on a graph.
+``PREFIXES`` (plain strings in :mod:`geokg.iri_space`, which the namespaces here are built
+from) binds them all on a graph.
 
 Example:
     >>> GK.ReservesRank
@@ -24,9 +25,11 @@ Example:
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
+from geokg.iri_space import PREFIXES
+
 __all__ = [
-    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS",
-    "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD", "bind_prefixes",
+    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
+    "bind_prefixes",
 ]
 
 
@@ -34,7 +37,7 @@ class GK(DefinedNamespace):
     """geokg ontology: ``https://w3id.org/geokg/ontology#`` (declared in ``ontology/geokg.ttl``)."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/geokg/ontology#")
+    _NS = Namespace(PREFIXES["gk"])
 
     # Entities
     Entity: URIRef  # A canonical real-world thing that news names.
@@ -106,6 +109,7 @@ class GK(DefinedNamespace):
 
     # Reference data
     iso3166Alpha2: URIRef  # Two upper-case letters.
+    iso3166Alpha3: URIRef  # Three upper-case letters.
     country: URIRef  # The country of a place, organisation, office or person.
     demonym: URIRef  # Sub-property of skos:altLabel: "Russian".
     metonym: URIRef  # Sub-property of skos:altLabel: "the Kremlin".
@@ -133,36 +137,14 @@ class GK(DefinedNamespace):
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).
 SCHEMA = SDO
-OA = Namespace("http://www.w3.org/ns/oa#")
-QUDT = Namespace("http://qudt.org/schema/qudt/")
-UNIT = Namespace("http://qudt.org/vocab/unit/")
-CURRENCY = Namespace("http://qudt.org/vocab/currency/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-WD = Namespace("http://www.wikidata.org/entity/")
-GKID = Namespace("https://w3id.org/geokg/id/")
-GKSH = Namespace("https://w3id.org/geokg/shapes#")
-
-# Prefix → namespace, for binding on graphs we serialise and for prefixed names in messages.
-PREFIXES: dict[str, str] = {
-    "gk": str(GK._NS),
-    "gkid": str(GKID),
-    "gksh": str(GKSH),
-    "prov": str(PROV),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "oa": str(OA),
-    "qudt": str(QUDT),
-    "unit": str(UNIT),
-    "currency": str(CURRENCY),
-    "sem": str(SEM),
-    "schema": str(SCHEMA),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "wd": str(WD),
-}
-
+OA = Namespace(PREFIXES["oa"])
+QUDT = Namespace(PREFIXES["qudt"])
+UNIT = Namespace(PREFIXES["unit"])
+CURRENCY = Namespace(PREFIXES["currency"])
+SEM = Namespace(PREFIXES["sem"])
+WD = Namespace(PREFIXES["wd"])
+GKID = Namespace(PREFIXES["gkid"])
+GKSH = Namespace(PREFIXES["gksh"])
 
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind every prefix of :data:`PREFIXES` on ``graph`` (replacing rdflib's defaults) and return it."""

@@ -41,8 +41,8 @@ from geokg.extract.model import ArticleFacts
 from geokg.namespaces import GK
 from geokg.rdf import to_graph
 from geokg.rdf.iris import article_iri
+from geokg.rdf.terms import to_ntriples
 from geokg.reference import ReferenceIndex, load_reference
-from geokg.store import to_ntriples
 from geokg.validate import ValidationReport, validate, validate_graphs
 
 if TYPE_CHECKING:  # spaCy loads in process_batch, not when this module is imported
@@ -186,9 +186,8 @@ def process_batch(articles: list[Article], model: str, batch_size: int = 32) -> 
     return outcomes
 
 
-#: Strings spaCy's vocabulary may gain for good before every batch runs in a memory zone
-#: (spaCy's tokenizer alone over the Reuters train split: 24,455 new strings and +7 MiB of
-#: resident memory after 4,000 articles).
+#: Strings spaCy's vocabulary may gain for good before every batch runs in a memory zone:
+#: enough for the common words of a corpus, small against the memory of a build.
 VOCAB_GROWTH_MAX = 25_000
 #: Entries of spaCy's lemmatizer cache kept between batches (a few hundred bytes each).
 LEMMA_CACHE_MAX = 100_000
@@ -202,11 +201,10 @@ def _memory_zone(nlp: Language) -> AbstractContextManager[object]:
     strings since the pipeline's first batch; no zone before that.
 
     In a zone the strings and lexemes a batch adds to the vocabulary are freed when it ends:
-    without zones the vocabulary grows with every new word of the corpus (about 40,000 strings
-    over the 8,762 Reuters train articles). But spaCy's tokenizer caches nothing inside a zone,
-    so every word is split afresh in every batch: 1.5 to 2 % of the parsing time. Outside one
-    the tokenizer keeps what it learnt, the first words met being the corpus's common ones;
-    the growth stops at the bound. Nothing leaves a zone holding a Doc, Span or Token
+    without zones the vocabulary grows with every new word of the corpus. But spaCy's
+    tokenizer caches nothing inside a zone, so every word is split afresh in every batch, a
+    small part of the parsing time. Outside one the tokenizer keeps what it learnt, the first
+    words met being the corpus's common ones; the growth stops at the bound. Nothing leaves a zone holding a Doc, Span or Token
     (outcomes carry text), as the zone requires.
     """
     if len(nlp.vocab.strings) - _first_vocab_size(nlp) < VOCAB_GROWTH_MAX:
@@ -236,16 +234,16 @@ def _freeze_setup() -> None:
 
     The build leaves cyclic garbage behind (rdflib's context-aware graphs that pySHACL
     needs refer to themselves), so full collections run every few hundred articles, and
-    each one scanned every object of the pipeline: about 2 % of the build's CPU time.
+    each one would scan every object of the pipeline.
     Frozen objects are still freed when no longer referenced; only a reference cycle
     among them would outlive its use, and these live as long as the process.
 
     Then the youngest generation is collected every GC_YOUNG_THRESHOLD allocations instead of
     Python's 700: a batch allocates millions of short-lived objects (spaCy tokens and spans,
-    rdflib terms, pySHACL's constraints), and at 700 the collector ran 880 times per 1,000
-    Reuters articles, seven of them full collections of what the build keeps (caches, the
-    shapes graph's memo): 0.4 to 0.6 CPU s, a third of it after the change. Garbage cycles
-    wait a little longer (a few megabytes at most). The process keeps the setting.
+    rdflib terms, pySHACL's constraints), and at 700 the collector runs hundreds of times per
+    thousand articles, some of them full collections of what the build keeps (caches, the
+    shapes graph's memo). Garbage cycles wait a little longer (a few megabytes at most). The
+    process keeps the setting.
     """
     gc.collect()
     gc.freeze()

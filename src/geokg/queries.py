@@ -4,7 +4,12 @@ Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
     # description: Who offered which commodity to whom, when, from which article.
-    # param: commodity (literal) - optional; the commodity's preferred label, e.g. "Wheat"
+    # param: commodity (Commodity) - optional; the commodity's display label, e.g. "Wheat"
+
+A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
+the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
+such a value is bound as a literal, the entity's display label, which ``geokg.query`` finds
+first from whatever name the user gave (:mod:`geokg.resolve`); :func:`run_query` binds values as given.
 
 Parameters are bound as RDF terms through pyoxigraph ``substitutions`` (RDF-dev
 SEP-0007), never pasted into the text. Two consequences shape the ``.rq`` files:
@@ -14,8 +19,8 @@ column guards it with ``FILTER(IF(isLiteral(COALESCE(?x, <urn:geokg:unbound>)),
 EXISTS {…}, true))`` (``BOUND(?x)`` does not see a substituted value in Oxigraph 0.5).
 An unbound parameter means "all". ``IF``, not ``!isLiteral(…) || EXISTS {…}``:
 Oxigraph 0.5.13 orders the operands of ``||`` differently from one process to the
-next, and with the EXISTS first it ran for every row even with the parameter
-unbound (``timeline`` on 1,000 articles: 0.09 s, but over 5 s in 3 processes of 25).
+next, and with the EXISTS first it runs for every row even with the parameter
+unbound, so the same query is fast in one process and many times slower in another.
 
 Example:
     >>> q = get_query("offers")
@@ -40,14 +45,19 @@ import pyoxigraph as ox
 
 from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
-from geokg.store import OxTerm, Store, syntax_error
+from geokg.iri_space import DECLARED_PREFIXES
+from geokg.sparql_text import NOT_KEYWORDS, syntax_error
+from geokg.store import OxTerm, Store
 
 __all__ = [
-    "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
+    "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
     "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
-PARAM_KINDS = ("IRI", "literal", "date", "integer")
+#: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
+#: names, ISO codes, a surname) to its display label, which is bound as a literal.
+ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place")
+PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
 Value = Union[str, int, float, bool, Decimal, dt.date, None]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -63,7 +73,7 @@ _UPDATE_KEYWORDS = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
             "literal": "any string", "date": "a date YYYY-MM-DD such as 2024-03-03",
-            "integer": "an integer such as 3"}
+            "integer": "an integer such as 3", **{kind: "a name" for kind in ENTITY_KINDS}}
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,8 @@ class QueryResult:
     columns: tuple[str, ...]
     rows: list[tuple[Value, ...]] = field(default_factory=list)
     title: str = ""
+    #: how parameter values were read, for a person ("'CHN' means China (ISO code)")
+    notes: tuple[str, ...] = ()
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
@@ -177,7 +189,7 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     match = _PARAM.match(value)
     if not match:
         raise QuerySyntaxError(path, f"cannot read '# param: {value}'; expected "
-                               "'# param: name (IRI|literal|date|integer) - doc'", lineno, 1)
+                               f"'# param: name (KIND) - doc' with KIND one of {', '.join(PARAM_KINDS)}", lineno, 1)
     kind = match["kind"]
     if kind not in PARAM_KINDS:
         raise QuerySyntaxError(path, f"parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}",
@@ -186,19 +198,20 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
 
 
-def parse_read_only(source: str, text: str, refusal: str) -> ox.QueryResults:
+def parse_read_only(source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None) -> ox.QueryResults:
     """Run ``text`` on an empty store to check it parses; an update is refused, never run.
 
     Args:
         refusal: what follows "KEYWORD is SPARQL Update; " in the error.
+        prefixes: prefix -> namespace known without a PREFIX line.
     """
     try:
-        return ox.Store().query(text)
+        return ox.Store().query(text, prefixes=dict(prefixes) if prefixes else None)
     except SyntaxError as exc:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
         if update:
             raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; {refusal}") from None
-        raise syntax_error(source, exc) from exc
+        raise syntax_error(source, exc, text, prefixes) from exc
 
 
 def _dry_run(source: str, text: str) -> tuple[str, ...]:
@@ -257,7 +270,7 @@ def _to_term(query: str, param: Param, value: object) -> OxTerm:
     def bad() -> QueryParameterError:
         return QueryParameterError(query, param.name, f"expected {_EXAMPLE[param.kind]}, got {value!r}")
 
-    if param.kind == "literal":
+    if param.kind == "literal" or param.kind in ENTITY_KINDS:
         return ox.Literal(str(value))
     if param.kind == "IRI":
         try:
@@ -302,7 +315,7 @@ def rows_from_tsv(tsv: bytes) -> list[tuple[Value, ...]]:
 
     Each distinct cell is converted once: results repeat few distinct terms (labels,
     types, dates, article ids). Reading TSV instead of pyoxigraph's solutions saves
-    the Python object pyoxigraph makes per term (0.55 s of a 100,000-row query at 1M quads).
+    the Python object pyoxigraph makes per term, which dominates a large result.
 
     Example:
         >>> rows_from_tsv(b'?a\t?b\n<http://e.org/a>\t\n"x\\ty"@en\t3\n')
@@ -374,7 +387,8 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
                allow_update: bool = False, allow_service: bool = False) -> QueryResult | bool | UpdateResult:
     """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
 
-    A SPARQL Update is refused unless ``allow_update`` (and the store is open for
+    The prefixes of :data:`~geokg.iri_space.DECLARED_PREFIXES` need no PREFIX line
+    (one in the text wins). A SPARQL Update is refused unless ``allow_update`` (and the store is open for
     writing); then it runs as one transaction and an :class:`UpdateResult` is returned.
     A query with SERVICE is refused unless ``allow_service`` (:func:`refuse_service`).
 
@@ -398,8 +412,8 @@ def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
 
 def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> QueryResult | bool | UpdateResult:
     try:
-        result = store.execute(text, source=source)
-    except QuerySyntaxError:
+        result = store.execute(text, source=source, prefixes=DECLARED_PREFIXES)
+    except QuerySyntaxError as as_query:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
         if update and not allow_update:
             raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg runs "
@@ -409,11 +423,12 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
             raise
         before = len(store)
         try:
-            store.update(text, source=source)
+            store.update(text, source=source, prefixes=DECLARED_PREFIXES)
         except QuerySyntaxError:
             if update:
                 raise
-            raise QuerySyntaxError(source, "neither a SPARQL query nor a SPARQL Update", None, None) from None
+            raise QuerySyntaxError(source, f"neither a SPARQL query nor a SPARQL Update (as a query: "
+                                   f"{as_query.problem})", as_query.lineno, as_query.offset) from None
         return UpdateResult(before, len(store))
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
@@ -424,10 +439,6 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
     return QueryResult(("subject", "predicate", "object"), triples)
 
 
-# What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
-# inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
-_NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                           r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
 _SERVICE = re.compile(r"(?<![\w:?$@-])SERVICE(?![\w:])", re.IGNORECASE)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -445,7 +456,7 @@ def uses_service(text: str) -> bool:
     """
     # SPARQL reads \uXXXX escapes anywhere in the text before parsing, so they are decoded first.
     decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", decoded)))
+    return bool(_SERVICE.search(NOT_KEYWORDS.sub(" ", decoded)))
 
 
 def refuse_service(text: str, source: str) -> None:

@@ -2,8 +2,8 @@
 
 The single source of truth for the gazetteer's patterns, the linker's names,
 demonyms, metonyms and dated offices, and the reference named graph in the
-store. Files are parsed with pyoxigraph (about 30 times faster than rdflib's
-Turtle parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
+store. Files are parsed with pyoxigraph (much faster than rdflib's Turtle
+parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
 is asked for.
 
 Example:
@@ -33,6 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from geokg.errors import GeokgError
+from geokg.names import normalize, singular
 from geokg.extract.model import EntityKind, EntityRef
 from geokg.rdf.iris import ID, REFERENCE_GRAPH, SEGMENT_KIND
 from geokg.resources import reference_files
@@ -115,41 +116,6 @@ class Office:
     names: tuple[str, ...]
     country: str | None = None
     tenures: tuple[Tenure, ...] = ()
-
-
-_DASHES = re.compile(r"[\s\-\u2010-\u2015]+")
-
-
-def normalize(text: str) -> str:
-    """Lookup key of a surface form: case, accents, apostrophes, dashes and "the " folded.
-
-    Example:
-        >>> normalize("The  Côte d’Ivoire")
-        "cote d'ivoire"
-        >>> normalize("rare-earth") == normalize("Rare earth")
-        True
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'").casefold()
-    text = _DASHES.sub(" ", text).strip()
-    return text[4:] if text.startswith("the ") and len(text) > 4 else text
-
-
-def singular(key: str) -> str:
-    """Crude English singular of the last word, for commodity names only.
-
-    Example:
-        >>> [singular(w) for w in ("rare earths", "potatoes", "soybeans", "gas", "oats")]
-        ['rare earth', 'potato', 'soybean', 'gas', 'oat']
-    """
-    if key.endswith("ies") and len(key) > 4:
-        return key[:-3] + "y"
-    if key.endswith(("ches", "shes", "xes", "sses", "oes")):
-        return key[:-2]
-    if key.endswith("s") and not key.endswith(("ss", "us", "is", "as")):
-        return key[:-1]
-    return key
 
 
 @dataclass

@@ -25,43 +25,25 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
 from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python
+from geokg.sparql_text import with_prefix_declarations
 from geokg.store import OxTerm
 
-__all__ = ["AUTH_SCHEMES", "Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
+__all__ = ["Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
 
 log = logging.getLogger("geokg.remote")
 
-AUTH_SCHEMES = ("auto", "basic", "digest")
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """How to authenticate: user and password (basic, digest or auto), or a bearer token."""
-
-    user: str | None = None
-    password: str | None = None
-    token: str | None = None
-    auth: str = "auto"
-
-    def __post_init__(self) -> None:
-        if self.auth not in AUTH_SCHEMES:
-            raise ConfigError("auth", self.auth, AUTH_SCHEMES)
-        if self.token and self.user:
-            raise ConfigError("token", "…", "Give either a user and password or a token, not both")
-        if self.user is not None and self.password is None:
-            raise ConfigError("password", None, f"A password is needed for user {self.user!r}")
 
 
 def _challenge_scheme(header: str) -> str | None:
@@ -257,9 +239,10 @@ def substitute(text: str, bindings: Mapping[str, OxTerm], *, source: str = "<rem
     return "".join(out)
 
 
-def _form(text: str, source: str) -> str:
+def _form(text: str, source: str, prefixes: Mapping[str, str] | None) -> str:
     """Parse ``text`` locally (an empty store): 'select', 'ask' or 'graph'; reject updates."""
-    result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+                             prefixes)
     if isinstance(result, ox.QuerySolutions):
         return "select"
     return "ask" if isinstance(result, ox.QueryBoolean) else "graph"
@@ -267,7 +250,8 @@ def _form(text: str, source: str) -> str:
 
 # -- running -----------------------------------------------------------------
 def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, method: str = "POST",
-               source: str = "<sparql>", title: str = "") -> QueryResult | bool:
+               source: str = "<sparql>", title: str = "",
+               prefixes: Mapping[str, str] | None = None) -> QueryResult | bool:
     """Run a read-only query at a SPARQL 1.1 Protocol endpoint.
 
     SELECT gives rows (``application/sparql-results+json``), ASK a bool,
@@ -278,6 +262,8 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
         text: the query (parsed locally first: syntax errors never leave the machine).
         client: session and authentication (a fresh one without credentials by default).
         method: ``POST`` (form-encoded, the default) or ``GET``.
+        prefixes: prefix -> namespace the text may use without a PREFIX line; the
+            server knows none of them, so the ones used are declared in the text sent.
 
     Raises:
         QuerySyntaxError: the text does not parse, or is an update.
@@ -285,7 +271,9 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
     """
     if method not in ("GET", "POST"):
         raise ConfigError("method", method, ("GET", "POST"))
-    form = _form(text, source)
+    form = _form(text, source, prefixes)
+    if prefixes:
+        text = with_prefix_declarations(text, prefixes)
     accept = N_TRIPLES if form == "graph" else JSON_RESULTS
     own = client is None
     client = client or HttpClient()

@@ -28,7 +28,7 @@ from typing import Any
 
 from geokg.errors import ConfigError
 
-__all__ = ["FORMATS", "render", "render_table", "render_csv", "render_json", "cell_text"]
+__all__ = ["FORMATS", "render", "render_table", "render_csv", "render_json", "cell_text", "clip"]
 
 MAX_CELL = 60
 ELLIPSIS = "…"
@@ -55,24 +55,36 @@ def cell_text(value: Any) -> str:
 # Control characters (C0, DEL, C1) and bidi overrides: article text may carry escape sequences
 # that would recolour, retitle or rewrite the user's terminal, or reorder what a row shows.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_IRI = re.compile(r"([a-z][a-z0-9+.-]*://[^/\s]+)/\S*", re.IGNORECASE)
 
 
-def _clip(text: str, width: int) -> str:
+def clip(text: str, width: int) -> str:
     """One line of display text: whitespace runs become one space, control characters go.
 
+    A long IRI keeps its host and its end: IRIs of one kind share their start
+    (``…/id/event/2025-02-25-putin-rare-earths-…``) and differ at the end.
+
     Example:
-        >>> _clip("red\x1b[31m alert\x07\u202e!", 60)
+        >>> clip("red\x1b[31m alert\x07\u202e!", 60)
         'red[31m alert!'
+        >>> clip("https://w3id.org/geokg/id/event/2025-02-25-putin-rare-earths-14", 50)
+        'https://w3id.org…/2025-02-25-putin-rare-earths-14'
     """
     text = _CONTROL.sub("", " ".join(text.split()))  # one line per row: newlines and tabs become spaces
-    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+    if len(text) <= width:
+        return text
+    iri = _IRI.fullmatch(text)
+    if iri and len(iri[1]) + 10 < width:
+        tail = text[len(text) - (width - len(iri[1]) - 1):]
+        return iri[1] + ELLIPSIS + (tail[tail.index("/"):] if "/" in tail else tail)
+    return text[: width - 1] + ELLIPSIS
 
 
 def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
                  max_width: int = MAX_CELL) -> str:
     """Aligned columns with a header rule; long cells cut to ``max_width`` with '…'."""
-    header = [_clip(c, max_width) for c in columns]
-    body = [[_clip(cell_text(v), max_width) for v in row] for row in rows]
+    header = [clip(c, max_width) for c in columns]
+    body = [[clip(cell_text(v), max_width) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:

@@ -1,8 +1,11 @@
-"""The one place that knows where ontology/, shapes/ and queries/ live.
+"""The one place that knows where ontology/, shapes/, queries/ and seeds/ live.
 
 Order: an explicit override (argument, then ``GEOKG_RESOURCES``), the copy
 packaged in the wheel (``geokg/_resources``), then the checkout this module
 sits in (the first parent holding ``pyproject.toml`` and the folder).
+
+``seeds/`` (the article ``geokg demo`` builds) is not packaged: its text belongs to
+its publisher. An installed geokg finds it through ``GEOKG_RESOURCES`` or a checkout.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 from geokg.errors import ResourceNotFoundError
 
-KINDS = ("ontology", "shapes", "queries")
+KINDS = ("ontology", "shapes", "queries", "seeds")
 
 
 def resource_dir(kind: str, override: str | os.PathLike[str] | None = None) -> Path:

@@ -2,8 +2,8 @@
 
 ``oxigraph serve-read-only`` by default, ``oxigraph serve`` with ``allow_update``;
 with ``in_memory``, ``oxigraph serve`` without a location (Oxigraph's in-memory
-store) filled with a copy of the store (:func:`load_copy`): queries run about
-1.3 to 3 times faster (README "Performance"), the store on disk is never
+store) filled with a copy of the store (:func:`load_copy`): queries run faster
+(docs/performance.md), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
 it change the copy only and are lost when it stops. Always
 ``--union-default-graph``, so queries see every named graph as the default graph, as ``geokg query`` does locally and as the stored queries expect.
@@ -30,14 +30,24 @@ Refusals are ``403`` with a ``[GK5xx]`` line as the body.
 Locking: a read-write server holds the store's lock, so ``geokg build`` cannot
 write it meanwhile (and the server cannot start while a build runs). A read-only
 server takes no lock; writing the store while it runs is undefined behaviour in
-Oxigraph, so stop it before building.
+Oxigraph, and the server would keep answering from the data it opened. So every
+server keeps a marker in the store folder (:func:`mark_serving`,
+``geokg-serve-PID.json``: pid, bind address, mode), locked with ``flock`` for as
+long as it runs, and ``geokg build`` refuses a store with a live marker
+(:func:`servers`). The lock, not the pid, says whether the server still runs:
+the system drops it when the process ends, however it ends, so a marker left by
+a killed server is recognised (and removed) and a reused pid misleads nobody.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import http.server
 import ipaddress
+import json
+import logging
+import os
 import shutil
 import signal
 import socket
@@ -53,17 +63,27 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError, GeokgError, RequestRefusedError, StoreError
 from geokg.queries import refuse_service
+from geokg.settings import DEFAULT_BIND
 from geokg.store import Store
 
-__all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
-           "load_copy", "stopped_on_failure", "wait", "Gate", "Server", "private_bind"]
+try:
+    import fcntl
+except ImportError:  # Windows: no markers are written or checked there
+    fcntl = None  # type: ignore[assignment]
 
-DEFAULT_BIND = "127.0.0.1:7878"
+__all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
+           "load_copy", "stopped_on_failure", "wait", "Gate", "Server", "private_bind", "mark_serving", "servers",
+           "Serving", "Marker"]
+
+MARKER_PREFIX = "geokg-serve-"
+
+log = logging.getLogger("geokg.serve")
 
 
 def oxigraph_executable() -> str:
@@ -163,8 +183,8 @@ def wait_until_up(process: subprocess.Popen[bytes], bind: str, timeout: float = 
 def load_copy(store: Path, bind: str) -> int:
     """Copy every quad of ``store`` into the (empty, in-memory) server at ``bind``; returns how many.
 
-    The store is dumped as N-Quads to a temporary file (about 200 MB per million
-    quads), which one Graph Store ``POST`` loads in one transaction: until it
+    The store is dumped as N-Quads to a temporary file, which one Graph Store
+    ``POST`` loads in one transaction: until it
     ends the server answers from an empty store, then from all of it.
 
     Raises:
@@ -221,6 +241,83 @@ def wait(server: Server | subprocess.Popen[bytes]) -> int:
             return process.wait()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if isinstance(server, Server) and server.marker is not None:
+            server.marker.release()
+
+
+# -- the marker a running server keeps in the store folder ---------------------
+@dataclass(frozen=True)
+class Serving:
+    """A running ``geokg serve`` on a store, as its marker tells (:func:`servers`)."""
+
+    pid: int
+    bind: str
+    #: "read-only", "read-write" or "in memory"
+    mode: str
+    started: str
+    marker: Path
+
+
+class Marker:
+    """The marker file of this process's server, locked until :meth:`release` or the process ends."""
+
+    def __init__(self, file: IO[str], path: Path) -> None:
+        self.file, self.path = file, path
+
+    def release(self) -> None:
+        """Remove the marker (idempotent): the server has stopped."""
+        if self.file.closed:
+            return
+        self.path.unlink(missing_ok=True)
+        self.file.close()  # drops the lock
+
+
+def mark_serving(store: Path, *, bind: str, mode: str) -> Marker | None:
+    """Write and lock this process's marker in ``store``, so that a build can see the server runs.
+
+    Best effort: when the folder cannot be written (a store shared read-only) the server
+    still serves, and None is returned.
+    """
+    if fcntl is None:
+        return None
+    final = store / f"{MARKER_PREFIX}{os.getpid()}.json"
+    partial = store / f".{MARKER_PREFIX}{os.getpid()}.tmp"
+    record = {"pid": os.getpid(), "bind": bind, "mode": mode,
+              "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    try:
+        file = partial.open("w", encoding="utf-8")
+        # Locked before it gets its name: a build never sees an unlocked marker of a live server.
+        fcntl.flock(file, fcntl.LOCK_EX)
+        file.write(json.dumps(record))
+        file.flush()
+        os.replace(partial, final)
+    except OSError as exc:
+        log.warning("cannot write %s (%s): a build into this store will not know that it is being served",
+                    final, exc)
+        return None
+    return Marker(file, final)
+
+
+def servers(store: Path) -> list[Serving]:
+    """The ``geokg serve`` processes running on ``store``; markers of servers that ended
+    without removing them (killed) are removed here."""
+    if fcntl is None or not store.is_dir():
+        return []
+    found = []
+    for path in sorted(store.glob(f"{MARKER_PREFIX}*.json")):
+        try:
+            with path.open(encoding="utf-8") as file:
+                try:
+                    fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # its server holds the lock: it runs
+                    record = json.load(file)
+                    found.append(Serving(int(record["pid"]), str(record["bind"]), str(record["mode"]),
+                                         str(record["started"]), path))
+                    continue
+                path.unlink(missing_ok=True)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.debug("ignoring the serve marker %s: %s", path, exc)
+    return found
 
 
 # -- the gate in front of Oxigraph's server ------------------------------------
@@ -393,9 +490,13 @@ class Server:
 
     process: subprocess.Popen[bytes]
     gate: Gate
+    #: this server's marker in the store folder (None on Windows, or when the folder cannot be written)
+    marker: Marker | None = None
 
     def terminate(self) -> None:
         """Stop both; waits for the process."""
         self.gate.close()
         self.process.terminate()
         self.process.wait()
+        if self.marker is not None:
+            self.marker.release()

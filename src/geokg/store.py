@@ -11,8 +11,8 @@ write-ahead log up to the last committed transaction, and re-running the build
 completes the store (``tests/test_reliability_crash.py``). :meth:`Store.bulk_load`
 is the exception: it is not transactional.
 
-The rdflib <-> pyoxigraph term conversion lives here too (we do not depend on
-oxrdflib for four small functions).
+Reading needs pyoxigraph alone: the methods that take or give rdflib graphs import
+rdflib and the term conversion (:mod:`geokg.rdf.terms`) when they are called.
 
 Example:
     >>> from rdflib import Graph, Literal, URIRef
@@ -34,26 +34,25 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, Union
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
 
-from geokg.errors import QuerySyntaxError, StoreError
-from geokg.namespaces import GK, PROV
-from geokg.rdf.iris import (
+from geokg.errors import StoreError
+from geokg.iri_space import (
     DERIVED_STALE_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     article_id_from_graph,
-    article_iri,
-    graph_iri,
     is_legacy_article_graph,
 )
+from geokg.sparql_text import syntax_error
 
-__all__ = ["Store", "StoreStats", "OxTerm", "to_ox", "to_rdflib", "to_ntriples", "ntriples_line", "DEFAULT_PATH"]
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.term import Node
+
+__all__ = ["Store", "StoreStats", "OxTerm", "DEFAULT_PATH"]
 
 log = logging.getLogger("geokg.store")
 
@@ -61,69 +60,14 @@ DEFAULT_PATH = "geokg.db"
 #: Characters of update text written between two flushes of an on-disk store. Oxigraph's
 #: RocksDB keeps up to 2 × 128 MiB of writes in memory per index (12 column families) before
 #: flushing them by itself, so a build of a few hundred thousand quads never flushed and its
-#: resident memory grew by about 46 MiB per 1,000 Reuters articles. Flushing every 8 MiB of
-#: N-Triples keeps about 70 MiB of write buffers (bench/memory.py; README "Performance").
+#: resident memory grew with every article. Flushing every 8 MiB of N-Triples keeps the write
+#: buffers small (bench/memory.py prints the memory of a build).
 FLUSH_EVERY_BYTES = 8 * 2**20
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
-GraphName = Union[str, URIRef, ox.NamedNode]
-
-_EVENTS_BY_TYPE = f"""
-SELECT ?type (COUNT(DISTINCT ?event) AS ?n) WHERE {{
-  ?event a <{GK.Event}>, ?class .
-  FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{GK._NS}"))
-  BIND(STRAFTER(STR(?class), "{GK._NS}") AS ?type)
-}} GROUP BY ?type ORDER BY ?type
-"""
-
-
-def to_ox(term: Node) -> OxTerm:
-    """Convert an rdflib term to the equal pyoxigraph term.
-
-    Plain rdflib literals become ``xsd:string`` literals (equal in RDF 1.1).
-
-    Raises:
-        ValueError: for an IRI or language tag pyoxigraph rejects, or a term
-            kind it has no equivalent for (rdflib ``Variable``, quoted graphs).
-
-    Example:
-        >>> to_ox(RdfLiteral("2024-03-03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")))
-        <Literal value=2024-03-03 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise ValueError(f"cannot store the rdflib term {term!r} ({type(term).__name__})")
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """Convert a pyoxigraph term to the equal rdflib term (``xsd:string`` → plain literal).
-
-    Example:
-        >>> to_rdflib(ox.Literal("Chile"))
-        rdflib.term.Literal('Chile')
-    """
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return RdfLiteral(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return RdfLiteral(term.value)
-        return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
-    raise ValueError(f"cannot convert {term!r} to rdflib (RDF-star triples are not supported)")
+GraphName = Union[str, "URIRef", ox.NamedNode]
 
 
 def _graph_node(graph: GraphName) -> ox.NamedNode:
@@ -187,11 +131,10 @@ class Store:
     def replica(cls, path: str | os.PathLike[str] = DEFAULT_PATH) -> Store:
         """A read-only copy in memory of the on-disk store at ``path``, for answering many queries.
 
-        Oxigraph's in-memory store looks a term up several times faster than its
-        on-disk (RocksDB) one, which is what most query time goes to (README
-        "Performance": at a million quads the stored queries run 1.3 to 3 times
-        faster). The copy takes about 7 s and 550 MB per million quads, and does
-        not see later writes to the store.
+        Oxigraph's in-memory store looks a term up faster than its on-disk (RocksDB)
+        one, which is what most query time goes to (docs/performance.md). The copy
+        takes time and memory in proportion to the store, and does not see later
+        writes to the store.
 
         Example:
             >>> import tempfile
@@ -215,8 +158,8 @@ class Store:
         """Compact the on-disk store (Oxigraph's ``optimize``), a no-op in memory or read-only.
 
         A build or bulk load leaves RocksDB data spread over many levels and files;
-        compacting them makes index lookups, hence queries, about 20 % faster at a
-        million quads and costs about 1.3 s there (README "Performance").
+        compacting them makes index lookups, hence queries, faster, at the cost of
+        rewriting the store.
         """
         if self.read_only or self.path is None:
             return
@@ -291,6 +234,8 @@ class Store:
         Raises:
             StoreError: a term cannot be stored (invalid IRI) or the write fails.
         """
+        from geokg.rdf.terms import to_ntriples
+
         name = _graph_node(graph)
         try:
             body = to_ntriples(triples)
@@ -306,7 +251,7 @@ class Store:
 
         Args:
             graphs: named-graph IRI -> its new triples as N-Triples text (from
-                :func:`to_ntriples`); empty text removes the graph.
+                :func:`geokg.rdf.terms.to_ntriples`); empty text removes the graph.
 
         Raises:
             StoreError: the text is not N-Triples or the write fails.
@@ -322,8 +267,7 @@ class Store:
             store = self._writable
             if not any(store.contains_named_graph(name) for name in names):
                 # Nothing to drop (a first build): Oxigraph's loader adds the graphs in one
-                # transaction too, and parses TriG faster than an INSERT DATA (the store load
-                # took a quarter less CPU time on Reuters articles).
+                # transaction too, and parses TriG faster than an INSERT DATA.
                 written = "\n".join(bodies)
                 if written:
                     store.load(written, ox.RdfFormat.TRIG)
@@ -342,9 +286,8 @@ class Store:
         """Replace a large named graph (a derived graph of every article): drop it, then load
         the N-Triples text with Oxigraph's loader, one transaction each.
 
-        The loader needs about half the memory of one SPARQL update of the same triples
-        (85,000 triples replacing as many: about 140 against 350 MiB at the peak). A crash
-        between the two leaves the graph absent, never partial.
+        The loader needs much less memory than one SPARQL update of the same triples. A
+        crash between the two leaves the graph absent, never partial.
 
         Raises:
             StoreError: the text is not N-Triples or the write fails.
@@ -361,6 +304,9 @@ class Store:
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
+        from geokg.namespaces import GK
+        from geokg.rdf.iris import article_iri, graph_iri
+
         graph = ox.NamedNode(graph_iri(article_id))
         for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
                                               ox.NamedNode(str(GK.contentHash)), None, graph):
@@ -392,8 +338,10 @@ class Store:
 
         What the derived graphs say depends on it (labels, the commodity scheme), so a build
         that finds it changed recomputes them whole. It has no blank nodes, so comparing the
-        sorted N-Triples is exact (0.1 s for its 10,000 triples).
+        sorted N-Triples is exact.
         """
+        from geokg.rdf.terms import to_ntriples
+
         try:
             body = to_ntriples(graph)
         except ValueError as exc:
@@ -411,6 +359,8 @@ class Store:
     def mark_derived_stale(self) -> None:
         """Record that the cross-document graphs no longer follow the article graphs (until
         :meth:`clear_derived_stale`): committed before any article graph is written."""
+        from geokg.namespaces import PROV
+
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.replace_graphs({str(DERIVED_STALE_GRAPH): f"<{DERIVED_STALE_GRAPH}> <{PROV.invalidatedAtTime}> "
                                                        f'"{now}"^^<{XSD_DATETIME}> .'})
@@ -436,6 +386,8 @@ class Store:
         the next call moves the rest. An article whose id was ``reference`` or ``ontology``
         was lost when it replaced that graph, and cannot be told apart: build it again.
         """
+        from geokg.rdf.iris import graph_iri
+
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):
             moves = [f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
@@ -494,6 +446,10 @@ class Store:
 
     def rdflib_graph(self, graph: GraphName) -> Graph:
         """Copy one named graph into an rdflib Graph whose identifier is the graph IRI."""
+        from rdflib import Graph, URIRef
+
+        from geokg.rdf.terms import to_rdflib
+
         name = _graph_node(graph)
         result = Graph(identifier=URIRef(name.value))
         for quad in self.quads(name):
@@ -506,12 +462,19 @@ class Store:
 
     def stats(self) -> StoreStats:
         """Article graphs, quads, and events by type (local name of the class)."""
-        _, rows = self.query(_EVENTS_BY_TYPE)
+        from geokg.namespaces import GK
+
+        _, rows = self.query(f"""
+            SELECT ?type (COUNT(DISTINCT ?event) AS ?n) WHERE {{
+              ?event a <{GK.Event}>, ?class .
+              FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{GK._NS}"))
+              BIND(STRAFTER(STR(?class), "{GK._NS}") AS ?type)
+            }} GROUP BY ?type ORDER BY ?type""")
         events = {str(t.value): int(n.value) for t, n in rows if t is not None and n is not None}
         return StoreStats(articles=len(self.article_graphs()), triples=len(self), events=events)
 
     def execute(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
-                source: str = "<sparql>") -> QueryResult:
+                source: str = "<sparql>", prefixes: Mapping[str, str] | None = None) -> QueryResult:
         """Run a SPARQL query over the union of all graphs; return pyoxigraph's result.
 
         Args:
@@ -519,6 +482,7 @@ class Store:
             bindings: variable name -> term, substituted (SEP-0007) before
                 evaluation; each must be a projected variable of a SELECT.
             source: where the text came from, for error messages.
+            prefixes: prefix -> namespace known without a PREFIX line (one in the text wins).
 
         Raises:
             QuerySyntaxError: the text does not parse (with line and column).
@@ -527,14 +491,16 @@ class Store:
         """
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
+                                 prefixes=dict(prefixes) if prefixes else None)
         except SyntaxError as exc:
-            raise syntax_error(source, exc) from exc
+            raise syntax_error(source, exc, sparql, prefixes) from exc
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
 
-    def update(self, sparql: str, *, source: str = "<sparql>") -> None:
-        """Run a SPARQL Update against the store, as one transaction (all of it or nothing).
+    def update(self, sparql: str, *, source: str = "<sparql>", prefixes: Mapping[str, str] | None = None) -> None:
+        """Run a SPARQL Update against the store, as one transaction (all of it or nothing);
+        ``prefixes`` as for :meth:`execute`.
 
         Raises:
             QuerySyntaxError: the text does not parse as SPARQL Update.
@@ -543,9 +509,9 @@ class Store:
         if self.read_only:
             raise StoreError(self._where, f"{source}: {self._read_only_reason}; cannot run SPARQL Update")
         try:
-            self.ox.update(sparql)
+            self.ox.update(sparql, prefixes=dict(prefixes) if prefixes else None)
         except SyntaxError as exc:
-            raise syntax_error(source, exc) from exc
+            raise syntax_error(source, exc, sparql, prefixes) from exc
         except (OSError, RuntimeError) as exc:
             raise StoreError(self._where, f"{source}: {exc}") from exc
         self.written(len(sparql))
@@ -595,7 +561,7 @@ class Store:
         """Run a SELECT query; return (variable names, the results as SPARQL TSV bytes).
 
         Oxigraph writes TSV without making a Python object per term, which
-        :meth:`query` does (about 5 µs a row at 1M quads); see geokg.queries.
+        :meth:`query` does; see geokg.queries.
         """
         names, result = self._solutions(sparql, bindings, source)
         try:
@@ -617,36 +583,6 @@ class Store:
             raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
 
 
-def to_ntriples(triples: Graph | Iterable[tuple[Node, Node, Node]]) -> str:
-    """Triples as sorted, distinct N-Triples lines (no final newline): what
-    :meth:`Store.replace_graphs` takes, small enough to send between processes.
-
-    Raises:
-        ValueError: a term cannot be stored (see :func:`to_ox`).
-
-    Example:
-        >>> print(to_ntriples([(URIRef("http://e.org/a"), URIRef("http://e.org/p"), RdfLiteral("x"))]))
-        <http://e.org/a> <http://e.org/p> "x" .
-    """
-    return "\n".join(sorted({ntriples_line(triple) for triple in triples}))
-
-
-def ntriples_line(triple: tuple[Node, Node, Node]) -> str:
-    """One triple as an N-Triples line (no newline); raises ValueError like :func:`to_ox`."""
-    subject, predicate, value = triple
-    return f"{to_ox(subject)} {to_ox(predicate)} {to_ox(value)} ."
-
-
-def syntax_error(source: str, exc: SyntaxError) -> QuerySyntaxError:
-    """Turn pyoxigraph's ``SyntaxError('error at L:C: …')`` into a QuerySyntaxError."""
-    text = str(exc.args[0] if exc.args else exc)
-    line = column = None
-    if text.startswith("error at "):
-        where, _, rest = text[len("error at "):].partition(": ")
-        first, _, second = where.partition(":")
-        if first.isdigit() and second.split("-")[0].isdigit():
-            line, column, text = int(first), int(second.split("-")[0]), rest
-    return QuerySyntaxError(source, text, line, column)
 
 
 def is_store_folder(path: Path) -> bool:

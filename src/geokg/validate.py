@@ -177,8 +177,8 @@ class _ReadOnlyUnionStore(SimpleMemory):
     pySHACL wraps the data graph in an rdflib Dataset, which insists on a context-aware
     store, though it only reads the graph (no inference, no ontology mixed in, no SHACL
     rules: see _OPTIONS) and never asks for its contexts. rdflib's context-aware Memory store
-    keeps a context index per triple: building the union graphs in it cost a sixth of the
-    validation time; this store keeps the three triple indexes only.
+    keeps a context index per triple, which makes building the union graphs in it slow; this
+    store keeps the three triple indexes only.
     """
 
     context_aware = True

@@ -10,8 +10,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from geokg.api import build
+from geokg.rdf.terms import to_rdflib
 from geokg.settings import Settings
-from geokg.store import Store, to_rdflib
+from geokg.store import Store
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (make install adds it)")
 

@@ -275,3 +275,74 @@ def test_serve_refuses_service_unless_allowed(store_path: Path, recorder: str) -
         assert _Recorder.hits, "with --allow-service the query reaches the SERVICE address"
     finally:
         stop(process)
+
+
+# -- a build while a server answers from the store ---------------------------------------------
+def build_into(store: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``python -m geokg build`` of one plain-text article into ``store``, as a user would run it."""
+    article = tmp_path / "zinc-note.txt"
+    article.write_text("Peru sold zinc to Korea on Monday.\n", encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "geokg", "build", str(article), "--store", str(store), "-q", *extra],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("mode, flags", [("read-only", ()), ("in memory", ("--in-memory",)),
+                                         ("read-write", ("--allow-update",))])
+def test_build_is_refused_while_geokg_serve_answers_from_the_store(store_path: Path, tmp_path: Path, mode: str,
+                                                                    flags: tuple[str, ...]) -> None:
+    from geokg.serve import servers
+
+    with Store.open(store_path, read_only=True) as store:
+        graphs = store.article_graphs()
+    process, url = start(store_path, *flags)
+    try:
+        [server] = servers(store_path)
+        assert (server.pid, server.mode, f"http://{server.bind}") == (process.pid, mode, url)
+        refused = build_into(store_path, tmp_path)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.startswith(f"Error: [GK401] store {store_path}: geokg serve ({mode}, pid {process.pid}, "
+                                         f"{url}/, since "), refused.stderr
+        assert ("pass --force to build anyway" in refused.stderr) == (mode != "read-write")
+        if mode == "read-write":
+            assert "--force" not in refused.stderr and "stop it before building" in refused.stderr
+            assert build_into(store_path, tmp_path, "--force").returncode == 2  # the server holds the lock
+        assert geokg.sparql("ASK { ?s ?p ?o }", endpoint=f"{url}/query") is True  # still serving
+    finally:
+        stop(process)
+    assert servers(store_path) == [] and not list(store_path.glob("geokg-serve-*"))  # the marker goes with it
+    with Store.open(store_path, read_only=True) as store:
+        assert store.article_graphs() == graphs  # nothing was written
+
+
+@pytest.mark.slow
+def test_build_with_force_while_served_builds_and_warns(store_path: Path, tmp_path: Path) -> None:
+    process, url = start(store_path)
+    try:
+        forced = build_into(store_path, tmp_path, "--force")
+    finally:
+        stop(process)
+    assert forced.returncode == 0, forced.stderr
+    assert "articles loaded: 1" in forced.stdout
+    assert (f"Warning: store {store_path}: geokg serve (read-only, pid {process.pid}, {url}/, since "
+            in forced.stderr and "keeps answering from the data it opened until it is restarted" in forced.stderr)
+    with Store.open(store_path, read_only=True) as store:
+        assert str(graph_iri("zinc-note")) in store.article_graphs()
+
+
+def test_a_killed_servers_marker_does_not_block_a_build(store_path: Path) -> None:
+    """The lock, not the pid, says whether a server runs: SIGKILL leaves the file, the system drops the lock."""
+    from geokg.serve import servers
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from geokg.serve import mark_serving\n"
+        f"marker = mark_serving(Path({str(store_path)!r}), bind='127.0.0.1:1', mode='read-only')\n"
+        "print('marked', flush=True); time.sleep(120)")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "marked"
+        assert [s.pid for s in servers(store_path)] == [holder.pid]
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert (store_path / f"geokg-serve-{holder.pid}.json").exists()
+    assert servers(store_path) == []
+    assert not (store_path / f"geokg-serve-{holder.pid}.json").exists()  # removed as stale

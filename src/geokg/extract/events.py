@@ -23,7 +23,7 @@ from geokg.extract.dates import resolve_date
 from geokg.extract.linking import LinkedDoc
 from geokg.event_types import SPECS
 from geokg.extract.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
-from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities
+from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities, moved_kind, names_a_measure
 from geokg.extract.quantities import iter_quantities
 from geokg.training import SPANS_KEY
 
@@ -66,6 +66,7 @@ PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 PROSPECTIVE = {"plan", "propose", "want", "hope", "seek", "expect", "aim", "intend", "consider", "invite"}
 RESTRICTIVE = {"ban", "halt", "suspend", "restrict", "restriction", "curb", "prohibit", "block",
                "control", "stop", "quota", "moratorium", "cap"}
+GOALS = {"aim", "seek", "try", "hope", "want", "strive", "help", "attempt"}
 READY = {"ready", "willing", "prepared", "eager", "open"}
 OFFERABLE = {"sell", "supply", "export", "deliver", "provide", "ship", "send", "resume", "offer", "give"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -142,18 +143,24 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         covered = rank[1]
     clause_events = []
     ruled = False  # an event the rules found: reported speech then states it, not a Statement
-    for clause_verb, triggers in _clauses(sent, covered, ctx).items():
-        event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
-        if event is not None:
-            clause_events.append((clause_verb, event))
-            ruled = ruled or clause_verb.i not in ctx.model_clauses
+    for clause_verb, alternatives in _clauses(sent, covered, ctx).items():
+        for n, triggers in enumerate(alternatives):
+            event = _clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
+            if event is not None:
+                clause_events.append((clause_verb, event))
+                # The model's triggers come second where the rules name a clause.
+                ruled = ruled or (n == 0 and clause_verb.i not in ctx.model_clauses)
+                break
     events += _merge_offers(clause_events)
     for event in events:
         if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
             ctx.last_measure = event
+    # The price reader knows price sentences best (the level a conjoined verb reached, the unit of
+    # the earlier price, a past-tense market report dated to the article): its event replaces
+    # the clause rules' price moves.
     price = _price_change(sent, ctx, evidence, attribution)
-    if price is not None and not any(e.type is T.PRICE_CHANGE for e in events):
-        events.append(price)
+    if price is not None:
+        events = [e for e in events if e.type is not T.PRICE_CHANGE] + [price]
     # The model's events do not silence a statement: "X stressed that the milestone marks growth"
     # is first of all what X said.
     statement = _statement(sent, ctx, attribution, evidence,
@@ -202,41 +209,63 @@ def _merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
 
 # --- clause events -------------------------------------------------------------------------
 
-def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[tuple[Token, EventType]]]:
-    """Triggers of the sentence grouped by the verb of their clause.
+def _clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[list[tuple[Token, EventType]]]]:
+    """Triggers of the sentence grouped by the verb of their clause, as alternatives to try in turn.
 
     Triggers come from the rules and from the trained model (``doc.spans["geokg_triggers"]``),
     each only for the types the registry gives it (``EventTypeSpec.source``). Where the rules
-    name a clause they keep it (they are the more precise: measured on CrudeOilNews dev and
-    news-dev); the model adds the clauses the rules find nothing in.
+    name a clause they are tried first (they are the more precise: measured on CrudeOilNews dev
+    and news-dev); the model's triggers are the fallback there and the only ones elsewhere. A
+    direction word takes its type from what moves ("prices are down" is a price change whatever
+    the model's label; see :func:`geokg.extract.moves.moved_kind`).
     """
     rules: dict[Token, list[tuple[Token, EventType]]] = {}
     model: dict[Token, list[tuple[Token, EventType]]] = {}
+    def is_commodity(token: Token) -> bool:
+        return _is_commodity(token, ctx.linked)
     for token, kind, score in _trained_triggers(sent):
         if token.i not in covered and SPECS[kind.value].source != "rules" and score >= TRIGGER_THRESHOLD \
                 and _lemma(token) not in READY:  # "ready to work with partners": the rules read readiness
+            if kind in _MOVES and _is_direction(token):
+                if _in_goal(token):
+                    continue
+                kind = moved_kind(token, is_commodity) or kind
             model.setdefault(_clause_verb(token), []).append((token, kind))
             ctx.trigger_scores[token.i] = score
     for token in sent:
-        if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+        if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ", "ADV"):
             continue
-        kind = _classify(token)
+        kind = _classify(token) if token.pos_ != "ADV" else None
         if kind is None and _anaphoric_measure(token, ctx):
             kind = ctx.last_measure.type  # type: ignore[union-attr]
-        if kind is None or SPECS[kind.value].source == "model":
-            continue
-        rules.setdefault(_clause_verb(token), []).append((token, kind))
-    if not model:
-        return rules
+        if kind is None and _is_direction(token) and not _in_goal(token):
+            kind = moved_kind(token, is_commodity)  # a move rule serves every type it names
+        elif kind is not None and SPECS[kind.value].source == "model":
+            kind = None
+        if kind is not None:
+            rules.setdefault(_clause_verb(token), []).append((token, kind))
     for verb in [v for v in model if v not in rules]:
         # "agreed to sell copper": the sale the rules found is the act agreed on, not a second event.
         if any(r.head == verb and r.dep_ == "xcomp" and {k for _, k in rules[r]} & _TRADE for r in rules):
             del model[verb]
     ctx.model_clauses.update(verb.i for verb in model if verb not in rules)
-    merged = {**model, **rules}
-    return dict(sorted(merged.items(), key=lambda item: min(t.i for t, _ in item[1])))
+    alternatives = {verb: [triggers] for verb, triggers in rules.items()}
+    for verb, triggers in model.items():
+        alternatives.setdefault(verb, []).append(triggers)
+    return dict(sorted(alternatives.items(), key=lambda item: min(t.i for t, _ in item[1][0])))
 
 
+def _in_goal(token: Token) -> bool:
+    """ "aiming to stabilize rising prices", "seeks to boost output": a move someone aims at."""
+    return any(a.dep_ == "xcomp" and _lemma(a.head) in GOALS for a in (token, *token.ancestors))
+
+
+def _is_direction(token: Token) -> bool:
+    return _lemma(token) in DIRECTION_WORDS or token.lower_ in DIRECTION_WORDS
+
+
+# Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
+_MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 _TRADE = {T.OFFER, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT}
 
 
@@ -282,9 +311,16 @@ def _classify(token: Token) -> EventType | None:
         return _restriction_kind(token)
     if lemma in ("export", "import") and _restricted(token):
         return None  # the restriction verb or noun carries the event
-    if lemma in ("export", "import") and token.pos_ == "NOUN" \
-            and _lemma(token.head) in DIRECTION_WORDS:
-        return T.TRADE_CHANGE  # "cut crude exports", "imports rose": a trade volume moves, nothing is sold
+    if lemma in ("export", "import", "supply") and token.pos_ == "NOUN" and (
+            _lemma(token.head) in DIRECTION_WORDS
+            or any(c.dep_ == "amod" and _lemma(c) in DIRECTION_WORDS for c in token.children)):
+        # "cut crude exports", "imports rose", "higher supply from Libya": a volume moves, nothing
+        # is sold. A cut in supply is a cut in output, never a supply; supply to someone, by a
+        # route, or cut off, stays a flow between parties.
+        if lemma != "supply":
+            return T.TRADE_CHANGE
+        if not _in_goal(token) and not any(c.lower_ in ("to", "via", "through", "off") for c in (*token.children, *token.head.children)):
+            return T.PRODUCTION
     if lemma in ("propose", "promise", "pledge") and not any(c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
         return None
     if lemma in ("control", "stop", "block") and token.pos_ != "VERB":
@@ -389,7 +425,8 @@ _COMMODITY_FROM_CONTEXT = {T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT,
 def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType]], ctx: SentenceContext,
                   attribution: Attribution, evidence: Evidence) -> Event | None:
     kind = min((k for _, k in triggers), key=PRIORITY.index)
-    trigger = next(t for t, k in triggers if k is kind)
+    # "cut Japanese imports": the noun that names the flow carries its modifiers, not the move word.
+    trigger = min((t for t, k in triggers if k is kind), key=_is_direction)
     spec = SPECS[kind.value]
     if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i:
         return None
@@ -429,6 +466,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
     if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
+    if kind is T.FORECAST and not _forecasts_something(trigger):
+        return None  # "BHP expects to thrive", "plans to announce them this year": no figure foreseen
     place = _place(verb, trigger, linked)
     quantity = _quantity(sent, trigger, kind, scope)
     direction = change = previous = None
@@ -443,16 +482,24 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
             and agent.kind is EntityKind.ORGANIZATION and on_behalf_of is not None:
         # A ministry or commission issues the measure; the state imposes it (news-dev's "issuer").
         agent, on_behalf_of = on_behalf_of, None
-    source = attribution.source if attribution.source != agent or attribution.outlet else attribution.outlet
     return Event(
         type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
         recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
         direction=direction, change=change, previous=previous,
         date=_date(sent, ctx.anchor, scope, verb=verb) or _reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
-        attributed_to=source or attribution.outlet or ctx.default_source,
+        # The speaker before the outlet, even when the speaker is the actor ("Gazprom announced
+        # it halted supplies"); the article's source only when the sentence names neither.
+        attributed_to=attribution.source or attribution.outlet or ctx.default_source,
         reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
     )
+
+
+def _forecasts_something(trigger: Token) -> bool:
+    """A forecast names what it foresees: a figure, a market measure or a move of one."""
+    scope = list(trigger.subtree) if trigger.pos_ == "NOUN" else [*trigger.subtree, *trigger.head.subtree]
+    return any(t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or names_a_measure(t)
+               or _is_direction(t) for t in scope if t.i != trigger.i)
 
 
 def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:
@@ -956,7 +1003,7 @@ def _price_change(sent: Span, ctx: SentenceContext, evidence: Evidence,
                   attribution: Attribution) -> Event | None:
     for token in sent:
         if token.lower_ not in ("futures",) and token.lemma_.lower() not in ("price", "benchmark", "rate") \
-                or token.pos_ != "NOUN":
+                or token.pos_ != "NOUN" or _in_goal(token):
             continue
         # "prices rose", "futures hit a high … but have since fallen to $7,700"
         verbs = [token.head, *(c for c in token.head.children if c.dep_ == "conj")]

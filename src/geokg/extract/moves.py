@@ -14,22 +14,39 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from geokg.extract import span_text
-from geokg.extract.model import Quantity
+from collections.abc import Callable
+
+from geokg.extract.model import EventType, Quantity
 from geokg.extract.quantities import iter_quantities
 
-__all__ = ["DIRECTION_WORDS", "Move", "direction_of", "move_quantities"]
+__all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
 
 _UP = """rise rose risen climb jump surge soar gain increase raise boost expand grow rally advance
 build hike lift recover rebound spike strengthen accelerate up higher high record top peak double
-triple exceed beat outpace improve firm add pick swell balloon ramp""".split()
+triple exceed beat outpace improve firm add pick swell balloon ramp strong stronger robust buoyant
+healthy brisk""".split()
 _DOWN = """fall fell fallen drop decline slip slide plunge tumble cut reduce lower slash shrink
 contract ease dip sink lose draw curb weaken slow slump crash retreat shed trim halve decrease
 down low lower bottom plummet sag fade deplete deepen dwindle erode suspend halt stop shut
-cripple disrupt""".split()
+cripple disrupt weak weaker sluggish tepid soft softer subdued""".split()
 _FLAT = """steady flat unchanged stable hold maintain keep stagnate stall plateau freeze
 unmoved""".split()
 DIRECTION_WORDS: dict[str, str] = {**dict.fromkeys(_FLAT, "unchanged"), **dict.fromkeys(_DOWN, "down"),
                                    **dict.fromkeys(_UP, "up")}
+# What moved decides the kind of move: "prices fell" is a price change, "output fell" production,
+# "stockpiles fell" an inventory change. Modifiers first ("demand growth" is demand).
+_MOVED: dict[str, EventType] = {
+    **dict.fromkeys(["price", "futures", "benchmark"], EventType.PRICE_CHANGE),
+    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], EventType.PRODUCTION),
+    **dict.fromkeys(["demand", "consumption", "appetite"], EventType.DEMAND_CHANGE),
+    **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"],
+                    EventType.INVENTORY_CHANGE),
+    **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], EventType.TRADE_CHANGE),
+    **dict.fromkeys(["economy", "economic", "gdp", "inflation"], EventType.ECONOMIC_TREND),
+}
+# "consumer prices" move with the economy; share and house prices are no commodity's.
+_NOT_COMMODITY_PRICES = {"consumer": EventType.ECONOMIC_TREND, "share": None, "stock": None, "house": None,
+                         "home": None, "property": None, "asset": None, "producer": EventType.ECONOMIC_TREND}
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
 
@@ -84,3 +101,75 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         if role not in found or distance < found[role][0]:
             found[role] = (distance, quantity)
     return Move(*(found[r][1] if r in found else None for r in ("level", "change", "previous")))
+
+
+def names_a_measure(token: Token) -> bool:
+    """Whether a word names a market measure that moves: a price, output, demand, stocks, trade."""
+    return token.lemma_.lower() in _MOVED or token.lower_ in _MOVED
+
+
+def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventType | None:
+    """The kind of move a direction word reports, from what moves ("Brent was up", "lower oil
+    prices", "a rise in demand", "OPEC cut output"); None when nothing says.
+
+    A commodity that moves by itself moves in price ("gold fell 2%"). "Stocks" count as
+    inventories only with a commodity beside them: bare, they are shares.
+    """
+    noun = _moving_noun(trigger)
+    if noun is None:
+        return None
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    lemma = noun.lemma_.lower()
+    if lemma == "price":
+        for modifier in modifiers:
+            if modifier.lemma_.lower() in _NOT_COMMODITY_PRICES:
+                return _NOT_COMMODITY_PRICES[modifier.lemma_.lower()]
+    for token in (*modifiers, noun):
+        kind = _MOVED.get(token.lemma_.lower()) or _MOVED.get(token.lower_)
+        if kind is EventType.INVENTORY_CHANGE and token.lemma_.lower() == "stock" \
+                and not any(is_commodity(m) for m in modifiers):
+            continue
+        if kind is not None:
+            return kind
+    # "Gold fell": the commodity itself moves; "high-grade ore" is a kind, not a move.
+    return EventType.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
+
+
+def _moving_noun(trigger: Token) -> Token | None:
+    """The noun a direction word says moves: its noun ("lower prices"), the object of a verb
+    that moves something ("cut output"), else the subject of its clause ("prices are down")."""
+    if trigger.pos_ == "NOUN":
+        # "a rise in prices", "the price rise"; "a record high" takes its clause's subject.
+        for child in trigger.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "of"):
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        compound = next((c for c in trigger.children if c.dep_ == "compound"), None)
+        if compound is not None:
+            return compound
+        if trigger.dep_ not in ("dobj", "attr", "pobj"):
+            return None
+    elif trigger.dep_ in ("amod", "compound") and trigger.head.pos_ in ("NOUN", "PROPN"):
+        # "lower prices hurt producers"; inside a phrase about something else ("exposed to
+        # lower prices", "to deal with surging prices") the move is background, not news.
+        return trigger.head if trigger.head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    verb = trigger
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for _ in range(4):
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i != trigger.i]
+        if objects and trigger.i == verb.i and (objects[0].lemma_.lower() in _MOVED or objects[0].lower_ in _MOVED):
+            return objects[0]
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return None if subject.pos_ == "PRON" else subject
+        if verb.dep_ == "relcl":
+            return verb.head
+        if verb.dep_ not in ("xcomp", "conj") or verb.head.i == verb.i:
+            return None
+        if verb.dep_ == "xcomp":
+            # "expects demand to rise": the object of the verb above is what moves.
+            controller = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+            if controller is not None:
+                return None if controller.pos_ == "PRON" else controller
+        verb = verb.head
+    return None

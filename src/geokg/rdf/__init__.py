@@ -38,11 +38,11 @@ def to_graph(facts: ArticleFacts) -> Graph:
     """
     article = facts.article
     # No prefixes: the graph travels as N-Triples, and a quarantined one is written with
-    # geokg's prefixes bound there; binding rdflib's and ours cost a third of this function.
+    # geokg's prefixes bound there; binding rdflib's and ours costs time on every article.
     # rdflib's SimpleMemory store, not its default one: it keeps no contexts, so the graph
     # holds no reference cycle and is freed as soon as it is dropped (the default store
-    # refers back to the graph, and a build's worth of such cycles cost up to 5 % of the
-    # build in the garbage collector).
+    # refers back to the graph, and a build's worth of such cycles keeps the garbage
+    # collector busy).
     graph = Graph(store="SimpleMemory", identifier=graph_iri(article.id), bind_namespaces="none")
     subject = article_iri(article.id)
     graph.add((subject, RDF.type, GK.Article))

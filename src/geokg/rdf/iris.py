@@ -17,39 +17,24 @@ from collections.abc import Iterable
 from anyascii import anyascii
 from rdflib import URIRef
 
+from geokg import iri_space
 from geokg.extract.model import EntityKind, EntityRef
+from geokg.iri_space import KIND_SEGMENT
 
-BASE = "https://w3id.org/geokg/"
-ID = BASE + "id/"
-GRAPH = BASE + "graph/"
-
-# Article graphs live in a space of their own: when they sat right under GRAPH, an article
-# with the id "reference" or "ontology" (a JSON Lines record, reference.txt) replaced that
-# built-in graph. Nothing else is minted under ARTICLE_GRAPH, so no id can reach another graph.
-ARTICLE_GRAPH = GRAPH + "article/"
-REFERENCE_GRAPH = URIRef(GRAPH + "reference")
-ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+# The IRI space as strings lives in geokg.iri_space (no rdflib); here as rdflib terms.
+BASE, ID, GRAPH, ARTICLE_GRAPH = iri_space.BASE, iri_space.ID, iri_space.GRAPH, iri_space.ARTICLE_GRAPH
+REFERENCE_GRAPH = URIRef(iri_space.REFERENCE_GRAPH)
+ONTOLOGY_GRAPH = URIRef(iri_space.ONTOLOGY_GRAPH)
 #: The graphs every build loads from the packaged files (``geokg validate`` checks them).
 BUILT_IN_GRAPHS = (REFERENCE_GRAPH, ONTOLOGY_GRAPH)
-#: Present while the graphs derived across articles are out of date: set before a build or
-#: load writes article graphs, removed once crossdoc has refreshed them (an interrupted
-#: build leaves it, and every reading command then says so).
-DERIVED_STALE_GRAPH = URIRef(GRAPH + "state/derived-stale")
+DERIVED_STALE_GRAPH = URIRef(iri_space.DERIVED_STALE_GRAPH)
+article_id_from_graph = iri_space.article_id_from_graph
+is_legacy_article_graph = iri_space.is_legacy_article_graph
 # Graphs derived across articles (geokg.crossdoc).
 CROSSDOC_ENTITIES_GRAPH = URIRef(GRAPH + "crossdoc/entities")
 CROSSDOC_EVENTS_GRAPH = URIRef(GRAPH + "crossdoc/events")
 COMMODITY_SCHEME = URIRef(ID + "scheme/commodities")
 
-# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…).
-KIND_SEGMENT = {
-    EntityKind.PERSON: "person",
-    EntityKind.COUNTRY: "country",
-    EntityKind.ORGANIZATION: "org",
-    EntityKind.COMPANY: "company",
-    EntityKind.MEDIA: "media",
-    EntityKind.COMMODITY: "commodity",
-    EntityKind.PLACE: "place",
-}
 SEGMENT_KIND = {segment: kind for kind, segment in KIND_SEGMENT.items()}
 
 _QUDT_UNIT = "http://qudt.org/vocab/unit/"
@@ -248,30 +233,3 @@ def canonical_event_iri(members: Iterable[str]) -> URIRef:
     """
     digest = hashlib.sha256("\n".join(sorted(set(members))).encode("utf-8")).hexdigest()[:16]
     return URIRef(f"{ID}canonical-event/{digest}")
-
-
-def article_id_from_graph(graph: str) -> str | None:
-    """Inverse of :func:`graph_iri` (None for the reference, ontology and cross-document graphs).
-
-    Example:
-        >>> article_id_from_graph("https://w3id.org/geokg/graph/article/a1"), article_id_from_graph(REFERENCE_GRAPH)
-        ('a1', None)
-    """
-    if not graph.startswith(ARTICLE_GRAPH):
-        return None
-    rest = graph[len(ARTICLE_GRAPH):]
-    return rest if rest and "/" not in rest else None
-
-
-def is_legacy_article_graph(graph: str) -> bool:
-    """Whether ``graph`` is an article graph as geokg before issue 18 named it (``…/graph/{id}``).
-
-    Example:
-        >>> is_legacy_article_graph("https://w3id.org/geokg/graph/a1"), is_legacy_article_graph(REFERENCE_GRAPH)
-        (True, False)
-    """
-    graph = str(graph)  # rdflib terms never equal plain strings
-    if not graph.startswith(GRAPH):
-        return False
-    rest = graph[len(GRAPH):]
-    return bool(rest) and "/" not in rest and graph not in {str(g) for g in BUILT_IN_GRAPHS}

@@ -42,9 +42,11 @@ from typing import Iterator, Union
 
 import networkx as nx
 
-from geokg.errors import ConfigError
+from geokg.errors import ConfigError, NameNotFoundError
 from geokg.namespaces import DCTERMS, GK, OA, OWL, PROV, QUDT, RDFS, SKOS, WD
-from geokg.queries import run_query, to_python
+from geokg.queries import get_query, run_query, to_python
+from geokg.reference import normalize
+from geokg.resolve import Resolver, resolve_params
 from geokg.store import Store
 
 __all__ = ["ENTITY_TYPES", "EVENT_ROLES", "VIEWS", "to_networkx"]
@@ -105,8 +107,9 @@ def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = N
         query: keep only what a stored query returns: the events whose IRI is in a row,
             else (rows without an event IRI) the events of the row's article in which every
             entity the row names (by label or IRI) takes part; plus the entities the rows name.
-        params: parameters of ``query`` (as for :func:`geokg.query`).
-        entity: keep only the neighbourhood of this entity (IRI or preferred label).
+        params: parameters of ``query``, resolved as :func:`geokg.query` resolves them.
+        entity: keep only the neighbourhood of this entity: its IRI or any name the store
+            gives it, in any case (other names, ISO codes, a surname: :mod:`geokg.resolve`).
         hops: with ``entity``, how many events away: 1 keeps the entity's events and
             their participants, 2 adds those participants' events, and so on.
 
@@ -114,7 +117,8 @@ def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = N
         A MultiDiGraph; empty when the store holds no events.
 
     Raises:
-        ConfigError: unknown ``view``, ``hops`` < 1, or ``entity`` not in the graph.
+        ConfigError: unknown ``view``, ``hops`` < 1, or ``entity`` in no event.
+        NameNotFoundError, AmbiguousNameError: ``entity`` or a parameter names nothing, or several things.
         StoreError, QueryNotFoundError, QueryParameterError: as the store and queries raise them.
 
     Example:
@@ -128,11 +132,14 @@ def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = N
         raise ConfigError("hops", hops, "It must be 1 or more.")
     with _opened(store) as opened:
         graph = _event_graph(opened)
+        resolver = Resolver.local(opened)
         if query is not None:
-            result = run_query(opened, query, params or {})
+            stored = get_query(query)
+            values, _ = resolve_params(stored, params, resolver)
+            result = run_query(opened, stored, values)
             graph = graph.subgraph(_matching(graph, result.columns, result.rows)).copy()
-    if entity is not None:
-        graph = _neighbourhood(graph, _find_entity(graph, entity), hops)
+        if entity is not None:
+            graph = _neighbourhood(graph, _find_entity(graph, entity, resolver), hops)
     return graph if view == "events" else _actor_graph(graph)
 
 
@@ -212,17 +219,29 @@ def _matching(graph: nx.MultiDiGraph, columns: Iterable[str], rows: Iterable[tup
     return keep
 
 
-def _find_entity(graph: nx.MultiDiGraph, name: str) -> str:
+def _find_entity(graph: nx.MultiDiGraph, name: str, resolver: Resolver) -> str:
+    """The node ``name`` means: an entity's IRI or label, else whatever the store's names
+    say it means (another name, an ISO code, a surname: :mod:`geokg.resolve`)."""
     if name in graph and graph.nodes[name]["kind"] == "entity":
         return name
     matches = sorted(node for node, data in graph.nodes(data=True)
-                     if data["kind"] == "entity" and str(data["label"]).casefold() == name.casefold())
+                     if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name))
     if matches:
         return matches[0]
+    try:
+        resolution = resolver.resolve(name, "Entity")
+    except NameNotFoundError as error:
+        if error.suggestions:
+            raise
+        meaning = "No entity with that IRI or name takes part in an event in this store"
+    else:
+        nodes = [iri for iri in resolution.iris if iri in graph and graph.nodes[iri]["kind"] == "entity"]
+        if nodes:
+            return nodes[0]
+        meaning = f"It means {resolution.label} ({resolution.how}), which takes part in no event in this store"
     known = sorted({str(data["label"]) for _, data in graph.nodes(data=True) if data["kind"] == "entity"})
     sample = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
-    raise ConfigError("entity", name, "No entity with that IRI or preferred label takes part in an event "
-                      f"in this store. Known entities: {sample or 'none (the store has no events)'}")
+    raise ConfigError("entity", name, f"{meaning}. Known entities: {sample or 'none (the store has no events)'}")
 
 
 def _neighbourhood(graph: nx.MultiDiGraph, entity: str, hops: int) -> nx.MultiDiGraph:
