@@ -135,23 +135,31 @@ SELECT ?event ?class ?article ?articleDate ?date ?status ?measure WHERE {{
 """
 _ROLES = f"""
 SELECT DISTINCT ?event ?role ?value WHERE {{
-  #VALUES
   VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
   ?event a <{GK.Event}> ; ?role ?value .
 }}
 """
-# The media behind each event: its article's publisher, the outlet it is attributed to, the one relaying it.
-_OUTLETS = f"""
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?event ?media WHERE {{
+# The same for some events (restricted): from each event to its roles, ten times faster that way.
+_ROLES_OF = f"""
+SELECT DISTINCT ?event ?role ?value WHERE {{
   #VALUES
-  # Each branch starts from its rarer link: few articles name a publisher.
-  {{ ?doc dcterms:publisher ?media . ?event prov:wasDerivedFrom ?doc ; a <{GK.Event}> }}
-  UNION {{ ?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a <{GK.Event}> }}
-  UNION {{ ?event <{GK.reportedBy}> ?media ; a <{GK.Event}> }}
+  ?event ?role ?value .
+  FILTER(?role IN (<{GK.agent}>, <{GK.onBehalfOf}>, <{GK.recipient}>, <{GK.counterparty}>, <{GK.theme}>))
+  ?event a <{GK.Event}>
 }}
 """
+# The media behind each event: its article's publisher, the outlet it is attributed to, the one relaying it.
+_OUTLET_LINKS = (
+    f"?doc <http://purl.org/dc/terms/publisher> ?media . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; "
+    f"a <{GK.Event}>",
+    f"?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a <{GK.Event}>",
+    f"?event <{GK.reportedBy}> ?media ; a <{GK.Event}>",
+)
+# Each branch starts from its rarer link: few articles name a publisher.
+_OUTLETS = "SELECT DISTINCT ?event ?media WHERE { " + " UNION ".join(f"{{ {b} }}" for b in _OUTLET_LINKS) + " }"
+# For some events (restricted), one query per link: Oxigraph does not carry a VALUES block into
+# the branches of a UNION, so the UNION would read every outlet link of the store.
+_OUTLETS_OF = tuple(f"SELECT DISTINCT ?event ?media WHERE {{ #VALUES\n {b} }}" for b in _OUTLET_LINKS)
 _BROADER = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?narrower ?broader WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?narrower skos:broader+ ?broader }} }}
@@ -620,7 +628,7 @@ def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
             "measure": measure.value if measure is not None else None,
         }
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = _rows(store, _ROLES, "event", among, "crossdoc: event roles")
+    rows = _rows(store, _ROLES if among is None else _ROLES_OF, "event", among, "crossdoc: event roles")
     for event, role, value in rows:
         if event is not None and role is not None and value is not None:
             iri = skipped.iri(value)
@@ -641,9 +649,11 @@ def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
 def read_outlets(store: Store, among: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
     """Event -> the media behind it, for every event (or those ``among`` the IRIs given)."""
     found: dict[str, set[str]] = defaultdict(set)
-    for event, media in _rows(store, _OUTLETS, "event", among, "crossdoc: outlets"):
-        if event is not None and media is not None:
-            found[event.value].add(media.value)
+    among = None if among is None else sorted(set(among))
+    for sparql in (_OUTLETS,) if among is None else _OUTLETS_OF:
+        for event, media in _rows(store, sparql, "event", among, "crossdoc: outlets"):
+            if event is not None and media is not None:
+                found[event.value].add(media.value)
     return {k: frozenset(v) for k, v in found.items()}
 
 

@@ -81,27 +81,23 @@ _MINTED_PERSONS = f"""SELECT ?entity WHERE {{
 _NAMING = f"""SELECT DISTINCT ?event WHERE {{ #VALUES
   VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
   ?event ?role ?value ; a <{GK.Event}> }}"""
-# Canonical events that show an entity by its display label: as a participant, a commodity, an outlet.
-_SHOWING = f"""
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?c WHERE {{ #VALUES
-  {{ GRAPH <{_EVENTS_GRAPH}> {{ ?c <{SEM.hasActor}> ?value }} }}
-  UNION {{ ?event <{GK.theme}>|<{GK.attributedTo}>|<{GK.reportedBy}> ?value .
-          GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}
-  UNION {{ ?doc dcterms:publisher ?value . ?event prov:wasDerivedFrom ?doc .
-          GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}
-}}"""
-# Events of a class dated on a day (their own date or their article's), one VALUES row per
-# (class, day): what a changed report may be the same happening as.
-_ON_DAYS = f"""
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?event WHERE {{
-  VALUES (?class ?day) {{ %s }}
-  {{ ?event <{GK.date}> ?day }} UNION {{ ?doc dcterms:date ?day . ?event prov:wasDerivedFrom ?doc }}
-  ?event a ?class .
-}}"""
+# Canonical events that show an entity by its display label: as a participant, a commodity,
+# an outlet. One query each (restricted by ?value): a UNION would read the whole store.
+_SHOWING = (
+    f"SELECT DISTINCT ?c WHERE {{ #VALUES\n GRAPH <{_EVENTS_GRAPH}> {{ ?c <{SEM.hasActor}> ?value }} }}",
+    f"""SELECT DISTINCT ?c WHERE {{ #VALUES
+  ?event ?role ?value . FILTER(?role IN (<{GK.theme}>, <{GK.attributedTo}>, <{GK.reportedBy}>))
+  GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}""",
+    f"""SELECT DISTINCT ?c WHERE {{ #VALUES
+  ?doc <http://purl.org/dc/terms/publisher> ?value . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc .
+  GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}""",
+)
+# Events of a class dated on a day, by their own date and by their article's, one VALUES row
+# per (class, day): what a changed report may be the same happening as. Two queries, not a
+# UNION: Oxigraph would read every dated event of the store before joining the block.
+_ON_DAYS = (f"SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }} ?event <{GK.date}> ?day ; a ?class }}",
+            f"""SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }}
+  ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }}""")
 _OF_CLASS = "SELECT DISTINCT ?event WHERE { VALUES ?class { %s } ?event a ?class }"
 # Canonical events of a class with one of some participants, dated before a day (where the
 # one a canonical event follows is), or after it and following nothing later than it.
@@ -172,7 +168,8 @@ def update(store: Store, changes: Changes) -> CrossDocSummary:
     groups |= _joined(store, list(reports.values()), links, broader, skipped)
     if relabelled:
         shown = relabelled | {variant for variant, canonical in links.items() if canonical in relabelled}
-        groups |= _iris(store, _SHOWING, "value", shown, "crossdoc: canonical events to relabel")
+        for sparql in _SHOWING:
+            groups |= _iris(store, sparql, "value", shown, "crossdoc: canonical events to relabel")
     members = set(_pairs(store, _CANONICAL_OF, "c", groups))
     reports.update((r.iri, r) for r in cd.read_reports(store, links, skipped, members - set(reports)))
     regrouped = cd.group_reports(reports.values(), broader)
@@ -263,8 +260,9 @@ def _joined(store: Store, changed: list[Report], links: Mapping[str, str],
     for start in range(0, len(ordered), cd.CHUNK):
         rows = " ".join(f'(<{GK[kind]}> "{day.isoformat()}"^^<{_XSD_DATE}>) (<{GK[kind]}> "{day.isoformat()}")'
                         for kind, day in ordered[start:start + cd.CHUNK])
-        candidates |= {row[0].value for row in store.rows(_ON_DAYS % rows, source="crossdoc: events by day")
-                       if isinstance(row[0], ox.NamedNode)}
+        for sparql in _ON_DAYS:
+            candidates |= {row[0].value for row in store.rows(sparql % rows, source="crossdoc: events by day")
+                           if isinstance(row[0], ox.NamedNode)}
     if rankings:
         classes = " ".join(f"<{GK[kind]}>" for kind in sorted(rankings))
         candidates |= {row[0].value for row in store.rows(_OF_CLASS % classes, source="crossdoc: rankings")
