@@ -264,11 +264,11 @@ def _pipeline_installed(model: str) -> bool:
 def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
     """``articles``, once the spaCy pipeline has loaded: it fails fast on a missing pipeline
     before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
-    from geokg.nlp import get_pipeline  # spaCy loads only for verbs that parse text
-
     checked = False
     for article in articles:
         if not checked:
+            from geokg.nlp import get_pipeline  # imports spaCy: only once there is an article to parse
+
             get_pipeline(model)
             checked = True
         yield article
