@@ -1,9 +1,9 @@
-"""Knowledge across articles: entity aliases and canonical events, derived after every build.
+"""Knowledge across articles: entity aliases and canonical events, derived from the article graphs.
 
-Each article is its own named graph; this module reads them all and writes two
-derived graphs, replaced as a whole each time (:func:`refresh`), so the result
-depends only on the set of article graphs in the store, never on the order in
-which they were built:
+Each article is its own named graph; :func:`refresh` reads them all and replaces two
+derived graphs as a whole, so the result depends only on the set of article graphs in
+the store, never on the order in which they were built. A build updates them for the
+articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
 
 ``…/graph/crossdoc/entities``
     Every labelled entity gets exactly one ``gk:displayLabel`` (:func:`display_labels`):

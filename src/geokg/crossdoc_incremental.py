@@ -341,8 +341,9 @@ def _previous(store: Store, event: Report, links: Mapping[str, str], broader: Ma
     if not _in_storyline(event) or not _who(event):
         return None
     sparql = _EARLIER % (_who(event), GK[event.type], _date_term(event.when))
-    earlier = sorted(((cd._date(day), c.value) for c, day in store.rows(sparql, source="crossdoc: earlier events")
-                      if isinstance(c, ox.NamedNode) and c.value != event.iri), reverse=True)
+    earlier = sorted(((when, c.value) for c, day in store.rows(sparql, source="crossdoc: earlier events")
+                      if isinstance(c, ox.NamedNode) and c.value != event.iri
+                      for when in [cd._date(day)] if when is not None), reverse=True)
     for start in range(0, len(earlier), _PAGE):
         page = earlier[start:start + _PAGE]
         reports = _canonical_reports(store, {iri for _, iri in page}, links, skipped)
