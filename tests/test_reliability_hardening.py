@@ -374,6 +374,24 @@ def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: p
         assert [q.object.value for q in store.quads(graph_iri("a3"))] == ["a3"]
 
 
+def test_hardening_a_build_without_paths_moves_old_layout_graphs(tmp_path: Path) -> None:
+    """What the readers' warning says to run. A build with paths looks for old graph names only
+    when the store was written by another geokg (its reference graph differs): it reads them all."""
+    from geokg import api
+    from geokg.rdf.iris import GRAPH, graph_iri
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    settings = Settings(store=tmp_path / "db")
+    with packaged_store(settings.store) as store:
+        store.replace_graphs({f"{GRAPH}a{i}": f'<https://w3id.org/geokg/id/article/a{i}> <urn:p> "a{i}" .'
+                              for i in range(3)})
+    assert api.build([], settings).migrated == 3
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.legacy_article_graphs() == [] and store.warnings() == []
+        assert store.article_graphs() == [str(graph_iri(f"a{i}")) for i in range(3)]
+
+
 @pytest.mark.slow
 def test_hardening_articles_named_like_built_in_graphs_leave_them_intact(tmp_path: Path) -> None:
     from geokg import api

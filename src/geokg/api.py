@@ -145,11 +145,18 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    reference = load_reference()
+    packaged = load_reference().graph()
     with Store.open(settings.store) as store:
-        summary.migrated = store.migrate_legacy_graphs()  # a store of an older geokg: docs/reliability.md
-        reference_changed = store.load_reference(reference.graph())  # then labels and hierarchies may differ
-        # store.derived_stale: a build or load stopped before its cross-document pass.
+        # A store another geokg version wrote has another reference graph. Only such a store, or
+        # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
+        # and finding them means reading every graph's name: a build with paths looks only then.
+        reference_changed = not store.has_reference(packaged)
+        if reference_changed or not paths:
+            summary.migrated = store.migrate_legacy_graphs()
+        if reference_changed:
+            store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
+        # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
+        # build or load stopped before its cross-document pass.
         whole = recompute_crossdoc or reference_changed or store.derived_stale
         store.load_ontology(_ontology_graph())
         # The first write marks the derived graphs stale, and records what they said of the old graphs.

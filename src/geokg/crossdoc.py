@@ -104,20 +104,30 @@ _RANKING = {s.name for s in EVENT_TYPES if s.grouping == "ranking"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
 _GK = str(GK._NS)
 
+_ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place)
 _MINTED_ENTITIES = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?entity ?class WHERE {{
-  #VALUES
   GRAPH ?g {{
     ?entity a ?class .
-    VALUES ?class {{ <{GK.Person}> <{GK.Country}> <{GK.Organization}> <{GK.Company}> <{GK.Media}>
-                     <{GK.Commodity}> <{GK.Place}> }}
+    VALUES ?class {{ {" ".join(f"<{c}>" for c in _ENTITY_CLASSES)} }}
     {{ ?entity skos:prefLabel ?label }} UNION {{ ?entity skos:altLabel ?label }}
   }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{REFERENCE_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>)
   FILTER NOT EXISTS {{ GRAPH <{REFERENCE_GRAPH}> {{ ?entity a ?known }} }}
 }}
 """
+# The same for some entities (restricted), one query per label property, the classes in a FILTER:
+# with a UNION or a VALUES block of classes, Oxigraph would start from every typed entity.
+_MINTED_OF = tuple(f"""
+SELECT DISTINCT ?entity ?class WHERE {{
+  #VALUES
+  GRAPH ?g {{ ?entity <{label}> ?label ; a ?class }}
+  FILTER(?class IN ({", ".join(f"<{c}>" for c in _ENTITY_CLASSES)}))
+  FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{REFERENCE_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>)
+  FILTER NOT EXISTS {{ GRAPH <{REFERENCE_GRAPH}> {{ ?entity a ?known }} }}
+}}
+""" for label in ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel"))
 _EVENTS = f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -602,7 +612,9 @@ def _rows(store: Store, sparql: str, var: str, iris: Iterable[str] | None,
 
 def read_entities(store: Store, skipped: Skipped, among: Iterable[str] | None = None) -> list[MintedEntity]:
     """The minted entities of the store (or those ``among`` the IRIs given), sorted."""
-    rows = _rows(store, _MINTED_ENTITIES, "entity", among, "crossdoc: minted entities")
+    among = None if among is None else sorted(set(among))
+    rows = (row for sparql in ((_MINTED_ENTITIES,) if among is None else _MINTED_OF)
+            for row in _rows(store, sparql, "entity", among, "crossdoc: minted entities"))
     found = {MintedEntity(iri, kind.value[len(_GK):])
              for entity, kind in rows if entity is not None and kind is not None
              for iri in [skipped.iri(entity)] if iri is not None}

@@ -332,25 +332,20 @@ class Store:
         except OSError as exc:  # pragma: no cover - disk failure
             raise StoreError(self._where, str(exc)) from exc
 
-    def load_reference(self, graph: Graph) -> bool:
-        """Replace the reference graph (``…/graph/reference``) with ``graph`` unless it holds exactly
-        those triples already; return whether it was written.
+    def load_reference(self, graph: Graph) -> int:
+        """Replace the reference graph (``…/graph/reference``) with ``graph``."""
+        return self.replace_graph(REFERENCE_GRAPH, graph)
 
-        What the derived graphs say depends on it (labels, the commodity scheme), so a build
-        that finds it changed recomputes them whole. It has no blank nodes, so comparing the
-        sorted N-Triples is exact.
-        """
+    def has_reference(self, graph: Graph) -> bool:
+        """Whether the reference graph holds exactly the triples of ``graph`` (it has no blank
+        nodes, so comparing sorted N-Triples is exact)."""
         from geokg.rdf.terms import to_ntriples
 
         try:
             body = to_ntriples(graph)
         except ValueError as exc:
             raise StoreError(self._where, f"graph {REFERENCE_GRAPH}: {exc}") from exc
-        stored = sorted(f"{q.subject} {q.predicate} {q.object} ." for q in self.quads(REFERENCE_GRAPH))
-        if "\n".join(stored) == body:
-            return False
-        self.replace_graphs({str(REFERENCE_GRAPH): body})
-        return True
+        return "\n".join(sorted(f"{q.subject} {q.predicate} {q.object} ." for q in self.quads(REFERENCE_GRAPH))) == body
 
     def load_ontology(self, graph: Graph) -> int:
         """Replace the ontology graph (``…/graph/ontology``) with ``graph``."""
