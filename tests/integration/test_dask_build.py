@@ -40,6 +40,13 @@ def article_graphs(store_path: Path) -> dict[str, Graph]:
     return graphs
 
 
+def derived_quads(store_path: Path) -> set[str]:
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH
+
+    with Store.open(store_path, read_only=True) as store:
+        return {str(q) for g in (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH) for q in store.quads(g)}
+
+
 def assert_same_article_graphs(left: Path, right: Path) -> None:
     a, b = article_graphs(left), article_graphs(right)
     assert sorted(a) == sorted(b)
@@ -65,6 +72,11 @@ def test_dask_local_cluster_builds_the_same_store_as_a_plain_build(tmp_path: Pat
     assert (again.articles, again.skipped) == (1, len(ARTICLES))
     wheat = article_graphs(tmp_path / "dask")["https://w3id.org/geokg/graph/article/wheat-ban"].serialize(format="nt")
     assert "Egypt" in wheat and "Turkey" not in wheat
+    # The cross-document graphs were updated for the replaced article: as a whole recompute gives them.
+    assert again.crossdoc is not None and again.crossdoc.incremental
+    derived = derived_quads(tmp_path / "dask")
+    build([], settings, recompute_crossdoc=True)
+    assert derived == derived_quads(tmp_path / "dask")
 
 
 def test_dask_unreachable_scheduler_is_a_readable_error(tmp_path: Path) -> None:
