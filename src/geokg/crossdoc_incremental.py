@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from geokg import crossdoc as cd
-from geokg.crossdoc import CrossDocSummary, MintedEntity, Report, Skipped, Triples
+from geokg.crossdoc import CrossDocSummary, Report, Skipped, Triples
 from geokg.namespaces import GK, SEM
 from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
 from geokg.store import Store
