@@ -189,7 +189,7 @@ def _read(demo: Demo) -> list[str]:
     if summary.articles:
         checked = "every graph conforms" if not summary.violations else f"{len(summary.violations)} violation(s)"
         out.append(f"   checked against the SHACL shapes: {checked}; stored one named graph per article "
-                   f"({summary.triples:,} triples in the store)")
+                   f"({summary.triples:,} triples written)")
     else:
         out.append(f"   already in the store, unchanged since it was built and checked ({summary.triples:,} triples)")
     for failure in summary.not_loaded():
