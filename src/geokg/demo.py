@@ -191,7 +191,7 @@ def _read(demo: Demo) -> list[str]:
         out.append(f"   checked against the SHACL shapes: {checked}; stored one named graph per article "
                    f"({summary.triples:,} triples written)")
     else:
-        out.append(f"   already in the store, unchanged since it was built and checked ({summary.triples:,} triples)")
+        out.append(f"   already in the store, unchanged since it was built and checked")
     for failure in summary.not_loaded():
         out.append(f"   not loaded: {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
     return out
