@@ -39,6 +39,7 @@ from geokg import crossdoc as cd
 from geokg.crossdoc import CrossDocSummary, Report, Skipped, Triples
 from geokg.namespaces import GK, SEM
 from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
+from geokg.sparql_text import term_text
 from geokg.store import Store
 
 __all__ = ["Changes", "TRACK_LIMIT", "update"]
@@ -227,7 +228,8 @@ def _full_names(store: Store, surnames: set[str]) -> set[str]:
     found: set[str] = set()
     ordered = sorted(surnames)
     for start in range(0, len(ordered), cd.CHUNK):
-        test = " || ".join(f'STRENDS(STR(?entity), "-{_escape(s)}")' for s in ordered[start:start + cd.CHUNK])
+        test = " || ".join(f"STRENDS(STR(?entity), {term_text(ox.Literal('-' + s))})"
+                           for s in ordered[start:start + cd.CHUNK])
         found |= {row[0].value for row in store.rows(_MINTED_PERSONS % test, source="crossdoc: full names")
                   if row[0] is not None}
     return found
@@ -412,6 +414,3 @@ def _rewrite(store: Store, graph: str, delete: Iterable[tuple[str, object]], ins
 def _date_term(day: dt.date | None) -> str:
     return f'"{day.isoformat()}"^^<{_XSD_DATE}>' if day else '""'
 
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from geokg.errors import GeokgError
 from geokg.names import normalize, singular
 from geokg.extract.model import EntityKind, EntityRef
 from geokg.rdf.iris import ID, REFERENCE_GRAPH, SEGMENT_KIND
+from geokg.rdf.terms import to_rdflib
 from geokg.resources import reference_files
 
 _GK = "https://w3id.org/geokg/ontology#"
@@ -43,7 +44,6 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _WIKIDATA = "http://www.wikidata.org/entity/"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREF, _ALT, _BROADER = _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "broader"
 
 # The most specific class decides the kind; an exchange is reported as an organisation.
@@ -245,22 +245,9 @@ def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Node, Node, No
     triples = []
     for path in paths:
         for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
-            triples.append((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+            triples.append((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return triples
 
-
-def _term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # Plain strings stay plain so a parameter bound as "Russia" matches (MAPPING.md).
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-    raise TypeError(f"unexpected RDF term {term!r}")
 
 
 def _build(triples: list[tuple[Node, Node, Node]]) -> ReferenceIndex:

@@ -34,7 +34,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
 from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python
-from geokg.sparql_text import with_prefix_declarations
+from geokg.sparql_text import term_text, with_prefix_declarations
 from geokg.store import OxTerm
 
 __all__ = ["Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
@@ -43,7 +43,6 @@ log = logging.getLogger("geokg.remote")
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _challenge_scheme(header: str) -> str | None:
@@ -158,20 +157,6 @@ _TOKEN = re.compile(r'''
 ''', re.VERBOSE | re.DOTALL)
 
 
-def _term_text(term: OxTerm) -> str:
-    """A term as SPARQL text, escaping only with ECHARs (never ``\\u``, which SPARQL
-    processes before parsing)."""
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"  # pyoxigraph has validated the IRI: no '>' or spaces
-    if not isinstance(term, ox.Literal):
-        raise TypeError(f"cannot bind {term!r}: only IRIs and literals")
-    value = term.value
-    text = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype.value == _XSD_STRING:
-        return f'"{text}"'
-    return f'"{text}"^^<{term.datatype.value}>'
 
 
 def substitute(text: str, bindings: Mapping[str, OxTerm], *, source: str = "<remote>") -> str:
@@ -191,7 +176,7 @@ def substitute(text: str, bindings: Mapping[str, OxTerm], *, source: str = "<rem
         if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
             raise QueryParameterError(source, name, "a value sent to an endpoint may not contain "
                                       "'\\u' or '\\U' (SPARQL decodes these before parsing)")
-        terms[name] = _term_text(term)
+        terms[name] = term_text(term)
     out: list[str] = []
     depth = 0
     selects = 0  # SELECT clauses seen: the first is the query's, the others subqueries

@@ -37,9 +37,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+
 from geokg.errors import AmbiguousNameError, NameNotFoundError, QueryParameterError
 from geokg.names import normalize, singular
 from geokg.queries import ENTITY_KINDS, QueryResult, StoredQuery, not_utf8, run_sparql
+from geokg.sparql_text import term_text
 from geokg.store import Store
 
 if TYPE_CHECKING:
@@ -277,7 +280,7 @@ class Resolver:
         # match there can be. Other names, folded accents, surnames and typos need every name of the type.
         spellings = {value, value.lower(), value.upper(), value.title(), value[:1].upper() + value[1:]}
         safe = sorted(s for s in spellings if s and not _UNSAFE.search(s))
-        exact = self._few("VALUES ?name { %s }" % " ".join(_literal(s) for s in safe), "Entity") if safe else []
+        exact = self._few("VALUES ?name { %s }" % " ".join(term_text(ox.Literal(s)) for s in safe), "Entity") if safe else []
         try:
             found = choose(value, type, exact, where=where)
             if found.how in (_LABEL, _CODE):
@@ -304,10 +307,6 @@ class Resolver:
         rows = self.run(_MENTIONED % " ".join(f"<{iri}>" for iri in sorted(iris))).rows
         return {str(entity) for (entity,) in rows}
 
-
-def _literal(text: str) -> str:
-    """A string as a SPARQL literal (only ``"`` needs escaping: ``_UNSAFE`` keeps the rest out)."""
-    return '"' + text.replace('"', '\\"') + '"'
 
 
 def resolve_params(query: StoredQuery, values: Mapping[str, object] | None,

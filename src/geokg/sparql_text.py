@@ -19,9 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+import pyoxigraph as ox
+
 from geokg.errors import QuerySyntaxError
 
-__all__ = ["NOT_KEYWORDS", "declared_prefixes", "used_prefixes", "with_prefix_declarations", "syntax_error"]
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+__all__ = ["NOT_KEYWORDS", "declared_prefixes", "used_prefixes", "with_prefix_declarations", "syntax_error",
+           "term_text"]
 
 # What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
 # inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
@@ -146,3 +151,19 @@ def _token_at(text: str, line: int, column: int) -> str:
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def term_text(term: ox.NamedNode | ox.Literal) -> str:
+    """A term as SPARQL text, escaping only with ECHARs (never ``\\u``, which SPARQL
+    processes before parsing)."""
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"  # pyoxigraph has validated the IRI: no '>' or spaces
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"cannot bind {term!r}: only IRIs and literals")
+    value = term.value
+    text = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype.value == _XSD_STRING:
+        return f'"{text}"'
+    return f'"{text}"^^<{term.datatype.value}>'

@@ -497,7 +497,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
 
 def _forecasts_something(trigger: Token) -> bool:
     """A forecast names what it foresees: a figure, a market measure or a move of one."""
-    scope = list(trigger.subtree) if trigger.pos_ == "NOUN" else [*trigger.subtree, *trigger.head.subtree]
+    scope = trigger.subtree if trigger.pos_ == "NOUN" else trigger.head.subtree  # a verb: its whole clause
     return any(t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or names_a_measure(t)
                or _is_direction(t) for t in scope if t.i != trigger.i)
 
