@@ -452,7 +452,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in in_sent:
         confidence -= PENALTY["context_theme"]
-    if agent is None and spec.needs_agent:
+    if agent is None and (spec.needs_agent or kind in _NATIONAL_MOVES):
         agent = _implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
     elif agent not in in_sent:
@@ -528,6 +528,25 @@ def _salient_commodity(ctx: SentenceContext) -> EntityRef | None:
     return next(ref for ref in reversed(seen) if ctx.mention_counts[ref] == top)
 
 
+# Moves of a country's aggregate: its output, exports, imports, demand or stocks.
+_NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE}
+
+
+def _country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
+    """Whose aggregate moves: the country that qualifies the moving noun ("Saudi output",
+    "Iraq's production") or where it moves ("production fell by 170,000 bpd in Iraq", "output
+    at the Rumaila oilfield in Iraq"); a place or facility stands for its country."""
+    for token in verb.doc[scope[0]:scope[1]]:
+        if token.dep_ in ("amod", "compound", "poss") and token.head.pos_ == "NOUN" and names_a_measure(token.head) \
+                or token.dep_ == "pobj" and token.head.lower_ in ("in", "at"):
+            ref = ctx.linked.by_token.get(token.i)
+            if ref is not None and ref.kind is not EntityKind.COUNTRY:
+                ref = (ctx.person_countries or {}).get(ref) if ref.kind in _PLACES else None
+            if ref is not None:
+                return ref
+    return None
+
+
 def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
                     ctx: SentenceContext) -> EntityRef | None:
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
@@ -548,6 +567,8 @@ def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attrib
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
         if companies:
             return companies[0]
+    if kind in _NATIONAL_MOVES:
+        return _country_of_move(verb, scope, ctx)
     if kind in (T.SALE_OR_SUPPLY, T.PRODUCTION) and verb.tag_ == "VBN":
         # "Most Belarusian potash is exported to Brazil": the goods' country is the seller.
         for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
