@@ -464,7 +464,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         if foreign and agent.kind in (EntityKind.COUNTRY, EntityKind.ORGANIZATION):
             kind = T.SANCTION
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
-        recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
+        recipients = tuple(r for r in _demonym_targets(trigger, linked) + _origin_targets(verb, trigger, linked)
+                           if r != agent)
     if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
     if kind is T.FORECAST and not _forecasts_something(trigger):
@@ -610,6 +611,11 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
                 # goods' origin, when a commodity stands between.
                 if _lemma(trigger) in TRADE_NOUNS and not any(child.i < g < trigger.i for g in goods):
                     return ref
+            if child.dep_ == "prep" and child.lower_ == "by":
+                # "the sale of wheat to Egypt by Romania": the nominal act's own agent phrase
+                found = linked.in_span(child.i + 1, child.right_edge.i + 1, ACTORS)
+                if found:
+                    return found[0]
     current = verb
     for _ in range(6):
         passive_agent = [c for c in current.children if c.dep_ == "agent"]
@@ -788,6 +794,23 @@ def _demonym_targets(trigger: Token, linked: LinkedDoc,
                 linked.by_token.get(token.head.i) != ref and \
                 not (token.dep_ != "pobj" and token.head.dep_ == "nsubj"):
             found.append(ref)
+    return found
+
+
+def _origin_targets(verb: Token, trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
+    """ "tariffs on solar panels from Vietnam", "duties on steel imports from China and India":
+    the countries the taxed or banned goods come from ("from" on the goods, or on the verb
+    whose object the measure is)."""
+    froms = [t for t in trigger.subtree if t.lower_ == "from" and t.head.pos_ == "NOUN" and t.head.i != trigger.i]
+    if trigger.dep_ == "dobj" and trigger.head.i == verb.i:
+        froms += [c for c in verb.children if c.lower_ == "from" and c.dep_ == "prep"]
+    found = []
+    for preposition in froms:
+        for obj in (c for c in preposition.children if c.dep_ == "pobj"):
+            for token in (obj, *(c for c in obj.children if c.dep_ == "conj")):
+                ref = linked.by_token.get(token.i)
+                if ref is not None and ref.kind is EntityKind.COUNTRY and ref not in found:
+                    found.append(ref)
     return found
 
 
