@@ -88,7 +88,8 @@ class EventTypeSpec:
     type (it may learn a type whose triggers the extractor takes from the rules alone: knowing
     deals and meetings helps it tell them from other events); ``needs_agent`` whether an event
     without an actor is dropped (the commodity alone does not say who acts); ``statuses`` the
-    values ``gk:status`` may take on the type (the shapes hold events to them).
+    values ``gk:status`` may take on the type (the shapes hold events to them; none: the type
+    never has a status).
 
     Raises:
         ValueError: a field is missing or not valid, naming the type and the field.
@@ -139,8 +140,7 @@ def _problems(spec: EventTypeSpec) -> Iterable[str]:
     for role in spec.roles:
         if role not in ROLES:
             yield invalid("roles", role, ROLES)
-    if not spec.statuses or len(set(spec.statuses)) != len(spec.statuses) \
-            or not all(s and s == s.strip().lower() for s in spec.statuses):
+    if len(set(spec.statuses)) != len(spec.statuses) or not all(s and s == s.strip().lower() for s in spec.statuses):
         yield f"`statuses` {spec.statuses!r} must be distinct non-empty lower-case strings"
     if spec.grouping not in GROUPINGS:
         yield invalid("grouping", spec.grouping, GROUPINGS)
@@ -229,10 +229,10 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
                   "diplomacy", "#f7b6d2", grouping="symmetric", source="model"),
     EventTypeSpec("ReservesRank", "reserves rank",
                   "A country ranks at a position for reserves or production of a commodity, according to a source.",
-                  "rankings", "#79706e", grouping="ranking", source="rules", trained=False),
+                  "rankings", "#79706e", statuses=(), grouping="ranking", source="rules", trained=False),
     EventTypeSpec("Statement", "statement",
                   "A speaker says something, quoted or paraphrased, possibly relayed by an outlet.",
-                  "diplomacy", "#bcbd22", grouping="standalone", source="rules", trained=False),
+                  "diplomacy", "#bcbd22", statuses=(), grouping="standalone", source="rules", trained=False),
 )
 _check_table(EVENT_TYPES)
 
