@@ -1,8 +1,9 @@
 """Vocabulary terms as Python names, so a typo fails at import time, not in a query.
 
 ``GK`` mirrors ``ontology/geokg.ttl`` term for term (``tests/test_ontology.py``
-checks both directions; the event classes come from :mod:`geokg.event_types`); with ``_fail = True`` an undeclared name raises
-``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
+checks both directions; the event classes come from :mod:`geokg.event_types`); with
+``_fail = True`` an undeclared name raises ``AttributeError`` (the rdflib
+``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
 ``PREFIXES`` (plain strings in :mod:`geokg.iri_space`, which the namespaces here are built
 from) binds them all on a graph.
