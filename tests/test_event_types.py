@@ -84,6 +84,7 @@ def test_the_generated_blocks_are_up_to_date() -> None:
 def test_the_check_names_a_stale_block_and_write_repairs_it(tmp_path: Path) -> None:
     for kind in ("ontology", "shapes"):
         shutil.copytree(resources.resource_dir(kind), tmp_path / kind)
+    event_types_files.write(tmp_path)  # fresh, whatever the checkout's state
     ontology = tmp_path / "ontology" / "geokg.ttl"
     ontology.write_text(ontology.read_text(encoding="utf-8").replace('"tariff"@en', '"tarif"@en'), encoding="utf-8")
     assert event_types_files.stale(tmp_path) == [ontology]
