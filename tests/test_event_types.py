@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from geokg import crossdoc
 from geokg.event_types import EVENT_TYPES, FAMILIES, ROLES, SPECS, trained_labels
-from geokg.extract.model import EventType
+from geokg.model import EventType
 from geokg.namespaces import GK, GKSH
 from geokg.validate import load_shapes
 from geokg.viz.page import COLOURS

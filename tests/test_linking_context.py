@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from geokg.extract.linking import _kind_from_context
-from geokg.extract.model import EntityKind
+from geokg.model import EntityKind
 
 pytestmark = pytest.mark.issue(16)
 

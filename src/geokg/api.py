@@ -131,8 +131,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
     """
     from geokg.crossdoc_incremental import Changes
-    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
-    from geokg.reference import load_reference
+    from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     paths = list(paths)
@@ -145,7 +145,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    packaged = load_reference().graph()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph. Only such a store, or
         # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
@@ -318,7 +318,7 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
     from geokg.parallel import Failure
-    from geokg.rdf.iris import graph_iri
+    from geokg.iri_space import graph_iri
     from geokg.validate import write_quarantine
 
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
@@ -580,11 +580,11 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     """
     from rdflib.compare import isomorphic
 
+    from geokg.rdf import reference_graph
     from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-    from geokg.reference import load_reference
     from geokg.validate import Violation
 
-    expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
+    expected = {REFERENCE_GRAPH: reference_graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
         stored = store.rdflib_graph(iri)
@@ -644,14 +644,14 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
     from geokg import crossdoc
     from geokg.load import load_files
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
         store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
-        store.load_reference(load_reference().graph())
+        store.load_reference(reference_graph())
         store.load_ontology(_ontology_graph())
         summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):

@@ -22,8 +22,8 @@ from geokg import __version__, api
 from geokg.articles import count_articles
 from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
-from geokg.extract.model import EntityKind
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.model import EntityKind
 from geokg.queries import UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings

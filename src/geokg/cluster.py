@@ -28,8 +28,8 @@ from pathlib import Path
 from geokg.articles import Article
 from geokg.crossdoc_incremental import Changes
 from geokg.errors import ConfigError
+from geokg.iri_space import graph_iri
 from geokg.parallel import Outcome, batched, process_batch
-from geokg.rdf.iris import graph_iri
 from geokg.settings import Settings
 from geokg.store import Store
 

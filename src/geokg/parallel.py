@@ -37,7 +37,7 @@ from rdflib import Graph, Literal
 from geokg.articles import Article
 from geokg.errors import GeokgError
 from geokg.extract import extract
-from geokg.extract.model import ArticleFacts
+from geokg.model import ArticleFacts
 from geokg.namespaces import GK
 from geokg.rdf import to_graph
 from geokg.rdf.iris import article_iri

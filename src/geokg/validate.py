@@ -49,7 +49,7 @@ from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from geokg import resources
+from geokg import iri_space, resources
 from geokg.errors import ShapesError
 from geokg.namespaces import DCTERMS, GK, PREFIXES, PROV, bind_prefixes
 from geokg.rdf import iris
@@ -57,7 +57,7 @@ from geokg.rdf import iris
 __all__ = ["ValidationReport", "Violation", "format_violation", "load_shapes", "validate",
            "quarantine_stem", "validate_graphs", "write_quarantine"]
 
-_ARTICLE_PREFIX = iris.ID + "article/"
+_ARTICLE_PREFIX = iri_space.ID + "article/"
 # A local name that may follow a prefix in a prefixed name we print (no '/' so
 # gkid:country/RU stays <…>, which Turtle would not accept unescaped either).
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -568,7 +568,7 @@ def _violations(results: Graph, data: Graph, article: str | None) -> list[Violat
 
 def _article_of_graph(graph: Graph) -> str | None:
     identifier = graph.identifier
-    return iris.article_id_from_graph(str(identifier)) if isinstance(identifier, URIRef) else None
+    return iri_space.article_id_from_graph(str(identifier)) if isinstance(identifier, URIRef) else None
 
 
 def _article_of_node(data: Graph, node: Node | None) -> str | None:
