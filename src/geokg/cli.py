@@ -38,7 +38,8 @@ def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def extractor_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    # The names are geokg.pipeline.EXTRACTORS', written out so that --help imports no pipeline.
+    # The names of geokg.pipeline.EXTRACTORS, written out so that --help imports no pipeline
+    # (tests/test_pipeline.py checks that they match).
     return click.option("--extractor", metavar="NAME", default=None,
                         help="What extracts the facts: 'trained' (the rules with the event-trigger model of "
                              "$GEOKG_EVENT_MODEL) or 'rules' (the rules alone). Default: $GEOKG_EXTRACTOR, "

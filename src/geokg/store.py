@@ -304,8 +304,8 @@ class Store:
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
-        from geokg.namespaces import GK
         from geokg.iri_space import article_iri, graph_iri
+        from geokg.namespaces import GK
 
         graph = ox.NamedNode(graph_iri(article_id))
         for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
