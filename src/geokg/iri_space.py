@@ -75,6 +75,7 @@ KIND_SEGMENT: dict[EntityKind, str] = {
     EntityKind.MEDIA: "media",
     EntityKind.COMMODITY: "commodity",
     EntityKind.PLACE: "place",
+    EntityKind.FACILITY: "facility",
 }
 SEGMENT_KIND: dict[str, EntityKind] = {segment: kind for kind, segment in KIND_SEGMENT.items()}
 

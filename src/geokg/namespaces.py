@@ -1,8 +1,9 @@
 """Vocabulary terms as Python names, so a typo fails at import time, not in a query.
 
 ``GK`` mirrors ``ontology/geokg.ttl`` term for term (``tests/test_ontology.py``
-checks both directions); with ``_fail = True`` an undeclared name raises
-``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
+checks both directions; the event classes come from :mod:`geokg.event_types`); with
+``_fail = True`` an undeclared name raises ``AttributeError`` (the rdflib
+``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
 ``PREFIXES`` (plain strings in :mod:`geokg.iri_space`, which the namespaces here are built
 from) binds them all on a graph.
@@ -25,6 +26,7 @@ Example:
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
+from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import PREFIXES
 
 __all__ = [
@@ -49,32 +51,14 @@ class GK(DefinedNamespace):
     Exchange: URIRef  # A commodity or stock exchange (subclass of Organization).
     Commodity: URIRef  # A traded good or resource; a skos:Concept of the commodity scheme.
     Place: URIRef  # A location that is not a country.
+    Facility: URIRef  # A mine, oilfield, refinery, port, pipeline... (subclass of Place).
     Office: URIRef  # A public position independent of its holder.
     Tenure: URIRef  # A person holding an office between two dates.
 
     # Articles, events and evidence
     Article: URIRef  # One news article: metadata, full text, mentions.
     Event: URIRef  # An n-ary fact reported by an article.
-    Offer: URIRef  # An actor offers to supply, share or develop a resource.
-    SaleOrSupply: URIRef  # An actor sells or supplies a commodity.
-    PurchaseOrImport: URIRef  # An actor buys or imports a commodity.
-    ExportRestriction: URIRef  # An actor bans, limits or taxes exports.
-    Sanction: URIRef  # An actor imposes or lifts sanctions.
-    Tariff: URIRef  # An actor imposes or changes a tariff.
-    Agreement: URIRef  # Parties sign or agree a deal.
-    Meeting: URIRef  # Parties meet or hold talks.
-    Production: URIRef  # An actor produces a quantity of a commodity.
-    ReservesRank: URIRef  # A country ranks at a position for a commodity.
-    PriceChange: URIRef  # A price rises, falls or reaches a level.
-    Statement: URIRef  # A speaker says something.
-    TradeChange: URIRef  # Trade volume change.
-    DemandChange: URIRef  # Demand change.
-    InventoryChange: URIRef  # Inventory change.
-    SupplyDisruption: URIRef  # Supply disruption.
-    Forecast: URIRef  # Forecast.
-    MarketBalance: URIRef  # Market balance.
-    EconomicTrend: URIRef  # Economic trend.
-    Tension: URIRef  # Tension.
+    # ... and one subclass per event type, added below from the registry.
     Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
     Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
 
@@ -133,6 +117,11 @@ class GK(DefinedNamespace):
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.
     displayLabel: URIRef  # The one name queries show for an entity (cross-document entities graph).
+
+
+# The event classes are the registry's (geokg.event_types), as in the ontology's generated block:
+# a new type needs no edit here. DefinedNamespace reads its terms from the annotations.
+GK.__annotations__.update(dict.fromkeys((spec.name for spec in EVENT_TYPES), URIRef))
 
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).
