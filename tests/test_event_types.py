@@ -24,7 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from geokg import crossdoc, crudeoilnews, event_types_files, evaluate, resources
 from geokg.event_types import EVENT_TYPES, FAMILIES, GROUPINGS, SPECS, EventTypeSpec, _check_table, trained_labels
-from geokg.extract.model import EventType
+from geokg.model import EventType
 from geokg.namespaces import GK, GKSH
 from geokg.nlp import PACKAGED_EVENT_MODEL
 from geokg.validate import load_shapes

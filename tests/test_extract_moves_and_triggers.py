@@ -11,8 +11,8 @@ from spacy.tokens import Doc, Span
 
 from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses, _country_of_move
 from geokg.extract.linking import LinkedDoc
-from geokg.extract.model import Entity, EntityKind, EntityRef, EventType
 from geokg.extract.moves import direction_of, move_quantities, moved_kind
+from geokg.model import Entity, EntityKind, EntityRef, EventType
 from geokg.training import SPANS_KEY
 
 T = EventType

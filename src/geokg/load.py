@@ -57,8 +57,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError, IngestError
+from geokg.iri_space import ARTICLE_GRAPH, GRAPH
 from geokg.namespaces import GK
-from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
 from geokg.validate import Violation, validate
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from geokg.extract import span_text
+from geokg.extract.text import span_text
 from collections.abc import Callable
 
-from geokg.extract.model import EventType, Quantity
 from geokg.extract.quantities import iter_quantities
+from geokg.model import EventType, Quantity
 
 __all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
 

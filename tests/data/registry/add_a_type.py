@@ -52,7 +52,7 @@ def main(root: Path) -> dict[str, object]:
     from geokg.api import query
     from geokg.articles import Article
     from geokg.extract.events import PRIORITY
-    from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event, EventType, Evidence
+    from geokg.model import ArticleFacts, EntityKind, EntityRef, Event, EventType, Evidence
     from geokg.namespaces import GK, GKSH
     from geokg.rdf import to_graph
     from geokg.rdf.iris import graph_iri
