@@ -5,7 +5,7 @@ keys, the event-type registry, errors, settings) sits below every stage and impo
 nothing else of geokg. Extraction knows nothing of RDF, the RDF mapping nothing of spaCy.
 The pipeline spine runs downwards only: cli → api → cluster → parallel → pipeline →
 validate → rdf, and pipeline → extract. No modules, and no packages, import each other in
-a cycle, except the imports listed in KNOWN_CYCLE_IMPORTS with the reason each stays.
+a cycle.
 """
 
 from __future__ import annotations
@@ -18,14 +18,6 @@ KERNEL = frozenset({"geokg.model", "geokg.keys", "geokg.iri_space", "geokg.names
                     "geokg.errors", "geokg.settings"})
 # Libraries a stage below them must not pull in: the kernel runs with none of them.
 HEAVY = ("rdflib", "spacy", "pyshacl", "pyoxigraph", "networkx", "requests")
-#: (importer, imported, import line) → why the import stays though it closes a cycle.
-KNOWN_CYCLE_IMPORTS = {
-    ("geokg.nlp", "geokg.training", "from geokg.training import SPANS_KEY"):
-        "the trigger spans' key is defined in geokg.training, whose train() loads geokg.nlp; "
-        "it goes once the key lives below both (geokg.training is another piece of work)",
-    ("geokg.extract.events", "geokg.training", "from geokg.training import SPANS_KEY"):
-        "the same key: extract → training → nlp → extract.gazetteer closes a cycle of packages",
-}
 
 
 @pytest.fixture(scope="module")
@@ -74,17 +66,13 @@ def test_the_pipeline_spine_imports_downwards_only(graph: grimp.ImportGraph, lay
                          for d in illegal]
 
 
-def without_known_cycle_imports(graph: grimp.ImportGraph) -> nx.DiGraph:
-    """geokg's modules and their imports of each other, less KNOWN_CYCLE_IMPORTS."""
+def module_graph(graph: grimp.ImportGraph) -> nx.DiGraph:
+    """geokg's modules and their imports of each other."""
     modules = nx.DiGraph()
     for module in graph.modules:
         if module == "geokg" or module.startswith("geokg."):
             modules.add_node(module)
             modules.add_edges_from((module, imported) for imported in geokg_imports(graph, module))
-    for importer, imported, line in KNOWN_CYCLE_IMPORTS:
-        lines = {d["line_contents"] for d in graph.get_import_details(importer=importer, imported=imported)}
-        if lines == {line}:  # another import between the two is not excused
-            modules.remove_edge(importer, imported)
     return modules
 
 
@@ -93,22 +81,14 @@ def cycles(graph: nx.DiGraph) -> list[list[str]]:
 
 
 def test_no_modules_import_each_other_in_a_cycle(graph: grimp.ImportGraph) -> None:
-    assert cycles(without_known_cycle_imports(graph)) == []
+    assert cycles(module_graph(graph)) == []
 
 
 def test_no_packages_import_each_other_in_a_cycle(graph: grimp.ImportGraph) -> None:
     # A package is geokg's top-level module or subpackage a module belongs to: geokg.extract, geokg.model.
     packages = nx.DiGraph()
-    for importer, imported in without_known_cycle_imports(graph).edges:
+    for importer, imported in module_graph(graph).edges:
         outer, inner = ".".join(importer.split(".")[:2]), ".".join(imported.split(".")[:2])
         if outer != inner:
             packages.add_edge(outer, inner)
     assert cycles(packages) == []
-
-
-@pytest.mark.parametrize("importer, imported, line", sorted(KNOWN_CYCLE_IMPORTS))
-def test_each_known_cycle_import_is_still_there(graph: grimp.ImportGraph, importer: str, imported: str,
-                                                 line: str) -> None:
-    # So that the list shrinks when one goes, and excuses nothing else.
-    details = graph.get_import_details(importer=importer, imported=imported)
-    assert [d["line_contents"] for d in details] == [line]

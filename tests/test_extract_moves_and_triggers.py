@@ -13,7 +13,7 @@ from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses, _
 from geokg.extract.linking import LinkedDoc
 from geokg.extract.moves import direction_of, move_quantities, moved_kind
 from geokg.model import Entity, EntityKind, EntityRef, EventType
-from geokg.training import SPANS_KEY
+from geokg.extract.text import SPANS_KEY
 
 T = EventType
 

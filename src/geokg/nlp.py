@@ -14,7 +14,7 @@ from spacy.tokens import Doc, SpanGroup
 
 from geokg.errors import ConfigError
 from geokg.model import Article
-from geokg.training import SPANS_KEY
+from geokg.extract.text import SPANS_KEY
 
 
 # The shipped event-trigger model (geokg.training; reproduce it with `make model`).

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from geokg.extract.text import span_text
+from geokg.extract.text import SPANS_KEY, span_text
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
 from geokg.extract.dates import resolve_date
 from geokg.extract.linking import LinkedDoc
@@ -25,7 +25,6 @@ from geokg.event_types import SPECS
 from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities, moved_kind, names_a_measure
 from geokg.extract.quantities import iter_quantities
-from geokg.training import SPANS_KEY
 
 T = EventType
 # lemma → event type. Nouns and verbs alike; restrictions are decided in _classify.

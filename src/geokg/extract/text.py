@@ -1,5 +1,6 @@
-"""The doc's text, kept once for the rules to slice (in a module of its own so that the rule
-modules need not import the package that imports them)."""
+"""The doc's keys: its text, kept once for the rules to slice, and the span group of the trained
+triggers (in a module of its own so that the rule modules, the pipeline loader and the trainer
+need not import each other)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ if TYPE_CHECKING:
 
 #: ``Doc.user_data`` key of the doc's text, set by :func:`geokg.extract.extract` for :func:`span_text`.
 DOC_TEXT = "geokg_text"
+#: ``Doc.spans`` key of the event triggers the trained model marks (``geokg.training`` trains it).
+SPANS_KEY = "geokg_triggers"
 
 
 def span_text(span: Span) -> str:

@@ -26,11 +26,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from geokg.errors import TrainingDataError
+from geokg.extract.text import SPANS_KEY
 from geokg.event_types import SPECS, trained_labels
 
-__all__ = ["CONFIG", "DATA", "SPANS_KEY", "Record", "docs", "read_records", "split", "train"]
+__all__ = ["CONFIG", "DATA", "Record", "docs", "read_records", "split", "train"]
 
-SPANS_KEY = "geokg_triggers"
 CONFIG = Path(str(files("geokg.training") / "config.cfg"))
 DATA = Path(str(files("geokg.training") / "data"))
 _DIRECTIONS = {"up", "down", "unchanged"}
