@@ -339,7 +339,7 @@ def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]
     """Merge the rows of the ``events`` query (one per theme x recipient) into one event each.
 
     Works on query rows (:meth:`QueryResult.as_dicts`) and on ``csv.DictReader`` rows alike;
-    a ``direction`` column is read when the query has one.
+    the ``direction`` and ``change`` columns are read when the query has them.
     """
     by_iri: dict[str, Predicted] = {}
     for row in rows:
@@ -351,11 +351,12 @@ def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]
         for column, bucket in (("agent", event.agents), ("theme", event.themes), ("recipient", event.recipients)):
             if row.get(column):
                 bucket.add(str(row[column]))
-        if row.get("value") not in (None, ""):
-            try:
-                event.values.add(Decimal(str(row["value"])))
-            except InvalidOperation:
-                pass
+        for column in ("value", "change"):  # a level or the size of the change: the gold may state either
+            if row.get(column) not in (None, ""):
+                try:
+                    event.values.add(Decimal(str(row[column])))
+                except InvalidOperation:
+                    pass
         event.direction = event.direction or (str(row["direction"]) if row.get("direction") else None)
     return list(by_iri.values())
 
