@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import os
 import signal
+import tempfile
 import threading
 import warnings
 from collections import Counter
@@ -712,14 +713,19 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
 
 
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None, *,
-             format: str | None = None, name: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
+             format: str | None = None, name: str | None = None,
+             split: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
     """Build ``docs`` into the store and score the stored queries against ``gold``.
 
     Two gold formats: news-dev (one document a line with ``entities`` and ``facts``; entities and
     facts scored from the ``mentions`` and ``events`` queries) and CrudeOilNews (one annotated
     event a line; sentence-level event scores from the ``events`` query, see
     :mod:`geokg.crudeoilnews`). ``format`` is ``news-dev`` or ``crudeoilnews``; by default it is
-    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (a split name).
+    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (default: the split's).
+
+    ``split`` (CrudeOilNews only: ``dev``, ``test`` or ``all``) builds and scores only the articles
+    of that fixed split of ``docs``, the articles' JSON Lines (:func:`geokg.crudeoilnews.split_docs`).
+    The test split is held out: its evaluation keeps no per-sentence errors.
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
@@ -730,9 +736,21 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     format = format or _evaluate.detect_format(gold)
     if format not in _evaluate.FORMATS:
         raise ConfigError("format", format, f"Expected one of {', '.join(_evaluate.FORMATS)}")
+    if split is not None and format != "crudeoilnews":
+        raise ConfigError("split", split, "The dev/test split is defined for CrudeOilNews gold only; "
+                                          "leave it out for news-dev gold")
+    if split is not None and split not in _crudeoilnews.SPLITS:
+        raise ConfigError("split", split, _crudeoilnews.SPLITS)
     gold_records = _evaluate.read_gold(gold) if format == "news-dev" else None
-    gold_events = _crudeoilnews.read_gold(gold) if format == "crudeoilnews" else []
-    summary = build(docs, settings)
+    with tempfile.TemporaryDirectory(prefix="geokg-split-") as tmp:
+        kept = None
+        if split is not None:
+            kept, lines = _crudeoilnews.split_articles(docs, split)
+            docs = [Path(tmp) / f"crudeoilnews-{split}.jsonl"]
+            docs[0].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            name = name or _crudeoilnews.split_name(split)
+        gold_events = _crudeoilnews.read_gold(gold, kept) if format == "crudeoilnews" else []
+        summary = build(docs, settings)
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
@@ -741,6 +759,8 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     else:
         evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events),
                                          name=name or "crudeoilnews", direction_column="direction" in events.columns)
+        if split == "test":
+            evaluation.errors.clear()  # held out: scored, never error-analysed
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
     evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
     return evaluation

@@ -612,27 +612,39 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", "news-dev", "crudeoilnews"]), default="auto",
               show_default=True, help="Gold format; auto detects it from the first record's fields.")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default=None,
+              help="CrudeOilNews only: score this fixed split of the articles in DOCS (sorted by id, the "
+                   "last third is test, held out). Default: every article in DOCS.")
 def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
-                     extractor: str | None, show_errors: bool, gold_format: str) -> None:
+                     extractor: str | None, show_errors: bool, gold_format: str, split: str | None) -> None:
     """Score extraction against hand-annotated gold (JSON Lines, news-dev or CrudeOilNews schema).
 
     news-dev gold (one document a line, with entities and facts): precision, recall
-    and F1 for entities and facts by type, role accuracy (recipient, quantity, date,
-    attribution) on matched facts, and the confusion of fact types.
+    and F1 for entities and facts by type; role accuracy (agent, commodity,
+    recipient, quantity, date, attribution) on facts found in their sentence; the
+    confusion of fact types, with a '-' row for events on sentences with no fact.
 
     CrudeOilNews gold (one annotated event a line; DOCS is the articles' .jsonl):
     schema coverage, sentence-level precision, recall and F1 by geokg type, role
-    accuracy on found events, and the confusion of corpus type x geokg type.
+    accuracy (agent, theme, recipient, value, direction) on found events, and the
+    confusion of corpus type x geokg type. --errors needs --split dev: the test
+    split is scored, never error-analysed.
 
     Example:
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
 
-        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
     """
+    from geokg.evaluate import detect_format
+
+    gold_format = detect_format(gold) if gold_format == "auto" else gold_format
+    if show_errors and gold_format == "crudeoilnews" and split != "dev":
+        raise click.UsageError("--errors on CrudeOilNews gold needs --split dev: the test split is scored, "
+                               "never error-analysed")
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
         settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model, extractor=extractor)
-        evaluation = api.evaluate(gold, docs, settings, format=None if gold_format == "auto" else gold_format)
+        evaluation = api.evaluate(gold, docs, settings, format=gold_format, split=split)
     click.echo(evaluation.table())
     if show_errors:
         click.echo("errors:")
