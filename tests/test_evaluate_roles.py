@@ -98,10 +98,11 @@ def test_crudeoilnews_dev_split_scores_only_its_articles_per_type_and_role(crude
 
 @pytest.mark.slow
 def test_crudeoilnews_test_split_is_scored_and_keeps_no_errors(tmp_path: Path) -> None:
-    settings = geokg.Settings.from_env(store=tmp_path / "geokg.db")
+    # The rules alone, so that retraining the trigger model does not move the counts.
+    settings = geokg.Settings.from_env(store=tmp_path / "geokg.db", extractor="rules")
     result = evaluate(CRUDE / "gold.events.jsonl", [CRUDE / "articles.jsonl"], settings, split="test")
     total = result.total
-    assert (result.name, total.gold, total.found, total.predicted, total.right) == ("crudeoilnews-test", 3, 2, 3, 2)
+    assert (result.name, total.gold, total.found, total.predicted, total.right) == ("crudeoilnews-test", 3, 1, 2, 1)
     assert result.errors == []          # a miss and a false hit, never listed
     assert "[crudeoilnews-test] schema coverage: 3/3" in result.table()
 
