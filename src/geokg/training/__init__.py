@@ -180,7 +180,9 @@ def add_lexicon(output: Path, words: Iterable[str]) -> None:
     nlp.to_disk(output)
 
 
-def _finish(output: Path) -> None:
+def _finish(output: Path, name: str = "geokg_event_triggers",
+            description: str = "Event triggers of geopolitics and commodity news, labelled with geokg event "
+                               "types; trained from scratch on team-written data (docs/model-card.md).") -> None:
     """Name the model in its meta and leave no path to the temporary corpora in its config, so
     two runs on the same data write the same bytes."""
     config = output / "config.cfg"
@@ -190,9 +192,7 @@ def _finish(output: Path) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     # spaCy also scores the default "sc" span key, which this component never writes.
     meta["performance"] = {k: v for k, v in meta.get("performance", {}).items() if not k.startswith("spans_sc_")}
-    meta.update(name="geokg_event_triggers", license="Apache-2.0", author="geokg",
-                description="Event triggers of geopolitics and commodity news, labelled with geokg event types; "
-                            "trained from scratch on team-written data (docs/model-card.md).")
+    meta.update(name=name, license="Apache-2.0", author="geokg", description=description)
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -1,0 +1,232 @@
+"""Argument roles per role: the trained role model against the rules, and the role model's cost.
+
+Usage: python bench/roles.py [--model DIR] [--threshold P] [--cost N]
+
+Scores (default): the development split of the team-written data (``geokg.training.split``: the
+fifth of the texts the role model's weights are picked on; never trained on). Each text is parsed
+by the host pipeline with the shipped trigger model, as a build does. For every annotated event:
+
+* span: the role model, given the gold trigger, against the gold role strings, exact spans
+  (precision, recall, F1 per role, all events);
+* value: on the events the rules also found (same type, same sentence, in order), what each
+  system would put in the graph: the linked entities of agent, theme (commodities), recipient
+  (recipients and counterparties), place and source; the text of level, change and before
+  (one containing the other); the day of date (``resolve_date`` with the same anchor; gold dates
+  that name no day are left out). Systems: the rules (``geokg.extract``), the model (its most
+  probable span at ``--threshold`` or above; every such theme and recipient), the rules with the
+  model filling the roles they leave empty, and the model overriding the rules from p 0.9.
+
+``--cost N`` instead times the role model on the first N Reuters-21578 training articles
+(../shared/data/reuters21578/train.jsonl): the host pipeline with the trigger model alone, then
+the role model over every sentence with a trigger at p >= 0.7 (the extractor's threshold).
+Figures, not asserts; CPU seconds, which a shared machine disturbs less than wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from geokg.settings import DEFAULT_MODEL
+from geokg.training import DATA, ROLE_NAMES, read_records, split
+
+ROOT = Path(__file__).resolve().parents[1]
+REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "train.jsonl"
+ANCHOR = dt.date(2025, 2, 25)  # the training texts carry no date; one anchor for gold and systems
+ENTITY_ROLES = {"agent", "theme", "recipient", "place", "source"}
+QUANTITY_ROLES = {"level", "change", "before"}
+SINGLE = set(ROLE_NAMES) - {"theme", "recipient"}
+OVERRIDE = 0.9
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Score:
+    """True positives, false positives and false negatives per role."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, role: str, gold: list, found: list, match) -> None:
+        hits = {n for n, g in enumerate(gold) if any(match(f, g) for f in found)}
+        self.counts[role]["tp"] += len(hits)
+        self.counts[role]["fn"] += len(gold) - len(hits)
+        self.counts[role]["fp"] += sum(1 for f in found if not any(match(f, g) for g in gold))
+
+    def prf(self, role: str | None = None) -> tuple[float, float, float]:
+        c = self.counts[role] if role else sum(self.counts.values(), Counter())
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def scores(model_dir: str | None, threshold: float) -> None:
+    from geokg.articles import Article
+    from geokg.extract import extract
+    from geokg.extract.dates import resolve_date
+    from geokg.extract.model import EntityKind
+    from geokg.nlp import get_pipeline
+    from geokg.roles import RoleModel, role_model
+    from geokg.training.roles import Alignment, gold_events
+
+    model = RoleModel.load(model_dir) if model_dir else role_model("default")
+    _, dev = split(read_records(DATA.glob("*.jsonl")))
+    nlp = get_pipeline(DEFAULT_MODEL)
+    alignment = Alignment()
+    span, rules, learned, fill, override = Score(), Score(), Score(), Score(), Score()
+    gold_count = matched = 0
+    kinds = {"theme": {EntityKind.COMMODITY}, "place": {EntityKind.PLACE, EntityKind.COUNTRY}}
+    others = set(EntityKind) - {EntityKind.COMMODITY}
+
+    for doc, record in nlp.pipe(((r.text, r) for r in dev), as_tuples=True, batch_size=64):
+        events = gold_events(record, doc, alignment)
+        gold_count += len(events)
+        predicted = model.predict(doc, [e.trigger for e in events], threshold=min(threshold, OVERRIDE))
+        facts = extract(Article(id=f"dev-{record.line}", text=record.text, date=ANCHOR), doc)
+        mentions = [(m.evidence.start, m.evidence.end, m.entity) for m in facts.mentions]
+
+        def refs(start: int, end: int, role: str) -> set:
+            """Linked entities overlapping tokens start..end (characters of the text)."""
+            a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+            return {ref for s, e, ref in mentions if s < b and a < e and ref.kind in kinds.get(role, others)}
+
+        def value(role: str, start: int, end: int):
+            if role in ENTITY_ROLES:
+                return refs(start, end, role) or None
+            text = doc[start:end].text
+            return resolve_date(text, ANCHOR) if role == "date" else text.lower()
+
+        # The rules' events of each type in each sentence, in order, for the gold events in order.
+        by_place: dict[tuple[int, str], list] = defaultdict(list)
+        for event in facts.events:
+            sent = doc.char_span(event.evidence.start, event.evidence.end, alignment_mode="expand")
+            if sent is not None:
+                by_place[(sent.sent.start, event.type.value)].append(event)
+        for event in sorted(events, key=lambda e: e.trigger):
+            found = [p for p in predicted.get(event.trigger, [])]
+            for role in ROLE_NAMES:
+                gold_spans = [(s, e) for r, s, e in event.roles if r == role]
+                mine = [(p.start, p.end) for p in found if p.role == role and p.probability >= threshold]
+                span.add(role, gold_spans, mine, lambda f, g: f == g)
+            candidates = by_place.get((doc[event.trigger].sent.start, event.kind))
+            if not candidates:
+                continue
+            ruled = candidates.pop(0)
+            matched += 1
+            for role in ROLE_NAMES:
+                gold = [v for r, s, e in event.roles if r == role and (v := value(r, s, e)) is not None]
+                if role == "date" and not gold:
+                    continue  # no day named: neither system can put a date in the graph
+                ranked = [p for p in found if p.role == role]
+                model_values = [(v, p.probability) for p in ranked
+                                if (v := value(role, p.start, p.end)) is not None]
+                if role in SINGLE:
+                    model_values = model_values[:1]
+                rule_values = _rule_values(ruled, role)
+                above = [v for v, p in model_values if p >= threshold]
+                match = _matcher(role)
+                rules.add(role, gold, rule_values, match)
+                learned.add(role, gold, above, match)
+                fill.add(role, gold, rule_values or above, match)
+                sure = [v for v, p in model_values if p >= OVERRIDE]
+                override.add(role, gold, sure or rule_values, match)
+
+    print(f"team-written development split: {len(dev)} texts, {gold_count} events "
+          f"({alignment.triggers_skipped} triggers not on one token), {matched} of them found by the rules; "
+          f"role strings placed {sum(alignment.roles.values())}, inside a token "
+          f"{sum(alignment.inside_tokens.values())}, in another sentence {sum(alignment.other_sentence.values())}")
+    print(f"model threshold {threshold}; span = the model on every event, exact spans; the rest on the events "
+          "the rules found, by value")
+    header = (f"{'role':<10} {'gold':>5} {'span P':>7} {'R':>5} {'F1':>5} | {'rules P':>7} {'R':>5} {'F1':>5} | "
+              f"{'model P':>7} {'R':>5} {'F1':>5} | {'fill F1':>7} | {'p>=' + str(OVERRIDE) + ' F1':>9}")
+    print(header)
+    print("-" * len(header))
+    for role in [*ROLE_NAMES, None]:
+        gold = sum(rules.counts[role][k] for k in ("tp", "fn")) if role else \
+            sum(c["tp"] + c["fn"] for c in rules.counts.values())
+        cells = [*span.prf(role), *rules.prf(role), *learned.prf(role)]
+        print(f"{role or 'all':<10} {gold:>5} {cells[0]:>7.3f} {cells[1]:>5.3f} {cells[2]:>5.3f} | "
+              f"{cells[3]:>7.3f} {cells[4]:>5.3f} {cells[5]:>5.3f} | {cells[6]:>7.3f} {cells[7]:>5.3f} "
+              f"{cells[8]:>5.3f} | {fill.prf(role)[2]:>7.3f} | {override.prf(role)[2]:>9.3f}")
+
+
+def _rule_values(event, role: str) -> list:
+    if role == "agent":
+        return [{event.agent}] if event.agent else []
+    if role == "theme":
+        return [{ref} for ref in event.themes]
+    if role == "recipient":
+        return [{ref} for ref in (*event.recipients, *event.counterparties)]
+    if role == "place":
+        return [{event.place}] if event.place else []
+    if role == "source":
+        return [{event.attributed_to}] if event.attributed_to else []
+    if role == "date":
+        return [event.date] if event.date else []
+    quantity = {"level": event.quantity, "change": event.change, "before": event.previous}[role]
+    return [quantity.text.lower()] if quantity is not None and quantity.text else []
+
+
+def _matcher(role: str):
+    if role in ENTITY_ROLES:
+        return lambda found, gold: bool(found & gold)
+    if role in QUANTITY_ROLES:
+        return lambda found, gold: found in gold or gold in found
+    return lambda found, gold: found == gold
+
+
+def cost(limit: int, model_dir: str | None) -> None:
+    from geokg.articles import Article, iter_articles
+    from geokg.extract.events import TRIGGER_THRESHOLD
+    from geokg.nlp import get_pipeline
+    from geokg.roles import RoleModel, role_model
+    from geokg.training import SPANS_KEY
+
+    texts = [a.text for a in iter_articles([REUTERS]) if isinstance(a, Article)][:limit]
+    nlp = get_pipeline(DEFAULT_MODEL)
+    model = RoleModel.load(model_dir) if model_dir else role_model("default")
+    list(nlp.pipe(texts[:5]))  # warm up
+    started, wall = cpu_s(), time.perf_counter()
+    docs = list(nlp.pipe(texts, batch_size=32))
+    host_cpu, host_wall = cpu_s() - started, time.perf_counter() - wall
+    triggers = []
+    for doc in docs:
+        spans = doc.spans.get(SPANS_KEY, [])
+        scores = spans.attrs.get("scores") if len(spans) else None
+        triggers.append([span.start for n, span in enumerate(spans)
+                         if scores is None or float(scores[n][0]) >= TRIGGER_THRESHOLD])
+    started, wall = cpu_s(), time.perf_counter()
+    roles = sum(len(found) for doc, wanted in zip(docs, triggers) for found in model.predict(doc, wanted).values())
+    role_cpu, role_wall = cpu_s() - started, time.perf_counter() - wall
+    count = sum(map(len, triggers))
+    sentences = sum(len({doc[t].sent.start for t in wanted}) for doc, wanted in zip(docs, triggers))
+    print(f"{len(docs)} Reuters articles, {sum(len(d) for d in docs)} tokens; {count} triggers at p >= "
+          f"{TRIGGER_THRESHOLD} in {sentences} sentences; {roles} role spans at p >= 0.5")
+    print(f"host pipeline with the trigger model: {host_cpu:.1f} s CPU ({host_wall:.1f} s wall)")
+    print(f"role model:                           {role_cpu:.1f} s CPU ({role_wall:.1f} s wall), "
+          f"{role_cpu / host_cpu:.1%} of the host's CPU time, {1000 * role_cpu / max(count, 1):.2f} ms per trigger")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default=None, help="role model folder (default: the packaged one)")
+    parser.add_argument("--threshold", type=float, default=0.5, help="the model's role probability threshold")
+    parser.add_argument("--cost", type=int, default=None, metavar="N", help="time the model on N Reuters articles")
+    args = parser.parse_args(argv)
+    if args.cost:
+        cost(args.cost, args.model)
+    else:
+        scores(args.model, args.threshold)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

