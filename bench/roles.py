@@ -1,6 +1,6 @@
 """Argument roles per role: the trained role model against the rules, and the role model's cost.
 
-Usage: python bench/roles.py [--model DIR] [--threshold P] [--cost N]
+Usage: python bench/roles.py [--model DIR] [--threshold P] [--news-dev DIR] [--cost N]
 
 Scores (default): the development split of the team-written data (``geokg.training.split``: the
 fifth of the texts the role model's weights are picked on; never trained on). Each text is parsed
@@ -15,6 +15,14 @@ by the host pipeline with the shipped trigger model, as a build does. For every 
   that name no day are left out). Systems: the rules (``geokg.extract``), the model (its most
   probable span at ``--threshold`` or above; every such theme and recipient), the rules with the
   model filling the roles they leave empty, and the model overriding the rules from p 0.9.
+
+``--news-dev DIR`` scores the same way on news-dev (../shared/data/news-dev: real news with
+gold facts; a tuning set, never trained on). Its gold names no trigger: the trigger is the
+trigger model's token of the fact's type in the fact's sentence (the most probable), else a word
+of the rules' trigger lexicon for the type; facts with neither are left out. Values are compared
+as the surface forms of entities (gold ``mentions`` against the texts of the linked entity's
+mentions), the number of quantities (level from ``quantity``, change, before from ``from``) and
+full ISO dates.
 
 ``--cost N`` instead times the role model on the first N Reuters-21578 training articles
 (../shared/data/reuters21578/train.jsonl): the host pipeline with the trigger model alone, then
@@ -145,6 +153,10 @@ def scores(model_dir: str | None, threshold: float) -> None:
           f"{sum(alignment.inside_tokens.values())}, in another sentence {sum(alignment.other_sentence.values())}")
     print(f"model threshold {threshold}; span = the model on every event, exact spans; the rest on the events "
           "the rules found, by value")
+    table(span, rules, learned, fill, override)
+
+
+def table(span: Score | None, rules: Score, learned: Score, fill: Score, override: Score) -> None:
     header = (f"{'role':<10} {'gold':>5} {'span P':>7} {'R':>5} {'F1':>5} | {'rules P':>7} {'R':>5} {'F1':>5} | "
               f"{'model P':>7} {'R':>5} {'F1':>5} | {'fill F1':>7} | {'p>=' + str(OVERRIDE) + ' F1':>9}")
     print(header)
@@ -152,10 +164,126 @@ def scores(model_dir: str | None, threshold: float) -> None:
     for role in [*ROLE_NAMES, None]:
         gold = sum(rules.counts[role][k] for k in ("tp", "fn")) if role else \
             sum(c["tp"] + c["fn"] for c in rules.counts.values())
-        cells = [*span.prf(role), *rules.prf(role), *learned.prf(role)]
-        print(f"{role or 'all':<10} {gold:>5} {cells[0]:>7.3f} {cells[1]:>5.3f} {cells[2]:>5.3f} | "
-              f"{cells[3]:>7.3f} {cells[4]:>5.3f} {cells[5]:>5.3f} | {cells[6]:>7.3f} {cells[7]:>5.3f} "
-              f"{cells[8]:>5.3f} | {fill.prf(role)[2]:>7.3f} | {override.prf(role)[2]:>9.3f}")
+        spans = f"{span.prf(role)[0]:>7.3f} {span.prf(role)[1]:>5.3f} {span.prf(role)[2]:>5.3f}" if span else \
+            f"{'-':>7} {'-':>5} {'-':>5}"
+        cells = [*rules.prf(role), *learned.prf(role)]
+        print(f"{role or 'all':<10} {gold:>5} {spans} | {cells[0]:>7.3f} {cells[1]:>5.3f} {cells[2]:>5.3f} | "
+              f"{cells[3]:>7.3f} {cells[4]:>5.3f} {cells[5]:>5.3f} | {fill.prf(role)[2]:>7.3f} | "
+              f"{override.prf(role)[2]:>9.3f}")
+
+
+def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
+    import json
+
+    from geokg.articles import Article, iter_articles
+    from geokg.extract import extract
+    from geokg.extract.dates import resolve_date
+    from geokg.extract.events import TRIGGERS
+    from geokg.extract.quantities import parse_quantity
+    from geokg.nlp import get_pipeline
+    from geokg.roles import RoleModel, role_model
+    from geokg.training import SPANS_KEY
+
+    model = RoleModel.load(model_dir) if model_dir else role_model("default")
+    nlp = get_pipeline(DEFAULT_MODEL)
+    gold_docs = {g["doc"]: g for g in map(json.loads, (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    articles = {Path(a.path).stem: a for a in iter_articles([folder / "docs"]) if isinstance(a, Article)}
+    rules, learned, fill, override = Score(), Score(), Score(), Score()
+    facts_count = used = matched = 0
+    keys = {"agent": ("agent",), "theme": ("commodity",), "recipient": ("recipient", "counterparty"),
+            "place": ("place",), "source": ("attributed_to",), "level": ("quantity",), "change": ("change",),
+            "before": ("from",), "date": ("date",)}
+    for name, gold in sorted(gold_docs.items()):
+        article = articles[name]
+        doc = nlp(article.text)
+        facts = extract(article, doc)
+        names = {e["name"]: {m.lower() for m in e["mentions"]} | {e["name"].lower()} for e in gold["entities"]}
+        surfaces: dict = defaultdict(set)
+        for m in facts.mentions:
+            surfaces[m.entity].add(m.evidence.text.lower())
+        mentions = [(m.evidence.start, m.evidence.end, m.entity) for m in facts.mentions]
+        spans = doc.spans.get(SPANS_KEY, [])
+        scores = spans.attrs.get("scores") if len(spans) else None
+        taken: dict[tuple[int, str], int] = defaultdict(int)
+        for fact in gold["facts"]:
+            if fact["type"] in ("Statement", "ReservesRank"):
+                continue
+            facts_count += 1
+            start = article.text.find(fact["source_sentence"])
+            if start < 0:
+                continue
+            end = start + len(fact["source_sentence"])
+            model_triggers = sorted(((float(scores[n][0]) if scores is not None else 1.0, span.start)
+                                     for n, span in enumerate(spans)
+                                     if span.label_ == fact["type"] and start <= span.start_char < end), reverse=True)
+            lexicon = [t.i for t in doc.char_span(start, end, alignment_mode="expand") or []
+                       if (kind := TRIGGERS.get(t.lemma_.lower())) is not None and kind.value == fact["type"]]
+            trigger = model_triggers[0][1] if model_triggers else (lexicon[0] if lexicon else None)
+            if trigger is None:
+                continue
+            used += 1
+            found = model.predict(doc, [trigger], threshold=min(threshold, OVERRIDE))[trigger]
+            sent = doc[trigger].sent
+            ruled_all = [e for e in facts.events if e.type.value == fact["type"]
+                         and e.evidence.start < end and start < e.evidence.end]
+            n = taken[(start, fact["type"])]
+            taken[(start, fact["type"])] += 1
+            ruled = ruled_all[n] if n < len(ruled_all) else None
+            if ruled is None:
+                continue
+            matched += 1
+
+            def surface(refs: set) -> set:
+                return set().union(*(surfaces[r] for r in refs)) if refs else set()
+
+            def model_value(role: str, p):
+                if role in ENTITY_ROLES:
+                    a, b = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1])
+                    return surface({ref for s, e, ref in mentions if s < b and a < e}) or None
+                text = doc[p.start:p.end].text
+                if role == "date":
+                    return resolve_date(text, article.date)
+                quantity = parse_quantity(text)
+                return float(quantity.value) if quantity is not None else None
+
+            for role in ROLE_NAMES:
+                values = [v for key in keys[role] for v in
+                          (fact.get(key) if isinstance(fact.get(key), list) else [fact.get(key)]) if v is not None]
+                if role in ENTITY_ROLES:
+                    gold_values = [names[v] for v in values if v in names]
+                elif role == "date":
+                    gold_values = [_day(v) for v in values if _day(v) is not None]
+                else:
+                    gold_values = [float(v["value"]) for v in values if isinstance(v, dict) and "value" in v]
+                if role == "date" and not gold_values:
+                    continue
+                ranked = [(v, p.probability) for p in found if p.role == role
+                          if (v := model_value(role, p)) is not None]
+                if role in SINGLE:
+                    ranked = ranked[:1]
+                rule_values = _rule_values(ruled, role)
+                if role in ENTITY_ROLES:
+                    rule_values = [surface(v) for v in rule_values]
+                elif role in QUANTITY_ROLES:
+                    quantity = {"level": ruled.quantity, "change": ruled.change, "before": ruled.previous}[role]
+                    rule_values = [float(quantity.value)] if quantity is not None else []
+                match = (lambda f, g: bool(f & g)) if role in ENTITY_ROLES else (lambda f, g: f == g)
+                above = [v for v, p in ranked if p >= threshold]
+                sure = [v for v, p in ranked if p >= OVERRIDE]
+                rules.add(role, gold_values, rule_values, match)
+                learned.add(role, gold_values, above, match)
+                fill.add(role, gold_values, rule_values or above, match)
+                override.add(role, gold_values, sure or rule_values, match)
+    print(f"news-dev: {len(gold_docs)} documents, {facts_count} facts of trained types, {used} with a trigger, "
+          f"{matched} of them found by the rules (scored here, by value); model threshold {threshold}")
+    table(None, rules, learned, fill, override)
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _rule_values(event, role: str) -> list:
@@ -219,10 +347,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=None, help="role model folder (default: the packaged one)")
     parser.add_argument("--threshold", type=float, default=0.5, help="the model's role probability threshold")
+    parser.add_argument("--news-dev", type=Path, default=None, metavar="DIR", help="score on news-dev instead")
     parser.add_argument("--cost", type=int, default=None, metavar="N", help="time the model on N Reuters articles")
     args = parser.parse_args(argv)
     if args.cost:
         cost(args.cost, args.model)
+    elif args.news_dev:
+        news_dev(args.news_dev, args.model, args.threshold)
     else:
         scores(args.model, args.threshold)
     return 0
