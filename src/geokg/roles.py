@@ -19,7 +19,7 @@ Usage (``GEOKG_ROLE_MODEL=none`` makes ``role_model()`` None)::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -160,21 +160,26 @@ class RoleModel:
             examples = [role_doc(self.nlp.vocab, sent, t) for sent, t in zip(sents, batch)]
             indices, scores = self.component.predict(examples)
             ops = self.component.model.ops
-            starts = ops.to_numpy(indices.dataXd) if len(indices.dataXd) else []
+            starts = ops.to_numpy(indices.dataXd)
             scores = ops.to_numpy(scores)
             offset = 0
             for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths)):
-                rows = range(offset, offset + int(length))
-                found[trigger] = self._decode(rows, starts, scores, sent.start, threshold)
-                offset += int(length)
+                end = offset + int(length)
+                found[trigger] = self._decode(starts[offset:end], scores[offset:end], sent.start, threshold)
+                offset = end
         return found
 
-    def _decode(self, rows: Sequence[int], spans, scores, shift: int, threshold: float) -> list[RolePrediction]:
+    def _decode(self, spans, scores, shift: int, threshold: float) -> list[RolePrediction]:
+        """Per role, the spans at ``threshold`` or above, most probable first, each overlapping
+        no more probable span of its role."""
+        import numpy
+
         predictions: list[RolePrediction] = []
-        for column, role in enumerate(self.labels):
-            candidates = sorted((r for r in rows if scores[r, column] >= threshold), key=lambda r: -scores[r, column])
+        for column, role in enumerate(self.labels):  # a softmax model's last column, "none", is left out
+            rows = numpy.flatnonzero(scores[:, column] >= threshold)
+            rows = rows[(-scores[rows, column]).argsort(kind="stable")]
             taken: list[tuple[int, int]] = []
-            for r in candidates:
+            for r in rows:
                 start, end = int(spans[r][0]), int(spans[r][1])
                 if all(end <= s or start >= e for s, e in taken):
                     taken.append((start, end))
