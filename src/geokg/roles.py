@@ -74,33 +74,64 @@ def trigger_path(token: Token, trigger: Token) -> str:
         ['<|nsubj', 'T', '>|dobj>compound', '>|dobj', '>|dobj>prep:to', '>|dobj>prep:to>pobj']
         >>> trigger_path(doc[0], doc[3])  # from the noun "exports": one arc up, then to the subject
         '<dobj^1|nsubj'"""
-    if token.i == trigger.i:
-        return "T"
-    above = [trigger, *trigger.ancestors]
-    below = {t.i: n for n, t in enumerate([token, *token.ancestors])}
-    meet = next((n for n, t in enumerate(above) if t.i in below), None)
-    if meet is None:  # separate trees: a broken parse
-        return ("<" if token.i < trigger.i else ">") + "|?"
-    up = [t.dep_ for t in above[:meet]]
-    chain = [token, *token.ancestors][:below[above[meet].i]]
-    down = [f"{t.dep_}:{t.text.lower()}" if t.dep_ in ("prep", "agent") else t.dep_ for t in reversed(chain)]
-    return (("<" if token.i < trigger.i else ">") + (f"{up[0]}^{min(len(up), _UP)}" if up else "")
-            + "|" + ">".join(down[:_DOWN]) + ("+" if len(down) > _DOWN else ""))
+    sent = trigger.sent
+    return _Sentence(sent).paths(trigger.i - sent.start)[token.i - sent.start]
 
 
 def role_doc(vocab: Vocab, sent: Span, trigger: int) -> Doc:
     """The example the role model reads for the trigger at token ``trigger`` of ``sent``'s doc:
     the sentence's tokens with the host's annotation, and :func:`trigger_path` as the tag."""
-    from spacy.tokens import Doc
+    return _Sentence(sent).doc(vocab, trigger - sent.start)
 
-    head = sent.doc[trigger]
-    tokens = list(sent)
-    return Doc(vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
-               tags=[trigger_path(t, head) for t in tokens], pos=[t.pos_ for t in tokens],
-               lemmas=[t.lemma_ for t in tokens], deps=[t.dep_ or "dep" for t in tokens],
-               heads=[t.head.i - sent.start if sent.start <= t.head.i < sent.end else t.i - sent.start
-                      for t in tokens],
-               ents=_entity_tags(sent))
+
+class _Sentence:
+    """A sentence's annotation as plain lists, read from the host doc once for all its triggers."""
+
+    def __init__(self, sent: Span) -> None:
+        tokens = list(sent)
+        start, end = sent.start, sent.end
+        self.words = [t.text for t in tokens]
+        self.spaces = [bool(t.whitespace_) for t in tokens]
+        self.pos = [t.pos_ for t in tokens]
+        self.lemmas = [t.lemma_ for t in tokens]
+        self.deps = [t.dep_ for t in tokens]
+        self.heads = [t.head.i - start if start <= t.head.i < end else t.i - start for t in tokens]
+        self.arcs = [f"{dep}:{word.lower()}" if dep in ("prep", "agent") else dep
+                     for dep, word in zip(self.deps, self.words)]
+        self.chains = [self._chain(i) for i in range(len(tokens))]
+        self.ents = _entity_tags(sent)
+
+    def _chain(self, i: int) -> list[int]:
+        """Token ``i`` and its heads up to the root."""
+        chain = [i]
+        while self.heads[chain[-1]] != chain[-1] and len(chain) <= len(self.heads):
+            chain.append(self.heads[chain[-1]])
+        return chain
+
+    def paths(self, trigger: int) -> list[str]:
+        """:func:`trigger_path` of every token for the trigger at (sentence) index ``trigger``."""
+        above = self.chains[trigger]
+        rank = {node: n for n, node in enumerate(above)}
+        paths = []
+        for i, chain in enumerate(self.chains):
+            side = "<" if i < trigger else ">"
+            meet = next((n for n, node in enumerate(chain) if node in rank), None)
+            if i == trigger:
+                paths.append("T")
+            elif meet is None:  # separate trees: a broken parse
+                paths.append(side + "|?")
+            else:
+                up = [self.deps[node] for node in above[:rank[chain[meet]]]]
+                down = [self.arcs[node] for node in reversed(chain[:meet])]
+                paths.append(side + (f"{up[0]}^{min(len(up), _UP)}" if up else "") + "|"
+                             + ">".join(down[:_DOWN]) + ("+" if len(down) > _DOWN else ""))
+        return paths
+
+    def doc(self, vocab: Vocab, trigger: int) -> Doc:
+        from spacy.tokens import Doc
+
+        return Doc(vocab, words=self.words, spaces=self.spaces, tags=self.paths(trigger), pos=self.pos,
+                   lemmas=self.lemmas, deps=[dep or "dep" for dep in self.deps], heads=self.heads, ents=self.ents)
 
 
 def _entity_tags(sent: Span) -> list[str]:
@@ -157,7 +188,9 @@ class RoleModel:
         for first in range(0, len(wanted), batch_size):
             batch = wanted[first:first + batch_size]
             sents = [doc[t].sent for t in batch]
-            examples = [role_doc(self.nlp.vocab, sent, t) for sent, t in zip(sents, batch)]
+            read: dict[int, _Sentence] = {}  # triggers of one sentence share its reading
+            examples = [read.setdefault(sent.start, _Sentence(sent)).doc(self.nlp.vocab, t - sent.start)
+                        for sent, t in zip(sents, batch)]
             indices, scores = self.component.predict(examples)
             ops = self.component.model.ops
             starts = ops.to_numpy(indices.dataXd)
