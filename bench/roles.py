@@ -14,7 +14,8 @@ by the host pipeline with the shipped trigger model, as a build does. For every 
   (one containing the other); the day of date (``resolve_date`` with the same anchor; gold dates
   that name no day are left out). Systems: the rules (``geokg.extract``), the model (its most
   probable span at ``--threshold`` or above; every such theme and recipient), the rules with the
-  model filling the roles they leave empty, and the model overriding the rules from p 0.9.
+  model filling the roles they leave empty (``fill P``: from probability P), and the model
+  replacing the rules' value (``over P``: where it has one from probability P).
 
 ``--news-dev DIR`` scores the same way on news-dev (../shared/data/news-dev: real news with
 gold facts; a tuning set, never trained on). Its gold names no trigger: the trigger is the
@@ -49,7 +50,7 @@ ANCHOR = dt.date(2025, 2, 25)  # the training texts carry no date; one anchor fo
 ENTITY_ROLES = {"agent", "theme", "recipient", "place", "source"}
 QUANTITY_ROLES = {"level", "change", "before"}
 SINGLE = set(ROLE_NAMES) - {"theme", "recipient"}
-OVERRIDE = 0.9
+COMBINED = (0.5, 0.9)  # probabilities from which the model fills or overrides the rules' roles
 
 
 def cpu_s() -> float:
@@ -88,14 +89,15 @@ def scores(model_dir: str | None, threshold: float) -> None:
     _, dev = split(read_records(DATA.glob("*.jsonl")))
     nlp = get_pipeline(DEFAULT_MODEL)
     alignment = Alignment()
-    span, rules, learned, fill, override = Score(), Score(), Score(), Score(), Score()
+    span, rules, learned = Score(), Score(), Score()
+    combined: dict[str, Score] = defaultdict(Score)
     gold_count = matched = 0
     kinds = {"theme": {"Commodity"}, "place": {"Place", "Country"}}
 
     for doc, record in nlp.pipe(((r.text, r) for r in dev), as_tuples=True, batch_size=64):
         events = gold_events(record, doc, alignment)
         gold_count += len(events)
-        predicted = model.predict(doc, [e.trigger for e in events], threshold=min(threshold, OVERRIDE))
+        predicted = model.predict(doc, [e.trigger for e in events], threshold=min(threshold, *COMBINED))
         facts = extract(Article(id=f"dev-{record.line}", text=record.text, date=ANCHOR), doc)
         mentions = [(m.evidence.start, m.evidence.end, m.entity) for m in facts.mentions]
 
@@ -139,13 +141,7 @@ def scores(model_dir: str | None, threshold: float) -> None:
                 if role in SINGLE:
                     model_values = model_values[:1]
                 rule_values = _rule_values(ruled, role)
-                above = [v for v, p in model_values if p >= threshold]
-                match = _matcher(role)
-                rules.add(role, gold, rule_values, match)
-                learned.add(role, gold, above, match)
-                fill.add(role, gold, rule_values or above, match)
-                sure = [v for v, p in model_values if p >= OVERRIDE]
-                override.add(role, gold, sure or rule_values, match)
+                add(role, gold, rule_values, model_values, threshold, _matcher(role), rules, learned, combined)
 
     print(f"team-written development split: {len(dev)} texts, {gold_count} events "
           f"({alignment.triggers_skipped} triggers not on one token), {matched} of them found by the rules; "
@@ -153,23 +149,33 @@ def scores(model_dir: str | None, threshold: float) -> None:
           f"{sum(alignment.inside_tokens.values())}, in another sentence {sum(alignment.other_sentence.values())}")
     print(f"model threshold {threshold}; span = the model on every event, exact spans; the rest on the events "
           "the rules found, by value")
-    table(span, rules, learned, fill, override)
+    table(span, rules, learned, combined)
 
 
-def table(span: Score | None, rules: Score, learned: Score, fill: Score, override: Score) -> None:
-    header = (f"{'role':<10} {'gold':>5} {'span P':>7} {'R':>5} {'F1':>5} | {'rules P':>7} {'R':>5} {'F1':>5} | "
-              f"{'model P':>7} {'R':>5} {'F1':>5} | {'fill F1':>7} | {'p>=' + str(OVERRIDE) + ' F1':>9}")
+def add(role: str, gold: list, rule_values: list, model_values: list[tuple[object, float]], threshold: float,
+        match, rules: Score, learned: Score, combined: dict[str, Score]) -> None:
+    """Score one role of one event for every system; ``model_values`` are (value, probability)."""
+    rules.add(role, gold, rule_values, match)
+    learned.add(role, gold, [v for v, p in model_values if p >= threshold], match)
+    for floor in COMBINED:
+        sure = [v for v, p in model_values if p >= floor]
+        combined[f"fill {floor}"].add(role, gold, rule_values or sure, match)
+        combined[f"over {floor}"].add(role, gold, sure or rule_values, match)
+
+
+def table(span: Score | None, rules: Score, learned: Score, combined: dict[str, Score]) -> None:
+    names = [f"{how} {floor}" for how in ("fill", "over") for floor in COMBINED]
+    header = (f"{'role':<10} {'gold':>5} {'span F1':>7} | {'rules P':>7} {'R':>5} {'F1':>5} | "
+              f"{'model P':>7} {'R':>5} {'F1':>5} | " + " ".join(f"{name:>8}" for name in names))
     print(header)
     print("-" * len(header))
     for role in [*ROLE_NAMES, None]:
         gold = sum(rules.counts[role][k] for k in ("tp", "fn")) if role else \
             sum(c["tp"] + c["fn"] for c in rules.counts.values())
-        spans = f"{span.prf(role)[0]:>7.3f} {span.prf(role)[1]:>5.3f} {span.prf(role)[2]:>5.3f}" if span else \
-            f"{'-':>7} {'-':>5} {'-':>5}"
         cells = [*rules.prf(role), *learned.prf(role)]
-        print(f"{role or 'all':<10} {gold:>5} {spans} | {cells[0]:>7.3f} {cells[1]:>5.3f} {cells[2]:>5.3f} | "
-              f"{cells[3]:>7.3f} {cells[4]:>5.3f} {cells[5]:>5.3f} | {fill.prf(role)[2]:>7.3f} | "
-              f"{override.prf(role)[2]:>9.3f}")
+        print(f"{role or 'all':<10} {gold:>5} " + (f"{span.prf(role)[2]:>7.3f}" if span else f"{'-':>7}")
+              + f" | {cells[0]:>7.3f} {cells[1]:>5.3f} {cells[2]:>5.3f} | {cells[3]:>7.3f} {cells[4]:>5.3f} "
+              f"{cells[5]:>5.3f} | " + " ".join(f"{combined[name].prf(role)[2]:>8.3f}" for name in names))
 
 
 def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
@@ -188,7 +194,8 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
     nlp = get_pipeline(DEFAULT_MODEL)
     gold_docs = {g["doc"]: g for g in map(json.loads, (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
     articles = {Path(a.path).stem: a for a in iter_articles([folder / "docs"]) if isinstance(a, Article)}
-    rules, learned, fill, override = Score(), Score(), Score(), Score()
+    rules, learned = Score(), Score()
+    combined: dict[str, Score] = defaultdict(Score)
     facts_count = used = matched = 0
     keys = {"agent": ("agent",), "theme": ("commodity",), "recipient": ("recipient", "counterparty"),
             "place": ("place",), "source": ("attributed_to",), "level": ("quantity",), "change": ("change",),
@@ -222,7 +229,7 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
             if trigger is None:
                 continue
             used += 1
-            found = model.predict(doc, [trigger], threshold=min(threshold, OVERRIDE))[trigger]
+            found = model.predict(doc, [trigger], threshold=min(threshold, *COMBINED))[trigger]
             sent = doc[trigger].sent
             ruled_all = [e for e in facts.events if e.type.value == fact["type"]
                          and e.evidence.start < end and start < e.evidence.end]
@@ -268,15 +275,10 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
                     quantity = {"level": ruled.quantity, "change": ruled.change, "before": ruled.previous}[role]
                     rule_values = [float(quantity.value)] if quantity is not None else []
                 match = (lambda f, g: bool(f & g)) if role in ENTITY_ROLES else (lambda f, g: f == g)
-                above = [v for v, p in ranked if p >= threshold]
-                sure = [v for v, p in ranked if p >= OVERRIDE]
-                rules.add(role, gold_values, rule_values, match)
-                learned.add(role, gold_values, above, match)
-                fill.add(role, gold_values, rule_values or above, match)
-                override.add(role, gold_values, sure or rule_values, match)
+                add(role, gold_values, rule_values, ranked, threshold, match, rules, learned, combined)
     print(f"news-dev: {len(gold_docs)} documents, {facts_count} facts of trained types, {used} with a trigger, "
           f"{matched} of them found by the rules (scored here, by value); model threshold {threshold}")
-    table(None, rules, learned, fill, override)
+    table(None, rules, learned, combined)
 
 
 def _day(value: str) -> dt.date | None:
