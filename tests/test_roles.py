@@ -216,3 +216,17 @@ def test_role_examples_carry_the_host_annotation(host) -> None:
     [example] = role_examples([record], DEFAULT_MODEL, spacy.blank("en").vocab)
     assert [(s.text, s.label_) for s in example.spans["geokg_roles"]] == [("Chile", "agent"), ("Japan", "recipient")]
     assert example[0].pos_ == "PROPN" and example[0].ent_type_ == "Country" and example[1].tag_ == "T"
+
+
+@pytest.mark.slow
+def test_geokg_train_roles_says_what_it_learned_and_skipped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from geokg.cli import cli
+
+    result = CliRunner().invoke(cli, ["train", "--roles", "--data", str(write_data(tmp_path / "data")),
+                                      "--output", str(tmp_path / "roles"), "--max-steps", "5"])
+    assert result.exit_code == 0, result.output
+    assert "24 events, 100 role strings learned; skipped: 0 not on token boundaries" in result.output
+    assert "role F1 on the development split: " in result.output
+    assert RoleModel.load(tmp_path / "roles").labels
