@@ -144,6 +144,10 @@ def test_predictions_use_the_original_docs_token_indices_for_each_trigger(host, 
     second = doc[banned].sent
     assert all(second.start <= p.start < p.end <= second.end for ps in found.values() for p in ps)
     assert shipped.predict(doc, []) == {}
+    with pytest.raises(ValueError, match=rf"trigger {len(doc)} is not a token of the doc \(it has {len(doc)} tokens\)"):
+        shipped.predict(doc, [banned, len(doc)])
+    with pytest.raises(ValueError, match="no sentence boundaries"):
+        shipped.predict(Doc(doc.vocab, words=["Oil", "rose"]), [1])
 
 
 def test_the_shipped_model_is_small_and_named() -> None:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # spaCy loads with the model, not with this module
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
-__all__ = ["PACKAGED_ROLE_MODEL", "ROLES_KEY", "RoleModel", "RolePrediction", "role_doc", "role_model",
+__all__ = ["MENTIONS_KEY", "PACKAGED_ROLE_MODEL", "ROLES_KEY", "RoleModel", "RolePrediction", "role_doc", "role_model",
            "trigger_path"]
 
 #: The span group the role model's examples carry their gold roles in (and its component's name).
@@ -182,8 +182,16 @@ class RoleModel:
         Per trigger and role, spans at ``threshold`` or above that do not overlap a more
         probable span of the same role; token indices are ``doc``'s. ``doc`` must come from the
         host pipeline the model was trained on (its sentences, tags, parse and entities).
+
+        Raises:
+            ValueError: a trigger is not a token index of ``doc``, or ``doc`` has no sentences.
         """
         wanted = sorted(set(triggers))
+        if wanted and not 0 <= wanted[0] <= wanted[-1] < len(doc):
+            bad = wanted[0] if wanted[0] < 0 else wanted[-1]
+            raise ValueError(f"trigger {bad} is not a token of the doc (it has {len(doc)} tokens)")
+        if wanted and not doc.has_annotation("SENT_START"):
+            raise ValueError("the doc has no sentence boundaries: parse it with the host pipeline first")
         found: dict[int, list[RolePrediction]] = {}
         for first in range(0, len(wanted), batch_size):
             batch = wanted[first:first + batch_size]
