@@ -41,6 +41,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from geokg.extract.dates import resolve_date
+from geokg.extract.quantities import parse_quantity
 from geokg.settings import DEFAULT_MODEL
 from geokg.training import DATA, ROLE_NAMES, read_records, split
 
@@ -80,7 +82,6 @@ class Score:
 def scores(model_dir: str | None, threshold: float) -> None:
     from geokg.articles import Article
     from geokg.extract import extract
-    from geokg.extract.dates import resolve_date
     from geokg.nlp import get_pipeline
     from geokg.roles import RoleModel, role_model
     from geokg.training.roles import Alignment, gold_events
@@ -92,7 +93,6 @@ def scores(model_dir: str | None, threshold: float) -> None:
     span, rules, learned = Score(), Score(), Score()
     combined: dict[str, Score] = defaultdict(Score)
     gold_count = matched = 0
-    kinds = {"theme": {"Commodity"}, "place": {"Place", "Country"}}
 
     for doc, record in nlp.pipe(((r.text, r) for r in dev), as_tuples=True, batch_size=64):
         events = gold_events(record, doc, alignment)
@@ -100,19 +100,6 @@ def scores(model_dir: str | None, threshold: float) -> None:
         predicted = model.predict(doc, [e.trigger for e in events], threshold=min(threshold, *COMBINED))
         facts = extract(Article(id=f"dev-{record.line}", text=record.text, date=ANCHOR), doc)
         mentions = [(m.evidence.start, m.evidence.end, m.entity) for m in facts.mentions]
-
-        def refs(start: int, end: int, role: str) -> set:
-            """Linked entities overlapping tokens start..end (characters of the text)."""
-            a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-            wanted = kinds.get(role)
-            return {ref for s, e, ref in mentions if s < b and a < e
-                    and (ref.kind.value in wanted if wanted else ref.kind.value != "Commodity")}
-
-        def value(role: str, start: int, end: int):
-            if role in ENTITY_ROLES:
-                return refs(start, end, role) or None
-            text = doc[start:end].text
-            return resolve_date(text, ANCHOR) if role == "date" else text.lower()
 
         # The rules' events of each type in each sentence, in order, for the gold events in order.
         by_place: dict[tuple[int, str], list] = defaultdict(list)
@@ -132,12 +119,13 @@ def scores(model_dir: str | None, threshold: float) -> None:
             ruled = candidates.pop(0)
             matched += 1
             for role in ROLE_NAMES:
-                gold = [v for r, s, e in event.roles if r == role and (v := value(r, s, e)) is not None]
+                gold = [v for r, s, e in event.roles if r == role
+                        and (v := _value(doc, mentions, r, s, e)) is not None]
                 if role == "date" and not gold:
                     continue  # no day named: neither system can put a date in the graph
                 ranked = [p for p in found if p.role == role]
                 model_values = [(v, p.probability) for p in ranked
-                                if (v := value(role, p.start, p.end)) is not None]
+                                if (v := _value(doc, mentions, role, p.start, p.end)) is not None]
                 if role in SINGLE:
                     model_values = model_values[:1]
                 rule_values = _rule_values(ruled, role)
@@ -150,6 +138,23 @@ def scores(model_dir: str | None, threshold: float) -> None:
     print(f"model threshold {threshold}; span = the model on every event, exact spans; the rest on the events "
           "the rules found, by value")
     table(span, rules, learned, combined)
+
+
+def _linked(doc, mentions: list, role: str, start: int, end: int) -> set:
+    """The linked entities of the role's kinds that overlap tokens ``start`` to ``end``: a theme is
+    a commodity, a place a place or country, other roles anything but a commodity."""
+    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    wanted = {"theme": {"Commodity"}, "place": {"Place", "Country"}}.get(role)
+    return {ref for s, e, ref in mentions if s < b and a < e
+            and (ref.kind.value in wanted if wanted else ref.kind.value != "Commodity")}
+
+
+def _value(doc, mentions: list, role: str, start: int, end: int):
+    """What the graph would hold for tokens ``start`` to ``end`` in ``role`` (team-written data)."""
+    if role in ENTITY_ROLES:
+        return _linked(doc, mentions, role, start, end) or None
+    text = doc[start:end].text
+    return resolve_date(text, ANCHOR) if role == "date" else text.lower()
 
 
 def add(role: str, gold: list, rule_values: list, model_values: list[tuple[object, float]], threshold: float,
@@ -183,12 +188,9 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
 
     from geokg.articles import Article, iter_articles
     from geokg.extract import extract
-    from geokg.extract.dates import resolve_date
     from geokg.extract.events import TRIGGERS
-    from geokg.extract.quantities import parse_quantity
-    from geokg.nlp import get_pipeline
+    from geokg.nlp import SPANS_KEY, get_pipeline
     from geokg.roles import RoleModel, role_model
-    from geokg.nlp import SPANS_KEY
 
     model = RoleModel.load(model_dir) if model_dir else role_model("default")
     nlp = get_pipeline(DEFAULT_MODEL)
@@ -230,7 +232,6 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
                 continue
             used += 1
             found = model.predict(doc, [trigger], threshold=min(threshold, *COMBINED))[trigger]
-            sent = doc[trigger].sent
             ruled_all = [e for e in facts.events if e.type.value == fact["type"]
                          and e.evidence.start < end and start < e.evidence.end]
             n = taken[(start, fact["type"])]
@@ -239,19 +240,6 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
             if ruled is None:
                 continue
             matched += 1
-
-            def surface(refs: set) -> set:
-                return set().union(*(surfaces[r] for r in refs)) if refs else set()
-
-            def model_value(role: str, p):
-                if role in ENTITY_ROLES:
-                    a, b = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1])
-                    return surface({ref for s, e, ref in mentions if s < b and a < e}) or None
-                text = doc[p.start:p.end].text
-                if role == "date":
-                    return resolve_date(text, article.date)
-                quantity = parse_quantity(text)
-                return float(quantity.value) if quantity is not None else None
 
             for role in ROLE_NAMES:
                 values = [v for key in keys[role] for v in
@@ -265,12 +253,12 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
                 if role == "date" and not gold_values:
                     continue
                 ranked = [(v, p.probability) for p in found if p.role == role
-                          if (v := model_value(role, p)) is not None]
+                          if (v := _news_value(doc, mentions, surfaces, article.date, role, p)) is not None]
                 if role in SINGLE:
                     ranked = ranked[:1]
                 rule_values = _rule_values(ruled, role)
                 if role in ENTITY_ROLES:
-                    rule_values = [surface(v) for v in rule_values]
+                    rule_values = [_surface(surfaces, v) for v in rule_values]
                 elif role in QUANTITY_ROLES:
                     quantity = {"level": ruled.quantity, "change": ruled.change, "before": ruled.previous}[role]
                     rule_values = [float(quantity.value)] if quantity is not None else []
@@ -279,6 +267,22 @@ def news_dev(folder: Path, model_dir: str | None, threshold: float) -> None:
     print(f"news-dev: {len(gold_docs)} documents, {facts_count} facts of trained types, {used} with a trigger, "
           f"{matched} of them found by the rules (scored here, by value); model threshold {threshold}")
     table(None, rules, learned, combined)
+
+
+def _surface(surfaces: dict, refs: set) -> set:
+    """Every text the article names these entities with, lower case."""
+    return set().union(*(surfaces[r] for r in refs)) if refs else set()
+
+
+def _news_value(doc, mentions: list, surfaces: dict, anchor: dt.date | None, role: str, prediction):
+    """What the graph would hold for a predicted span (news-dev: surfaces, numbers, days)."""
+    if role in ENTITY_ROLES:
+        return _surface(surfaces, _linked(doc, mentions, role, prediction.start, prediction.end)) or None
+    text = doc[prediction.start:prediction.end].text
+    if role == "date":
+        return resolve_date(text, anchor)
+    quantity = parse_quantity(text)
+    return float(quantity.value) if quantity is not None else None
 
 
 def _day(value: str) -> dt.date | None:
@@ -316,9 +320,8 @@ def _matcher(role: str):
 def cost(limit: int, model_dir: str | None) -> None:
     from geokg.articles import Article, iter_articles
     from geokg.extract.events import TRIGGER_THRESHOLD
-    from geokg.nlp import get_pipeline
+    from geokg.nlp import SPANS_KEY, get_pipeline
     from geokg.roles import RoleModel, role_model
-    from geokg.nlp import SPANS_KEY
 
     texts = [a.text for a in iter_articles([REUTERS]) if isinstance(a, Article)][:limit]
     nlp = get_pipeline(DEFAULT_MODEL)

@@ -13,10 +13,24 @@ import spacy
 from spacy.tokens import Doc
 
 from geokg.errors import ConfigError, TrainingDataError
-from geokg.roles import MENTIONS_KEY, PACKAGED_ROLE_MODEL, RoleModel, RolePrediction, role_doc, role_model, trigger_path
+from geokg.roles import (
+    MENTIONS_KEY,
+    PACKAGED_ROLE_MODEL,
+    RoleModel,
+    RolePrediction,
+    role_doc,
+    role_model,
+    trigger_path,
+)
 from geokg.settings import DEFAULT_MODEL
 from geokg.training import ROLE_NAMES, Record, read_records
-from geokg.training.roles import Alignment, GoldEvent, gold_events, role_examples, train_roles
+from geokg.training.roles import (
+    Alignment,
+    GoldEvent,
+    gold_events,
+    role_examples,
+    train_roles,
+)
 
 
 def parsed(words: list[str], heads: list[int], deps: list[str], sent_starts: list[int] | None = None) -> Doc:
@@ -58,7 +72,7 @@ def test_a_role_string_is_placed_at_the_whole_word_occurrence_nearest_the_trigge
     text = "Ghana sold gold to India and Ghanaian traders bought cocoa from Ghana."
     record = Record("x.jsonl", 1, text, (("PurchaseOrImport", "bought", 0),),
                     ((("agent", "Ghanaian traders"), ("theme", "cocoa"), ("place", "Ghana")),))
-    [[agent, theme, place]] = record.role_offsets()
+    [[agent, _, place]] = record.role_offsets()
     assert text[agent[0]:agent[1]] == "Ghanaian traders"
     assert place == (text.rindex("Ghana"), text.rindex("Ghana") + 5, "place")  # not "Ghana" at 0 nor "Ghana|ian"
 

@@ -50,13 +50,6 @@ class Alignment:
     other_sentence: Counter = field(default_factory=Counter)  # not in the trigger's sentence
     triggers_skipped: int = 0  # a trigger inside a token, or a second event on the same token
 
-    def add(self, other: Alignment) -> None:
-        self.examples += other.examples
-        self.triggers_skipped += other.triggers_skipped
-        for mine, theirs in ((self.roles, other.roles), (self.inside_tokens, other.inside_tokens),
-                             (self.other_sentence, other.other_sentence)):
-            mine.update(theirs)
-
 
 @dataclass(frozen=True)
 class RoleTraining:
