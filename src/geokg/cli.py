@@ -654,32 +654,52 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
 
 @cli.command("train")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers).")
+              help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers, "
+                   "or event-roles with --roles).")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of annotated *.jsonl (default: the team-written data shipped with geokg).")
 @click.option("--model", default=None, help="Host spaCy pipeline whose parse the features use.")
+@click.option("--roles", is_flag=True, help="Train the argument-role model instead of the trigger model.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many updates.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (the shipped weights use 0).")
-def train_command(output: Path | None, data: Path | None, model: str | None, max_steps: int | None,
+def train_command(output: Path | None, data: Path | None, model: str | None, roles: bool, max_steps: int | None,
                   seed: int) -> None:
-    """Train the event-trigger model (spaCy spancat, CPU, from scratch) on annotated texts.
+    """Train the event-trigger or argument-role model (spaCy spancat, CPU, from scratch).
 
     The data format is described in docs/annotation.md. The best weights on the
-    development fifth of the data are written to OUTPUT; point GEOKG_EVENT_MODEL at
-    it to build with them.
+    development fifth of the data are written to OUTPUT; point GEOKG_EVENT_MODEL
+    (or GEOKG_ROLE_MODEL with --roles) at it to build with them.
 
     Example:
 
         geokg train --output /tmp/triggers --max-steps 200
+
+        geokg train --roles --output /tmp/roles --max-steps 200
     """
-    from geokg.nlp import PACKAGED_EVENT_MODEL
-    from geokg.training import DATA, train
+    from geokg.training import DATA
 
     settings = Settings.from_env(model=model)
-    scores = train(output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA,
-                   max_steps=max_steps, seed=seed)
-    click.echo(f"trigger F1 on the development split: {scores.get('spans_geokg_triggers_f', 0.0):.3f} "
-               f"(P {scores.get('spans_geokg_triggers_p', 0.0):.3f}, R {scores.get('spans_geokg_triggers_r', 0.0):.3f})")
+    if roles:
+        from geokg.roles import PACKAGED_ROLE_MODEL
+        from geokg.training.roles import train_roles
+
+        result = train_roles(output or PACKAGED_ROLE_MODEL, host=settings.model, data=data or DATA,
+                             max_steps=max_steps, seed=seed)
+        scores, placed = result.scores, result.alignment
+        click.echo(f"{placed.examples} events, {sum(placed.roles.values())} role strings learned; skipped: "
+                   f"{sum(placed.inside_tokens.values())} not on token boundaries, "
+                   f"{sum(placed.other_sentence.values())} outside the trigger's sentence, "
+                   f"{placed.triggers_skipped} events whose trigger is not one token of its own")
+        key = "spans_geokg_roles"
+    else:
+        from geokg.nlp import PACKAGED_EVENT_MODEL
+        from geokg.training import train
+
+        scores = train(output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA,
+                       max_steps=max_steps, seed=seed)
+        key = "spans_geokg_triggers"
+    click.echo(f"{'role' if roles else 'trigger'} F1 on the development split: {scores.get(key + '_f', 0.0):.3f} "
+               f"(P {scores.get(key + '_p', 0.0):.3f}, R {scores.get(key + '_r', 0.0):.3f})")
 
 
 @cli.command("demo")
