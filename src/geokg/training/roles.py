@@ -16,7 +16,7 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import spacy
 
 from geokg.roles import ROLES_KEY, role_doc
+from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 from geokg.training import DATA, Record, _finish, read_records, split
 
 if TYPE_CHECKING:
@@ -113,21 +114,6 @@ def role_examples(records: Iterable[Record], host: str, vocab: Vocab,
                                         for role, start, end in event.roles]
             counts.examples += 1
             yield example
-
-
-@spacy.registry.readers("geokg.role_corpus.v1")
-def role_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
-    """Read role examples and keep the host's annotation (tags, parse, entities) on the docs the
-    model predicts from: ``spacy.Corpus.v1`` would retokenize the text and leave them bare."""
-    from spacy.tokens import DocBin
-    from spacy.training import Example
-
-    def read(nlp: Language) -> Iterator[Example]:
-        for reference in DocBin().from_disk(path).get_docs(nlp.vocab):
-            predicted = reference.copy()
-            predicted.spans.clear()
-            yield Example(predicted, reference)
-    return read
 
 
 def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
