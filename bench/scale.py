@@ -328,7 +328,7 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
     store = work / f"store-{quads}"
     saved = work / f"figures-{quads}.json"
     if store.is_dir() and saved.is_file():
-        figures = json.loads(saved.read_text())
+        figures = {"store": json.loads(saved.read_text())["store"]}  # the rest is measured again
     else:  # made under another name, so that an interrupted run leaves no store to reuse
         partial = work / f"store-{quads}.partial"
         for stale in (store, partial):
