@@ -46,9 +46,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from incremental import TRAIN, run_timed, write_copies, write_lines  # noqa: E402
-from queries import die_with_parent  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks, reused
+from incremental import TRAIN, run_timed, write_copies, write_lines
+from queries import die_with_parent
 
 PAGE = 1000  # rows of a first page
 # When the base store's result has no column named like the parameter: common names by kind.
@@ -56,7 +56,7 @@ COMMON = {"Country": ["Japan", "Canada", "Brazil"], "Commodity": ["Wheat", "Crud
           "Entity": ["Japan", "United States", "Canada"]}
 
 
-def first_page(name: str):  # noqa: ANN201
+def first_page(name: str):
     """The stored query ``name`` with its text limited to the first page of rows."""
     from geokg.queries import get_query
 
@@ -95,7 +95,7 @@ def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str]) -> list[t
 
 
 def run_job(run, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int, budget: float,
-            send) -> None:  # noqa: ANN001
+            send) -> None:
     """Run one job: ``run(name_or_query, params)`` returns rows; ``send`` gets (label, seconds, rows)."""
     started = time.perf_counter()
     if kind == "page":
@@ -117,7 +117,7 @@ def run_job(run, name: str, kind: str, values: dict[str, tuple[str, list[str]]],
             break
 
 
-def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, conn) -> None:  # noqa: ANN001
+def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, conn) -> None:
     """One job on the store on disk, in a fresh process; sends each run, then the peak RSS."""
     import resource
 
@@ -127,7 +127,7 @@ def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget:
 
     die_with_parent()
     with Store.open(path, read_only=True) as store:
-        def run(query, params):  # noqa: ANN001, ANN202
+        def run(query, params):
             if params is None:
                 return len(run_query(store, query))
             return len(geokg.query(query, params, store=store))
@@ -235,7 +235,7 @@ def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int
         print(f"  served: up in {up['start_s']:.0f} s, {up['rss_after_copy_mib']:.0f} MiB", file=sys.stderr)
         endpoint = f"http://127.0.0.1:{port}/query"
         with HttpClient(timeout=timeout) as client:
-            def run(query, params):  # noqa: ANN001, ANN202
+            def run(query, params):
                 if params is None:
                     return len(run_remote_query(endpoint, query, client=client))
                 return len(geokg.query(query, params, endpoint=endpoint))
