@@ -48,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks, reused
 from incremental import TRAIN, run_timed, write_copies, write_lines
+
 from queries import die_with_parent
 
 PAGE = 1000  # rows of a first page
