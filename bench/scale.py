@@ -95,25 +95,18 @@ def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str]) -> list[t
     return [(name, kind) for name in names for kind in ("bound", "page") if kind == "page" or name in values]
 
 
-def run_job(run, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int, budget: float,
-            send) -> None:
-    """Run one job: ``run(name_or_query, params)`` returns rows; ``send`` gets (label, seconds, rows)."""
+def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int,
+            budget: float, send) -> None:
+    """Run one job: ``run(name_or_query, params)`` returns rows, ``cpu()`` CPU seconds so far;
+    ``send`` gets ("run", value, wall seconds, CPU seconds, rows) for each run."""
     started = time.perf_counter()
-    if kind == "page":
-        paged = first_page(name)
-        for n in range(runs):
-            t = time.perf_counter()
-            rows = run(paged, None)
-            send(("run", "", time.perf_counter() - t, rows))
-            if n and time.perf_counter() - started > budget:
-                break
-        return
-    param, chosen = values[name]
+    paged = first_page(name) if kind == "page" else None
+    param, chosen = values[name] if kind == "bound" else ("", [""])
     for n in range(runs):  # the values in turn, so that each gets its cold run first
         for value in chosen:
-            t = time.perf_counter()
-            rows = run(name, {param: value})
-            send(("run", value, time.perf_counter() - t, rows))
+            t, c = time.perf_counter(), cpu()
+            rows = run(paged, None) if paged is not None else run(name, {param: value})
+            send(("run", value, time.perf_counter() - t, cpu() - c, rows))
         if n and time.perf_counter() - started > budget:
             break
 
@@ -133,27 +126,27 @@ def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget:
                 return len(run_query(store, query))
             return len(geokg.query(query, params, store=store))
 
-        run_job(run, name, kind, values, runs, budget, conn.send)
+        run_job(run, time.process_time, name, kind, values, runs, budget, conn.send)
     conn.send(("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
 def summarise(sent: list[tuple]) -> dict:
     """Cold run (the first of each value), p50 and p95 of the warm ones, rows per value."""
     cold: dict[str, float] = {}
-    warm: list[float] = []
+    warm: list[tuple[float, float]] = []
     rows: dict[str, int] = {}
-    for _, value, seconds, count in sent:
+    for _, value, seconds, cpu, count in sent:
         if value in cold:
-            warm.append(seconds)
+            warm.append((seconds, cpu))
         else:
             cold[value] = seconds
         rows[value] = count
     if not warm:
-        warm = list(cold.values())
-    ordered = sorted(warm)
+        warm = [(seconds, cpu) for _, _, seconds, cpu, _ in sent]
+    ordered = sorted(seconds for seconds, _ in warm)
     return {"cold_ms": max(cold.values()) * 1000, "p50_ms": statistics.median(ordered) * 1000,
             "p95_ms": ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)] * 1000,
-            "runs": len(sent), "rows": rows}
+            "cpu_p50_ms": statistics.median(cpu for _, cpu in warm) * 1000, "runs": len(sent), "rows": rows}
 
 
 def time_on_disk(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
@@ -190,25 +183,42 @@ def shown(result: dict) -> str:
     if "p50_ms" not in result:
         return f"stopped after {result['stopped_after_s']:.0f} s"
     return (f"cold {result['cold_ms']:.0f} ms, p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
-            f"{result['runs']} runs, rows {result['rows']}")
+            f"CPU p50 {result['cpu_p50_ms']:.0f} ms, {result['runs']} runs, rows {result['rows']}")
 
 
-def peak_rss_of_tree(pid: int) -> float:
-    """Peak RSS (VmHWM, MiB) of a process plus its children's (``geokg serve`` runs ``oxigraph``)."""
-    total = 0.0
+def tree(pid: int) -> list[int]:
+    """A process and its children (``geokg serve`` runs ``oxigraph``)."""
     pids = [pid]
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
             pids += [int(p) for p in (task / "children").read_text().split()]
     except OSError:
         pass
-    for each in pids:
+    return pids
+
+
+def peak_rss_of_tree(pid: int) -> float:
+    """Peak RSS (VmHWM, MiB) of a process plus its children's."""
+    total = 0.0
+    for each in tree(pid):
         try:
             status = Path(f"/proc/{each}/status").read_text()
         except OSError:
             continue
         total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0) / 1024
     return total
+
+
+def cpu_of_tree(pids: list[int]) -> float:
+    """CPU seconds of processes so far (user + system, from /proc/PID/stat)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
@@ -235,6 +245,11 @@ def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int
         up = {"start_s": time.perf_counter() - started, "rss_after_copy_mib": peak_rss_of_tree(server.pid)}
         print(f"  served: up in {up['start_s']:.0f} s, {up['rss_after_copy_mib']:.0f} MiB", file=sys.stderr)
         endpoint = f"http://127.0.0.1:{port}/query"
+        server_pids = tree(server.pid)
+
+        def cpu() -> float:  # the client (resolving names, reading JSON) and the server
+            return time.process_time() + cpu_of_tree(server_pids)
+
         with HttpClient(timeout=timeout) as client:
             def run(query, params):
                 if params is None:
@@ -244,7 +259,7 @@ def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int
             for name, kind in todo:
                 sent: list[tuple] = []
                 try:
-                    run_job(run, name, kind, values, runs, budget, sent.append)
+                    run_job(run, cpu, name, kind, values, runs, budget, sent.append)
                 except GeokgError as error:  # the client's timeout
                     print(f"  served {name} {kind}: {error}", file=sys.stderr)
                 result = summarise(sent) if sent else {"stopped_after_s": timeout}
@@ -360,7 +375,7 @@ def cell(result: dict | None) -> str:
         return "-"
     if "p50_ms" not in result:
         return f"> {result['stopped_after_s']:.0f} s"
-    return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f}"
+    return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ({result['cpu_p50_ms']:.0f})"
 
 
 def wall_cpu(figures: dict, label: str) -> str:
@@ -388,7 +403,8 @@ def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
             ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:.0f} MiB" if "adding" in f else "-")]
     for label, fmt in rows:
         print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
-    print("\nms, p50 / p95 of the warm runs (cold: the first run in a fresh process, the slowest of the values)")
+    print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
+          "cold: the first run in a fresh process, the slowest of the values")
     where = [(size, place) for place in ("disk", "served") for size in heads]
     print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
           + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
