@@ -22,7 +22,7 @@ from geokg import queries as _queries
 from geokg import resolve as _resolve
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
-from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
+from geokg.iri_space import DECLARED_PREFIXES
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
@@ -644,22 +644,31 @@ def push_plan(graph_store: str, settings: Settings | None = None,
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
          format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
-    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
-    from geokg import crossdoc
+    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`.
+
+    The cross-document graphs are then updated for the graphs the load replaced, as a build
+    updates them (:mod:`geokg.crossdoc_incremental`), or recomputed whole on the same terms."""
+    from geokg.crossdoc_incremental import Changes
     from geokg.load import load_files
     from geokg.rdf import reference_graph
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
 
     settings = settings or Settings.from_env()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
-        was_stale = store.derived_stale
-        store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
+        whole = store.derived_stale
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
-        store.load_reference(reference_graph())
+        if not store.has_reference(packaged):
+            whole = True  # labels and hierarchies may have changed
+            store.mark_derived_stale()  # so that an interrupted load still recomputes them
+            store.load_reference(packaged)
         store.load_ontology(_ontology_graph())
-        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
-        if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
-            crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
-        store.clear_derived_stale()
+        changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
+        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid,
+                             before_writing=changes.before_writing)
+        summary.crossdoc = _cross_document_pass(store, changes, whole)
+        if store.derived_stale:
+            store.clear_derived_stale()
         return summary
 
 

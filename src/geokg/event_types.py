@@ -43,7 +43,7 @@ FAMILIES = {
     "rankings": "a country's rank for reserves or production of a commodity, by a source",
 }
 
-# Role name -> what fills it. Events keep these on ``geokg.extract.model.Event``.
+# Role name -> what fills it. Events keep these on ``geokg.model.Event``.
 ROLES = {
     "agent": "who does it: producer, seller, buyer, the state imposing a measure, forecaster, speaker",
     "theme": "the commodity (or, for an economic trend, what moves: the economy, growth)",
