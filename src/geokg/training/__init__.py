@@ -206,8 +206,6 @@ def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None =
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
 
-    from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader config.cfg names)
-
     records = read_records(data.glob("*.jsonl"))
     train_part, dev_part = split(records)
     train_part = train_part[:max(1, round(len(train_part) * fraction))]

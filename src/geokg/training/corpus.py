@@ -1,4 +1,4 @@
-"""The corpus reader both trained components learn from.
+"""The corpus reader the argument-role model learns from.
 
 ``spacy.Corpus.v1`` re-tokenizes each stored text and gives the model bare docs to predict
 from, so features of the host's annotation (lemma, part of speech, dependency label, the
