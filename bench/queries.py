@@ -44,7 +44,7 @@ TRAIN = ROOT.parent / "shared" / "data" / "reuters21578" / "train.jsonl"
 PER_ARTICLE = re.compile(
     r"<(https://w3id\.org/geokg/(?:graph|id/(?:article|event|quantity|evidence|canonical-event))/[^>]+)>")
 IDENTIFIER = re.compile(r'(<http://purl\.org/dc/terms/identifier> )"([^"]+)"')
-ARTICLE_LIST = re.compile(r'(<https://w3id\.org/geokg/ontology#reportingArticles> )"([^"]+)"')  # "id1, id2"
+ARTICLE_LIST = re.compile(r'(<https://w3id\.org/geokg/report#articles> )"([^"]+)"')  # "id1, id2"
 # One entity, one commodity, one country: (query, parameter, value).
 BOUND = [("entity-articles", "entity", "Japan"), ("commodity-timeline", "commodity", "Wheat"),
          ("country-activity", "country", "Canada")]
@@ -262,11 +262,11 @@ def replicated_store(args: argparse.Namespace, tmp_path: Path, big: Path, data: 
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
     from geokg.store import Store
 
-    source = tmp_path / "articles.jsonl"
-    with TRAIN.open(encoding="utf-8") as train:
-        source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
     base_store = args.from_store or tmp_path / "base"
     if not args.from_store:
+        source = tmp_path / "articles.jsonl"
+        with TRAIN.open(encoding="utf-8") as train:
+            source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
         t = time.perf_counter()
         geokg.build([source], geokg.Settings(store=base_store))
         print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
@@ -321,7 +321,7 @@ def main() -> None:
     args = parser.parse_args()
     SELECTED.clear()
     SELECTED.update(args.queries.split(","))
-    if not TRAIN.is_file():
+    if not (args.from_store or args.keep and args.keep.exists()) and not TRAIN.is_file():
         sys.exit(f"Reuters-21578 not found at {TRAIN}")
     import pyoxigraph as ox
 

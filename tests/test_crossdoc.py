@@ -90,11 +90,10 @@ SELECT ?canonical ?what ?value WHERE {
   UNION { ?event gk:theme/gk:displayLabel ?value . BIND("commodities" AS ?what) }
 }"""
 _DISPLAY_VALUES = """
-PREFIX gk: <https://w3id.org/geokg/ontology#>
 SELECT ?canonical ?count ?articles ?outlets ?commodities WHERE {
-  ?canonical a gk:CanonicalEvent ; gk:reportCount ?count ; gk:reportingArticles ?articles .
-  OPTIONAL { ?canonical gk:reportingOutlets ?outlets }
-  OPTIONAL { ?canonical gk:themeLabels ?commodities }
+  ?canonical a gk:CanonicalEvent ; report:articleCount ?count ; report:articles ?articles .
+  OPTIONAL { ?canonical report:outlets ?outlets }
+  OPTIONAL { ?canonical report:commodities ?commodities }
 }"""
 
 

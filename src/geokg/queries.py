@@ -3,24 +3,20 @@
 Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
-    # description: Who offered which commodity to whom, when, from which article.
-    # param: commodity (Commodity) - optional; the commodity's display label, e.g. "Wheat"
+    # description: Who offered which commodity to whom, when, in which article.
+    # param: commodity (Commodity) - the commodity's display label, e.g. "Wheat"
 
 A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
 the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
 such a value is bound as a literal, the entity's display label, which ``geokg.query`` finds
 first from whatever name the user gave (:mod:`geokg.resolve`); :func:`run_query` binds values as given.
+A parameter is optional unless its text starts with "required".
 
-Parameters are bound as RDF terms through pyoxigraph ``substitutions`` (RDF-dev
-SEP-0007), never pasted into the text. Two consequences shape the ``.rq`` files:
-a parameter must be a *projected* variable, and a substituted variable is also
-replaced inside ``OPTIONAL`` patterns, so a query that filters on an optional
-column guards it with ``FILTER(IF(isLiteral(COALESCE(?x, <urn:geokg:unbound>)),
-EXISTS {…}, true))`` (``BOUND(?x)`` does not see a substituted value in Oxigraph 0.5).
-An unbound parameter means "all". ``IF``, not ``!isLiteral(…) || EXISTS {…}``:
-Oxigraph 0.5.13 orders the operands of ``||`` differently from one process to the
-next, and with the EXISTS first it runs for every row even with the parameter
-unbound, so the same query is fast in one process and many times slower in another.
+The query reads parameter ``name`` as the variable ``?_name``. A bound value is given to it as
+an RDF term by a ``VALUES`` block put at the head of the query's WHERE clause
+(:func:`with_values`, what rdflib's ``initBindings`` does for a remote store), never pasted
+into the query; an unbound parameter is left out of the block, so ``?_name`` is unbound and
+the query reads that as "all". The same text runs on the local store and at any endpoint.
 
 Example:
     >>> q = get_query("offers")
@@ -46,12 +42,12 @@ import pyoxigraph as ox
 from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
 from geokg.iri_space import DECLARED_PREFIXES
-from geokg.sparql_text import NOT_KEYWORDS, syntax_error
+from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
 
 __all__ = [
     "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "with_values", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 #: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
@@ -68,6 +64,7 @@ _INTEGER_TYPES = {_XSD + t for t in (
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[A-Za-z]+)\)\s*[-–—]\s*(?P<doc>.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_VARIABLE = re.compile(r"[?$](\w+)")
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
@@ -78,12 +75,17 @@ _EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
 
 @dataclass(frozen=True)
 class Param:
-    """A declared query parameter: the projected variable it substitutes."""
+    """A declared query parameter, read by the query as the variable ``?_name``."""
 
     name: str
     kind: str
     doc: str
     optional: bool = True
+
+    @property
+    def variable(self) -> str:
+        """The variable the query reads the value from (without ``?``): the name with a leading ``_``."""
+        return "_" + self.name
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,11 @@ def _load_query(path_str: str, _mtime: int) -> StoredQuery:
             raise QuerySyntaxError(path_str, f"the header lacks '# {key}: …' (expected form: "
                                    "'# title:', '# description:', '# param: name (kind) - doc')", 1, 1)
     columns = _dry_run(path_str, text)
+    read = set(_VARIABLE.findall(NOT_KEYWORDS.sub(" ", text)))
     for p in params:
-        if p.name not in columns:
-            raise QuerySyntaxError(path_str, f"parameter {p.name!r} must be a projected variable "
-                                   f"(SELECT … ?{p.name}) to be substituted", 1, 1)
+        if p.variable not in read:
+            raise QuerySyntaxError(path_str, f"parameter {p.name!r} is never read: the query must use "
+                                   f"?{p.variable}, the variable its value is bound to", 1, 1)
     return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
                        path, columns)
 
@@ -223,7 +226,7 @@ def _dry_run(source: str, text: str) -> tuple[str, ...]:
 
 # -- parameters ------------------------------------------------------------
 def bind_params(query: StoredQuery, values: Mapping[str, object] | None) -> dict[str, OxTerm]:
-    """Turn ``{param: value}`` into RDF terms for substitution, checking names and kinds.
+    """Turn ``{param: value}`` into RDF terms to bind, checking names and kinds.
 
     Values are strings (as typed on the command line), or already Python ints and
     dates. None or an empty string leaves the parameter unbound ("all").
@@ -297,16 +300,32 @@ def _to_term(query: str, param: Param, value: object) -> OxTerm:
     return ox.Literal(str(number), datatype=ox.NamedNode(_XSD + "integer"))
 
 
+def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
+    """``text`` with a ``VALUES`` block at the head of its WHERE clause giving ``?_name`` its term,
+    for each parameter bound; unchanged when none is.
+
+    Example:
+        >>> print(with_values('SELECT ?x WHERE { ?x ?p ?_label }', {"label": ox.Literal('say "hi"')}))
+        SELECT ?x WHERE { VALUES (?_label) { ("say \\"hi\\"") } ?x ?p ?_label }
+    """
+    if not bindings:
+        return text
+    at = where_brace(text)
+    names = " ".join(f"?_{name}" for name in bindings)
+    terms = " ".join(term_text(term) for term in bindings.values())
+    return f"{text[:at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1:]}"
+
+
 # -- running ---------------------------------------------------------------
 def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None) -> QueryResult:
-    """Run a stored query (by name or object) with parameters bound as terms.
+    """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`).
 
     Raises:
         QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError.
     """
     stored = get_query(query) if isinstance(query, str) else query
-    bindings = bind_params(stored, params)
-    columns, tsv = store.select_tsv(stored.text, bindings, source=str(stored.path))
+    text = with_values(stored.text, bind_params(stored, params))
+    columns, tsv = store.select_tsv(text, source=str(stored.path))
     return QueryResult(tuple(columns), rows_from_tsv(tsv), stored.title)
 
 
