@@ -104,7 +104,7 @@ _RANKING = {s.name for s in EVENT_TYPES if s.grouping == "ranking"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
 _GK = str(GK._NS)
 
-_ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place)
+_ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place, GK.Facility)
 _MINTED_ENTITIES = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?entity ?class WHERE {{

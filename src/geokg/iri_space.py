@@ -66,6 +66,7 @@ KIND_SEGMENT: dict[EntityKind, str] = {
     EntityKind.MEDIA: "media",
     EntityKind.COMMODITY: "commodity",
     EntityKind.PLACE: "place",
+    EntityKind.FACILITY: "facility",
 }
 
 # Prefix → segment of the other ids under ID: minted per article (geokg.rdf.iris), across articles

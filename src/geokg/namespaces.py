@@ -49,6 +49,7 @@ class GK(DefinedNamespace):
     Exchange: URIRef  # A commodity or stock exchange (subclass of Organization).
     Commodity: URIRef  # A traded good or resource; a skos:Concept of the commodity scheme.
     Place: URIRef  # A location that is not a country.
+    Facility: URIRef  # A mine, oilfield, refinery, port, pipeline... (subclass of Place).
     Office: URIRef  # A public position independent of its holder.
     Tenure: URIRef  # A person holding an office between two dates.
 

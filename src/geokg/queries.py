@@ -52,7 +52,8 @@ __all__ = [
 
 #: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
 #: names, ISO codes, a surname) to its display label, which is bound as a literal.
-ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place")
+ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place",
+                "Facility")
 PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
 Value = Union[str, int, float, bool, Decimal, dt.date, None]
 

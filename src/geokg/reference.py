@@ -56,6 +56,7 @@ _TYPE_KIND = {
     _GK + "Media": EntityKind.MEDIA,
     _GK + "Commodity": EntityKind.COMMODITY,
     _GK + "Place": EntityKind.PLACE,
+    _GK + "Facility": EntityKind.FACILITY,
 }
 # Sub-properties of skos:altLabel that graph() materialises for plain SKOS clients.
 _ALT_SUBPROPERTIES = (_GK + "demonym", _GK + "metonym", _GK + "ambiguous")

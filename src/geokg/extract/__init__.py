@@ -83,7 +83,8 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
     # len(doc.text), without joining every token again (spaCy builds doc.text on each use)
     text_end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
     early_end = max(lead_end, headline_end + EARLY * (text_end - headline_end))
-    group = {ref: countries.get(ref, ref) if ref.kind is EntityKind.PLACE else ref for ref in linked.entities}
+    group = {ref: countries.get(ref, ref) if ref.kind in (EntityKind.PLACE, EntityKind.FACILITY) else ref
+             for ref in linked.entities}
     roles = {ref for event in events for ref in (event.agent, event.on_behalf_of, event.place, *event.themes,
                                                   *event.recipients, *event.counterparties) if ref is not None}
     count: dict[EntityRef, int] = {}
@@ -138,7 +139,10 @@ def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[Enti
     Russia, the NDRC's bans are China's. Places lie in theirs: a cargo that reaches Karachi is
     imported by Pakistan."""
     countries = {}
-    for ref in linked.entities:
+    for ref, entity in linked.entities.items():
+        if entity.located_in is not None:
+            countries[ref] = entity.located_in
+            continue
         known = reference.get(ref)
         if ref.kind in (EntityKind.PERSON, EntityKind.PLACE, EntityKind.ORGANIZATION) and known is not None \
                 and known.country:

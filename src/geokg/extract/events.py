@@ -87,6 +87,7 @@ _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
           EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
+_PLACES = {EntityKind.PLACE, EntityKind.FACILITY}
 
 # The trained model's triggers count from this probability of their label on: below it the
 # label is too often wrong (set on the CrudeOilNews dev split, a tuning set).
@@ -770,12 +771,15 @@ def _demonym_targets(trigger: Token, linked: LinkedDoc,
 
 
 def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
-    for head in (trigger, verb):
+    """Where: "in", "at" or "near" a place or facility after the trigger, its verb or the verb's
+    subject ("output at the Rumaila oilfield fell"); a facility before a place in its phrase."""
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    for head in (trigger, verb, *subjects):
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at", "near"):
-                found = linked.in_span(child.left_edge.i, child.right_edge.i + 1, {EntityKind.PLACE})
+                found = linked.in_span(child.left_edge.i, child.right_edge.i + 1, _PLACES)
                 if found:
-                    return found[0]
+                    return next((ref for ref in found if ref.kind is EntityKind.FACILITY), found[0])
     return None
 
 

@@ -26,6 +26,8 @@ class EntityKind(str, Enum):
     MEDIA = "Media"
     COMMODITY = "Commodity"
     PLACE = "Place"
+    # A mine, oilfield, refinery, port, pipeline...: a place events happen at (gk:Facility ⊑ gk:Place).
+    FACILITY = "Facility"
 
 
 # The closed set of event classes, one member per registry entry (``geokg.event_types``); the
@@ -52,6 +54,8 @@ class Entity:
     ref: EntityRef
     label: str
     known: bool = True
+    # The country a facility lies in, when the text says so ("Peru's Antamina mine").
+    located_in: EntityRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,8 @@ def _add_new_entity(graph: Graph, entity: Entity, surface_forms: Iterable[str] =
         return
     node = entity_iri(entity.ref)
     graph.add((node, RDF.type, _ENTITY_CLASS[entity.ref.kind]))
+    if entity.located_in is not None:
+        graph.add((node, GK.country, entity_iri(entity.located_in)))
     graph.add((node, SKOS.prefLabel, Literal(entity.label)))
     # The spellings this article used ("Zelenskyy", "Acme Lithium Inc."), for curators and `geokg entities`.
     for form in surface_forms:

@@ -27,7 +27,7 @@ __all__ = ["COLOURS", "Page", "page_data", "to_html", "write_html"]
 # get a fallback.
 COLOURS = {
     "Country": "#4e79a7", "Person": "#f28e2b", "Organization": "#59a14f", "Company": "#8cd17d",
-    "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2",
+    "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2", "Facility": "#499894",
     **{spec.name: spec.colour for spec in EVENT_TYPES},
 }
 _FALLBACK = ("#17becf", "#7f7f7f", "#aec7e8", "#98df8a", "#c5b0d5", "#c49c94")
