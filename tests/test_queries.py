@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rdflib import Graph
 from geokg import crossdoc
 from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
 from geokg.queries import (ENTITY_KINDS, PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
-                           run_query, run_sparql, to_python)
+                           run_query, run_sparql, to_python, with_values)
 from geokg.rdf.iris import graph_iri
 from geokg.resources import query_files
 from geokg.store import Store
@@ -52,8 +53,22 @@ def test_queries_every_file_has_a_complete_header_and_parses() -> None:
         assert q.title and q.description, q.path
         assert q.text.startswith("# title: "), q.path
         for param in q.params:
-            assert param.kind in PARAM_KINDS and param.doc, (q.name, param)
-            assert param.name in q.columns, (q.name, param)
+            assert param.kind in PARAM_KINDS and "e.g." in param.doc, (q.name, param)
+            assert f"?{param.variable}" in q.text, (q.name, param)
+
+
+def test_queries_are_portable_sparql_without_engine_commentary() -> None:
+    """Comments are the header only; every PREFIX declared is used; no engine-specific guard."""
+    for q in list_queries():
+        lines = q.text.splitlines()
+        header = [line for line in lines if line.startswith("#")]
+        assert lines[: len(header)] == header, f"{q.path}: a comment after the header"
+        assert "#" not in re.sub(r'"[^"\n]*"|<[^>\s]*>', "", "\n".join(lines[len(header):])), q.path
+        assert not re.search(r"oxigraph|planner|hash|join|\bms\b|faster|slower", "\n".join(header), re.I), q.path
+        declared = re.findall(r"^PREFIX (\w*):", q.text, re.MULTILINE)
+        body = q.text.split("SELECT", 1)[1]
+        assert all(f"{prefix}:" in body for prefix in declared), (q.path, declared)
+        assert "urn:geokg:unbound" not in q.text and "LIMIT" not in q.text, q.path
 
 
 def test_queries_at_least_six_analyst_questions() -> None:
@@ -86,11 +101,11 @@ def test_queries_bad_file_reports_path_and_line(tmp_path: Path) -> None:
     headless.write_text("SELECT ?x WHERE { ?x ?y ?z }\n")
     with pytest.raises(QuerySyntaxError, match="title"):
         load_query(headless)
-    unprojected = tmp_path / "unprojected.rq"
-    unprojected.write_text("# title: T\n# description: D\n# param: y (literal) - optional; y\n"
-                           "SELECT ?x WHERE { ?x ?y ?z }\n")
-    with pytest.raises(QuerySyntaxError, match="projected"):
-        load_query(unprojected)
+    unread = tmp_path / "unread.rq"  # the parameter y is bound to ?_y, which the query never reads
+    unread.write_text("# title: T\n# description: D\n# param: y (literal) - e.g. \"y\"\n"
+                      "SELECT ?x ?y WHERE { ?x ?y ?z }\n")
+    with pytest.raises(QuerySyntaxError, match=r"parameter 'y' is never read: the query must use \?_y"):
+        load_query(unread)
 
 
 # -- contract queries on the fixture --------------------------------------
@@ -256,6 +271,24 @@ def test_queries_literal_params_cannot_inject(store: Store, name: str, param: st
     echo = get_query(name).columns.index(param)
     assert all(row in everything or row[:echo] + (None,) + row[echo + 1:] in everything for row in bound)
     assert len(store) == size
+
+
+@given(st.text())
+@example('" } ; DROP ALL ; SELECT * { "')
+@example("\\\" . ?s ?p ?o #")
+@example("'''\n\"\"\"")
+@example("a\\u0041")
+def test_queries_values_block_never_changes_the_query_structure(value: str) -> None:
+    """Whatever the value, the text with its VALUES block parses as the same query and binds
+    exactly that value: the text the local store runs and an endpoint receives."""
+    offers = get_query("offers")
+    bindings = bind_params(offers, {"commodity": value})
+    text = with_values(offers.text, bindings)
+    result = ox.Store().query(text, use_default_graph_as_union=True)  # parses: the value stayed inside its string
+    assert [v.value for v in result.variables] == list(offers.columns)
+    if bindings:  # an empty value leaves the parameter unbound
+        bound = ox.Store().query(with_values("SELECT ?_commodity WHERE { }", bindings))
+        assert [s["_commodity"] for s in bound] == [ox.Literal(value)]
 
 
 # -- ad-hoc SPARQL ---------------------------------------------------------

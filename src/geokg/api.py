@@ -156,8 +156,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         if reference_changed:
             store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
-        # build or load stopped before its cross-document pass.
-        whole = recompute_crossdoc or reference_changed or store.derived_stale
+        # build or load stopped before its cross-document pass; derived_outdated: an older geokg wrote it.
+        whole = recompute_crossdoc or reference_changed or store.derived_stale or store.derived_outdated
         store.load_ontology(_ontology_graph())
         # The first write marks the derived graphs stale, and records what they said of the old graphs.
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
@@ -388,8 +388,8 @@ def query(name: str, params: Mapping[str, str] | None = None,
     A parameter that names an entity (a country, commodity, person...) is read as a person
     means it, against the store queried: case and accents ignored, other names, ISO codes,
     a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
-    Remotely the parameters are bound as terms in the query text before it is
-    sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    Parameters are bound as terms by a leading ``VALUES`` block, the same text locally and
+    at an endpoint (:func:`geokg.queries.with_values`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
 
