@@ -220,6 +220,69 @@ def test_queries_rankings_sanctions_entity_articles(store: Store) -> None:
     assert [r[0] for r in rows(store, "articles")] == [A, B]
 
 
+# -- engine-specific forms --------------------------------------------------
+PLANNED = sorted((q.name, engine) for q in list_queries() for engine, _ in q.plans)
+
+
+def test_queries_plans_exist_only_for_oxigraph() -> None:
+    assert {engine for _, engine in PLANNED} == {"oxigraph"}
+    assert {name for name, _ in PLANNED} == {"disagreements", "event-reports", "timeline"}
+
+
+# A third article (our own made-up text) that reports the first article's offer with another
+# quantity and status, so that the canonical-event queries have a disagreement to show.
+DISAGREEING = """
+@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/geokg/id/article/c> a gk:Article ; dcterms:identifier "c" ;
+    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> .
+<https://w3id.org/geokg/id/event/c-1> a gk:Event, gk:Offer ;
+    prov:wasDerivedFrom <https://w3id.org/geokg/id/article/c> ;
+    gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:theme <https://w3id.org/geokg/id/commodity/copper> ;
+    gk:recipient <https://w3id.org/geokg/id/country/JP> ; gk:date "2024-03-03"^^xsd:date ;
+    gk:status "withdrawn" ; gk:quantity <https://w3id.org/geokg/id/quantity/c-1> .
+<https://w3id.org/geokg/id/quantity/c-1> qudt:numericValue 250000.0 ; qudt:unit <http://qudt.org/vocab/unit/TONNE> .
+"""
+
+
+@pytest.fixture(scope="module")
+def disagreeing_store(tmp_path_factory: pytest.TempPathFactory):
+    """The store of the other tests plus a third article that disagrees with the first one."""
+    with Store.open(tmp_path_factory.mktemp("plans") / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for article in (A, B):
+            opened.replace_graph(graph_iri(article), Graph().parse(DATA / "store" / f"{article}.ttl"))
+        opened.replace_graph(graph_iri("c"), Graph().parse(data=DISAGREEING, format="turtle"))
+        crossdoc.refresh(opened)
+        yield opened
+
+
+@pytest.mark.parametrize(("name", "engine"), PLANNED)
+def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Store, name: str, engine: str) -> None:
+    """An engine-specific form returns the rows of the contract text, in order, for every parameter
+    case: unbound, values found in the rows, a broader commodity, a miss, and all bound at once."""
+    store = disagreeing_store
+    stored = get_query(name)
+    plan = stored.text_for(engine)
+    assert plan != stored.text
+    everything = run_query(store, stored).as_dicts()
+    cases: list[dict[str, str]] = [{}]
+    for param in stored.params:
+        seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
+        extra = ["Base metals", "Copper", "Refined copper"] if param.kind == "Commodity" else ["Chile", "Japan"]
+        cases += [{param.name: value} for value in [*seen, *extra, "No such thing"]]
+    cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
+    hits = 0
+    for params in cases:
+        bindings = bind_params(stored, params)
+        contract = store.select_tsv(with_values(stored.text, bindings))
+        planned = store.select_tsv(with_values(plan, bindings))
+        assert planned == contract, params
+        hits += contract[1].count(b"\n") > 1
+    assert hits >= 3, hits  # not only empty results
+
+
 # -- parameters ------------------------------------------------------------
 def test_queries_params_filter_rows(store: Store) -> None:
     assert len(rows(store, "offers", commodity="Copper")) == 2

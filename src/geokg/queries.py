@@ -18,6 +18,10 @@ an RDF term by a ``VALUES`` block put at the head of the query's WHERE clause
 into the query; an unbound parameter is left out of the block, so ``?_name`` is unbound and
 the query reads that as "all". The same text runs on the local store and at any endpoint.
 
+Where the plain text is far slower on one engine, ``queries/plans/ENGINE/NAME.rq`` holds a form
+of it that engine evaluates faster, with the same parameters and rows (``tests/test_queries.py``
+checks them); :func:`run_query` runs the form for the store's engine (``Store.engine``).
+
 Example:
     >>> q = get_query("offers")
     >>> q.title, [p.name for p in q.params], q.columns[:5]
@@ -100,6 +104,12 @@ class StoredQuery:
     text: str
     path: Path
     columns: tuple[str, ...] = ()
+    #: (engine, text) of the engine-specific forms in ``queries/plans/ENGINE/NAME.rq``
+    plans: tuple[tuple[str, str], ...] = ()
+
+    def text_for(self, engine: str) -> str:
+        """The text to run on ``engine`` (e.g. ``"oxigraph"``): its plan if one exists, else the contract."""
+        return dict(self.plans).get(engine, self.text)
 
     def param(self, name: str) -> Param:
         """Return the parameter called ``name`` or raise QueryParameterError listing them."""
@@ -151,13 +161,19 @@ def get_query(name: str) -> StoredQuery:
 
 
 def load_query(path: str | Path) -> StoredQuery:
-    """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax."""
+    """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax; the same
+    for its engine-specific forms (``plans/ENGINE/NAME.rq`` beside it), which must project the same columns."""
     path = Path(path)
-    return _load_query(str(path), path.stat().st_mtime_ns)
+    plans = tuple((p.parent.name, p.stat().st_mtime_ns) for p in _plan_files(path))
+    return _load_query(str(path), path.stat().st_mtime_ns, plans)
+
+
+def _plan_files(path: Path) -> list[Path]:
+    return sorted(p for p in path.parent.glob(f"plans/*/{path.name}") if p.is_file())
 
 
 @lru_cache(maxsize=256)
-def _load_query(path_str: str, _mtime: int) -> StoredQuery:
+def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, int], ...]) -> StoredQuery:
     path = Path(path_str)
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
@@ -185,8 +201,15 @@ def _load_query(path_str: str, _mtime: int) -> StoredQuery:
         if p.variable not in read:
             raise QuerySyntaxError(path_str, f"parameter {p.name!r} is never read: the query must use "
                                    f"?{p.variable}, the variable its value is bound to", 1, 1)
+    plans = []
+    for plan in _plan_files(path):
+        plan_text = plan.read_text(encoding="utf-8")
+        if _dry_run(str(plan), plan_text) != columns:
+            raise QuerySyntaxError(str(plan), f"an engine-specific form must project the columns of {path.name}: "
+                                   f"{' '.join('?' + c for c in columns)}", 1, 1)
+        plans.append((plan.parent.name, plan_text))
     return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
-                       path, columns)
+                       path, columns, tuple(plans))
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
@@ -319,13 +342,14 @@ def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
 
 # -- running ---------------------------------------------------------------
 def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None) -> QueryResult:
-    """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`).
+    """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`):
+    its text for the store's engine (:meth:`StoredQuery.text_for`).
 
     Raises:
         QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError.
     """
     stored = get_query(query) if isinstance(query, str) else query
-    text = with_values(stored.text, bind_params(stored, params))
+    text = with_values(stored.text_for(store.engine), bind_params(stored, params))
     columns, tsv = store.select_tsv(text, source=str(stored.path))
     return QueryResult(tuple(columns), rows_from_tsv(tsv), stored.title)
 

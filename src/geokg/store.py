@@ -100,6 +100,9 @@ class Store:
             another process.
     """
 
+    #: Which engine answers: stored queries may have a form for it (``queries/plans/oxigraph/``).
+    engine = "oxigraph"
+
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
