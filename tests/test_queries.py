@@ -226,7 +226,7 @@ PLANNED = sorted((q.name, engine) for q in list_queries() for engine, _ in q.pla
 
 def test_queries_plans_exist_only_for_oxigraph() -> None:
     assert {engine for _, engine in PLANNED} == {"oxigraph"}
-    assert {name for name, _ in PLANNED} == {"disagreements", "event-reports", "timeline"}
+    assert {name for name, _ in PLANNED} == {"co-mentions", "disagreements", "entities", "event-reports", "timeline"}
 
 
 # A third article (our own made-up text) that reports the first article's offer with another
@@ -272,7 +272,8 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
         seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
         extra = ["Base metals", "Copper", "Refined copper"] if param.kind == "Commodity" else ["Chile", "Japan"]
         cases += [{param.name: value} for value in [*seen, *extra, "No such thing"]]
-    cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
+    if stored.params:
+        cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
     hits = 0
     for params in cases:
         bindings = bind_params(stored, params)
@@ -280,7 +281,7 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
         planned = store.select_tsv(with_values(plan, bindings))
         assert planned == contract, params
         hits += contract[1].count(b"\n") > 1
-    assert hits >= 3, hits  # not only empty results
+    assert hits >= min(3, len(cases)), hits  # not only empty results
 
 
 # -- parameters ------------------------------------------------------------
