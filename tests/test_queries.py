@@ -220,6 +220,51 @@ def test_queries_rankings_sanctions_entity_articles(store: Store) -> None:
     assert [r[0] for r in rows(store, "articles")] == [A, B]
 
 
+# -- pages -----------------------------------------------------------------
+@pytest.mark.parametrize("name", ["mentions", "events", "co-mentions", "entity-articles"])
+def test_queries_pages_put_together_are_the_whole_listing(store: Store, name: str) -> None:
+    whole = run_query(store, name).rows
+    assert len(whole) >= 5
+    pages, offset = [], 0
+    while True:
+        page = run_query(store, name, limit=4, offset=offset)
+        assert page.offset == offset and len(page.rows) <= 4
+        pages += page.rows
+        if not page.more:
+            break
+        offset += 4
+    assert pages == whole
+    assert run_query(store, name, limit=len(whole)).more is False
+    assert run_query(store, name, limit=len(whole) - 1).more is True
+    assert run_query(store, name, offset=len(whole)).rows == []
+
+
+def test_queries_iter_query_reads_the_rows_lazily(store: Store) -> None:
+    from geokg.queries import iter_query
+
+    columns, rows = iter_query(store, "events", {"article": A})
+    assert columns == get_query("events").columns
+    assert next(rows) == run_query(store, "events", {"article": A}).rows[0]  # one row read, the rest not yet
+    assert [next(rows), *rows] == run_query(store, "events", {"article": A}).rows[1:]
+    assert list(iter_query(store, "mentions", limit=3, offset=2)[1]) == run_query(store, "mentions").rows[2:5]
+
+
+def test_queries_api_query_rows_yields_dicts_as_resolved_and_paged(store: Store) -> None:
+    from geokg import api
+
+    rows = api.query_rows("offers", {"commodity": "copper"}, store=store)  # resolved as geokg.query does
+    assert next(rows) == run_query(store, "offers", {"commodity": "Copper"}).as_dicts()[0]
+    assert list(api.query_rows("mentions", store=store, offset=3, limit=2)) == \
+        run_query(store, "mentions", limit=2, offset=3).as_dicts()
+
+
+def test_queries_a_negative_page_is_refused(store: Store) -> None:
+    from geokg.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="limit=-1 is not valid"):
+        run_query(store, "offers", limit=-1)
+
+
 # -- engine-specific forms --------------------------------------------------
 PLANNED = sorted((q.name, engine) for q in list_queries() for engine, _ in q.plans)
 

@@ -96,6 +96,15 @@ def test_remote_stored_queries_send_the_local_text_and_get_the_local_rows(
     assert hits >= 10  # the comparison is not only between empty results
 
 
+def test_remote_pages_are_the_local_pages(store: Store, endpoint: tuple[str, list[str]]) -> None:
+    url, received = endpoint
+    for limit, offset in ((3, 0), (3, 3), (100, 2)):
+        local = run_query(store, "mentions", limit=limit, offset=offset)
+        remote = run_remote_query(url, "mentions", limit=limit, offset=offset)
+        assert (remote.rows, remote.more, remote.offset) == (local.rows, local.more, local.offset)
+        assert received[-1].endswith(f"LIMIT {limit + 1}" + (f" OFFSET {offset}" if offset else ""))
+
+
 def test_remote_refuses_codepoint_escapes_in_a_value(endpoint: tuple[str, list[str]]) -> None:
     url, received = endpoint
     before = len(received)

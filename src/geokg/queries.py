@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -43,7 +43,7 @@ from typing import Any, Union
 
 import pyoxigraph as ox
 
-from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
+from geokg.errors import ConfigError, QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
 from geokg.iri_space import DECLARED_PREFIXES
 from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
@@ -51,7 +51,7 @@ from geokg.store import OxTerm, Store
 
 __all__ = [
     "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "with_values", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "with_values", "check_page", "paged", "run_query", "iter_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 #: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
@@ -129,6 +129,10 @@ class QueryResult:
     title: str = ""
     #: how parameter values were read, for a person ("'CHN' means China (ISO code)")
     notes: tuple[str, ...] = ()
+    #: rows skipped before these (a page of a listing: ``offset``)
+    offset: int = 0
+    #: whether rows follow these (a page asked with ``limit`` that did not hold them all)
+    more: bool = False
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
@@ -340,18 +344,77 @@ def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
     return f"{text[:at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1:]}"
 
 
+def check_page(limit: int | None, offset: int) -> None:
+    """Raise ConfigError for a negative ``limit`` or ``offset``."""
+    for option, value in (("limit", limit), ("offset", offset)):
+        if value is not None and value < 0:
+            raise ConfigError(option, value, "It must be 0 or more.")
+
+
+def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
+    """``text`` with ``LIMIT``/``OFFSET`` appended: one page of its rows, in the order its
+    ``ORDER BY`` gives (every stored query orders its rows totally, so pages never overlap).
+
+    Raises:
+        ConfigError: a negative ``limit`` or ``offset``.
+
+    Example:
+        >>> paged("SELECT ?x WHERE { } ORDER BY ?x", 10, 20)
+        'SELECT ?x WHERE { } ORDER BY ?x\\nLIMIT 10 OFFSET 20'
+    """
+    check_page(limit, offset)
+    clauses = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    return f"{text.rstrip()}\n{' '.join(clauses)}" if clauses else text
+
+
 # -- running ---------------------------------------------------------------
-def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None) -> QueryResult:
+def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
+              limit: int | None = None, offset: int = 0) -> QueryResult:
     """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`):
     its text for the store's engine (:meth:`StoredQuery.text_for`).
 
+    Args:
+        limit: at most this many rows (None: all); ``result.more`` says whether others follow.
+        offset: skip this many rows first.
+
     Raises:
-        QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError.
+        QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError, ConfigError.
     """
     stored = get_query(query) if isinstance(query, str) else query
+    check_page(limit, offset)
     text = with_values(stored.text_for(store.engine), bind_params(stored, params))
-    columns, tsv = store.select_tsv(text, source=str(stored.path))
-    return QueryResult(tuple(columns), rows_from_tsv(tsv), stored.title)
+    # One row more than asked says whether the listing goes on, without counting it.
+    columns, tsv = store.select_tsv(paged(text, None if limit is None else limit + 1, offset), source=str(stored.path))
+    rows = rows_from_tsv(tsv)
+    more = limit is not None and len(rows) > limit
+    return QueryResult(tuple(columns), rows[:limit] if more else rows, stored.title, offset=offset, more=more)
+
+
+def iter_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
+               limit: int | None = None, offset: int = 0) -> tuple[tuple[str, ...], Iterator[tuple[Value, ...]]]:
+    """The columns of a stored query and an iterator over its rows, read from the store as they are
+    consumed (:func:`run_query` reads them all first): for listings too long to hold in memory.
+
+    Raises:
+        As :func:`run_query`; a store error while reading is raised by the iterator.
+    """
+    stored = get_query(query) if isinstance(query, str) else query
+    text = paged(with_values(stored.text_for(store.engine), bind_params(stored, params)), limit, offset)
+    columns, solutions = store.select(text, source=str(stored.path))
+    cache: dict[Any, Value] = {}
+
+    def convert(term: Any) -> Value:
+        if term is None:
+            return None
+        try:
+            return cache[term]
+        except KeyError:
+            value = cache[term] = to_python(term)
+            if len(cache) > 100_000:  # repeated terms (labels, types, dates) are most of a listing
+                cache.clear()
+            return value
+
+    return tuple(columns), (tuple(convert(term) for term in row) for row in solutions)
 
 
 def rows_from_tsv(tsv: bytes) -> list[tuple[Value, ...]]:

@@ -27,7 +27,8 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
-from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python, with_values
+from geokg.queries import (QueryResult, StoredQuery, bind_params, check_page, get_query, paged, parse_read_only,
+                           to_python, with_values)
 from geokg.sparql_text import with_prefix_declarations
 from geokg.store import OxTerm
 
@@ -212,24 +213,29 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
 
 
 def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
-                     client: HttpClient | None = None, method: str = "POST") -> QueryResult:
-    """Run a stored query at an endpoint, parameters bound as terms (:func:`geokg.queries.with_values`).
+                     client: HttpClient | None = None, method: str = "POST", limit: int | None = None,
+                     offset: int = 0) -> QueryResult:
+    """Run a stored query at an endpoint, parameters bound as terms (:func:`geokg.queries.with_values`),
+    one page of it with ``limit`` and ``offset`` as for :func:`geokg.queries.run_query`.
 
     Raises:
         QueryParameterError: also for a literal holding ``\\u`` or ``\\U``, which some SPARQL
             parsers decode before parsing, so the endpoint could read another value.
     """
     stored = get_query(query) if isinstance(query, str) else query
+    check_page(limit, offset)
     bindings = bind_params(stored, params)
     for name, term in bindings.items():
         if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
             raise QueryParameterError(stored.name, name, "a value sent to an endpoint may not contain "
                                       "'\\u' or '\\U' (SPARQL decodes these before parsing)")
-    text = with_values(stored.text, bindings)
+    text = paged(with_values(stored.text, bindings), None if limit is None else limit + 1, offset)
     result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path),
                         title=stored.title)
     assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
-    return result
+    more = limit is not None and len(result.rows) > limit
+    return QueryResult(result.columns, result.rows[:limit] if more else result.rows, result.title,
+                       offset=offset, more=more)
 
 
 def _object(value: object, what: str) -> dict[str, Any]:

@@ -539,6 +539,14 @@ class Store:
         names, rows = self._select(sparql, bindings, source)
         return names, list(rows)
 
+    def select(self, sparql: str, *, source: str = "<sparql>") -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+        """Run a SELECT query; return (variable names, its rows as an iterator read as it is consumed).
+
+        Raises:
+            StoreError: not a SELECT query, or reading fails.
+        """
+        return self._select(sparql, None, source)
+
     def rows(self, sparql: str, *, source: str = "<sparql>") -> Iterator[tuple[OxTerm | None, ...]]:
         """Run a SELECT query and yield its rows one at a time (:meth:`query` makes a list).
 
