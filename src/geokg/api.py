@@ -160,8 +160,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         if reference_changed:
             store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
-        # build or load stopped before its cross-document pass.
-        whole = recompute_crossdoc or reference_changed or store.derived_stale
+        # build or load stopped before its cross-document pass; derived_outdated: an older geokg wrote it.
+        whole = recompute_crossdoc or reference_changed or store.derived_stale or store.derived_outdated
         store.load_ontology(_ontology_graph())
         # The first write marks the derived graphs stale, and records what they said of the old graphs.
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
@@ -385,14 +385,18 @@ def _ctrl_c_deferred() -> Iterator[None]:
 
 def query(name: str, params: Mapping[str, str] | None = None,
           settings: Settings | None = None, *, endpoint: str | None = None,
-          credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
+          credentials: _remote.Credentials | None = None, store: Store | None = None,
+          limit: int | None = None, offset: int = 0) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
+
+    ``limit`` and ``offset`` ask for one page of the rows (``result.more`` says whether more
+    follow); :func:`query_rows` reads the rows one at a time instead.
 
     A parameter that names an entity (a country, commodity, person...) is read as a person
     means it, against the store queried: case and accents ignored, other names, ISO codes,
     a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
-    Remotely the parameters are bound as terms in the query text before it is
-    sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    Parameters are bound as terms by a leading ``VALUES`` block, the same text locally and
+    at an endpoint (:func:`geokg.queries.with_values`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
 
@@ -406,21 +410,45 @@ def query(name: str, params: Mapping[str, str] | None = None,
 
         with HttpClient(credentials) as client:
             values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
-            result = run_remote_query(endpoint, stored, values, client=client)
+            result = run_remote_query(endpoint, stored, values, client=client, limit=limit, offset=offset)
     elif store is not None:
-        result, resolutions = _run_resolved(store, stored, params)
+        result, resolutions = _run_resolved(store, stored, params, limit, offset)
     else:
         settings = settings or Settings.from_env()
         with _reading(settings.store, read_only=True) as opened:
-            result, resolutions = _run_resolved(opened, stored, params)
+            result, resolutions = _run_resolved(opened, stored, params, limit, offset)
     notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
     return dataclasses.replace(result, notes=notes) if notes else result
 
 
 def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
+                  limit: int | None = None, offset: int = 0,
                   ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
     values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
-    return _queries.run_query(store, stored, values), resolutions
+    return _queries.run_query(store, stored, values, limit=limit, offset=offset), resolutions
+
+
+def query_rows(name: str, params: Mapping[str, str] | None = None, settings: Settings | None = None, *,
+               store: Store | None = None, limit: int | None = None,
+               offset: int = 0) -> Iterator[dict[str, object]]:
+    """The rows of a stored query on the store, one dict (column -> value) at a time, read from
+    the store as they are consumed: a listing of millions of rows never sits in memory whole.
+    Parameters resolve as for :func:`query` (what they were taken to mean is not reported).
+
+    Example::
+
+        for row in geokg.api.query_rows("mentions", settings=settings):
+            ...
+    """
+    stored = _queries.get_query(name)
+    if store is not None:
+        values, _ = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
+        columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset)
+        yield from (dict(zip(columns, row)) for row in rows)
+        return
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as opened:
+        yield from query_rows(name, params, store=opened, limit=limit, offset=offset)
 
 
 def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
@@ -448,21 +476,23 @@ def resolve(value: str, type: str = "Entity", settings: Settings | None = None, 
 
 
 def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
-              credentials: _remote.Credentials | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+              credentials: _remote.Credentials | None = None,
+              limit: int | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
     """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
-    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``."""
+    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``; with
+    ``limit``, the first rows of each."""
     names = [stored.name for stored in _queries.list_queries()]  # all parsed before any runs
     if endpoint is not None:
         from geokg.remote import HttpClient, run_remote_query
 
         with HttpClient(credentials) as client:
             for name in names:
-                yield name, run_remote_query(endpoint, name, {}, client=client)
+                yield name, run_remote_query(endpoint, name, {}, client=client, limit=limit)
         return
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
         for name in names:
-            yield name, _queries.run_query(store, name, {})
+            yield name, _queries.run_query(store, name, {}, limit=limit)
 
 
 def replica(settings: Settings | None = None) -> Store:

@@ -24,9 +24,12 @@ from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
 from geokg.iri_space import DECLARED_PREFIXES
 from geokg.model import EntityKind
-from geokg.queries import UpdateResult, list_queries
+from geokg.queries import QueryResult, UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
+
+#: Rows a table shows when --limit is not given: a whole-graph listing can have millions.
+TABLE_ROWS = 1000
 
 # Modules that load spaCy, rdflib, pySHACL, networkx or tqdm are imported in the commands
 # that use them, so that --help and a stored query start fast (tests/test_startup.py).
@@ -255,13 +258,18 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
 @click.option("--all", "all_", is_flag=True,
               help="Run every stored query in turn, without parameters, each headed by its name "
                    "(tables, or one JSON object keyed by name).")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help=f"Print at most this many rows (default: {TABLE_ROWS:,} for a table, all for csv and json; "
+                   "0: all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many rows first: the next page of a listing.")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
 def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
-                  store: Path | None, fmt: str, endpoint: str | None, user: str | None,
-                  password: str | None, token: str | None, auth: str) -> None:
+                  limit: int | None, offset: int, store: Path | None, fmt: str, endpoint: str | None,
+                  user: str | None, password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
 
     A parameter that names a country, commodity or other entity takes any name the
@@ -272,9 +280,14 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
     Remote stores must treat the union of their named graphs as the default graph
     (as Virtuoso and GraphDB do, and geokg serve sets up).
 
+    A table shows the first 1,000 rows unless --limit says otherwise; --offset pages
+    on, and stderr says when more rows follow.
+
     Example:
 
         geokg query offers --param commodity=aluminium --format csv
+
+        geokg query mentions --limit 100 --offset 200
 
         geokg query --all --store geokg.db
     """
@@ -294,7 +307,7 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
                                    "(geokg query NAME --format csv)")
         results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
-                                credentials=_credentials(user, password, token, auth))
+                                credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt))
         if fmt == "json":
             click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
                                    for query, result in results}, ensure_ascii=False, indent=2))
@@ -302,13 +315,31 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         for number, (query, result) in enumerate(results):
             click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
                                                          title=f"== {query}: {result.title or query}"))
+            _echo_page(query, result)
         return
     if not name:
         raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
-                       credentials=_credentials(user, password, token, auth))
+                       credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt),
+                       offset=offset)
     _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
+    _echo_page(name, result)
+
+
+def _page(limit: int | None, fmt: str) -> int | None:
+    """The rows to ask for: --limit (0: all), else TABLE_ROWS for a table and all for csv and json."""
+    if limit is None:
+        return TABLE_ROWS if fmt == "table" else None
+    return limit or None
+
+
+def _echo_page(name: str, result: QueryResult) -> None:
+    """On stderr, when the rows are a page of more: which rows these are and how to get the next."""
+    if result.more:
+        first, last = result.offset + 1, result.offset + len(result.rows)
+        click.echo(f"note: {name}: rows {first:,}-{last:,}, more follow (--offset {last} for the next page, "
+                   "--limit 0 or --format csv for all)", err=True)
 
 
 def _echo_notes(notes: tuple[str, ...]) -> None:

@@ -53,9 +53,9 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     (:func:`geokg.rdf.iris.canonical_event_iri`); it carries ``gk:eventType``,
     ``sem:hasActor`` (participants), ``sem:hasTimeStamp`` (earliest date),
     ``gk:currentStatus`` (status of the latest report), the display values
-    ``gk:reportCount``, ``gk:reportingArticles``, ``gk:reportingOutlets`` and
-    ``gk:themeLabels`` (what the timeline and report queries list for thousands of
-    canonical events, so they need not group every report), and ``gk:follows``: the
+    ``report:articleCount``, ``report:articles``, ``report:outlets`` and
+    ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
+    report queries list for thousands of canonical events, not ontology), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
     signed weeks apart reads as one chain.
@@ -76,7 +76,7 @@ from rdflib.term import Node
 
 from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import GRAPH
-from geokg.namespaces import GK, SEM
+from geokg.namespaces import GK, REPORT, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
@@ -540,10 +540,10 @@ def add_group(graph: Triples, members: list[Report], labels: Mapping[str, str],
     if statuses:
         graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
     articles = {r.article for r in members}
-    graph.add((node, GK.reportCount, Literal(len(articles))))
-    graph.add((node, GK.reportingArticles, Literal(", ".join(sorted(articles)))))
+    graph.add((node, REPORT.articleCount, Literal(len(articles))))
+    graph.add((node, REPORT.articles, Literal(", ".join(sorted(articles)))))
     media = frozenset().union(*(outlets.get(r.iri, frozenset()) for r in members))
-    for prop, named in ((GK.reportingOutlets, media), (GK.themeLabels, themes)):
+    for prop, named in ((REPORT.outlets, media), (REPORT.commodities, themes)):
         shown = sorted({labels[iri] for iri in named if iri in labels})
         if shown:
             graph.add((node, prop, Literal(", ".join(shown))))

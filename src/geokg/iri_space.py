@@ -50,6 +50,7 @@ PREFIXES: dict[str, str] = {
     "gk": BASE + "ontology#",
     "gkid": ID,
     "gksh": BASE + "shapes#",
+    "report": BASE + "report#",
     "prov": "http://www.w3.org/ns/prov#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",

@@ -30,7 +30,7 @@ from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import PREFIXES
 
 __all__ = [
-    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
+    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "REPORT", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
     "bind_prefixes",
 ]
 
@@ -109,14 +109,27 @@ class GK(DefinedNamespace):
     canonicalEvent: URIRef  # Article event -> its canonical event.
     eventType: URIRef  # The event class of a canonical event.
     currentStatus: URIRef  # Status given by the latest report of a canonical event.
-    reportCount: URIRef  # How many articles report a canonical event.
-    reportingArticles: URIRef  # Display value: ids of the articles reporting a canonical event.
-    reportingOutlets: URIRef  # Display value: outlets behind a canonical event's reports.
-    themeLabels: URIRef  # Display value: commodities of a canonical event's reports.
     follows: URIRef  # Previous canonical event of the same type between the same participants.
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.
     displayLabel: URIRef  # The one name queries show for an entity (cross-document entities graph).
+
+
+class REPORT(DefinedNamespace):
+    """Display values the cross-document pass caches on each canonical event: ``https://w3id.org/geokg/report#``.
+
+    Not ontology: each is computed from the member events' ``prov:wasDerivedFrom``, ``gk:theme``
+    and outlets, so that queries listing thousands of canonical events need not group their
+    reports; lists are sorted and joined by ", ".
+    """
+
+    _fail = True
+    _NS = Namespace(PREFIXES["report"])
+
+    articleCount: URIRef  # How many articles report the canonical event.
+    articles: URIRef  # The ids of those articles.
+    outlets: URIRef  # The display labels of the media behind its reports (absent when none).
+    commodities: URIRef  # The display labels of its reports' commodities (absent when none).
 
 
 # The event classes are the registry's (geokg.event_types), as in the ontology's generated block:
