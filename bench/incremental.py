@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,25 +53,44 @@ def write_lines(source: Path, target: Path, start: int, count: int) -> None:
                 out.write(line)
 
 
+@dataclass(frozen=True)
+class Timed:
+    """What a child process took: wall and CPU seconds, peak resident memory (MiB), its output."""
+
+    wall: float
+    cpu: float
+    peak_rss_mib: float
+    output: str
+
+
+def run_timed(command: list[str]) -> Timed:
+    """Run ``command``; exit with its output if it fails. The child's own rusage (``os.wait4``)
+    gives its CPU time and peak RSS, whatever other children this process ran."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    if child.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{output}")
+    return Timed(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+
+
 def geokg_build(*args: str) -> tuple[float, float, str]:
     """Run ``python -m geokg build ARGS -q``; return wall seconds, CPU seconds, its output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "geokg", "build", *args, "-q"], capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        sys.exit(f"geokg build {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
+    done = run_timed([sys.executable, "-m", "geokg", "build", *args, "-q"])
+    return done.wall, done.cpu, done.output
 
 
-def replicate(base: Path, target: Path, articles: int, tmp: Path) -> tuple[int, float, float]:
-    """Fill ``target`` with the article graphs of ``base`` and copies of them until it holds
-    ``articles`` articles, then run a whole cross-document pass; return the article count and
-    the seconds the bulk load and the pass took."""
+def write_copies(base: Path, articles: int, tmp: Path) -> Path:
+    """Write the article graphs of ``base`` and copies of them (fresh ids, dates moved back) until
+    they make ``articles`` articles, with the reference and ontology graphs once, as N-Quads in
+    ``tmp``; the derived graphs are left out. Returns the file."""
     import pyoxigraph as ox
 
-    from geokg import crossdoc
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH
     from geokg.store import Store
 
@@ -93,7 +113,18 @@ def replicate(base: Path, target: Path, articles: int, tmp: Path) -> tuple[int, 
                 line = IDENTIFIER.sub(lambda m: f'{m.group(1)}"{m.group(2)}-c{k}"', line)
                 out.write(DATE.sub(lambda m: '"' + (dt.date.fromisoformat(m.group(1)) + shift).isoformat()
                                    + '"^^<http://www.w3.org/2001/XMLSchema#date>', line))
-    del kept, article_lines
+    dump.unlink()
+    return data
+
+
+def replicate(base: Path, target: Path, articles: int, tmp: Path) -> tuple[int, float, float]:
+    """Fill ``target`` with the article graphs of ``base`` and copies of them until it holds
+    ``articles`` articles, then run a whole cross-document pass; return the article count and
+    the seconds the bulk load and the pass took."""
+    from geokg import crossdoc
+    from geokg.store import Store
+
+    data = write_copies(base, articles, tmp)
     start = time.perf_counter()
     with Store.open(target) as store:
         store.bulk_load(data)

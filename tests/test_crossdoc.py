@@ -272,7 +272,7 @@ def test_every_used_entity_has_exactly_one_display_label(crossdoc_store: Setting
 
 def test_loaded_article_graphs_with_two_labels_give_one_display_label(tmp_path: Path) -> None:
     """Articles that label an entity differently: the label most article graphs give wins, once;
-    a reference entity keeps its reference label; `geokg load` recomputes it."""
+    a reference entity keeps its reference label; `geokg load` updates it."""
     settings = Settings.from_env(store=tmp_path / "load.db")
     geokg.build(ARTICLES[:1], settings)
     acme = "https://w3id.org/geokg/id/company/acme-mining"

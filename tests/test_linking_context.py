@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from geokg.extract.linking import LinkedDoc, _facilities, _kind_from_context
-from geokg.extract.model import Entity, EntityKind, EntityRef
+from geokg.model import Entity, EntityKind, EntityRef
 
 pytestmark = pytest.mark.issue(16)
 

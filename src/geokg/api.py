@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import os
 import signal
+import tempfile
 import threading
 import warnings
 from collections import Counter
@@ -21,7 +22,7 @@ from geokg import queries as _queries
 from geokg import resolve as _resolve
 from geokg.articles import SUFFIXES, Article, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
-from geokg.iri_space import DECLARED_PREFIXES, article_id_from_graph
+from geokg.iri_space import DECLARED_PREFIXES
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     import geokg.serve as _serve
     import geokg.validate as _validate
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
-    from geokg.parallel import Failure, Outcome
+    from geokg.pipeline import Extractor, Failure, Outcome
 
 
 @dataclass
@@ -114,7 +115,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
     Args:
         paths: files or folders (walked) to read.
-        settings: store, spaCy pipeline, batch size, worker processes.
+        settings: store, spaCy pipeline, extractor, batch size, worker processes.
         on_article: called once per article read (for progress bars).
         rebuild: process every article, even those already in the store unchanged.
         dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
@@ -129,14 +130,17 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     Raises:
         IngestError: a path does not exist (:func:`check_paths`); nothing is created.
         StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
+        ConfigError: no extractor has the name ``settings.extractor``; nothing is created.
     """
     from geokg.crossdoc_incremental import Changes
-    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
-    from geokg.reference import load_reference
+    from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
+    from geokg.pipeline import get_extractor
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     paths = list(paths)
     check_paths(paths)
+    get_extractor(settings.extractor)
     for server in check_not_served(settings.store, force=force):
         warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
                       "until it is restarted", GeokgWarning, stacklevel=2)
@@ -145,7 +149,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    packaged = load_reference().graph()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph. Only such a store, or
         # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
@@ -238,13 +242,14 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
                    follow_links: bool, changes: Changes) -> None:
     from geokg.parallel import iter_outcomes
+    from geokg.pipeline import get_extractor
 
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
     if not rebuild:
         articles = _changed(articles, store, summary)
-    articles = _pipeline_checked(articles, settings.model)
+    articles = _pipeline_checked(articles, settings.model, get_extractor(settings.extractor))
     if dask is not None:
         from geokg import cluster  # dask is an optional extra
 
@@ -253,7 +258,7 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
         summary.stored = summary.articles  # bulk-loaded at the end, all at once
     else:
         outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
-                                 workers=settings.workers)
+                                 workers=settings.workers, extractor=settings.extractor)
         _record(outcomes, summary, settings, store=store, changes=changes)
 
 
@@ -268,15 +273,13 @@ def _pipeline_installed(model: str) -> bool:
         return False
 
 
-def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
-    """``articles``, once the spaCy pipeline has loaded: it fails fast on a missing pipeline
-    before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+def _pipeline_checked(articles: Iterable[Article], model: str, extractor: Extractor) -> Iterator[Article]:
+    """``articles``, once the extractor's spaCy pipeline has loaded: it fails fast on a missing
+    pipeline before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
     checked = False
     for article in articles:
         if not checked:
-            from geokg.nlp import get_pipeline  # imports spaCy: only once there is an article to parse
-
-            get_pipeline(model)
+            extractor.nlp(model)  # imports spaCy: only once there is an article to parse
             checked = True
         yield article
 
@@ -304,7 +307,7 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
     """Articles whose graph is missing from the store or was built from other content."""
-    from geokg.parallel import content_hash
+    from geokg.model import content_hash
 
     for article in articles:
         if store.article_hash(article.id) == content_hash(article):
@@ -317,8 +320,8 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None, changes: Changes) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
-    from geokg.parallel import Failure
-    from geokg.rdf.iris import graph_iri
+    from geokg.iri_space import graph_iri
+    from geokg.pipeline import Failure
     from geokg.validate import write_quarantine
 
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
@@ -610,11 +613,11 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     """
     from rdflib.compare import isomorphic
 
+    from geokg.rdf import reference_graph
     from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-    from geokg.reference import load_reference
     from geokg.validate import Violation
 
-    expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
+    expected = {REFERENCE_GRAPH: reference_graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
         stored = store.rdflib_graph(iri)
@@ -671,22 +674,31 @@ def push_plan(graph_store: str, settings: Settings | None = None,
 def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
          format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
-    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`."""
-    from geokg import crossdoc
+    that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`.
+
+    The cross-document graphs are then updated for the graphs the load replaced, as a build
+    updates them (:mod:`geokg.crossdoc_incremental`), or recomputed whole on the same terms."""
+    from geokg.crossdoc_incremental import Changes
     from geokg.load import load_files
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
 
     settings = settings or Settings.from_env()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
-        was_stale = store.derived_stale
-        store.mark_derived_stale()  # until the refresh below: an interrupted load leaves it set
+        whole = store.derived_stale
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
-        store.load_reference(load_reference().graph())
+        if not store.has_reference(packaged):
+            whole = True  # labels and hierarchies may have changed
+            store.mark_derived_stale()  # so that an interrupted load still recomputes them
+            store.load_reference(packaged)
         store.load_ontology(_ontology_graph())
-        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid)
-        if was_stale or any(article_id_from_graph(g) is not None for f in summary.loaded for g in f.graphs):
-            crossdoc.refresh(store)  # loaded article graphs change what the derived graphs say
-        store.clear_derived_stale()
+        changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
+        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid,
+                             before_writing=changes.before_writing)
+        summary.crossdoc = _cross_document_pass(store, changes, whole)
+        if store.derived_stale:
+            store.clear_derived_stale()
         return summary
 
 
@@ -740,14 +752,19 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
 
 
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None, *,
-             format: str | None = None, name: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
+             format: str | None = None, name: str | None = None,
+             split: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
     """Build ``docs`` into the store and score the stored queries against ``gold``.
 
     Two gold formats: news-dev (one document a line with ``entities`` and ``facts``; entities and
     facts scored from the ``mentions`` and ``events`` queries) and CrudeOilNews (one annotated
     event a line; sentence-level event scores from the ``events`` query, see
     :mod:`geokg.crudeoilnews`). ``format`` is ``news-dev`` or ``crudeoilnews``; by default it is
-    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (a split name).
+    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (default: the split's).
+
+    ``split`` (CrudeOilNews only: ``dev``, ``test`` or ``all``) builds and scores only the articles
+    of that fixed split of ``docs``, the articles' JSON Lines (:func:`geokg.crudeoilnews.split_docs`).
+    The test split is held out: its evaluation keeps no per-sentence errors.
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
@@ -758,9 +775,21 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     format = format or _evaluate.detect_format(gold)
     if format not in _evaluate.FORMATS:
         raise ConfigError("format", format, f"Expected one of {', '.join(_evaluate.FORMATS)}")
+    if split is not None and format != "crudeoilnews":
+        raise ConfigError("split", split, "The dev/test split is defined for CrudeOilNews gold only; "
+                                          "leave it out for news-dev gold")
+    if split is not None and split not in _crudeoilnews.SPLITS:
+        raise ConfigError("split", split, _crudeoilnews.SPLITS)
     gold_records = _evaluate.read_gold(gold) if format == "news-dev" else None
-    gold_events = _crudeoilnews.read_gold(gold) if format == "crudeoilnews" else []
-    summary = build(docs, settings)
+    with tempfile.TemporaryDirectory(prefix="geokg-split-") as tmp:
+        kept = None
+        if split is not None:
+            kept, lines = _crudeoilnews.split_articles(docs, split)
+            docs = [Path(tmp) / f"crudeoilnews-{split}.jsonl"]
+            docs[0].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            name = name or _crudeoilnews.split_name(split)
+        gold_events = _crudeoilnews.read_gold(gold, kept) if format == "crudeoilnews" else []
+        summary = build(docs, settings)
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
@@ -769,6 +798,8 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     else:
         evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events),
                                          name=name or "crudeoilnews", direction_column="direction" in events.columns)
+        if split == "test":
+            evaluation.errors.clear()  # held out: scored, never error-analysed
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
     evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
     return evaluation
@@ -785,7 +816,7 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
-    from geokg.parallel import Failure
+    from geokg.pipeline import Failure
 
     for item in items:
         if isinstance(item, IngestError):

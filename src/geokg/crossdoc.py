@@ -75,11 +75,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from geokg.event_types import EVENT_TYPES
+from geokg.iri_space import GRAPH
 from geokg.namespaces import GK, REPORT, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
-    GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     canonical_event_iri,

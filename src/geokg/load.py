@@ -50,17 +50,21 @@ from __future__ import annotations
 import itertools
 import logging
 import xml.parsers.expat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError, IngestError
+from geokg.iri_space import ARTICLE_GRAPH, GRAPH
 from geokg.namespaces import GK
-from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
 from geokg.validate import Violation, validate
+
+if TYPE_CHECKING:
+    from geokg.crossdoc import CrossDocSummary
 
 __all__ = ["FORMATS", "LoadedFile", "LoadSummary", "load_files", "format_of", "read_quads"]
 
@@ -97,6 +101,8 @@ class LoadSummary:
     kept_own: dict[str, int] = field(default_factory=dict)
     #: shape violations of the graphs loaded (dropped ones and, with keep_invalid, kept ones)
     violations: list[Violation] = field(default_factory=list)
+    #: what the cross-document pass after the load did (None: no graph written, nothing to repair)
+    crossdoc: CrossDocSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -122,7 +128,8 @@ def format_of(path: Path, format: str | None = None) -> ox.RdfFormat:
 
 
 def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None = None,
-               format: str | None = None, keep_invalid: bool = False) -> LoadSummary:
+               format: str | None = None, keep_invalid: bool = False,
+               before_writing: Callable[[Collection[str]], None] | None = None) -> LoadSummary:
     """Load each file into ``store``; see the module notes for graphs, replacement and checks.
 
     Args:
@@ -131,6 +138,8 @@ def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None =
         graph: IRI of the named graph for triples (default: each file's ``file://`` URI).
         format: force one format for every file (default: from each extension).
         keep_invalid: keep a graph that violates the shapes (its violations are still reported).
+        before_writing: called with the IRIs of the graphs a file is about to replace, before
+            they are cleared (:meth:`geokg.crossdoc_incremental.Changes.before_writing`).
 
     Returns:
         A LoadSummary; a file that cannot be read or parsed is an IngestError in
@@ -146,7 +155,7 @@ def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None =
     for raw in paths:
         path = Path(raw)
         try:
-            loaded = _load_file(store, path, format, target, cleared, summary.kept_own)
+            loaded = _load_file(store, path, format, target, cleared, summary.kept_own, before_writing)
         except IngestError as error:
             summary.failures.append(error)
             continue
@@ -225,7 +234,8 @@ def is_own_graph(iri: str) -> bool:
 
 
 def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNode | None,
-               cleared: set[ox.NamedNode], kept_own: dict[str, int]) -> LoadedFile:
+               cleared: set[ox.NamedNode], kept_own: dict[str, int],
+               before_writing: Callable[[Collection[str]], None] | None) -> LoadedFile:
     if not path.is_file():
         raise IngestError(path, "no such file")
     rdf_format = format_of(path, format)
@@ -244,6 +254,8 @@ def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNod
         graphs.add(name)
         statements += 1
     fresh = sorted((name for name in graphs if name not in cleared), key=str)
+    if fresh and before_writing is not None:
+        before_writing([name.value for name in fresh])
     try:
         if fresh:
             store.ox.update("".join(f"DROP SILENT GRAPH {name} ;\n" for name in fresh))

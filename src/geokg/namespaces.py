@@ -1,8 +1,9 @@
 """Vocabulary terms as Python names, so a typo fails at import time, not in a query.
 
 ``GK`` mirrors ``ontology/geokg.ttl`` term for term (``tests/test_ontology.py``
-checks both directions); with ``_fail = True`` an undeclared name raises
-``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
+checks both directions; the event classes come from :mod:`geokg.event_types`); with
+``_fail = True`` an undeclared name raises ``AttributeError`` (the rdflib
+``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
 ``PREFIXES`` (plain strings in :mod:`geokg.iri_space`, which the namespaces here are built
 from) binds them all on a graph.
@@ -25,6 +26,7 @@ Example:
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
+from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import PREFIXES
 
 __all__ = [
@@ -56,26 +58,7 @@ class GK(DefinedNamespace):
     # Articles, events and evidence
     Article: URIRef  # One news article: metadata, full text, mentions.
     Event: URIRef  # An n-ary fact reported by an article.
-    Offer: URIRef  # An actor offers to supply, share or develop a resource.
-    SaleOrSupply: URIRef  # An actor sells or supplies a commodity.
-    PurchaseOrImport: URIRef  # An actor buys or imports a commodity.
-    ExportRestriction: URIRef  # An actor bans, limits or taxes exports.
-    Sanction: URIRef  # An actor imposes or lifts sanctions.
-    Tariff: URIRef  # An actor imposes or changes a tariff.
-    Agreement: URIRef  # Parties sign or agree a deal.
-    Meeting: URIRef  # Parties meet or hold talks.
-    Production: URIRef  # An actor produces a quantity of a commodity.
-    ReservesRank: URIRef  # A country ranks at a position for a commodity.
-    PriceChange: URIRef  # A price rises, falls or reaches a level.
-    Statement: URIRef  # A speaker says something.
-    TradeChange: URIRef  # Trade volume change.
-    DemandChange: URIRef  # Demand change.
-    InventoryChange: URIRef  # Inventory change.
-    SupplyDisruption: URIRef  # Supply disruption.
-    Forecast: URIRef  # Forecast.
-    MarketBalance: URIRef  # Market balance.
-    EconomicTrend: URIRef  # Economic trend.
-    Tension: URIRef  # Tension.
+    # ... and one subclass per event type, added below from the registry.
     Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
     Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
 
@@ -147,6 +130,11 @@ class REPORT(DefinedNamespace):
     articles: URIRef  # The ids of those articles.
     outlets: URIRef  # The display labels of the media behind its reports (absent when none).
     commodities: URIRef  # The display labels of its reports' commodities (absent when none).
+
+
+# The event classes are the registry's (geokg.event_types), as in the ontology's generated block:
+# a new type needs no edit here. DefinedNamespace reads its terms from the annotations.
+GK.__annotations__.update(dict.fromkeys((spec.name for spec in EVENT_TYPES), URIRef))
 
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).

@@ -310,8 +310,8 @@ class Store:
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
+        from geokg.iri_space import article_iri, graph_iri
         from geokg.namespaces import GK
-        from geokg.rdf.iris import article_iri, graph_iri
 
         graph = ox.NamedNode(graph_iri(article_id))
         for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
@@ -394,7 +394,7 @@ class Store:
         the next call moves the rest. An article whose id was ``reference`` or ``ontology``
         was lost when it replaced that graph, and cannot be told apart: build it again.
         """
-        from geokg.rdf.iris import graph_iri
+        from geokg.iri_space import graph_iri
 
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):

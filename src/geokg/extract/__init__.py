@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from geokg.articles import Article
-from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event, EventType
+from geokg.extract.text import DOC_TEXT, span_text
+from geokg.model import Article, ArticleFacts, EntityKind, EntityRef, Event, EventType
 
 if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts model is imported
     from spacy.tokens import Doc, Span
@@ -23,16 +23,6 @@ if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts m
 __all__ = ["extract"]
 
 ACTOR_KINDS = {EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.COMPANY}
-#: ``Doc.user_data`` key of the doc's text, set by :func:`extract` for :func:`span_text`.
-DOC_TEXT = "geokg_text"
-
-
-def span_text(span: Span) -> str:
-    """``span.text``, sliced from the text :func:`extract` keeps on the doc when it is there:
-    spaCy joins every token of the span again on each ``.text``, and the rules read a sentence's
-    text several times (a fifth of the extraction time went to those joins)."""
-    text = span.doc.user_data.get(DOC_TEXT)
-    return span.text if text is None else text[span.start_char:span.end_char]
 
 
 def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None) -> ArticleFacts:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from geokg.extract.gazetteer import CANDIDATES_KEY, OFFICE, SPAN_KEY
-from geokg.extract.model import Entity, EntityKind, EntityRef, Evidence, Mention
-from geokg.rdf.iris import SEGMENT_KIND, entity_key, entity_name, minted_ref
+from geokg.iri_space import SEGMENT_KIND
+from geokg.keys import entity_key, entity_name, minted_ref
+from geokg.model import Entity, EntityKind, EntityRef, Evidence, Mention
 from geokg.reference import ReferenceIndex
 
 # Words before a city that make it a location rather than its government.

@@ -1,0 +1,462 @@
+"""A store of millions of quads: loading, size on disk, peak memory, stored-query latency, adding articles.
+
+Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
+                             [--new K] [--no-serve] [--queries Q,Q]
+
+Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
+reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000,000 quads):
+
+1. copies the base's article graphs with fresh ids and dates moved two years back per copy
+   (``bench/incremental.py``: other happenings, so canonical events do not merge across
+   copies) until the store holds about Q quads; bulk-loads them (``Store.bulk_load``) and
+   compacts the store, then computes the cross-document graphs with ``geokg build
+   --recompute-crossdoc`` and compacts again: seconds and peak RSS of each, each a child
+   process; the store's size on disk;
+2. times every stored query, each in a fresh child process on the store on disk: its first
+   parameter bound to three values (the three most frequent in the base store's unbound
+   result, or common names), R runs each, and the first page of the unbound query (its text
+   with ``LIMIT 1000``); the first run apart (cold: a fresh process, as ``geokg query``),
+   p50 and p95 of the others. A query is given up after --timeout seconds, and repeated only
+   while the runs of one query take under --budget seconds;
+3. the same through a real ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``),
+   with the server's start-up (the copy) and peak RSS;
+4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
+   new, each a fresh ``python -m geokg build`` (start-up included): wall, CPU, peak RSS.
+
+Figures go to DIR/figures-Q.json (with --keep: the next run reuses a store and its load
+figures) and are printed as Markdown tables, the sizes side by side. Figures, not asserts;
+the machine this runs on may be shared, so wall-clock times are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks, reused
+from incremental import TRAIN, run_timed, write_copies, write_lines
+
+from queries import die_with_parent
+
+PAGE = 1000  # rows of a first page
+# When the base store's result has no column named like the parameter: common names by kind.
+COMMON = {"Country": ["Japan", "Canada", "Brazil"], "Commodity": ["Wheat", "Crude oil", "Gold"],
+          "Entity": ["Japan", "United States", "Canada"]}
+
+
+def first_page(name: str):
+    """The stored query ``name`` with its text limited to the first page of rows."""
+    from geokg.queries import get_query
+
+    stored = get_query(name)
+    return dataclasses.replace(stored, text=f"{stored.text.rstrip()}\nLIMIT {PAGE}\n")
+
+
+def pick_values(base: Path) -> dict[str, tuple[str, list[str]]]:
+    """Query name -> (its first parameter, three values): the most frequent values of the column
+    named like the parameter in the unbound result on the base store, else common names."""
+    from geokg.queries import list_queries, run_query
+    from geokg.store import Store
+
+    picked = {}
+    with Store.open(base, read_only=True) as store:
+        for stored in list_queries():
+            if not stored.params:
+                continue
+            param = stored.params[0]
+            result = run_query(store, stored)
+            values: list[str] = []
+            if param.name in result.columns:
+                column = result.columns.index(param.name)
+                counts = Counter(str(row[column]) for row in result.rows if row[column] not in (None, ""))
+                values = [value for value, _ in counts.most_common(3)]
+            picked[stored.name] = (param.name, values if len(values) == 3 else COMMON.get(param.kind, values))
+    return picked
+
+
+def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str]) -> list[tuple[str, str]]:
+    """(query, "bound" or "page") for every stored query: bound where it has a parameter, paged always."""
+    from geokg.queries import list_queries
+
+    names = [q.name for q in list_queries() if "all" in selected or q.name in selected]
+    return [(name, kind) for name in names for kind in ("bound", "page") if kind == "page" or name in values]
+
+
+def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int,
+            budget: float, send) -> None:
+    """Run one job: ``run(name_or_query, params)`` returns rows, ``cpu()`` CPU seconds so far;
+    ``send`` gets ("run", value, wall seconds, CPU seconds, rows) for each run."""
+    started = time.perf_counter()
+    paged = first_page(name) if kind == "page" else None
+    param, chosen = values[name] if kind == "bound" else ("", [""])
+    for n in range(runs):  # the values in turn, so that each gets its cold run first
+        for value in chosen:
+            t, c = time.perf_counter(), cpu()
+            rows = run(paged, None) if paged is not None else run(name, {param: value})
+            send(("run", value, time.perf_counter() - t, cpu() - c, rows))
+        if n and time.perf_counter() - started > budget:
+            break
+
+
+def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, conn) -> None:
+    """One job on the store on disk, in a fresh process; sends each run, then the peak RSS."""
+    import resource
+
+    import geokg
+    from geokg.queries import run_query
+    from geokg.store import Store
+
+    die_with_parent()
+    with Store.open(path, read_only=True) as store:
+        def run(query, params):
+            if params is None:
+                return len(run_query(store, query))
+            return len(geokg.query(query, params, store=store))
+
+        run_job(run, time.process_time, name, kind, values, runs, budget, conn.send)
+    conn.send(("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def summarise(sent: list[tuple]) -> dict:
+    """Cold run (the first of each value), p50 and p95 of the warm ones, rows per value."""
+    cold: dict[str, float] = {}
+    warm: list[tuple[float, float]] = []
+    rows: dict[str, int] = {}
+    for _, value, seconds, cpu, count in sent:
+        if value in cold:
+            warm.append((seconds, cpu))
+        else:
+            cold[value] = seconds
+        rows[value] = count
+    if not warm:
+        warm = [(seconds, cpu) for _, _, seconds, cpu, _ in sent]
+    ordered = sorted(seconds for seconds, _ in warm)
+    return {"cold_ms": max(cold.values()) * 1000, "p50_ms": statistics.median(ordered) * 1000,
+            "p95_ms": ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)] * 1000,
+            "cpu_p50_ms": statistics.median(cpu for _, cpu in warm) * 1000, "runs": len(sent), "rows": rows}
+
+
+def time_on_disk(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
+                 timeout: float) -> dict[str, dict]:
+    context = multiprocessing.get_context("spawn")
+    results = {}
+    for name, kind in todo:
+        parent, child_end = context.Pipe()
+        process = context.Process(target=disk_child,
+                                  args=(str(path), name, kind, values, runs, budget, child_end))
+        process.start()
+        child_end.close()
+        sent, rss = [], None
+        deadline = time.monotonic() + timeout
+        while parent.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                message = parent.recv()
+            except EOFError:
+                break
+            if message[0] == "rss":
+                rss = message[1]
+                break
+            sent.append(message)
+        process.kill()
+        process.join()
+        result = summarise(sent) if sent else {"stopped_after_s": timeout}
+        result["peak_rss_mib"] = rss
+        results[f"{name} {kind}"] = result
+        print(f"  disk {name} {kind}: {shown(result)}", file=sys.stderr)
+    return results
+
+
+def shown(result: dict) -> str:
+    if "p50_ms" not in result:
+        return f"stopped after {result['stopped_after_s']:.0f} s"
+    return (f"cold {result['cold_ms']:.0f} ms, p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
+            f"CPU p50 {result['cpu_p50_ms']:.0f} ms, {result['runs']} runs, rows {result['rows']}")
+
+
+def tree(pid: int) -> list[int]:
+    """A process and its children (``geokg serve`` runs ``oxigraph``)."""
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return pids
+
+
+def peak_rss_of_tree(pid: int) -> float:
+    """Peak RSS (VmHWM, MiB) of a process plus its children's."""
+    total = 0.0
+    for each in tree(pid):
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0) / 1024
+    return total
+
+
+def cpu_of_tree(pids: list[int]) -> float:
+    """CPU seconds of processes so far (user + system, from /proc/PID/stat)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
+                timeout: float) -> tuple[dict[str, dict], dict]:
+    """Every job through ``geokg serve --in-memory`` over HTTP; returns results and the server's figures."""
+    import geokg
+    from geokg.errors import GeokgError
+    from geokg.remote import HttpClient, run_remote_query
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(path), "--bind",
+                               f"127.0.0.1:{port}", "--in-memory"], stderr=subprocess.PIPE)
+    results: dict[str, dict] = {}
+    try:
+        assert server.stderr is not None
+        line = b""
+        while b"serving" not in line:  # said once the copy is in
+            line = server.stderr.readline()
+            if not line:
+                sys.exit(f"geokg serve --in-memory stopped: {server.wait()}")
+        up = {"start_s": time.perf_counter() - started, "rss_after_copy_mib": peak_rss_of_tree(server.pid)}
+        print(f"  served: up in {up['start_s']:.0f} s, {up['rss_after_copy_mib']:.0f} MiB", file=sys.stderr)
+        endpoint = f"http://127.0.0.1:{port}/query"
+        server_pids = tree(server.pid)
+
+        def cpu() -> float:  # the client (resolving names, reading JSON) and the server
+            return time.process_time() + cpu_of_tree(server_pids)
+
+        with HttpClient(timeout=timeout) as client:
+            def run(query, params):
+                if params is None:
+                    return len(run_remote_query(endpoint, query, client=client))
+                return len(geokg.query(query, params, endpoint=endpoint))
+
+            for name, kind in todo:
+                sent: list[tuple] = []
+                try:
+                    run_job(run, cpu, name, kind, values, runs, budget, sent.append)
+                except GeokgError as error:  # the client's timeout
+                    print(f"  served {name} {kind}: {error}", file=sys.stderr)
+                result = summarise(sent) if sent else {"stopped_after_s": timeout}
+                results[f"{name} {kind}"] = result
+                print(f"  served {name} {kind}: {shown(result)}", file=sys.stderr)
+        up["peak_rss_mib"] = peak_rss_of_tree(server.pid)
+        return results, up
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def du_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2 ** 20
+
+
+def phase_load(store: Path, data: Path) -> None:
+    """Child: bulk-load ``data`` into ``store`` and compact it; prints the seconds of each as JSON."""
+    from geokg.store import Store
+
+    t = time.perf_counter()
+    with Store.open(store) as opened:
+        opened.bulk_load(data)
+        loaded = time.perf_counter() - t
+        opened.optimize()
+    print(json.dumps({"bulk_load_s": loaded, "optimize_s": time.perf_counter() - t - loaded}))
+
+
+def phase_optimize(store: Path) -> None:
+    from geokg.store import Store
+
+    with Store.open(store) as opened:
+        opened.optimize()
+
+
+def make_store(base: Path, store: Path, quads: int, tmp: Path) -> dict:
+    """Copy the base's articles into ``store`` until it holds about ``quads`` quads; return the figures."""
+    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from geokg.store import Store
+
+    with Store.open(base, read_only=True) as opened:
+        articles, total = len(opened.article_graphs()), len(opened)
+        # What copies do not grow: the reference data, the ontology, the entities (shared by the copies).
+        fixed = sum(opened.triple_count(g) for g in (REFERENCE_GRAPH, ONTOLOGY_GRAPH, CROSSDOC_ENTITIES_GRAPH))
+    wanted = math.ceil(articles * (quads - fixed) / (total - fixed))
+    data = write_copies(base, wanted, tmp)
+    python = [sys.executable, __file__]
+    load = run_timed([*python, "--phase", "load", "--store", str(store), "--input", str(data)])
+    data.unlink()
+    crossdoc = run_timed([sys.executable, "-m", "geokg", "build", "--recompute-crossdoc", "--store", str(store), "-q"])
+    compact = run_timed([*python, "--phase", "optimize", "--store", str(store)])
+    loaded = json.loads(load.output.strip().splitlines()[-1])
+    return {"bulk_load_s": loaded["bulk_load_s"], "optimize_s": loaded["optimize_s"],
+            "load_peak_rss_mib": load.peak_rss_mib,
+            "crossdoc_s": crossdoc.wall, "crossdoc_cpu_s": crossdoc.cpu, "crossdoc_peak_rss_mib": crossdoc.peak_rss_mib,
+            "optimize_after_crossdoc_s": compact.wall}
+
+
+def time_adding(store: Path, new_input: Path, work: Path) -> dict:
+    """A build with nothing new and one adding the new articles, on a copy of ``store``."""
+    scratch = work / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(store, scratch)
+    try:
+        build = [sys.executable, "-m", "geokg", "build"]
+        figures = {}
+        for label, command in (("nothing new", [*build, "--store", str(scratch), "-q"]),
+                               ("add", [*build, str(new_input), "--store", str(scratch), "-q"])):
+            done = run_timed(command)
+            figures[label] = {"wall_s": done.wall, "cpu_s": done.cpu, "peak_rss_mib": done.peak_rss_mib,
+                              "output": done.output.strip().splitlines()}
+            print(f"  {label}: {done.wall:.1f} s, CPU {done.cpu:.1f} s, {done.peak_rss_mib:.0f} MiB", file=sys.stderr)
+        return figures
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_input: Path,
+            values: dict) -> dict:
+    from geokg.store import Store
+
+    store = work / f"store-{quads}"
+    saved = work / f"figures-{quads}.json"
+    if store.is_dir() and saved.is_file():
+        figures = {"store": json.loads(saved.read_text())["store"]}  # the rest is measured again
+    else:  # made under another name, so that an interrupted run leaves no store to reuse
+        partial = work / f"store-{quads}.partial"
+        for stale in (store, partial):
+            shutil.rmtree(stale, ignore_errors=True)
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            figures = {"store": make_store(base, partial, quads, Path(tmp))}
+        partial.rename(store)
+    with Store.open(store, read_only=True) as opened:
+        figures["quads"], figures["articles"] = len(opened), len(opened.article_graphs())
+    figures["size_mib"] = du_mib(store)
+    print(f"store of {figures['quads']:,} quads, {figures['articles']:,} articles: {figures['store']}",
+          file=sys.stderr)
+    saved.write_text(json.dumps(figures, indent=1))
+    todo = jobs(values, set(args.queries.split(",")))
+    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout)
+    saved.write_text(json.dumps(figures, indent=1))
+    if not args.no_serve:
+        figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget, args.timeout)
+        saved.write_text(json.dumps(figures, indent=1))
+    if args.new:
+        figures["adding"] = time_adding(store, new_input, work)
+    saved.write_text(json.dumps(figures, indent=1))
+    return figures
+
+
+def cell(result: dict | None) -> str:
+    if result is None:
+        return "-"
+    if "p50_ms" not in result:
+        return f"> {result['stopped_after_s']:.0f} s"
+    return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ({result['cpu_p50_ms']:.0f})"
+
+
+def wall_cpu(figures: dict, label: str) -> str:
+    if "adding" not in figures:
+        return "-"
+    build = figures["adding"][label]
+    return f"{build['wall_s']:.1f} s ({build['cpu_s']:.1f} s)"
+
+
+def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
+    heads = [f"{f['quads'] / 1e6:.1f}M" if f["quads"] >= 1e6 else f"{f['quads'] / 1e3:.0f}k" for f in sizes.values()]
+    print(f"base: the first {base_articles:,} Reuters-21578 train articles; machine: {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print("\n| store | " + " | ".join(heads) + " |\n| --- |" + " ---: |" * len(heads))
+    rows = [("quads", lambda f: f"{f['quads']:,}"), ("articles", lambda f: f"{f['articles']:,}"),
+            ("bulk load + compaction", lambda f: f"{f['store']['bulk_load_s']:.0f} s + {f['store']['optimize_s']:.0f} s"),
+            ("bulk load peak RSS", lambda f: f"{f['store']['load_peak_rss_mib']:.0f} MiB"),
+            ("`geokg build --recompute-crossdoc`", lambda f: f"{f['store']['crossdoc_s']:.0f} s"),
+            ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:.0f} MiB"),
+            ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
+            ("`geokg serve --in-memory` start-up", lambda f: f"{f['server']['start_s']:.0f} s" if "server" in f else "-"),
+            ("its peak RSS", lambda f: f"{f['server']['peak_rss_mib']:,.0f} MiB" if "server" in f else "-"),
+            ("build, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
+            ("build adding the new articles: wall (CPU)", lambda f: wall_cpu(f, "add")),
+            ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:.0f} MiB" if "adding" in f else "-")]
+    for label, fmt in rows:
+        print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
+    print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
+          "cold: the first run in a fresh process, the slowest of the values")
+    where = [(size, place) for place in ("disk", "served") for size in heads]
+    print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
+          + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
+    print("| --- | --- |" + " ---: |" * (len(where) + len(heads)))
+    keys = list(next(iter(sizes.values()))["disk"])
+    for key in keys:
+        name, kind = key.rsplit(" ", 1)
+        run = f"first {PAGE} rows" if kind == "page" else f"{values[name][0]}: " + ", ".join(values[name][1])
+        cells = [cell(sizes[list(sizes)[heads.index(s)]].get(p, {}).get(key)) for s, p in where]
+        colds = [f"{f['disk'][key]['cold_ms']:.0f}" if "cold_ms" in f["disk"].get(key, {}) else "-"
+                 for f in sizes.values()]
+        print(f"| {name} | {run} | " + " | ".join(cells + colds) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=2000, help="Reuters train articles in the base (default 2000)")
+    parser.add_argument("--quads", default="1000000,10000000", help="store sizes to measure, comma-separated")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the stores and figures in this folder, and reuse what is there")
+    parser.add_argument("--runs", type=int, default=10, help="runs per parameter value (default 10)")
+    parser.add_argument("--budget", type=float, default=20.0,
+                        help="seconds after which a query is not repeated further (default 20)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a query is given up (default 300)")
+    parser.add_argument("--new", type=int, default=10, help="new articles to add (default 10; 0: skip)")
+    parser.add_argument("--no-serve", action="store_true", help="skip geokg serve --in-memory")
+    parser.add_argument("--queries", default="all", help="comma-separated stored queries to time (default all)")
+    parser.add_argument("--phase", choices=["load", "optimize"], help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "load":
+        return phase_load(args.store, args.input)
+    if args.phase == "optimize":
+        return phase_optimize(args.store)
+    if not TRAIN.is_file():
+        print(f"Reuters-21578 not found at {TRAIN}; nothing to measure")
+        return
+    with tempfile.TemporaryDirectory(prefix="geokg-scale-") as tmp_name:
+        work = args.keep or Path(tmp_name)
+        work.mkdir(parents=True, exist_ok=True)
+        base_input, new_input = work / "base.jsonl", work / "new.jsonl"
+        write_lines(TRAIN, base_input, 0, args.limit)
+        write_lines(TRAIN, new_input, args.limit, args.new)
+        base = work / "base"
+        if not base.exists():
+            built = run_timed([sys.executable, "-m", "geokg", "build", str(base_input), "--store", str(base), "-q"])
+            print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
+        values = pick_values(base)
+        sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
+        report(sizes, values, args.limit)
+
+
+if __name__ == "__main__":
+    main()
