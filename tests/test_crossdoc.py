@@ -317,12 +317,12 @@ def test_a_store_with_the_display_values_of_an_older_geokg_is_recomputed_by_a_bu
 
     from geokg import crossdoc
     from geokg.rdf.iris import graph_iri
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
 
     data = Path(__file__).parent / "data" / "store"
     settings = Settings.from_env(store=tmp_path / "geokg.db")
     with Store.open(settings.store) as store:
-        store.load_reference(load_reference().graph())  # as a build loads it: a build need not reload it
+        store.load_reference(reference_graph())  # as a build loads it: a build need not reload it
         for path in sorted(data.glob("2024-*.ttl")):
             store.replace_graph(graph_iri(path.stem), Graph().parse(path))
         crossdoc.refresh(store)
