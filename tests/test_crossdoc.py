@@ -316,8 +316,8 @@ def test_a_store_with_the_display_values_of_an_older_geokg_is_recomputed_by_a_bu
     from rdflib import Graph
 
     from geokg import crossdoc
-    from geokg.rdf import reference_graph
     from geokg.rdf.iris import graph_iri
+    from geokg.rdf import reference_graph
 
     data = Path(__file__).parent / "data" / "store"
     settings = Settings.from_env(store=tmp_path / "geokg.db")
