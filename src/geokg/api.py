@@ -793,10 +793,12 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
+        restatements = _queries.run_sparql(store, _crudeoilnews.RESTATEMENTS, "crudeoilnews.RESTATEMENTS")
     if gold_records is not None and mentions is not None:
         evaluation: _evaluate.Evaluation | CrudeOilNewsEvaluation = _evaluate.score(gold_records, mentions, events)
     else:
-        evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events),
+        assert isinstance(restatements, _queries.QueryResult)
+        evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events, restatements),
                                          name=name or "crudeoilnews", direction_column="direction" in events.columns)
         if split == "test":
             evaluation.errors.clear()  # held out: scored, never error-analysed

@@ -49,9 +49,13 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
             events.extend(sentence_events(sent, ctx))
         _remember(sent, ctx)
     # A headline announces what the body tells in full: its facts count only where the body
-    # has none of that type.
+    # has none of that type; otherwise it restates the body's event, if one matches.
     told = {event.type for event in events}
     events = _merge_restatements([e for e in headline if e.type not in told] + events)
+    for announced in (e for e in headline if e.type in told):
+        n = next((n for n, event in enumerate(events) if _restates(event, announced)), None)
+        if n is not None:
+            events[n] = replace(events[n], restated=(*events[n].restated, announced.evidence))
     return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
                         mentions=tuple(linked.mentions), events=tuple(events),
                         about=salient(doc, linked, events, headline_end, ctx.person_countries or {}))
@@ -162,7 +166,8 @@ def _remember(sent: Span, ctx: SentenceContext) -> None:
 def _merge_restatements(events: list[Event]) -> list[Event]:
     """One fact per event: a headline and its lead, or a lead and a later sentence that adds a
     date, state the same act (same type, agent and commodities). The later mention fills the
-    earlier one's gaps; two figures or two dates that disagree mean two facts."""
+    earlier one's gaps and its sentence is kept as a restatement; two figures or two dates that
+    disagree mean two facts."""
     merged: list[Event] = []
     for event in events:
         same = next((m for m in merged if _restates(m, event)), None)
@@ -174,6 +179,7 @@ def _merge_restatements(events: list[Event]) -> list[Event]:
             same, date=same.date or event.date, quantity=same.quantity or event.quantity,
             recipients=same.recipients or event.recipients, counterparties=same.counterparties or event.counterparties,
             place=same.place or event.place, status=same.status or event.status,
+            restated=(*same.restated, event.evidence, *event.restated),
             confidence=max(same.confidence, event.confidence))
     return merged
 
