@@ -1,7 +1,7 @@
 """A store of millions of quads: loading, size on disk, peak memory, stored-query latency, adding articles.
 
 Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
-                             [--new K] [--no-serve] [--queries Q,Q]
+                             [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,page] [--bind-in-text]
 
 Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
 reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000,000 quads):
@@ -16,8 +16,11 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
    parameter bound to three values (the three most frequent in the base store's unbound
    result, or common names), R runs each, and the first page of the unbound query (its text
    with ``LIMIT 1000``); the first run apart (cold: a fresh process, as ``geokg query``),
-   p50 and p95 of the others. A query is given up after --timeout seconds, and repeated only
-   while the runs of one query take under --budget seconds;
+   p50 and p95 of the others, and the p50 of their CPU time. A query is given up after
+   --timeout seconds, and repeated only while the runs of one query take under --budget
+   seconds. ``--bind-in-text`` writes the parameters into the text as a leading VALUES block
+   (as geokg does for an endpoint) instead of binding them as substitutions (as ``geokg
+   query`` does), to compare the plans Oxigraph makes of each;
 3. the same through a real ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``),
    with the server's start-up (the copy) and peak RSS;
 4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
@@ -87,12 +90,13 @@ def pick_values(base: Path) -> dict[str, tuple[str, list[str]]]:
     return picked
 
 
-def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str]) -> list[tuple[str, str]]:
+def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str], kinds: set[str]) -> list[tuple[str, str]]:
     """(query, "bound" or "page") for every stored query: bound where it has a parameter, paged always."""
     from geokg.queries import list_queries
 
     names = [q.name for q in list_queries() if "all" in selected or q.name in selected]
-    return [(name, kind) for name in names for kind in ("bound", "page") if kind == "page" or name in values]
+    return [(name, kind) for name in names for kind in ("bound", "page")
+            if kind in kinds and (kind == "page" or name in values)]
 
 
 def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int,
@@ -111,12 +115,16 @@ def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[st
             break
 
 
-def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, conn) -> None:
-    """One job on the store on disk, in a fresh process; sends each run, then the peak RSS."""
+def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, in_text: bool,
+               conn) -> None:
+    """One job on the store on disk, in a fresh process; sends each run, then the peak RSS.
+    ``in_text``: parameters written into the text as a VALUES block, as sent to an endpoint."""
     import resource
 
     import geokg
-    from geokg.queries import run_query
+    from geokg.queries import bind_params, get_query, rows_from_tsv, run_query
+    from geokg.remote import substitute
+    from geokg.resolve import Resolver, resolve_params
     from geokg.store import Store
 
     die_with_parent()
@@ -124,7 +132,12 @@ def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget:
         def run(query, params):
             if params is None:
                 return len(run_query(store, query))
-            return len(geokg.query(query, params, store=store))
+            if not in_text:
+                return len(geokg.query(query, params, store=store))
+            stored = get_query(query)
+            resolved, _ = resolve_params(stored, params, Resolver.local(store))
+            text = substitute(stored.text, bind_params(stored, resolved), source=stored.name)
+            return len(rows_from_tsv(store.select_tsv(text, {}, source=stored.name)[1]))
 
         run_job(run, time.process_time, name, kind, values, runs, budget, conn.send)
     conn.send(("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -150,13 +163,13 @@ def summarise(sent: list[tuple]) -> dict:
 
 
 def time_on_disk(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
-                 timeout: float) -> dict[str, dict]:
+                 timeout: float, in_text: bool) -> dict[str, dict]:
     context = multiprocessing.get_context("spawn")
     results = {}
     for name, kind in todo:
         parent, child_end = context.Pipe()
         process = context.Process(target=disk_child,
-                                  args=(str(path), name, kind, values, runs, budget, child_end))
+                                  args=(str(path), name, kind, values, runs, budget, in_text, child_end))
         process.start()
         child_end.close()
         sent, rss = [], None
@@ -342,9 +355,10 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
     from geokg.store import Store
 
     store = work / f"store-{quads}"
-    saved = work / f"figures-{quads}.json"
-    if store.is_dir() and saved.is_file():
-        figures = {"store": json.loads(saved.read_text())["store"]}  # the rest is measured again
+    loaded = work / f"figures-{quads}.json"
+    saved = work / f"figures-{quads}-in-text.json" if args.bind_in_text else loaded
+    if store.is_dir() and loaded.is_file():
+        figures = {"store": json.loads(loaded.read_text())["store"]}  # the rest is measured again
     else:  # made under another name, so that an interrupted run leaves no store to reuse
         partial = work / f"store-{quads}.partial"
         for stale in (store, partial):
@@ -352,14 +366,15 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             figures = {"store": make_store(base, partial, quads, Path(tmp))}
         partial.rename(store)
+        loaded.write_text(json.dumps(figures, indent=1))
     with Store.open(store, read_only=True) as opened:
         figures["quads"], figures["articles"] = len(opened), len(opened.article_graphs())
     figures["size_mib"] = du_mib(store)
     print(f"store of {figures['quads']:,} quads, {figures['articles']:,} articles: {figures['store']}",
           file=sys.stderr)
     saved.write_text(json.dumps(figures, indent=1))
-    todo = jobs(values, set(args.queries.split(",")))
-    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout)
+    todo = jobs(values, set(args.queries.split(",")), set(args.kinds.split(",")))
+    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout, args.bind_in_text)
     saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
         figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget, args.timeout)
@@ -385,7 +400,7 @@ def wall_cpu(figures: dict, label: str) -> str:
     return f"{build['wall_s']:.1f} s ({build['cpu_s']:.1f} s)"
 
 
-def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
+def report(sizes: dict[int, dict], values: dict, base_articles: int, in_text: bool) -> None:
     heads = [f"{f['quads'] / 1e6:.1f}M" if f["quads"] >= 1e6 else f"{f['quads'] / 1e3:.0f}k" for f in sizes.values()]
     print(f"base: the first {base_articles:,} Reuters-21578 train articles; machine: {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the end")
@@ -404,7 +419,8 @@ def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
     for label, fmt in rows:
         print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
     print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
-          "cold: the first run in a fresh process, the slowest of the values")
+          "cold: the first run in a fresh process, the slowest of the values"
+          + ("; on disk, parameters written into the text (--bind-in-text)" if in_text else ""))
     where = [(size, place) for place in ("disk", "served") for size in heads]
     print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
           + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
@@ -432,6 +448,11 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=10, help="new articles to add (default 10; 0: skip)")
     parser.add_argument("--no-serve", action="store_true", help="skip geokg serve --in-memory")
     parser.add_argument("--queries", default="all", help="comma-separated stored queries to time (default all)")
+    parser.add_argument("--kinds", default="bound,page",
+                        help="which runs: 'bound' (a parameter bound), 'page' (the first page), or both (default)")
+    parser.add_argument("--bind-in-text", action="store_true",
+                        help="on disk, write parameters into the text as a VALUES block (as geokg does for an "
+                             "endpoint) instead of binding them as substitutions (as geokg query does)")
     parser.add_argument("--phase", choices=["load", "optimize"], help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
@@ -455,7 +476,7 @@ def main() -> None:
             print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
         values = pick_values(base)
         sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
-        report(sizes, values, args.limit)
+        report(sizes, values, args.limit, args.bind_in_text)
 
 
 if __name__ == "__main__":
