@@ -393,6 +393,11 @@ def cell(result: dict | None) -> str:
     return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ({result['cpu_p50_ms']:.0f})"
 
 
+def largest_query(figures: dict) -> str:
+    rss, job = max((r.get("peak_rss_mib") or 0, job) for job, r in figures.get("disk", {}).items())
+    return f"{rss:,.0f} MiB ({job.replace(' page', ', first page')})"
+
+
 def wall_cpu(figures: dict, label: str) -> str:
     if "adding" not in figures:
         return "-"
@@ -411,6 +416,7 @@ def report(sizes: dict[int, dict], values: dict, base_articles: int, in_text: bo
             ("`geokg build --recompute-crossdoc`", lambda f: f"{f['store']['crossdoc_s']:.0f} s"),
             ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:.0f} MiB"),
             ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
+            ("largest peak RSS of a query on disk", largest_query),
             ("`geokg serve --in-memory` start-up", lambda f: f"{f['server']['start_s']:.0f} s" if "server" in f else "-"),
             ("its peak RSS", lambda f: f"{f['server']['peak_rss_mib']:,.0f} MiB" if "server" in f else "-"),
             ("build, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
