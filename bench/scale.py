@@ -2,6 +2,7 @@
 
 Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
                              [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,page] [--bind-in-text]
+                             [--report-only]
 
 Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
 reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000,000 quads):
@@ -27,7 +28,8 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
    new, each a fresh ``python -m geokg build`` (start-up included): wall, CPU, peak RSS.
 
 Figures go to DIR/figures-Q.json (with --keep: the next run reuses a store and its load
-figures) and are printed as Markdown tables, the sizes side by side. Figures, not asserts;
+figures; --report-only prints them again) and are printed as Markdown tables, the sizes side
+by side. Figures, not asserts;
 the machine this runs on may be shared, so wall-clock times are noisy.
 """
 
@@ -459,6 +461,8 @@ def main() -> None:
     parser.add_argument("--bind-in-text", action="store_true",
                         help="on disk, write parameters into the text as a VALUES block (as geokg does for an "
                              "endpoint) instead of binding them as substitutions (as geokg query does)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the tables from the figures saved in --keep DIR, measuring nothing")
     parser.add_argument("--phase", choices=["load", "optimize"], help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
@@ -481,7 +485,11 @@ def main() -> None:
             built = run_timed([sys.executable, "-m", "geokg", "build", str(base_input), "--store", str(base), "-q"])
             print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
         values = pick_values(base)
-        sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
+        if args.report_only:
+            suffix = "-in-text" if args.bind_in_text else ""
+            sizes = {int(q): json.loads((work / f"figures-{q}{suffix}.json").read_text()) for q in args.quads.split(",")}
+        else:
+            sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
         report(sizes, values, args.limit, args.bind_in_text)
 
 
