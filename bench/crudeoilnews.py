@@ -8,9 +8,9 @@ Reads ../shared/data/crudeoilnews/{set}.jsonl (articles) and {set}.events.jsonl 
 at run time; the corpus is research-use only and never copied into the repository. Exits 0
 with a message when the folder is absent.
 
-Builds the split's articles with ``geokg.build`` into a temporary store (or ``--store``), runs
-the ``events`` stored query and scores it with :mod:`geokg.crudeoilnews`, the module
-``geokg evaluate`` uses too: schema coverage, the type mapping (``--mapping``), per-type and
+Runs ``geokg.evaluate`` (what ``geokg evaluate GOLD ARTICLES --split SPLIT`` runs): builds the
+split's articles into a temporary store (or ``--store``) and scores the ``events`` stored query
+with :mod:`geokg.crudeoilnews`: schema coverage, the type mapping (``--mapping``), per-type and
 micro P/R/F1, role accuracy on found events, the confusion of corpus type x geokg type.
 ``--events CSV`` scores an existing CSV of the ``events`` query (``geokg query events --format
 csv``) without building.
@@ -25,16 +25,14 @@ Every figure is printed with the split's name.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import geokg
-from geokg.crudeoilnews import predicted_from_result, read_events_csv, read_gold, score, split_docs, split_name
-from geokg.queries import run_query
-from geokg.store import Store
+from geokg.api import evaluate
+from geokg.crudeoilnews import read_events_csv, read_gold, score, split_articles, split_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "crudeoilnews"
@@ -64,18 +62,16 @@ def main(argv: list[str] | None = None) -> int:
               "see ../shared/data/crudeoilnews/README.md)")
         return 0
     name = split_name(split, args.gold_set)
-    articles = [json.loads(line) for line in articles_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    docs = split_docs([a["id"] for a in articles], split) if args.gold_set == "gold-standard" else \
-        sorted(a["id"] for a in articles)
+    docs, _ = split_articles([articles_path], split)
     gold = read_gold(gold_path, docs)
     print(f"[{name}] {len(docs)} articles, {len(gold)} gold events ({args.gold_set})")
 
     if args.events is not None:
         predicted, has_direction = read_events_csv(args.events)
         print(f"[{name}] predictions from {args.events}")
+        result = score(gold, predicted, name=name, direction_column=has_direction)
     else:
-        predicted, has_direction = build_and_query(articles, set(docs), args)
-    result = score(gold, predicted, name=name, direction_column=has_direction)
+        result = build_and_score(gold_path, articles_path, split, name, args)
     if args.mapping:
         print(f"[{name}] mapping of CrudeOilNews types to geokg types (ontology/MAPPING.md):")
         print(result.mapping_table())
@@ -87,21 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def build_and_query(articles: list[dict], keep: set[str], args: argparse.Namespace):
+def build_and_score(gold_path: Path, articles_path: Path, split: str, name: str, args: argparse.Namespace):
+    """``geokg evaluate GOLD ARTICLES --split SPLIT`` into a temporary store (or ``--store``)."""
     with tempfile.TemporaryDirectory(prefix="geokg-crudeoilnews-") as tmp:
-        source = Path(tmp) / "articles.jsonl"
-        source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles if a["id"] in keep),
-                          encoding="utf-8")
         settings = geokg.Settings.from_env(store=args.store or Path(tmp) / "geokg.db", model=args.model,
                                            workers=args.workers)
         started = time.perf_counter()
-        summary = geokg.build([source], settings)
-        print(f"built {len(keep)} articles in {time.perf_counter() - started:.0f} s with {settings.model} "
-              f"({settings.workers} worker(s)); {len(summary.failures)} failures, "
-              f"{len(summary.quarantined)} quarantined", file=sys.stderr)
-        with Store.open(settings.store, read_only=True) as store:
-            events = run_query(store, "events", {})
-    return predicted_from_result(events), "direction" in events.columns
+        result = evaluate(gold_path, [articles_path], settings, format="crudeoilnews", split=split, name=name)
+    problems = sum(e.startswith(("build failure:", "quarantined:")) for e in result.errors)
+    print(f"built and scored in {time.perf_counter() - started:.0f} s with {settings.model} "
+          f"({settings.workers} worker(s)); {problems} articles failed or quarantined", file=sys.stderr)
+    return result
 
 
 if __name__ == "__main__":

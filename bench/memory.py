@@ -52,6 +52,7 @@ def main() -> None:
     from geokg.articles import iter_articles
     from geokg.nlp import get_pipeline
     from geokg.parallel import iter_outcomes
+    from geokg.rdf import reference_graph
     from geokg.reference import load_reference
     from geokg.store import Store
 
@@ -91,7 +92,7 @@ def main() -> None:
             api._record(outcomes, summary, settings, store=None)
         else:
             with Store.open(store_path) as store:
-                store.load_reference(reference.graph())
+                store.load_reference(reference_graph(reference))
                 store.load_ontology(api._ontology_graph())
                 api._record(outcomes, summary, settings, store=store)
                 result["before_crossdoc"] = {"rss": round(rss_mib()), "peak": round(peak_rss_mib()), "cpu_s": round(time.process_time() - t)}

@@ -12,8 +12,7 @@ store holds at least T quads, reference, ontology and cross-document entities gr
 display labels, once) included. The same N-Quads go into an on-disk Oxigraph store (bulk
 loader) and into an rdflib ``Dataset`` (union default graph, in a child process so
 that a runaway query can be stopped). Every stored query runs unparameterised
-(whole graph) and the three parameterised ones once more with a value bound (one
-entity, one commodity, one country). Prints the median latency of R runs on
+(whole graph), and those of ``BOUND`` once more with a value bound. Prints the median latency of R runs on
 Oxigraph (each query in a child process, stopped after --oxigraph-timeout seconds),
 one run on rdflib (capped at --rdflib-timeout), the ratio, rows/s and the load
 average when each query ran (the figures are wall-clock). ``--in-memory`` also times every
@@ -44,10 +43,12 @@ TRAIN = ROOT.parent / "shared" / "data" / "reuters21578" / "train.jsonl"
 PER_ARTICLE = re.compile(
     r"<(https://w3id\.org/geokg/(?:graph|id/(?:article|event|quantity|evidence|canonical-event))/[^>]+)>")
 IDENTIFIER = re.compile(r'(<http://purl\.org/dc/terms/identifier> )"([^"]+)"')
-ARTICLE_LIST = re.compile(r'(<https://w3id\.org/geokg/ontology#reportingArticles> )"([^"]+)"')  # "id1, id2"
-# One entity, one commodity, one country: (query, parameter, value).
+ARTICLE_LIST = re.compile(r'(<https://w3id\.org/geokg/report#articles> )"([^"]+)"')  # "id1, id2"
+# Parameterised runs: (query, parameter, value).
 BOUND = [("entity-articles", "entity", "Japan"), ("commodity-timeline", "commodity", "Wheat"),
-         ("country-activity", "country", "Canada")]
+         ("country-activity", "country", "Canada"), ("timeline", "entity", "Japan"),
+         ("event-reports", "commodity", "Energy commodities"), ("disagreements", "commodity", "Crude oil"),
+         ("offers", "commodity", "Wheat"), ("statements", "speaker", "Reuters")]
 
 
 def replicate(base: Path, out: Path, target: int, fixed: int) -> int:
@@ -113,7 +114,7 @@ def rdflib_child(path: str, todo: list[str], conn) -> None:  # noqa: ANN001
         if label(name, params) not in todo:
             continue
         prepared = prepareQuery(get_query(name).text)
-        bindings = {Variable(k): Literal(v) for k, v in params.items()}
+        bindings = {Variable("_" + k): Literal(v) for k, v in params.items()}  # the parameter variables
         t = time.perf_counter()
         try:
             rows: int | str = len(list(dataset.query(prepared, initBindings=bindings)))
@@ -262,11 +263,11 @@ def replicated_store(args: argparse.Namespace, tmp_path: Path, big: Path, data: 
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
     from geokg.store import Store
 
-    source = tmp_path / "articles.jsonl"
-    with TRAIN.open(encoding="utf-8") as train:
-        source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
     base_store = args.from_store or tmp_path / "base"
     if not args.from_store:
+        source = tmp_path / "articles.jsonl"
+        with TRAIN.open(encoding="utf-8") as train:
+            source.write_text("".join(line for _, line in zip(range(args.limit), train)), encoding="utf-8")
         t = time.perf_counter()
         geokg.build([source], geokg.Settings(store=base_store))
         print(f"built in {time.perf_counter() - t:.0f} s", file=sys.stderr)
@@ -306,9 +307,9 @@ def main() -> None:
     parser.add_argument("--rdflib-timeout", type=float, default=300, help="seconds before an rdflib query is stopped")
     parser.add_argument("--no-rdflib", action="store_true", help="Oxigraph only")
     parser.add_argument("--queries", default="all",
-                        help="comma-separated queries to time ('bound': the three parameterised runs; 'all')")
+                        help="comma-separated queries to time ('bound': the parameterised runs; 'all')")
     parser.add_argument("--rdflib-queries", default="offers,bound",
-                        help="comma-separated queries to time on rdflib ('bound': the three parameterised runs; "
+                        help="comma-separated queries to time on rdflib ('bound': the parameterised runs; "
                              "'all'); rdflib needs minutes per query at 1M triples")
     parser.add_argument("--from-store", type=Path, default=None,
                         help="replicate the article graphs of this built store instead of building --limit articles")
@@ -321,7 +322,7 @@ def main() -> None:
     args = parser.parse_args()
     SELECTED.clear()
     SELECTED.update(args.queries.split(","))
-    if not TRAIN.is_file():
+    if not (args.from_store or args.keep and args.keep.exists()) and not TRAIN.is_file():
         sys.exit(f"Reuters-21578 not found at {TRAIN}")
     import pyoxigraph as ox
 

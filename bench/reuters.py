@@ -42,7 +42,8 @@ from collections import Counter
 from pathlib import Path
 
 import geokg
-from geokg.extract.model import EntityKind
+from geokg.model import EntityKind
+from geokg.rdf import reference_graph
 from geokg.rdf.iris import entity_iri
 from geokg.reference import load_reference
 
@@ -82,7 +83,7 @@ class LabelMap:
     def __init__(self) -> None:
         self.ref = load_reference()
         self.codes = read_codes()
-        self.exchanges = {str(s) for s, p, o in self.ref.graph().triples((None, None, None))
+        self.exchanges = {str(s) for s, p, o in reference_graph(self.ref).triples((None, None, None))
                           if str(p) == RDF_TYPE and str(o) == EXCHANGE}
         self.by_iri = {str(entity_iri(r)): e for r, e in self.ref.entities.items()}
         self._cache: dict[tuple[str, str], str | None] = {}

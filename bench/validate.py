@@ -21,16 +21,13 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from rdflib import Literal
-
 import geokg
-from geokg.articles import Article, iter_articles
+from geokg.articles import iter_articles
 from geokg.extract import extract
-from geokg.namespaces import GK
+from geokg.model import Article, content_hash
 from geokg.nlp import get_pipeline
-from geokg.parallel import content_hash
 from geokg.rdf import to_graph
-from geokg.rdf.iris import article_iri, graph_iri
+from geokg.rdf.iris import graph_iri
 from geokg.rdf.terms import to_ntriples
 from geokg.reference import load_reference
 from geokg.settings import DEFAULT_MODEL
@@ -70,13 +67,7 @@ def main() -> None:
     facts = timed("extract", lambda: [extract(a, d, reference) for a, d in zip(articles, docs)])
     del docs
 
-    def graphs_of():  # noqa: ANN202
-        graphs = [to_graph(f) for f in facts]
-        for article, graph in zip(articles, graphs):
-            graph.add((article_iri(article.id), GK.contentHash, Literal(content_hash(article))))
-        return graphs
-
-    graphs = timed("to RDF", graphs_of)
+    graphs = timed("to RDF", lambda: [to_graph(f, content_hash=content_hash(f.article)) for f in facts])
     per_graph: list[float] = []
 
     def validate_batches():  # noqa: ANN202

@@ -15,8 +15,8 @@ import geokg
 from geokg.api import build
 from geokg.cli import cli, main
 from geokg.namespaces import GK
-from geokg.parallel import Outcome, content_hash, process_batch
-from geokg.articles import Article
+from geokg.model import Article, content_hash
+from geokg.pipeline import Outcome, process_batch
 from geokg.rdf.iris import article_iri, graph_iri
 from geokg.rdf.terms import to_ntriples, to_rdflib
 from geokg.settings import Settings
@@ -233,7 +233,7 @@ def test_workers_must_be_positive() -> None:
 def test_lemmatizer_cache_is_bounded_between_batches_with_the_same_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
     """spaCy's lemmatizer memoises every word it meets, outside the memory zone: a batch that
     takes it past LEMMA_CACHE_MAX clears it, and the graphs come out the same."""
-    import geokg.parallel
+    import geokg._spacy_memory
     from geokg.nlp import get_pipeline
     from geokg.settings import DEFAULT_MODEL
 
@@ -244,7 +244,7 @@ def test_lemmatizer_cache_is_bounded_between_batches_with_the_same_graphs(monkey
     cache.clear()
     warm = process_batch(batch, DEFAULT_MODEL)
     assert len(cache) > 5  # the memo grows with the words met
-    monkeypatch.setattr(geokg.parallel, "LEMMA_CACHE_MAX", 5)
+    monkeypatch.setattr(geokg._spacy_memory, "LEMMA_CACHE_MAX", 5)
     process_batch(batch, DEFAULT_MODEL)
     assert len(cache) == 0
     cold = process_batch(batch, DEFAULT_MODEL)  # lemmatised afresh from the cleared cache
@@ -256,7 +256,7 @@ def test_vocabulary_keeps_new_words_only_up_to_its_bound_with_the_same_graphs(mo
     """Below VOCAB_GROWTH_MAX new strings a batch's words stay in spaCy's vocabulary (and its
     tokenizer cache); past it each batch runs in a memory zone that frees them. The graphs are
     the same either way."""
-    import geokg.parallel
+    import geokg._spacy_memory
     from geokg.nlp import get_pipeline
     from geokg.settings import DEFAULT_MODEL
 
@@ -264,10 +264,10 @@ def test_vocabulary_keeps_new_words_only_up_to_its_bound_with_the_same_graphs(mo
     word = "Qorvanex"  # in no vocabulary
     assert word not in strings
     batch = [Article(id="v1", text=f"Chile offered to sell copper to Japan on Monday, {word} said.")]
-    monkeypatch.setattr(geokg.parallel, "VOCAB_GROWTH_MAX", 0)
+    monkeypatch.setattr(geokg._spacy_memory, "VOCAB_GROWTH_MAX", 0)
     zoned = [o.ntriples for o in process_batch(batch, DEFAULT_MODEL)]
     assert word not in strings  # freed when the batch's zone ended
-    monkeypatch.setattr(geokg.parallel, "VOCAB_GROWTH_MAX", 10**9)
+    monkeypatch.setattr(geokg._spacy_memory, "VOCAB_GROWTH_MAX", 10**9)
     kept = [o.ntriples for o in process_batch(batch, DEFAULT_MODEL)]
     assert word in strings
     assert kept == zoned and word in (kept[0] or "")

@@ -110,6 +110,35 @@ def test_query_offers_json_parses(built_store: Path) -> None:
     assert rows[0]["agent"] == "Chile" and rows[0]["commodity"] == "Copper" and rows[0]["recipient"] == "Japan"
 
 
+@pytest.mark.slow
+def test_query_pages_a_table_and_says_when_more_rows_follow(built_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def query(*args: str) -> tuple[int, str, str]:
+        try:
+            main(["query", "mentions", "--store", str(built_store), *args])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    everything = json.loads(query("--format", "json")[1])
+    assert len(everything) > 3
+    code, out, err = query("--limit", "2", "--offset", "1")
+    assert code == 0 and out.splitlines()[-1] == "(2 rows)"
+    assert err == ("note: mentions: rows 2-3, more follow (--offset 3 for the next page, "
+                   "--limit 0 or --format csv for all)\n")
+    monkeypatch.setattr("geokg.cli.TABLE_ROWS", 3)  # a table's default page, made small
+    code, out, err = query()
+    assert out.splitlines()[-1] == "(3 rows)" and "rows 1-3, more follow" in err
+    code, out, err = query("--format", "json")
+    assert json.loads(out) == everything and err == ""  # csv and json: every row
+    code, out, err = query("--limit", "0")
+    assert out.splitlines()[-1] == f"({len(everything)} rows)" and err == ""
+    code, _, err = query("--limit", "-1")
+    assert code == 2 and "--limit" in err
+
+
 def test_query_list_shows_the_contract_queries() -> None:
     names = CliRunner().invoke(cli, ["query", "--list", "--names"])
     assert names.exit_code == 0, names.output

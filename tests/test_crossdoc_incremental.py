@@ -23,12 +23,12 @@ from geokg import api, crossdoc, crossdoc_incremental
 from geokg.articles import Article
 from geokg.cli import cli
 from geokg.crossdoc_incremental import Changes
-from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence
+from geokg.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence
 from geokg.namespaces import GK
-from geokg.rdf import to_graph
-from geokg.rdf.iris import (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID, REFERENCE_GRAPH, entity_key,
-                            entity_name, graph_iri)
-from geokg.reference import load_reference
+from geokg.keys import entity_key, entity_name
+from geokg.rdf import reference_graph, to_graph
+from geokg.iri_space import ID
+from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, REFERENCE_GRAPH, graph_iri
 from geokg.settings import Settings
 from geokg.rdf.terms import to_ntriples
 from geokg.store import Store
@@ -102,7 +102,7 @@ def histories(draw: st.DrawFn) -> list[dict[str, ArticleFacts | None]]:
 
 @pytest.fixture(scope="module")
 def reference_ntriples() -> str:
-    return to_ntriples(load_reference().graph())
+    return to_ntriples(reference_graph())
 
 
 def derived(store: Store) -> dict[str, set[str]]:

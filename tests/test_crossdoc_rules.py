@@ -14,13 +14,13 @@ from rdflib import XSD, Graph, Literal, URIRef
 from geokg import crossdoc
 from geokg.articles import Article
 from geokg.crossdoc import MintedEntity, Report, alias_links, group_reports, same_happening, same_storyline
-from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence, Mention, Quantity
+from geokg.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence, Mention, Quantity
 from geokg.queries import run_query
-from geokg.rdf import to_graph
-from geokg.rdf.iris import (CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, article_id_from_graph,
-                            entity_key, entity_name, graph_iri)
+from geokg.rdf import reference_graph, to_graph
+from geokg.iri_space import article_id_from_graph
+from geokg.keys import entity_key, entity_name
+from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, graph_iri
 from geokg.rdf.terms import to_ntriples
-from geokg.reference import load_reference
 from geokg.store import Store
 
 ID = "https://w3id.org/geokg/id/"
@@ -154,7 +154,7 @@ def _facts(article_id: str, day: int, publisher: str, tonnes: str, sentence: str
 @pytest.fixture(scope="module")
 def facts_store():
     with Store() as store:
-        store.load_reference(load_reference().graph())
+        store.load_reference(reference_graph())
         for facts in (_facts("x1", 3, "North Ledger", "2000000", "Russia sold 2000000 tonnes of aluminium.",
                              "Ferrox Metals Ltd"),
                       _facts("x2", 6, "South Courier", "1500000", "Russia sold 1500000 tonnes of aluminium.",
@@ -208,7 +208,7 @@ def _offer_by(article_id: str, day: int, name: str) -> ArticleFacts:
 
 def test_a_surname_alias_joins_reports_and_finds_the_timeline() -> None:
     with Store() as store:
-        store.load_reference(load_reference().graph())
+        store.load_reference(reference_graph())
         for facts in (_offer_by("y1", 5, "Dmitriy Volkov"), _offer_by("y2", 7, "Volkov")):
             store.replace_graph(graph_iri(facts.article.id), to_graph(facts))
         summary = crossdoc.refresh(store)
@@ -246,7 +246,7 @@ def test_refresh_on_disk_replaces_the_derived_graphs_whole_and_counts_them(tmp_p
     results = []
     for path in (None, tmp_path / "db"):
         with Store(path) as store:
-            store.load_reference(load_reference().graph())
+            store.load_reference(reference_graph())
             for f in facts:
                 store.replace_graph(graph_iri(f.article.id), to_graph(f))
             first, quads = crossdoc.refresh(store), derived(store)

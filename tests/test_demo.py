@@ -16,7 +16,7 @@ from geokg.articles import Article
 from geokg.cli import cli
 from geokg.demo import Demo, story
 from geokg.namespaces import GK, QUDT
-from geokg.parallel import Failure
+from geokg.pipeline import Failure
 
 SECTIONS = ["1. Read", "2. Headline facts", "3. How it is stored", "4. The graph page", "5. Try next"]
 

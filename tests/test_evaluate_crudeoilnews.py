@@ -120,10 +120,16 @@ def test_crudeoilnews_confusion_of_types(evaluation) -> None:
     assert confusion[("Negative_sentiment", "Statement")] == 1
     assert confusion[("Prohibiting", "ExportRestriction")] == 1
     assert confusion[("Movement-down-loss", "PriceChange")] == 1
-    assert sum(confusion.values()) == 7
+    # "Nickel prices were steady" holds no gold event: the '-' row; d9 has no gold, so no row at all
+    assert confusion[("-", "PriceChange")] == 1
+    assert sum(confusion.values()) == 8
     table = evaluation.table()
     assert "[test-set] schema coverage: 6/7 = 0.857" in table
     assert "Prohibiting" in table and "gold/predicted" in table
+    matrix = table[table.index("gold/predicted"):].splitlines()
+    columns = matrix[0].split()[1:]
+    assert matrix[-1].split()[0] == "-"
+    assert dict(zip(columns, matrix[-1].split()[1:]))["PriceChange"] == "1"
 
 
 def test_crudeoilnews_errors_list_misses_and_false_hits(evaluation) -> None:

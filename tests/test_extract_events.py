@@ -71,6 +71,9 @@ SENTENCES = {
     "ndrc-issuer": ("2024-06-12", "The NDRC banned imports of Japanese seafood on Saturday."),
     "japan-total": ("2024-06-12", "Officials want to cut Japanese imports from Chile, which totalled $2 billion in 2023."),
     "india-its": ("2024-06-12", "The crude market shrugged off the US threats to India over its purchases of Russian oil."),
+    "vietnam-origin": ("2024-06-12", "Washington raised tariffs on solar panels from Vietnam."),
+    "nominal-by": ("2024-06-12", "The sale of 60,000 tonnes of barley to Jordan by Romania was completed."),
+    "iraq-in": ("2024-06-12", "Oil production fell by about 170,000 bpd in Iraq in May."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -435,3 +438,19 @@ def test_an_actor_that_announces_its_own_act_is_its_source_not_the_publisher(tmp
     rows = [dict(zip(result.columns, row)) for result in [geokg.query("events", {}, settings)] for row in result.rows]
     acts = [r for r in rows if r["type"] != "Statement"]
     assert acts and {str(r["attributedTo"]) for r in acts} == {"Gazprom"}, rows
+
+
+def test_a_tariff_on_goods_from_a_country_targets_it(events) -> None:
+    row = find(events, "vietnam-origin", "Tariff")[0]
+    assert (row["agent"], row["recipient"]) == ("United States", "Vietnam")
+
+
+def test_a_nominal_sale_takes_its_agent_from_by_and_its_recipient_from_to(events) -> None:
+    row = find(events, "nominal-by", "SaleOrSupply")[0]
+    assert (row["agent"], row["theme"], row["recipient"]) == ("Romania", "Barley", "Jordan")
+
+
+def test_a_national_move_belongs_to_where_it_happens_and_a_hedged_by_is_its_change(events) -> None:
+    row = find(events, "iraq-in", "Production")[0]
+    assert (row["agent"], row["direction"]) == ("Iraq", "down")
+    assert float(row["change"]) == 170000

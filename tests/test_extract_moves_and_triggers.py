@@ -9,11 +9,11 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses
+from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses, _country_of_move
 from geokg.extract.linking import LinkedDoc
-from geokg.extract.model import EventType
 from geokg.extract.moves import direction_of, move_quantities, moved_kind
-from geokg.training import SPANS_KEY
+from geokg.model import Entity, EntityKind, EntityRef, EventType
+from geokg.extract.text import SPANS_KEY
 
 T = EventType
 
@@ -183,3 +183,35 @@ def test_a_commodity_that_moves_by_itself_moves_in_price(vocab) -> None:
                ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"], ["zinc", "fall", "2", "%", "."])
     assert moved_kind(doc[1], lambda token: token.i == 0) is T.PRICE_CHANGE
     assert moved_kind(doc[1], lambda token: False) is None
+
+
+def test_hedges_between_by_from_and_the_figure_keep_its_role(vocab) -> None:
+    # "Output fell by about 170,000 bpd from nearly 2 million bpd ."
+    words = ["Output", "fell", "by", "about", "170,000", "bpd", "from", "nearly", "2", "million", "bpd", "."]
+    doc = make(vocab, words, heads=[1, 1, 1, 4, 5, 2, 1, 9, 9, 10, 6, 1],
+               deps=["nsubj", "ROOT", "prep", "advmod", "nummod", "pobj", "prep", "advmod", "compound", "nummod",
+                     "pobj", "punct"],
+               pos=["NOUN", "VERB", "ADP", "ADV", "NUM", "NOUN", "ADP", "ADV", "NUM", "NUM", "NOUN", "PUNCT"])
+    move = move_quantities(doc[:], doc[1], (0, len(doc)))
+    assert (move.change.value, move.change.unit) == (Decimal("170000"), "barrel per day")
+    assert move.previous.value == Decimal("2000000") and move.level is None
+
+
+def _linked_countries(doc: Doc, countries: dict[int, str]) -> SentenceContext:
+    linked = LinkedDoc()
+    for i, code in countries.items():
+        linked.add(doc[i:i + 1], Entity(EntityRef(EntityKind.COUNTRY, code), doc[i].text))
+    return SentenceContext(linked, None, None)
+
+
+def test_a_national_move_belongs_to_the_country_that_qualifies_it_or_where_it_happens(vocab) -> None:
+    # "Saudi output rose ." / "Production fell in Iraq ." / "Saudi analysts said prices rose ."
+    saudi = make(vocab, ["Saudi", "output", "rose", "."], heads=[1, 2, 2, 2], deps=["amod", "nsubj", "ROOT", "punct"],
+                 pos=["ADJ", "NOUN", "VERB", "PUNCT"])
+    assert _country_of_move(saudi[2], (0, 4), _linked_countries(saudi, {0: "SA"})) == EntityRef(EntityKind.COUNTRY, "SA")
+    iraq = make(vocab, ["Production", "fell", "in", "Iraq", "."], heads=[1, 1, 1, 2, 1],
+                deps=["nsubj", "ROOT", "prep", "pobj", "punct"], pos=["NOUN", "VERB", "ADP", "PROPN", "PUNCT"])
+    assert _country_of_move(iraq[1], (0, 5), _linked_countries(iraq, {3: "IQ"})) == EntityRef(EntityKind.COUNTRY, "IQ")
+    analysts = make(vocab, ["Saudi", "analysts", "expect", "growth", "."], heads=[1, 2, 2, 2, 2],
+                    deps=["amod", "nsubj", "ROOT", "dobj", "punct"], pos=["ADJ", "NOUN", "VERB", "NOUN", "PUNCT"])
+    assert _country_of_move(analysts[2], (0, 5), _linked_countries(analysts, {0: "SA"})) is None

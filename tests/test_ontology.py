@@ -100,9 +100,9 @@ def test_the_rdflib_namespaces_are_the_plain_prefix_table() -> None:
     from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
     from geokg.iri_space import PREFIXES
-    from geokg.namespaces import CURRENCY, GK, GKID, GKSH, OA, QUDT, SEM, UNIT, WD
+    from geokg.namespaces import CURRENCY, GK, GKID, GKSH, OA, QUDT, REPORT, SEM, UNIT, WD
 
-    named = {"gk": GK._NS, "gkid": GKID, "gksh": GKSH, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS,
+    named = {"gk": GK._NS, "gkid": GKID, "gksh": GKSH, "report": REPORT._NS, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS,
              "oa": OA, "qudt": QUDT, "unit": UNIT, "currency": CURRENCY, "sem": SEM, "schema": SDO, "owl": OWL,
              "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "wd": WD}
     assert {prefix: str(namespace) for prefix, namespace in named.items()} == PREFIXES

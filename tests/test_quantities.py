@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geokg.extract.quantities import UNIT_KEYS, iter_quantities, parse_quantity, quantity_min
-from geokg.rdf.iris import UNIT_IRIS
+from geokg.iri_space import UNIT_IRIS
 
 
 @pytest.mark.parametrize("text, value, unit", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rdflib import Graph
 from geokg import crossdoc
 from geokg.errors import QueryNotFoundError, QueryParameterError, QuerySyntaxError
 from geokg.queries import (ENTITY_KINDS, PARAM_KINDS, QueryResult, bind_params, get_query, list_queries, load_query,
-                           run_query, run_sparql, to_python)
+                           run_query, run_sparql, to_python, with_values)
 from geokg.rdf.iris import graph_iri
 from geokg.resources import query_files
 from geokg.store import Store
@@ -52,8 +53,22 @@ def test_queries_every_file_has_a_complete_header_and_parses() -> None:
         assert q.title and q.description, q.path
         assert q.text.startswith("# title: "), q.path
         for param in q.params:
-            assert param.kind in PARAM_KINDS and param.doc, (q.name, param)
-            assert param.name in q.columns, (q.name, param)
+            assert param.kind in PARAM_KINDS and "e.g." in param.doc, (q.name, param)
+            assert f"?{param.variable}" in q.text, (q.name, param)
+
+
+def test_queries_are_portable_sparql_without_engine_commentary() -> None:
+    """Comments are the header only; every PREFIX declared is used; no engine-specific guard."""
+    for q in list_queries():
+        lines = q.text.splitlines()
+        header = [line for line in lines if line.startswith("#")]
+        assert lines[: len(header)] == header, f"{q.path}: a comment after the header"
+        assert "#" not in re.sub(r'"[^"\n]*"|<[^>\s]*>', "", "\n".join(lines[len(header):])), q.path
+        assert not re.search(r"oxigraph|planner|hash|join|\bms\b|faster|slower", "\n".join(header), re.I), q.path
+        declared = re.findall(r"^PREFIX (\w*):", q.text, re.MULTILINE)
+        body = q.text.split("SELECT", 1)[1]
+        assert all(f"{prefix}:" in body for prefix in declared), (q.path, declared)
+        assert "urn:geokg:unbound" not in q.text and "LIMIT" not in q.text, q.path
 
 
 def test_queries_at_least_six_analyst_questions() -> None:
@@ -86,11 +101,11 @@ def test_queries_bad_file_reports_path_and_line(tmp_path: Path) -> None:
     headless.write_text("SELECT ?x WHERE { ?x ?y ?z }\n")
     with pytest.raises(QuerySyntaxError, match="title"):
         load_query(headless)
-    unprojected = tmp_path / "unprojected.rq"
-    unprojected.write_text("# title: T\n# description: D\n# param: y (literal) - optional; y\n"
-                           "SELECT ?x WHERE { ?x ?y ?z }\n")
-    with pytest.raises(QuerySyntaxError, match="projected"):
-        load_query(unprojected)
+    unread = tmp_path / "unread.rq"  # the parameter y is bound to ?_y, which the query never reads
+    unread.write_text("# title: T\n# description: D\n# param: y (literal) - e.g. \"y\"\n"
+                      "SELECT ?x ?y WHERE { ?x ?y ?z }\n")
+    with pytest.raises(QuerySyntaxError, match=r"parameter 'y' is never read: the query must use \?_y"):
+        load_query(unread)
 
 
 # -- contract queries on the fixture --------------------------------------
@@ -205,6 +220,115 @@ def test_queries_rankings_sanctions_entity_articles(store: Store) -> None:
     assert [r[0] for r in rows(store, "articles")] == [A, B]
 
 
+# -- pages -----------------------------------------------------------------
+@pytest.mark.parametrize("name", ["mentions", "events", "co-mentions", "entity-articles"])
+def test_queries_pages_put_together_are_the_whole_listing(store: Store, name: str) -> None:
+    whole = run_query(store, name).rows
+    assert len(whole) >= 5
+    pages, offset = [], 0
+    while True:
+        page = run_query(store, name, limit=4, offset=offset)
+        assert page.offset == offset and len(page.rows) <= 4
+        pages += page.rows
+        if not page.more:
+            break
+        offset += 4
+    assert pages == whole
+    assert run_query(store, name, limit=len(whole)).more is False
+    assert run_query(store, name, limit=len(whole) - 1).more is True
+    assert run_query(store, name, offset=len(whole)).rows == []
+
+
+def test_queries_iter_query_reads_the_rows_lazily(store: Store) -> None:
+    from geokg.queries import iter_query
+
+    columns, rows = iter_query(store, "events", {"article": A})
+    assert columns == get_query("events").columns
+    assert next(rows) == run_query(store, "events", {"article": A}).rows[0]  # one row read, the rest not yet
+    assert [next(rows), *rows] == run_query(store, "events", {"article": A}).rows[1:]
+    assert list(iter_query(store, "mentions", limit=3, offset=2)[1]) == run_query(store, "mentions").rows[2:5]
+
+
+def test_queries_api_query_rows_yields_dicts_as_resolved_and_paged(store: Store) -> None:
+    from geokg import api
+
+    rows = api.query_rows("offers", {"commodity": "copper"}, store=store)  # resolved as geokg.query does
+    assert next(rows) == run_query(store, "offers", {"commodity": "Copper"}).as_dicts()[0]
+    assert list(api.query_rows("mentions", store=store, offset=3, limit=2)) == \
+        run_query(store, "mentions", limit=2, offset=3).as_dicts()
+
+
+def test_queries_a_negative_page_is_refused(store: Store) -> None:
+    from geokg.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="limit=-1 is not valid"):
+        run_query(store, "offers", limit=-1)
+
+
+# -- engine-specific forms --------------------------------------------------
+PLANNED = sorted((q.name, engine) for q in list_queries() for engine, _ in q.plans)
+
+
+def test_queries_plans_exist_only_for_oxigraph() -> None:
+    assert {engine for _, engine in PLANNED} == {"oxigraph"}
+    assert {name for name, _ in PLANNED} == {"co-mentions", "disagreements", "entities", "event-reports", "timeline"}
+
+
+# A third article (our own made-up text) that reports the first article's offer with another
+# quantity and status, so that the canonical-event queries have a disagreement to show.
+DISAGREEING = """
+@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/geokg/id/article/c> a gk:Article ; dcterms:identifier "c" ;
+    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> .
+<https://w3id.org/geokg/id/event/c-1> a gk:Event, gk:Offer ;
+    prov:wasDerivedFrom <https://w3id.org/geokg/id/article/c> ;
+    gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:theme <https://w3id.org/geokg/id/commodity/copper> ;
+    gk:recipient <https://w3id.org/geokg/id/country/JP> ; gk:date "2024-03-03"^^xsd:date ;
+    gk:status "withdrawn" ; gk:quantity <https://w3id.org/geokg/id/quantity/c-1> .
+<https://w3id.org/geokg/id/quantity/c-1> qudt:numericValue 250000.0 ; qudt:unit <http://qudt.org/vocab/unit/TONNE> .
+"""
+
+
+@pytest.fixture(scope="module")
+def disagreeing_store(tmp_path_factory: pytest.TempPathFactory):
+    """The store of the other tests plus a third article that disagrees with the first one."""
+    with Store.open(tmp_path_factory.mktemp("plans") / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for article in (A, B):
+            opened.replace_graph(graph_iri(article), Graph().parse(DATA / "store" / f"{article}.ttl"))
+        opened.replace_graph(graph_iri("c"), Graph().parse(data=DISAGREEING, format="turtle"))
+        crossdoc.refresh(opened)
+        yield opened
+
+
+@pytest.mark.parametrize(("name", "engine"), PLANNED)
+def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Store, name: str, engine: str) -> None:
+    """An engine-specific form returns the rows of the contract text, in order, for every parameter
+    case: unbound, values found in the rows, a broader commodity, a miss, and all bound at once."""
+    store = disagreeing_store
+    stored = get_query(name)
+    plan = stored.text_for(engine)
+    assert plan != stored.text
+    everything = run_query(store, stored).as_dicts()
+    cases: list[dict[str, str]] = [{}]
+    for param in stored.params:
+        seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
+        extra = ["Base metals", "Copper", "Refined copper"] if param.kind == "Commodity" else ["Chile", "Japan"]
+        cases += [{param.name: value} for value in [*seen, *extra, "No such thing"]]
+    if stored.params:
+        cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
+    hits = 0
+    for params in cases:
+        bindings = bind_params(stored, params)
+        contract = store.select_tsv(with_values(stored.text, bindings))
+        planned = store.select_tsv(with_values(plan, bindings))
+        assert planned == contract, params
+        hits += contract[1].count(b"\n") > 1
+    assert hits >= min(3, len(cases)), hits  # not only empty results
+
+
 # -- parameters ------------------------------------------------------------
 def test_queries_params_filter_rows(store: Store) -> None:
     assert len(rows(store, "offers", commodity="Copper")) == 2
@@ -256,6 +380,24 @@ def test_queries_literal_params_cannot_inject(store: Store, name: str, param: st
     echo = get_query(name).columns.index(param)
     assert all(row in everything or row[:echo] + (None,) + row[echo + 1:] in everything for row in bound)
     assert len(store) == size
+
+
+@given(st.text())
+@example('" } ; DROP ALL ; SELECT * { "')
+@example("\\\" . ?s ?p ?o #")
+@example("'''\n\"\"\"")
+@example("a\\u0041")
+def test_queries_values_block_never_changes_the_query_structure(value: str) -> None:
+    """Whatever the value, the text with its VALUES block parses as the same query and binds
+    exactly that value: the text the local store runs and an endpoint receives."""
+    offers = get_query("offers")
+    bindings = bind_params(offers, {"commodity": value})
+    text = with_values(offers.text, bindings)
+    result = ox.Store().query(text, use_default_graph_as_union=True)  # parses: the value stayed inside its string
+    assert [v.value for v in result.variables] == list(offers.columns)
+    if bindings:  # an empty value leaves the parameter unbound
+        bound = ox.Store().query(with_values("SELECT ?_commodity WHERE { }", bindings))
+        assert [s["_commodity"] for s in bound] == [ox.Literal(value)]
 
 
 # -- ad-hoc SPARQL ---------------------------------------------------------

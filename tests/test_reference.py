@@ -13,9 +13,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from geokg.extract.model import EntityKind, EntityRef
 from geokg.extract.quantities import UNIT_KEYS
-from geokg.rdf.iris import ID, REFERENCE_GRAPH, entity_iri, unit_iri
+from geokg.model import EntityKind, EntityRef
+from geokg.iri_space import ID
+from geokg.rdf import reference_graph
+from geokg.rdf.iris import REFERENCE_GRAPH, entity_iri, unit_iri
 from geokg.reference import ReferenceDataError, ReferenceIndex, load_reference, normalize
 from geokg.resources import reference_files
 
@@ -131,7 +133,7 @@ def test_tenures_of_an_office_do_not_overlap(ref: ReferenceIndex):
 def test_every_unit_the_extractor_can_emit_has_one_label_in_the_reference_graph(ref: ReferenceIndex):
     # Article graphs no longer label their units (a label repeated in every article graph multiplies
     # the rows of any join on it in the union default graph), so the reference graph must label them all.
-    reference = ref.graph()
+    reference = reference_graph(ref)
     label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
     for key in sorted(UNIT_KEYS):
         assert list(reference.objects(unit_iri(key), label)) == [Literal(key)], key
@@ -259,7 +261,7 @@ def test_office_country(ref: ReferenceIndex):
 # --- the reference graph -------------------------------------------------------------------
 
 def test_graph_materialises_altlabels(ref: ReferenceIndex):
-    g = ref.graph()
+    g = reference_graph(ref)
     assert g.identifier == REFERENCE_GRAPH
     ru = entity_iri(country("RU"))
     alts = set(g.objects(ru, SKOS.altLabel))

@@ -61,7 +61,7 @@ def test_hardening_bad_url_in_a_hand_built_article_fails_only_that_article() -> 
     """Articles built through the API skip the readers: the mapping keeps the url as a literal."""
     from rdflib import Literal
 
-    from geokg.extract.model import ArticleFacts
+    from geokg.model import ArticleFacts
     from geokg.namespaces import DCTERMS
     from geokg.rdf import to_graph
     from geokg.rdf.iris import article_iri
@@ -293,8 +293,9 @@ def test_hardening_building_a_folder_that_holds_the_store(tmp_path: Path) -> Non
 
 # -- 1. article ids that name built-in graphs ------------------------------------
 def test_hardening_article_graphs_have_an_iri_space_of_their_own() -> None:
-    from geokg.rdf.iris import (BUILT_IN_GRAPHS, CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH,
-                                DERIVED_STALE_GRAPH, article_id_from_graph, graph_iri)
+    from geokg.iri_space import article_id_from_graph
+    from geokg.rdf.iris import (BUILT_IN_GRAPHS, CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, DERIVED_STALE_GRAPH,
+                                graph_iri)
 
     others = {str(g) for g in (*BUILT_IN_GRAPHS, CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, DERIVED_STALE_GRAPH)}
     for article_id in ("reference", "ontology", "crossdoc", "state", "article", "a1"):
@@ -307,11 +308,11 @@ def test_hardening_article_graphs_have_an_iri_space_of_their_own() -> None:
 def packaged_store(path: Path):
     """A store holding the built-in graphs as a build loads them (no article, no spaCy)."""
     from geokg.api import _ontology_graph
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
     from geokg.store import Store
 
     store = Store.open(path)
-    store.load_reference(load_reference().graph())
+    store.load_reference(reference_graph())
     store.load_ontology(_ontology_graph())
     return store
 
@@ -350,7 +351,8 @@ def test_hardening_validate_store_checks_the_built_in_graphs(tmp_path: Path,
 def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A store an older geokg built (article graphs at …/graph/{id}): readers say so, the move is lossless."""
     from geokg.errors import GeokgWarning
-    from geokg.rdf.iris import GRAPH, graph_iri
+    from geokg.iri_space import GRAPH
+    from geokg.rdf.iris import graph_iri
     from geokg.settings import Settings
 
     from geokg import api
@@ -378,7 +380,8 @@ def test_hardening_a_build_without_paths_moves_old_layout_graphs(tmp_path: Path)
     """What the readers' warning says to run. A build with paths looks for old graph names only
     when the store was written by another geokg (its reference graph differs): it reads them all."""
     from geokg import api
-    from geokg.rdf.iris import GRAPH, graph_iri
+    from geokg.iri_space import GRAPH
+    from geokg.rdf.iris import graph_iri
     from geokg.settings import Settings
     from geokg.store import Store
 

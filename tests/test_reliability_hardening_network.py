@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from geokg import crossdoc
 from geokg.cli import main
-from geokg.extract.model import EntityKind
 from geokg.load import MAX_LITERAL, load_files
-from geokg.rdf.iris import entity_iri, graph_iri, minted_ref, slugify
+from geokg.keys import minted_ref, slugify
+from geokg.model import EntityKind
+from geokg.rdf.iris import entity_iri, graph_iri
 from geokg.store import Store
 from geokg.validate import format_violation
 
@@ -444,9 +445,9 @@ _PREDICATES = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"{_GK}agent",
 def built_in_store():
     """An in-memory store with the built-in graphs as a build loads them, and their digest."""
     from geokg.api import _ontology_graph
-    from geokg.reference import load_reference
+    from geokg.rdf import reference_graph
     store = Store()
-    store.load_reference(load_reference().graph())
+    store.load_reference(reference_graph())
     store.load_ontology(_ontology_graph())
     return store, _built_in_digest(store)
 

@@ -111,7 +111,7 @@ def assert_conforms(ntriples: str, article_id: str) -> None:
 @hypothesis_settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_reliability_any_article_yields_a_conforming_graph_or_a_coded_error(
         pipeline, tmp_path_factory: pytest.TempPathFactory, text: str, date: dt.date | None) -> None:
-    from geokg.parallel import process
+    from geokg.pipeline import process
 
     nlp, reference = pipeline
     path = tmp_path_factory.mktemp("article") / "input.jsonl"

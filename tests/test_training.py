@@ -13,7 +13,8 @@ import pytest
 from geokg.errors import TrainingDataError
 from geokg.nlp import get_pipeline
 from geokg.settings import DEFAULT_MODEL
-from geokg.training import SPANS_KEY, read_records, split, train
+from geokg.extract.text import SPANS_KEY
+from geokg.training import read_records, split, train
 
 pytestmark = pytest.mark.issue(16)
 

@@ -203,8 +203,8 @@ def test_pyshacl_still_reads_its_parameter_list_where_we_set_it() -> None:
     # from its module; a pySHACL that stops doing so needs this module looked at again.
     import inspect
 
-    from geokg.validate import _ParameterList, _speed_up_pyshacl
+    from geokg._pyshacl_speedups import ParameterList, install
 
-    assert _speed_up_pyshacl()
+    assert install()
     assert "CONSTRAINT_PARAMS" in inspect.getsource(pyshacl.shape.Shape.validate)
-    assert isinstance(pyshacl.shape.module.CONSTRAINT_PARAMS[0], _ParameterList)  # type: ignore[attr-defined]
+    assert isinstance(pyshacl.shape.module.CONSTRAINT_PARAMS[0], ParameterList)  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import os
 import signal
+import tempfile
 import threading
 import warnings
 from collections import Counter
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     import geokg.serve as _serve
     import geokg.validate as _validate
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
-    from geokg.parallel import Failure, Outcome
+    from geokg.pipeline import Extractor, Failure, Outcome
 
 
 @dataclass
@@ -114,7 +115,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
     Args:
         paths: files or folders (walked) to read.
-        settings: store, spaCy pipeline, batch size, worker processes.
+        settings: store, spaCy pipeline, extractor, batch size, worker processes.
         on_article: called once per article read (for progress bars).
         rebuild: process every article, even those already in the store unchanged.
         dask: a Dask scheduler address (``tcp://host:8786``) or ``"local"`` for a
@@ -129,14 +130,17 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     Raises:
         IngestError: a path does not exist (:func:`check_paths`); nothing is created.
         StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
+        ConfigError: no extractor has the name ``settings.extractor``; nothing is created.
     """
     from geokg.crossdoc_incremental import Changes
-    from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
-    from geokg.reference import load_reference
+    from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
+    from geokg.pipeline import get_extractor
+    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     paths = list(paths)
     check_paths(paths)
+    get_extractor(settings.extractor)
     for server in check_not_served(settings.store, force=force):
         warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
                       "until it is restarted", GeokgWarning, stacklevel=2)
@@ -145,7 +149,7 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    packaged = load_reference().graph()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph. Only such a store, or
         # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
@@ -156,8 +160,8 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
         if reference_changed:
             store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
-        # build or load stopped before its cross-document pass.
-        whole = recompute_crossdoc or reference_changed or store.derived_stale
+        # build or load stopped before its cross-document pass; derived_outdated: an older geokg wrote it.
+        whole = recompute_crossdoc or reference_changed or store.derived_stale or store.derived_outdated
         store.load_ontology(_ontology_graph())
         # The first write marks the derived graphs stale, and records what they said of the old graphs.
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
@@ -238,13 +242,14 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
                    on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
                    follow_links: bool, changes: Changes) -> None:
     from geokg.parallel import iter_outcomes
+    from geokg.pipeline import get_extractor
 
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
     articles = _readable(iter_articles(paths, follow_links=follow_links,
                                        skip=(settings.store, settings.quarantine)), summary, on_article)
     if not rebuild:
         articles = _changed(articles, store, summary)
-    articles = _pipeline_checked(articles, settings.model)
+    articles = _pipeline_checked(articles, settings.model, get_extractor(settings.extractor))
     if dask is not None:
         from geokg import cluster  # dask is an optional extra
 
@@ -253,7 +258,7 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
         summary.stored = summary.articles  # bulk-loaded at the end, all at once
     else:
         outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
-                                 workers=settings.workers)
+                                 workers=settings.workers, extractor=settings.extractor)
         _record(outcomes, summary, settings, store=store, changes=changes)
 
 
@@ -268,15 +273,13 @@ def _pipeline_installed(model: str) -> bool:
         return False
 
 
-def _pipeline_checked(articles: Iterable[Article], model: str) -> Iterator[Article]:
-    """``articles``, once the spaCy pipeline has loaded: it fails fast on a missing pipeline
-    before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+def _pipeline_checked(articles: Iterable[Article], model: str, extractor: Extractor) -> Iterator[Article]:
+    """``articles``, once the extractor's spaCy pipeline has loaded: it fails fast on a missing
+    pipeline before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
     checked = False
     for article in articles:
         if not checked:
-            from geokg.nlp import get_pipeline  # imports spaCy: only once there is an article to parse
-
-            get_pipeline(model)
+            extractor.nlp(model)  # imports spaCy: only once there is an article to parse
             checked = True
         yield article
 
@@ -304,7 +307,7 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
     """Articles whose graph is missing from the store or was built from other content."""
-    from geokg.parallel import content_hash
+    from geokg.model import content_hash
 
     for article in articles:
         if store.article_hash(article.id) == content_hash(article):
@@ -317,8 +320,8 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             store: Store | None, changes: Changes) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
-    from geokg.parallel import Failure
-    from geokg.rdf.iris import graph_iri
+    from geokg.iri_space import graph_iri
+    from geokg.pipeline import Failure
     from geokg.validate import write_quarantine
 
     batch: dict[str, str] = {}  # graph IRI -> N-Triples; ids are unique in a build (iter_articles: GK104)
@@ -382,14 +385,18 @@ def _ctrl_c_deferred() -> Iterator[None]:
 
 def query(name: str, params: Mapping[str, str] | None = None,
           settings: Settings | None = None, *, endpoint: str | None = None,
-          credentials: _remote.Credentials | None = None, store: Store | None = None) -> _queries.QueryResult:
+          credentials: _remote.Credentials | None = None, store: Store | None = None,
+          limit: int | None = None, offset: int = 0) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
+
+    ``limit`` and ``offset`` ask for one page of the rows (``result.more`` says whether more
+    follow); :func:`query_rows` reads the rows one at a time instead.
 
     A parameter that names an entity (a country, commodity, person...) is read as a person
     means it, against the store queried: case and accents ignored, other names, ISO codes,
     a surname (:mod:`geokg.resolve`); ``result.notes`` say what a value was taken to mean.
-    Remotely the parameters are bound as terms in the query text before it is
-    sent (:func:`geokg.remote.substitute`); the rows come back in the same form.
+    Parameters are bound as terms by a leading ``VALUES`` block, the same text locally and
+    at an endpoint (:func:`geokg.queries.with_values`); the rows come back in the same form.
     ``store`` is an open store to ask instead of opening ``settings.store`` for
     this one query: a :func:`replica` answers many queries fastest.
 
@@ -403,21 +410,45 @@ def query(name: str, params: Mapping[str, str] | None = None,
 
         with HttpClient(credentials) as client:
             values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
-            result = run_remote_query(endpoint, stored, values, client=client)
+            result = run_remote_query(endpoint, stored, values, client=client, limit=limit, offset=offset)
     elif store is not None:
-        result, resolutions = _run_resolved(store, stored, params)
+        result, resolutions = _run_resolved(store, stored, params, limit, offset)
     else:
         settings = settings or Settings.from_env()
         with _reading(settings.store, read_only=True) as opened:
-            result, resolutions = _run_resolved(opened, stored, params)
+            result, resolutions = _run_resolved(opened, stored, params, limit, offset)
     notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
     return dataclasses.replace(result, notes=notes) if notes else result
 
 
 def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
+                  limit: int | None = None, offset: int = 0,
                   ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
     values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
-    return _queries.run_query(store, stored, values), resolutions
+    return _queries.run_query(store, stored, values, limit=limit, offset=offset), resolutions
+
+
+def query_rows(name: str, params: Mapping[str, str] | None = None, settings: Settings | None = None, *,
+               store: Store | None = None, limit: int | None = None,
+               offset: int = 0) -> Iterator[dict[str, object]]:
+    """The rows of a stored query on the store, one dict (column -> value) at a time, read from
+    the store as they are consumed: a listing of millions of rows never sits in memory whole.
+    Parameters resolve as for :func:`query` (what they were taken to mean is not reported).
+
+    Example::
+
+        for row in geokg.api.query_rows("mentions", settings=settings):
+            ...
+    """
+    stored = _queries.get_query(name)
+    if store is not None:
+        values, _ = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
+        columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset)
+        yield from (dict(zip(columns, row)) for row in rows)
+        return
+    settings = settings or Settings.from_env()
+    with _reading(settings.store, read_only=True) as opened:
+        yield from query_rows(name, params, store=opened, limit=limit, offset=offset)
 
 
 def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
@@ -445,21 +476,23 @@ def resolve(value: str, type: str = "Entity", settings: Settings | None = None, 
 
 
 def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
-              credentials: _remote.Credentials | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+              credentials: _remote.Credentials | None = None,
+              limit: int | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
     """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
-    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``."""
+    query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``; with
+    ``limit``, the first rows of each."""
     names = [stored.name for stored in _queries.list_queries()]  # all parsed before any runs
     if endpoint is not None:
         from geokg.remote import HttpClient, run_remote_query
 
         with HttpClient(credentials) as client:
             for name in names:
-                yield name, run_remote_query(endpoint, name, {}, client=client)
+                yield name, run_remote_query(endpoint, name, {}, client=client, limit=limit)
         return
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
         for name in names:
-            yield name, _queries.run_query(store, name, {})
+            yield name, _queries.run_query(store, name, {}, limit=limit)
 
 
 def replica(settings: Settings | None = None) -> Store:
@@ -580,11 +613,11 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
     """
     from rdflib.compare import isomorphic
 
+    from geokg.rdf import reference_graph
     from geokg.rdf.iris import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-    from geokg.reference import load_reference
     from geokg.validate import Violation
 
-    expected = {REFERENCE_GRAPH: load_reference().graph(), ONTOLOGY_GRAPH: _ontology_graph()}
+    expected = {REFERENCE_GRAPH: reference_graph(), ONTOLOGY_GRAPH: _ontology_graph()}
     damaged = []
     for iri, packaged in expected.items():
         stored = store.rdflib_graph(iri)
@@ -647,11 +680,11 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     updates them (:mod:`geokg.crossdoc_incremental`), or recomputed whole on the same terms."""
     from geokg.crossdoc_incremental import Changes
     from geokg.load import load_files
+    from geokg.rdf import reference_graph
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
-    from geokg.reference import load_reference
 
     settings = settings or Settings.from_env()
-    packaged = load_reference().graph()
+    packaged = reference_graph()
     with Store.open(settings.store) as store:
         whole = store.derived_stale
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
@@ -719,14 +752,19 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
 
 
 def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None, *,
-             format: str | None = None, name: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
+             format: str | None = None, name: str | None = None,
+             split: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
     """Build ``docs`` into the store and score the stored queries against ``gold``.
 
     Two gold formats: news-dev (one document a line with ``entities`` and ``facts``; entities and
     facts scored from the ``mentions`` and ``events`` queries) and CrudeOilNews (one annotated
     event a line; sentence-level event scores from the ``events`` query, see
     :mod:`geokg.crudeoilnews`). ``format`` is ``news-dev`` or ``crudeoilnews``; by default it is
-    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (a split name).
+    detected from the gold file's fields. ``name`` labels CrudeOilNews figures (default: the split's).
+
+    ``split`` (CrudeOilNews only: ``dev``, ``test`` or ``all``) builds and scores only the articles
+    of that fixed split of ``docs``, the articles' JSON Lines (:func:`geokg.crudeoilnews.split_docs`).
+    The test split is held out: its evaluation keeps no per-sentence errors.
 
     Returns the scores; the build summary's failures are recorded as errors of the evaluation.
     """
@@ -737,9 +775,21 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     format = format or _evaluate.detect_format(gold)
     if format not in _evaluate.FORMATS:
         raise ConfigError("format", format, f"Expected one of {', '.join(_evaluate.FORMATS)}")
+    if split is not None and format != "crudeoilnews":
+        raise ConfigError("split", split, "The dev/test split is defined for CrudeOilNews gold only; "
+                                          "leave it out for news-dev gold")
+    if split is not None and split not in _crudeoilnews.SPLITS:
+        raise ConfigError("split", split, _crudeoilnews.SPLITS)
     gold_records = _evaluate.read_gold(gold) if format == "news-dev" else None
-    gold_events = _crudeoilnews.read_gold(gold) if format == "crudeoilnews" else []
-    summary = build(docs, settings)
+    with tempfile.TemporaryDirectory(prefix="geokg-split-") as tmp:
+        kept = None
+        if split is not None:
+            kept, lines = _crudeoilnews.split_articles(docs, split)
+            docs = [Path(tmp) / f"crudeoilnews-{split}.jsonl"]
+            docs[0].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            name = name or _crudeoilnews.split_name(split)
+        gold_events = _crudeoilnews.read_gold(gold, kept) if format == "crudeoilnews" else []
+        summary = build(docs, settings)
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
@@ -748,6 +798,8 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     else:
         evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events),
                                          name=name or "crudeoilnews", direction_column="direction" in events.columns)
+        if split == "test":
+            evaluation.errors.clear()  # held out: scored, never error-analysed
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
     evaluation.errors += [f"quarantined: {article}" for article in summary.quarantined]
     return evaluation
@@ -764,7 +816,7 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
 
 def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
               on_article: Callable[[Article], None] | None) -> Iterator[Article]:
-    from geokg.parallel import Failure
+    from geokg.pipeline import Failure
 
     for item in items:
         if isinstance(item, IngestError):

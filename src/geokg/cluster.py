@@ -3,7 +3,7 @@
 ``geokg build --dask tcp://host:8786`` connects to a running scheduler;
 ``--dask local`` starts a :class:`distributed.LocalCluster` of worker processes.
 This process reads the articles and submits them in batches
-(:func:`geokg.parallel.process_batch` via :func:`build_partition`); each
+(:func:`geokg.pipeline.process_batch` via :func:`build_partition`); each
 partition comes back as N-Quads text with small per-article outcomes, is written
 to a temporary folder, and the folder is loaded with Oxigraph's bulk loader at
 the end. Partitions travel back to this process rather than being written by the
@@ -25,20 +25,22 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from geokg.articles import Article
 from geokg.crossdoc_incremental import Changes
 from geokg.errors import ConfigError
-from geokg.parallel import Outcome, batched, process_batch
-from geokg.rdf.iris import graph_iri
-from geokg.settings import Settings
+from geokg.iri_space import graph_iri
+from geokg.model import Article
+from geokg.parallel import batched
+from geokg.pipeline import Outcome, process_batch
+from geokg.settings import DEFAULT_EXTRACTOR, Settings
 from geokg.store import Store
 
 __all__ = ["build_on_dask", "build_partition"]
 
 
-def build_partition(articles: list[Article], model: str, batch_size: int) -> tuple[str, list[Outcome]]:
+def build_partition(articles: list[Article], model: str, batch_size: int,
+                    extractor: str = DEFAULT_EXTRACTOR) -> tuple[str, list[Outcome]]:
     """Process one partition on a worker: its graphs as N-Quads, and outcomes without the text."""
-    outcomes = process_batch(articles, model, batch_size)
+    outcomes = process_batch(articles, model, batch_size, extractor)
     lines = []
     for outcome in outcomes:
         if outcome.ntriples:
@@ -85,7 +87,8 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
             yield from outcomes
 
         for batch in batched(articles, settings.batch_size):
-            pending.append(client.submit(build_partition, batch, settings.model, settings.batch_size, pure=False))
+            pending.append(client.submit(build_partition, batch, settings.model, settings.batch_size,
+                                         settings.extractor, pure=False))
             if len(pending) >= 2 * workers:
                 yield from collect()
         while pending:

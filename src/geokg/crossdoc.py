@@ -53,9 +53,9 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     (:func:`geokg.rdf.iris.canonical_event_iri`); it carries ``gk:eventType``,
     ``sem:hasActor`` (participants), ``sem:hasTimeStamp`` (earliest date),
     ``gk:currentStatus`` (status of the latest report), the display values
-    ``gk:reportCount``, ``gk:reportingArticles``, ``gk:reportingOutlets`` and
-    ``gk:themeLabels`` (what the timeline and report queries list for thousands of
-    canonical events, so they need not group every report), and ``gk:follows``: the
+    ``report:articleCount``, ``report:articles``, ``report:outlets`` and
+    ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
+    report queries list for thousands of canonical events, not ontology), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
     signed weeks apart reads as one chain.
@@ -75,11 +75,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from geokg.event_types import EVENT_TYPES
-from geokg.namespaces import GK, SEM
+from geokg.iri_space import GRAPH
+from geokg.namespaces import GK, REPORT, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
-    GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     canonical_event_iri,
@@ -104,7 +104,7 @@ _RANKING = {s.name for s in EVENT_TYPES if s.grouping == "ranking"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
 _GK = str(GK._NS)
 
-_ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place)
+_ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place, GK.Facility)
 _MINTED_ENTITIES = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?entity ?class WHERE {{
@@ -540,10 +540,10 @@ def add_group(graph: Triples, members: list[Report], labels: Mapping[str, str],
     if statuses:
         graph.add((node, GK.currentStatus, Literal(statuses[-1][2])))
     articles = {r.article for r in members}
-    graph.add((node, GK.reportCount, Literal(len(articles))))
-    graph.add((node, GK.reportingArticles, Literal(", ".join(sorted(articles)))))
+    graph.add((node, REPORT.articleCount, Literal(len(articles))))
+    graph.add((node, REPORT.articles, Literal(", ".join(sorted(articles)))))
     media = frozenset().union(*(outlets.get(r.iri, frozenset()) for r in members))
-    for prop, named in ((GK.reportingOutlets, media), (GK.themeLabels, themes)):
+    for prop, named in ((REPORT.outlets, media), (REPORT.commodities, themes)):
         shown = sorted({labels[iri] for iri in named if iri in labels})
         if shown:
             graph.add((node, prop, Literal(", ".join(shown))))

@@ -37,8 +37,8 @@ import pyoxigraph as ox
 
 from geokg import crossdoc as cd
 from geokg.crossdoc import CrossDocSummary, Report, Skipped, Triples
+from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
 from geokg.namespaces import GK, SEM
-from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
 from geokg.sparql_text import term_text
 from geokg.store import Store
 

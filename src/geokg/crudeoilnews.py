@@ -18,7 +18,8 @@ Three things live here, shared by ``geokg evaluate`` and ``bench/crudeoilnews.py
   containment >= 0.6, :func:`geokg.evaluate.sentences_overlap`); a predicted event of a scored
   type is right when its sentence holds a gold event that accepts its type. Per-type and micro
   precision, recall and F1, role accuracy on found events, and a confusion of gold corpus type
-  x predicted geokg type over overlapping sentences.
+  x predicted geokg type over overlapping sentences (with a row for predictions on sentences
+  that hold no gold event).
 
 Example:
     >>> map_type("Movement-down-loss", {"attribute": ["inventories"]}).label
@@ -263,6 +264,27 @@ def split_docs(doc_ids: Iterable[str], split: str) -> list[str]:
     raise ValueError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
 
 
+def split_articles(paths: Iterable[str | Path], split: str) -> tuple[list[str], list[str]]:
+    """The ids of the articles of ``split`` (:func:`split_docs`) in JSON Lines article files, and
+    their lines as written, to build only those.
+
+    Raises:
+        IngestError: a path is not a ``.jsonl`` file of JSON objects with an ``id``; with the line.
+    """
+    lines: dict[str, str] = {}
+    for path in paths:
+        if Path(path).suffix != ".jsonl" or not Path(path).is_file():
+            raise IngestError(path, "a CrudeOilNews split is chosen from the articles' JSON Lines file "
+                                    "(one object with an \"id\" a line); give that .jsonl as DOCS")
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+        for (n, record), line in zip(json_lines(path), [t for t in text if t.strip()]):
+            if not isinstance(record, dict) or not isinstance(record.get("id"), (str, int)):
+                raise IngestError(path, 'not a CrudeOilNews article: expected a JSON object with an "id"', line=n)
+            lines[str(record["id"])] = line
+    ids = split_docs(lines, split)
+    return ids, [lines[i] for i in ids]
+
+
 # -- gold and predictions --------------------------------------------------------------------
 @dataclass(frozen=True)
 class GoldEvent:
@@ -317,7 +339,7 @@ def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]
     """Merge the rows of the ``events`` query (one per theme x recipient) into one event each.
 
     Works on query rows (:meth:`QueryResult.as_dicts`) and on ``csv.DictReader`` rows alike;
-    a ``direction`` column is read when the query has one.
+    the ``direction`` and ``change`` columns are read when the query has them.
     """
     by_iri: dict[str, Predicted] = {}
     for row in rows:
@@ -329,11 +351,12 @@ def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]
         for column, bucket in (("agent", event.agents), ("theme", event.themes), ("recipient", event.recipients)):
             if row.get(column):
                 bucket.add(str(row[column]))
-        if row.get("value") not in (None, ""):
-            try:
-                event.values.add(Decimal(str(row["value"])))
-            except InvalidOperation:
-                pass
+        for column in ("value", "change"):  # a level or the size of the change: the gold may state either
+            if row.get(column) not in (None, ""):
+                try:
+                    event.values.add(Decimal(str(row[column])))
+                except InvalidOperation:
+                    pass
         event.direction = event.direction or (str(row["direction"]) if row.get("direction") else None)
     return list(by_iri.values())
 
@@ -436,9 +459,10 @@ class CrudeOilNewsEvaluation:
             r = self.roles[key]
             lines.append(f"  {key:12} {r.right}/{r.total} = {r.right / r.total if r.total else 0.0:.3f}")
         lines.append(f"[{self.name}] confusion: gold corpus type (rows) x predicted geokg type on an overlapping "
-                     "sentence (columns; '-' = no prediction there)")
-        lines.append(render_confusion(self.confusion, rows=[t for t in CORPUS_TYPES
-                                                            if any(k[0] == t for k in self.confusion)]))
+                     "sentence (columns; '-' = no prediction there; row '-' = predicted events on sentences with "
+                     "no gold event)")
+        rows = [t for t in (*CORPUS_TYPES, "-") if any(k[0] == t for k in self.confusion)]
+        lines.append(render_confusion(self.confusion, rows=rows))
         return "\n".join(lines)
 
     def mapping_table(self) -> str:
@@ -548,6 +572,8 @@ def score(gold: Sequence[GoldEvent], predicted: Sequence[Predicted], *, name: st
             result.roles[role].right += ok
     for doc, events in sorted(by_doc.items()):
         for p in events:
+            if not any(sentences_overlap(p.sentence, g.sentence) for g in gold_by_doc[doc]):
+                result.confusion[("-", p.type)] += 1
             if p.type not in SCORED_TYPES:
                 continue
             row = result.types[row_of(p.type)]

@@ -8,8 +8,10 @@ Predictions come from the stored queries ``mentions`` and ``events``, so what is
 what users query. Entities match by type and canonical identity (ISO code, Wikidata QID or
 a normalised name, the reference data's alternative names included); a fact matches when
 its type, agent and commodity match (among several such predictions, the one from the same
-sentence and agreeing on quantity and date); recipient, quantity, date and attribution are scored
-on matched facts only.
+sentence and agreeing on quantity and date). Roles (agent, commodity, recipient, quantity, date,
+attribution) are scored on facts found in their sentence: a prediction of the fact's type on an
+overlapping sentence, whatever its agent and commodity, so a wrong agent counts as a wrong role
+rather than only as a missed fact.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from geokg.errors import IngestError
-from geokg.extract.model import EntityRef
+from geokg.iri_space import ID, SEGMENT_KIND
+from geokg.model import EntityRef
 from geokg.queries import QueryResult
-from geokg.rdf.iris import ID, SEGMENT_KIND
 from geokg.reference import ReferenceIndex, load_reference, normalize
 
 
@@ -59,7 +61,8 @@ class Evaluation:
     facts: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     roles: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))  # tp = right, fn = wrong
     errors: list[str] = field(default_factory=list)
-    # (gold fact type, predicted event type) per gold fact and each type predicted on an overlapping sentence
+    # (gold fact type, predicted event type) per gold fact and each type predicted on an overlapping
+    # sentence ("-" when none); ("-", type) per predicted event on a sentence that holds no gold fact
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     # predicted events of types the gold schema does not annotate: listed, never scored
     unscored: Counter[str] = field(default_factory=Counter)
@@ -76,8 +79,9 @@ class Evaluation:
                 s = self.total(scores) if key == "ALL" else scores[key]
                 lines.append(f"{name:9} {key:17} {s.tp + s.fn:5} {s.tp + s.fp:6} {s.tp:4} "
                              f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
-        lines.append("role accuracy on matched facts (where the gold fact has the role):")
-        for key in sorted(self.roles):
+        lines.append("role accuracy on facts found in their sentence (a prediction of the fact's type on an "
+                     "overlapping sentence; roles the gold fact has):")
+        for key in [k for k in ROLES if k in self.roles]:
             s = self.roles[key]
             lines.append(f"  {key:12} {s.tp}/{s.tp + s.fn} = {s.recall:.3f}")
         if self.unscored:
@@ -85,7 +89,8 @@ class Evaluation:
                          + ", ".join(f"{kind} {n}" for kind, n in sorted(self.unscored.items())))
         if self.confusion:
             lines.append("confusion: gold fact type (rows) x predicted event type on an overlapping sentence "
-                         "(columns; '-' = no prediction there):")
+                         "(columns; '-' = no prediction there; row '-' = predicted events on sentences with no "
+                         "gold fact):")
             lines.append(render_confusion(self.confusion))
         return "\n".join(lines)
 
@@ -152,13 +157,16 @@ def sentences_overlap(a: str, b: str, threshold: float = 0.6) -> bool:
 
 def render_confusion(counts: Mapping[tuple[str, str], int], rows: Iterable[str] | None = None) -> str:
     """A gold x predicted count matrix as text: rows in the given order (else sorted), columns
-    sorted with ``-`` (no prediction) last; empty cells are dots.
+    sorted; ``-`` (no gold event, no prediction) comes last on both; empty cells are dots.
 
-    >>> print(render_confusion({("A", "X"): 2, ("A", "-"): 1}))
+    >>> print(render_confusion({("A", "X"): 2, ("A", "-"): 1, ("-", "X"): 3}))
     gold/predicted   X   -
     A                2   1
+    -                3   .
     """
-    row_names = list(rows) if rows is not None else sorted({r for r, _ in counts})
+    row_names = list(rows) if rows is not None else sorted({r for r, _ in counts if r != "-"})
+    if rows is None and any(r == "-" for r, _ in counts):
+        row_names.append("-")
     columns = sorted({c for _, c in counts if c != "-"}) + (["-"] if any(c == "-" for _, c in counts) else [])
     corner = "gold/predicted"
     first = max([len(corner), *(len(r) for r in row_names)])
@@ -226,17 +234,27 @@ def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,
         _score_entities(doc, record["entities"], gold_keys, predicted_entities.get(doc, []), result)
         predicted = predicted_events.get(doc, [])
         result.unscored.update(e.type for e in predicted if e.type not in NEWS_DEV_TYPES)
-        _score_facts(doc, record["facts"], gold_keys, keys_by_label,
-                     [e for e in predicted if e.type in NEWS_DEV_TYPES], result)
+        scored = [e for e in predicted if e.type in NEWS_DEV_TYPES]
+        _score_facts(doc, record["facts"], gold_keys, keys_by_label, scored, result)
+        for fact in record["facts"]:
+            _score_roles(fact, scored, gold_keys, keys_by_label, result)
         _confuse(record["facts"], predicted, result)
     return result
 
 
+def _on_sentence_of(fact: dict, event: _Event) -> bool:
+    """Whether ``event`` was read from the fact's sentence (or one of its ``also_in`` sentences)."""
+    return any(sentences_overlap(event.sentence, s) for s in [fact["source_sentence"], *fact.get("also_in", [])])
+
+
 def _confuse(facts: list[dict], predicted: list[_Event], result: Evaluation) -> None:
     for fact in facts:
-        kinds = {e.type for e in predicted if sentences_overlap(e.sentence, fact["source_sentence"])}
+        kinds = {e.type for e in predicted if _on_sentence_of(fact, e)}
         for kind in kinds or {"-"}:
             result.confusion[(fact["type"], kind)] += 1
+    for event in predicted:
+        if not any(_on_sentence_of(fact, event) for fact in facts):
+            result.confusion[("-", event.type)] += 1
 
 
 def _entity_keys(iri: str, label: str, iso: object, wikidata: object, reference: ReferenceIndex) -> frozenset[str]:
@@ -354,7 +372,6 @@ def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[s
             continue
         unmatched.remove(hit)
         result.facts[kind].tp += 1
-        _score_roles(fact, hit, gold_keys, keys_by_label, result)
     for event in unmatched:
         result.facts[event.type].fp += 1
         result.errors.append(f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} "
@@ -381,28 +398,49 @@ def _closeness(fact: dict, event: _Event) -> int:
     return score
 
 
-_GOLD_ROLE = {"recipient": "recipient", "quantity": "quantity", "date": "date", "attribution": "attributed_to"}
-_FOUND_ROLE = {"recipient": "recipients", "quantity": "value", "date": "date", "attribution": "attributed"}
+ROLES = ("agent", "commodity", "recipient", "quantity", "date", "attribution")
 
 
-def _score_roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
+def _roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
+           keys_by_label: Mapping[str, frozenset[str]]) -> dict[str, tuple[bool, object, object]]:
+    """Each role the gold fact has: (right, gold value, predicted value) for ``event``."""
+    def same(gold: object, found: Iterable[str | None]) -> bool:
+        return _same(_names(gold), found, gold_keys, keys_by_label)
+
+    out: dict[str, tuple[bool, object, object]] = {}
+    agent = fact.get("speaker") if fact["type"] == "Statement" else fact.get("agent")
+    if agent:
+        out["agent"] = (same(agent, [event.agent]), agent, event.agent)
+    if fact.get("commodity") and fact["type"] != "Statement":
+        out["commodity"] = (same(fact["commodity"], event.themes), fact["commodity"], sorted(event.themes))
+    if fact.get("recipient"):
+        out["recipient"] = (same(fact["recipient"], event.recipients), fact["recipient"], sorted(event.recipients))
+    quantity = fact.get("quantity")
+    if quantity:
+        ok = (event.value is not None and Decimal(str(quantity["value"])) == event.value
+              and quantity["unit"] == event.unit)
+        out["quantity"] = (ok, quantity, (event.value, event.unit))
+    if fact.get("date") and len(fact["date"]) == 10:
+        out["date"] = (event.date == fact["date"], fact["date"], event.date)
+    source = fact.get("attributed_to") or fact.get("reported_by")
+    if source:
+        out["attribution"] = (same(source, [event.attributed]), source, event.attributed)
+    return out
+
+
+def _score_roles(fact: dict, predicted: list[_Event], gold_keys: Mapping[str, frozenset[str]],
                  keys_by_label: Mapping[str, frozenset[str]], result: Evaluation) -> None:
-    def mark(role: str, ok: bool) -> None:
+    """Role accuracy of a gold fact found in its sentence, against the prediction of its type
+    there that gets most of its roles right (none counted when no such prediction exists)."""
+    found = [_roles(fact, e, gold_keys, keys_by_label) for e in predicted
+             if e.type == fact["type"] and _on_sentence_of(fact, e)]
+    if not found:
+        return
+    best = max(found, key=lambda roles: sum(ok for ok, _, _ in roles.values()))
+    for role, (ok, gold, got) in best.items():
         if ok:
             result.roles[role].tp += 1
         else:
             result.roles[role].fn += 1
-            result.errors.append(f"role wrong: {fact['type']} {role}: gold {fact.get(_GOLD_ROLE[role])!r}, found "
-                                 f"{getattr(event, _FOUND_ROLE[role])!r} | {fact['source_sentence'][:80]}")
-
-    if fact.get("recipient"):
-        mark("recipient", _same(_names(fact["recipient"]), event.recipients, gold_keys, keys_by_label))
-    quantity = fact.get("quantity")
-    if quantity:
-        mark("quantity", event.value is not None and Decimal(str(quantity["value"])) == event.value
-             and quantity["unit"] == event.unit)
-    if fact.get("date") and len(fact["date"]) == 10:
-        mark("date", event.date == fact["date"])
-    source = fact.get("attributed_to") or fact.get("reported_by")
-    if source:
-        mark("attribution", _same(_names(source), [event.attributed], gold_keys, keys_by_label))
+            result.errors.append(f"role wrong: {fact['type']} {role}: gold {gold!r}, found {got!r} "
+                                 f"| {fact['source_sentence'][:80]}")

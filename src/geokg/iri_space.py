@@ -1,7 +1,8 @@
-"""geokg's IRI space and the store's named graphs as plain strings, without rdflib.
+"""geokg's IRI space as plain strings: the only place geokg mints IRIs.
 
-The store, the stored queries and ``geokg query`` read graphs by these names and
-so start without rdflib; :mod:`geokg.rdf.iris` mints rdflib terms on top of them.
+Part of the kernel, without rdflib: the store, the stored queries and ``geokg query``
+read graphs by these names and so start without rdflib. :mod:`geokg.rdf.iris` wraps
+the minting functions for code that builds rdflib graphs.
 
 Example:
     >>> ARTICLE_GRAPH
@@ -10,11 +11,17 @@ Example:
     'a1'
     >>> ID_PREFIXES["country"], KIND_SEGMENT[EntityKind.ORGANIZATION]
     ('https://w3id.org/geokg/id/country/', 'org')
+    >>> entity_iri(EntityRef(EntityKind.COUNTRY, "RU")), event_iri("a1", 3)
+    ('https://w3id.org/geokg/id/country/RU', 'https://w3id.org/geokg/id/event/a1-3')
 """
 
 from __future__ import annotations
 
-from geokg.extract.model import EntityKind
+import hashlib
+from collections.abc import Iterable
+
+from geokg.keys import slugify
+from geokg.model import EntityKind, EntityRef
 
 BASE = "https://w3id.org/geokg/"
 ID = BASE + "id/"
@@ -28,6 +35,9 @@ REFERENCE_GRAPH = GRAPH + "reference"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 #: The graphs every build loads from the packaged files (``geokg validate`` checks them).
 BUILT_IN_GRAPHS = (REFERENCE_GRAPH, ONTOLOGY_GRAPH)
+# Graphs derived across articles (geokg.crossdoc).
+CROSSDOC_ENTITIES_GRAPH = GRAPH + "crossdoc/entities"
+CROSSDOC_EVENTS_GRAPH = GRAPH + "crossdoc/events"
 #: Present while the graphs derived across articles are out of date: set before a build or
 #: load writes article graphs, removed once crossdoc has refreshed them (an interrupted
 #: build leaves it, and every reading command then says so).
@@ -40,6 +50,7 @@ PREFIXES: dict[str, str] = {
     "gk": BASE + "ontology#",
     "gkid": ID,
     "gksh": BASE + "shapes#",
+    "report": BASE + "report#",
     "prov": "http://www.w3.org/ns/prov#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
@@ -56,7 +67,7 @@ PREFIXES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
 }
 
-# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…); geokg.rdf.iris mints with it.
+# IRI path segment of each entity kind (DESIGN.md: country/RU, person/…, org/…).
 KIND_SEGMENT: dict[EntityKind, str] = {
     EntityKind.PERSON: "person",
     EntityKind.COUNTRY: "country",
@@ -65,9 +76,11 @@ KIND_SEGMENT: dict[EntityKind, str] = {
     EntityKind.MEDIA: "media",
     EntityKind.COMMODITY: "commodity",
     EntityKind.PLACE: "place",
+    EntityKind.FACILITY: "facility",
 }
+SEGMENT_KIND: dict[str, EntityKind] = {segment: kind for kind, segment in KIND_SEGMENT.items()}
 
-# Prefix → segment of the other ids under ID: minted per article (geokg.rdf.iris), across articles
+# Prefix → segment of the other ids under ID: minted per article (below), across articles
 # (crossdoc) and in the reference data. Units get "gkunit", since "unit" is QUDT's.
 _OTHER_ID_SEGMENTS = {
     "article": "article", "event": "event", "evidence": "evidence", "quantity": "quantity",
@@ -87,7 +100,7 @@ DECLARED_PREFIXES: dict[str, str] = {**PREFIXES, **ID_PREFIXES}
 
 
 def article_id_from_graph(graph: str) -> str | None:
-    """Inverse of :func:`geokg.rdf.iris.graph_iri` (None for the reference, ontology and
+    """Inverse of :func:`graph_iri` (None for the reference, ontology and
     cross-document graphs).
 
     Example:
@@ -112,3 +125,89 @@ def is_legacy_article_graph(graph: str) -> bool:
         return False
     rest = graph[len(GRAPH):]
     return bool(rest) and "/" not in rest and graph not in BUILT_IN_GRAPHS
+
+
+_QUDT_UNIT = "http://qudt.org/vocab/unit/"
+_QUDT_CURRENCY = "http://qudt.org/vocab/currency/"
+# Unit keys the extractor emits → QUDT IRIs where QUDT has the unit; other keys
+# get gkid:unit/{slug}. Labels for all of them live in ontology/reference/units.ttl.
+UNIT_IRIS = {
+    "tonne": _QUDT_UNIT + "TONNE",
+    "kilogram": _QUDT_UNIT + "KiloGM",
+    "percent": _QUDT_UNIT + "PERCENT",
+    "barrel": _QUDT_UNIT + "BBL",
+    "cubic metre": _QUDT_UNIT + "M3",
+    "troy ounce": _QUDT_UNIT + "OZ_TROY",
+    "megawatt": _QUDT_UNIT + "MegaW",
+    "USD": _QUDT_CURRENCY + "USD",
+    "EUR": _QUDT_CURRENCY + "EUR",
+    "GBP": _QUDT_CURRENCY + "GBP",
+    "JPY": _QUDT_CURRENCY + "JPY",
+    "CNY": _QUDT_CURRENCY + "CNY",
+    "AUD": _QUDT_CURRENCY + "AUD",
+    "CAD": _QUDT_CURRENCY + "CAD",
+    "INR": _QUDT_CURRENCY + "INR",
+    "RUB": _QUDT_CURRENCY + "RUB",
+}
+
+
+def entity_iri(ref: EntityRef) -> str:
+    return f"{ID}{KIND_SEGMENT[ref.kind]}/{ref.key}"
+
+
+def article_iri(article_id: str) -> str:
+    return f"{ID}article/{article_id}"
+
+
+def graph_iri(article_id: str) -> str:
+    """The named graph of an article, in the article graph space.
+
+    Example:
+        >>> graph_iri("reference")
+        'https://w3id.org/geokg/graph/article/reference'
+    """
+    return f"{ARTICLE_GRAPH}{article_id}"
+
+
+def event_iri(article_id: str, n: int) -> str:
+    return f"{ID}event/{article_id}-{n}"
+
+
+def quantity_iri(article_id: str, n: int, role: str = "") -> str:
+    """The quantity of event ``n``; ``role`` tells a change or previous level from the amount.
+
+    Example:
+        >>> quantity_iri("a1", 2), quantity_iri("a1", 2, "change")
+        ('https://w3id.org/geokg/id/quantity/a1-2', 'https://w3id.org/geokg/id/quantity/a1-2-change')
+    """
+    return f"{ID}quantity/{article_id}-{n}" + (f"-{role}" if role else "")
+
+
+def evidence_iri(article_id: str, n: int) -> str:
+    return f"{ID}evidence/{article_id}-{n}"
+
+
+def unit_iri(key: str) -> str:
+    """QUDT IRI of a unit key, else ``gkid:unit/{slug}``.
+
+    Example:
+        >>> unit_iri("tonne")
+        'http://qudt.org/vocab/unit/TONNE'
+        >>> unit_iri("USD per tonne")
+        'https://w3id.org/geokg/id/unit/usd-per-tonne'
+    """
+    return UNIT_IRIS.get(key) or f"{ID}unit/{slugify(key)}"
+
+
+def canonical_event_iri(members: Iterable[str]) -> str:
+    """IRI of the canonical event that groups article events: a hash of their sorted IRIs.
+
+    The same set of reports gives the same IRI whatever order articles were built in.
+
+    Example:
+        >>> canonical_event_iri(["https://w3id.org/geokg/id/event/b-1", "https://w3id.org/geokg/id/event/a-2"]) \\
+        ...     == canonical_event_iri(["https://w3id.org/geokg/id/event/a-2", "https://w3id.org/geokg/id/event/b-1"])
+        True
+    """
+    digest = hashlib.sha256("\n".join(sorted(set(members))).encode("utf-8")).hexdigest()[:16]
+    return f"{ID}canonical-event/{digest}"

@@ -58,8 +58,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError, IngestError
+from geokg.iri_space import ARTICLE_GRAPH, GRAPH
 from geokg.namespaces import GK
-from geokg.rdf.iris import ARTICLE_GRAPH, GRAPH
 from geokg.store import Store
 from geokg.validate import Violation, validate
 

@@ -1,8 +1,9 @@
 """Vocabulary terms as Python names, so a typo fails at import time, not in a query.
 
 ``GK`` mirrors ``ontology/geokg.ttl`` term for term (``tests/test_ontology.py``
-checks both directions); with ``_fail = True`` an undeclared name raises
-``AttributeError`` (the rdflib ``namespace/_SH.py`` pattern). The other
+checks both directions; the event classes come from :mod:`geokg.event_types`); with
+``_fail = True`` an undeclared name raises ``AttributeError`` (the rdflib
+``namespace/_SH.py`` pattern). The other
 namespaces are the reused vocabularies of ``ontology/MAPPING.md``, and
 ``PREFIXES`` (plain strings in :mod:`geokg.iri_space`, which the namespaces here are built
 from) binds them all on a graph.
@@ -25,10 +26,11 @@ Example:
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
+from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import PREFIXES
 
 __all__ = [
-    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
+    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "REPORT", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
     "bind_prefixes",
 ]
 
@@ -49,32 +51,14 @@ class GK(DefinedNamespace):
     Exchange: URIRef  # A commodity or stock exchange (subclass of Organization).
     Commodity: URIRef  # A traded good or resource; a skos:Concept of the commodity scheme.
     Place: URIRef  # A location that is not a country.
+    Facility: URIRef  # A mine, oilfield, refinery, port, pipeline... (subclass of Place).
     Office: URIRef  # A public position independent of its holder.
     Tenure: URIRef  # A person holding an office between two dates.
 
     # Articles, events and evidence
     Article: URIRef  # One news article: metadata, full text, mentions.
     Event: URIRef  # An n-ary fact reported by an article.
-    Offer: URIRef  # An actor offers to supply, share or develop a resource.
-    SaleOrSupply: URIRef  # An actor sells or supplies a commodity.
-    PurchaseOrImport: URIRef  # An actor buys or imports a commodity.
-    ExportRestriction: URIRef  # An actor bans, limits or taxes exports.
-    Sanction: URIRef  # An actor imposes or lifts sanctions.
-    Tariff: URIRef  # An actor imposes or changes a tariff.
-    Agreement: URIRef  # Parties sign or agree a deal.
-    Meeting: URIRef  # Parties meet or hold talks.
-    Production: URIRef  # An actor produces a quantity of a commodity.
-    ReservesRank: URIRef  # A country ranks at a position for a commodity.
-    PriceChange: URIRef  # A price rises, falls or reaches a level.
-    Statement: URIRef  # A speaker says something.
-    TradeChange: URIRef  # Trade volume change.
-    DemandChange: URIRef  # Demand change.
-    InventoryChange: URIRef  # Inventory change.
-    SupplyDisruption: URIRef  # Supply disruption.
-    Forecast: URIRef  # Forecast.
-    MarketBalance: URIRef  # Market balance.
-    EconomicTrend: URIRef  # Economic trend.
-    Tension: URIRef  # Tension.
+    # ... and one subclass per event type, added below from the registry.
     Quantity: URIRef  # A qudt:numericValue with a qudt:unit.
     Evidence: URIRef  # A span of the article text (oa:start, oa:end, oa:exact).
 
@@ -125,14 +109,32 @@ class GK(DefinedNamespace):
     canonicalEvent: URIRef  # Article event -> its canonical event.
     eventType: URIRef  # The event class of a canonical event.
     currentStatus: URIRef  # Status given by the latest report of a canonical event.
-    reportCount: URIRef  # How many articles report a canonical event.
-    reportingArticles: URIRef  # Display value: ids of the articles reporting a canonical event.
-    reportingOutlets: URIRef  # Display value: outlets behind a canonical event's reports.
-    themeLabels: URIRef  # Display value: commodities of a canonical event's reports.
     follows: URIRef  # Previous canonical event of the same type between the same participants.
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.
     displayLabel: URIRef  # The one name queries show for an entity (cross-document entities graph).
+
+
+class REPORT(DefinedNamespace):
+    """Display values the cross-document pass caches on each canonical event: ``https://w3id.org/geokg/report#``.
+
+    Not ontology: each is computed from the member events' ``prov:wasDerivedFrom``, ``gk:theme``
+    and outlets, so that queries listing thousands of canonical events need not group their
+    reports; lists are sorted and joined by ", ".
+    """
+
+    _fail = True
+    _NS = Namespace(PREFIXES["report"])
+
+    articleCount: URIRef  # How many articles report the canonical event.
+    articles: URIRef  # The ids of those articles.
+    outlets: URIRef  # The display labels of the media behind its reports (absent when none).
+    commodities: URIRef  # The display labels of its reports' commodities (absent when none).
+
+
+# The event classes are the registry's (geokg.event_types), as in the ontology's generated block:
+# a new type needs no edit here. DefinedNamespace reads its terms from the annotations.
+GK.__annotations__.update(dict.fromkeys((spec.name for spec in EVENT_TYPES), URIRef))
 
 
 # Reused vocabularies (rdflib ships PROV, SKOS, DCTERMS, OWL, XSD, RDFS; schema.org as SDO).

@@ -12,9 +12,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
-from geokg.articles import Article
 from geokg.errors import ConfigError
-from geokg.training import SPANS_KEY
+from geokg.model import Article
+from geokg.extract.text import SPANS_KEY
 
 
 # The shipped event-trigger model (geokg.training; reproduce it with `make model`).
@@ -144,10 +144,8 @@ _TERMINAL = {".", "!", "?", ":", ";", '"', "\u201d"}
 _CLOSING_QUOTES = {'"', "\u201d", "\u2019", "'"}
 
 
-def parse(articles: Iterable[Article], model: str, *, batch_size: int = 32,
-          processes: int = 1) -> Iterator[tuple[Article, Doc]]:
-    """Run the pipeline over articles in batches, yielding each with its Doc."""
-    nlp = get_pipeline(model)
+def parse(articles: Iterable[Article], nlp: Language, *, batch_size: int = 32) -> Iterator[tuple[Article, Doc]]:
+    """Run ``nlp`` over articles in batches, yielding each with its Doc."""
     pairs = ((article.text, article) for article in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=processes):
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield article, doc

@@ -3,24 +3,24 @@
 Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
-    # description: Who offered which commodity to whom, when, from which article.
-    # param: commodity (Commodity) - optional; the commodity's display label, e.g. "Wheat"
+    # description: Who offered which commodity to whom, when, in which article.
+    # param: commodity (Commodity) - the commodity's display label, e.g. "Wheat"
 
 A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
 the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
 such a value is bound as a literal, the entity's display label, which ``geokg.query`` finds
 first from whatever name the user gave (:mod:`geokg.resolve`); :func:`run_query` binds values as given.
+A parameter is optional unless its text starts with "required".
 
-Parameters are bound as RDF terms through pyoxigraph ``substitutions`` (RDF-dev
-SEP-0007), never pasted into the text. Two consequences shape the ``.rq`` files:
-a parameter must be a *projected* variable, and a substituted variable is also
-replaced inside ``OPTIONAL`` patterns, so a query that filters on an optional
-column guards it with ``FILTER(IF(isLiteral(COALESCE(?x, <urn:geokg:unbound>)),
-EXISTS {…}, true))`` (``BOUND(?x)`` does not see a substituted value in Oxigraph 0.5).
-An unbound parameter means "all". ``IF``, not ``!isLiteral(…) || EXISTS {…}``:
-Oxigraph 0.5.13 orders the operands of ``||`` differently from one process to the
-next, and with the EXISTS first it runs for every row even with the parameter
-unbound, so the same query is fast in one process and many times slower in another.
+The query reads parameter ``name`` as the variable ``?_name``. A bound value is given to it as
+an RDF term by a ``VALUES`` block put at the head of the query's WHERE clause
+(:func:`with_values`, what rdflib's ``initBindings`` does for a remote store), never pasted
+into the query; an unbound parameter is left out of the block, so ``?_name`` is unbound and
+the query reads that as "all". The same text runs on the local store and at any endpoint.
+
+Where the plain text is far slower on one engine, ``queries/plans/ENGINE/NAME.rq`` holds a form
+of it that engine evaluates faster, with the same parameters and rows (``tests/test_queries.py``
+checks them); :func:`run_query` runs the form for the store's engine (``Store.engine``).
 
 Example:
     >>> q = get_query("offers")
@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -43,20 +43,21 @@ from typing import Any, Union
 
 import pyoxigraph as ox
 
-from geokg.errors import QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
+from geokg.errors import ConfigError, QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
 from geokg.resources import query_files
 from geokg.iri_space import DECLARED_PREFIXES
-from geokg.sparql_text import NOT_KEYWORDS, syntax_error
+from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
 
 __all__ = [
     "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "run_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
+    "load_query", "bind_params", "with_values", "check_page", "paged", "run_query", "iter_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
 ]
 
 #: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
 #: names, ISO codes, a surname) to its display label, which is bound as a literal.
-ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place")
+ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place",
+                "Facility")
 PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
 Value = Union[str, int, float, bool, Decimal, dt.date, None]
 
@@ -68,6 +69,7 @@ _INTEGER_TYPES = {_XSD + t for t in (
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[A-Za-z]+)\)\s*[-–—]\s*(?P<doc>.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_VARIABLE = re.compile(r"[?$](\w+)")
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
@@ -78,12 +80,17 @@ _EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
 
 @dataclass(frozen=True)
 class Param:
-    """A declared query parameter: the projected variable it substitutes."""
+    """A declared query parameter, read by the query as the variable ``?_name``."""
 
     name: str
     kind: str
     doc: str
     optional: bool = True
+
+    @property
+    def variable(self) -> str:
+        """The variable the query reads the value from (without ``?``): the name with a leading ``_``."""
+        return "_" + self.name
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,12 @@ class StoredQuery:
     text: str
     path: Path
     columns: tuple[str, ...] = ()
+    #: (engine, text) of the engine-specific forms in ``queries/plans/ENGINE/NAME.rq``
+    plans: tuple[tuple[str, str], ...] = ()
+
+    def text_for(self, engine: str) -> str:
+        """The text to run on ``engine`` (e.g. ``"oxigraph"``): its plan if one exists, else the contract."""
+        return dict(self.plans).get(engine, self.text)
 
     def param(self, name: str) -> Param:
         """Return the parameter called ``name`` or raise QueryParameterError listing them."""
@@ -116,6 +129,10 @@ class QueryResult:
     title: str = ""
     #: how parameter values were read, for a person ("'CHN' means China (ISO code)")
     notes: tuple[str, ...] = ()
+    #: rows skipped before these (a page of a listing: ``offset``)
+    offset: int = 0
+    #: whether rows follow these (a page asked with ``limit`` that did not hold them all)
+    more: bool = False
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
@@ -148,13 +165,19 @@ def get_query(name: str) -> StoredQuery:
 
 
 def load_query(path: str | Path) -> StoredQuery:
-    """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax."""
+    """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax; the same
+    for its engine-specific forms (``plans/ENGINE/NAME.rq`` beside it), which must project the same columns."""
     path = Path(path)
-    return _load_query(str(path), path.stat().st_mtime_ns)
+    plans = tuple((p.parent.name, p.stat().st_mtime_ns) for p in _plan_files(path))
+    return _load_query(str(path), path.stat().st_mtime_ns, plans)
+
+
+def _plan_files(path: Path) -> list[Path]:
+    return sorted(p for p in path.parent.glob(f"plans/*/{path.name}") if p.is_file())
 
 
 @lru_cache(maxsize=256)
-def _load_query(path_str: str, _mtime: int) -> StoredQuery:
+def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, int], ...]) -> StoredQuery:
     path = Path(path_str)
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
@@ -177,12 +200,20 @@ def _load_query(path_str: str, _mtime: int) -> StoredQuery:
             raise QuerySyntaxError(path_str, f"the header lacks '# {key}: …' (expected form: "
                                    "'# title:', '# description:', '# param: name (kind) - doc')", 1, 1)
     columns = _dry_run(path_str, text)
+    read = set(_VARIABLE.findall(NOT_KEYWORDS.sub(" ", text)))
     for p in params:
-        if p.name not in columns:
-            raise QuerySyntaxError(path_str, f"parameter {p.name!r} must be a projected variable "
-                                   f"(SELECT … ?{p.name}) to be substituted", 1, 1)
+        if p.variable not in read:
+            raise QuerySyntaxError(path_str, f"parameter {p.name!r} is never read: the query must use "
+                                   f"?{p.variable}, the variable its value is bound to", 1, 1)
+    plans = []
+    for plan in _plan_files(path):
+        plan_text = plan.read_text(encoding="utf-8")
+        if _dry_run(str(plan), plan_text) != columns:
+            raise QuerySyntaxError(str(plan), f"an engine-specific form must project the columns of {path.name}: "
+                                   f"{' '.join('?' + c for c in columns)}", 1, 1)
+        plans.append((plan.parent.name, plan_text))
     return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
-                       path, columns)
+                       path, columns, tuple(plans))
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
@@ -223,7 +254,7 @@ def _dry_run(source: str, text: str) -> tuple[str, ...]:
 
 # -- parameters ------------------------------------------------------------
 def bind_params(query: StoredQuery, values: Mapping[str, object] | None) -> dict[str, OxTerm]:
-    """Turn ``{param: value}`` into RDF terms for substitution, checking names and kinds.
+    """Turn ``{param: value}`` into RDF terms to bind, checking names and kinds.
 
     Values are strings (as typed on the command line), or already Python ints and
     dates. None or an empty string leaves the parameter unbound ("all").
@@ -297,17 +328,93 @@ def _to_term(query: str, param: Param, value: object) -> OxTerm:
     return ox.Literal(str(number), datatype=ox.NamedNode(_XSD + "integer"))
 
 
-# -- running ---------------------------------------------------------------
-def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None) -> QueryResult:
-    """Run a stored query (by name or object) with parameters bound as terms.
+def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
+    """``text`` with a ``VALUES`` block at the head of its WHERE clause giving ``?_name`` its term,
+    for each parameter bound; unchanged when none is.
+
+    Example:
+        >>> print(with_values('SELECT ?x WHERE { ?x ?p ?_label }', {"label": ox.Literal('say "hi"')}))
+        SELECT ?x WHERE { VALUES (?_label) { ("say \\"hi\\"") } ?x ?p ?_label }
+    """
+    if not bindings:
+        return text
+    at = where_brace(text)
+    names = " ".join(f"?_{name}" for name in bindings)
+    terms = " ".join(term_text(term) for term in bindings.values())
+    return f"{text[:at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1:]}"
+
+
+def check_page(limit: int | None, offset: int) -> None:
+    """Raise ConfigError for a negative ``limit`` or ``offset``."""
+    for option, value in (("limit", limit), ("offset", offset)):
+        if value is not None and value < 0:
+            raise ConfigError(option, value, "It must be 0 or more.")
+
+
+def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
+    """``text`` with ``LIMIT``/``OFFSET`` appended: one page of its rows, in the order its
+    ``ORDER BY`` gives (every stored query orders its rows totally, so pages never overlap).
 
     Raises:
-        QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError.
+        ConfigError: a negative ``limit`` or ``offset``.
+
+    Example:
+        >>> paged("SELECT ?x WHERE { } ORDER BY ?x", 10, 20)
+        'SELECT ?x WHERE { } ORDER BY ?x\\nLIMIT 10 OFFSET 20'
+    """
+    check_page(limit, offset)
+    clauses = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    return f"{text.rstrip()}\n{' '.join(clauses)}" if clauses else text
+
+
+# -- running ---------------------------------------------------------------
+def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
+              limit: int | None = None, offset: int = 0) -> QueryResult:
+    """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`):
+    its text for the store's engine (:meth:`StoredQuery.text_for`).
+
+    Args:
+        limit: at most this many rows (None: all); ``result.more`` says whether others follow.
+        offset: skip this many rows first.
+
+    Raises:
+        QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError, ConfigError.
     """
     stored = get_query(query) if isinstance(query, str) else query
-    bindings = bind_params(stored, params)
-    columns, tsv = store.select_tsv(stored.text, bindings, source=str(stored.path))
-    return QueryResult(tuple(columns), rows_from_tsv(tsv), stored.title)
+    check_page(limit, offset)
+    text = with_values(stored.text_for(store.engine), bind_params(stored, params))
+    # One row more than asked says whether the listing goes on, without counting it.
+    columns, tsv = store.select_tsv(paged(text, None if limit is None else limit + 1, offset), source=str(stored.path))
+    rows = rows_from_tsv(tsv)
+    more = limit is not None and len(rows) > limit
+    return QueryResult(tuple(columns), rows[:limit] if more else rows, stored.title, offset=offset, more=more)
+
+
+def iter_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
+               limit: int | None = None, offset: int = 0) -> tuple[tuple[str, ...], Iterator[tuple[Value, ...]]]:
+    """The columns of a stored query and an iterator over its rows, read from the store as they are
+    consumed (:func:`run_query` reads them all first): for listings too long to hold in memory.
+
+    Raises:
+        As :func:`run_query`; a store error while reading is raised by the iterator.
+    """
+    stored = get_query(query) if isinstance(query, str) else query
+    text = paged(with_values(stored.text_for(store.engine), bind_params(stored, params)), limit, offset)
+    columns, solutions = store.select(text, source=str(stored.path))
+    cache: dict[Any, Value] = {}
+
+    def convert(term: Any) -> Value:
+        if term is None:
+            return None
+        try:
+            return cache[term]
+        except KeyError:
+            value = cache[term] = to_python(term)
+            if len(cache) > 100_000:  # repeated terms (labels, types, dates) are most of a listing
+                cache.clear()
+            return value
+
+    return tuple(columns), (tuple(convert(term) for term in row) for row in solutions)
 
 
 def rows_from_tsv(tsv: bytes) -> list[tuple[Value, ...]]:

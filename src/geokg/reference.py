@@ -3,8 +3,8 @@
 The single source of truth for the gazetteer's patterns, the linker's names,
 demonyms, metonyms and dated offices, and the reference named graph in the
 store. Files are parsed with pyoxigraph (much faster than rdflib's Turtle
-parser); the rdflib graph is built only when :meth:`ReferenceIndex.graph`
-is asked for.
+parser) and nothing here imports rdflib, so extraction runs without it;
+:func:`geokg.rdf.reference_graph` builds the rdflib graph the store loads.
 
 Example:
     >>> ref = load_reference()
@@ -23,20 +23,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Union
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from geokg.errors import GeokgError
+from geokg.iri_space import ID, SEGMENT_KIND
+from geokg.model import EntityKind, EntityRef
 from geokg.names import normalize, singular
-from geokg.extract.model import EntityKind, EntityRef
-from geokg.rdf.iris import ID, REFERENCE_GRAPH, SEGMENT_KIND
-from geokg.rdf.terms import to_rdflib
 from geokg.resources import reference_files
 
 _GK = "https://w3id.org/geokg/ontology#"
@@ -46,6 +43,8 @@ _SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _WIKIDATA = "http://www.wikidata.org/entity/"
 _PREF, _ALT, _BROADER = _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "broader"
 
+# A term of the reference data: objects may be IRIs, blank nodes or literals.
+_Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 # The most specific class decides the kind; an exchange is reported as an organisation.
 _TYPE_KIND = {
     _GK + "Person": EntityKind.PERSON,
@@ -56,8 +55,9 @@ _TYPE_KIND = {
     _GK + "Media": EntityKind.MEDIA,
     _GK + "Commodity": EntityKind.COMMODITY,
     _GK + "Place": EntityKind.PLACE,
+    _GK + "Facility": EntityKind.FACILITY,
 }
-# Sub-properties of skos:altLabel that graph() materialises for plain SKOS clients.
+# Sub-properties of skos:altLabel that stated() materialises for plain SKOS clients.
 _ALT_SUBPROPERTIES = (_GK + "demonym", _GK + "metonym", _GK + "ambiguous")
 
 
@@ -124,11 +124,10 @@ class ReferenceIndex:
 
     entities: dict[EntityRef, RefEntity]
     offices: dict[str, Office]
-    _triples: list[tuple[Node, Node, Node]] = field(default_factory=list, repr=False)
+    _triples: list[ox.Triple] = field(default_factory=list, repr=False)
     _names: dict[str, list[tuple[int, EntityRef]]] = field(default_factory=dict, repr=False)
     _folded: dict[str, list[EntityRef]] = field(default_factory=dict, repr=False)
     _office_names: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _graph: Graph | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for entity in self.entities.values():
@@ -204,21 +203,17 @@ class ReferenceIndex:
                 todo.extend(self.entities[parent].broader if parent in self.entities else ())
         return seen
 
-    def graph(self) -> Graph:
-        """The reference data as an rdflib graph named ``gkgraph:reference``.
+    def stated(self) -> Iterator[ox.Triple]:
+        """Every triple of the reference data, as the reference named graph holds it.
 
         Every ``gk:demonym``, ``gk:metonym`` and ``gk:ambiguous`` name is also
         stated as ``skos:altLabel``, so plain SKOS clients see every name.
         """
-        if self._graph is None:
-            graph = Graph(identifier=REFERENCE_GRAPH)
-            alt = URIRef(_ALT)
-            for s, p, o in self._triples:
-                graph.add((s, p, o))
-                if str(p) in _ALT_SUBPROPERTIES:
-                    graph.add((s, alt, o))
-            self._graph = graph
-        return self._graph
+        alt = ox.NamedNode(_ALT)
+        for triple in self._triples:
+            yield triple
+            if triple.predicate.value in _ALT_SUBPROPERTIES:
+                yield ox.Triple(triple.subject, alt, triple.object)
 
 
 def load_reference(override_files: Sequence[str | os.PathLike[str]] | None = None) -> ReferenceIndex:
@@ -241,19 +236,15 @@ def _default() -> ReferenceIndex:
     return _build(_parse(reference_files()))
 
 
-def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Node, Node, Node]]:
-    triples = []
-    for path in paths:
-        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
-            triples.append((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return triples
+def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[ox.Triple]:
+    return [quad.triple for path in paths for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
 
 
 
-def _build(triples: list[tuple[Node, Node, Node]]) -> ReferenceIndex:
-    props: dict[str, dict[str, list[Node]]] = {}
-    for s, p, o in triples:
-        props.setdefault(str(s), {}).setdefault(str(p), []).append(o)
+def _build(triples: list[ox.Triple]) -> ReferenceIndex:
+    props: dict[str, dict[str, list[_Term]]] = {}
+    for triple in triples:
+        props.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object)
     kinds = {s: _kind_of(s, p) for s, p in props.items()}
     entities = {}
     for subject, p in props.items():
@@ -280,7 +271,7 @@ def _build(triples: list[tuple[Node, Node, Node]]) -> ReferenceIndex:
     return ReferenceIndex(entities, offices, triples)
 
 
-def _kind_of(subject: str, p: dict[str, list[Node]]) -> EntityKind | None:
+def _kind_of(subject: str, p: dict[str, list[_Term]]) -> EntityKind | None:
     types = [t for t in _strs(p.get(_RDF_TYPE)) if t in _TYPE_KIND]
     if not types:
         return None
@@ -289,7 +280,7 @@ def _kind_of(subject: str, p: dict[str, list[Node]]) -> EntityKind | None:
     return _TYPE_KIND[types[0]]
 
 
-def _entity(subject: str, kind: EntityKind, p: dict[str, list[Node]],
+def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
             kinds: dict[str, EntityKind | None]) -> RefEntity:
     ref = _ref(subject, kinds, kind)
     label = _one(subject, p, _PREF)
@@ -306,7 +297,7 @@ def _entity(subject: str, kind: EntityKind, p: dict[str, list[Node]],
         iso=(_strs(p.get(_GK + "iso3166Alpha2")) or [None])[0],
         wikidata=same_as[0][len(_WIKIDATA):] if same_as else None,
         country=_iso_of(p),
-        broader=tuple(_ref(str(b), kinds) for b in p.get(_BROADER, ())),
+        broader=tuple(_ref(b.value, kinds) for b in p.get(_BROADER, ())),
         valid_until=_date(until[0]) if until else None,
         ambiguous=bool(ambiguous),
         ambiguous_names=tuple(ambiguous),
@@ -322,22 +313,22 @@ def _ref(iri: str, kinds: dict[str, EntityKind | None], kind: EntityKind | None 
     return EntityRef(kind, key)
 
 
-def _iso_of(p: dict[str, list[Node]]) -> str | None:
+def _iso_of(p: dict[str, list[_Term]]) -> str | None:
     # gk:country points at country/{ISO}: the key is the code.
     country = p.get(_GK + "country")
-    return str(country[0]).rsplit("/", 1)[1] if country else None
+    return country[0].value.rsplit("/", 1)[1] if country else None
 
 
-def _one(subject: str, p: dict[str, list[Node]], prop: str) -> str:
+def _one(subject: str, p: dict[str, list[_Term]], prop: str) -> str:
     values = p.get(prop, [])
     if len(values) != 1:
         raise ReferenceDataError(subject, f"needs exactly one <{prop}>, has {len(values)}")
-    return str(values[0])
+    return values[0].value
 
 
-def _strs(values: Iterable[Node] | None) -> list[str]:
-    return [str(v) for v in values or ()]
+def _strs(values: Iterable[_Term] | None) -> list[str]:
+    return [v.value for v in values or ()]
 
 
-def _date(value: Node | str) -> dt.date:
-    return dt.date.fromisoformat(str(value))
+def _date(value: _Term | str) -> dt.date:
+    return dt.date.fromisoformat(value if isinstance(value, str) else value.value)

@@ -7,16 +7,10 @@ and the choice is kept for the rest of the session.
 
 :func:`run_remote` sends a query (https://www.w3.org/TR/sparql11-protocol/) and
 turns the JSON results into the same :class:`~geokg.queries.QueryResult` as a
-local query, so ``--format table|csv|json`` print the same way. Stored-query
-parameters are bound *locally* by :func:`substitute`: each bound variable is
-replaced by its RDF term in the query text (the SEP-0007 substitution that
-Oxigraph applies locally), and the result is parsed again before it is sent, so
-a parameter value can never change the structure of the query.
-
-Example:
-    >>> q = 'SELECT ?c ?n WHERE { ?x <http://ex/label> ?c . OPTIONAL { ?x <http://ex/n> ?n } }'
-    >>> print(substitute(q, {"c": ox.Literal('say "hi"')}))
-    SELECT ("say \\"hi\\"" AS ?c) ?n WHERE { ?x <http://ex/label> "say \\"hi\\"" . OPTIONAL { ?x <http://ex/n> ?n } }
+local query, so ``--format table|csv|json`` print the same way. A stored query
+is sent as the local store runs it: its text with the parameters bound as terms
+by a leading ``VALUES`` block (:func:`geokg.queries.with_values`), parsed locally
+before it leaves the machine.
 """
 
 from __future__ import annotations
@@ -33,11 +27,12 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
-from geokg.queries import QueryResult, StoredQuery, bind_params, get_query, parse_read_only, to_python
-from geokg.sparql_text import term_text, with_prefix_declarations
+from geokg.queries import (QueryResult, StoredQuery, bind_params, check_page, get_query, paged, parse_read_only,
+                           to_python, with_values)
+from geokg.sparql_text import with_prefix_declarations
 from geokg.store import OxTerm
 
-__all__ = ["Credentials", "HttpClient", "substitute", "run_remote", "run_remote_query"]
+__all__ = ["Credentials", "HttpClient", "run_remote", "run_remote_query"]
 
 log = logging.getLogger("geokg.remote")
 
@@ -143,87 +138,6 @@ def describe_failure(response: requests.Response) -> str:
     return problem + (f": {detail}" if detail else "")
 
 
-# -- binding parameters as text ----------------------------------------------
-_TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?)
-  | (?P<open>[({])
-  | (?P<close>[)}])
-  | (?P<other>.)
-''', re.VERBOSE | re.DOTALL)
-
-
-
-
-def substitute(text: str, bindings: Mapping[str, OxTerm], *, source: str = "<remote>") -> str:
-    """Replace each bound variable by its term: in the projection ``(term AS ?v)``, elsewhere ``term``.
-
-    Comments, strings and IRIs are left alone. The result is the query Oxigraph
-    evaluates for ``substitutions=`` (SEP-0007), as text another store can run.
-
-    Raises:
-        QueryParameterError: a value holds ``\\u``/``\\U`` (SPARQL would unescape
-            it before parsing), or a bound variable is assigned (``AS ?v``, ``VALUES``).
-    """
-    if not bindings:
-        return text
-    terms = {}
-    for name, term in bindings.items():
-        if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
-            raise QueryParameterError(source, name, "a value sent to an endpoint may not contain "
-                                      "'\\u' or '\\U' (SPARQL decodes these before parsing)")
-        terms[name] = term_text(term)
-    out: list[str] = []
-    depth = 0
-    selects = 0  # SELECT clauses seen: the first is the query's, the others subqueries
-    projection_depth: int | None = None  # paren depth of the SELECT clause being read
-    modifier_depth: int | None = None  # inside ORDER BY / GROUP BY, where a constant needs brackets
-    previous = ""  # last significant token, upper-cased
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        if kind == "word":
-            upper = token.upper()
-            if upper == "SELECT":
-                selects += 1
-                projection_depth = depth
-            elif upper in ("WHERE", "FROM") and projection_depth == depth:
-                projection_depth = None
-            elif upper == "BY" and previous in ("ORDER", "GROUP"):
-                modifier_depth = depth
-            elif upper in ("HAVING", "LIMIT", "OFFSET", "VALUES") and modifier_depth == depth:
-                modifier_depth = None
-        elif kind == "open":
-            if token == "{" and projection_depth == depth:
-                projection_depth = None  # SELECT … { without WHERE
-            if token == "{" and modifier_depth == depth:
-                modifier_depth = None
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if modifier_depth is not None and depth < modifier_depth:
-                modifier_depth = None  # the subquery the modifier belonged to has ended
-        elif kind == "var" and token[1:] in terms:
-            name = token[1:]
-            if previous in ("AS", "VALUES"):
-                raise QueryParameterError(source, name, f"the query assigns ?{name} ({previous} ?{name}); "
-                                          "a parameter must only be read")
-            if projection_depth == depth:
-                # The query's own SELECT reports the value; a subquery no longer binds it.
-                token = f"({terms[name]} AS ?{name})" if selects == 1 else ""
-            elif modifier_depth == depth:
-                token = f"({terms[name]})"
-            else:
-                token = terms[name]
-        if kind != "comment" and token.strip():
-            previous = token.upper() if kind == "word" else token
-        out.append(token)
-    return "".join(out)
-
-
 def _form(text: str, source: str, prefixes: Mapping[str, str] | None) -> str:
     """Parse ``text`` locally (an empty store): 'select', 'ask' or 'graph'; reject updates."""
     result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)",
@@ -299,14 +213,29 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
 
 
 def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
-                     client: HttpClient | None = None, method: str = "POST") -> QueryResult:
-    """Run a stored query at an endpoint, parameters bound as terms in the text (see :func:`substitute`)."""
+                     client: HttpClient | None = None, method: str = "POST", limit: int | None = None,
+                     offset: int = 0) -> QueryResult:
+    """Run a stored query at an endpoint, parameters bound as terms (:func:`geokg.queries.with_values`),
+    one page of it with ``limit`` and ``offset`` as for :func:`geokg.queries.run_query`.
+
+    Raises:
+        QueryParameterError: also for a literal holding ``\\u`` or ``\\U``, which some SPARQL
+            parsers decode before parsing, so the endpoint could read another value.
+    """
     stored = get_query(query) if isinstance(query, str) else query
-    text = substitute(stored.text, bind_params(stored, params), source=stored.name)
+    check_page(limit, offset)
+    bindings = bind_params(stored, params)
+    for name, term in bindings.items():
+        if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
+            raise QueryParameterError(stored.name, name, "a value sent to an endpoint may not contain "
+                                      "'\\u' or '\\U' (SPARQL decodes these before parsing)")
+    text = paged(with_values(stored.text, bindings), None if limit is None else limit + 1, offset)
     result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path),
                         title=stored.title)
     assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
-    return result
+    more = limit is not None and len(result.rows) > limit
+    return QueryResult(result.columns, result.rows[:limit] if more else result.rows, result.title,
+                       offset=offset, more=more)
 
 
 def _object(value: object, what: str) -> dict[str, Any]:

@@ -54,11 +54,13 @@ __all__ = ["ENTITY_KINDS", "Candidate", "Resolution", "Resolver", "choose", "res
 _CLASSES = {
     "Country": ("Country",), "Person": ("Person",), "Company": ("Company",), "Media": ("Media",),
     "Organization": ("Organization", "Company", "Media", "Exchange"), "Commodity": ("Commodity",),
-    "Place": ("Place",),
-    "Entity": ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place"),
+    "Place": ("Place", "Facility"), "Facility": ("Facility",),
+    "Entity": ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place",
+               "Facility"),
 }
 _WORDS = {"Entity": "entity", "Country": "country", "Person": "person", "Organization": "organisation",
-          "Company": "company", "Media": "media outlet", "Commodity": "commodity", "Place": "place"}
+          "Company": "company", "Media": "media outlet", "Commodity": "commodity", "Place": "place",
+          "Facility": "facility"}
 # How a value matched, best first (module docstring).
 _LABEL, _CODE, _OTHER, _NUMBER, _SURNAME = "name", "ISO code", "other name", "name in the other number", "surname"
 

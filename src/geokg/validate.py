@@ -8,7 +8,8 @@ the header of ``shapes/geokg-shapes.ttl``); RDFS inference would add its closure
 to every graph for nothing the shapes need.
 
 Speed (the build validates every article graph): the shapes are parsed and
-harvested once per process, pySHACL runs only the shapes that have targets, and
+harvested once per process, pySHACL runs with the speed-ups of
+:mod:`geokg._pyshacl_speedups` and only the shapes that have targets, and
 :func:`validate_graphs` checks a batch of article graphs in as few pySHACL runs as
 their overlap allows, with the same verdict and results per graph as one run each
 (see :func:`_compatible_groups` for why that holds).
@@ -38,18 +39,14 @@ from pathlib import Path
 
 from collections.abc import Sequence
 
-import pyshacl.shape
 from pyshacl import ShapesGraph, Validator
-from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.paths import Path as PropertyPath
-from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from geokg import resources
+from geokg import _pyshacl_speedups, iri_space, resources
 from geokg.errors import ShapesError
 from geokg.namespaces import DCTERMS, GK, PREFIXES, PROV, bind_prefixes
 from geokg.rdf import iris
@@ -57,7 +54,7 @@ from geokg.rdf import iris
 __all__ = ["ValidationReport", "Violation", "format_violation", "load_shapes", "validate",
            "quarantine_stem", "validate_graphs", "write_quarantine"]
 
-_ARTICLE_PREFIX = iris.ID + "article/"
+_ARTICLE_PREFIX = iri_space.ID + "article/"
 # A local name that may follow a prefix in a prefixed name we print (no '/' so
 # gkid:country/RU stays <…>, which Turtle would not accept unescaped either).
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -121,151 +118,6 @@ class ValidationReport:
     text: str
 
 
-class _ShapesGraphData(Graph):
-    """The shapes as an rdflib graph that remembers the answer to every triple pattern.
-
-    pySHACL re-reads the shapes graph for every shape and every value node it checks
-    (targets, constraint parameters, ``sh:in`` lists): about two thirds of its lookups on
-    an article graph. The shapes never change once loaded, so each pattern is looked up once;
-    any change empties the memo.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._memo: dict[tuple, tuple] = {}
-        self.constraints: dict[tuple[int, type], object] = {}  # see _CachedConstraint
-
-    def _changed(self) -> None:
-        self._memo.clear()
-        self.constraints.clear()
-
-    def add(self, triple):  # noqa: ANN001, ANN201
-        self._changed()
-        return super().add(triple)
-
-    def addN(self, quads):  # noqa: ANN001, ANN201, N802
-        self._changed()
-        return super().addN(quads)
-
-    def remove(self, triple):  # noqa: ANN001, ANN201
-        self._changed()
-        return super().remove(triple)
-
-    def triples(self, triple):  # noqa: ANN001, ANN201
-        if isinstance(triple[1], PropertyPath):
-            return super().triples(triple)
-        try:
-            found = self._memo[triple]
-        except KeyError:
-            found = self._memo[triple] = tuple(super().triples(triple))
-        return iter(found)
-
-    def items(self, list):  # noqa: A002, ANN001, ANN201
-        # pySHACL builds a constraint anew for every value node it checks, and its sh:in
-        # reads the whole RDF list each time: a seventh of the validation time.
-        key = ("items", list)
-        try:
-            found = self._memo[key]
-        except KeyError:
-            found = self._memo[key] = tuple(super().items(list))
-        return iter(found)
-
-
-class _ReadOnlyUnionStore(SimpleMemory):
-    """rdflib's SimpleMemory store, accepted by pySHACL as context-aware.
-
-    pySHACL wraps the data graph in an rdflib Dataset, which insists on a context-aware
-    store, though it only reads the graph (no inference, no ontology mixed in, no SHACL
-    rules: see _OPTIONS) and never asks for its contexts. rdflib's context-aware Memory store
-    keeps a context index per triple, which makes building the union graphs in it slow; this
-    store keeps the three triple indexes only.
-    """
-
-    context_aware = True
-    graph_aware = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._length: int | None = None
-
-    def add(self, triple, context, quoted=False):  # noqa: ANN001, ANN201
-        self._length = None
-        return super().add(triple, context, quoted)
-
-    def remove(self, triple, context=None):  # noqa: ANN001, ANN201
-        self._length = None
-        return super().remove(triple, context)
-
-    def __len__(self, context=None) -> int:  # noqa: ANN001
-        # SimpleMemory counts by walking every triple; pySHACL asks for it once per shape checked.
-        if self._length is None:
-            self._length = super().__len__()
-        return self._length
-
-
-class _ParameterList(list):
-    """pySHACL's list of constraint parameters, with membership by hash.
-
-    pySHACL tests each predicate of a shape against this list on every check of that shape
-    (a third of its time on an article graph, in rdflib's Python-level ``__eq__``); a set
-    answers the same question. The order and contents are pySHACL's own.
-    """
-
-    def __init__(self, items: list) -> None:
-        super().__init__(items)
-        self._members = frozenset(items)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-class _CachedConstraint:
-    """Stands for one of pySHACL's constraint component classes in its parameter map, and
-    builds each shape's component once when the shape comes from a :class:`_ShapesGraphData`.
-
-    pySHACL builds every constraint of a shape anew each time it checks the shape, which for
-    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node:
-    a sixth of the validation time, reading parameters that cannot have changed (the cache
-    empties with the memo when the shapes graph changes). A component holds the shape's
-    parameters only; what it finds goes into the reports it returns. Shapes of other graphs
-    get a new component every time, as pySHACL builds them.
-    """
-
-    def __init__(self, component: type) -> None:
-        self.component = component
-
-    def __call__(self, shape: pyshacl.shape.Shape) -> object:
-        graph = shape.sg.graph
-        if not isinstance(graph, _ShapesGraphData):
-            return self.component(shape)
-        key = (id(shape), self.component)  # the cached component holds the shape: the id stays its own
-        try:
-            return graph.constraints[key]
-        except KeyError:
-            built = graph.constraints[key] = self.component(shape)  # a load error is raised, not kept
-            return built
-
-
-def _speed_up_pyshacl() -> bool:
-    """Hand pySHACL its parameter list as a :class:`_ParameterList` and its parameter map
-    with a :class:`_CachedConstraint` for each component class.
-
-    Shape.validate (pySHACL 0.26 to 0.40) reads both from its module's ``CONSTRAINT_PARAMS``
-    attribute, which it otherwise sets itself to the plain pair on first use. False when
-    this pySHACL has no such module attribute (nothing changed then).
-    """
-    module = getattr(pyshacl.shape, "module", None)
-    if module is None:
-        return False
-    # One stand-in per class: pySHACL runs a component once per shape even when several of
-    # its parameters name it (sh:qualifiedMinCount and sh:qualifiedMaxCount).
-    stand_ins: dict[type, _CachedConstraint] = {}
-    cached = {parameter: stand_ins.setdefault(component, _CachedConstraint(component))
-              for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()}
-    module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), cached)
-    return True
-
-
 @lru_cache(maxsize=1)
 def load_shapes() -> Graph:
     """Parse every ``shapes/*.ttl`` into one graph, once per process.
@@ -283,7 +135,7 @@ def load_shapes() -> Graph:
     if not files:
         raise ShapesError(f"no *.ttl shapes in {resources.resource_dir('shapes')}; "
                           "reinstall geokg or set GEOKG_RESOURCES")
-    shapes = bind_prefixes(_ShapesGraphData())
+    shapes = bind_prefixes(_pyshacl_speedups.ShapesGraphData())
     for path in files:
         try:
             shapes.parse(path, format="turtle")
@@ -304,7 +156,7 @@ class _Harvest:
 @lru_cache(maxsize=1)
 def _harvest(shapes_data: Graph) -> _Harvest:
     """Harvest the shapes once per shapes graph (node shapes, their constraints, targets)."""
-    _speed_up_pyshacl()
+    _pyshacl_speedups.install()
     shapes = ShapesGraph(shapes_data)
     harvested = list(shapes.shapes)  # the property harvests and caches them
     targeted = [s.node for s in harvested if any(len(list(t)) for t in s.target())]
@@ -438,8 +290,8 @@ def _compatible_groups(graphs: Sequence[Graph]) -> list[list[int]]:
 
 
 def _union(graphs: Sequence[Graph], identifier: Node | None = None) -> Graph:
-    """The triples of ``graphs`` in one graph that pySHACL takes as it is (see _ReadOnlyUnionStore)."""
-    union = Graph(store=_ReadOnlyUnionStore(), identifier=identifier, bind_namespaces="none")
+    """The triples of ``graphs`` in one graph that pySHACL takes as it is (see ReadOnlyUnionStore)."""
+    union = Graph(store=_pyshacl_speedups.ReadOnlyUnionStore(), identifier=identifier, bind_namespaces="none")
     add = union.store.add
     for graph in graphs:
         for triple in graph:
@@ -568,7 +420,7 @@ def _violations(results: Graph, data: Graph, article: str | None) -> list[Violat
 
 def _article_of_graph(graph: Graph) -> str | None:
     identifier = graph.identifier
-    return iris.article_id_from_graph(str(identifier)) if isinstance(identifier, URIRef) else None
+    return iri_space.article_id_from_graph(str(identifier)) if isinstance(identifier, URIRef) else None
 
 
 def _article_of_node(data: Graph, node: Node | None) -> str | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from geokg.articles import Article
-from geokg.extract.model import ArticleFacts, EntityKind, EntityRef, Event, EventType
+from geokg.extract.text import DOC_TEXT, span_text
+from geokg.model import Article, ArticleFacts, EntityKind, EntityRef, Event, EventType
 
 if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts model is imported
     from spacy.tokens import Doc, Span
@@ -23,16 +23,6 @@ if TYPE_CHECKING:  # spaCy loads only when extraction runs, not when the facts m
 __all__ = ["extract"]
 
 ACTOR_KINDS = {EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.COMPANY}
-#: ``Doc.user_data`` key of the doc's text, set by :func:`extract` for :func:`span_text`.
-DOC_TEXT = "geokg_text"
-
-
-def span_text(span: Span) -> str:
-    """``span.text``, sliced from the text :func:`extract` keeps on the doc when it is there:
-    spaCy joins every token of the span again on each ``.text``, and the rules read a sentence's
-    text several times (a fifth of the extraction time went to those joins)."""
-    text = span.doc.user_data.get(DOC_TEXT)
-    return span.text if text is None else text[span.start_char:span.end_char]
 
 
 def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None) -> ArticleFacts:
@@ -83,7 +73,8 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
     # len(doc.text), without joining every token again (spaCy builds doc.text on each use)
     text_end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
     early_end = max(lead_end, headline_end + EARLY * (text_end - headline_end))
-    group = {ref: countries.get(ref, ref) if ref.kind is EntityKind.PLACE else ref for ref in linked.entities}
+    group = {ref: countries.get(ref, ref) if ref.kind in (EntityKind.PLACE, EntityKind.FACILITY) else ref
+             for ref in linked.entities}
     roles = {ref for event in events for ref in (event.agent, event.on_behalf_of, event.place, *event.themes,
                                                   *event.recipients, *event.counterparties) if ref is not None}
     count: dict[EntityRef, int] = {}
@@ -138,7 +129,10 @@ def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[Enti
     Russia, the NDRC's bans are China's. Places lie in theirs: a cargo that reaches Karachi is
     imported by Pakistan."""
     countries = {}
-    for ref in linked.entities:
+    for ref, entity in linked.entities.items():
+        if entity.located_in is not None:
+            countries[ref] = entity.located_in
+            continue
         known = reference.get(ref)
         if ref.kind in (EntityKind.PERSON, EntityKind.PLACE, EntityKind.ORGANIZATION) and known is not None \
                 and known.country:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from geokg.extract.linking import LinkedDoc, minted
-from geokg.extract.model import EntityKind, EntityRef
+from geokg.model import EntityKind, EntityRef
 
 SPEECH_VERBS = {
     "say", "tell", "declare", "add", "state", "announce", "warn", "claim", "note", "stress",

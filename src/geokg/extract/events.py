@@ -17,15 +17,14 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from geokg.extract import span_text
+from geokg.extract.text import SPANS_KEY, span_text
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, attribution_of, subject_entity
 from geokg.extract.dates import resolve_date
 from geokg.extract.linking import LinkedDoc
 from geokg.event_types import SPECS
-from geokg.extract.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
+from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 from geokg.extract.moves import DIRECTION_WORDS, direction_of, move_quantities, moved_kind, names_a_measure
 from geokg.extract.quantities import iter_quantities
-from geokg.training import SPANS_KEY
 
 T = EventType
 # lemma → event type. Nouns and verbs alike; restrictions are decided in _classify.
@@ -87,6 +86,7 @@ _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
           EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
+_PLACES = {EntityKind.PLACE, EntityKind.FACILITY}
 
 # The trained model's triggers count from this probability of their label on: below it the
 # label is too often wrong (set on the CrudeOilNews dev split, a tuning set).
@@ -451,7 +451,7 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
     confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
     if themes and themes[0] not in in_sent:
         confidence -= PENALTY["context_theme"]
-    if agent is None and spec.needs_agent:
+    if agent is None and (spec.needs_agent or kind in _NATIONAL_MOVES):
         agent = _implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
     elif agent not in in_sent:
@@ -463,7 +463,8 @@ def _clause_event(sent: Span, verb: Token, triggers: list[tuple[Token, EventType
         if foreign and agent.kind in (EntityKind.COUNTRY, EntityKind.ORGANIZATION):
             kind = T.SANCTION
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
-        recipients = tuple(r for r in _demonym_targets(trigger, linked) if r != agent)
+        recipients = tuple(r for r in _demonym_targets(trigger, linked) + _origin_targets(verb, trigger, linked)
+                           if r != agent)
     if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
     if kind is T.FORECAST and not _forecasts_something(trigger):
@@ -527,6 +528,25 @@ def _salient_commodity(ctx: SentenceContext) -> EntityRef | None:
     return next(ref for ref in reversed(seen) if ctx.mention_counts[ref] == top)
 
 
+# Moves of a country's aggregate: its output, exports, imports, demand or stocks.
+_NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE}
+
+
+def _country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
+    """Whose aggregate moves: the country that qualifies the moving noun ("Saudi output",
+    "Iraq's production") or where it moves ("production fell by 170,000 bpd in Iraq", "output
+    at the Rumaila oilfield in Iraq"); a place or facility stands for its country."""
+    for token in verb.doc[scope[0]:scope[1]]:
+        if token.dep_ in ("amod", "compound", "poss") and token.head.pos_ == "NOUN" and names_a_measure(token.head) \
+                or token.dep_ == "pobj" and token.head.lower_ in ("in", "at"):
+            ref = ctx.linked.by_token.get(token.i)
+            if ref is not None and ref.kind is not EntityKind.COUNTRY:
+                ref = (ctx.person_countries or {}).get(ref) if ref.kind in _PLACES else None
+            if ref is not None:
+                return ref
+    return None
+
+
 def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
                     ctx: SentenceContext) -> EntityRef | None:
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
@@ -547,6 +567,8 @@ def _implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attrib
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
         if companies:
             return companies[0]
+    if kind in _NATIONAL_MOVES:
+        return _country_of_move(verb, scope, ctx)
     if kind in (T.SALE_OR_SUPPLY, T.PRODUCTION) and verb.tag_ == "VBN":
         # "Most Belarusian potash is exported to Brazil": the goods' country is the seller.
         for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
@@ -588,6 +610,11 @@ def _agent(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | Non
                 # goods' origin, when a commodity stands between.
                 if _lemma(trigger) in TRADE_NOUNS and not any(child.i < g < trigger.i for g in goods):
                     return ref
+            if child.dep_ == "prep" and child.lower_ == "by":
+                # "the sale of wheat to Egypt by Romania": the nominal act's own agent phrase
+                found = linked.in_span(child.i + 1, child.right_edge.i + 1, ACTORS)
+                if found:
+                    return found[0]
     current = verb
     for _ in range(6):
         passive_agent = [c for c in current.children if c.dep_ == "agent"]
@@ -769,13 +796,33 @@ def _demonym_targets(trigger: Token, linked: LinkedDoc,
     return found
 
 
+def _origin_targets(verb: Token, trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
+    """ "tariffs on solar panels from Vietnam", "duties on steel imports from China and India":
+    the countries the taxed or banned goods come from ("from" on the goods, or on the verb
+    whose object the measure is)."""
+    froms = [t for t in trigger.subtree if t.lower_ == "from" and t.head.pos_ == "NOUN" and t.head.i != trigger.i]
+    if trigger.dep_ == "dobj" and trigger.head.i == verb.i:
+        froms += [c for c in verb.children if c.lower_ == "from" and c.dep_ == "prep"]
+    found = []
+    for preposition in froms:
+        for obj in (c for c in preposition.children if c.dep_ == "pobj"):
+            for token in (obj, *(c for c in obj.children if c.dep_ == "conj")):
+                ref = linked.by_token.get(token.i)
+                if ref is not None and ref.kind is EntityKind.COUNTRY and ref not in found:
+                    found.append(ref)
+    return found
+
+
 def _place(verb: Token, trigger: Token, linked: LinkedDoc) -> EntityRef | None:
-    for head in (trigger, verb):
+    """Where: "in", "at" or "near" a place or facility after the trigger, its verb or the verb's
+    subject ("output at the Rumaila oilfield fell"); a facility before a place in its phrase."""
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    for head in (trigger, verb, *subjects):
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at", "near"):
-                found = linked.in_span(child.left_edge.i, child.right_edge.i + 1, {EntityKind.PLACE})
+                found = linked.in_span(child.left_edge.i, child.right_edge.i + 1, _PLACES)
                 if found:
-                    return found[0]
+                    return next((ref for ref in found if ref.kind is EntityKind.FACILITY), found[0])
     return None
 
 

@@ -16,8 +16,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from geokg.extract.model import EntityKind
-from geokg.rdf.iris import KIND_SEGMENT
+from geokg.iri_space import KIND_SEGMENT
+from geokg.model import EntityKind
 from geokg.reference import ReferenceIndex, load_reference
 
 SPAN_KEY = "geokg_mentions"

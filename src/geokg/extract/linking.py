@@ -13,11 +13,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from geokg.extract.gazetteer import CANDIDATES_KEY, OFFICE, SPAN_KEY
-from geokg.extract.model import Entity, EntityKind, EntityRef, Evidence, Mention
-from geokg.rdf.iris import SEGMENT_KIND, entity_key, entity_name, minted_ref
+from geokg.iri_space import SEGMENT_KIND
+from geokg.keys import entity_key, entity_name, minted_ref
+from geokg.model import Entity, EntityKind, EntityRef, Evidence, Mention
 from geokg.reference import ReferenceIndex
 
 # Words before a city that make it a location rather than its government.
@@ -52,7 +53,9 @@ class LinkedDoc:
     spans: list[tuple[Span, EntityRef]] = field(default_factory=list)
 
     def add(self, span: Span, entity: Entity) -> None:
-        self.entities.setdefault(entity.ref, entity)
+        known = self.entities.setdefault(entity.ref, entity)
+        if known.located_in is None and entity.located_in is not None:
+            self.entities[entity.ref] = entity  # a later mention that says where it lies
         self.mentions.append(Mention(entity.ref, Evidence(span.start_char, span.end_char, span.text)))
         self.spans.append((span, entity.ref))
         for token in span:
@@ -88,6 +91,10 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
             linked.add(span, entity)
         taken.update(range(span.start, span.end))
 
+    for span, entity in _facilities(doc, linked, taken, reference):
+        linked.add(span, entity)
+        taken.update(range(span.start, span.end))
+
     persons: list[Entity] = [e for e in linked.entities.values() if e.ref.kind is EntityKind.PERSON]
     for ent in doc.ents:
         if any(i in taken for i in range(ent.start, ent.end)):
@@ -108,6 +115,62 @@ _COMPANY_SUFFIXES = {"corp", "corporation", "co", "inc", "ltd", "limited", "plc"
                      "group", "holdings", "bank", "trust"}
 # "Latin American", "North American": a region's people, not a country's.
 _REGION_WORDS = {"latin", "north", "south", "central"}
+
+
+# Modifiers between a facility's name and its noun: "the Cerro Lindo zinc mine", "the Soyuz
+# Vostok transit gas pipeline", "the Portovaya compressor station".
+_MODIFIER_DEPS = {"compound", "amod", "nmod", "nummod"}
+_COUNTRY_PREPOSITIONS = {"in", "of", "off", "near"}
+
+
+def _facilities(doc: Doc, linked: LinkedDoc, taken: set[int],
+                reference: ReferenceIndex) -> list[tuple[Span, Entity]]:
+    """Named facilities: proper names before a facility noun ("the Rumaila oilfield"), with the
+    country the text puts them in ("Iraq's Rumaila oilfield", "the Grasberg mine in Indonesia").
+    A name the gazetteer took (a country, a company: "the Exxon refinery") is not a facility."""
+    found = []
+    for noun in doc:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in FACILITY_NOUNS:
+            continue
+        i = noun.i - 1
+        while i >= 0 and doc[i].head.i >= i and doc[i].dep_ in _MODIFIER_DEPS and doc[i].pos_ != "PROPN" \
+                and doc[i].is_lower:
+            i -= 1  # "zinc", "transit gas": common-noun modifiers between name and noun
+        end = i + 1
+        while i >= 0 and (doc[i].pos_ == "PROPN" or doc[i].text in ("-", "–") and i > 0) \
+                and doc[i].dep_ in _MODIFIER_DEPS | {"punct"} and doc[i].head.i > i and i not in taken:
+            i -= 1
+        start = i + 1
+        while start < end and not doc[start].is_alpha:
+            start += 1
+        if start >= end or not doc[start].is_title and not doc[start].is_upper:
+            continue
+        span = Span(doc, start, end)
+        if any(candidate.ref.kind is not EntityKind.PLACE for candidate in reference.lookup(span.text)):
+            continue  # "the Chevron refinery": a company's, not a facility's name
+        entity = minted(EntityKind.FACILITY, span.text)
+        found.append((span, Entity(entity.ref, entity.label, known=False,
+                                   located_in=_country_of(noun, linked))))
+    return found
+
+
+def _country_of(noun: Token, linked: LinkedDoc) -> EntityRef | None:
+    """The country a facility noun is put in: its possessor ("Iraq's ... oilfield"), or the
+    object of "in"/"off"/"near" after it or after the verb it is the object of ("the Grasberg
+    mine in Indonesia", "restarted the Pernis refinery in the Netherlands")."""
+    heads = [noun, noun.head] if noun.dep_ == "dobj" else [noun]
+    for child in (c for head in heads for c in head.children):
+        if child.dep_ == "poss":
+            ref = linked.by_token.get(child.i)
+            if ref is not None and ref.kind is EntityKind.COUNTRY:
+                return ref
+        if child.dep_ == "prep" and child.lower_ in _COUNTRY_PREPOSITIONS:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    ref = linked.by_token.get(obj.i)
+                    if ref is not None and ref.kind is EntityKind.COUNTRY:
+                        return ref
+    return None
 
 
 def _part_of_other_name(span: Span, organisations: list[Span]) -> bool:
@@ -233,9 +296,12 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
 
 
 # Nouns that say what an unknown name is, whatever the tagger guessed: "the Rumaila oilfield",
-# "the Kamoa-Kakula mine" are places; "oil firm Tullow", "Tullow, the oil explorer" companies.
+# "the Kamoa-Kakula mine" are facilities, "the Permian basin" a place; "oil firm Tullow",
+# "Tullow, the oil explorer" companies.
 FACILITY_NOUNS = {"oilfield", "field", "mine", "refinery", "port", "terminal", "pipeline", "smelter",
-                  "plant", "deposit", "basin", "facility", "complex", "block", "well", "platform"}
+                  "plant", "facility", "complex", "well", "platform", "station", "mill", "depot",
+                  "reactor", "dam", "gasfield", "shipyard", "hub"}
+_REGION_NOUNS = {"basin", "deposit", "block", "region", "province", "belt"}
 COMPANY_NOUNS = {"firm", "company", "miner", "producer", "explorer", "refiner", "trader", "group",
                  "operator", "supplier", "major", "conglomerate", "utility", "shipper", "maker"}
 
@@ -243,7 +309,9 @@ COMPANY_NOUNS = {"firm", "company", "miner", "producer", "explorer", "refiner", 
 def _kind_from_context(span: Span) -> EntityKind | None:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
-    if after is not None and after.lemma_.lower() in FACILITY_NOUNS and after.pos_ == "NOUN":
+    if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in FACILITY_NOUNS:
+        return EntityKind.FACILITY
+    if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in _REGION_NOUNS:
         return EntityKind.PLACE
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lemma_.lower() in COMPANY_NOUNS and before.pos_ == "NOUN":

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from geokg.extract import span_text
+from geokg.extract.text import span_text
 from collections.abc import Callable
 
-from geokg.extract.model import EventType, Quantity
 from geokg.extract.quantities import iter_quantities
+from geokg.model import EventType, Quantity
 
 __all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
 
@@ -73,6 +73,11 @@ def direction_of(trigger: Token, verb: Token) -> str | None:
     return None
 
 
+_HEDGES = {"about", "around", "nearly", "almost", "roughly", "some", "approximately", "over", "under",
+           "more", "less", "than", "as", "much", "many", "just", "only", "an", "estimated", "a", "further",
+           "another", "least", "most"}
+
+
 def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
     """The level, change and previous level a move's clause gives, nearest the trigger first."""
     text = span_text(sent)
@@ -84,8 +89,10 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
     for start, _end, quantity in iter_quantities(text):
         if not lo <= start < hi:
             continue
-        before = text[:start].rstrip().lower()
-        last_word = before.rsplit(None, 1)[-1] if before else ""
+        words = text[:start].lower().split()
+        while len(words) > 1 and words[-1] in _HEDGES:
+            words.pop()  # "by about 170,000 bpd", "to as much as $90", "from nearly 9%"
+        last_word = words[-1] if words else ""
         if last_word == "by":
             role = "change"
         elif last_word == "from":

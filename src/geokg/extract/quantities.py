@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation, localcontext
 
-from geokg.extract.model import Quantity
+from geokg.model import Quantity
 
 _CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "AUD", "CAD", "INR", "RUB", "XOF")
 _DENOMINATORS = {  # surface of a price's "per …" unit → unit key

@@ -1,4 +1,5 @@
-"""Facts → RDF: one rdflib Graph per article, its identifier the article's named-graph IRI.
+"""Facts → RDF: one rdflib Graph per article, its identifier the article's named-graph IRI;
+and the reference data as the rdflib graph the store loads.
 
 The mapping is documented in ``ontology/MAPPING.md``. This package knows nothing of
 spaCy; it is tested with hand-built ``ArticleFacts``.
@@ -8,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from geokg.articles import url_problem
-from geokg.extract.model import ArticleFacts, Entity, EntityKind, EntityRef, Event
+from geokg.model import ArticleFacts, Entity, EntityKind, EntityRef, Event
 from geokg.namespaces import DCTERMS, GK, OA, PROV, QUDT, SKOS
 from geokg.rdf.iris import (
+    REFERENCE_GRAPH,
     article_iri,
     entity_iri,
     event_iri,
@@ -24,17 +27,21 @@ from geokg.rdf.iris import (
     quantity_iri,
     unit_iri,
 )
+from geokg.rdf.terms import to_rdflib
+from geokg.reference import ReferenceIndex, load_reference
 
-__all__ = ["to_graph"]
+__all__ = ["reference_graph", "to_graph"]
 
 _ENTITY_CLASS = {kind: GK[kind.value] for kind in EntityKind}
 
 
-def to_graph(facts: ArticleFacts) -> Graph:
+def to_graph(facts: ArticleFacts, *, content_hash: str | None = None) -> Graph:
     """Map one article's facts to its named graph.
 
     Reference entities are only referenced; entities the reference data lacks
-    are typed and labelled here, so the graph is valid on its own.
+    are typed and labelled here, so the graph is valid on its own. ``content_hash``
+    (:func:`geokg.model.content_hash` of the article) is stated as ``gk:contentHash``,
+    which incremental builds compare.
     """
     article = facts.article
     # No prefixes: the graph travels as N-Triples, and a quarantined one is written with
@@ -54,6 +61,8 @@ def to_graph(facts: ArticleFacts) -> Graph:
         graph.add((subject, DCTERMS.date, Literal(article.date, datatype=XSD.date)))
     if article.url:
         graph.add((subject, DCTERMS.source, URIRef(article.url) if _is_iri(article.url) else Literal(article.url)))
+    if content_hash is not None:
+        graph.add((subject, GK.contentHash, Literal(content_hash)))
     if facts.publisher:
         graph.add((subject, DCTERMS.publisher, entity_iri(facts.publisher.ref)))
         _add_new_entity(graph, facts.publisher)
@@ -78,6 +87,8 @@ def _add_new_entity(graph: Graph, entity: Entity, surface_forms: Iterable[str] =
         return
     node = entity_iri(entity.ref)
     graph.add((node, RDF.type, _ENTITY_CLASS[entity.ref.kind]))
+    if entity.located_in is not None:
+        graph.add((node, GK.country, entity_iri(entity.located_in)))
     graph.add((node, SKOS.prefLabel, Literal(entity.label)))
     # The spellings this article used ("Zelenskyy", "Acme Lithium Inc."), for curators and `geokg entities`.
     for form in surface_forms:
@@ -143,3 +154,28 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
 def _is_iri(value: str) -> bool:
     # The readers refuse malformed web addresses; an Article built by hand may still hold one.
     return value.lower().startswith(("http://", "https://")) and url_problem(value) is None
+
+
+def reference_graph(index: ReferenceIndex | None = None) -> Graph:
+    """The reference data (:meth:`~geokg.reference.ReferenceIndex.stated`) as an rdflib graph
+    named ``gkgraph:reference``; that of the packaged data is built once per process.
+
+    Example:
+        >>> from geokg.namespaces import SKOS
+        >>> graph = reference_graph()
+        >>> str(graph.value(URIRef("https://w3id.org/geokg/id/country/RU"), SKOS.prefLabel))
+        'Russia'
+    """
+    return _packaged_reference_graph() if index is None else _reference_graph(index)
+
+
+@lru_cache(maxsize=1)
+def _packaged_reference_graph() -> Graph:
+    return _reference_graph(load_reference())
+
+
+def _reference_graph(index: ReferenceIndex) -> Graph:
+    graph = Graph(identifier=REFERENCE_GRAPH)
+    for triple in index.stated():
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph

@@ -7,22 +7,18 @@ Four small functions instead of a dependency on oxrdflib. They live apart from
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
-if TYPE_CHECKING:
-    from geokg.store import OxTerm
-
 __all__ = ["to_ox", "to_rdflib", "to_ntriples", "ntriples_line"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_ox(term: Node) -> OxTerm:
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib term to the equal pyoxigraph term.
 
     Plain rdflib literals become ``xsd:string`` literals (equal in RDF 1.1).

@@ -1,7 +1,8 @@
 """Train the event-trigger model from the team-written data in ``training/data``.
 
-The data are JSON Lines, one text a line, each event with its type and its trigger word
-(``docs/annotation.md``). Each text is parsed by the host spaCy pipeline (the model's features
+The data are JSON Lines, one text a line, each event with its type, its trigger word and its
+role strings (``docs/annotation.md``; ``geokg.training.roles`` trains the role model from them).
+Each text is parsed by the host spaCy pipeline (the model's features
 include the host's lemmas, parts of speech and dependency labels), its triggers become
 single-token spans in ``doc.spans["geokg_triggers"]``, and ``spacy train`` fits the
 ``config.cfg`` beside this file with a fixed seed. A fifth of the texts, chosen by a hash of the
@@ -11,6 +12,9 @@ Example:
     >>> record = Record("x.jsonl", 1, "Brent rose 3% on Monday.", (("PriceChange", "rose", 0),))
     >>> record.trigger_offsets()
     [(6, 10, 'PriceChange')]
+    >>> text = "Iran's oil output rose while Iraq's oil exports fell."
+    >>> Record("x.jsonl", 1, text, (("TradeChange", "fell", 0),), ((("theme", "oil"),),)).role_offsets()
+    [[(36, 39, 'theme')]]
 """
 
 from __future__ import annotations
@@ -26,24 +30,31 @@ from importlib.resources import files
 from pathlib import Path
 
 from geokg.errors import TrainingDataError
+from geokg.extract.text import SPANS_KEY
 from geokg.event_types import SPECS, trained_labels
 
-__all__ = ["CONFIG", "DATA", "SPANS_KEY", "Record", "docs", "read_records", "split", "train"]
+__all__ = ["CONFIG", "DATA", "ROLE_NAMES", "Record", "docs", "read_records", "split", "train"]
 
-SPANS_KEY = "geokg_triggers"
 CONFIG = Path(str(files("geokg.training") / "config.cfg"))
 DATA = Path(str(files("geokg.training") / "data"))
 _DIRECTIONS = {"up", "down", "unchanged"}
+# The roles of the annotation format, in its order (docs/annotation.md). On ``Event`` they are
+# agent, themes, recipients, place, change, quantity (level), previous (before), date and
+# attributed_to (source).
+ROLE_NAMES = ("agent", "theme", "recipient", "place", "change", "level", "before", "date", "source")
+_EVENT_KEYS = {"type", "trigger", "trigger_at", "direction", *ROLE_NAMES}
 
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One annotated text: events as (type, trigger word, occurrence of the word)."""
+    """One annotated text: events as (type, trigger word, occurrence of the word) and, for each
+    event in the same order, its roles as (role, string of the text) pairs."""
 
     path: str
     line: int
     text: str
     events: tuple[tuple[str, str, int], ...]
+    roles: tuple[tuple[tuple[str, str], ...], ...] = ()
 
     def trigger_offsets(self) -> list[tuple[int, int, str]]:
         """Character offsets of each event's trigger, with its type."""
@@ -56,9 +67,26 @@ class Record:
             offsets.append((hits[occurrence], hits[occurrence] + len(word), kind))
         return offsets
 
+    def role_offsets(self) -> list[list[tuple[int, int, str]]]:
+        """Character offsets of each event's role strings, with the role: where a string occurs
+        more than once, the occurrence nearest the event's trigger (whole words first)."""
+        offsets = []
+        for (trigger_start, _, _), roles in zip(self.trigger_offsets(), self.roles):
+            found = []
+            for role, value in roles:
+                hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", self.text)] \
+                    or [m.start() for m in re.finditer(re.escape(value), self.text)]
+                if not hits:
+                    raise TrainingDataError(self.path, self.line, f"{role} {value!r} is not a substring of the text")
+                start = min(hits, key=lambda hit: abs(hit - trigger_start))
+                found.append((start, start + len(value), role))
+            offsets.append(found)
+        return offsets
+
 
 def read_records(paths: Iterable[Path]) -> list[Record]:
-    """Read and check training files (type known and trained, trigger one word of the text).
+    """Read and check training files (type known and trained, trigger one word of the text,
+    roles known and substrings of the text).
 
     Raises:
         TrainingDataError: the first problem found, with its file and line.
@@ -75,7 +103,7 @@ def read_records(paths: Iterable[Path]) -> list[Record]:
                     text, events = raw["text"], raw.get("events", [])
                 except (ValueError, KeyError, TypeError) as error:
                     raise TrainingDataError(str(path), number, f"not a training record: {error}") from None
-                parsed = []
+                parsed, roles = [], []
                 for event in events:
                     kind, word = event.get("type"), str(event.get("trigger", "")).strip()
                     if kind not in SPECS:
@@ -87,11 +115,25 @@ def read_records(paths: Iterable[Path]) -> list[Record]:
                     if event.get("direction", "up") not in _DIRECTIONS:
                         raise TrainingDataError(str(path), number, f"direction {event['direction']!r}: "
                                                                    "use up, down or unchanged")
+                    unknown = sorted(set(event) - _EVENT_KEYS)
+                    if unknown:
+                        raise TrainingDataError(str(path), number, f"unknown key {unknown[0]!r}: use one of "
+                                                                   + ", ".join(sorted(_EVENT_KEYS)))
                     parsed.append((kind, word, int(event.get("trigger_at", 0))))
-                record = Record(str(path), number, text, tuple(parsed))
-                record.trigger_offsets()  # fail here, naming the line, not inside training
+                    roles.append(tuple(_role_strings(str(path), number, event)))
+                record = Record(str(path), number, text, tuple(parsed), tuple(roles))
+                record.role_offsets()  # fail here, naming the line, not inside training
                 records.append(record)
     return records
+
+
+def _role_strings(path: str, line: int, event: dict) -> Iterator[tuple[str, str]]:
+    for role in ROLE_NAMES:
+        values = event.get(role, [])
+        for value in values if isinstance(values, list) else [values]:
+            if not isinstance(value, str) or not value.strip():
+                raise TrainingDataError(path, line, f"{role} must be a string or a list of strings, not {value!r}")
+            yield role, value
 
 
 def split(records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
@@ -138,7 +180,9 @@ def add_lexicon(output: Path, words: Iterable[str]) -> None:
     nlp.to_disk(output)
 
 
-def _finish(output: Path) -> None:
+def _finish(output: Path, name: str = "geokg_event_triggers",
+            description: str = "Event triggers of geopolitics and commodity news, labelled with geokg event "
+                               "types; trained from scratch on team-written data (docs/model-card.md).") -> None:
     """Name the model in its meta and leave no path to the temporary corpora in its config, so
     two runs on the same data write the same bytes."""
     config = output / "config.cfg"
@@ -148,9 +192,7 @@ def _finish(output: Path) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     # spaCy also scores the default "sc" span key, which this component never writes.
     meta["performance"] = {k: v for k, v in meta.get("performance", {}).items() if not k.startswith("spans_sc_")}
-    meta.update(name="geokg_event_triggers", license="Apache-2.0", author="geokg",
-                description="Event triggers of geopolitics and commodity news, labelled with geokg event types; "
-                            "trained from scratch on team-written data (docs/model-card.md).")
+    meta.update(name=name, license="Apache-2.0", author="geokg", description=description)
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -53,7 +53,7 @@ __all__ = ["ENTITY_TYPES", "EVENT_ROLES", "VIEWS", "to_networkx"]
 
 StoreLike = Union[Store, str, "os.PathLike[str]"]
 
-ENTITY_TYPES = ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place")
+ENTITY_TYPES = ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place", "Facility")
 EVENT_ROLES = ("agent", "onBehalfOf", "theme", "recipient", "counterparty", "place", "about",
                "rankedAfter", "attributedTo", "reportedBy")
 VIEWS = ("events", "actors")

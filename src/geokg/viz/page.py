@@ -23,14 +23,15 @@ from geokg.event_types import EVENT_TYPES
 
 __all__ = ["COLOURS", "Page", "page_data", "to_html", "write_html"]
 
-# Entities in strong colours, events in light ones (the registry's); types the ontology adds later
-# get a fallback.
+# Entities in strong colours, events in light ones (the registry's); a type the page does not know
+# (a store built by another version) gets a fallback no known type uses.
 COLOURS = {
     "Country": "#4e79a7", "Person": "#f28e2b", "Organization": "#59a14f", "Company": "#8cd17d",
-    "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2",
+    "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2", "Facility": "#499894",
     **{spec.name: spec.colour for spec in EVENT_TYPES},
 }
-_FALLBACK = ("#17becf", "#7f7f7f", "#aec7e8", "#98df8a", "#c5b0d5", "#c49c94")
+_FALLBACK = tuple(c for c in ("#17becf", "#7f7f7f", "#c5b0d5", "#dbdb8d", "#9467bd", "#8c564b")
+                  if c not in COLOURS.values()) or ("#888888",)
 
 # Node attributes shown as evidence, in this order, with their captions.
 _DETAILS = (("type", "type"), ("date", "date"), ("status", "status"), ("value", "quantity"),

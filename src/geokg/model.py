@@ -1,19 +1,51 @@
-"""The facts model: what an extractor says about one article.
+"""The article and facts model: what is read, and what an extractor says about it.
 
-Frozen dataclasses with no rdflib and no spaCy. Facts carry ``EntityRef`` keys
-(``EntityRef(EntityKind.COUNTRY, "RU")``), never IRIs: ``geokg.rdf`` mints those.
-Another extractor (a bigger model, an LLM) can produce the same ``ArticleFacts``.
+Part of the kernel (see ``tests/test_architecture.py``): frozen dataclasses with no
+rdflib, no spaCy and no geokg module above the kernel. Facts carry ``EntityRef`` keys
+(``EntityRef(EntityKind.COUNTRY, "RU")``), never IRIs: :mod:`geokg.iri_space` mints
+those. Another extractor (a bigger model, an LLM) can produce the same ``ArticleFacts``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from geokg.articles import Article
 from geokg.event_types import EVENT_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article. ``text`` is what extraction reads: the title, then the body."""
+
+    id: str
+    text: str
+    date: dt.date | None = None
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    line: int | None = None  # the JSON Lines line the article came from
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 (hex) of what an article's graph is made from: text, title, date, source, URL.
+
+    Stored as ``gk:contentHash`` in the article graph; an incremental build skips
+    an article whose stored hash equals this one.
+
+    Example:
+        >>> a = Article(id="a1", text="Oil rose.")
+        >>> content_hash(a) == content_hash(Article(id="a1", text="Oil rose.", path="x.txt"))
+        True
+        >>> content_hash(a) == content_hash(Article(id="a1", text="Oil fell."))
+        False
+    """
+    parts = (article.text, article.title or "", str(article.date or ""), article.source or "", article.url or "")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 class EntityKind(str, Enum):
@@ -26,6 +58,8 @@ class EntityKind(str, Enum):
     MEDIA = "Media"
     COMMODITY = "Commodity"
     PLACE = "Place"
+    # A mine, oilfield, refinery, port, pipeline...: a place events happen at (gk:Facility ⊑ gk:Place).
+    FACILITY = "Facility"
 
 
 # The closed set of event classes, one member per registry entry (``geokg.event_types``); the
@@ -52,6 +86,8 @@ class Entity:
     ref: EntityRef
     label: str
     known: bool = True
+    # The country a facility lies in, when the text says so ("Peru's Antamina mine").
+    located_in: EntityRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
