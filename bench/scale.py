@@ -1,7 +1,7 @@
 """A store of millions of quads: loading, size on disk, peak memory, stored-query latency, adding articles.
 
 Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
-                             [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,page] [--bind-in-text]
+                             [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,page]
                              [--report-only]
 
 Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
@@ -15,13 +15,12 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
    process; the store's size on disk;
 2. times every stored query, each in a fresh child process on the store on disk: its first
    parameter bound to three values (the three most frequent in the base store's unbound
-   result, or common names), R runs each, and the first page of the unbound query (its text
-   with ``LIMIT 1000``); the first run apart (cold: a fresh process, as ``geokg query``),
-   p50 and p95 of the others, and the p50 of their CPU time. A query is given up after
-   --timeout seconds, and repeated only while the runs of one query take under --budget
-   seconds. ``--bind-in-text`` writes the parameters into the text as a leading VALUES block
-   (as geokg does for an endpoint) instead of binding them as substitutions (as ``geokg
-   query`` does), to compare the plans Oxigraph makes of each;
+   result, or common names), R runs each, and the first page of the unbound query
+   (``geokg.query(name, limit=1000)``, as ``geokg query`` shows a table); the first run apart
+   (cold: a fresh process, as ``geokg query``), p50 and p95 of the others, and the p50 of
+   their CPU time. A query is given up after --timeout seconds on disk (60 s, the client's
+   timeout, in memory), and repeated only while the runs of one query take under --budget
+   seconds;
 3. the same through a real ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``),
    with the server's start-up (the copy) and peak RSS;
 4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
@@ -29,14 +28,13 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
 
 Figures go to DIR/figures-Q.json (with --keep: the next run reuses a store and its load
 figures; --report-only prints them again) and are printed as Markdown tables, the sizes side
-by side. Figures, not asserts;
-the machine this runs on may be shared, so wall-clock times are noisy.
+by side. Figures, not asserts; the machine this runs on may be shared, so wall-clock times are
+noisy and CPU times are printed beside them.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import multiprocessing
@@ -60,14 +58,6 @@ PAGE = 1000  # rows of a first page
 # When the base store's result has no column named like the parameter: common names by kind.
 COMMON = {"Country": ["Japan", "Canada", "Brazil"], "Commodity": ["Wheat", "Crude oil", "Gold"],
           "Entity": ["Japan", "United States", "Canada"]}
-
-
-def first_page(name: str):
-    """The stored query ``name`` with its text limited to the first page of rows."""
-    from geokg.queries import get_query
-
-    stored = get_query(name)
-    return dataclasses.replace(stored, text=f"{stored.text.rstrip()}\nLIMIT {PAGE}\n")
 
 
 def pick_values(base: Path) -> dict[str, tuple[str, list[str]]]:
@@ -103,43 +93,30 @@ def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str], kinds: se
 
 def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int,
             budget: float, send) -> None:
-    """Run one job: ``run(name_or_query, params)`` returns rows, ``cpu()`` CPU seconds so far;
+    """Run one job: ``run(name, params, limit)`` returns rows, ``cpu()`` CPU seconds so far;
     ``send`` gets ("run", value, wall seconds, CPU seconds, rows) for each run."""
     started = time.perf_counter()
-    paged = first_page(name) if kind == "page" else None
     param, chosen = values[name] if kind == "bound" else ("", [""])
     for n in range(runs):  # the values in turn, so that each gets its cold run first
         for value in chosen:
             t, c = time.perf_counter(), cpu()
-            rows = run(paged, None) if paged is not None else run(name, {param: value})
+            rows = run(name, {param: value}, None) if param else run(name, {}, PAGE)
             send(("run", value, time.perf_counter() - t, cpu() - c, rows))
         if n and time.perf_counter() - started > budget:
             break
 
 
-def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, in_text: bool,
-               conn) -> None:
-    """One job on the store on disk, in a fresh process; sends each run, then the peak RSS.
-    ``in_text``: parameters written into the text as a VALUES block, as sent to an endpoint."""
+def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget: float, conn) -> None:
+    """One job on the store on disk, in a fresh process; sends each run, then the peak RSS."""
     import resource
 
     import geokg
-    from geokg.queries import bind_params, get_query, rows_from_tsv, run_query
-    from geokg.remote import substitute
-    from geokg.resolve import Resolver, resolve_params
     from geokg.store import Store
 
     die_with_parent()
     with Store.open(path, read_only=True) as store:
-        def run(query, params):
-            if params is None:
-                return len(run_query(store, query))
-            if not in_text:
-                return len(geokg.query(query, params, store=store))
-            stored = get_query(query)
-            resolved, _ = resolve_params(stored, params, Resolver.local(store))
-            text = substitute(stored.text, bind_params(stored, resolved), source=stored.name)
-            return len(rows_from_tsv(store.select_tsv(text, {}, source=stored.name)[1]))
+        def run(name, params, limit):
+            return len(geokg.query(name, params, store=store, limit=limit))
 
         run_job(run, time.process_time, name, kind, values, runs, budget, conn.send)
     conn.send(("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -165,13 +142,13 @@ def summarise(sent: list[tuple]) -> dict:
 
 
 def time_on_disk(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
-                 timeout: float, in_text: bool) -> dict[str, dict]:
+                 timeout: float) -> dict[str, dict]:
     context = multiprocessing.get_context("spawn")
     results = {}
     for name, kind in todo:
         parent, child_end = context.Pipe()
         process = context.Process(target=disk_child,
-                                  args=(str(path), name, kind, values, runs, budget, in_text, child_end))
+                                  args=(str(path), name, kind, values, runs, budget, child_end))
         process.start()
         child_end.close()
         sent, rss = [], None
@@ -236,12 +213,11 @@ def cpu_of_tree(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
-                timeout: float) -> tuple[dict[str, dict], dict]:
+def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int,
+                budget: float) -> tuple[dict[str, dict], dict]:
     """Every job through ``geokg serve --in-memory`` over HTTP; returns results and the server's figures."""
     import geokg
     from geokg.errors import GeokgError
-    from geokg.remote import HttpClient, run_remote_query
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -265,21 +241,18 @@ def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int
         def cpu() -> float:  # the client (resolving names, reading JSON) and the server
             return time.process_time() + cpu_of_tree(server_pids)
 
-        with HttpClient(timeout=timeout) as client:
-            def run(query, params):
-                if params is None:
-                    return len(run_remote_query(endpoint, query, client=client))
-                return len(geokg.query(query, params, endpoint=endpoint))
+        def run(name, params, limit):
+            return len(geokg.query(name, params, endpoint=endpoint, limit=limit))
 
-            for name, kind in todo:
-                sent: list[tuple] = []
-                try:
-                    run_job(run, cpu, name, kind, values, runs, budget, sent.append)
-                except GeokgError as error:  # the client's timeout
-                    print(f"  served {name} {kind}: {error}", file=sys.stderr)
-                result = summarise(sent) if sent else {"stopped_after_s": timeout}
-                results[f"{name} {kind}"] = result
-                print(f"  served {name} {kind}: {shown(result)}", file=sys.stderr)
+        for name, kind in todo:
+            sent: list[tuple] = []
+            try:
+                run_job(run, cpu, name, kind, values, runs, budget, sent.append)
+            except GeokgError as error:  # the client's timeout (60 s)
+                print(f"  served {name} {kind}: {error}", file=sys.stderr)
+            result = summarise(sent) if sent else {"stopped_after_s": 60}
+            results[f"{name} {kind}"] = result
+            print(f"  served {name} {kind}: {shown(result)}", file=sys.stderr)
         up["peak_rss_mib"] = peak_rss_of_tree(server.pid)
         return results, up
     finally:
@@ -357,8 +330,7 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
     from geokg.store import Store
 
     store = work / f"store-{quads}"
-    loaded = work / f"figures-{quads}.json"
-    saved = work / f"figures-{quads}-in-text.json" if args.bind_in_text else loaded
+    loaded = saved = work / f"figures-{quads}.json"
     if store.is_dir() and loaded.is_file():
         figures = {"store": json.loads(loaded.read_text())["store"]}  # the rest is measured again
     else:  # made under another name, so that an interrupted run leaves no store to reuse
@@ -376,10 +348,10 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
           file=sys.stderr)
     saved.write_text(json.dumps(figures, indent=1))
     todo = jobs(values, set(args.queries.split(",")), set(args.kinds.split(",")))
-    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout, args.bind_in_text)
+    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout)
     saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
-        figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget, args.timeout)
+        figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget)
         saved.write_text(json.dumps(figures, indent=1))
     if args.new:
         figures["adding"] = time_adding(store, new_input, work)
@@ -407,7 +379,7 @@ def wall_cpu(figures: dict, label: str) -> str:
     return f"{build['wall_s']:.1f} s ({build['cpu_s']:.1f} s)"
 
 
-def report(sizes: dict[int, dict], values: dict, base_articles: int, in_text: bool) -> None:
+def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
     heads = [f"{f['quads'] / 1e6:.1f}M" if f["quads"] >= 1e6 else f"{f['quads'] / 1e3:.0f}k" for f in sizes.values()]
     print(f"base: the first {base_articles:,} Reuters-21578 train articles; machine: {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the end")
@@ -427,8 +399,7 @@ def report(sizes: dict[int, dict], values: dict, base_articles: int, in_text: bo
     for label, fmt in rows:
         print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
     print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
-          "cold: the first run in a fresh process, the slowest of the values"
-          + ("; on disk, parameters written into the text (--bind-in-text)" if in_text else ""))
+          "cold: the first run in a fresh process, the slowest of the values")
     where = [(size, place) for place in ("disk", "served") for size in heads]
     print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
           + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
@@ -458,9 +429,6 @@ def main() -> None:
     parser.add_argument("--queries", default="all", help="comma-separated stored queries to time (default all)")
     parser.add_argument("--kinds", default="bound,page",
                         help="which runs: 'bound' (a parameter bound), 'page' (the first page), or both (default)")
-    parser.add_argument("--bind-in-text", action="store_true",
-                        help="on disk, write parameters into the text as a VALUES block (as geokg does for an "
-                             "endpoint) instead of binding them as substitutions (as geokg query does)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the tables from the figures saved in --keep DIR, measuring nothing")
     parser.add_argument("--phase", choices=["load", "optimize"], help=argparse.SUPPRESS)
@@ -486,11 +454,10 @@ def main() -> None:
             print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
         values = pick_values(base)
         if args.report_only:
-            suffix = "-in-text" if args.bind_in_text else ""
-            sizes = {int(q): json.loads((work / f"figures-{q}{suffix}.json").read_text()) for q in args.quads.split(",")}
+            sizes = {int(q): json.loads((work / f"figures-{q}.json").read_text()) for q in args.quads.split(",")}
         else:
             sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
-        report(sizes, values, args.limit, args.bind_in_text)
+        report(sizes, values, args.limit)
 
 
 if __name__ == "__main__":
