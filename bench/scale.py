@@ -26,10 +26,12 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
 4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
    new, each a fresh ``python -m geokg build`` (start-up included): wall, CPU, peak RSS.
 
-Figures go to DIR/figures-Q.json (with --keep: the next run reuses a store and its load
-figures; --report-only prints them again) and are printed as Markdown tables, the sizes side
-by side. Figures, not asserts; the machine this runs on may be shared, so wall-clock times are
-noisy and CPU times are printed beside them.
+Figures go to DIR/figures-Q.json and are printed as Markdown tables, the sizes side by side,
+after a list of the runs that measured them (date, command, commit, machine, load average).
+With --keep the next run reuses the stores and keeps their figures, replacing only what it
+measures again: ``--queries NAME --kinds bound --no-serve --new 0`` re-times one query;
+``--report-only`` prints the saved figures. Figures, not asserts; the machine this runs on may
+be shared, so wall-clock times are noisy and CPU times are printed beside them.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import json
 import math
 import multiprocessing
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -343,14 +346,33 @@ def time_adding(store: Path, new_input: Path, work: Path) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def this_run(argv: list[str], base_articles: int) -> dict:
+    """What the report says of a run: when, the command, the code (git commit), the machine."""
+    try:
+        commit = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return {"date": time.strftime("%Y-%m-%d %H:%M"), "command": shlex.join(["python", "bench/scale.py", *argv]),
+            "commit": commit, "nice": os.nice(0), "base_articles": base_articles,
+            "machine": f"{os.cpu_count()} CPUs{f' ({model})' if model else ''}, {memory:.0f} GiB RAM",
+            "load_average": [round(os.getloadavg()[0], 1)]}
+
+
 def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_input: Path,
-            values: dict) -> dict:
+            values: dict, run: dict) -> dict:
     from geokg.store import Store
 
     store = work / f"store-{quads}"
-    loaded = saved = work / f"figures-{quads}.json"
-    if store.is_dir() and loaded.is_file():
-        figures = {"store": json.loads(loaded.read_text())["store"]}  # the rest is measured again
+    saved = work / f"figures-{quads}.json"
+    run = {**run, "measured": {}}
+    if store.is_dir() and saved.is_file():
+        figures = json.loads(saved.read_text())  # a reused store keeps its figures until measured again
     else:  # made under another name, so that an interrupted run leaves no store to reuse
         partial = work / f"store-{quads}.partial"
         for stale in (store, partial):
@@ -358,7 +380,8 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             figures = {"store": make_store(base, partial, quads, Path(tmp))}
         partial.rename(store)
-        loaded.write_text(json.dumps(figures, indent=1))
+        run["measured"]["store"] = True
+    figures.setdefault("runs", []).append(run)
     with Store.open(store, read_only=True) as opened:
         figures["quads"], figures["articles"] = len(opened), len(opened.article_graphs())
     figures["size_mib"] = du_mib(store)
@@ -366,13 +389,18 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
           file=sys.stderr)
     saved.write_text(json.dumps(figures, indent=1))
     todo = jobs(values, set(args.queries.split(",")), set(args.kinds.split(",")))
-    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout)
+    figures.setdefault("disk", {}).update(time_on_disk(store, todo, values, args.runs, args.budget, args.timeout))
+    run["measured"]["disk"] = [f"{name} {kind}" for name, kind in todo]
     saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
-        figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget)
+        served, figures["server"] = time_served(store, todo, values, args.runs, args.budget)
+        figures.setdefault("served", {}).update(served)
+        run["measured"]["served"] = run["measured"]["disk"]
         saved.write_text(json.dumps(figures, indent=1))
     if args.new:
         figures["adding"] = time_adding(store, new_input, work)
+        run["measured"]["adding"] = True
+    run["load_average"].append(round(os.getloadavg()[0], 1))
     saved.write_text(json.dumps(figures, indent=1))
     return figures
 
@@ -382,7 +410,40 @@ def cell(result: dict | None) -> str:
         return "-"
     if "p50_ms" not in result:
         return f"> {result['stopped_after_s']:.0f} s"
-    return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ({result['cpu_p50_ms']:.0f})"
+    return f"{result['p50_ms']:,.0f} / {result['p95_ms']:,.0f} ({result['cpu_p50_ms']:,.0f})"
+
+
+def size_label(quads: int) -> str:
+    return f"{quads / 1e6:.1f}M" if quads >= 1e6 else f"{quads / 1e3:.0f}k"
+
+
+def runs_lines(sizes: dict[int, dict]) -> list[str]:
+    """One line per run that measured any of the figures, oldest first, with what it measured."""
+    runs: dict[tuple[str, str], list[tuple[dict, str]]] = {}
+    for figures in sizes.values():
+        for run in figures.get("runs", []):
+            runs.setdefault((run["date"], run["command"]), []).append((run, size_label(figures["quads"])))
+    lines = []
+    for (date, command), measured in sorted(runs.items()):
+        run = measured[0][0]
+        what = "; ".join(f"{size}: {what_run_measured(run['measured'])}" for run, size in measured)
+        load = " to ".join(str(a) for a in run["load_average"])
+        lines.append(f"- {date}, `{command}` (commit {run['commit']}, nice {run['nice']}; {run['machine']}; "
+                     f"load average {load}): {what}")
+    return lines
+
+
+def what_run_measured(measured: dict) -> str:
+    parts = ["the store"] if measured.get("store") else []
+    for place, label in (("disk", "on disk"), ("served", "in memory")):
+        jobs_run = measured.get(place) or []
+        if len(jobs_run) > 4:
+            parts.append(f"{len(jobs_run)} query runs {label}")
+        elif jobs_run:
+            parts.append(f"{', '.join(jobs_run)} {label}")
+    if measured.get("adding"):
+        parts.append("builds adding articles")
+    return ", ".join(parts) or "nothing"
 
 
 def largest_query(figures: dict) -> str:
@@ -397,39 +458,86 @@ def wall_cpu(figures: dict, label: str) -> str:
     return f"{build['wall_s']:.1f} s ({build['cpu_s']:.1f} s)"
 
 
-def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
-    heads = [f"{f['quads'] / 1e6:.1f}M" if f["quads"] >= 1e6 else f"{f['quads'] / 1e3:.0f}k" for f in sizes.values()]
-    print(f"base: the first {base_articles:,} Reuters-21578 train articles; machine: {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at the end")
-    print("\n| store | " + " | ".join(heads) + " |\n| --- |" + " ---: |" * len(heads))
-    rows = [("quads", lambda f: f"{f['quads']:,}"), ("articles", lambda f: f"{f['articles']:,}"),
-            ("bulk load + compaction", lambda f: f"{f['store']['bulk_load_s']:.0f} s + {f['store']['optimize_s']:.0f} s"),
-            ("bulk load peak RSS", lambda f: f"{f['store']['load_peak_rss_mib']:.0f} MiB"),
-            ("`geokg build --recompute-crossdoc`", lambda f: f"{f['store']['crossdoc_s']:.0f} s"),
-            ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:.0f} MiB"),
-            ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
-            ("largest peak RSS of a query on disk", largest_query),
-            ("`geokg serve --in-memory` start-up", lambda f: f"{f['server']['start_s']:.0f} s" if "server" in f else "-"),
-            ("its peak RSS", lambda f: f"{f['server']['peak_rss_mib']:,.0f} MiB" if "server" in f else "-"),
-            ("build, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
-            ("build adding the new articles: wall (CPU)", lambda f: wall_cpu(f, "add")),
-            ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:.0f} MiB" if "adding" in f else "-")]
-    for label, fmt in rows:
-        print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
+def served_start(figures: dict) -> str:
+    if "server" not in figures:
+        return "-"
+    server = figures["server"]
+    return f"{server['start_s']:.0f} s, {server['rss_after_copy_mib']:,.0f} MiB, {server['peak_rss_mib']:,.0f} MiB"
+
+
+def p95_range(figures: dict, kind: str, limit_ms: float) -> str:
+    """The lowest and highest p95 on disk of one kind of run, and how many are under the target."""
+    timed = [(r.get("p95_ms", r.get("stopped_after_s", 0) * 1000), job.rsplit(" ", 1)[0])
+             for job, r in figures.get("disk", {}).items() if job.endswith(f" {kind}")]
+    if not timed:
+        return "-"
+    (low, fastest), (high, slowest) = min(timed), max(timed)
+    stopped = [r["stopped_after_s"] for job, r in figures["disk"].items()
+               if job.endswith(f" {kind}") and "p95_ms" not in r]
+    highest = f"> {max(stopped):.0f} s" if stopped else f"{high:,.0f} ms"
+    under = sum(ms < limit_ms for ms, _ in timed)
+    return f"{low:,.0f} ms (`{fastest}`) to {highest} (`{slowest}`); {under} of {len(timed)} met"
+
+
+def report(sizes: dict[int, dict], base_articles: int) -> None:
+    from geokg.queries import get_query
+
+    figures = list(sizes.values())
+    heads = [size_label(f["quads"]) for f in figures]
+    print(f"Base: the first {base_articles:,} Reuters-21578 train articles. Measured by:")
+    print("\n".join(runs_lines(sizes)))
+
+    def table(head: list[str], rows: list[list[str]], text_columns: int = 1) -> None:
+        print("\n| " + " | ".join(head) + " |\n|" + " --- |" * text_columns + " ---: |" * (len(head) - text_columns))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+
+    store_rows = [
+        ("articles", lambda f: f"{f['articles']:,}"),
+        ("bulk load + compaction", lambda f: f"{f['store']['bulk_load_s']:.0f} s + {f['store']['optimize_s']:.0f} s"),
+        ("its peak RSS", lambda f: f"{f['store']['load_peak_rss_mib']:,.0f} MiB"),
+        ("`geokg build --recompute-crossdoc`: wall (CPU)",
+         lambda f: f"{f['store']['crossdoc_s']:.0f} s ({f['store']['crossdoc_cpu_s']:.0f} s)"),
+        ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:,.0f} MiB"),
+        ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
+        ("largest peak RSS of a stored query on disk", largest_query),
+        ("`geokg serve --in-memory`: start-up (the copy), RSS after it, peak RSS", served_start),
+        ("`geokg build`, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
+        ("`geokg build` adding the new articles: wall (CPU)", lambda f: wall_cpu(f, "add")),
+        ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:,.0f} MiB" if "adding" in f else "-")]
+    table(["quads", *(f"{f['quads']:,}" for f in figures)], [[label, *map(fmt, figures)] for label, fmt in store_rows])
+
+    print("\nTargets, on disk:")
+    table(["target", *heads], [
+        ["a parameterised stored query: p95 under 50 ms", *(p95_range(f, "bound", 50) for f in figures)],
+        ["the first page of a whole-graph listing: p95 under 300 ms", *(p95_range(f, "page", 300) for f in figures)],
+        ["adding the new articles, start-up included: under 10 s", *(wall_cpu(f, "add") for f in figures)]])
+
     print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
-          "cold: the first run in a fresh process, the slowest of the values")
-    where = [(size, place) for place in ("disk", "served") for size in heads]
-    print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
-          + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
-    print("| --- | --- |" + " ---: |" * (len(where) + len(heads)))
-    keys = list(next(iter(sizes.values()))["disk"])
-    for key in keys:
-        name, kind = key.rsplit(" ", 1)
-        run = f"first {PAGE} rows" if kind == "page" else f"{values[name][0]}: " + ", ".join(values[name][1])
-        cells = [cell(sizes[list(sizes)[heads.index(s)]].get(p, {}).get(key)) for s, p in where]
-        colds = [f"{f['disk'][key]['cold_ms']:.0f}" if "cold_ms" in f["disk"].get(key, {}) else "-"
-                 for f in sizes.values()]
-        print(f"| {name} | {run} | " + " | ".join(cells + colds) + " |")
+          "cold: the first run in a fresh process, the slowest of the values; > N s: given up")
+    keys = sorted({key for f in figures for place in ("disk", "served") for key in f.get(place, {})})
+    for kind in ("bound", "page"):
+        rows = []
+        for key in (k for k in keys if k.endswith(f" {kind}")):
+            name = key.rsplit(" ", 1)[0]
+            # The values from any run (the same at every size), the rows from the largest store.
+            values = next((f[p][key]["rows"] for f in reversed(figures) for p in ("disk", "served")
+                           if "rows" in f.get(p, {}).get(key, {})), {})
+            counted = next((figures[-1][p][key]["rows"] for p in ("disk", "served")
+                            if "rows" in figures[-1].get(p, {}).get(key, {})), {})
+            row = [name]
+            if kind == "bound":
+                row.append(f"{get_query(name).params[0].name}: " + ", ".join(values))
+            row.append(", ".join(f"{n:,}" for n in counted.values()) if counted else "-")
+            row += [cell(f.get(place, {}).get(key)) for place in ("disk", "served") for f in figures]
+            row += [f"{f['disk'][key]['cold_ms']:,.0f}" if "cold_ms" in f.get("disk", {}).get(key, {}) else "-"
+                    for f in figures]
+            rows.append(row)
+        head = ["query", *(["bound to"] if kind == "bound" else []), f"rows at {heads[-1]}",
+                *(f"{where} {h}" for where in ("on disk", "in memory") for h in heads), *(f"cold, on disk {h}" for h in heads)]
+        print("\n" + ("Bound to three values of the first parameter:" if kind == "bound"
+                      else f"First page ({PAGE:,} rows) of the whole-graph listing:"))
+        table(head, rows, text_columns=2 if kind == "bound" else 1)
 
 
 def main() -> None:
@@ -457,9 +565,21 @@ def main() -> None:
         return phase_load(args.store, args.input)
     if args.phase == "optimize":
         return phase_optimize(args.store)
+    if args.report_only:
+        if args.keep is None:
+            parser.error("--report-only prints the figures saved in --keep DIR: give --keep")
+        found = {int(q): args.keep / f"figures-{q}.json" for q in args.quads.split(",")}
+        missing = [str(path) for path in found.values() if not path.is_file()]
+        if missing:
+            parser.error(f"no saved figures: {', '.join(missing)} (run without --report-only first)")
+        sizes = {q: json.loads(path.read_text()) for q, path in found.items()}
+        base = next((r["base_articles"] for f in sizes.values() for r in f.get("runs", []) if "base_articles" in r),
+                    args.limit)
+        return report(sizes, base)
     if not TRAIN.is_file():
         print(f"Reuters-21578 not found at {TRAIN}; nothing to measure")
         return
+    run = this_run(sys.argv[1:], args.limit)
     with tempfile.TemporaryDirectory(prefix="geokg-scale-") as tmp_name:
         work = args.keep or Path(tmp_name)
         work.mkdir(parents=True, exist_ok=True)
@@ -471,11 +591,8 @@ def main() -> None:
             built = run_timed([sys.executable, "-m", "geokg", "build", str(base_input), "--store", str(base), "-q"])
             print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
         values = pick_values(base)
-        if args.report_only:
-            sizes = {int(q): json.loads((work / f"figures-{q}.json").read_text()) for q in args.quads.split(",")}
-        else:
-            sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
-        report(sizes, values, args.limit)
+        sizes = {int(q): measure(args, base, int(q), work, new_input, values, run) for q in args.quads.split(",")}
+        report(sizes, args.limit)
 
 
 if __name__ == "__main__":
