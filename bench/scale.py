@@ -393,8 +393,11 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
     run["measured"]["disk"] = [f"{name} {kind}" for name, kind in todo]
     saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
-        served, figures["server"] = time_served(store, todo, values, args.runs, args.budget)
+        served, server = time_served(store, todo, values, args.runs, args.budget)
         figures.setdefault("served", {}).update(served)
+        # The start-up of this run; the peak RSS over every run whose figures are kept.
+        server["peak_rss_mib"] = max(server["peak_rss_mib"], figures.get("server", {}).get("peak_rss_mib", 0))
+        figures["server"] = server
         run["measured"]["served"] = run["measured"]["disk"]
         saved.write_text(json.dumps(figures, indent=1))
     if args.new:
@@ -435,12 +438,15 @@ def runs_lines(sizes: dict[int, dict]) -> list[str]:
 
 def what_run_measured(measured: dict) -> str:
     parts = ["the store"] if measured.get("store") else []
-    for place, label in (("disk", "on disk"), ("served", "in memory")):
-        jobs_run = measured.get(place) or []
+    places = [(place, label) for place, label in (("disk", "on disk"), ("served", "in memory")) if measured.get(place)]
+    if len(places) == 2 and measured["disk"] == measured["served"]:
+        places = [("disk", "on disk and in memory")]
+    for place, label in places:
+        jobs_run = measured[place]
         if len(jobs_run) > 4:
             parts.append(f"{len(jobs_run)} query runs {label}")
-        elif jobs_run:
-            parts.append(f"{', '.join(jobs_run)} {label}")
+        else:
+            parts.append(f"{', '.join(job.replace(' page', ' first page') for job in jobs_run)} {label}")
     if measured.get("adding"):
         parts.append("builds adding articles")
     return ", ".join(parts) or "nothing"
