@@ -686,7 +686,7 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
     settings = settings or Settings.from_env()
     packaged = reference_graph()
     with Store.open(settings.store) as store:
-        whole = store.derived_stale
+        whole = store.derived_stale or store.derived_outdated
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
         if not store.has_reference(packaged):
             whole = True  # labels and hierarchies may have changed
