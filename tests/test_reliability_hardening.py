@@ -372,7 +372,9 @@ def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: p
         before = len(store)
         assert store.migrate_legacy_graphs(batch=2) == 5
         assert store.article_graphs() == [str(graph_iri(f"a{i}")) for i in range(5)]
-        assert store.legacy_article_graphs() == [] and len(store) == before and store.warnings() == []
+        # Lossless: the one quad more is the layout marker (Store.layout_current).
+        assert store.legacy_article_graphs() == [] and len(store) == before + 1 and store.warnings() == []
+        assert store.layout_current
         assert [q.object.value for q in store.quads(graph_iri("a3"))] == ["a3"]
 
 
@@ -393,6 +395,62 @@ def test_hardening_a_build_without_paths_moves_old_layout_graphs(tmp_path: Path)
     with Store.open(settings.store, read_only=True) as store:
         assert store.legacy_article_graphs() == [] and store.warnings() == []
         assert store.article_graphs() == [str(graph_iri(f"a{i}")) for i in range(3)]
+
+
+def test_hardening_layout_marker_is_written_once_and_honoured(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20 (a): the first build moves an old store's graphs and records the layout as current;
+    later builds and readers trust the record and list no graph, until the reference data changes
+    (another geokg wrote to the store), which makes a build look again."""
+    from geokg import api
+    from geokg.iri_space import GRAPH, LAYOUT_GRAPH
+    from geokg.rdf.iris import graph_iri
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    settings = Settings(store=tmp_path / "db")
+    with packaged_store(settings.store) as store:  # an older geokg's store: no marker, old names
+        store.replace_graphs({f"{GRAPH}a{i}": f'<https://w3id.org/geokg/id/article/a{i}> <urn:p> "a{i}" .'
+                              for i in range(2)})
+        assert not store.layout_current and not store.has_graph(LAYOUT_GRAPH)
+    assert api.build([], settings).migrated == 2
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.layout_current and store.has_graph(LAYOUT_GRAPH)
+        assert store.article_graphs() == [str(graph_iri(f"a{i}")) for i in range(2)]
+
+    listed: list[str] = []
+    original = Store.graphs
+
+    def counting(self: Store) -> list[str]:
+        listed.append("graphs")
+        return original(self)
+
+    monkeypatch.setattr(Store, "graphs", counting)
+    # A graph under an old name that the marker hides: proof that nothing listed the graphs.
+    with Store.open(settings.store) as store:
+        store.replace_graphs({f"{GRAPH}late": '<urn:s> <urn:p> "late" .'})
+        assert store.warnings() == [] and store.migrate_legacy_graphs() == 0
+    assert api.build([], settings).migrated == 0 and listed == []
+    assert api.query("articles", {}, settings) is not None and listed == []
+    # Reference data that differs: another geokg wrote here, so the build looks again.
+    with Store.open(settings.store) as store:
+        store.update(f"INSERT DATA {{ GRAPH <{GRAPH}reference> {{ <urn:x> <urn:p> 'x' }} }}")
+    assert api.build([], settings).migrated == 1 and listed
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.layout_current and store.legacy_article_graphs() == []
+        assert str(graph_iri("late")) in store.article_graphs()
+
+
+def test_hardening_a_new_store_records_its_layout(tmp_path: Path) -> None:
+    """A store built by this geokg carries the marker from its first build on."""
+    from geokg import api
+    from geokg.settings import Settings
+    from geokg.store import Store
+
+    settings = Settings(store=tmp_path / "db")
+    api.build([], settings)
+    with Store.open(settings.store, read_only=True) as store:
+        assert store.layout_current and store.legacy_article_graphs() == [] and store.warnings() == []
 
 
 @pytest.mark.slow

@@ -151,12 +151,13 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     summary = BuildSummary()
     packaged = reference_graph()
     with Store.open(settings.store) as store:
-        # A store another geokg version wrote has another reference graph. Only such a store, or
-        # one that `geokg load` gave old graph names, needs its graphs moved (docs/reliability.md),
-        # and finding them means reading every graph's name: a build with paths looks only then.
+        # A store another geokg version wrote has another reference graph, and may hold article
+        # graphs under old names (docs/reliability.md). Finding them means reading every graph's
+        # name, so it is done once: after it the store records its layout as current, and only
+        # a changed reference graph (another geokg wrote here since) makes a build look again.
         reference_changed = not store.has_reference(packaged)
-        if reference_changed or not paths:
-            summary.migrated = store.migrate_legacy_graphs()
+        if reference_changed or not store.layout_current:
+            summary.migrated = store.migrate_legacy_graphs(check=reference_changed)
         if reference_changed:
             store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a

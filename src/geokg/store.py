@@ -41,7 +41,9 @@ import pyoxigraph as ox
 from geokg.errors import StoreError
 from geokg.iri_space import (
     DERIVED_STALE_GRAPH,
+    ARTICLE_GRAPH,
     GRAPH,
+    LAYOUT_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     article_id_from_graph,
@@ -67,6 +69,9 @@ FLUSH_EVERY_BYTES = 8 * 2**20
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: A display value canonical events carried under gk: before the report: namespace held them.
 _OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
+#: The layout marker (iri_space.LAYOUT_GRAPH): the store names its article graphs under ARTICLE_GRAPH.
+_LAYOUT_MARKER = ox.Quad(ox.NamedNode(LAYOUT_GRAPH), ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
+                         ox.NamedNode(ARTICLE_GRAPH), ox.NamedNode(LAYOUT_GRAPH))
 
 OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -382,25 +387,41 @@ class Store:
         events = ox.NamedNode(GRAPH + "crossdoc/events")
         return next(self.ox.quads_for_pattern(None, _OLD_REPORT_CACHE, None, events), None) is not None
 
+    @property
+    def layout_current(self) -> bool:
+        """Whether the store records that it names every article graph as this geokg does
+        (``…/graph/article/{id}``): written by :meth:`migrate_legacy_graphs` once none is left
+        under an older name, so that later builds and readers need not list every graph."""
+        return _LAYOUT_MARKER in self.ox
+
     def legacy_article_graphs(self) -> list[str]:
-        """Article graphs named as geokg before issue 18 named them (``…/graph/{id}``), sorted."""
+        """Article graphs named as geokg before issue 18 named them (``…/graph/{id}``), sorted.
+        Lists every named graph: see :attr:`layout_current` for the cheap answer."""
         return [g for g in self.graphs() if is_legacy_article_graph(g)]
 
-    def migrate_legacy_graphs(self, batch: int = 200) -> int:
+    def migrate_legacy_graphs(self, batch: int = 200, *, check: bool = False) -> int:
         """Move article graphs of the old layout to ``…/graph/article/{id}``; how many moved.
 
         Their triples do not name their graph, so a move is all it takes. ``batch`` graphs
         move per transaction: a crash leaves each graph under one name or the other, and
         the next call moves the rest. An article whose id was ``reference`` or ``ontology``
         was lost when it replaced that graph, and cannot be told apart: build it again.
+
+        Once none is left the store records its layout as current (:attr:`layout_current`),
+        and later calls return 0 without listing the graphs, unless ``check`` (a store that
+        another geokg wrote to since: its article graphs may have old names again).
         """
         from geokg.iri_space import graph_iri
 
+        if self.layout_current and not check:
+            return 0
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):
             moves = [f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
                      for g in legacy[start:start + batch]]
             self.update(" ;\n".join(moves), source="migration of the article graphs")
+        if not self.layout_current:
+            self._writable.add(_LAYOUT_MARKER)
         return len(legacy)
 
     def warnings(self) -> list[str]:
@@ -416,7 +437,7 @@ class Store:
             found.append(f"store {where}: an older geokg wrote the cross-document graphs, so timeline and "
                          f"event-reports list nothing; run `geokg build --store {where}` (no paths needed) "
                          "to recompute them")
-        legacy = self.legacy_article_graphs()
+        legacy = [] if self.layout_current else self.legacy_article_graphs()
         if legacy:
             found.append(f"store {where}: {len(legacy)} article graph(s) use the graph names of an older geokg "
                          f"(such as {legacy[0]}); run `geokg build --store {where}` (no paths needed) to move "
