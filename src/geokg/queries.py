@@ -20,7 +20,11 @@ the query reads that as "all". The same text runs on the local store and at any 
 
 Where the plain text is far slower on one engine, ``queries/plans/ENGINE/NAME.rq`` holds a form
 of it that engine evaluates faster, with the same parameters and rows (``tests/test_queries.py``
-checks them); :func:`run_query` runs the form for the store's engine (``Store.engine``).
+checks them); :func:`run_query` runs the form for the store's engine (``Store.engine``). A form
+for one set of bound parameters, ``plans/ENGINE/NAME.P.rq`` (``NAME.P+Q.rq`` for several, sorted),
+is run when exactly those are bound: one text for every case must read an unbound ``?_name`` as
+"all", while a text that may assume the value can start from it, as an engine without a cost
+model for ``VALUES`` needs (docs/performance.md).
 
 Example:
     >>> q = get_query("offers")
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -106,9 +110,16 @@ class StoredQuery:
     columns: tuple[str, ...] = ()
     #: (engine, text) of the engine-specific forms in ``queries/plans/ENGINE/NAME.rq``
     plans: tuple[tuple[str, str], ...] = ()
+    #: (engine, bound parameter names, sorted, text) of the forms in ``plans/ENGINE/NAME.P+Q.rq``
+    bound_plans: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
-    def text_for(self, engine: str) -> str:
-        """The text to run on ``engine`` (e.g. ``"oxigraph"``): its plan if one exists, else the contract."""
+    def text_for(self, engine: str, bound: Iterable[str] = ()) -> str:
+        """The text to run on ``engine`` (e.g. ``"oxigraph"``) with the parameters ``bound`` given a
+        value: its form for exactly those if one exists, else its plan, else the contract."""
+        names = tuple(sorted(bound))
+        for plan_engine, plan_names, text in self.bound_plans:
+            if plan_engine == engine and plan_names == names:
+                return text
         return dict(self.plans).get(engine, self.text)
 
     def param(self, name: str) -> Param:
@@ -168,16 +179,18 @@ def load_query(path: str | Path) -> StoredQuery:
     """Parse one ``.rq`` file: header, then a dry run on an empty store to check syntax; the same
     for its engine-specific forms (``plans/ENGINE/NAME.rq`` beside it), which must project the same columns."""
     path = Path(path)
-    plans = tuple((p.parent.name, p.stat().st_mtime_ns) for p in _plan_files(path))
+    plans = tuple((p.parent.name, p.name, p.stat().st_mtime_ns) for p in _plan_files(path))
     return _load_query(str(path), path.stat().st_mtime_ns, plans)
 
 
 def _plan_files(path: Path) -> list[Path]:
-    return sorted(p for p in path.parent.glob(f"plans/*/{path.name}") if p.is_file())
+    """The engine-specific forms of a query: ``plans/ENGINE/NAME.rq`` and ``plans/ENGINE/NAME.P+Q.rq``."""
+    found = [*path.parent.glob(f"plans/*/{path.name}"), *path.parent.glob(f"plans/*/{path.stem}.*{path.suffix}")]
+    return sorted(p for p in found if p.is_file())
 
 
 @lru_cache(maxsize=256)
-def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, int], ...]) -> StoredQuery:
+def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], ...]) -> StoredQuery:
     path = Path(path_str)
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
@@ -205,15 +218,24 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, int], ...])
         if p.variable not in read:
             raise QuerySyntaxError(path_str, f"parameter {p.name!r} is never read: the query must use "
                                    f"?{p.variable}, the variable its value is bound to", 1, 1)
-    plans = []
+    plans, bound_plans = [], []
     for plan in _plan_files(path):
         plan_text = plan.read_text(encoding="utf-8")
         if _dry_run(str(plan), plan_text) != columns:
             raise QuerySyntaxError(str(plan), f"an engine-specific form must project the columns of {path.name}: "
                                    f"{' '.join('?' + c for c in columns)}", 1, 1)
-        plans.append((plan.parent.name, plan_text))
+        if plan.name == path.name:
+            plans.append((plan.parent.name, plan_text))
+            continue
+        names = tuple(plan.name[len(path.stem) + 1:-len(path.suffix)].split("+"))
+        unknown = sorted(set(names) - {p.name for p in params})
+        if unknown or names != tuple(sorted(set(names))):
+            raise QuerySyntaxError(str(plan), f"a form for bound parameters is named {path.stem}.P+Q{path.suffix}, "
+                                   f"with parameters of {path.name} ({', '.join(p.name for p in params) or 'none'}) "
+                                   "in sorted order", 1, 1)
+        bound_plans.append((plan.parent.name, names, plan_text))
     return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
-                       path, columns, tuple(plans))
+                       path, columns, tuple(plans), tuple(bound_plans))
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
@@ -382,7 +404,8 @@ def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, objec
     """
     stored = get_query(query) if isinstance(query, str) else query
     check_page(limit, offset)
-    text = with_values(stored.text_for(store.engine), bind_params(stored, params))
+    bindings = bind_params(stored, params)
+    text = with_values(stored.text_for(store.engine, bindings), bindings)
     # One row more than asked says whether the listing goes on, without counting it.
     columns, tsv = store.select_tsv(paged(text, None if limit is None else limit + 1, offset), source=str(stored.path))
     rows = rows_from_tsv(tsv)
@@ -399,7 +422,8 @@ def iter_query(store: Store, query: str | StoredQuery, params: Mapping[str, obje
         As :func:`run_query`; a store error while reading is raised by the iterator.
     """
     stored = get_query(query) if isinstance(query, str) else query
-    text = paged(with_values(stored.text_for(store.engine), bind_params(stored, params)), limit, offset)
+    bindings = bind_params(stored, params)
+    text = paged(with_values(stored.text_for(store.engine, bindings), bindings), limit, offset)
     columns, solutions = store.select(text, source=str(stored.path))
     cache: dict[Any, Value] = {}
 
