@@ -274,6 +274,31 @@ def test_queries_plans_exist_only_for_oxigraph() -> None:
     assert {name for name, _ in PLANNED} == {"co-mentions", "disagreements", "entities", "event-reports", "timeline"}
 
 
+BOUND_PLANNED = {(q.name, engine, names) for q in list_queries() for engine, names, _ in q.bound_plans}
+
+
+def test_queries_bound_plans_are_picked_for_exactly_their_parameters() -> None:
+    """Issue 20: a form for bound parameters runs only when exactly those are bound."""
+    assert {("event-reports", "oxigraph", ("commodity",)), ("timeline", "oxigraph", ("entity",))} <= BOUND_PLANNED
+    timeline = get_query("timeline")
+    by_entity, by_both = timeline.text_for("oxigraph", {"entity"}), timeline.text_for("oxigraph", ["entity", "commodity"])
+    assert len({by_entity, by_both, timeline.text_for("oxigraph"), timeline.text}) == 4
+    assert timeline.text_for("oxigraph", ()) == timeline.text_for("oxigraph")
+    assert timeline.text_for("rdflib", {"entity"}) == timeline.text
+
+
+def test_queries_bound_plan_names_must_be_parameters(tmp_path: Path) -> None:
+    from geokg.errors import QuerySyntaxError
+    from geokg.queries import load_query
+
+    (tmp_path / "plans" / "oxigraph").mkdir(parents=True)
+    query = tmp_path / "q.rq"
+    query.write_text("# title: T\n# description: D\n# param: x (literal) - a value\nSELECT ?a WHERE { ?a ?p ?_x }\n")
+    (tmp_path / "plans" / "oxigraph" / "q.y.rq").write_text("SELECT ?a WHERE { ?a ?p ?_x }\n")
+    with pytest.raises(QuerySyntaxError, match="P\\+Q"):
+        load_query(query)
+
+
 # A third article (our own made-up text) that reports the first article's offer with another
 # quantity and status, so that the canonical-event queries have a disagreement to show.
 DISAGREEING = """
@@ -309,8 +334,7 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
     case: unbound, values found in the rows, a broader commodity, a miss, and all bound at once."""
     store = disagreeing_store
     stored = get_query(name)
-    plan = stored.text_for(engine)
-    assert plan != stored.text
+    assert stored.text_for(engine) != stored.text
     everything = run_query(store, stored).as_dicts()
     cases: list[dict[str, str]] = [{}]
     for param in stored.params:
@@ -323,7 +347,8 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
     for params in cases:
         bindings = bind_params(stored, params)
         contract = store.select_tsv(with_values(stored.text, bindings))
-        planned = store.select_tsv(with_values(plan, bindings))
+        # The form for exactly these bound parameters where one exists (plans/ENGINE/NAME.P+Q.rq).
+        planned = store.select_tsv(with_values(stored.text_for(engine, bindings), bindings))
         assert planned == contract, params
         hits += contract[1].count(b"\n") > 1
     assert hits >= min(3, len(cases)), hits  # not only empty results
