@@ -17,6 +17,8 @@ ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, Entity
           EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
 PLACES = {EntityKind.PLACE, EntityKind.FACILITY}
+# "it", "they": the states, bodies and companies a later pronoun can refer back to.
+_SUBJECT_KINDS = {EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.COMPANY}
 
 # Confidence of each rule (gk:confidence), set by hand from how reliable each rule proved in
 # error analysis on news-dev: a relative figure, not a calibrated probability. Penalties stack;
@@ -58,6 +60,24 @@ class SentenceContext:
     last_measure: Event | None = None  # the last restriction, sanction or tariff, for "the ban"
     trigger_scores: dict[int, float] = field(default_factory=dict)  # the model's, by token index
     model_clauses: set[int] = field(default_factory=set)  # clause verbs only the model has a trigger in
+
+    def remember(self, sent: Span) -> None:
+        """Keep the last person, actor, subject and commodity named, for "he said", "it exported",
+        "the company said" and "output rose"."""
+        for ref in self.linked.in_span(sent.start, sent.end):
+            self.mention_counts[ref] = self.mention_counts.get(ref, 0) + 1
+            self.last_of_kind[ref.kind] = ref
+            if ref.kind is EntityKind.PERSON:
+                self.last_person = ref
+            elif ref.kind in _SUBJECT_KINDS:
+                self.last_actor = ref
+            elif ref.kind is EntityKind.COMMODITY:
+                self.last_commodity = ref
+        subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            found = self.linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, _SUBJECT_KINDS)
+            if found:
+                self.last_subject = found[0]
 
 
 def lemma(token: Token) -> str:

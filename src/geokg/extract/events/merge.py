@@ -38,3 +38,34 @@ def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
                                 agent=event.agent or other.agent)
         merged.append(event)
     return merged
+
+
+def merge_restatements(events: list[Event]) -> list[Event]:
+    """One fact per event: a headline and its lead, or a lead and a later sentence that adds a
+    date, state the same act (same type, agent and commodities). The later mention fills the
+    earlier one's gaps; two figures or two dates that disagree mean two facts."""
+    merged: list[Event] = []
+    for event in events:
+        same = next((m for m in merged if _restates(m, event)), None)
+        if same is None:
+            merged.append(event)
+            continue
+        index = merged.index(same)
+        merged[index] = replace(
+            same, date=same.date or event.date, quantity=same.quantity or event.quantity,
+            recipients=same.recipients or event.recipients, counterparties=same.counterparties or event.counterparties,
+            place=same.place or event.place, status=same.status or event.status,
+            confidence=max(same.confidence, event.confidence))
+    return merged
+
+
+def _restates(first: Event, second: Event) -> bool:
+    if first.type is not second.type or first.type in (T.STATEMENT, T.RESERVES_RANK):
+        return False
+    if first.agent != second.agent or set(first.themes) != set(second.themes):
+        return False
+    if first.quantity and second.quantity and first.quantity.value != second.quantity.value:
+        return False
+    if first.status and second.status and first.status != second.status:
+        return False  # imposing a ban and lifting it are two acts
+    return not (first.date and second.date and first.date != second.date)

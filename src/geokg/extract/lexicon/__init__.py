@@ -15,17 +15,18 @@ from typing import Any
 
 from geokg.model import EntityKind, EventType
 
-__all__ = ["TITLE_NOUNS", "TRIGGERS", "WORDS", "mapping", "triggers_of", "words"]
+__all__ = ["TITLE_NOUNS", "TRIGGERS", "WORDS", "mapping", "parse_triggers", "triggers_of", "words"]
 
 
 def _read(name: str) -> dict[str, Any]:
     return json.loads(files(__package__).joinpath(name).read_text(encoding="utf-8"))
 
 
-def _read_triggers() -> dict[str, EventType]:
-    """lemma → event type, failing on a type the registry does not declare or a lemma listed twice."""
+def parse_triggers(data: dict[str, list[str]]) -> dict[str, EventType]:
+    """lemma → event type from ``{type name: [lemma, …]}``, failing on a type the registry does
+    not declare or a lemma listed twice."""
     triggers: dict[str, EventType] = {}
-    for name, lemmas in _read("triggers.json").items():
+    for name, lemmas in data.items():
         if name not in EventType._value2member_map_:
             raise ValueError(f"geokg/extract/lexicon/triggers.json: {name!r} is not an event type. "
                              f"It must be in: {', '.join(t.value for t in EventType)}")
@@ -38,7 +39,7 @@ def _read_triggers() -> dict[str, EventType]:
 
 
 #: lemma → the event type it names.
-TRIGGERS: dict[str, EventType] = _read_triggers()
+TRIGGERS: dict[str, EventType] = parse_triggers(_read("triggers.json"))
 WORDS: dict[str, Any] = _read("words.json")
 
 
