@@ -49,9 +49,7 @@ def clause_event(sent: Span, verb: Token, triggers: Triggers, ctx: SentenceConte
     scope = _scope(verb, trigger)
     in_sent = ctx.linked.in_span(sent.start, sent.end)
     agent, themes = _agent_and_themes(verb, trigger, kind, scope, in_sent, ctx)
-    confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
-    if themes and themes[0] not in in_sent:
-        confidence -= PENALTY["context_theme"]
+    confidence = _confidence(trigger, themes, in_sent, ctx)
     if agent is None and (spec.needs_agent or kind in NATIONAL_MOVES):
         agent = implicit_agent(kind, verb, scope, attribution, ctx)
         confidence -= PENALTY["implicit"]
@@ -60,8 +58,7 @@ def clause_event(sent: Span, verb: Token, triggers: Triggers, ctx: SentenceConte
     recipients, counterparties = parties(verb, trigger, kind, ctx, agent)
     kind = _measure_kind(kind, trigger, agent, ctx)
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
-        recipients = tuple(r for r in demonym_targets(trigger, ctx.linked) + origin_targets(verb, trigger, ctx.linked)
-                           if r != agent)
+        recipients = _goods_origins(verb, trigger, agent, ctx)
     if agent is None and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
     if kind is T.FORECAST and not _forecasts_something(trigger):
@@ -101,6 +98,23 @@ def _agent_and_themes(verb: Token, trigger: Token, kind: EventType, scope: tuple
     if not themes and kind in _COMMODITY_FROM_CONTEXT and ctx.last_commodity:
         themes = (salient_commodity(ctx),)  # "output rose" in a story about the commodity
     return agent, themes
+
+
+def _confidence(trigger: Token, themes: tuple[EntityRef, ...], in_sent: list[EntityRef],
+                ctx: SentenceContext) -> float:
+    """The model's score for its trigger, else the rule's confidence; less for a commodity taken
+    from an earlier sentence."""
+    confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
+    if themes and themes[0] not in in_sent:
+        confidence -= PENALTY["context_theme"]
+    return confidence
+
+
+def _goods_origins(verb: Token, trigger: Token, agent: EntityRef | None, ctx: SentenceContext
+                   ) -> tuple[EntityRef, ...]:
+    """A sanction or tariff with no named target targets the countries its goods come from."""
+    found = demonym_targets(trigger, ctx.linked) + origin_targets(verb, trigger, ctx.linked)
+    return tuple(r for r in found if r != agent)
 
 
 def _measure_kind(kind: EventType, trigger: Token, agent: EntityRef | None, ctx: SentenceContext) -> EventType:

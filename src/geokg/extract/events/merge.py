@@ -14,19 +14,9 @@ T = EventType
 def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
     """ "offered to sell copper", "ready to resume supplies, selling 2 million tonnes": the sale
     inside an offer is the offer's content, not a second event; its roles fill the offer's gaps."""
-    offers = [(verb, event) for verb, event in clause_events if event.type is T.OFFER]
+    absorbed = _offered(clause_events)
     merged: list[Event] = []
-    absorbed: set[int] = set()
-    for index, (verb, event) in enumerate(clause_events):
-        if event.type not in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT):
-            continue
-        for offer_verb, offer in offers:
-            nested = verb in offer_verb.subtree or offer_verb in verb.subtree
-            same = event.agent in (None, offer.agent) or bool(set(event.themes) & set(offer.themes))
-            if verb.i != offer_verb.i and (nested or same):
-                absorbed.add(index)
-                break
-    for index, (verb, event) in enumerate(clause_events):
+    for index, (_verb, event) in enumerate(clause_events):
         if index in absorbed:
             continue
         if event.type is T.OFFER:
@@ -38,6 +28,23 @@ def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
                                 agent=event.agent or other.agent)
         merged.append(event)
     return merged
+
+
+def _offered(clause_events: list[tuple[Token, Event]]) -> set[int]:
+    """The indices of the sales and purchases that an offer in the sentence is about: nested in
+    its clause, or by the same agent or of the same commodity."""
+    offers = [(verb, event) for verb, event in clause_events if event.type is T.OFFER]
+    absorbed: set[int] = set()
+    for index, (verb, event) in enumerate(clause_events):
+        if event.type not in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT):
+            continue
+        for offer_verb, offer in offers:
+            nested = verb in offer_verb.subtree or offer_verb in verb.subtree
+            same = event.agent in (None, offer.agent) or bool(set(event.themes) & set(offer.themes))
+            if verb.i != offer_verb.i and (nested or same):
+                absorbed.add(index)
+                break
+    return absorbed
 
 
 def merge_restatements(events: list[Event]) -> list[Event]:
