@@ -5,6 +5,12 @@ that name it, nouns and verbs alike ("ban" and "restriction" name an export rest
 rules decide in context whether a word is a trigger at all. ``words.json`` holds the other word
 classes the rules consult (what names a consignment, a goal, a title such as "the company"),
 each explained where the rules use it. Adding a trigger word is an edit here, not in code.
+
+Example:
+    >>> TRIGGERS["embargo"].value, sorted(triggers_of(EventType.TARIFF))
+    ('Sanction', ['duty', 'levy', 'tariff'])
+    >>> "tanker" in words("consignments"), TITLE_NOUNS["cartel"].value
+    (True, 'Organization')
 """
 
 from __future__ import annotations
