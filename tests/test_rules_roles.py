@@ -118,3 +118,21 @@ def test_an_implicit_agent_is_the_country_of_arrival_or_the_state_that_speaks() 
     ctx.person_countries = {ref("Person:piyush-goyal"): ref("Country:IN")}
     assert implicit_agent(T.TARIFF, reached, (0, 5), minister, ctx) == ref("Country:IN")
     assert implicit_agent(T.TARIFF, reached, (0, 5), Attribution(), ctx) is None
+
+
+def test_an_unnamed_plant_is_the_last_named_companys_and_an_economy_its_countrys() -> None:
+    # "The smelter halted output ." in a story that named Norsk Hydro before
+    sent, ctx = sentence(["The 1 det DET", "smelter 2 nsubj NOUN", "halted 2 ROOT VERB halt VBD",
+                          "output 2 dobj NOUN", ". 2 punct PUNCT"])
+    halted = sent[2]
+    assert implicit_agent(T.PRODUCTION, halted, (0, 5), Attribution(), ctx) is None
+    ctx.last_of_kind[ref("Company:norsk-hydro").kind] = ref("Company:norsk-hydro")
+    assert implicit_agent(T.PRODUCTION, halted, (0, 5), Attribution(), ctx) == ref("Company:norsk-hydro")
+    # "Output halted ." names no facility: nobody's in particular.
+    sent, ctx = sentence(["Output 1 nsubj NOUN", "halted 1 ROOT VERB halt VBD", ". 1 punct PUNCT"])
+    ctx.last_of_kind[ref("Company:norsk-hydro").kind] = ref("Company:norsk-hydro")
+    assert implicit_agent(T.PRODUCTION, sent[1], (0, 3), Attribution(), ctx) is None
+    # "Chile 's economy shrank ." : the country whose economy moves
+    sent, ctx = sentence(["Chile 2 poss PROPN", "+'s 0 case PART", "economy 3 nsubj NOUN",
+                          "shrank 3 ROOT VERB shrink VBD", ". 3 punct PUNCT"], linked={0: "Country:CL"})
+    assert implicit_agent(T.ECONOMIC_TREND, sent[3], (0, 5), Attribution(), ctx) == ref("Country:CL")

@@ -14,13 +14,13 @@ from geokg.extract.attribution import Attribution
 from geokg.extract.events.context import ACTORS, PLACES, SentenceContext, is_commodity, lemma
 from geokg.extract.events.triggers import ARRIVALS
 from geokg.extract.lexicon import TITLE_NOUNS, TRIGGERS, words
-from geokg.extract.linking import LinkedDoc
+from geokg.extract.linking import FACILITY_NOUNS, LinkedDoc
 from geokg.extract.moves import names_a_measure
 from geokg.model import EntityKind, EntityRef, EventType
 
 T = EventType
-# Moves of a country's aggregate: its output, exports, imports, demand or stocks.
-NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE}
+# Moves of a country's aggregate: its output, exports, imports, demand, stocks or economy.
+NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.ECONOMIC_TREND}
 # Nominal triggers whose modifier names the trader: "US imports", "Chinese purchases".
 TRADE_NOUNS = words("trade_nouns")
 _STATES = ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}
@@ -193,11 +193,20 @@ def implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribu
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
         if companies:
             return companies[0]
-    if kind in NATIONAL_MOVES:
-        return country_of_move(verb, scope, ctx)
+    if kind in NATIONAL_MOVES and (country := country_of_move(verb, scope, ctx)) is not None:
+        return country
+    if kind is T.PRODUCTION:
+        return _operator(verb, scope, ctx)
     if kind is T.SALE_OR_SUPPLY and verb.tag_ == "VBN":
         return _goods_country(verb, ctx)
     return None
+
+
+def _operator(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
+    """ "The plant will end production", "the complex set a record for output": an unnamed
+    facility is the one of the company the story last named."""
+    facility = any(t.lemma_.lower() in FACILITY_NOUNS and t.ent_type_ == "" for t in verb.doc[scope[0]:scope[1]])
+    return ctx.last_of_kind.get(EntityKind.COMPANY) if facility else None
 
 
 def _destination_country(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
