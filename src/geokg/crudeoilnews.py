@@ -43,6 +43,7 @@ from geokg.evaluate import json_lines, render_confusion, sentences_overlap
 from geokg.queries import QueryResult
 
 # -- the corpus' types -----------------------------------------------------------------------
+# fmt: off
 CORPUS_TYPES = (
     "Movement-up-gain", "Movement-down-loss", "Movement-flat",
     "Cause-movement-up-gain", "Cause-movement-down-loss",
@@ -50,6 +51,7 @@ CORPUS_TYPES = (
     "Embargo", "Prohibiting", "Oversupply", "Shortage", "Civil-unrest",
     "Geopolitical-tension", "trade-financial-tension", "Crisis", "Negative_sentiment",
 )
+# fmt: on
 _CANONICAL = {re.sub(r"[^a-z]", "", t.lower()): t for t in CORPUS_TYPES}
 _CANONICAL["causedmovementupgain"] = "Cause-movement-up-gain"
 _CANONICAL["causedmovementdownloss"] = "Cause-movement-down-loss"
@@ -67,6 +69,7 @@ def corpus_type(name: str) -> str:
 # -- the mapping -----------------------------------------------------------------------------
 # What moved, read from the Attribute argument (then Item). Classes are tried in this order, so
 # "demand growth" is demand, "supply growth" supply and "futures prices" a price.
+# fmt: off
 _WORDS: dict[str, tuple[str, ...]] = {
     "InventoryChange": ("stock", "stocks", "stockpile", "stockpiles", "stockpiling", "inventory",
                         "inventories", "storage", "reserves"),
@@ -98,6 +101,7 @@ _MOVEMENTS = ("Movement-up-gain", "Movement-down-loss", "Movement-flat",
               "Cause-movement-up-gain", "Cause-movement-down-loss")
 _POSITIONS = ("Position-high", "Position-low")
 _TRENDS = ("Grow-strong", "Slow-weak")
+# fmt: on
 _FIXED = {
     "Embargo": ("Sanction|ExportRestriction", ("Sanction", "ExportRestriction")),
     "Prohibiting": ("Sanction|ExportRestriction", ("Sanction", "ExportRestriction")),

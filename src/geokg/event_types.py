@@ -161,6 +161,7 @@ def _check_table(specs: tuple[EventTypeSpec, ...]) -> None:
 
 # Order matters: when one clause holds triggers of several types, the first type listed wins
 # ("offered to sell" is an Offer, "signed a supply deal" an Agreement).
+# fmt: off
 EVENT_TYPES: tuple[EventTypeSpec, ...] = (
     EventTypeSpec("Offer", "offer",
                   "An actor offers or proposes to supply, share or develop a commodity or resource.",
@@ -234,6 +235,7 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
                   "A speaker says something, quoted or paraphrased, possibly relayed by an outlet.",
                   "diplomacy", "#bcbd22", statuses=(), grouping="standalone", source="rules", trained=False),
 )
+# fmt: on
 
 _check_table(EVENT_TYPES)
 

@@ -60,12 +60,14 @@ def _foreign(char: str) -> bool:
 
 # Legal-form words dropped from the end of organisation names before keying them,
 # so "Rosatom State Corporation", "Rosatom Corp." and "Rosatom" share one key.
+# fmt: off
 _LEGAL_SUFFIXES = (
     ("state", "corporation"), ("state", "corp"), ("and", "co"), ("&", "co"),
     ("inc",), ("incorporated",), ("corp",), ("corporation",), ("co",), ("company",), ("ltd",),
     ("limited",), ("llc",), ("plc",), ("ag",), ("sa",), ("nv",), ("gmbh",), ("pjsc",), ("ojsc",),
     ("jsc",), ("pty",), ("bhd",),
 )
+# fmt: on
 # Romanisation variants at the end of a name word: Zelenskyy / Zelenskiy / Zelenskii -> Zelensky,
 # Dmitriy / Dmitrii -> Dmitry. Kept to endings English names do not have (not -ski, -ei).
 _TRANSLIT_ENDINGS = (("yy", "y"), ("iy", "y"), ("ii", "y"), ("ij", "y"))
