@@ -156,7 +156,9 @@ def install() -> bool:
     # One stand-in per class: pySHACL runs a component once per shape even when several of
     # its parameters name it (sh:qualifiedMinCount and sh:qualifiedMaxCount).
     stand_ins: dict[type, CachedConstraint] = {}
-    cached = {parameter: stand_ins.setdefault(component, CachedConstraint(component))
-              for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()}
+    cached = {
+        parameter: stand_ins.setdefault(component, CachedConstraint(component))
+        for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()
+    }
     module.CONSTRAINT_PARAMS = (ParameterList(ALL_CONSTRAINT_PARAMETERS), cached)
     return True

@@ -37,8 +37,9 @@ from geokg.store import Store
 __all__ = ["build_on_dask", "build_partition"]
 
 
-def build_partition(articles: list[Article], model: str, batch_size: int,
-                    extractor: str = DEFAULT_EXTRACTOR) -> tuple[str, list[Outcome]]:
+def build_partition(
+    articles: list[Article], model: str, batch_size: int, extractor: str = DEFAULT_EXTRACTOR
+) -> tuple[str, list[Outcome]]:
     """Process one partition on a worker: its graphs as N-Quads, and outcomes without the text."""
     outcomes = process_batch(articles, model, batch_size, extractor)
     lines = []
@@ -50,8 +51,9 @@ def build_partition(articles: list[Article], model: str, batch_size: int,
     return "\n".join(lines) + "\n" if lines else "", light
 
 
-def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
-                  store: Store, changes: Changes | None = None) -> Iterator[Outcome]:
+def build_on_dask(
+    articles: Iterable[Article], settings: Settings, address: str, store: Store, changes: Changes | None = None
+) -> Iterator[Outcome]:
     """Process ``articles`` on Dask and bulk-load the graphs into ``store``.
 
     Yields each article's outcome (without its graph text) in input order; the
@@ -70,8 +72,10 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
     except ImportError as error:
         raise ConfigError("--dask", address, "Dask is not installed: pip install 'geokg[dask]'") from error
 
-    with tempfile.TemporaryDirectory(prefix="geokg-dask-") as tmp, _connect(address, settings, Client,
-                                                                            LocalCluster) as client:
+    with (
+        tempfile.TemporaryDirectory(prefix="geokg-dask-") as tmp,
+        _connect(address, settings, Client, LocalCluster) as client,
+    ):
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         parts: list[Path] = []
         replaced: list[str] = []  # every processed article's graph (quarantined ones included): dropped at the end
@@ -87,8 +91,11 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
             yield from outcomes
 
         for batch in batched(articles, settings.batch_size):
-            pending.append(client.submit(build_partition, batch, settings.model, settings.batch_size,
-                                         settings.extractor, pure=False))
+            pending.append(
+                client.submit(
+                    build_partition, batch, settings.model, settings.batch_size, settings.extractor, pure=False
+                )
+            )
             if len(pending) >= 2 * workers:
                 yield from collect()
         while pending:
@@ -108,16 +115,20 @@ class _connect:
         self.cluster = None
         try:
             if address == "local":
-                self.cluster = cluster_class(n_workers=settings.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                self.cluster = cluster_class(
+                    n_workers=settings.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
                 self.client = client_class(self.cluster)
             else:
                 self.client = client_class(address, timeout="10s")
         except (OSError, TimeoutError) as error:
             if self.cluster is not None:
                 self.cluster.close()
-            raise ConfigError("--dask", address, f"Cannot reach the Dask scheduler: {error}. "
-                              "Start one (dask scheduler) or pass --dask local") from error
+            raise ConfigError(
+                "--dask",
+                address,
+                f"Cannot reach the Dask scheduler: {error}. Start one (dask scheduler) or pass --dask local",
+            ) from error
 
     def __enter__(self):  # noqa: ANN204
         return self.client

@@ -155,8 +155,9 @@ def _check_table(specs: tuple[EventTypeSpec, ...]) -> None:
     for field in ("name", "label", "colour"):
         twice = sorted(value for value, n in Counter(getattr(s, field) for s in specs).items() if n > 1)
         if twice:
-            raise ValueError(f"geokg.event_types: two event types share the {field} {', '.join(twice)}; "
-                             f"each type needs its own")
+            raise ValueError(
+                f"geokg.event_types: two event types share the {field} {', '.join(twice)}; each type needs its own"
+            )
 
 
 # Order matters: when one clause holds triggers of several types, the first type listed wins

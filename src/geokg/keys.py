@@ -54,8 +54,11 @@ def _ascii_slug(text: str) -> str:
 
 def _foreign(char: str) -> bool:
     """A letter or digit outside ASCII and the Latin script (after NFKD: accents are marks, not letters)."""
-    return (not char.isascii() and unicodedata.category(char)[0] in "LN"
-            and not unicodedata.name(char, "").startswith("LATIN"))
+    return (
+        not char.isascii()
+        and unicodedata.category(char)[0] in "LN"
+        and not unicodedata.name(char, "").startswith("LATIN")
+    )
 
 
 # Legal-form words dropped from the end of organisation names before keying them,

@@ -30,8 +30,14 @@ __all__ = ["batched", "iter_outcomes"]
 T = TypeVar("T")
 
 
-def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32, workers: int = 1,
-                  extractor: str = DEFAULT_EXTRACTOR) -> Iterator[Outcome]:
+def iter_outcomes(
+    articles: Iterable[Article],
+    model: str,
+    *,
+    batch_size: int = 32,
+    workers: int = 1,
+    extractor: str = DEFAULT_EXTRACTOR,
+) -> Iterator[Outcome]:
     """Process articles in input order, in this process or in ``workers`` processes."""
     if workers == 1:
         for batch in batched(articles, batch_size):

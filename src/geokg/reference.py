@@ -240,7 +240,6 @@ def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[ox.Triple]:
     return [quad.triple for path in paths for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
 
 
-
 def _build(triples: list[ox.Triple]) -> ReferenceIndex:
     props: dict[str, dict[str, list[_Term]]] = {}
     for triple in triples:
@@ -258,16 +257,21 @@ def _build(triples: list[ox.Triple]) -> ReferenceIndex:
             office = _one(subject, p, _GK + "office")
             holder = _ref(_one(subject, p, _GK + "holder"), kinds)
             end = p.get(_GK + "end")
-            tenures.setdefault(office, []).append(Tenure(
-                holder, _date(_one(subject, p, _GK + "start")), _date(end[0]) if end else None))
+            tenures.setdefault(office, []).append(
+                Tenure(holder, _date(_one(subject, p, _GK + "start")), _date(end[0]) if end else None)
+            )
     offices = {}
     for subject, p in props.items():
         if _GK + "Office" in _strs(p.get(_RDF_TYPE)):
             key = subject.rsplit("/", 1)[1]
             label = _one(subject, p, _PREF)
             offices[key] = Office(
-                key, label, (label, *_strs(p.get(_ALT))), _iso_of(p),
-                tuple(sorted(tenures.get(subject, ()), key=lambda t: t.start)))
+                key,
+                label,
+                (label, *_strs(p.get(_ALT))),
+                _iso_of(p),
+                tuple(sorted(tenures.get(subject, ()), key=lambda t: t.start)),
+            )
     return ReferenceIndex(entities, offices, triples)
 
 
@@ -280,8 +284,9 @@ def _kind_of(subject: str, p: dict[str, list[_Term]]) -> EntityKind | None:
     return _TYPE_KIND[types[0]]
 
 
-def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
-            kinds: dict[str, EntityKind | None]) -> RefEntity:
+def _entity(
+    subject: str, kind: EntityKind, p: dict[str, list[_Term]], kinds: dict[str, EntityKind | None]
+) -> RefEntity:
     ref = _ref(subject, kinds, kind)
     label = _one(subject, p, _PREF)
     ambiguous = _strs(p.get(_GK + "ambiguous"))
@@ -295,7 +300,7 @@ def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
         demonyms=tuple(_strs(p.get(_GK + "demonym"))),
         metonyms=tuple(_strs(p.get(_GK + "metonym"))),
         iso=(_strs(p.get(_GK + "iso3166Alpha2")) or [None])[0],
-        wikidata=same_as[0][len(_WIKIDATA):] if same_as else None,
+        wikidata=same_as[0][len(_WIKIDATA) :] if same_as else None,
         country=_iso_of(p),
         broader=tuple(_ref(b.value, kinds) for b in p.get(_BROADER, ())),
         valid_until=_date(until[0]) if until else None,
@@ -305,7 +310,7 @@ def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
 
 
 def _ref(iri: str, kinds: dict[str, EntityKind | None], kind: EntityKind | None = None) -> EntityRef:
-    segment, _, key = iri[len(ID):].partition("/") if iri.startswith(ID) else ("", "", "")
+    segment, _, key = iri[len(ID) :].partition("/") if iri.startswith(ID) else ("", "", "")
     kind = kind or kinds.get(iri) or SEGMENT_KIND.get(segment)
     # The segment must be the kind's, or iris.entity_iri would mint a different IRI.
     if not key or kind is None or SEGMENT_KIND.get(segment) is not kind:

@@ -75,13 +75,14 @@ def clip(text: str, width: int) -> str:
         return text
     iri = _IRI.fullmatch(text)
     if iri and len(iri[1]) + 10 < width:
-        tail = text[len(text) - (width - len(iri[1]) - 1):]
-        return iri[1] + ELLIPSIS + (tail[tail.index("/"):] if "/" in tail else tail)
+        tail = text[len(text) - (width - len(iri[1]) - 1) :]
+        return iri[1] + ELLIPSIS + (tail[tail.index("/") :] if "/" in tail else tail)
     return text[: width - 1] + ELLIPSIS
 
 
-def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
-                 max_width: int = MAX_CELL) -> str:
+def render_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None, max_width: int = MAX_CELL
+) -> str:
     """Aligned columns with a header rule; long cells cut to ``max_width`` with '…'."""
     header = [clip(c, max_width) for c in columns]
     body = [[clip(cell_text(v), max_width) for v in row] for row in rows]
@@ -124,8 +125,9 @@ def render_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
 FORMATS: dict[str, Callable[..., str]] = {"table": render_table, "csv": render_csv, "json": render_json}
 
 
-def render(columns: Sequence[str], rows: Iterable[Sequence[Any]], format: str = "table",
-           title: str | None = None) -> str:
+def render(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], format: str = "table", title: str | None = None
+) -> str:
     """Render rows in one of :data:`FORMATS` (table, csv, json).
 
     Raises:

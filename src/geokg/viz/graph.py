@@ -54,8 +54,18 @@ __all__ = ["ENTITY_TYPES", "EVENT_ROLES", "VIEWS", "to_networkx"]
 StoreLike = Union[Store, str, "os.PathLike[str]"]
 
 ENTITY_TYPES = ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place", "Facility")
-EVENT_ROLES = ("agent", "onBehalfOf", "theme", "recipient", "counterparty", "place", "about",
-               "rankedAfter", "attributedTo", "reportedBy")
+EVENT_ROLES = (
+    "agent",
+    "onBehalfOf",
+    "theme",
+    "recipient",
+    "counterparty",
+    "place",
+    "about",
+    "rankedAfter",
+    "attributedTo",
+    "reportedBy",
+)
 VIEWS = ("events", "actors")
 
 _EVENTS = f"""
@@ -93,9 +103,15 @@ SELECT DISTINCT ?event ?role ?entity ?type ?label ?iso ?wikidata ?country WHERE 
 _EVENT_FIELDS = ("date", "status", "value", "unit", "measure", "rank")
 
 
-def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = None,
-                params: Mapping[str, object] | None = None, entity: str | None = None,
-                hops: int = 1) -> nx.MultiDiGraph:
+def to_networkx(
+    store: StoreLike,
+    *,
+    view: str = "events",
+    query: str | None = None,
+    params: Mapping[str, object] | None = None,
+    entity: str | None = None,
+    hops: int = 1,
+) -> nx.MultiDiGraph:
     """Project the store's events and the entities taking part in them into networkx.
 
     See the module docstring for the node and edge attributes of each view.
@@ -160,9 +176,14 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
         iri = str(values["event"])
         if iri in graph:  # a second event subclass or evidence: keep the first, sorted row
             continue
-        attrs = {"kind": "event", "type": values["type"], "iri": iri,
-                 "label": values["label"] or values["type"], "article": values["article"],
-                 "sentence": values["sentence"]}
+        attrs = {
+            "kind": "event",
+            "type": values["type"],
+            "iri": iri,
+            "label": values["label"] or values["type"],
+            "article": values["article"],
+            "sentence": values["sentence"],
+        }
         for name in _EVENT_FIELDS:
             value = values[name]
             if value is not None:
@@ -211,8 +232,7 @@ def _matching(graph: nx.MultiDiGraph, columns: Iterable[str], rows: Iterable[tup
         events = {cell for cell in cells if cell in graph and graph.nodes[cell]["kind"] == "event"}
         article = dict(zip(columns, row)).get("article")
         if not events and named and article is not None:  # no event IRI in the row: match by article
-            events.update(event for event in by_article.get(str(article), [])
-                          if named <= set(graph.successors(event)))
+            events.update(event for event in by_article.get(str(article), []) if named <= set(graph.successors(event)))
         for event in events:
             keep.add(event)
             keep.update(graph.successors(event))
@@ -224,8 +244,11 @@ def _find_entity(graph: nx.MultiDiGraph, name: str, resolver: Resolver) -> str:
     say it means (another name, an ISO code, a surname: :mod:`geokg.resolve`)."""
     if name in graph and graph.nodes[name]["kind"] == "entity":
         return name
-    matches = sorted(node for node, data in graph.nodes(data=True)
-                     if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name))
+    matches = sorted(
+        node
+        for node, data in graph.nodes(data=True)
+        if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name)
+    )
     if matches:
         return matches[0]
     try:
