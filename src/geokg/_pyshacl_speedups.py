@@ -8,11 +8,18 @@ checks that its verdicts equal plain pySHACL's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
 import pyshacl.shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from rdflib import Graph
 from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.stores.memory import SimpleMemory
+
+if TYPE_CHECKING:
+    from rdflib.graph import _ContextType, _QuadType, _TriplePatternType, _TripleSelectorType, _TripleType
+    from rdflib.term import Node
 
 __all__ = ["CachedConstraint", "ParameterList", "ReadOnlyUnionStore", "ShapesGraphData", "install"]
 
@@ -35,19 +42,20 @@ class ShapesGraphData(Graph):
         self._memo.clear()
         self.constraints.clear()
 
-    def add(self, triple):  # noqa: ANN001, ANN201
+    def add(self, triple: _TripleType) -> ShapesGraphData:
         self._changed()
         return super().add(triple)
 
-    def addN(self, quads):  # noqa: ANN001, ANN201, N802
+    def addN(self, quads: Iterable[_QuadType]) -> ShapesGraphData:  # noqa: N802
         self._changed()
         return super().addN(quads)
 
-    def remove(self, triple):  # noqa: ANN001, ANN201
+    def remove(self, triple: _TriplePatternType) -> ShapesGraphData:
         self._changed()
         return super().remove(triple)
 
-    def triples(self, triple):  # noqa: ANN001, ANN201
+    # rdflib declares generators; a tuple's iterator serves the callers the same, without a frame per call.
+    def triples(self, triple: _TripleSelectorType) -> Iterator[Any]:  # type: ignore[override]
         if isinstance(triple[1], PropertyPath):
             return super().triples(triple)
         try:
@@ -56,7 +64,7 @@ class ShapesGraphData(Graph):
             found = self._memo[triple] = tuple(super().triples(triple))
         return iter(found)
 
-    def items(self, list):  # noqa: A002, ANN001, ANN201
+    def items(self, list: Node) -> Iterator[Node]:  # type: ignore[override]  # noqa: A002
         # pySHACL builds a constraint anew for every value node it checks, and its sh:in
         # reads the whole RDF list each time: a seventh of the validation time.
         key = ("items", list)
@@ -84,15 +92,15 @@ class ReadOnlyUnionStore(SimpleMemory):
         super().__init__()
         self._length: int | None = None
 
-    def add(self, triple, context, quoted=False):  # noqa: ANN001, ANN201
+    def add(self, triple: _TripleType, context: _ContextType, quoted: bool = False) -> None:
         self._length = None
-        return super().add(triple, context, quoted)
+        super().add(triple, context, quoted)
 
-    def remove(self, triple, context=None):  # noqa: ANN001, ANN201
+    def remove(self, triple: _TriplePatternType, context: _ContextType | None = None) -> None:
         self._length = None
-        return super().remove(triple, context)
+        super().remove(triple, context)
 
-    def __len__(self, context=None) -> int:  # noqa: ANN001
+    def __len__(self, context: _ContextType | None = None) -> int:
         # SimpleMemory counts by walking every triple; pySHACL asks for it once per shape checked.
         if self._length is None:
             self._length = super().__len__()

@@ -34,13 +34,13 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     import geokg.crossdoc as _crossdoc
-    from geokg.crossdoc_incremental import Changes
     import geokg.evaluate as _evaluate
     import geokg.load as _load
     import geokg.push as _push
     import geokg.remote as _remote
     import geokg.serve as _serve
     import geokg.validate as _validate
+    from geokg.crossdoc_incremental import Changes
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
     from geokg.pipeline import Extractor, Failure, Outcome
 
@@ -519,7 +519,7 @@ def query_rows(
     if store is not None:
         values, _ = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
         columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset)
-        yield from (dict(zip(columns, row)) for row in rows)
+        yield from (dict(zip(columns, row, strict=True)) for row in rows)
         return
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:

@@ -955,7 +955,8 @@ def evaluate_command(
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
 
-        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl
+        ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
     """
     from geokg.evaluate import detect_format
 

@@ -57,8 +57,8 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
     report queries list for thousands of canonical events, not ontology), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
-    same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
-    signed weeks apart reads as one chain.
+    same rule without the date window, and lenient on roles one side leaves out), so an
+    agreement proposed, negotiated and signed weeks apart reads as one chain.
 """
 
 from __future__ import annotations
@@ -729,9 +729,9 @@ def read_labels(store: Store, skipped: Skipped, among: Iterable[str] | None = No
     """Entity -> its display label (:func:`display_labels`), for every labelled entity or those ``among``."""
     rows = _rows(store, _LABELS, "entity", among, "crossdoc: labels")
     return display_labels(
-        (iri, l.value, int(n.value), r.value == "true")
-        for e, l, n, r in rows
-        if l is not None and n is not None and r is not None
+        (iri, label.value, int(n.value), r.value == "true")
+        for e, label, n, r in rows
+        if label is not None and n is not None and r is not None
         for iri in [skipped.iri(e)]
         if iri is not None
     )

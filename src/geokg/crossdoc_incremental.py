@@ -98,8 +98,8 @@ _SHOWING = (
 # UNION: Oxigraph would read every dated event of the store before joining the block.
 _ON_DAYS = (
     f"SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }} ?event <{GK.date}> ?day ; a ?class }}",
-    f"""SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }}
-  ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }}""",
+    """SELECT DISTINCT ?event WHERE { VALUES (?class ?day) { %s }
+  ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }""",
 )
 _OF_CLASS = "SELECT DISTINCT ?event WHERE { VALUES ?class { %s } ?event a ?class }"
 # Canonical events of a class with one of some participants, dated before a day (where the

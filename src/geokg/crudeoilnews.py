@@ -210,8 +210,8 @@ def map_type(kind: str, arguments: Mapping[str, Sequence[str]], trigger: str = "
     """
     kind = corpus_type(kind)
     if kind in _FIXED:
-        label, accepts = _FIXED[kind]
-        return Mapped(label, frozenset(accepts), kind)
+        fixed, accepted = _FIXED[kind]
+        return Mapped(fixed, frozenset(accepted), kind)
     if kind not in _MOVEMENTS + _POSITIONS + _TRENDS:
         return Mapped("", frozenset(), f"unknown type {kind}")
     attribute = _words(arguments.get("attribute", []))
@@ -314,7 +314,7 @@ def split_articles(paths: Iterable[str | Path], split: str) -> tuple[list[str], 
                 '(one object with an "id" a line); give that .jsonl as DOCS',
             )
         text = Path(path).read_text(encoding="utf-8").splitlines()
-        for (n, record), line in zip(json_lines(path), [t for t in text if t.strip()]):
+        for (n, record), line in zip(json_lines(path), [t for t in text if t.strip()], strict=True):
             if not isinstance(record, dict) or not isinstance(record.get("id"), (str, int)):
                 raise IngestError(path, 'not a CrudeOilNews article: expected a JSON object with an "id"', line=n)
             lines[str(record["id"])] = line

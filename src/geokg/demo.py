@@ -221,7 +221,7 @@ def _read(demo: Demo) -> list[str]:
             f"({summary.triples:,} triples written)"
         )
     else:
-        out.append(f"   already in the store, unchanged since it was built and checked")
+        out.append("   already in the store, unchanged since it was built and checked")
     for failure in summary.not_loaded():
         out.append(f"   not loaded: {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
     return out

@@ -7,6 +7,7 @@ GK5xx queries, GK6xx export/push, GK7xx training, GK9xx configuration and resour
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -193,7 +194,7 @@ class RequestRefusedError(GeokgError):
 class ExportError(GeokgError):
     code = "GK601"
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         self.path = str(path)
         super().__init__(f"{path}: {problem}")
 

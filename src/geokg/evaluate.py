@@ -27,8 +27,9 @@ from pathlib import Path
 from geokg.errors import IngestError
 from geokg.iri_space import ID, SEGMENT_KIND
 from geokg.model import EntityRef
-from geokg.queries import QueryResult
-from geokg.reference import ReferenceIndex, load_reference, normalize
+from geokg.names import normalize
+from geokg.queries import QueryResult, Value
+from geokg.reference import ReferenceIndex, load_reference
 
 
 @dataclass
@@ -211,11 +212,12 @@ def read_gold(path: str | Path) -> dict[str, dict]:
         IngestError: the file is not UTF-8, a line is not JSON (or nests past Python's
             stack), or a record lacks what scoring reads; with the line.
     """
-    gold = {}
+    gold: dict[str, dict] = {}
     for n, record in json_lines(path):
         problem = _gold_problem(record)
         if problem:
             raise IngestError(path, f"not a gold record: {problem}", line=n)
+        assert isinstance(record, dict)  # _gold_problem checked it
         gold[str(record["doc"])] = record
     return gold
 
@@ -341,21 +343,25 @@ class _Event:
     sentence: str = ""
 
 
+def _text(value: Value) -> str | None:
+    return None if value is None else str(value)
+
+
 def _events_by_article(events: QueryResult) -> dict[str, list[_Event]]:
     by_iri: dict[str, _Event] = {}
     article_of: dict[str, str] = {}
     for row in events.as_dicts():
         iri = str(row["event"])
-        event = by_iri.setdefault(iri, _Event(str(row["type"]), row["agent"] and str(row["agent"])))
+        event = by_iri.setdefault(iri, _Event(str(row["type"]), _text(row["agent"])))
         article_of[iri] = str(row["article"])
         if row["theme"]:
             event.themes.add(str(row["theme"]))
         if row["recipient"]:
             event.recipients.add(str(row["recipient"]))
         event.value = event.value if row["value"] is None else Decimal(str(row["value"]))
-        event.unit = event.unit or (row["unit"] and str(row["unit"]))
-        event.date = event.date or (row["date"] and str(row["date"]))
-        event.attributed = event.attributed or (row["attributedTo"] and str(row["attributedTo"]))
+        event.unit = event.unit or _text(row["unit"])
+        event.date = event.date or _text(row["date"])
+        event.attributed = event.attributed or _text(row["attributedTo"])
         event.sentence = str(row["sentence"] or "")
     grouped: dict[str, list[_Event]] = defaultdict(list)
     for iri, event in by_iri.items():
@@ -393,19 +399,7 @@ def _score_facts(
         kind = fact["type"]
         agents = _names(fact.get("speaker") if kind == "Statement" else fact.get("agent"))
         commodities = _names(fact.get("commodity"))
-
-        def matches(event: _Event) -> bool:
-            if event.type != kind:
-                return False
-            # A fact with no agent in gold ("the copper price rose") matches an agentless prediction.
-            if agents or event.agent is not None:
-                if not _same(agents, [event.agent], gold_keys, keys_by_label):
-                    return False
-            if kind == "Statement" or not commodities:
-                return True
-            return _same(commodities, event.themes, gold_keys, keys_by_label)
-
-        candidates = [e for e in unmatched if matches(e)]
+        candidates = [e for e in unmatched if _matches(e, kind, agents, commodities, gold_keys, keys_by_label)]
         hit = max(candidates, key=lambda e: _closeness(fact, e), default=None)
         if hit is None:
             result.facts[kind].fn += 1
@@ -420,6 +414,26 @@ def _score_facts(
         result.errors.append(
             f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} | {event.sentence[:100]}"
         )
+
+
+def _matches(
+    event: _Event,
+    kind: str,
+    agents: list[str],
+    commodities: list[str],
+    gold_keys: Mapping[str, frozenset[str]],
+    keys_by_label: Mapping[str, frozenset[str]],
+) -> bool:
+    """Whether a prediction is of the gold fact's type, with its agent and commodity."""
+    if event.type != kind:
+        return False
+    # A fact with no agent in gold ("the copper price rose") matches an agentless prediction.
+    if agents or event.agent is not None:
+        if not _same(agents, [event.agent], gold_keys, keys_by_label):
+            return False
+    if kind == "Statement" or not commodities:
+        return True
+    return _same(commodities, event.themes, gold_keys, keys_by_label)
 
 
 def _closeness(fact: dict, event: _Event) -> int:

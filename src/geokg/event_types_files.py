@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geokg import resources
-from geokg.event_types import EVENT_TYPES, FAMILIES, GROUPINGS, EventTypeSpec
+from geokg.event_types import EVENT_TYPES, FAMILIES, GROUPINGS
 
 __all__ = ["BLOCKS", "Block", "main", "stale", "write"]
 

@@ -95,7 +95,9 @@ def format_for(path: str | os.PathLike[str], format: str | None = None) -> Expor
 def _merged_triples(store: Store) -> Iterator[ox.Triple]:
     # DISTINCT over the union of all graphs: Oxigraph's union default graph
     # repeats a triple once per graph holding it.
-    for solution in store.execute(_ALL_TRIPLES, source="export"):
+    solutions = store.execute(_ALL_TRIPLES, source="export")
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+    for solution in solutions:
         yield ox.Triple(solution["s"], solution["p"], solution["o"])
 
 

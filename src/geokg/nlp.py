@@ -13,9 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
 from geokg.errors import ConfigError
-from geokg.model import Article
 from geokg.extract.text import SPANS_KEY
-
+from geokg.model import Article
 
 # The shipped event-trigger model (geokg.training; reproduce it with `make model`).
 PACKAGED_EVENT_MODEL = Path(str(files("geokg") / "models" / "event-triggers"))

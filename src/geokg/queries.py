@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -51,8 +51,8 @@ from geokg.errors import (
     QueryRunError,
     QuerySyntaxError,
 )
-from geokg.resources import query_files
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.resources import query_files
 from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
 
@@ -84,7 +84,7 @@ __all__ = [
 #: names, ISO codes, a surname) to its display label, which is bound as a literal.
 ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place", "Facility")
 PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
-Value = Union[str, int, float, bool, Decimal, dt.date, None]
+Value = str | int | float | bool | Decimal | dt.date | None
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
@@ -181,7 +181,7 @@ class QueryResult:
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
-        return [dict(zip(self.columns, row)) for row in self.rows]
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -294,7 +294,9 @@ def _parse_param(path: str, lineno: int, value: str) -> Param:
     return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
 
 
-def parse_read_only(source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None) -> ox.QueryResults:
+def parse_read_only(
+    source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run ``text`` on an empty store to check it parses; an update is refused, never run.
 
     Args:
@@ -627,8 +629,12 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
         names = tuple(v.value for v in result.variables)
-        return QueryResult(names, rows_from_tsv(result.serialize(format=ox.QueryResultsFormat.TSV)))
-    triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+        tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+        assert tsv is not None  # given no output, serialize returns the bytes
+        return QueryResult(names, rows_from_tsv(tsv))
+    triples: list[tuple[Value, ...]] = [
+        (to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result
+    ]
     return QueryResult(("subject", "predicate", "object"), triples)
 
 

@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Union
 
 import pyoxigraph as ox
 
@@ -44,7 +42,7 @@ _WIKIDATA = "http://www.wikidata.org/entity/"
 _PREF, _ALT, _BROADER = _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "broader"
 
 # A term of the reference data: objects may be IRIs, blank nodes or literals.
-_Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal
 # The most specific class decides the kind; an exchange is reported as an organisation.
 _TYPE_KIND = {
     _GK + "Person": EntityKind.PERSON,
@@ -243,7 +241,10 @@ def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[ox.Triple]:
 def _build(triples: list[ox.Triple]) -> ReferenceIndex:
     props: dict[str, dict[str, list[_Term]]] = {}
     for triple in triples:
-        props.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object)
+        node, value = triple.subject, triple.object
+        if isinstance(node, ox.Triple) or isinstance(value, ox.Triple):
+            continue  # an RDF-star triple term: no reference statement is one
+        props.setdefault(node.value, {}).setdefault(triple.predicate.value, []).append(value)
     kinds = {s: _kind_of(s, p) for s, p in props.items()}
     entities = {}
     for subject, p in props.items():
@@ -299,7 +300,7 @@ def _entity(
         names=tuple(dict.fromkeys(names)),
         demonyms=tuple(_strs(p.get(_GK + "demonym"))),
         metonyms=tuple(_strs(p.get(_GK + "metonym"))),
-        iso=(_strs(p.get(_GK + "iso3166Alpha2")) or [None])[0],
+        iso=next(iter(_strs(p.get(_GK + "iso3166Alpha2"))), None),
         wikidata=same_as[0][len(_WIKIDATA) :] if same_as else None,
         country=_iso_of(p),
         broader=tuple(_ref(b.value, kinds) for b in p.get(_BROADER, ())),

@@ -281,10 +281,11 @@ def _solutions(document: object) -> tuple[tuple[str, ...], list[dict[str, Any]]]
         ...
         ValueError: results.bindings[0] is a JSON list, not an object
     """
-    variables = _object(_object(document, "the answer").get("head"), "head").get("vars")
+    answer = _object(document, "the answer")
+    variables = _object(answer.get("head"), "head").get("vars")
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         raise ValueError("head.vars is not a list of variable names")
-    bindings = _object(document.get("results"), "results").get("bindings")  # type: ignore[union-attr]
+    bindings = _object(answer.get("results"), "results").get("bindings")
     if not isinstance(bindings, list):
         raise ValueError(f"results.bindings is a JSON {type(bindings).__name__.replace('dict', 'object')}, not a list")
     return tuple(variables), [_object(b, f"results.bindings[{i}]") for i, b in enumerate(bindings)]

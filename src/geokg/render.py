@@ -89,7 +89,7 @@ def render_table(
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [_CONTROL.sub("", title)] if title else []
     out += [line(header), line(["-" * w for w in widths])]
@@ -118,7 +118,7 @@ def _json_value(value: Any) -> Any:
 
 def render_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> str:
     """A JSON list of objects keyed by column; numbers stay numbers, dates are ISO strings."""
-    records = [{c: _json_value(v) for c, v in zip(columns, row)} for row in rows]
+    records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 

@@ -184,10 +184,11 @@ def choose(
         ...           Candidate("p/2", "Person", "Markus Kessler", "Markus Kessler", "label")]
         >>> choose("anna KESSLER", "Person", people).how
         'name'
-        >>> choose("Kessler", "Person", people)
+        >>> choose("Kessler", "Person", people)  # doctest: +NORMALIZE_WHITESPACE
         Traceback (most recent call last):
         ...
-        geokg.errors.AmbiguousNameError: [GK508] 'Kessler' names more than one person in the store: Anna Kessler, Markus Kessler. Give one of these names
+        geokg.errors.AmbiguousNameError: [GK508] 'Kessler' names more than one person in the store:
+        Anna Kessler, Markus Kessler. Give one of these names
     """
     candidates = [c for c in candidates if c.type in _CLASSES[type]]
     best: dict[int, list[Candidate]] = {}
@@ -316,11 +317,8 @@ class Resolver:
         # match there can be. Other names, folded accents, surnames and typos need every name of the type.
         spellings = {value, value.lower(), value.upper(), value.title(), value[:1].upper() + value[1:]}
         safe = sorted(s for s in spellings if s and not _UNSAFE.search(s))
-        exact = (
-            self._few("VALUES ?name { %s }" % " ".join(term_text(ox.Literal(s)) for s in safe), "Entity")
-            if safe
-            else []
-        )
+        names = " ".join(term_text(ox.Literal(s)) for s in safe)
+        exact = self._few(f"VALUES ?name {{ {names} }}", "Entity") if safe else []
         try:
             found = choose(value, type, exact, where=where)
             if found.how in (_LABEL, _CODE):

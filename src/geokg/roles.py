@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from geokg.errors import ConfigError
 
 if TYPE_CHECKING:  # spaCy loads with the model, not with this module
+    import numpy
     from spacy.language import Language
+    from spacy.pipeline import SpanCategorizer
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
@@ -105,7 +107,8 @@ class _Sentence:
         self.deps = [t.dep_ for t in tokens]
         self.heads = [t.head.i - start if start <= t.head.i < end else t.i - start for t in tokens]
         self.arcs = [
-            f"{dep}:{word.lower()}" if dep in ("prep", "agent") else dep for dep, word in zip(self.deps, self.words)
+            f"{dep}:{word.lower()}" if dep in ("prep", "agent") else dep
+            for dep, word in zip(self.deps, self.words, strict=True)
         ]
         self.chains = [self._chain(i) for i in range(len(tokens))]
         self.ents = _entity_tags(sent)
@@ -177,7 +180,7 @@ class RoleModel:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.component = nlp.get_pipe(ROLES_KEY)
+        self.component = cast("SpanCategorizer", nlp.get_pipe(ROLES_KEY))  # spancat_singlelabel (roles.cfg)
         self.labels: tuple[str, ...] = tuple(self.component.labels)
 
     @classmethod
@@ -225,20 +228,22 @@ class RoleModel:
             read: dict[int, _Sentence] = {}  # triggers of one sentence share its reading
             examples = [
                 read.setdefault(sent.start, _Sentence(sent)).doc(self.nlp.vocab, t - sent.start)
-                for sent, t in zip(sents, batch)
+                for sent, t in zip(sents, batch, strict=True)
             ]
             indices, scores = self.component.predict(examples)
             ops = self.component.model.ops
             starts = ops.to_numpy(indices.dataXd)
             scores = ops.to_numpy(scores)
             offset = 0
-            for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths)):
+            for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths), strict=True):
                 end = offset + int(length)
                 found[trigger] = self._decode(starts[offset:end], scores[offset:end], sent.start, threshold)
                 offset = end
         return found
 
-    def _decode(self, spans, scores, shift: int, threshold: float) -> list[RolePrediction]:
+    def _decode(
+        self, spans: numpy.ndarray, scores: numpy.ndarray, shift: int, threshold: float
+    ) -> list[RolePrediction]:
         """Per role, the spans at ``threshold`` or above, most probable first, each overlapping
         no more probable span of its role."""
         import numpy

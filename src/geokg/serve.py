@@ -6,7 +6,8 @@ store) filled with a copy of the store (:func:`load_copy`): queries run faster
 (docs/performance.md), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
 it change the copy only and are lost when it stops. Always
-``--union-default-graph``, so queries see every named graph as the default graph, as ``geokg query`` does locally and as the stored queries expect.
+``--union-default-graph``, so queries see every named graph as the default graph, as
+``geokg query`` does locally and as the stored queries expect.
 The server answers SPARQL queries at ``/query``, updates at ``/update`` (only
 when updates are allowed), the Graph Store Protocol at ``/store``, and its query
 web page at ``/``.
@@ -389,7 +390,8 @@ def _host_allowed(header: str, bind: str, names: frozenset[str]) -> bool:
         >>> [_host_allowed(h, "127.0.0.1:7878", names) for h in
         ...  ("127.0.0.1:7878", "localhost:7878", "geokg.lan:7878", "evil.example:7878", "127.0.0.1:80", "")]
         [True, True, True, False, False, False]
-        >>> _host_allowed("192.168.1.20:7878", "0.0.0.0:7878", names), _host_allowed("a.example:7878", "0.0.0.0:7878", names)
+        >>> (_host_allowed("192.168.1.20:7878", "0.0.0.0:7878", names),
+        ...  _host_allowed("a.example:7878", "0.0.0.0:7878", names))
         (True, False)
     """
     host, port = parse_bind(bind)

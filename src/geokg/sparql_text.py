@@ -190,7 +190,7 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def term_text(term: ox.NamedNode | ox.Literal) -> str:
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     """A term as SPARQL text, escaping only with ECHARs (never ``\\u``, which SPARQL
     processes before parsing)."""
     if isinstance(term, ox.NamedNode):

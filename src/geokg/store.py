@@ -50,6 +50,8 @@ from geokg.iri_space import (
 from geokg.sparql_text import syntax_error
 
 if TYPE_CHECKING:
+    # Inside class Store the name ``ox`` is its property, so annotations there say ``pyoxigraph``.
+    import pyoxigraph
     from rdflib import Graph, URIRef
     from rdflib.term import Node
 
@@ -68,8 +70,8 @@ XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: A display value canonical events carried under gk: before the report: namespace held them.
 _OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
 
-OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
-QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 GraphName = Union[str, "URIRef", ox.NamedNode]
 
 
@@ -208,14 +210,14 @@ class Store:
         self.close()
 
     @property
-    def ox(self) -> ox.Store:
+    def ox(self) -> pyoxigraph.Store:
         """The underlying :class:`pyoxigraph.Store` (raises StoreError once closed)."""
         if self._store is None:
             raise StoreError(self._where, "the store is closed")
         return self._store
 
     @property
-    def _writable(self) -> ox.Store:
+    def _writable(self) -> pyoxigraph.Store:
         """The underlying store, for a write: refused when read-only (a replica's writes would be lost)."""
         if self.read_only:
             raise StoreError(self._where, f"{self._read_only_reason}; cannot write to it")
@@ -271,7 +273,7 @@ class Store:
         # place at the same instant. N-Triples terms are valid SPARQL terms.
         names = [_graph_node(g) for g in graphs]
         # TriG graph blocks: N-Triples lines inside are valid TriG, and valid SPARQL after GRAPH.
-        bodies = [f"{name} {{\n{text}\n}}" for name, text in zip(names, graphs.values()) if text]
+        bodies = [f"{name} {{\n{text}\n}}" for name, text in zip(names, graphs.values(), strict=True) if text]
         try:
             store = self._writable
             if not any(store.contains_named_graph(name) for name in names):
@@ -320,7 +322,8 @@ class Store:
         for quad in self.ox.quads_for_pattern(
             ox.NamedNode(article_iri(article_id)), ox.NamedNode(str(GK.contentHash)), None, graph
         ):
-            return quad.object.value
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     def bulk_load(self, path: str | os.PathLike[str]) -> None:
@@ -467,7 +470,7 @@ class Store:
         """Number of quads in the store (a triple in two graphs counts twice)."""
         return len(self.ox)
 
-    def quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+    def quads(self, graph: GraphName | None = None) -> Iterator[pyoxigraph.Quad]:
         """Iterate the quads of one named graph, or of the whole store."""
         name = _graph_node(graph) if graph is not None else None
         return self.ox.quads_for_pattern(None, None, None, name)
@@ -523,7 +526,7 @@ class Store:
             StoreError: a binding names a variable the query does not project,
                 or reading fails.
         """
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, OxTerm | ox.Triple] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self.ox.query(
                 sparql,
@@ -584,7 +587,7 @@ class Store:
 
     def _solutions(
         self, sparql: str, bindings: dict[str, OxTerm] | None, source: str
-    ) -> tuple[list[str], ox.QuerySolutions]:
+    ) -> tuple[list[str], pyoxigraph.QuerySolutions]:
         """Run a SELECT query; return (variable names, pyoxigraph's solutions)."""
         result = self.execute(sparql, bindings, source=source)
         if not isinstance(result, ox.QuerySolutions):
@@ -613,12 +616,17 @@ class Store:
         """
         names, result = self._solutions(sparql, None, source)
         try:
-            return names, result.serialize(format=ox.QueryResultsFormat.TSV)
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
         except OSError as exc:  # pragma: no cover - disk failure mid-query
             raise StoreError(self._where, f"{source}: {exc}") from exc
+        assert tsv is not None  # given no output, serialize returns the bytes
+        return names, tsv
 
     def dump(
-        self, output: str | os.PathLike[str] | IO[bytes] | None, format: ox.RdfFormat, graph: GraphName | None = None
+        self,
+        output: str | os.PathLike[str] | IO[bytes] | None,
+        format: pyoxigraph.RdfFormat,
+        graph: GraphName | None = None,
     ) -> bytes | None:
         """Serialise the whole dataset (quad formats) or one graph (triple formats).
 

@@ -23,8 +23,9 @@ Example:
     >>> report = validate(g)
     >>> report.conforms
     False
-    >>> print(format_violation(report.violations[0]))
-    focus <https://w3id.org/geokg/id/article/a1> path gk:text: An article needs exactly one gk:text, a plain string that evidence offsets point into (article a1)
+    >>> print(format_violation(report.violations[0]))  # doctest: +NORMALIZE_WHITESPACE
+    focus <https://w3id.org/geokg/id/article/a1> path gk:text: An article needs exactly one gk:text,
+    a plain string that evidence offsets point into (article a1)
 """
 
 from __future__ import annotations
@@ -33,11 +34,10 @@ import hashlib
 import json
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from collections.abc import Sequence
 
 from pyshacl import ShapesGraph, Validator
 from pyshacl.errors import ReportableRuntimeError
@@ -339,8 +339,9 @@ def format_violation(v: Violation) -> str:
         >>> v = Violation("https://w3id.org/geokg/id/event/a1-2", GK.rank,
         ...               "gk:rank must be a positive integer", "Violation",
         ...               "DatatypeConstraintComponent", "a1", value='"five"')
-        >>> format_violation(v)
-        'focus <https://w3id.org/geokg/id/event/a1-2> path gk:rank value "five": gk:rank must be a positive integer (article a1)'
+        >>> format_violation(v)  # doctest: +NORMALIZE_WHITESPACE
+        'focus <https://w3id.org/geokg/id/event/a1-2> path gk:rank value "five":
+        gk:rank must be a positive integer (article a1)'
         >>> format_violation(Violation("_:b0", None, "Bad", "Warning", "OrConstraintComponent", None))
         'Warning: focus _:b0: Bad'
     """

@@ -34,18 +34,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Union
 
 import networkx as nx
 
 from geokg.errors import ConfigError, NameNotFoundError
+from geokg.names import normalize
 from geokg.namespaces import DCTERMS, GK, OA, OWL, PROV, QUDT, RDFS, SKOS, WD
 from geokg.queries import get_query, run_query, to_python
-from geokg.reference import normalize
 from geokg.resolve import Resolver, resolve_params
 from geokg.store import Store
 
@@ -172,7 +172,7 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     columns, rows = store.query(_EVENTS, source="geokg.viz events")
     for row in rows:
-        values = dict(zip(columns, (to_python(term) for term in row)))
+        values = dict(zip(columns, (to_python(term) for term in row), strict=True))
         iri = str(values["event"])
         if iri in graph:  # a second event subclass or evidence: keep the first, sorted row
             continue
@@ -191,7 +191,7 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
         graph.add_node(iri, **attrs)
     columns, rows = store.query(_ROLES, source="geokg.viz roles")
     for row in rows:
-        values = dict(zip(columns, (to_python(term) for term in row)))
+        values = dict(zip(columns, (to_python(term) for term in row), strict=True))
         event, entity, role = str(values["event"]), str(values["entity"]), str(values["role"])
         if event not in graph:
             continue
@@ -230,7 +230,7 @@ def _matching(graph: nx.MultiDiGraph, columns: Iterable[str], rows: Iterable[tup
         named = {by_name[cell] for cell in cells if cell in by_name}
         keep |= named
         events = {cell for cell in cells if cell in graph and graph.nodes[cell]["kind"] == "event"}
-        article = dict(zip(columns, row)).get("article")
+        article = dict(zip(columns, row, strict=True)).get("article")
         if not events and named and article is not None:  # no event IRI in the row: match by article
             events.update(event for event in by_article.get(str(article), []) if named <= set(graph.successors(event)))
         for event in events:

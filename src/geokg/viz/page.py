@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -59,7 +60,7 @@ _DETAILS = (
 )
 
 
-def page_data(graph: nx.Graph) -> dict[str, object]:
+def page_data(graph: nx.Graph) -> dict[str, list[dict[str, Any]]]:
     """The JSON the page draws: nodes, edges (by node index) and the types with colour and count.
 
     Example:
@@ -73,7 +74,7 @@ def page_data(graph: nx.Graph) -> dict[str, object]:
         ([{'source': 0, 'target': 1, 'label': 'agent', 'details': []}], ['Country', 'Offer'])
     """
     index = {node: i for i, node in enumerate(graph)}
-    nodes = []
+    nodes: list[dict[str, Any]] = []
     for node, attrs in graph.nodes(data=True):
         nodes.append(
             {
@@ -146,7 +147,8 @@ def to_html(graph: nx.Graph, *, title: str = "geokg graph", subtitle: str = "") 
 <body>
 <header>
 <h1>{html.escape(title)}</h1>
-<p>{html.escape(subtitle)}{" · " if subtitle else ""}<span id="stats" data-nodes="{len(data["nodes"])}" data-edges="{len(data["edges"])}">{counts}</span></p>
+<p>{html.escape(subtitle)}{" · " if subtitle else ""}<span id="stats"
+  data-nodes="{len(data["nodes"])}" data-edges="{len(data["edges"])}">{counts}</span></p>
 </header>
 <aside id="controls">
 <fieldset id="filters"><legend>Show types</legend></fieldset>
