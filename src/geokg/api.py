@@ -20,9 +20,10 @@ import pyoxigraph as ox
 
 from geokg import queries as _queries
 from geokg import resolve as _resolve
-from geokg.articles import SUFFIXES, Article, iter_articles
+from geokg.articles import SUFFIXES, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.model import Article
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
@@ -505,7 +506,7 @@ def query_rows(
     store: Store | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> Iterator[dict[str, object]]:
+) -> Iterator[dict[str, _queries.Value]]:
     """The rows of a stored query on the store, one dict (column -> value) at a time, read from
     the store as they are consumed: a listing of millions of rows never sits in memory whole.
     Parameters resolve as for :func:`query` (what they were taken to mean is not reported).
@@ -952,8 +953,9 @@ def evaluate(
         kept = None
         if split is not None:
             kept, lines = _crudeoilnews.split_articles(docs, split)
-            docs = [Path(tmp) / f"crudeoilnews-{split}.jsonl"]
-            docs[0].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            split_docs = Path(tmp) / f"crudeoilnews-{split}.jsonl"
+            split_docs.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            docs = [split_docs]
             name = name or _crudeoilnews.split_name(split)
         gold_events = _crudeoilnews.read_gold(gold, kept) if format == "crudeoilnews" else []
         summary = build(docs, settings)

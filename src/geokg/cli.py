@@ -14,7 +14,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 import click
 
@@ -147,7 +147,7 @@ def _show_warning(
     category: type[Warning],
     filename: str,
     lineno: int,
-    file: IO[str] | None = None,
+    file: TextIO | None = None,
     line: str | None = None,
 ) -> None:
     """geokg's own warnings as one ``Warning: …`` line on stderr; others as Python shows them."""

@@ -24,6 +24,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geokg.crossdoc_incremental import Changes
 from geokg.errors import ConfigError
@@ -34,6 +35,9 @@ from geokg.pipeline import Outcome, process_batch
 from geokg.settings import DEFAULT_EXTRACTOR, Settings
 from geokg.store import Store
 
+if TYPE_CHECKING:  # Dask loads when a build runs on it
+    from distributed import Client
+
 __all__ = ["build_on_dask", "build_partition"]
 
 
@@ -42,7 +46,7 @@ def build_partition(
 ) -> tuple[str, list[Outcome]]:
     """Process one partition on a worker: its graphs as N-Quads, and outcomes without the text."""
     outcomes = process_batch(articles, model, batch_size, extractor)
-    lines = []
+    lines: list[str] = []
     for outcome in outcomes:
         if outcome.ntriples:
             graph = f"<{graph_iri(outcome.article_id)}>"
@@ -111,6 +115,8 @@ def build_on_dask(
 class _connect:
     """A Client on ``address``, or on a LocalCluster started (and stopped) here for ``"local"``."""
 
+    client: Client
+
     def __init__(self, address: str, settings: Settings, client_class: type, cluster_class: type) -> None:
         self.cluster = None
         try:
@@ -130,7 +136,7 @@ class _connect:
                 f"Cannot reach the Dask scheduler: {error}. Start one (dask scheduler) or pass --dask local",
             ) from error
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self) -> Client:
         return self.client
 
     def __exit__(self, *exc: object) -> None:

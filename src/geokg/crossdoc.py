@@ -68,6 +68,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -464,6 +465,7 @@ def name_skipped(store: Store, skipped: Skipped) -> list[str]:
     lines = [
         f"graph {g.value}: skipped {problem.value}"
         for g, problem in store.rows(_UNREADABLE % known, source="crossdoc: unreadable data")
+        if g is not None and problem is not None  # both bound in every branch of the query
     ]
     for line in lines:
         log.warning("cross-document pass: %s", line)
@@ -505,8 +507,8 @@ def display_labels(rows: Iterable[tuple[str, str, int, bool]]) -> dict[str, str]
 
 def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labels: Mapping[str, str]) -> Triples:
     graph = Triples()
-    for entity, label in labels.items():
-        graph.add((URIRef(entity), GK.displayLabel, Literal(label)))
+    for iri, label in labels.items():
+        graph.add((URIRef(iri), GK.displayLabel, Literal(label)))
     for entity in entities:
         graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
     for variant, canonical in links.items():
@@ -591,7 +593,7 @@ def _previous_in_storyline(events: list[Report], broader: Mapping[str, frozenset
             for earlier in reversed(block[:i]):
                 if earlier.when < event.when and same_storyline(earlier, event, broader):  # type: ignore[operator]
                     best = previous.get(event.iri)
-                    if best is None or (earlier.when, earlier.iri) > (best.when, best.iri):  # type: ignore[operator]
+                    if best is None or (earlier.when, earlier.iri) > (best.when, best.iri):
                         previous[event.iri] = earlier
                     break
     return sorted((iri, p.iri) for iri, p in previous.items())
@@ -655,13 +657,24 @@ def read_entities(store: Store, skipped: Skipped, among: Iterable[str] | None = 
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
+class _Scalars(TypedDict):
+    """What one row of ``_EVENTS`` says of an event, before its roles are joined to it."""
+
+    type: str
+    article: str
+    article_date: dt.date | None
+    date: dt.date | None
+    status: str | None
+    measure: str | None
+
+
 def read_reports(
     store: Store, links: Mapping[str, str], skipped: Skipped, among: Iterable[str] | None = None
 ) -> list[Report]:
     """The events of the store (or those ``among`` the IRIs given) as reports, aliases resolved."""
     among = None if among is None else sorted(set(among))
     rows = _rows(store, _EVENTS, "event", among, "crossdoc: events")
-    scalars: dict[str, dict[str, object]] = {}
+    scalars: dict[str, _Scalars] = {}
     for event, kind, article, article_date, date, status, measure in rows:
         if event is None or kind is None or article is None:
             continue
@@ -693,9 +706,9 @@ def read_reports(
                 fields["type"],
                 fields["article"],
                 fields["date"],
-                fields["article_date"],  # type: ignore[arg-type]
+                fields["article_date"],
                 fields["status"],
-                fields["measure"],  # type: ignore[arg-type]
+                fields["measure"],
                 agents=frozenset(r.get("agent", set()) | r.get("onBehalfOf", set())),
                 recipients=frozenset(r.get("recipient", ())),
                 counterparties=frozenset(r.get("counterparty", ())),

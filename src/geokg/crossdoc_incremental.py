@@ -318,7 +318,7 @@ def _replace_groups(
     outlets = cd.read_outlets(store, events)
     shown = {iri for members in regrouped for r in members for iri in r.participants | r.themes}
     shown |= {media for found in outlets.values() for media in found}
-    labels = dict(_rows(store, _DISPLAY, "entity", shown))
+    labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
     graph = Triples()
     canonical = [cd.add_group(graph, members, labels, outlets) for members in regrouped]
     summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups)
@@ -364,7 +364,7 @@ def _update_storylines(
             best = closer.get(iri)
             if cd.same_storyline(event, other, broader) and (
                 best is None or (event.when, event.iri) > (best.when, best.iri)
-            ):  # type: ignore[operator]
+            ):
                 closer[iri] = event
     previous.update((iri, event.iri) for iri, event in closer.items())
     graph = Triples()
@@ -389,7 +389,7 @@ def _previous(
 ) -> str | None:
     """The canonical event ``event`` follows (crossdoc._previous_in_storyline): the latest earlier
     one of its storyline, by date then IRI, read from the latest back, a page at a time."""
-    if not _in_storyline(event) or not _who(event):
+    if event.when is None or not _in_storyline(event) or not _who(event):
         return None
     sparql = _EARLIER % (_who(event), GK[event.type], _date_term(event.when))
     earlier = sorted(
@@ -412,7 +412,7 @@ def _previous(
                 and other.when is not None
                 and other.when < event.when
                 and cd.same_storyline(other, event, broader)
-            ):  # type: ignore[operator]
+            ):
                 return iri
     return None
 

@@ -23,9 +23,10 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from geokg import api
-from geokg.articles import Article, iter_articles
+from geokg.articles import iter_articles
+from geokg.model import Article
 from geokg.namespaces import PREFIXES
-from geokg.queries import get_query
+from geokg.queries import Value, get_query
 from geokg.rdf.iris import graph_iri
 from geokg.render import clip
 from geokg.resources import resource_dir
@@ -53,9 +54,9 @@ class Demo:
     events: Counter[str] = field(default_factory=Counter)
     entities: int = 0
     wikidata: int = 0
-    offers: list[dict[str, object]] = field(default_factory=list)
-    rankings: list[dict[str, object]] = field(default_factory=list)
-    statements: list[dict[str, object]] = field(default_factory=list)
+    offers: list[dict[str, Value]] = field(default_factory=list)
+    rankings: list[dict[str, Value]] = field(default_factory=list)
+    statements: list[dict[str, Value]] = field(default_factory=list)
     #: the event shown as Turtle (an offer with a quantity when there is one), its label and graph
     shown: tuple[str, str, str] | None = None
     turtle: str = ""
@@ -91,14 +92,14 @@ def run(settings: Settings | None = None, *, page: str | Path | None = None) -> 
     with Store.open(settings.store, read_only=True) as store:
         events = _rows(store, "events", ids)
         mentions = _rows(store, "mentions", ids)
-        demo.events = Counter(type_ for type_ in {(r["event"], r["type"]): r["type"] for r in events}.values())
+        demo.events = Counter(str(type_) for type_ in {(r["event"], r["type"]): r["type"] for r in events}.values())
         demo.entities = len({r["entity"] for r in mentions})
         demo.wikidata = len({r["entity"] for r in mentions if r["wikidata"]})
         demo.offers = [r for r in events if r["type"] == "Offer"]
         demo.rankings = _rows(store, "rankings", ids)
         demo.statements = _rows(store, "statements", ids)
-        activity = Counter(r["country"] for r in _rows(store, "country-activity", ids))
-        demo.country = activity.most_common(1)[0][0] if activity else None  # type: ignore[assignment]
+        activity = Counter(str(r["country"]) for r in _rows(store, "country-activity", ids))
+        demo.country = activity.most_common(1)[0][0] if activity else None
         chosen = next(
             (r for r in demo.offers if r["value"] is not None),
             demo.offers[0] if demo.offers else (events[0] if events else None),
@@ -122,7 +123,7 @@ def run(settings: Settings | None = None, *, page: str | Path | None = None) -> 
     return demo
 
 
-def _rows(store: Store, query: str, articles: Sequence[str]) -> list[dict[str, object]]:
+def _rows(store: Store, query: str, articles: Sequence[str]) -> list[dict[str, Value]]:
     """A stored query's rows (as dicts) that come from ``articles``: bound as its ``article``
     parameter where it has one (the store may hold many more), else filtered."""
     if any(param.name == "article" for param in get_query(query).params):
@@ -227,7 +228,7 @@ def _read(demo: Demo) -> list[str]:
     return out
 
 
-def _said(statements: list[dict[str, object]]) -> list[str]:
+def _said(statements: list[dict[str, Value]]) -> list[str]:
     if not statements:
         return ["     none found"]
     rows = [

@@ -59,8 +59,12 @@ class Extractor(Protocol):
         description: one line for ``--help`` and error messages.
     """
 
-    name: str
-    description: str
+    # Read-only, so that a frozen dataclass satisfies the protocol.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def nlp(self, model: str) -> Language:
         """The spaCy pipeline, built on the installed pipeline ``model``, whose Docs :meth:`extract` reads."""

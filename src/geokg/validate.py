@@ -44,7 +44,7 @@ from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from geokg import _pyshacl_speedups, iri_space, resources
 from geokg.errors import ShapesError
@@ -301,7 +301,7 @@ def _compatible_groups(graphs: Sequence[Graph]) -> list[list[int]]:
     return [members for members, _ in groups]
 
 
-def _union(graphs: Sequence[Graph], identifier: Node | None = None) -> Graph:
+def _union(graphs: Sequence[Graph], identifier: IdentifiedNode | None = None) -> Graph:
     """The triples of ``graphs`` in one graph that pySHACL takes as it is (see ReadOnlyUnionStore)."""
     union = Graph(store=_pyshacl_speedups.ReadOnlyUnionStore(), identifier=identifier, bind_namespaces="none")
     add = union.store.add

@@ -176,7 +176,7 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
         iri = str(values["event"])
         if iri in graph:  # a second event subclass or evidence: keep the first, sorted row
             continue
-        attrs = {
+        attrs: dict[str, object] = {
             "kind": "event",
             "type": values["type"],
             "iri": iri,
@@ -244,7 +244,7 @@ def _find_entity(graph: nx.MultiDiGraph, name: str, resolver: Resolver) -> str:
     say it means (another name, an ISO code, a surname: :mod:`geokg.resolve`)."""
     if name in graph and graph.nodes[name]["kind"] == "entity":
         return name
-    matches = sorted(
+    matches: list[str] = sorted(
         node
         for node, data in graph.nodes(data=True)
         if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name)
@@ -282,7 +282,7 @@ def _actor_graph(events: nx.MultiDiGraph) -> nx.MultiDiGraph:
         roles: dict[str, list[str]] = {}
         for _, entity, role in sorted(events.out_edges(event, keys=True)):
             roles.setdefault(role, []).append(entity)
-        source = (roles.get("onBehalfOf") or roles.get("agent") or [None])[0]
+        source = next(iter(roles.get("onBehalfOf") or roles.get("agent") or []), None)
         targets = roles.get("recipient") or roles.get("theme") or []
         if source is None:
             continue
