@@ -3,8 +3,8 @@
 Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
-    # description: Who offered which commodity to whom, when, in which article.
-    # param: commodity (Commodity) - the commodity's display label, e.g. "Wheat"
+    # description: Who offered which commodity to whom, and when.
+    # param: commodity (Commodity) - e.g. "Wheat"
 
 A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
 the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
