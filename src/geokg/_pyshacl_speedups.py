@@ -28,8 +28,8 @@ class ShapesGraphData(Graph):
     """The shapes as an rdflib graph that remembers the answer to every triple pattern.
 
     pySHACL re-reads the shapes graph for every shape and every value node it checks
-    (targets, constraint parameters, ``sh:in`` lists): about two thirds of its lookups on
-    an article graph. The shapes never change once loaded, so each pattern is looked up once;
+    (targets, constraint parameters, ``sh:in`` lists): most of its lookups on an article
+    graph. The shapes never change once loaded, so each pattern is looked up once;
     any change empties the memo.
     """
 
@@ -66,7 +66,7 @@ class ShapesGraphData(Graph):
 
     def items(self, list: Node) -> Iterator[Node]:  # type: ignore[override]  # noqa: A002
         # pySHACL builds a constraint anew for every value node it checks, and its sh:in
-        # reads the whole RDF list each time: a seventh of the validation time.
+        # reads the whole RDF list each time.
         key = ("items", list)
         try:
             found = self._memo[key]
@@ -110,9 +110,9 @@ class ReadOnlyUnionStore(SimpleMemory):
 class ParameterList(list):
     """pySHACL's list of constraint parameters, with membership by hash.
 
-    pySHACL tests each predicate of a shape against this list on every check of that shape
-    (a third of its time on an article graph, in rdflib's Python-level ``__eq__``); a set
-    answers the same question. The order and contents are pySHACL's own.
+    pySHACL tests each predicate of a shape against this list on every check of that shape,
+    item by item in rdflib's Python-level ``__eq__``; a set answers the same question. The order
+    and contents are pySHACL's own.
     """
 
     def __init__(self, items: list) -> None:
@@ -128,8 +128,8 @@ class CachedConstraint:
     builds each shape's component once when the shape comes from a :class:`ShapesGraphData`.
 
     pySHACL builds every constraint of a shape anew each time it checks the shape, which for
-    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node:
-    a sixth of the validation time, reading parameters that cannot have changed (the cache
+    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node,
+    reading parameters that cannot have changed (the cache
     empties with the memo when the shapes graph changes). A component holds the shape's
     parameters only; what it finds goes into the reports it returns. Shapes of other graphs
     get a new component every time, as pySHACL builds them.

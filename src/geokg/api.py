@@ -315,7 +315,8 @@ def _pipeline_installed(model: str) -> bool:
 
 def _pipeline_checked(articles: Iterable[Article], model: str, extractor: Extractor) -> Iterator[Article]:
     """``articles``, once the extractor's spaCy pipeline has loaded: it fails fast on a missing
-    pipeline before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+    pipeline before the first article is parsed, and a build with nothing new never pays for loading
+    spaCy."""
     checked = False
     for article in articles:
         if not checked:

@@ -162,7 +162,8 @@ SELECT DISTINCT ?event ?role ?value WHERE {{
   ?event a <{GK.Event}> ; ?role ?value .
 }}
 """
-# The same for some events (restricted): from each event to its roles, ten times faster that way.
+# The same for some events (restricted): from each given event to its roles, so that only
+# those events' triples are read, not every role in the store.
 _ROLES_OF = f"""
 SELECT DISTINCT ?event ?role ?value WHERE {{
   #VALUES

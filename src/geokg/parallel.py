@@ -5,8 +5,8 @@ here or in a worker process of our own (``--workers N``); :mod:`geokg.cluster` r
 function on a Dask cluster.
 
 Own worker processes rather than ``nlp.pipe(n_process=N)``: spaCy's workers only
-parse and send whole Docs back, leaving extraction, RDF and SHACL (a third of the
-time) to the parent alone; ours do all of it and send back text.
+parse and send whole Docs back, leaving extraction, RDF and SHACL to the parent alone,
+where they become the bottleneck; ours do all of it and send back text.
 
 Nothing here keeps articles after yielding their outcome, and at most ``2 × workers``
 batches are in flight, so articles do not pile up.

@@ -99,8 +99,8 @@ _FEW = (
   BIND(EXISTS { ?article gk:mentions ?entity } AS ?mentioned)
 }"""
 )
-# Every name of a type: names and types read apart and joined (about twice as fast on Oxigraph
-# as the flat pattern); whether the articles mention an entity is asked only on a tie (_MENTIONED).
+# Every name of a type: names and types read apart and joined, which the store answers sooner
+# than the flat pattern; whether the articles mention an entity is asked only on a tie (_MENTIONED).
 _EVERY = (
     _PREFIXES
     + """SELECT DISTINCT ?entity ?type ?label ?name ?how WHERE {

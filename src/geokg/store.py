@@ -453,7 +453,7 @@ class Store:
 
     def count_article_graphs(self, stop_after: int | None = None) -> int:
         """How many article graphs the store holds, counting no further than ``stop_after`` + 1:
-        enough to compare with a threshold without listing a million graphs (5 s)."""
+        enough to compare with a threshold without listing every graph of a large store."""
         count = 0
         for graph in self.ox.named_graphs():
             if isinstance(graph, ox.NamedNode) and article_id_from_graph(graph.value) is not None:

@@ -190,8 +190,8 @@ def _run(graph: Graph) -> tuple[bool, Graph]:
         options["use_shapes"] = list(harvest.targeted)
     try:
         validator = Validator(DataGraph.from_rdflib(graph), shacl_graph=load_shapes(), options=options)
-        # pyshacl.validate harvests the shapes again on every call (a sixth of the time
-        # on a 40-triple article graph); the harvested ShapesGraph holds no data-graph state.
+        # pyshacl.validate harvests the shapes again on every call, which costs more than
+        # checking a small article graph; the harvested ShapesGraph holds no data-graph state.
         validator.shacl_graph = harvest.shapes
         ok, result_graph, _ = validator.run()
     except ReportableRuntimeError as exc:
