@@ -1,7 +1,8 @@
 """A store of millions of quads: loading, size on disk, peak memory, stored-query latency, adding articles.
 
 Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
-                             [--new K] [--no-serve] [--queries Q,Q]
+                             [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,page]
+                             [--report-only]
 
 Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
 reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000,000 quads):
@@ -14,28 +15,34 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
    process; the store's size on disk;
 2. times every stored query, each in a fresh child process on the store on disk: its first
    parameter bound to three values (the three most frequent in the base store's unbound
-   result, or common names), R runs each, and the first page of the unbound query (its text
-   with ``LIMIT 1000``); the first run apart (cold: a fresh process, as ``geokg query``),
-   p50 and p95 of the others. A query is given up after --timeout seconds, and repeated only
-   while the runs of one query take under --budget seconds;
+   result, or common names), R runs each, and the first page of the unbound query
+   (``geokg.query(name, limit=1000)``, as ``geokg query`` shows a table); the first run apart
+   (cold: a fresh process, as ``geokg query``), p50 and p95 of the others, and the p50 of
+   their CPU time. A query is given up after --timeout seconds on disk (60 s, the client's
+   timeout, in memory), and repeated only while the runs of one query take under --budget
+   seconds;
 3. the same through a real ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``),
    with the server's start-up (the copy) and peak RSS;
 4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
    new, each a fresh ``python -m geokg build`` (start-up included): wall, CPU, peak RSS.
 
-Figures go to DIR/figures-Q.json (with --keep: the next run reuses a store and its load
-figures) and are printed as Markdown tables, the sizes side by side. Figures, not asserts;
-the machine this runs on may be shared, so wall-clock times are noisy.
+Figures go to DIR/figures-Q.json and are printed as Markdown tables, the sizes side by side,
+after a list of the runs that measured them (date, command, commit, machine, load average).
+With --keep the next run reuses the stores and keeps their figures, replacing only what it
+measures again: ``--queries NAME --kinds bound --no-serve --new 0`` re-times one query;
+``--report-only`` prints the saved figures. Figures, not asserts; the machine this runs on may
+be shared, so wall-clock times are noisy and CPU times are printed beside them.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import contextlib
 import json
 import math
 import multiprocessing
 import os
+import shlex
 import shutil
 import socket
 import statistics
@@ -44,6 +51,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks, reused
@@ -55,14 +63,6 @@ PAGE = 1000  # rows of a first page
 # When the base store's result has no column named like the parameter: common names by kind.
 COMMON = {"Country": ["Japan", "Canada", "Brazil"], "Commodity": ["Wheat", "Crude oil", "Gold"],
           "Entity": ["Japan", "United States", "Canada"]}
-
-
-def first_page(name: str):
-    """The stored query ``name`` with its text limited to the first page of rows."""
-    from geokg.queries import get_query
-
-    stored = get_query(name)
-    return dataclasses.replace(stored, text=f"{stored.text.rstrip()}\nLIMIT {PAGE}\n")
 
 
 def pick_values(base: Path) -> dict[str, tuple[str, list[str]]]:
@@ -87,25 +87,25 @@ def pick_values(base: Path) -> dict[str, tuple[str, list[str]]]:
     return picked
 
 
-def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str]) -> list[tuple[str, str]]:
+def jobs(values: dict[str, tuple[str, list[str]]], selected: set[str], kinds: set[str]) -> list[tuple[str, str]]:
     """(query, "bound" or "page") for every stored query: bound where it has a parameter, paged always."""
     from geokg.queries import list_queries
 
     names = [q.name for q in list_queries() if "all" in selected or q.name in selected]
-    return [(name, kind) for name in names for kind in ("bound", "page") if kind == "page" or name in values]
+    return [(name, kind) for name in names for kind in ("bound", "page")
+            if kind in kinds and (kind == "page" or name in values)]
 
 
 def run_job(run, cpu, name: str, kind: str, values: dict[str, tuple[str, list[str]]], runs: int,
             budget: float, send) -> None:
-    """Run one job: ``run(name_or_query, params)`` returns rows, ``cpu()`` CPU seconds so far;
+    """Run one job: ``run(name, params, limit)`` returns rows, ``cpu()`` CPU seconds so far;
     ``send`` gets ("run", value, wall seconds, CPU seconds, rows) for each run."""
     started = time.perf_counter()
-    paged = first_page(name) if kind == "page" else None
     param, chosen = values[name] if kind == "bound" else ("", [""])
     for n in range(runs):  # the values in turn, so that each gets its cold run first
         for value in chosen:
             t, c = time.perf_counter(), cpu()
-            rows = run(paged, None) if paged is not None else run(name, {param: value})
+            rows = run(name, {param: value}, None) if param else run(name, {}, PAGE)
             send(("run", value, time.perf_counter() - t, cpu() - c, rows))
         if n and time.perf_counter() - started > budget:
             break
@@ -116,15 +116,12 @@ def disk_child(path: str, name: str, kind: str, values: dict, runs: int, budget:
     import resource
 
     import geokg
-    from geokg.queries import run_query
     from geokg.store import Store
 
     die_with_parent()
     with Store.open(path, read_only=True) as store:
-        def run(query, params):
-            if params is None:
-                return len(run_query(store, query))
-            return len(geokg.query(query, params, store=store))
+        def run(name, params, limit):
+            return len(geokg.query(name, params, store=store, limit=limit))
 
         run_job(run, time.process_time, name, kind, values, runs, budget, conn.send)
     conn.send(("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -221,20 +218,15 @@ def cpu_of_tree(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int, budget: float,
-                timeout: float) -> tuple[dict[str, dict], dict]:
-    """Every job through ``geokg serve --in-memory`` over HTTP; returns results and the server's figures."""
-    import geokg
-    from geokg.errors import GeokgError
-    from geokg.remote import HttpClient, run_remote_query
-
+@contextlib.contextmanager
+def serving(path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, float]]:
+    """A ``geokg serve --in-memory`` on the store: the process, its query URL, its start-up seconds."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(path), "--bind",
                                f"127.0.0.1:{port}", "--in-memory"], stderr=subprocess.PIPE)
-    results: dict[str, dict] = {}
     try:
         assert server.stderr is not None
         line = b""
@@ -242,34 +234,51 @@ def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int
             line = server.stderr.readline()
             if not line:
                 sys.exit(f"geokg serve --in-memory stopped: {server.wait()}")
-        up = {"start_s": time.perf_counter() - started, "rss_after_copy_mib": peak_rss_of_tree(server.pid)}
-        print(f"  served: up in {up['start_s']:.0f} s, {up['rss_after_copy_mib']:.0f} MiB", file=sys.stderr)
-        endpoint = f"http://127.0.0.1:{port}/query"
-        server_pids = tree(server.pid)
-
-        def cpu() -> float:  # the client (resolving names, reading JSON) and the server
-            return time.process_time() + cpu_of_tree(server_pids)
-
-        with HttpClient(timeout=timeout) as client:
-            def run(query, params):
-                if params is None:
-                    return len(run_remote_query(endpoint, query, client=client))
-                return len(geokg.query(query, params, endpoint=endpoint))
-
-            for name, kind in todo:
-                sent: list[tuple] = []
-                try:
-                    run_job(run, cpu, name, kind, values, runs, budget, sent.append)
-                except GeokgError as error:  # the client's timeout
-                    print(f"  served {name} {kind}: {error}", file=sys.stderr)
-                result = summarise(sent) if sent else {"stopped_after_s": timeout}
-                results[f"{name} {kind}"] = result
-                print(f"  served {name} {kind}: {shown(result)}", file=sys.stderr)
-        up["peak_rss_mib"] = peak_rss_of_tree(server.pid)
-        return results, up
+        yield server, f"http://127.0.0.1:{port}/query", time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int,
+                budget: float) -> tuple[dict[str, dict], dict]:
+    """Every job through ``geokg serve --in-memory`` over HTTP; returns results and the server's figures.
+    A query the client gives up on (60 s) goes on running in the server, so the server is
+    restarted before the next job."""
+    import geokg
+    from geokg.errors import GeokgError
+
+    results: dict[str, dict] = {}
+    up: dict[str, float] = {}
+    pending = list(todo)
+    while pending:
+        with serving(path) as (server, endpoint, start_s):
+            if not up:
+                up = {"start_s": start_s, "rss_after_copy_mib": peak_rss_of_tree(server.pid), "peak_rss_mib": 0.0}
+                print(f"  served: up in {start_s:.0f} s, {up['rss_after_copy_mib']:.0f} MiB", file=sys.stderr)
+            pids = tree(server.pid)
+
+            def cpu() -> float:  # the client (resolving names, reading JSON) and the server
+                return time.process_time() + cpu_of_tree(pids)  # noqa: B023
+
+            def run(name, params, limit):
+                return len(geokg.query(name, params, endpoint=endpoint, limit=limit))
+
+            while pending:
+                name, kind = pending.pop(0)
+                sent: list[tuple] = []
+                try:
+                    run_job(run, cpu, name, kind, values, runs, budget, sent.append)
+                    result = summarise(sent)
+                except GeokgError as error:  # the client's timeout
+                    print(f"  served {name} {kind}: {error}", file=sys.stderr)
+                    result = {"stopped_after_s": 60}
+                results[f"{name} {kind}"] = result
+                print(f"  served {name} {kind}: {shown(result)}", file=sys.stderr)
+                up["peak_rss_mib"] = max(up["peak_rss_mib"], peak_rss_of_tree(server.pid))
+                if "stopped_after_s" in result:
+                    break
+    return results, up
 
 
 def du_mib(path: Path) -> float:
@@ -337,14 +346,33 @@ def time_adding(store: Path, new_input: Path, work: Path) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def this_run(argv: list[str], base_articles: int) -> dict:
+    """What the report says of a run: when, the command, the code (git commit), the machine."""
+    try:
+        commit = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return {"date": time.strftime("%Y-%m-%d %H:%M"), "command": shlex.join(["python", "bench/scale.py", *argv]),
+            "commit": commit, "nice": os.nice(0), "base_articles": base_articles,
+            "machine": f"{os.cpu_count()} CPUs{f' ({model})' if model else ''}, {memory:.0f} GiB RAM",
+            "load_average": [round(os.getloadavg()[0], 1)]}
+
+
 def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_input: Path,
-            values: dict) -> dict:
+            values: dict, run: dict) -> dict:
     from geokg.store import Store
 
     store = work / f"store-{quads}"
     saved = work / f"figures-{quads}.json"
+    run = {**run, "measured": {}}
     if store.is_dir() and saved.is_file():
-        figures = {"store": json.loads(saved.read_text())["store"]}  # the rest is measured again
+        figures = json.loads(saved.read_text())  # a reused store keeps its figures until measured again
     else:  # made under another name, so that an interrupted run leaves no store to reuse
         partial = work / f"store-{quads}.partial"
         for stale in (store, partial):
@@ -352,20 +380,30 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             figures = {"store": make_store(base, partial, quads, Path(tmp))}
         partial.rename(store)
+        run["measured"]["store"] = True
+    figures.setdefault("runs", []).append(run)
     with Store.open(store, read_only=True) as opened:
         figures["quads"], figures["articles"] = len(opened), len(opened.article_graphs())
     figures["size_mib"] = du_mib(store)
     print(f"store of {figures['quads']:,} quads, {figures['articles']:,} articles: {figures['store']}",
           file=sys.stderr)
     saved.write_text(json.dumps(figures, indent=1))
-    todo = jobs(values, set(args.queries.split(",")))
-    figures["disk"] = time_on_disk(store, todo, values, args.runs, args.budget, args.timeout)
+    todo = jobs(values, set(args.queries.split(",")), set(args.kinds.split(",")))
+    figures.setdefault("disk", {}).update(time_on_disk(store, todo, values, args.runs, args.budget, args.timeout))
+    run["measured"]["disk"] = [f"{name} {kind}" for name, kind in todo]
     saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
-        figures["served"], figures["server"] = time_served(store, todo, values, args.runs, args.budget, args.timeout)
+        served, server = time_served(store, todo, values, args.runs, args.budget)
+        figures.setdefault("served", {}).update(served)
+        # The start-up of this run; the peak RSS over every run whose figures are kept.
+        server["peak_rss_mib"] = max(server["peak_rss_mib"], figures.get("server", {}).get("peak_rss_mib", 0))
+        figures["server"] = server
+        run["measured"]["served"] = run["measured"]["disk"]
         saved.write_text(json.dumps(figures, indent=1))
     if args.new:
         figures["adding"] = time_adding(store, new_input, work)
+        run["measured"]["adding"] = True
+    run["load_average"].append(round(os.getloadavg()[0], 1))
     saved.write_text(json.dumps(figures, indent=1))
     return figures
 
@@ -375,7 +413,48 @@ def cell(result: dict | None) -> str:
         return "-"
     if "p50_ms" not in result:
         return f"> {result['stopped_after_s']:.0f} s"
-    return f"{result['p50_ms']:.0f} / {result['p95_ms']:.0f} ({result['cpu_p50_ms']:.0f})"
+    return f"{result['p50_ms']:,.0f} / {result['p95_ms']:,.0f} ({result['cpu_p50_ms']:,.0f})"
+
+
+def size_label(quads: int) -> str:
+    return f"{quads / 1e6:.1f}M" if quads >= 1e6 else f"{quads / 1e3:.0f}k"
+
+
+def runs_lines(sizes: dict[int, dict]) -> list[str]:
+    """One line per run that measured any of the figures, oldest first, with what it measured."""
+    runs: dict[tuple[str, str], list[tuple[dict, str]]] = {}
+    for figures in sizes.values():
+        for run in figures.get("runs", []):
+            runs.setdefault((run["date"], run["command"]), []).append((run, size_label(figures["quads"])))
+    lines = []
+    for (date, command), measured in sorted(runs.items()):
+        run = measured[0][0]
+        what = "; ".join(f"{size}: {what_run_measured(run['measured'])}" for run, size in measured)
+        load = " to ".join(str(a) for a in run["load_average"])
+        lines.append(f"- {date}, `{command}` (commit {run['commit']}, nice {run['nice']}; {run['machine']}; "
+                     f"load average {load}): {what}")
+    return lines
+
+
+def what_run_measured(measured: dict) -> str:
+    parts = ["the store"] if measured.get("store") else []
+    places = [(place, label) for place, label in (("disk", "on disk"), ("served", "in memory")) if measured.get(place)]
+    if len(places) == 2 and measured["disk"] == measured["served"]:
+        places = [("disk", "on disk and in memory")]
+    for place, label in places:
+        jobs_run = measured[place]
+        if len(jobs_run) > 4:
+            parts.append(f"{len(jobs_run)} query runs {label}")
+        else:
+            parts.append(f"{', '.join(job.replace(' page', ' first page') for job in jobs_run)} {label}")
+    if measured.get("adding"):
+        parts.append("builds adding articles")
+    return ", ".join(parts) or "nothing"
+
+
+def largest_query(figures: dict) -> str:
+    rss, job = max((r.get("peak_rss_mib") or 0, job) for job, r in figures.get("disk", {}).items())
+    return f"{rss:,.0f} MiB ({job.replace(' page', ', first page')})"
 
 
 def wall_cpu(figures: dict, label: str) -> str:
@@ -385,38 +464,86 @@ def wall_cpu(figures: dict, label: str) -> str:
     return f"{build['wall_s']:.1f} s ({build['cpu_s']:.1f} s)"
 
 
-def report(sizes: dict[int, dict], values: dict, base_articles: int) -> None:
-    heads = [f"{f['quads'] / 1e6:.1f}M" if f["quads"] >= 1e6 else f"{f['quads'] / 1e3:.0f}k" for f in sizes.values()]
-    print(f"base: the first {base_articles:,} Reuters-21578 train articles; machine: {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at the end")
-    print("\n| store | " + " | ".join(heads) + " |\n| --- |" + " ---: |" * len(heads))
-    rows = [("quads", lambda f: f"{f['quads']:,}"), ("articles", lambda f: f"{f['articles']:,}"),
-            ("bulk load + compaction", lambda f: f"{f['store']['bulk_load_s']:.0f} s + {f['store']['optimize_s']:.0f} s"),
-            ("bulk load peak RSS", lambda f: f"{f['store']['load_peak_rss_mib']:.0f} MiB"),
-            ("`geokg build --recompute-crossdoc`", lambda f: f"{f['store']['crossdoc_s']:.0f} s"),
-            ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:.0f} MiB"),
-            ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
-            ("`geokg serve --in-memory` start-up", lambda f: f"{f['server']['start_s']:.0f} s" if "server" in f else "-"),
-            ("its peak RSS", lambda f: f"{f['server']['peak_rss_mib']:,.0f} MiB" if "server" in f else "-"),
-            ("build, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
-            ("build adding the new articles: wall (CPU)", lambda f: wall_cpu(f, "add")),
-            ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:.0f} MiB" if "adding" in f else "-")]
-    for label, fmt in rows:
-        print(f"| {label} | " + " | ".join(fmt(f) for f in sizes.values()) + " |")
+def served_start(figures: dict) -> str:
+    if "server" not in figures:
+        return "-"
+    server = figures["server"]
+    return f"{server['start_s']:.0f} s, {server['rss_after_copy_mib']:,.0f} MiB, {server['peak_rss_mib']:,.0f} MiB"
+
+
+def p95_range(figures: dict, kind: str, limit_ms: float) -> str:
+    """The lowest and highest p95 on disk of one kind of run, and how many are under the target."""
+    timed = [(r.get("p95_ms", r.get("stopped_after_s", 0) * 1000), job.rsplit(" ", 1)[0])
+             for job, r in figures.get("disk", {}).items() if job.endswith(f" {kind}")]
+    if not timed:
+        return "-"
+    (low, fastest), (high, slowest) = min(timed), max(timed)
+    stopped = [r["stopped_after_s"] for job, r in figures["disk"].items()
+               if job.endswith(f" {kind}") and "p95_ms" not in r]
+    highest = f"> {max(stopped):.0f} s" if stopped else f"{high:,.0f} ms"
+    under = sum(ms < limit_ms for ms, _ in timed)
+    return f"{low:,.0f} ms (`{fastest}`) to {highest} (`{slowest}`); {under} of {len(timed)} met"
+
+
+def report(sizes: dict[int, dict], base_articles: int) -> None:
+    from geokg.queries import get_query
+
+    figures = list(sizes.values())
+    heads = [size_label(f["quads"]) for f in figures]
+    print(f"Base: the first {base_articles:,} Reuters-21578 train articles. Measured by:")
+    print("\n".join(runs_lines(sizes)))
+
+    def table(head: list[str], rows: list[list[str]], text_columns: int = 1) -> None:
+        print("\n| " + " | ".join(head) + " |\n|" + " --- |" * text_columns + " ---: |" * (len(head) - text_columns))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+
+    store_rows = [
+        ("articles", lambda f: f"{f['articles']:,}"),
+        ("bulk load + compaction", lambda f: f"{f['store']['bulk_load_s']:.0f} s + {f['store']['optimize_s']:.0f} s"),
+        ("its peak RSS", lambda f: f"{f['store']['load_peak_rss_mib']:,.0f} MiB"),
+        ("`geokg build --recompute-crossdoc`: wall (CPU)",
+         lambda f: f"{f['store']['crossdoc_s']:.0f} s ({f['store']['crossdoc_cpu_s']:.0f} s)"),
+        ("its peak RSS", lambda f: f"{f['store']['crossdoc_peak_rss_mib']:,.0f} MiB"),
+        ("size on disk", lambda f: f"{f['size_mib']:,.0f} MiB"),
+        ("largest peak RSS of a stored query on disk", largest_query),
+        ("`geokg serve --in-memory`: start-up (the copy), RSS after it, peak RSS", served_start),
+        ("`geokg build`, nothing new: wall (CPU)", lambda f: wall_cpu(f, "nothing new")),
+        ("`geokg build` adding the new articles: wall (CPU)", lambda f: wall_cpu(f, "add")),
+        ("its peak RSS", lambda f: f"{f['adding']['add']['peak_rss_mib']:,.0f} MiB" if "adding" in f else "-")]
+    table(["quads", *(f"{f['quads']:,}" for f in figures)], [[label, *map(fmt, figures)] for label, fmt in store_rows])
+
+    print("\nTargets, on disk:")
+    table(["target", *heads], [
+        ["a parameterised stored query: p95 under 50 ms", *(p95_range(f, "bound", 50) for f in figures)],
+        ["the first page of a whole-graph listing: p95 under 300 ms", *(p95_range(f, "page", 300) for f in figures)],
+        ["adding the new articles, start-up included: under 10 s", *(wall_cpu(f, "add") for f in figures)]])
+
     print("\nms: p50 / p95 of the warm runs (p50 of their CPU time; in memory: the client's and the server's); "
-          "cold: the first run in a fresh process, the slowest of the values")
-    where = [(size, place) for place in ("disk", "served") for size in heads]
-    print("| query | run | " + " | ".join(f"{'on disk' if p == 'disk' else 'in memory'} {s}" for s, p in where)
-          + " | cold, on disk " + " | cold, on disk ".join(heads) + " |")
-    print("| --- | --- |" + " ---: |" * (len(where) + len(heads)))
-    keys = list(next(iter(sizes.values()))["disk"])
-    for key in keys:
-        name, kind = key.rsplit(" ", 1)
-        run = f"first {PAGE} rows" if kind == "page" else f"{values[name][0]}: " + ", ".join(values[name][1])
-        cells = [cell(sizes[list(sizes)[heads.index(s)]].get(p, {}).get(key)) for s, p in where]
-        colds = [f"{f['disk'][key]['cold_ms']:.0f}" if "cold_ms" in f["disk"].get(key, {}) else "-"
-                 for f in sizes.values()]
-        print(f"| {name} | {run} | " + " | ".join(cells + colds) + " |")
+          "cold: the first run in a fresh process, the slowest of the values; > N s: given up")
+    keys = sorted({key for f in figures for place in ("disk", "served") for key in f.get(place, {})})
+    for kind in ("bound", "page"):
+        rows = []
+        for key in (k for k in keys if k.endswith(f" {kind}")):
+            name = key.rsplit(" ", 1)[0]
+            # The values from any run (the same at every size), the rows from the largest store.
+            values = next((f[p][key]["rows"] for f in reversed(figures) for p in ("disk", "served")
+                           if "rows" in f.get(p, {}).get(key, {})), {})
+            counted = next((figures[-1][p][key]["rows"] for p in ("disk", "served")
+                            if "rows" in figures[-1].get(p, {}).get(key, {})), {})
+            row = [name]
+            if kind == "bound":
+                row.append(f"{get_query(name).params[0].name}: " + ", ".join(values))
+            row.append(", ".join(f"{n:,}" for n in counted.values()) if counted else "-")
+            row += [cell(f.get(place, {}).get(key)) for place in ("disk", "served") for f in figures]
+            row += [f"{f['disk'][key]['cold_ms']:,.0f}" if "cold_ms" in f.get("disk", {}).get(key, {}) else "-"
+                    for f in figures]
+            rows.append(row)
+        head = ["query", *(["bound to"] if kind == "bound" else []), f"rows at {heads[-1]}",
+                *(f"{where} {h}" for where in ("on disk", "in memory") for h in heads), *(f"cold, on disk {h}" for h in heads)]
+        print("\n" + ("Bound to three values of the first parameter:" if kind == "bound"
+                      else f"First page ({PAGE:,} rows) of the whole-graph listing:"))
+        table(head, rows, text_columns=2 if kind == "bound" else 1)
 
 
 def main() -> None:
@@ -432,6 +559,10 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=10, help="new articles to add (default 10; 0: skip)")
     parser.add_argument("--no-serve", action="store_true", help="skip geokg serve --in-memory")
     parser.add_argument("--queries", default="all", help="comma-separated stored queries to time (default all)")
+    parser.add_argument("--kinds", default="bound,page",
+                        help="which runs: 'bound' (a parameter bound), 'page' (the first page), or both (default)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="print the tables from the figures saved in --keep DIR, measuring nothing")
     parser.add_argument("--phase", choices=["load", "optimize"], help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
@@ -440,9 +571,21 @@ def main() -> None:
         return phase_load(args.store, args.input)
     if args.phase == "optimize":
         return phase_optimize(args.store)
+    if args.report_only:
+        if args.keep is None:
+            parser.error("--report-only prints the figures saved in --keep DIR: give --keep")
+        found = {int(q): args.keep / f"figures-{q}.json" for q in args.quads.split(",")}
+        missing = [str(path) for path in found.values() if not path.is_file()]
+        if missing:
+            parser.error(f"no saved figures: {', '.join(missing)} (run without --report-only first)")
+        sizes = {q: json.loads(path.read_text()) for q, path in found.items()}
+        base = next((r["base_articles"] for f in sizes.values() for r in f.get("runs", []) if "base_articles" in r),
+                    args.limit)
+        return report(sizes, base)
     if not TRAIN.is_file():
         print(f"Reuters-21578 not found at {TRAIN}; nothing to measure")
         return
+    run = this_run(sys.argv[1:], args.limit)
     with tempfile.TemporaryDirectory(prefix="geokg-scale-") as tmp_name:
         work = args.keep or Path(tmp_name)
         work.mkdir(parents=True, exist_ok=True)
@@ -454,8 +597,8 @@ def main() -> None:
             built = run_timed([sys.executable, "-m", "geokg", "build", str(base_input), "--store", str(base), "-q"])
             print(f"base store: {args.limit} articles built in {built.wall:.0f} s", file=sys.stderr)
         values = pick_values(base)
-        sizes = {int(q): measure(args, base, int(q), work, new_input, values) for q in args.quads.split(",")}
-        report(sizes, values, args.limit)
+        sizes = {int(q): measure(args, base, int(q), work, new_input, values, run) for q in args.quads.split(",")}
+        report(sizes, args.limit)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,10 @@ from click.testing import CliRunner
 
 from geokg.cli import cli
 from geokg.crudeoilnews import (
+    GoldEvent,
     map_type,
     numbers,
+    predicted_from_rows,
     read_events_csv,
     read_gold,
     score,
@@ -183,3 +185,15 @@ def test_evaluate_cli_scores_crudeoilnews_gold(tmp_path: Path) -> None:
 ])
 def test_crudeoilnews_map_type_by_the_unit_of_the_change(difference: str, label: str) -> None:
     assert map_type("Movement-down-loss", {"difference": [difference]}, "dropped").label == label
+
+
+def test_crudeoilnews_an_event_is_found_in_every_sentence_that_states_it() -> None:
+    kind, arguments = "Movement-down-loss", {"attribute": ["prices"], "item": ["copper"]}
+    gold = [GoldEvent("d", sentence, kind, trigger, arguments, map_type(kind, arguments, trigger))
+            for sentence, trigger in (("Copper prices fell 2% on Monday in London.", "fell"),
+                                      ("Traders blamed the slide of the metal on weaker Chinese demand.", "slide"))]
+    rows = [{"article": "d", "event": "e1", "type": "PriceChange", "sentence": gold[0].sentence}]
+    restated = [{"event": "e1", "sentence": gold[1].sentence}, {"event": "other", "sentence": "Gold rose."}]
+    first_only, every = score(gold, predicted_from_rows(rows)), score(gold, predicted_from_rows(rows, restated))
+    assert (first_only.types["PriceChange"].found, every.types["PriceChange"].found) == (1, 2)
+    assert (every.types["PriceChange"].predicted, every.types["PriceChange"].right) == (1, 1)

@@ -74,6 +74,7 @@ SENTENCES = {
     "vietnam-origin": ("2024-06-12", "Washington raised tariffs on solar panels from Vietnam."),
     "nominal-by": ("2024-06-12", "The sale of 60,000 tonnes of barley to Jordan by Romania was completed."),
     "iraq-in": ("2024-06-12", "Oil production fell by about 170,000 bpd in Iraq in May."),
+    "copper-no-producer": ("2024-06-12", "Global copper output will fall by 2% next year as ore grades decline."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -161,6 +162,11 @@ def test_production(events) -> None:
     row = find(events, "brazil-production", "Production")[0]
     assert (row["agent"], row["theme"]) == ("Brazil", "Iron ore")
     assert float(row["value"]) == 3_000_000
+
+
+def test_a_production_move_without_a_producer_is_the_commodity_s(events) -> None:
+    row = find(events, "copper-no-producer", "Production")[0]
+    assert (row["agent"], row["theme"], row["direction"], float(row["change"])) == (None, "Copper", "down", 2)
 
 
 def test_meeting_between_leaders(events) -> None:

@@ -25,8 +25,11 @@ def store(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module) -> Path:
                                      "Zambia will supply 25,000 tonnes of copper to India under a deal signed on "
                                      "Monday, the mining ministry said.\n")
     (docs / "cut.txt").write_text("date 2025-03-05\n\nKazakhstan will cut wheat exports by 300,000 tonnes.\n")
+    (docs / "restated.txt").write_text("date 2025-03-06\nsource Steppe Daily\n\nMongolia bans coal exports to China\n\n"
+                                       "Mongolia banned coal exports to China on Thursday, the trade ministry said.\n")
     path = tmp_path_factory.mktemp("store") / "store"
-    geokg.build([docs], Settings(store=path))
+    summary = geokg.build([docs], Settings(store=path))
+    assert not summary.failures and not summary.violations, summary
     return path
 
 
@@ -54,3 +57,15 @@ def test_a_cut_in_exports_is_never_a_supply(store: Path) -> None:
     with Store.open(store, read_only=True) as opened:
         rows = run_query(opened, "events", {"article": "cut"}).as_dicts()
     assert not any(r["type"] == "SaleOrSupply" for r in rows)
+
+
+def test_a_headline_and_its_lead_are_one_event_citing_both_sentences(store: Path) -> None:
+    with Store.open(store, read_only=True) as opened:
+        rows = run_query(opened, "events", {"article": "restated"}).as_dicts()
+        restated = geokg.queries.run_sparql(opened, """
+            PREFIX oa: <http://www.w3.org/ns/oa#>
+            SELECT ?first ?again WHERE { ?e gk:evidence/oa:exact ?first ; gk:restatedIn/oa:exact ?again }""")
+    assert [(r["type"], r["agent"], r["date"]) for r in rows] == [("ExportRestriction", "Mongolia", dt.date(2025, 3, 6))]
+    assert [tuple(map(str, row)) for row in restated.rows] == [
+        ("Mongolia banned coal exports to China on Thursday, the trade ministry said.",
+         "Mongolia bans coal exports to China")]

@@ -52,8 +52,8 @@ def _evidence(text: str, sentence: str) -> Evidence:
 
 
 def _copper_offer() -> ArticleFacts:
-    """An offer with a quantity and a date, a reserves ranking after another country, and a
-    price move, with attribution to a reference body and to the outlet."""
+    """An offer with a quantity and a date, restated by the headline; a reserves ranking after
+    another country; a price move; attribution to a reference body and to the outlet."""
     offer = "Chile offered Japan 50,000 tonnes of copper on Monday, Harbour Wire reported."
     ranking = "Chile ranks first for copper reserves, ahead of Peru, according to the USGS."
     price = "Copper prices rose 3% to 9,100 dollars a tonne."
@@ -88,6 +88,7 @@ def _copper_offer() -> ArticleFacts:
             Event(
                 EventType.OFFER,
                 _evidence(text, offer),
+                restated=(_evidence(text, article.title or ""),),
                 agent=CHILE,
                 themes=(COPPER,),
                 recipients=(JAPAN,),
@@ -176,7 +177,8 @@ def _turtle(facts: ArticleFacts) -> str:
 
 
 def _only_in(graph: Graph) -> str:
-    return "\n".join(sorted(f"  {line}" for line in graph.serialize(format="nt").splitlines() if line.strip()))
+    lines = sorted(f"  {line}" for line in graph.serialize(format="nt").splitlines() if line.strip())
+    return "\n".join(lines) or "  (none)"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

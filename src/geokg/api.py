@@ -831,7 +831,7 @@ def load(
     settings = settings or Settings.from_env()
     packaged = reference_graph()
     with Store.open(settings.store) as store:
-        whole = store.derived_stale
+        whole = store.derived_stale or store.derived_outdated
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
         if not store.has_reference(packaged):
             whole = True  # labels and hierarchies may have changed
@@ -963,12 +963,14 @@ def evaluate(
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
+        restatements = _queries.run_sparql(store, _crudeoilnews.RESTATEMENTS, "crudeoilnews.RESTATEMENTS")
     if gold_records is not None and mentions is not None:
         evaluation: _evaluate.Evaluation | CrudeOilNewsEvaluation = _evaluate.score(gold_records, mentions, events)
     else:
+        assert isinstance(restatements, _queries.QueryResult)
         evaluation = _crudeoilnews.score(
             gold_events,
-            _crudeoilnews.predicted_from_result(events),
+            _crudeoilnews.predicted_from_result(events, restatements),
             name=name or "crudeoilnews",
             direction_column="direction" in events.columns,
         )

@@ -14,9 +14,11 @@ Three things live here, shared by ``geokg evaluate`` and ``bench/crudeoilnews.py
 * :func:`split_docs`: the fixed dev/test split of the gold-standard articles (sorted by id, the
   last third is ``crudeoilnews-test``, scored only, never error-analysed or tuned on).
 * :func:`score`: sentence-level scoring. A gold event is found when geokg has an event of an
-  accepted type in the same document whose sentence overlaps the gold sentence (token
-  containment >= 0.6, :func:`geokg.evaluate.sentences_overlap`); a predicted event of a scored
-  type is right when its sentence holds a gold event that accepts its type. Per-type and micro
+  accepted type in the same document one of whose sentences (the first, or one that restates it,
+  ``gk:restatedIn``) overlaps the gold sentence (token containment >= 0.6,
+  :func:`geokg.evaluate.sentences_overlap`); a predicted event of a scored type is right when one
+  of its sentences holds a gold event that accepts its type. A CSV of the ``events`` query
+  (``--events``) carries first sentences only, so restated events score lower from it. Per-type and micro
   precision, recall and F1, role accuracy on found events, and a confusion of gold corpus type
   x predicted geokg type over overlapping sentences (with a row for predictions on sentences
   that hold no gold event).
@@ -342,11 +344,23 @@ class Predicted:
     doc: str
     type: str
     sentence: str = ""
+    # Other sentences of the article that state the event (``gk:restatedIn``): it was found there too.
+    restatements: set[str] = field(default_factory=set)
     agents: set[str] = field(default_factory=set)
     themes: set[str] = field(default_factory=set)
     recipients: set[str] = field(default_factory=set)
     values: set[Decimal] = field(default_factory=set)
     direction: str | None = None
+
+    def states(self, sentence: str) -> bool:
+        """Whether one of the event's sentences is ``sentence`` (token containment, see the module)."""
+        return any(sentences_overlap(own, sentence) for own in (self.sentence, *self.restatements))
+
+
+#: The sentences that restate each event: the ``events`` query lists only the first.
+RESTATEMENTS = """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?event ?sentence WHERE { ?event gk:restatedIn/oa:exact ?sentence }"""
 
 
 def is_crudeoilnews(record: Mapping[str, object]) -> bool:
@@ -381,8 +395,11 @@ def read_gold(path: str | Path, docs: Iterable[str] | None = None) -> list[GoldE
     return events
 
 
-def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]:
-    """Merge the rows of the ``events`` query (one per theme x recipient) into one event each.
+def predicted_from_rows(
+    rows: Iterable[Mapping[str, object]], restatements: Iterable[Mapping[str, object]] = ()
+) -> list[Predicted]:
+    """Merge the rows of the ``events`` query (one per theme x recipient) into one event each,
+    with the sentences that restate them (rows of :data:`RESTATEMENTS`).
 
     Works on query rows (:meth:`QueryResult.as_dicts`) and on ``csv.DictReader`` rows alike;
     the ``direction`` and ``change`` columns are read when the query has them.
@@ -404,11 +421,14 @@ def predicted_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Predicted]
                 except InvalidOperation:
                     pass
         event.direction = event.direction or (str(row["direction"]) if row.get("direction") else None)
+    for row in restatements:
+        if (restated := by_iri.get(str(row["event"]))) is not None:
+            restated.restatements.add(str(row["sentence"]))
     return list(by_iri.values())
 
 
-def predicted_from_result(result: QueryResult) -> list[Predicted]:
-    return predicted_from_rows(result.as_dicts())
+def predicted_from_result(result: QueryResult, restatements: QueryResult | None = None) -> list[Predicted]:
+    return predicted_from_rows(result.as_dicts(), restatements.as_dicts() if restatements is not None else ())
 
 
 def read_events_csv(path: str | Path) -> tuple[list[Predicted], bool]:
@@ -630,7 +650,7 @@ def score(
     for g in gold:
         gold_by_doc[g.doc].append(g)
         result.by_rule[(g.type, g.mapped.label)] += 1
-        overlapping = [p for p in by_doc[g.doc] if sentences_overlap(p.sentence, g.sentence)]
+        overlapping = [p for p in by_doc[g.doc] if p.states(g.sentence)]
         for kind in {p.type for p in overlapping} or {"-"}:
             result.confusion[(g.type, kind)] += 1
         if not g.mapped.label:
@@ -650,13 +670,13 @@ def score(
             result.roles[role].right += ok
     for doc, events in sorted(by_doc.items()):
         for p in events:
-            if not any(sentences_overlap(p.sentence, g.sentence) for g in gold_by_doc[doc]):
+            if not any(p.states(g.sentence) for g in gold_by_doc[doc]):
                 result.confusion[("-", p.type)] += 1
             if p.type not in SCORED_TYPES:
                 continue
             row = result.types[row_of(p.type)]
             row.predicted += 1
-            if any(p.type in g.mapped.accepts and sentences_overlap(p.sentence, g.sentence) for g in gold_by_doc[doc]):
+            if any(p.type in g.mapped.accepts and p.states(g.sentence) for g in gold_by_doc[doc]):
                 row.right += 1
             else:
                 result.errors.append(

@@ -196,8 +196,9 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
                   "trade", "#ff9da7"),
     EventTypeSpec("Production", "production",
                   "An actor produces, mines or extracts a quantity of a commodity, or changes its "
-                  "output or capacity (a cut is a change down).",
-                  "market", "#d4a6c8", roles=_MOVE),
+                  "output or capacity (a cut is a change down); the producer may go unnamed "
+                  "(\"global copper output will fall\").",
+                  "market", "#d4a6c8", roles=_MOVE, needs_agent=False),
     EventTypeSpec("PriceChange", "price change",
                   "The price of a commodity, benchmark, share or currency rises, falls or reaches a level.",
                   "market", "#f1ce63", roles=_MOVE, needs_agent=False),

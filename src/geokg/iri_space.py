@@ -189,8 +189,10 @@ def quantity_iri(article_id: str, n: int, role: str = "") -> str:
     return f"{ID}quantity/{article_id}-{n}" + (f"-{role}" if role else "")
 
 
-def evidence_iri(article_id: str, n: int) -> str:
-    return f"{ID}evidence/{article_id}-{n}"
+def evidence_iri(article_id: str, n: int, restatement: int = 0) -> str:
+    """The sentence event ``n`` was extracted from; its ``restatement``-th other sentence (from 1)
+    as ``…-{n}.{k}``, which no article id with its event number can spell."""
+    return f"{ID}evidence/{article_id}-{n}" + (f".{restatement}" if restatement else "")
 
 
 def unit_iri(key: str) -> str:

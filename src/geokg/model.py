@@ -154,6 +154,9 @@ class Event:
     measure: str | None = None
     quote: str | None = None
     about: tuple[EntityRef, ...] = ()
+    # Other sentences of the article that state the same event (a headline and its lead): the
+    # fact is kept once, every sentence that reports it stays citable.
+    restated: tuple[Evidence, ...] = ()
     # How far the rule that produced the fact is trusted, in [0, 1] (see events.CONFIDENCE).
     confidence: float = 0.5
 

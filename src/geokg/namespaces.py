@@ -102,6 +102,7 @@ class GK(DefinedNamespace):
     quote: URIRef  # What a speaker said (exactly 1 on Statement).
     about: URIRef  # What a statement is about.
     evidence: URIRef  # The supporting span (exactly 1).
+    restatedIn: URIRef  # Other spans of the article stating the same event (0..n).
 
     # Articles
     mentions: URIRef  # An entity the article names.

@@ -1,6 +1,6 @@
 """Every notebook in notebooks/ runs top to bottom (nbclient, a real kernel) on the seed build.
 
-The store path is injected after the cell tagged ``parameters`` (as papermill does);
+The store path (and, for one test, ``ROWS``) is injected after the cell tagged ``parameters`` (as papermill does);
 ``explore-the-graph`` also runs untouched, so its default (build seeds/ into a temporary
 store) is exercised too.
 """
@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def execute(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path | None):
-    """Run the notebook in a fresh kernel; return the executed notebook (raises on the first failing cell)."""
+def execute(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path | None,
+            rows: int | None = None):
+    """Run the notebook in a fresh kernel; return the executed notebook (raises on the first failing cell).
+    ``rows``: the page size its tables read (the notebook's ``ROWS``) instead of its default."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     # Ignore any per-user kernelspec: "python3" then resolves to this environment's ipykernel.
@@ -33,7 +35,8 @@ def execute(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: 
     notebook = nbformat.read(path, as_version=4)
     if store is not None:
         at = next(i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", []))
-        injected = nbformat.v4.new_code_cell(f"STORE = {str(store)!r}", metadata={"tags": ["injected-parameters"]})
+        source = f"STORE = {str(store)!r}" + (f"\nROWS = {rows!r}" if rows is not None else "")
+        injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
         injected.pop("id", None)  # the saved notebooks are nbformat 4.4, without cell ids
         notebook.cells.insert(at + 1, injected)
     client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=300,
@@ -67,6 +70,7 @@ def test_notebooks_exist_and_are_saved_without_outputs() -> None:
         assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code), path.name
         parameters = [cell for cell in code if "parameters" in cell["metadata"].get("tags", [])]
         assert len(parameters) == 1 and "STORE = None" in "".join(parameters[0]["source"]), path.name
+        assert "ROWS = 10_000" in "".join(parameters[0]["source"]), path.name  # tables read a page
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
@@ -96,3 +100,13 @@ def test_explore_notebook_builds_the_seeds_when_no_store_is_given(tmp_path: Path
     notebook = execute(ROOT / "notebooks" / "explore-the-graph.ipynb", tmp_path, monkeypatch, None)
     built = re.search(r"built 1 article\(s\) from .*seeds into (\S*seeds\.db)", text_of(notebook))
     assert built and Path(built.group(1)).is_relative_to(tmp_path)  # under the test's folder, not left in /tmp
+
+
+def test_notebook_tables_read_one_page_and_say_more_rows_follow(seed_store: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    events = geokg.query("events", {}, geokg.Settings.from_env(store=seed_store))
+    assert len(events) > 3  # else the seed build has no second page to leave out
+    notebook = execute(ROOT / "notebooks" / "explore-the-graph.ipynb", tmp_path, monkeypatch, seed_store, rows=3)
+    output = text_of(notebook)
+    assert "events: rows 1-3, more follow (table('events', offset=3) for the next page)" in output
+    assert f"{len({row[1] for row in events.rows[:3]})} events in 1 article(s)" in output

@@ -106,6 +106,32 @@ def test_serve_read_only_answers_queries_and_refuses_updates(store_path: Path) -
         assert len(store) == quads  # nothing was written
 
 
+def test_serve_pages_a_listing_as_the_local_store_does(store_path: Path) -> None:
+    with Store.open(store_path, read_only=True) as store:
+        whole = run_query(store, "mentions")
+    assert len(whole.rows) > 5
+    process, url = start(store_path)
+    try:
+        pages, offset = [], 0
+        while True:  # the next page from where the last ended, as --offset does
+            page = geokg.query("mentions", endpoint=f"{url}/query", limit=4, offset=offset)
+            assert page.offset == offset and len(page.rows) <= 4
+            pages += page.rows
+            offset += len(page.rows)
+            if not page.more:
+                break
+        assert pages == whole.rows  # in order, no row skipped or repeated
+        done = subprocess.run([sys.executable, "-m", "geokg", "query", "mentions", "--endpoint", f"{url}/query",
+                               "--limit", "2", "--offset", "1", "--format", "csv"],
+                              capture_output=True, text=True, timeout=60)
+        lines = [line for line in done.stdout.splitlines() if line]
+        assert done.returncode == 0 and len(lines) == 3  # the header and rows 2-3 of the listing
+        assert [line.split(",")[1] for line in lines[1:]] == [str(row[1]) for row in whole.rows[1:3]]
+        assert "note: mentions: rows 2-3, more follow (--offset 3 for the next page" in done.stderr
+    finally:
+        stop(process)
+
+
 def test_serve_allow_update_writes_and_loopback_is_the_default(store_path: Path) -> None:
     process, url = start(store_path, "--allow-update")
     try:

@@ -107,12 +107,13 @@ def _add_event(
     agent = labels.get(event.agent) if event.agent else None
     add((node, RDFS.label, Literal(f"{event.type.value} by {agent}" if agent else event.type.value)))
 
-    evidence = evidence_iri(article_id, n)
-    add((node, GK.evidence, evidence))
-    add((evidence, RDF.type, GK.Evidence))
-    add((evidence, OA.start, Literal(event.evidence.start, datatype=XSD.integer)))
-    add((evidence, OA.end, Literal(event.evidence.end, datatype=XSD.integer)))
-    add((evidence, OA.exact, Literal(event.evidence.text)))
+    for k, span in enumerate((event.evidence, *event.restated)):
+        evidence = evidence_iri(article_id, n, k)
+        add((node, GK.restatedIn if k else GK.evidence, evidence))
+        add((evidence, RDF.type, GK.Evidence))
+        add((evidence, OA.start, Literal(span.start, datatype=XSD.integer)))
+        add((evidence, OA.end, Literal(span.end, datatype=XSD.integer)))
+        add((evidence, OA.exact, Literal(span.text)))
 
     for prop, ref in (
         (GK.agent, event.agent),

@@ -49,8 +49,8 @@ def quantity_iri(article_id: str, n: int, role: str = "") -> URIRef:
     return URIRef(iri_space.quantity_iri(article_id, n, role))
 
 
-def evidence_iri(article_id: str, n: int) -> URIRef:
-    return URIRef(iri_space.evidence_iri(article_id, n))
+def evidence_iri(article_id: str, n: int, restatement: int = 0) -> URIRef:
+    return URIRef(iri_space.evidence_iri(article_id, n, restatement))
 
 
 def unit_iri(key: str) -> URIRef:

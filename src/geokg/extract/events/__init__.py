@@ -1,0 +1,76 @@
+"""Event rules: a sentence in, the typed n-ary events it states out.
+
+A sentence yields events from *triggers* (lemmas such as "offer", "ban", "tariff", "deal"),
+grouped by the clause they belong to so that "offered to sell" is one Offer and "signed a
+supply deal" one Agreement; roles come from the parse around the clause verb (subject → agent,
+"to X" → recipient, "with X" → counterparty, commodities in the clause → themes). Rankings,
+price changes and statements have rules of their own. One module per family:
+
+- ``context``: the sentence context the rules share, confidences, token helpers
+- ``triggers``: which words name which event type, clause by clause (rules and trained model)
+- ``clause``: one clause's triggers assembled into an event (status, amounts, date)
+- ``agents``: who acts (subjects, possessors, pronouns and titles, implicit actors)
+- ``parties``: recipients, counterparties, targets of measures, place
+- ``amounts``, ``dating``: which quantity and which date belong to an event
+- ``rankings``, ``prices``, ``statements``: the rules of those families
+- ``merge``: one fact per act
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from geokg.extract.attribution import attribution_of
+from geokg.extract.events.clause import PRIORITY, clause_event
+from geokg.extract.events.context import SentenceContext, evidence_of
+from geokg.extract.events.merge import merge_offers
+from geokg.extract.events.prices import price_event
+from geokg.extract.events.rankings import ranking_event
+from geokg.extract.events.statements import statement_event
+from geokg.extract.events.triggers import TRIGGER_THRESHOLD, clauses
+from geokg.extract.lexicon import TRIGGERS
+from geokg.model import Event, EventType
+
+__all__ = ["PRIORITY", "TRIGGERS", "TRIGGER_THRESHOLD", "SentenceContext", "sentence_events"]
+
+T = EventType
+
+
+def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
+    """All events a sentence states, in text order."""
+    attribution = attribution_of(sent, ctx.linked)
+    evidence = evidence_of(sent)
+    events: list[Event] = []
+    rank = ranking_event(sent, ctx, attribution, evidence)
+    covered: set[int] = set()
+    if rank is not None:
+        events.append(rank[0])
+        covered = rank[1]
+    clause_events = []
+    ruled = False  # an event the rules found: reported speech then states it, not a Statement
+    for clause_verb, alternatives in clauses(sent, covered, ctx).items():
+        for n, triggers in enumerate(alternatives):
+            event = clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
+            if event is not None:
+                clause_events.append((clause_verb, event))
+                # The model's triggers come second where the rules name a clause.
+                ruled = ruled or (n == 0 and clause_verb.i not in ctx.model_clauses)
+                break
+    events += merge_offers(clause_events)
+    for event in events:
+        if event.type in (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF):
+            ctx.last_measure = event
+    # The price reader knows price sentences best (the level a conjoined verb reached, the unit of
+    # the earlier price, a past-tense market report dated to the article): its event replaces
+    # the clause rules' price moves.
+    price = price_event(sent, ctx, evidence, attribution)
+    if price is not None:
+        events = [e for e in events if e.type is not T.PRICE_CHANGE] + [price]
+    # The model's events do not silence a statement: "X stressed that the milestone marks growth"
+    # is first of all what X said.
+    statement = statement_event(sent, ctx, attribution, evidence,
+                                has_events=ruled or rank is not None or price is not None)
+    if statement is not None:
+        events.append(statement)
+    return events
+

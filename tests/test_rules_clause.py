@@ -1,0 +1,95 @@
+"""A clause's event assembled: type, roles, amounts, status, date, confidence (hand-parsed, no pipeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from rules_docs import ref, sentence
+
+from geokg.extract.events import sentence_events
+from geokg.model import EventType
+
+T = EventType
+
+
+def test_a_planned_cut_of_exports_is_a_trade_change_down_with_its_size_and_recipient() -> None:
+    # "Kazakhstan will cut wheat exports to Turkey by 300,000 tonnes ."
+    sent, ctx = sentence(["Kazakhstan 2 nsubj PROPN", "will 2 aux AUX", "cut 2 ROOT VERB cut VB",
+                          "wheat 4 compound NOUN", "exports 2 dobj NOUN export NNS", "to 2 prep ADP",
+                          "Turkey 5 pobj PROPN", "by 2 prep ADP", "300,000 9 nummod NUM", "tonnes 7 pobj NOUN tonne",
+                          ". 2 punct PUNCT"], linked={0: "Country:KZ", 3: "Commodity:wheat", 6: "Country:TR"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.themes, event.recipients) == \
+        (T.TRADE_CHANGE, ref("Country:KZ"), (ref("Commodity:wheat"),), (ref("Country:TR"),))
+    assert (event.direction, event.change.value, event.change.unit, event.status) == \
+        ("down", Decimal("300000"), "tonne", "planned")
+    assert event.date is None and event.confidence == 0.7  # a plan is not dated by the article
+
+
+def test_a_negated_act_is_no_event() -> None:
+    # "Egypt did not buy Russian wheat ."
+    sent, ctx = sentence(["Egypt 3 nsubj PROPN", "did 3 aux AUX do VBD", "not 3 neg PART", "buy 3 ROOT VERB buy VB",
+                          "Russian 5 amod ADJ", "wheat 3 dobj NOUN", ". 3 punct PUNCT"],
+                         linked={0: "Country:EG", 4: "Country:RU", 5: "Commodity:wheat"})
+    assert sentence_events(sent, ctx) == []
+
+
+def test_a_deal_signed_on_a_weekday_is_dated_to_the_last_one() -> None:
+    # "India signed an oil deal with Russia on Monday ." in an article of Thursday 14 March 2024
+    sent, ctx = sentence(["India 1 nsubj PROPN", "signed 1 ROOT VERB sign VBD", "an 4 det DET",
+                          "oil 4 compound NOUN", "deal 1 dobj NOUN", "with 4 prep ADP", "Russia 5 pobj PROPN",
+                          "on 1 prep ADP", "Monday 7 pobj PROPN", ". 1 punct PUNCT"],
+                         linked={0: "Country:IN", 3: "Commodity:crude-oil", 6: "Country:RU"}, ents={(8, 9): "DATE"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties, event.themes) == \
+        (T.AGREEMENT, ref("Country:IN"), (ref("Country:RU"),), (ref("Commodity:crude-oil"),))
+    assert (event.status, event.date, event.confidence) == ("signed", dt.date(2024, 3, 11), 0.8)
+
+
+def test_a_meeting_ahead_is_proposed_and_dated_to_the_next_weekday() -> None:
+    # "Oman will meet Iran on Monday ."
+    sent, ctx = sentence(["Oman 2 nsubj PROPN", "will 2 aux AUX", "meet 2 ROOT VERB meet VB", "Iran 2 dobj PROPN",
+                          "on 2 prep ADP", "Monday 4 pobj PROPN", ". 2 punct PUNCT"],
+                         linked={0: "Country:OM", 3: "Country:IR"}, ents={(5, 6): "DATE"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.status, event.date) == (T.MEETING, "proposed", dt.date(2024, 3, 18))
+
+
+def test_sanctions_to_be_lifted_target_the_country_of_the_goods() -> None:
+    # "The EU will lift sanctions on Iranian oil ."
+    sent, ctx = sentence(["The 1 det DET", "EU 3 nsubj PROPN", "will 3 aux AUX", "lift 3 ROOT VERB lift VB",
+                          "sanctions 3 dobj NOUN sanction NNS", "on 4 prep ADP", "Iranian 7 amod ADJ",
+                          "oil 5 pobj NOUN", ". 3 punct PUNCT"],
+                         linked={1: "Organization:eu", 6: "Country:IR", 7: "Commodity:crude-oil"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.recipients, event.status) == \
+        (T.SANCTION, ref("Organization:eu"), (ref("Country:IR"),), "to be lifted")
+    assert ctx.last_measure == event  # "the sanctions" in a later sentence refer to it
+
+
+def test_a_ministry_issues_the_measure_its_state_imposes() -> None:
+    # "MOFCOM banned graphite exports ."
+    rows = ["MOFCOM 1 nsubj PROPN", "banned 1 ROOT VERB ban VBD", "graphite 3 compound NOUN",
+            "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"]
+    sent, ctx = sentence(rows, linked={0: "Organization:mofcom", 2: "Commodity:graphite"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.on_behalf_of, event.status) == \
+        (T.EXPORT_RESTRICTION, ref("Organization:mofcom"), None, "imposed")
+    sent, ctx = sentence(rows, linked={0: "Organization:mofcom", 2: "Commodity:graphite"})
+    ctx.person_countries = {ref("Organization:mofcom"): ref("Country:CN")}
+    [event] = sentence_events(sent, ctx)
+    assert (event.agent, event.on_behalf_of) == (ref("Country:CN"), None)
+
+
+def test_an_agent_from_an_earlier_sentence_costs_confidence() -> None:
+    # "It banned cobalt exports ." after a sentence whose subject was the DRC
+    sent, ctx = sentence(["It 1 nsubj PRON", "banned 1 ROOT VERB ban VBD", "cobalt 3 compound NOUN",
+                          "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"], linked={2: "Commodity:cobalt"})
+    ctx.last_subject = ref("Country:CD")
+    [event] = sentence_events(sent, ctx)
+    assert (event.agent, event.confidence) == (ref("Country:CD"), 0.6)
+    # With no one to refer to, a measure has no agent and is dropped.
+    sent, ctx = sentence(["It 1 nsubj PRON", "banned 1 ROOT VERB ban VBD", "cobalt 3 compound NOUN",
+                          "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"], linked={2: "Commodity:cobalt"})
+    assert sentence_events(sent, ctx) == []
