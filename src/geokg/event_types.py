@@ -237,9 +237,9 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
                   "A speaker says something, quoted or paraphrased, possibly relayed by an outlet.",
                   "diplomacy", "#bcbd22", statuses=(), grouping="standalone", source="rules", trained=False),
 )
-# fmt: on
 
 _check_table(EVENT_TYPES)
+# fmt: on
 
 SPECS: dict[str, EventTypeSpec] = {spec.name: spec for spec in EVENT_TYPES}
 
