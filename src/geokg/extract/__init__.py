@@ -35,8 +35,12 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
     publisher = link_name(article.source, reference, EntityKind.MEDIA) if article.source else None
     # Facts with no source of their own rest on the article's declared source, else its publisher.
     default_source = _article_source(doc, linked) or (publisher.ref if publisher else None)
-    ctx = SentenceContext(linked=linked, anchor=article.date, default_source=default_source,
-                          person_countries=_person_countries(linked, reference))
+    ctx = SentenceContext(
+        linked=linked,
+        anchor=article.date,
+        default_source=default_source,
+        person_countries=_person_countries(linked, reference),
+    )
     events: list[Event] = []
     headline: list[Event] = []
     headline_end = _headline_end(doc.user_data[DOC_TEXT])
@@ -47,17 +51,23 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
             events.extend(sentence_events(sent, ctx))
         ctx.remember(sent)
     events = merge_headline(headline, events)
-    return ArticleFacts(article=article, publisher=publisher, entities=tuple(linked.entities.values()),
-                        mentions=tuple(linked.mentions), events=tuple(events),
-                        about=salient(doc, linked, events, headline_end, ctx.person_countries or {}))
+    return ArticleFacts(
+        article=article,
+        publisher=publisher,
+        entities=tuple(linked.entities.values()),
+        mentions=tuple(linked.mentions),
+        events=tuple(events),
+        about=salient(doc, linked, events, headline_end, ctx.person_countries or {}),
+    )
 
 
 LEAD_SENTENCES = 2  # the dateline and the first two sentences of the body tell what a story is about
 EARLY = 0.6  # share of the body before which a first mention is not a passing one (set on Reuters train)
 
 
-def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
-            countries: dict[EntityRef, EntityRef]) -> tuple[EntityRef, ...]:
+def salient(
+    doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int, countries: dict[EntityRef, EntityRef]
+) -> tuple[EntityRef, ...]:
     """The entities an article is about, in order of first mention: named in the headline, the
     dateline or the first two sentences, first named in the first three fifths of the body, named
     twice or more, or taking a role in a fact. What is left was named once, late and in passing
@@ -68,10 +78,23 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
     # len(doc.text), without joining every token again (spaCy builds doc.text on each use)
     text_end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
     early_end = max(lead_end, headline_end + EARLY * (text_end - headline_end))
-    group = {ref: countries.get(ref, ref) if ref.kind in (EntityKind.PLACE, EntityKind.FACILITY) else ref
-             for ref in linked.entities}
-    roles = {ref for event in events for ref in (event.agent, event.on_behalf_of, event.place, *event.themes,
-                                                  *event.recipients, *event.counterparties) if ref is not None}
+    group = {
+        ref: countries.get(ref, ref) if ref.kind in (EntityKind.PLACE, EntityKind.FACILITY) else ref
+        for ref in linked.entities
+    }
+    roles = {
+        ref
+        for event in events
+        for ref in (
+            event.agent,
+            event.on_behalf_of,
+            event.place,
+            *event.themes,
+            *event.recipients,
+            *event.counterparties,
+        )
+        if ref is not None
+    }
     count: dict[EntityRef, int] = {}
     first: dict[EntityRef, int] = {}
     for mention in linked.mentions:
@@ -83,8 +106,11 @@ def salient(doc: Doc, linked: LinkedDoc, events: list[Event], headline_end: int,
             first[country] = min(first.get(country, start), start)
             if ref in roles:
                 roles.add(country)
-    about = [ref for ref in sorted(linked.entities, key=lambda r: first.get(r, text_end))
-             if first.get(ref, text_end) < early_end or count.get(group.get(ref, ref), 0) >= 2 or ref in roles]
+    about = [
+        ref
+        for ref in sorted(linked.entities, key=lambda r: first.get(r, text_end))
+        if first.get(ref, text_end) < early_end or count.get(group.get(ref, ref), 0) >= 2 or ref in roles
+    ]
     return tuple(about)
 
 
@@ -94,7 +120,7 @@ def _headline_end(text: str) -> int:
     offset = len(text) - len(first)
     end = first.find("\n")
     line = first[:end].strip() if end > 0 else ""
-    if not line or line[-1] in ".!?\"”’:" or not first[end:].strip():
+    if not line or line[-1] in '.!?"”’:' or not first[end:].strip():
         return 0
     return offset + end
 
@@ -129,7 +155,10 @@ def _person_countries(linked: LinkedDoc, reference: ReferenceIndex) -> dict[Enti
             countries[ref] = entity.located_in
             continue
         known = reference.get(ref)
-        if ref.kind in (EntityKind.PERSON, EntityKind.PLACE, EntityKind.ORGANIZATION) and known is not None \
-                and known.country:
+        if (
+            ref.kind in (EntityKind.PERSON, EntityKind.PLACE, EntityKind.ORGANIZATION)
+            and known is not None
+            and known.country
+        ):
             countries[ref] = EntityRef(EntityKind.COUNTRY, known.country)
     return countries

@@ -99,8 +99,7 @@ def _without_line_breaks(doc: Doc) -> tuple[Doc, list[int]] | None:
     return Doc(doc.vocab, words=words, spaces=[True] * len(words)), keep
 
 
-def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]] | None
-                        ) -> list[tuple[int, int, int]]:
+def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]] | None) -> list[tuple[int, int, int]]:
     """Matches of names that wire copy wraps over two lines ("New\nJersey"): the line break is
     a whitespace token of its own, so the name is matched on the tokens without it
     (``unwrapped``, from :func:`_without_line_breaks`)."""
@@ -146,5 +145,5 @@ def _in_title_case_line(token) -> bool:
     doc = token.doc
     while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
         line_start -= 1
-    line = [t for t in doc[line_start:token.i + 4] if t.is_alpha]
+    line = [t for t in doc[line_start : token.i + 4] if t.is_alpha]
     return bool(line) and sum(t.is_title or t.is_upper for t in line) >= 0.7 * len(line)

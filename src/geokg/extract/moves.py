@@ -31,22 +31,34 @@ down low lower bottom plummet sag fade deplete deepen dwindle erode suspend halt
 cripple disrupt weak weaker sluggish tepid soft softer subdued""".split()
 _FLAT = """steady flat unchanged stable hold maintain keep stagnate stall plateau freeze
 unmoved""".split()
-DIRECTION_WORDS: dict[str, str] = {**dict.fromkeys(_FLAT, "unchanged"), **dict.fromkeys(_DOWN, "down"),
-                                   **dict.fromkeys(_UP, "up")}
+DIRECTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(_FLAT, "unchanged"),
+    **dict.fromkeys(_DOWN, "down"),
+    **dict.fromkeys(_UP, "up"),
+}
 # What moved decides the kind of move: "prices fell" is a price change, "output fell" production,
 # "stockpiles fell" an inventory change. Modifiers first ("demand growth" is demand).
 _MOVED: dict[str, EventType] = {
     **dict.fromkeys(["price", "futures", "benchmark"], EventType.PRICE_CHANGE),
     **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], EventType.PRODUCTION),
     **dict.fromkeys(["demand", "consumption", "appetite"], EventType.DEMAND_CHANGE),
-    **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"],
-                    EventType.INVENTORY_CHANGE),
+    **dict.fromkeys(
+        ["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], EventType.INVENTORY_CHANGE
+    ),
     **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], EventType.TRADE_CHANGE),
     **dict.fromkeys(["economy", "economic", "gdp", "inflation"], EventType.ECONOMIC_TREND),
 }
 # "consumer prices" move with the economy; share and house prices are no commodity's.
-_NOT_COMMODITY_PRICES = {"consumer": EventType.ECONOMIC_TREND, "share": None, "stock": None, "house": None,
-                         "home": None, "property": None, "asset": None, "producer": EventType.ECONOMIC_TREND}
+_NOT_COMMODITY_PRICES = {
+    "consumer": EventType.ECONOMIC_TREND,
+    "share": None,
+    "stock": None,
+    "house": None,
+    "home": None,
+    "property": None,
+    "asset": None,
+    "producer": EventType.ECONOMIC_TREND,
+}
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
 
@@ -60,7 +72,7 @@ class Move:
 
 
 def direction_of(trigger: Token, verb: Token) -> str | None:
-    """"up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
+    """ "up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
     for token in (trigger, verb):
         found = DIRECTION_WORDS.get(token.lemma_.lower()) or DIRECTION_WORDS.get(token.lower_)
         if found:
@@ -73,9 +85,32 @@ def direction_of(trigger: Token, verb: Token) -> str | None:
     return None
 
 
-_HEDGES = {"about", "around", "nearly", "almost", "roughly", "some", "approximately", "over", "under",
-           "more", "less", "than", "as", "much", "many", "just", "only", "an", "estimated", "a", "further",
-           "another", "least", "most"}
+_HEDGES = {
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "roughly",
+    "some",
+    "approximately",
+    "over",
+    "under",
+    "more",
+    "less",
+    "than",
+    "as",
+    "much",
+    "many",
+    "just",
+    "only",
+    "an",
+    "estimated",
+    "a",
+    "further",
+    "another",
+    "least",
+    "most",
+}
 
 
 def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
@@ -133,8 +168,11 @@ def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventTy
                 return _NOT_COMMODITY_PRICES[modifier.lemma_.lower()]
     for token in (*modifiers, noun):
         kind = _MOVED.get(token.lemma_.lower()) or _MOVED.get(token.lower_)
-        if kind is EventType.INVENTORY_CHANGE and token.lemma_.lower() == "stock" \
-                and not any(is_commodity(m) for m in modifiers):
+        if (
+            kind is EventType.INVENTORY_CHANGE
+            and token.lemma_.lower() == "stock"
+            and not any(is_commodity(m) for m in modifiers)
+        ):
             continue
         if kind is not None:
             return kind

@@ -28,4 +28,5 @@ def annotated_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
             predicted = reference.copy()
             predicted.spans.clear()
             yield Example(predicted, reference)
+
     return read

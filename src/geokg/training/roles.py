@@ -96,8 +96,9 @@ def gold_events(record: Record, doc: Doc, alignment: Alignment | None = None) ->
     return events
 
 
-def role_examples(records: Iterable[Record], host: str, vocab: Vocab,
-                  alignment: Alignment | None = None) -> Iterator[Doc]:
+def role_examples(
+    records: Iterable[Record], host: str, vocab: Vocab, alignment: Alignment | None = None
+) -> Iterator[Doc]:
     """Parse each record with the host pipeline and yield one example per event (in ``vocab``),
     its roles in ``doc.spans["geokg_roles"]``; counts go to ``alignment`` when given."""
     from spacy.tokens import Span
@@ -110,14 +111,16 @@ def role_examples(records: Iterable[Record], host: str, vocab: Vocab,
         for event in gold_events(record, doc, counts):
             sent = doc[event.trigger].sent
             example = role_doc(vocab, sent, event.trigger)
-            example.spans[ROLES_KEY] = [Span(example, start - sent.start, end - sent.start, label=role)
-                                        for role, start, end in event.roles]
+            example.spans[ROLES_KEY] = [
+                Span(example, start - sent.start, end - sent.start, label=role) for role, start, end in event.roles
+            ]
             counts.examples += 1
             yield example
 
 
-def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
-                seed: int = 0) -> RoleTraining:
+def train_roles(
+    output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None, seed: int = 0
+) -> RoleTraining:
     """Train on ``data/*.jsonl`` and write the best weights on the development split to ``output``."""
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
@@ -129,9 +132,12 @@ def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | 
         work = Path(tmp)
         for name, part in (("train", train_part), ("dev", dev_part)):
             DocBin(attrs=_ATTRS, docs=role_examples(part, host, vocab, alignment)).to_disk(work / f"{name}.spacy")
-        overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"),
-                                        "paths.dev": str(work / "dev.spacy"),
-                                        "system.seed": seed, "training.seed": seed}
+        overrides: dict[str, object] = {
+            "paths.train": str(work / "train.spacy"),
+            "paths.dev": str(work / "dev.spacy"),
+            "system.seed": seed,
+            "training.seed": seed,
+        }
         if max_steps is not None:
             overrides["training.max_steps"] = max_steps
         spacy_train(ROLES_CONFIG, work / "out", overrides=overrides, use_gpu=-1)
@@ -140,10 +146,16 @@ def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | 
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(best, output)
-    _finish(output, name="geokg_event_roles",
-            description="Argument roles (agent, theme, recipient, place, change, level, before, date, source) "
-                        "of event triggers in geopolitics and commodity news; trained from scratch on "
-                        "team-written data (docs/model-card.md).")
-    scores = {k: v for k, v in (meta.get("performance") or {}).items()
-              if isinstance(v, float) and not k.startswith("spans_sc_")}
+    _finish(
+        output,
+        name="geokg_event_roles",
+        description="Argument roles (agent, theme, recipient, place, change, level, before, date, source) "
+        "of event triggers in geopolitics and commodity news; trained from scratch on "
+        "team-written data (docs/model-card.md).",
+    )
+    scores = {
+        k: v
+        for k, v in (meta.get("performance") or {}).items()
+        if isinstance(v, float) and not k.startswith("spans_sc_")
+    }
     return RoleTraining(scores, alignment)

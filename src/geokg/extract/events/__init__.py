@@ -68,9 +68,9 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
         events = [e for e in events if e.type is not T.PRICE_CHANGE] + [price]
     # The model's events do not silence a statement: "X stressed that the milestone marks growth"
     # is first of all what X said.
-    statement = statement_event(sent, ctx, attribution, evidence,
-                                has_events=ruled or rank is not None or price is not None)
+    statement = statement_event(
+        sent, ctx, attribution, evidence, has_events=ruled or rank is not None or price is not None
+    )
     if statement is not None:
         events.append(statement)
     return events
-

@@ -80,8 +80,10 @@ def _clausal_agent(verb: Token, ctx: SentenceContext) -> EntityRef | None:
         subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
         if subject:
             return _resolve_subject(subject[0], ctx)
-        if current.dep_ not in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep") \
-                or current.head.i == current.i:
+        if (
+            current.dep_ not in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep")
+            or current.head.i == current.i
+        ):
             break
         current = current.head
     return None
@@ -107,8 +109,11 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return named
     if subject.lower_ in ("he", "she", "it", "they", "we"):
         return _pronoun_referent(subject, ctx)
-    found = [linked.by_token[t.i] for t in subject.subtree if t.i in linked.by_token
-             and linked.by_token[t.i].kind in ACTORS and not _origin_modifier(t, linked)]
+    found = [
+        linked.by_token[t.i]
+        for t in subject.subtree
+        if t.i in linked.by_token and linked.by_token[t.i].kind in ACTORS and not _origin_modifier(t, linked)
+    ]
     if found:
         return _acting_for(subject, found[0], ctx)
     return _title_referent(subject, ctx)
@@ -123,8 +128,13 @@ def _named_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return _acting_for(subject, ref, ctx)
     for token in subject.subtree:
         ref = ctx.linked.by_token.get(token.i)
-        if ref is not None and ref.kind in ACTORS and token.dep_ in ("appos", "compound") \
-                and token.head.i == subject.i and token.ent_type_ not in ("NORP",):
+        if (
+            ref is not None
+            and ref.kind in ACTORS
+            and token.dep_ in ("appos", "compound")
+            and token.head.i == subject.i
+            and token.ent_type_ not in ("NORP",)
+        ):
             return _acting_for(subject, ref, ctx)
     return None
 
@@ -177,8 +187,9 @@ def _title_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
     return max(reversed(seen), key=ctx.mention_counts.__getitem__) if seen else None
 
 
-def implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution,
-                   ctx: SentenceContext) -> EntityRef | None:
+def implicit_agent(
+    kind: EventType, verb: Token, scope: tuple[int, int], attribution: Attribution, ctx: SentenceContext
+) -> EntityRef | None:
     """Agentless clauses whose actor the context names: a measure in the passive reported by a
     state ("the ministry said duties would be levied") is that state's; production "at the X
     plant" is the company's."""
@@ -205,7 +216,7 @@ def implicit_agent(kind: EventType, verb: Token, scope: tuple[int, int], attribu
 def _operator(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
     """ "The plant will end production", "the complex set a record for output": an unnamed
     facility is the one of the company the story last named."""
-    facility = any(t.lemma_.lower() in FACILITY_NOUNS and t.ent_type_ == "" for t in verb.doc[scope[0]:scope[1]])
+    facility = any(t.lemma_.lower() in FACILITY_NOUNS and t.ent_type_ == "" for t in verb.doc[scope[0] : scope[1]])
     return ctx.last_of_kind.get(EntityKind.COMPANY) if facility else None
 
 
@@ -232,9 +243,14 @@ def country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -
     """Whose aggregate moves: the country that qualifies the moving noun ("Saudi output",
     "Iraq's production") or where it moves ("production fell by 170,000 bpd in Iraq", "output
     at the Rumaila oilfield in Iraq"); a place or facility stands for its country."""
-    for token in verb.doc[scope[0]:scope[1]]:
-        if token.dep_ in ("amod", "compound", "poss") and token.head.pos_ == "NOUN" and names_a_measure(token.head) \
-                or token.dep_ == "pobj" and token.head.lower_ in ("in", "at"):
+    for token in verb.doc[scope[0] : scope[1]]:
+        if (
+            token.dep_ in ("amod", "compound", "poss")
+            and token.head.pos_ == "NOUN"
+            and names_a_measure(token.head)
+            or token.dep_ == "pobj"
+            and token.head.lower_ in ("in", "at")
+        ):
             ref = ctx.linked.by_token.get(token.i)
             if ref is not None and ref.kind is not EntityKind.COUNTRY:
                 ref = (ctx.person_countries or {}).get(ref) if ref.kind in PLACES else None
@@ -245,4 +261,4 @@ def country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -
 
 def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:
     """Whether ``ref`` is the origin ("from Russia") rather than the destination."""
-    return any(linked.by_token.get(t.i) == ref and t.head.lower_ == "from" for t in doc[scope[0]:scope[1]])
+    return any(linked.by_token.get(t.i) == ref and t.head.lower_ == "from" for t in doc[scope[0] : scope[1]])

@@ -23,8 +23,9 @@ _BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not 
 _OUT_OF_CLAUSE_PENALTY = 150  # a figure of another clause, unless the clause has none that fits
 
 
-def quantity_of(sent: Span, trigger: Token, kind: EventType | None = None,
-                scope: tuple[int, int] | None = None) -> Quantity | None:
+def quantity_of(
+    sent: Span, trigger: Token, kind: EventType | None = None, scope: tuple[int, int] | None = None
+) -> Quantity | None:
     """The quantity of the fact: in its clause if one is there, nearest the trigger, preferring
     the level reached ("to X") over the starting level ("from X") and the size of a move ("by X")."""
     offset = sent.start_char
@@ -43,8 +44,12 @@ def quantity_of(sent: Span, trigger: Token, kind: EventType | None = None,
             cost += _FROM_PENALTY
         elif last_word == "by" and len(candidates) > 1:
             cost += _BY_PENALTY
-        if quantity.unit == "percent" and kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.PRODUCTION,
-                                                   T.PRICE_CHANGE):
+        if quantity.unit == "percent" and kind in (
+            T.SALE_OR_SUPPLY,
+            T.PURCHASE_OR_IMPORT,
+            T.PRODUCTION,
+            T.PRICE_CHANGE,
+        ):
             cost += _AMOUNT_UNITS_PENALTY
         if best is None or cost < best[0]:
             best = (cost, quantity)
@@ -59,4 +64,3 @@ def inherit_price_unit(sent: Span, quantity: Quantity | None) -> Quantity | None
         if other.unit.startswith(quantity.unit + " per "):
             return replace(quantity, unit=other.unit)
     return quantity
-

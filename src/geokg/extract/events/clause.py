@@ -29,13 +29,24 @@ PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 PROSPECTIVE = words("prospective")
 _MEASURE_TYPES = (T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF)
 # "output rose" in a story about copper is about copper.
-_COMMODITY_FROM_CONTEXT = {T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.TARIFF, T.PRICE_CHANGE,
-                           T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.SUPPLY_DISRUPTION,
-                           T.MARKET_BALANCE, T.FORECAST}
+_COMMODITY_FROM_CONTEXT = {
+    T.PRODUCTION,
+    T.SALE_OR_SUPPLY,
+    T.PURCHASE_OR_IMPORT,
+    T.TARIFF,
+    T.PRICE_CHANGE,
+    T.TRADE_CHANGE,
+    T.DEMAND_CHANGE,
+    T.INVENTORY_CHANGE,
+    T.SUPPLY_DISRUPTION,
+    T.MARKET_BALANCE,
+    T.FORECAST,
+}
 
 
-def clause_event(sent: Span, verb: Token, triggers: Triggers, ctx: SentenceContext,
-                 attribution: Attribution, evidence: Evidence) -> Event | None:
+def clause_event(
+    sent: Span, verb: Token, triggers: Triggers, ctx: SentenceContext, attribution: Attribution, evidence: Evidence
+) -> Event | None:
     """The event a clause states through its triggers, or None when it states none (negated,
     only said, or no one to attribute it to)."""
     kind = min((k for _, k in triggers), key=PRIORITY.index)
@@ -67,21 +78,31 @@ def clause_event(sent: Span, verb: Token, triggers: Triggers, ctx: SentenceConte
     quantity, direction, change, previous = _amounts(sent, verb, trigger, kind, scope, spec.directional)
     agent, on_behalf_of = _issuer(agent, kind, ctx)
     return Event(
-        type=kind, evidence=evidence, agent=agent, on_behalf_of=on_behalf_of, themes=themes,
-        recipients=recipients, counterparties=counterparties, place=place, quantity=quantity,
-        direction=direction, change=change, previous=previous,
+        type=kind,
+        evidence=evidence,
+        agent=agent,
+        on_behalf_of=on_behalf_of,
+        themes=themes,
+        recipients=recipients,
+        counterparties=counterparties,
+        place=place,
+        quantity=quantity,
+        direction=direction,
+        change=change,
+        previous=previous,
         date=date_of(sent, ctx.anchor, scope, verb=verb) or reported_today(verb, ctx.anchor),
         status=_status(verb, trigger, kind),
         # The speaker before the outlet, even when the speaker is the actor ("Gazprom announced
         # it halted supplies"); the article's source only when the sentence names neither.
         attributed_to=attribution.source or attribution.outlet or ctx.default_source,
-        reported_by=attribution.outlet, confidence=max(0.1, round(confidence, 2)),
+        reported_by=attribution.outlet,
+        confidence=max(0.1, round(confidence, 2)),
     )
 
 
-def _agent_and_themes(verb: Token, trigger: Token, kind: EventType, scope: tuple[int, int],
-                      in_sent: list[EntityRef], ctx: SentenceContext
-                      ) -> tuple[EntityRef | None, tuple[EntityRef, ...]]:
+def _agent_and_themes(
+    verb: Token, trigger: Token, kind: EventType, scope: tuple[int, int], in_sent: list[EntityRef], ctx: SentenceContext
+) -> tuple[EntityRef | None, tuple[EntityRef, ...]]:
     """Who acts and on which commodities: from the clause, else from the measure "the ban" refers
     to, else (for the commodity) from the story so far."""
     agent = agent_of(verb, trigger, ctx)
@@ -89,8 +110,9 @@ def _agent_and_themes(verb: Token, trigger: Token, kind: EventType, scope: tuple
         agent = None  # an outlet reports acts, it does not do them
     if kind is T.PURCHASE_OR_IMPORT and lemma(verb) in ARRIVALS:
         agent = None  # the cargo's subject phrase names its origin; where it arrives names the buyer
-    themes = tuple(ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or \
-        tuple(ref for ref in in_sent if ref.kind is EntityKind.COMMODITY)
+    themes = tuple(ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMMODITY})) or tuple(
+        ref for ref in in_sent if ref.kind is EntityKind.COMMODITY
+    )
     if ctx.last_measure is not None and anaphoric_measure(trigger, ctx):
         themes = themes or ctx.last_measure.themes
         if agent is None or agent not in in_sent:
@@ -100,8 +122,7 @@ def _agent_and_themes(verb: Token, trigger: Token, kind: EventType, scope: tuple
     return agent, themes
 
 
-def _confidence(trigger: Token, themes: tuple[EntityRef, ...], in_sent: list[EntityRef],
-                ctx: SentenceContext) -> float:
+def _confidence(trigger: Token, themes: tuple[EntityRef, ...], in_sent: list[EntityRef], ctx: SentenceContext) -> float:
     """The model's score for its trigger, else the rule's confidence; less for a commodity taken
     from an earlier sentence."""
     confidence = ctx.trigger_scores.get(trigger.i) or CONFIDENCE["verb" if trigger.pos_ == "VERB" else "noun"]
@@ -110,8 +131,7 @@ def _confidence(trigger: Token, themes: tuple[EntityRef, ...], in_sent: list[Ent
     return confidence
 
 
-def _goods_origins(verb: Token, trigger: Token, agent: EntityRef | None, ctx: SentenceContext
-                   ) -> tuple[EntityRef, ...]:
+def _goods_origins(verb: Token, trigger: Token, agent: EntityRef | None, ctx: SentenceContext) -> tuple[EntityRef, ...]:
     """A sanction or tariff with no named target targets the countries its goods come from."""
     found = demonym_targets(trigger, ctx.linked) + origin_targets(verb, trigger, ctx.linked)
     return tuple(r for r in found if r != agent)
@@ -127,8 +147,9 @@ def _measure_kind(kind: EventType, trigger: Token, agent: EntityRef | None, ctx:
     return kind
 
 
-def _amounts(sent: Span, verb: Token, trigger: Token, kind: EventType, scope: tuple[int, int], directional: bool
-             ) -> tuple[Quantity | None, str | None, Quantity | None, Quantity | None]:
+def _amounts(
+    sent: Span, verb: Token, trigger: Token, kind: EventType, scope: tuple[int, int], directional: bool
+) -> tuple[Quantity | None, str | None, Quantity | None, Quantity | None]:
     """The quantity, and for a move its direction, change and previous level."""
     quantity = quantity_of(sent, trigger, kind, scope)
     if not directional:
@@ -139,13 +160,18 @@ def _amounts(sent: Span, verb: Token, trigger: Token, kind: EventType, scope: tu
     return quantity, direction_of(trigger, verb), move.change, move.previous
 
 
-def _issuer(agent: EntityRef | None, kind: EventType, ctx: SentenceContext
-            ) -> tuple[EntityRef | None, EntityRef | None]:
+def _issuer(
+    agent: EntityRef | None, kind: EventType, ctx: SentenceContext
+) -> tuple[EntityRef | None, EntityRef | None]:
     """The agent and the state it acts for. A ministry or commission issues a measure; the state
     imposes it (news-dev's "issuer")."""
     on_behalf_of = (ctx.person_countries or {}).get(agent) if agent is not None else None
-    if kind in _MEASURE_TYPES and agent is not None and agent.kind is EntityKind.ORGANIZATION \
-            and on_behalf_of is not None:
+    if (
+        kind in _MEASURE_TYPES
+        and agent is not None
+        and agent.kind is EntityKind.ORGANIZATION
+        and on_behalf_of is not None
+    ):
         return on_behalf_of, None
     return agent, on_behalf_of
 
@@ -153,8 +179,11 @@ def _issuer(agent: EntityRef | None, kind: EventType, ctx: SentenceContext
 def _forecasts_something(trigger: Token) -> bool:
     """A forecast names what it foresees: a figure, a market measure or a move of one."""
     scope = trigger.subtree if trigger.pos_ == "NOUN" else trigger.head.subtree  # a verb: its whole clause
-    return any(t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or names_a_measure(t)
-               or is_direction(t) for t in scope if t.i != trigger.i)
+    return any(
+        t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") or names_a_measure(t) or is_direction(t)
+        for t in scope
+        if t.i != trigger.i
+    )
 
 
 def _negated(verb: Token) -> bool:
@@ -185,10 +214,15 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "offered"
     lemmas = {t.lemma_.lower() for t in (verb, trigger, *verb.children, *trigger.children)}
     # "ready to meet … to sign an agreement": a wish or plan above the verb makes it prospective.
-    lemmas |= {t.lemma_.lower() for a in verb.ancestors for t in (a, *a.children)
-               if t.dep_ in ("ROOT", "ccomp", "xcomp", "acomp") or t is a} & (READY | PROSPECTIVE)
-    future = any(c.lemma_ in ("will", "would", "shall") and c.dep_ == "aux"
-                 for t in (verb, *verb.ancestors) for c in t.children)
+    lemmas |= {
+        t.lemma_.lower()
+        for a in verb.ancestors
+        for t in (a, *a.children)
+        if t.dep_ in ("ROOT", "ccomp", "xcomp", "acomp") or t is a
+    } & (READY | PROSPECTIVE)
+    future = any(
+        c.lemma_ in ("will", "would", "shall") and c.dep_ == "aux" for t in (verb, *verb.ancestors) for c in t.children
+    )
     if kind is T.AGREEMENT:
         return _agreement_status(lemmas, future)
     if kind is T.MEETING:

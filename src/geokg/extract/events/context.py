@@ -13,8 +13,7 @@ from geokg.extract.linking import LinkedDoc
 from geokg.extract.text import span_text
 from geokg.model import EntityKind, EntityRef, Event, Evidence
 
-ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY,
-          EntityKind.MEDIA}
+ACTORS = {EntityKind.COUNTRY, EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.MEDIA}
 PARTIES = ACTORS | {EntityKind.PLACE}
 PLACES = {EntityKind.PLACE, EntityKind.FACILITY}
 # "it", "they": the states, bodies and companies a later pronoun can refer back to.
@@ -23,6 +22,7 @@ _SUBJECT_KINDS = {EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.COMPAN
 # Confidence of each rule (gk:confidence), set by hand from how reliable each rule proved in
 # error analysis on news-dev: a relative figure, not a calibrated probability. Penalties stack;
 # the floor is 0.1.
+# fmt: off
 CONFIDENCE = {
     "verb": 0.8,            # a trigger verb with its own subject: "China banned exports of gallium"
     "noun": 0.7,            # a nominal trigger: "a ban on", "exports of", "output rose"
@@ -36,6 +36,7 @@ PENALTY = {
     "implicit": 0.3,        # the agent is inferred (the state announcing a passive measure)
     "context_theme": 0.1,   # the commodity comes from an earlier sentence
 }
+# fmt: on
 
 # Gerunds the tagger leaves unlemmatised map to their verb.
 _GERUNDS = mapping("gerunds")

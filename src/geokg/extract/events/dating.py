@@ -18,8 +18,13 @@ from geokg.extract.text import span_text
 _HAS_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}", re.I)
 
 
-def date_of(sent: Span, anchor: dt.date | None, scope: tuple[int, int] | None = None,
-            outside_quotes: bool = False, verb: Token | None = None) -> dt.date | None:
+def date_of(
+    sent: Span,
+    anchor: dt.date | None,
+    scope: tuple[int, int] | None = None,
+    outside_quotes: bool = False,
+    verb: Token | None = None,
+) -> dt.date | None:
     """The first resolvable date of the clause, else of the sentence. News reports what
     happened: a bare weekday is the last one, unless the sentence looks ahead ("will"); a day
     with its month is whichever year is nearest. A statement's date is not one it quotes."""
@@ -70,7 +75,7 @@ def _date_rank(ent: Span, verb: Token) -> int:
 
 
 def _quoted(sent: Span, char: int) -> bool:
-    before = span_text(sent)[:char - sent.start_char]
+    before = span_text(sent)[: char - sent.start_char]
     return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
 
 
@@ -90,4 +95,3 @@ def reported_today(verb: Token, anchor: dt.date | None, past_tense: bool = False
         if past_tense and token.tag_ == "VBD":
             return anchor  # "the copper price rose": a market report is about the day it is written
     return None
-

@@ -22,10 +22,13 @@ def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
         if event.type is T.OFFER:
             for other_index in absorbed:
                 other = clause_events[other_index][1]
-                event = replace(event, quantity=event.quantity or other.quantity,
-                                recipients=event.recipients or other.recipients,
-                                themes=event.themes or other.themes,
-                                agent=event.agent or other.agent)
+                event = replace(
+                    event,
+                    quantity=event.quantity or other.quantity,
+                    recipients=event.recipients or other.recipients,
+                    themes=event.themes or other.themes,
+                    agent=event.agent or other.agent,
+                )
         merged.append(event)
     return merged
 
@@ -73,11 +76,16 @@ def merge_restatements(events: list[Event]) -> list[Event]:
             continue
         index = merged.index(same)
         merged[index] = replace(
-            same, date=same.date or event.date, quantity=same.quantity or event.quantity,
-            recipients=same.recipients or event.recipients, counterparties=same.counterparties or event.counterparties,
-            place=same.place or event.place, status=same.status or event.status,
+            same,
+            date=same.date or event.date,
+            quantity=same.quantity or event.quantity,
+            recipients=same.recipients or event.recipients,
+            counterparties=same.counterparties or event.counterparties,
+            place=same.place or event.place,
+            status=same.status or event.status,
             restated=(*same.restated, event.evidence, *event.restated),
-            confidence=max(same.confidence, event.confidence))
+            confidence=max(same.confidence, event.confidence),
+        )
     return merged
 
 

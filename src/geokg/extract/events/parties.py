@@ -20,8 +20,9 @@ T = EventType
 Refs = tuple[EntityRef, ...]
 
 
-def parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
-            agent: EntityRef | None) -> tuple[Refs, Refs]:
+def parties(
+    verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext, agent: EntityRef | None
+) -> tuple[Refs, Refs]:
     """Recipients ("to X", "X" as dative, "on X") and counterparties ("with X", "from X")."""
     linked = ctx.linked
     recipients = _direct_recipients(verb, trigger, kind, linked)
@@ -43,8 +44,9 @@ def parties(verb: Token, trigger: Token, kind: EventType, ctx: SentenceContext,
 def _direct_recipients(verb: Token, trigger: Token, kind: EventType, linked: LinkedDoc) -> list[EntityRef]:
     """ "offered India oil", "offered Europe a deal": a dative, or an offer's party object."""
     found: list[EntityRef] = []
-    heads = {verb, trigger} | {t for t in verb.subtree
-                               if t.dep_ in ("xcomp", "dobj", "advcl") and t.head in (verb, trigger)}
+    heads = {verb, trigger} | {
+        t for t in verb.subtree if t.dep_ in ("xcomp", "dobj", "advcl") and t.head in (verb, trigger)
+    }
     for head in heads:
         for child in head.children:
             if child.dep_ == "dative" or (child.dep_ == "dobj" and kind is T.OFFER and _is_party(child, linked)):
@@ -75,15 +77,20 @@ def _entities_under(token: Token, linked: LinkedDoc) -> list[EntityRef]:
     return linked.in_span(token.left_edge.i, token.right_edge.i + 1, PARTIES)
 
 
-def demonym_targets(trigger: Token, linked: LinkedDoc,
-                    deps: tuple[str, ...] = ("amod", "compound", "poss", "pobj")) -> list[EntityRef]:
+def demonym_targets(
+    trigger: Token, linked: LinkedDoc, deps: tuple[str, ...] = ("amod", "compound", "poss", "pobj")
+) -> list[EntityRef]:
     """ "duties on Australian barley", "sanctions on Russian diamonds": the country of the goods."""
     found = []
     for token in trigger.subtree:
         ref = linked.by_token.get(token.i)
-        if ref is not None and ref.kind is EntityKind.COUNTRY and token.dep_ in deps and \
-                linked.by_token.get(token.head.i) != ref and \
-                not (token.dep_ != "pobj" and token.head.dep_ == "nsubj"):
+        if (
+            ref is not None
+            and ref.kind is EntityKind.COUNTRY
+            and token.dep_ in deps
+            and linked.by_token.get(token.head.i) != ref
+            and not (token.dep_ != "pobj" and token.head.dep_ == "nsubj")
+        ):
             found.append(ref)
     return found
 

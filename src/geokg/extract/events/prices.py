@@ -22,12 +22,15 @@ from geokg.model import EntityKind, Event, EventType, Evidence
 T = EventType
 
 
-def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence,
-                attribution: Attribution) -> Event | None:
+def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence, attribution: Attribution) -> Event | None:
     """The sentence's price change: the first price noun whose verb moves, or None."""
     for token in sent:
-        if token.lower_ not in ("futures",) and token.lemma_.lower() not in ("price", "benchmark", "rate") \
-                or token.pos_ != "NOUN" or in_goal(token):
+        if (
+            token.lower_ not in ("futures",)
+            and token.lemma_.lower() not in ("price", "benchmark", "rate")
+            or token.pos_ != "NOUN"
+            or in_goal(token)
+        ):
             continue
         move = _price_move(token)
         if move is None:
@@ -43,12 +46,18 @@ def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence,
         agent = None
         if token.dep_ in ("dobj",):
             agent = agent_of(verb, verb, ctx)
-        return Event(type=T.PRICE_CHANGE, evidence=evidence, agent=agent, themes=themes,
-                     quantity=inherit_price_unit(sent, quantity_of(sent, verb, T.PRICE_CHANGE)),
-                     date=date_of(sent, ctx.anchor) or reported_today(verb, ctx.anchor, past_tense=True),
-                     direction=direction,
-                     attributed_to=attribution.source or attribution.outlet, reported_by=attribution.outlet,
-                     confidence=confidence)
+        return Event(
+            type=T.PRICE_CHANGE,
+            evidence=evidence,
+            agent=agent,
+            themes=themes,
+            quantity=inherit_price_unit(sent, quantity_of(sent, verb, T.PRICE_CHANGE)),
+            date=date_of(sent, ctx.anchor) or reported_today(verb, ctx.anchor, past_tense=True),
+            direction=direction,
+            attributed_to=attribution.source or attribution.outlet,
+            reported_by=attribution.outlet,
+            confidence=confidence,
+        )
     return None
 
 

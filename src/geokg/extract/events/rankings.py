@@ -18,22 +18,36 @@ from geokg.extract.lexicon import mapping
 from geokg.extract.text import span_text
 from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence
 
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-            "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+}
 _RANK = re.compile(
     r"\b(?:world|globe|planet|continent|country|region|europe|africa|asia)[’']s\s+"
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th))[-\s])?(?:largest|biggest|top|leading|dominant|main|greatest|no\.\s*1)\b"
     r"|\b(?:no\.|number)\s*(?P<num>\d{1,2})\b"
     r"|\branks?\s+(?P<ord2>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th)?)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # The noun after a rank names what is ranked: "producer" ranks production, "holder" reserves.
 RANK_MEASURES = mapping("rank_measures")
 _RANKED = {EntityKind.COUNTRY, EntityKind.COMPANY}
 
 
-def ranking_event(sent: Span, ctx: SentenceContext, attribution: Attribution,
-                  evidence: Evidence) -> tuple[Event, set[int]] | None:
+def ranking_event(
+    sent: Span, ctx: SentenceContext, attribution: Attribution, evidence: Evidence
+) -> tuple[Event, set[int]] | None:
     """The sentence's ranking and the tokens its phrase covers (no other rule reads them), or None."""
     found = _rank_phrase(sent)
     if found is None:
@@ -45,16 +59,26 @@ def ranking_event(sent: Span, ctx: SentenceContext, attribution: Attribution,
     if agent is None:
         return None
     linked = ctx.linked
-    themes = tuple(linked.in_span(start_token.i, sent.end, {EntityKind.COMMODITY})) or \
-        tuple(linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
+    themes = tuple(linked.in_span(start_token.i, sent.end, {EntityKind.COMMODITY})) or tuple(
+        linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY})
+    )
     covered = set(range(start_token.i, (head_noun.i + 1) if head_noun is not None else start_token.i + 1))
     source = attribution.source or attribution.outlet or ctx.default_source
     if source is None:
         return None  # the shapes require a ranking's source; an unsourced rank is not a fact we can keep
-    event = Event(type=EventType.RESERVES_RANK, evidence=evidence, agent=agent, themes=themes[:1] if themes else (),
-                  rank=rank, ranked_after=_ranked_after(sent, after_match, agent, ctx), measure=measure,
-                  attributed_to=source, reported_by=attribution.outlet, date=None,
-                  confidence=CONFIDENCE["ranking"])
+    event = Event(
+        type=EventType.RESERVES_RANK,
+        evidence=evidence,
+        agent=agent,
+        themes=themes[:1] if themes else (),
+        rank=rank,
+        ranked_after=_ranked_after(sent, after_match, agent, ctx),
+        measure=measure,
+        attributed_to=source,
+        reported_by=attribution.outlet,
+        date=None,
+        confidence=CONFIDENCE["ranking"],
+    )
     return event, covered
 
 
@@ -95,14 +119,15 @@ def _ranked_agent(sent: Span, head_noun: Token | None, start_token: Token, ctx: 
     return agent
 
 
-def _ranked_after(sent: Span, after_match: list[Token], agent: EntityRef,
-                  ctx: SentenceContext) -> tuple[EntityRef, ...]:
+def _ranked_after(
+    sent: Span, after_match: list[Token], agent: EntityRef, ctx: SentenceContext
+) -> tuple[EntityRef, ...]:
     """ "after China, Brazil, India and Australia": those ranked ahead, up to the end of the list."""
     after_word = next((t for t in after_match if t.lower_ == "after"), None)
     if after_word is None:
         return ()
     stop = sent.end
-    for token in sent.doc[after_word.i + 1:sent.end]:
+    for token in sent.doc[after_word.i + 1 : sent.end]:
         if token.text in (";", ":") or (token.text == "," and not _continues_list(token)) or token.pos_ == "VERB":
             stop = token.i
             break
@@ -121,4 +146,3 @@ def _ordinal(raw: str) -> int | None:
         return ORDINALS[raw]
     digits = re.match(r"\d+", raw)
     return int(digits.group()) if digits else None
-

@@ -17,8 +17,9 @@ from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 
 
-def statement_event(sent: Span, ctx: SentenceContext, attribution: Attribution, evidence: Evidence,
-                    has_events: bool) -> Event | None:
+def statement_event(
+    sent: Span, ctx: SentenceContext, attribution: Attribution, evidence: Evidence, has_events: bool
+) -> Event | None:
     """The sentence's statement, or None. Reported speech without quotes is a statement only
     when the rules found no event in the sentence (``has_events``): then it states that event."""
     quotes = _QUOTE.findall(span_text(sent))
@@ -31,22 +32,31 @@ def statement_event(sent: Span, ctx: SentenceContext, attribution: Attribution, 
         complement = [c for c in verb.children if c.dep_ == "ccomp"]
         if not complement:
             return None
-        span = sent.doc[complement[0].left_edge.i:complement[0].right_edge.i + 1]
+        span = sent.doc[complement[0].left_edge.i : complement[0].right_edge.i + 1]
         text = re.sub(r"^(that)\s+", "", span.text)
     else:
         return None
-    about = tuple(r for r in ctx.linked.in_span(sent.start, sent.end)
-                  if r != speaker and r.kind is not EntityKind.MEDIA)
+    about = tuple(
+        r for r in ctx.linked.in_span(sent.start, sent.end) if r != speaker and r.kind is not EntityKind.MEDIA
+    )
     # A statement quoted in the news was made when reported unless the text dates it.
     date = date_of(sent, ctx.anchor, outside_quotes=True) or ctx.anchor
-    return Event(type=EventType.STATEMENT, evidence=evidence, agent=speaker, quote=text, about=about,
-                 date=date, reported_by=attribution.outlet or ctx.default_source,
-                 confidence=CONFIDENCE["quote" if quotes else "reported"],
-                 attributed_to=attribution.outlet or ctx.default_source)
+    return Event(
+        type=EventType.STATEMENT,
+        evidence=evidence,
+        agent=speaker,
+        quote=text,
+        about=about,
+        date=date,
+        reported_by=attribution.outlet or ctx.default_source,
+        confidence=CONFIDENCE["quote" if quotes else "reported"],
+        attributed_to=attribution.outlet or ctx.default_source,
+    )
 
 
-def _speaker(sent: Span, ctx: SentenceContext, attribution: Attribution, quoted: bool
-             ) -> tuple[EntityRef | None, Token | None]:
+def _speaker(
+    sent: Span, ctx: SentenceContext, attribution: Attribution, quoted: bool
+) -> tuple[EntityRef | None, Token | None]:
     """Who speaks and the speech verb: the attribution's, a name before a colon, or, for a quote,
     the subject of a speech verb ("he said")."""
     speaker, verb = attribution.speaker, attribution.speech_verb
@@ -60,7 +70,7 @@ def _speaker(sent: Span, ctx: SentenceContext, attribution: Attribution, quoted:
 
 
 def _colon_speaker(sent: Span, linked: LinkedDoc) -> EntityRef | None:
-    """ 'Putin: "…"' and 'Quote from Putin: "…"' name the speaker before a colon."""
+    """'Putin: "…"' and 'Quote from Putin: "…"' name the speaker before a colon."""
     if ":" not in span_text(sent):  # the text first: cheaper than a Token per word
         return None
     colon = next((t for t in sent if t.text == ":"), None)
@@ -78,4 +88,3 @@ def _pronoun_speaker(verb: Token, ctx: SentenceContext) -> EntityRef | None:
     if subject and subject[0].lower_ in ("he", "she"):
         return ctx.last_person
     return None
-

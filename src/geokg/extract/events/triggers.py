@@ -83,8 +83,12 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
     """The trained model's triggers of the types it may name, by clause verb; their scores go to ``ctx``."""
     found: dict[Token, Triggers] = {}
     for token, kind, score in _trained_triggers(sent):
-        if token.i in covered or SPECS[kind.value].source == "rules" or not score >= TRIGGER_THRESHOLD \
-                or lemma(token) in READY:  # "ready to work with partners": the rules read readiness
+        if (
+            token.i in covered
+            or SPECS[kind.value].source == "rules"
+            or not score >= TRIGGER_THRESHOLD
+            or lemma(token) in READY
+        ):  # "ready to work with partners": the rules read readiness
             continue
         if kind in MOVES and is_direction(token):
             if in_goal(token):
@@ -134,8 +138,11 @@ def _trained_triggers(sent: Span) -> list[tuple[Token, EventType, float]]:
     if not spans:
         return []
     scores = spans.attrs.get("scores")
-    return [(span.root, EventType(span.label_), float(scores[n][0]) if scores is not None else 1.0)
-            for n, span in enumerate(spans) if sent.start <= span.start < sent.end and span.label_ in SPECS]
+    return [
+        (span.root, EventType(span.label_), float(scores[n][0]) if scores is not None else 1.0)
+        for n, span in enumerate(spans)
+        if sent.start <= span.start < sent.end and span.label_ in SPECS
+    ]
 
 
 def classify(token: Token) -> EventType | None:
@@ -183,8 +190,11 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         return T.PURCHASE_OR_IMPORT  # "placed an order for Russian crude"
     if word in CONSIGNMENTS and token.dep_ == "nsubj" and lemma(token.head) in ARRIVALS:
         return T.PURCHASE_OR_IMPORT  # "the first cargo of Russian crude has arrived in Karachi"
-    if word in WORK_NOUNS and token.dep_ == "dobj" and \
-            lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}:
+    if (
+        word in WORK_NOUNS
+        and token.dep_ == "dobj"
+        and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
+    ):
         return T.PRODUCTION  # "the mine stopped operations"
     return None
 
@@ -195,13 +205,15 @@ def _moving_volume(token: Token, word: str) -> EventType | None:
     or cut off, stays a flow between parties (None: the word is read as a trigger)."""
     if word not in ("export", "import", "supply") or token.pos_ != "NOUN":
         return None
-    if lemma(token.head) not in DIRECTION_WORDS \
-            and not any(c.dep_ == "amod" and lemma(c) in DIRECTION_WORDS for c in token.children):
+    if lemma(token.head) not in DIRECTION_WORDS and not any(
+        c.dep_ == "amod" and lemma(c) in DIRECTION_WORDS for c in token.children
+    ):
         return None
     if word != "supply":
         return T.TRADE_CHANGE
-    if in_goal(token) or any(c.lower_ in ("to", "via", "through", "off")
-                             for c in (*token.children, *token.head.children)):
+    if in_goal(token) or any(
+        c.lower_ in ("to", "via", "through", "off") for c in (*token.children, *token.head.children)
+    ):
         return None
     return T.PRODUCTION
 
@@ -211,7 +223,8 @@ def _not_an_act(token: Token, word: str, kind: EventType) -> bool:
     word names no event in, "according to", a market aggregate, a description ("diamonds
     produced in Russia")."""
     if word in ("propose", "promise", "pledge") and not any(
-            c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children):
+        c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children
+    ):
         return True
     if REQUIRED_POS.get(word, token.pos_) != token.pos_:
         return True  # "to deal with prices", "the economy contracted"
@@ -226,8 +239,11 @@ def _is_aggregate(token: Token, word: str) -> bool:
     """ "world copper supply", "global output": a market's total, not an act."""
     if word not in ("supply", "export", "import", "output", "production") or token.pos_ != "NOUN":
         return False
-    return any((c.dep_ in _MODIFIERS and c.lemma_.lower() in AGGREGATES)
-               or (c.dep_ == "poss" and c.lower_ in ("world", "world's")) for c in token.children)
+    return any(
+        (c.dep_ in _MODIFIERS and c.lemma_.lower() in AGGREGATES)
+        or (c.dep_ == "poss" and c.lower_ in ("world", "world's"))
+        for c in token.children
+    )
 
 
 def _restriction_kind(token: Token) -> EventType | None:
@@ -244,8 +260,9 @@ def _restriction_kind(token: Token) -> EventType | None:
         return T.SANCTION
     # "banning Australian coal", "a ban on Russian diamonds": goods named by their origin are
     # kept out, a sanction on that country.
-    targets = token.subtree if token.pos_ != "VERB" else (t for c in token.children if c.dep_ == "dobj"
-                                                            for t in c.subtree)
+    targets = (
+        token.subtree if token.pos_ != "VERB" else (t for c in token.children if c.dep_ == "dobj" for t in c.subtree)
+    )
     if any(t.ent_type_ in ("NORP", "GPE") and t.dep_ in ("amod", "compound") for t in targets):
         return T.SANCTION
     return None
@@ -253,8 +270,12 @@ def _restriction_kind(token: Token) -> EventType | None:
 
 def anaphoric_measure(token: Token, ctx: SentenceContext) -> bool:
     """ "the ban", "the restrictions": the measure the article told of before."""
-    return (ctx.last_measure is not None and token.pos_ == "NOUN" and lemma(token) in MEASURES
-            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children))
+    return (
+        ctx.last_measure is not None
+        and token.pos_ == "NOUN"
+        and lemma(token) in MEASURES
+        and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
+    )
 
 
 def _reference_only(token: Token) -> bool:
@@ -263,8 +284,12 @@ def _reference_only(token: Token) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS | FRAMEWORK_PREPS:
         return True
-    if token.dep_ == "compound" and head.pos_ == "NOUN" and TRIGGERS.get(lemma(head)) is None \
-            and lemma(head) not in MEASURES:
+    if (
+        token.dep_ == "compound"
+        and head.pos_ == "NOUN"
+        and TRIGGERS.get(lemma(head)) is None
+        and lemma(head) not in MEASURES
+    ):
         return True
     if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         owner = head.head

@@ -34,12 +34,16 @@ def parse_triggers(data: dict[str, list[str]]) -> dict[str, EventType]:
     triggers: dict[str, EventType] = {}
     for name, lemmas in data.items():
         if name not in EventType._value2member_map_:
-            raise ValueError(f"geokg/extract/lexicon/triggers.json: {name!r} is not an event type. "
-                             f"It must be in: {', '.join(t.value for t in EventType)}")
+            raise ValueError(
+                f"geokg/extract/lexicon/triggers.json: {name!r} is not an event type. "
+                f"It must be in: {', '.join(t.value for t in EventType)}"
+            )
         for lemma in lemmas:
             if lemma in triggers:
-                raise ValueError(f"geokg/extract/lexicon/triggers.json: {lemma!r} is listed for "
-                                 f"{triggers[lemma].value} and {name}; a lemma names one type")
+                raise ValueError(
+                    f"geokg/extract/lexicon/triggers.json: {lemma!r} is listed for "
+                    f"{triggers[lemma].value} and {name}; a lemma names one type"
+                )
             triggers[lemma] = EventType(name)
     return triggers
 
