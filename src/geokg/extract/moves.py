@@ -9,14 +9,13 @@ verb, else the level. The direction comes from the trigger's lemma (a lexicon: "
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from geokg.extract.text import span_text
-from collections.abc import Callable
-
 from geokg.extract.quantities import iter_quantities
+from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
 
 __all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]

@@ -30,8 +30,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from geokg.errors import TrainingDataError
-from geokg.extract.text import SPANS_KEY
 from geokg.event_types import SPECS, trained_labels
+from geokg.extract.text import SPANS_KEY
 
 __all__ = ["CONFIG", "DATA", "ROLE_NAMES", "Record", "docs", "read_records", "split", "train"]
 
@@ -72,7 +72,9 @@ class Record:
         """Character offsets of each event's role strings, with the role: where a string occurs
         more than once, the occurrence nearest the event's trigger (whole words first)."""
         offsets = []
-        for (trigger_start, _, _), roles in zip(self.trigger_offsets(), self.roles):
+        # Not strict: a record made without role annotation (``roles`` left at ``()``) has
+        # events and no roles; read_records gives every event its (maybe empty) roles.
+        for (trigger_start, _, _), roles in zip(self.trigger_offsets(), self.roles, strict=False):
             found = []
             for role, value in roles:
                 hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", self.text)] or [

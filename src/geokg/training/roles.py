@@ -25,13 +25,11 @@ from typing import TYPE_CHECKING
 import spacy
 
 from geokg.roles import ROLES_KEY, role_doc
-from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 from geokg.training import DATA, Record, _finish, read_records, split
+from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
-    from spacy.training import Example
     from spacy.vocab import Vocab
 
 __all__ = ["ROLES_CONFIG", "Alignment", "GoldEvent", "RoleTraining", "gold_events", "role_examples", "train_roles"]
@@ -75,7 +73,10 @@ def gold_events(record: Record, doc: Doc, alignment: Alignment | None = None) ->
     cannot be placed is left out and counted in ``alignment`` when given."""
     counts = alignment if alignment is not None else Alignment()
     events, taken = [], set()
-    for (start, end, kind), roles in zip(record.trigger_offsets(), record.role_offsets()):
+    # Not strict: role_offsets has one entry per event only when the record has role annotation
+    # (read_records gives every event its roles); a record made without roles (``roles`` left
+    # at ``()``) has no role offsets, so no gold events.
+    for (start, end, kind), roles in zip(record.trigger_offsets(), record.role_offsets(), strict=False):
         trigger = doc.char_span(start, end, alignment_mode="expand")
         if trigger is None or len(trigger) != 1 or trigger.start in taken:
             counts.triggers_skipped += 1  # as for the trigger model: the first event of a token
