@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from geokg.extract.event_members import T
 from geokg.extract.quantities import iter_quantities
 from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
@@ -38,25 +39,23 @@ DIRECTION_WORDS: dict[str, str] = {
 # What moved decides the kind of move: "prices fell" is a price change, "output fell" production,
 # "stockpiles fell" an inventory change. Modifiers first ("demand growth" is demand).
 _MOVED: dict[str, EventType] = {
-    **dict.fromkeys(["price", "futures", "benchmark"], EventType.PRICE_CHANGE),
-    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], EventType.PRODUCTION),
-    **dict.fromkeys(["demand", "consumption", "appetite"], EventType.DEMAND_CHANGE),
-    **dict.fromkeys(
-        ["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], EventType.INVENTORY_CHANGE
-    ),
-    **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], EventType.TRADE_CHANGE),
-    **dict.fromkeys(["economy", "economic", "gdp", "inflation"], EventType.ECONOMIC_TREND),
+    **dict.fromkeys(["price", "futures", "benchmark"], T.PRICE_CHANGE),
+    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], T.PRODUCTION),
+    **dict.fromkeys(["demand", "consumption", "appetite"], T.DEMAND_CHANGE),
+    **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], T.INVENTORY_CHANGE),
+    **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], T.TRADE_CHANGE),
+    **dict.fromkeys(["economy", "economic", "gdp", "inflation"], T.ECONOMIC_TREND),
 }
 # "consumer prices" move with the economy; share and house prices are no commodity's.
 _NOT_COMMODITY_PRICES = {
-    "consumer": EventType.ECONOMIC_TREND,
+    "consumer": T.ECONOMIC_TREND,
     "share": None,
     "stock": None,
     "house": None,
     "home": None,
     "property": None,
     "asset": None,
-    "producer": EventType.ECONOMIC_TREND,
+    "producer": T.ECONOMIC_TREND,
 }
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
@@ -168,7 +167,7 @@ def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventTy
     for token in (*modifiers, noun):
         kind = _MOVED.get(token.lemma_.lower()) or _MOVED.get(token.lower_)
         if (
-            kind is EventType.INVENTORY_CHANGE
+            kind is T.INVENTORY_CHANGE
             and token.lemma_.lower() == "stock"
             and not any(is_commodity(m) for m in modifiers)
         ):
@@ -176,7 +175,7 @@ def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventTy
         if kind is not None:
             return kind
     # "Gold fell": the commodity itself moves; "high-grade ore" is a kind, not a move.
-    return EventType.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
+    return T.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
 
 
 def _moving_noun(trigger: Token) -> Token | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from geokg.extract.attribution import attribution_of
+from geokg.extract.event_members import T
 from geokg.extract.events.clause import PRIORITY, clause_event
 from geokg.extract.events.context import SentenceContext, evidence_of
 from geokg.extract.events.merge import merge_offers
@@ -29,11 +30,9 @@ from geokg.extract.events.rankings import ranking_event
 from geokg.extract.events.statements import statement_event
 from geokg.extract.events.triggers import TRIGGER_THRESHOLD, clauses
 from geokg.extract.lexicon import TRIGGERS
-from geokg.model import Event, EventType
+from geokg.model import Event
 
 __all__ = ["PRIORITY", "TRIGGERS", "TRIGGER_THRESHOLD", "SentenceContext", "sentence_events"]
-
-T = EventType
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from geokg.extract.attribution import Attribution
+from geokg.extract.event_members import T
 from geokg.extract.events.context import ACTORS, PLACES, SentenceContext, is_commodity, lemma
 from geokg.extract.events.triggers import ARRIVALS
 from geokg.extract.lexicon import TITLE_NOUNS, TRIGGERS, words
@@ -18,7 +19,6 @@ from geokg.extract.linking import FACILITY_NOUNS, LinkedDoc
 from geokg.extract.moves import names_a_measure
 from geokg.model import EntityKind, EntityRef, EventType
 
-T = EventType
 # Moves of a country's aggregate: its output, exports, imports, demand, stocks or economy.
 NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.ECONOMIC_TREND}
 # Nominal triggers whose modifier names the trader: "US imports", "Chinese purchases".

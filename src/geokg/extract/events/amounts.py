@@ -11,11 +11,10 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from geokg.extract.event_members import T
 from geokg.extract.quantities import iter_quantities
 from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
-
-T = EventType
 
 _AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or production fact
 _FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level

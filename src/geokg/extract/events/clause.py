@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 
 from geokg.event_types import SPECS
 from geokg.extract.attribution import SPEECH_VERBS, Attribution
+from geokg.extract.event_members import T
 from geokg.extract.events.agents import NATIONAL_MOVES, agent_of, implicit_agent
 from geokg.extract.events.amounts import quantity_of
 from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, lemma, salient_commodity
@@ -22,7 +23,6 @@ from geokg.extract.lexicon import words
 from geokg.extract.moves import direction_of, move_quantities, names_a_measure
 from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 
-T = EventType
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 # "plans to", "proposed", "invited": an act not done yet.

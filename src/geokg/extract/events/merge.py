@@ -6,9 +6,8 @@ from dataclasses import replace
 
 from spacy.tokens import Token
 
-from geokg.model import Event, EventType
-
-T = EventType
+from geokg.extract.event_members import T
+from geokg.model import Event
 
 
 def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
+from geokg.extract.event_members import T
 from geokg.extract.events.context import ACTORS, PARTIES, PLACES, SentenceContext, owning_verb
 from geokg.extract.linking import LinkedDoc
 from geokg.model import EntityKind, EntityRef, EventType
 
-T = EventType
 Refs = tuple[EntityRef, ...]
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from geokg.extract.attribution import Attribution
+from geokg.extract.event_members import T
 from geokg.extract.events.agents import agent_of
 from geokg.extract.events.amounts import inherit_price_unit, quantity_of
 from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, salient_commodity
 from geokg.extract.events.dating import date_of, reported_today
 from geokg.extract.events.triggers import in_goal
 from geokg.extract.moves import DIRECTION_WORDS
-from geokg.model import EntityKind, Event, EventType, Evidence
-
-T = EventType
+from geokg.model import EntityKind, Event, Evidence
 
 
 def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence, attribution: Attribution) -> Event | None:

@@ -12,11 +12,12 @@ import re
 from spacy.tokens import Span, Token
 
 from geokg.extract.attribution import Attribution
+from geokg.extract.event_members import T
 from geokg.extract.events.agents import agent_of
 from geokg.extract.events.context import CONFIDENCE, SentenceContext
 from geokg.extract.lexicon import mapping
 from geokg.extract.text import span_text
-from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence
+from geokg.model import EntityKind, EntityRef, Event, Evidence
 
 ORDINALS = {
     "first": 1,
@@ -67,7 +68,7 @@ def ranking_event(
     if source is None:
         return None  # the shapes require a ranking's source; an unsourced rank is not a fact we can keep
     event = Event(
-        type=EventType.RESERVES_RANK,
+        type=T.RESERVES_RANK,
         evidence=evidence,
         agent=agent,
         themes=themes[:1] if themes else (),

@@ -8,11 +8,12 @@ import re
 from spacy.tokens import Span, Token
 
 from geokg.extract.attribution import SPEECH_VERBS, Attribution, subject_entity
+from geokg.extract.event_members import T
 from geokg.extract.events.context import CONFIDENCE, SentenceContext
 from geokg.extract.events.dating import date_of
 from geokg.extract.linking import LinkedDoc
 from geokg.extract.text import span_text
-from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence
+from geokg.model import EntityKind, EntityRef, Event, Evidence
 
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 
@@ -42,7 +43,7 @@ def statement_event(
     # A statement quoted in the news was made when reported unless the text dates it.
     date = date_of(sent, ctx.anchor, outside_quotes=True) or ctx.anchor
     return Event(
-        type=EventType.STATEMENT,
+        type=T.STATEMENT,
         evidence=evidence,
         agent=speaker,
         quote=text,

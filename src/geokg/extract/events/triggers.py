@@ -12,13 +12,13 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from geokg.event_types import SPECS
+from geokg.extract.event_members import T
 from geokg.extract.events.context import SentenceContext, is_commodity, lemma
 from geokg.extract.lexicon import TRIGGERS, mapping, triggers_of, words
 from geokg.extract.moves import DIRECTION_WORDS, moved_kind
 from geokg.extract.text import SPANS_KEY
 from geokg.model import EventType
 
-T = EventType
 Triggers = list[tuple[Token, EventType]]
 
 # The trained model's triggers count from this probability of their label on: below it the
