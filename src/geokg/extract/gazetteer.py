@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from geokg.iri_space import KIND_SEGMENT
@@ -58,9 +58,9 @@ class Gazetteer:
         for office in reference.offices.values():
             exact.setdefault(f"{OFFICE}|office/{office.key}", set()).update(_case_variants(office.names))
         for match_id, names in exact.items():
-            self.exact.add(match_id, list(nlp.tokenizer.pipe(sorted(names))))
+            self.exact.add(match_id, [nlp.tokenizer(name) for name in sorted(names)])
         for match_id, names in folded.items():
-            self.folded.add(match_id, list(nlp.tokenizer.pipe(sorted(names))))
+            self.folded.add(match_id, [nlp.tokenizer(name) for name in sorted(names)])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -115,7 +115,7 @@ def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]]
 
 
 def _case_variants(names: Iterable[str]) -> set[str]:
-    variants = set()
+    variants: set[str] = set()
     for name in names:
         name = name.strip()
         if not name:
@@ -139,7 +139,7 @@ def _acronym(name: str) -> bool:
     return len(name) >= 4 or vowels != [False, True, False]
 
 
-def _in_title_case_line(token) -> bool:
+def _in_title_case_line(token: Token) -> bool:
     """Headlines are often in title or upper case: there capitals say nothing."""
     line_start = token.i
     doc = token.doc

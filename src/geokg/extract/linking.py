@@ -208,11 +208,11 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
         span = _trim(ent)
         if span is None:
             continue
-        entity = _resolve_ner(span, reference, persons, date)
-        if entity is not None:
-            linked.add(span, entity)
-            if entity.ref.kind is EntityKind.PERSON and entity not in persons:
-                persons.append(entity)
+        resolved = _resolve_ner(span, reference, persons, date)
+        if resolved is not None:
+            linked.add(span, resolved)
+            if resolved.ref.kind is EntityKind.PERSON and resolved not in persons:
+                persons.append(resolved)
     return linked
 
 
@@ -419,10 +419,10 @@ def _resolve_ner(
     if kind is EntityKind.PERSON:
         return _resolve_person(span, text, persons)
     if kind is EntityKind.ORGANIZATION:
-        words = {w.lower().strip(".,") for w in text.split()}
-        if words & _MEDIA_WORDS:
+        word_set = {w.lower().strip(".,") for w in text.split()}
+        if word_set & _MEDIA_WORDS:
             kind = EntityKind.MEDIA
-        elif words & _COMPANY_WORDS:
+        elif word_set & _COMPANY_WORDS:
             kind = EntityKind.COMPANY
     if span.doc[span.start : span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places

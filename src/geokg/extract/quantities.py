@@ -43,7 +43,7 @@ _DENOMINATORS = {  # surface of a price's "per …" unit → unit key
     r"year|yr|annum": "year",
 }
 # fmt: off
-_UNITS = [  # (surface pattern, unit key, factor); order matters: longer forms first
+_UNITS: list[tuple[str, str, int | Decimal]] = [  # (surface pattern, unit key, factor); longer forms first
     (r"per\s?cent|pct|%", "percent", 1),
     # "barrels of crude oil per day", "barrels of gasoline daily" count too.
     (r"barrels?\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:(?:per|a|each)\s+day|daily)|barrels?/d(?:ay)?|bbls?/d"

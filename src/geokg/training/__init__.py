@@ -146,7 +146,8 @@ def _role_strings(path: str, line: int, event: dict) -> Iterator[tuple[str, str]
 
 def split(records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
     """(train, dev): a text is in dev when the first byte of its SHA-256 is below 52 (a fifth)."""
-    train_part, dev_part = [], []
+    train_part: list[Record] = []
+    dev_part: list[Record] = []
     for record in records:
         digest = hashlib.sha256(record.text.encode("utf-8")).digest()
         (dev_part if digest[0] < 52 else train_part).append(record)

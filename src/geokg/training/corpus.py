@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.training import Example
+from spacy.util import registry
 
 __all__ = ["annotated_corpus"]
 
 
-@spacy.registry.readers("geokg.annotated_corpus.v1")
+@registry.readers("geokg.annotated_corpus.v1")
 def annotated_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
     """Examples from a DocBin whose docs carry the host's annotation and the gold spans."""
     from spacy.tokens import DocBin

@@ -83,7 +83,7 @@ def gold_events(record: Record, doc: Doc, alignment: Alignment | None = None) ->
             continue
         taken.add(trigger.start)
         sent = trigger.sent
-        placed = {}
+        placed: dict[tuple[str, int, int], None] = {}  # an ordered set
         for role_start, role_end, role in roles:
             span = doc.char_span(role_start, role_end)
             if span is None:

@@ -118,7 +118,7 @@ def _agent_and_themes(
         if agent is None or agent not in in_sent:
             agent = ctx.last_measure.agent  # "the country imposed the ban": the ban's owner
     if not themes and kind in _COMMODITY_FROM_CONTEXT and ctx.last_commodity:
-        themes = (salient_commodity(ctx),)  # "output rose" in a story about the commodity
+        themes = (salient_commodity(ctx, ctx.last_commodity),)  # "output rose" in a story about the commodity
     return agent, themes
 
 

@@ -100,14 +100,15 @@ def is_commodity(token: Token, linked: LinkedDoc) -> bool:
     return ref is not None and ref.kind is EntityKind.COMMODITY
 
 
-def salient_commodity(ctx: SentenceContext) -> EntityRef | None:
-    """The commodity the story is about so far: the most mentioned, the latest on a tie."""
+def salient_commodity(ctx: SentenceContext, last: EntityRef) -> EntityRef:
+    """The commodity the story is about so far: the most mentioned, the latest (``last``, the
+    story's ``ctx.last_commodity``) on a tie."""
     seen = [ref for ref in ctx.mention_counts if ref.kind is EntityKind.COMMODITY]
     if not seen:
-        return ctx.last_commodity
+        return last
     top = max(ctx.mention_counts[ref] for ref in seen)
-    if ctx.last_commodity is not None and ctx.mention_counts.get(ctx.last_commodity) == top:
-        return ctx.last_commodity
+    if ctx.mention_counts.get(last) == top:
+        return last
     return next(ref for ref in reversed(seen) if ctx.mention_counts[ref] == top)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal
 
 from spacy.tokens import Span, Token
 
-from geokg.extract.dates import resolve_date
+from geokg.extract.dates import Prefer, resolve_date
 from geokg.extract.events.context import owning_verb
 from geokg.extract.text import span_text
 
@@ -38,7 +39,7 @@ def date_of(
         ents.sort(key=lambda e: not scope[0] <= e.start < scope[1])
     for ent in ents:
         tense = _tense(owning_verb(ent.root))
-        prefer = "nearest" if _HAS_MONTH.search(ent.text) else tense or ("future" if future else "past")
+        prefer: Prefer = "nearest" if _HAS_MONTH.search(ent.text) else tense or ("future" if future else "past")
         # "on Thursday and Friday", "Dec. 6-7": a span of days starts on its first.
         for text in (ent.text, re.split(r"\s+(?:and|to|through)\s+|\s*[-–]\s*(?=\w)", ent.text)[0]):
             resolved = resolve_date(text, anchor, prefer=prefer)
@@ -47,7 +48,7 @@ def date_of(
     return None
 
 
-def _tense(verb: Token) -> str | None:
+def _tense(verb: Token) -> Literal["past", "future"] | None:
     """ "past" or "future" when the verb a date hangs on says ("a deal signed on Monday" is past
     even in a sentence about what will happen; "will meet on Monday" is ahead), else None: an
     infinitive ("offered to sell … on Monday") takes its time from the sentence."""

@@ -38,7 +38,8 @@ def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence, attributio
         confidence = CONFIDENCE["price"]
         themes = tuple(ctx.linked.in_span(sent.start, sent.end, {EntityKind.COMMODITY}))
         if not themes and ctx.last_commodity is not None and token.lemma_.lower() == "price":
-            themes = (salient_commodity(ctx),)  # "domestic fuel prices dropped" after a sentence on diesel
+            # "domestic fuel prices dropped" after a sentence on diesel
+            themes = (salient_commodity(ctx, ctx.last_commodity),)
             confidence -= PENALTY["context_theme"]
         if not themes:
             return None

@@ -25,7 +25,8 @@ __all__ = ["TITLE_NOUNS", "TRIGGERS", "WORDS", "mapping", "parse_triggers", "tri
 
 
 def _read(name: str) -> dict[str, Any]:
-    return json.loads(files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return data
 
 
 def parse_triggers(data: dict[str, list[str]]) -> dict[str, EventType]:
