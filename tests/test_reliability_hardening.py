@@ -317,6 +317,7 @@ def packaged_store(path: Path):
     return store
 
 
+@pytest.mark.slow
 def test_hardening_validate_store_checks_the_built_in_graphs(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     from geokg import api
