@@ -48,8 +48,16 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     clause_events = []
     ruled = False  # an event the rules found: reported speech then states it, not a Statement
     for clause_verb, alternatives in clauses(sent, covered, ctx).items():
+        event = None
         for n, triggers in enumerate(alternatives):
-            event = clause_event(sent, clause_verb, triggers, ctx, attribution, evidence)
+            # One event a clause, of the first kind (by PRIORITY) that finds its roles: "supply
+            # restrictions support a rise in oil prices" is no supply, and so a price move.
+            for kind in sorted({k for _, k in triggers}, key=PRIORITY.index):
+                event = clause_event(
+                    sent, clause_verb, [(t, k) for t, k in triggers if k is kind], ctx, attribution, evidence
+                )
+                if event is not None:
+                    break
             if event is not None:
                 clause_events.append((clause_verb, event))
                 # The model's triggers come second where the rules name a clause.
