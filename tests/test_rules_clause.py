@@ -103,3 +103,13 @@ def test_a_clause_states_the_first_kind_whose_roles_it_finds() -> None:
                          linked={6: "Commodity:crude-oil"})
     [event] = sentence_events(sent, ctx)
     assert (event.type, event.themes, event.direction) == (T.PRICE_CHANGE, (ref("Commodity:crude-oil"),), "up")
+
+
+def test_a_move_inside_a_prepositional_phrase_is_an_event_of_its_own() -> None:
+    # "Shale drillers cut output amid the slump in oil prices ."
+    sent, ctx = sentence(["Shale 1 compound NOUN", "drillers 2 nsubj NOUN driller", "cut 2 ROOT VERB cut VBD",
+                          "output 2 dobj NOUN", "amid 2 prep ADP", "the 6 det DET", "slump 4 pobj NOUN",
+                          "in 6 prep ADP", "oil 9 compound NOUN", "prices 7 pobj NOUN price", ". 2 punct PUNCT"],
+                         linked={8: "Commodity:crude-oil"})
+    moves = {(e.type, e.direction, e.agent) for e in sentence_events(sent, ctx)}
+    assert moves == {(T.PRODUCTION, "down", None), (T.PRICE_CHANGE, "down", None)}

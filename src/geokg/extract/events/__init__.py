@@ -18,9 +18,9 @@ price changes and statements have rules of their own. One module per family:
 
 from __future__ import annotations
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
-from geokg.extract.attribution import attribution_of
+from geokg.extract.attribution import Attribution, attribution_of
 from geokg.extract.event_members import T
 from geokg.extract.events.clause import PRIORITY, clause_event
 from geokg.extract.events.context import SentenceContext, evidence_of
@@ -28,11 +28,62 @@ from geokg.extract.events.merge import merge_offers
 from geokg.extract.events.prices import price_event
 from geokg.extract.events.rankings import ranking_event
 from geokg.extract.events.statements import statement_event
-from geokg.extract.events.triggers import TRIGGER_THRESHOLD, clauses
+from geokg.extract.events.triggers import TRIGGER_THRESHOLD, Triggers, clauses
 from geokg.extract.lexicon import TRIGGERS
-from geokg.model import Event
+from geokg.model import Event, Evidence
 
 __all__ = ["PRIORITY", "TRIGGERS", "TRIGGER_THRESHOLD", "SentenceContext", "sentence_events"]
+
+
+def _first_event(
+    sent: Span, verb: Token, triggers: Triggers, ctx: SentenceContext, attribution: Attribution, evidence: Evidence
+) -> Event | None:
+    """One event a clause, of the first kind (by PRIORITY) that finds its roles: "supply
+    restrictions support a rise in oil prices" is no supply, and so a price move."""
+    for kind in sorted({k for _, k in triggers}, key=PRIORITY.index):
+        event = clause_event(sent, verb, [(t, k) for t, k in triggers if k is kind], ctx, attribution, evidence)
+        if event is not None:
+            return event
+    return None
+
+
+def _adjunct_events(
+    sent: Span,
+    verb: Token,
+    alternatives: list[Triggers],
+    main: Event,
+    ctx: SentenceContext,
+    attribution: Attribution,
+    evidence: Evidence,
+) -> list[tuple[Token, Event]]:
+    """Moves named inside a prepositional phrase of the clause are events of their own, of
+    another kind than the clause's: "producers cut output amid the slump in prices", "utilities
+    banned purchases in expectation of declines in prices". Each is read as its own small
+    clause, so the main clause's subject is not its agent."""
+    found: list[tuple[Token, Event]] = []
+    kinds = {main.type}
+    for trigger, kind in sorted({pair for triggers in alternatives for pair in triggers}, key=lambda p: p[0].i):
+        if (
+            kind in kinds
+            or trigger.i == verb.i
+            or trigger.pos_ not in ("NOUN", "ADJ")
+            or not _in_adjunct(trigger, verb)
+        ):
+            continue
+        event = clause_event(sent, trigger, [(trigger, kind)], ctx, attribution, evidence)
+        if event is not None:
+            found.append((trigger, event))
+            kinds.add(kind)
+    return found
+
+
+def _in_adjunct(token: Token, verb: Token) -> bool:
+    """Whether ``token`` lies inside a prepositional phrase of ``verb``'s clause."""
+    while token.i != verb.i and token.head.i != token.i:
+        if token.dep_ in ("pobj", "pcomp"):
+            return True
+        token = token.head
+    return False
 
 
 def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
@@ -48,18 +99,11 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     clause_events = []
     ruled = False  # an event the rules found: reported speech then states it, not a Statement
     for clause_verb, alternatives in clauses(sent, covered, ctx).items():
-        event = None
         for n, triggers in enumerate(alternatives):
-            # One event a clause, of the first kind (by PRIORITY) that finds its roles: "supply
-            # restrictions support a rise in oil prices" is no supply, and so a price move.
-            for kind in sorted({k for _, k in triggers}, key=PRIORITY.index):
-                event = clause_event(
-                    sent, clause_verb, [(t, k) for t, k in triggers if k is kind], ctx, attribution, evidence
-                )
-                if event is not None:
-                    break
+            event = _first_event(sent, clause_verb, triggers, ctx, attribution, evidence)
             if event is not None:
                 clause_events.append((clause_verb, event))
+                clause_events += _adjunct_events(sent, clause_verb, alternatives, event, ctx, attribution, evidence)
                 # The model's triggers come second where the rules name a clause.
                 ruled = ruled or (n == 0 and clause_verb.i not in ctx.model_clauses)
                 break
