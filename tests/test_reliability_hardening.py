@@ -377,6 +377,7 @@ def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: p
         assert [q.object.value for q in store.quads(graph_iri("a3"))] == ["a3"]
 
 
+@pytest.mark.slow
 def test_hardening_a_build_without_paths_moves_old_layout_graphs(tmp_path: Path) -> None:
     """What the readers' warning says to run. A build with paths looks for old graph names only
     when the store was written by another geokg (its reference graph differs): it reads them all."""

@@ -91,6 +91,7 @@ def foreign_article(tmp_path: Path, case: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(FOREIGN))
 def test_load_drops_a_graph_that_violates_the_shapes(tmp_path: Path, case: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,6 +193,7 @@ NOT_INLINE = ("not valid JSON-LD: a JSON-LD @context that is not inline (a URL o
               "geokg reads nothing but the input file: put the context in it")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "load"])
 def test_jsonld_remote_and_file_contexts_are_never_fetched(tmp_path: Path, context_server: str, command: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,6 +219,7 @@ def billion_laughs() -> str:
             '<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol9;</ex:p></rdf:Description></rdf:RDF>\n')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "load"])
 def test_rdfxml_entity_expansion_is_refused_at_once(tmp_path: Path, command: str,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
