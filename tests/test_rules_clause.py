@@ -113,3 +113,18 @@ def test_a_move_inside_a_prepositional_phrase_is_an_event_of_its_own() -> None:
                          linked={8: "Commodity:crude-oil"})
     moves = {(e.type, e.direction, e.agent) for e in sentence_events(sent, ctx)}
     assert moves == {(T.PRODUCTION, "down", None), (T.PRICE_CHANGE, "down", None)}
+
+
+def test_a_speech_verb_with_an_amount_for_object_moves_it() -> None:
+    from geokg.extract.attribution import Attribution
+    from geokg.extract.events.clause import clause_event
+    from geokg.extract.events.context import evidence_of
+
+    # "Gold added 1% ." is a price move; "The minister added that output would rise ." is speech.
+    sent, ctx = sentence(["Gold 1 nsubj PROPN", "added 1 ROOT VERB add VBD", "1 3 nummod NUM", "% 1 dobj NOUN",
+                          ". 1 punct PUNCT"], linked={0: "Commodity:gold"})
+    event = clause_event(sent, sent[1], [(sent[1], T.PRICE_CHANGE)], ctx, Attribution(), evidence_of(sent))
+    assert event is not None and (event.type, event.direction) == (T.PRICE_CHANGE, "up")
+    sent, ctx = sentence(["The 1 det DET", "minister 2 nsubj NOUN", "added 2 ROOT VERB add VBD", "that 6 mark SCONJ",
+                          "output 6 nsubj NOUN", "would 6 aux AUX", "rise 2 ccomp VERB", ". 2 punct PUNCT"])
+    assert clause_event(sent, sent[2], [(sent[2], T.PRICE_CHANGE)], ctx, Attribution(), evidence_of(sent)) is None

@@ -44,6 +44,13 @@ _COMMODITY_FROM_CONTEXT = {
 }
 
 
+def _moves_an_amount(verb: Token) -> bool:
+    """ "WTI added 34 cents", "gold added 1%": a speech verb with an amount for object moves it."""
+    return any(
+        c.dep_ in ("dobj", "npadvmod") and (c.like_num or any(g.like_num for g in c.children)) for c in verb.children
+    )
+
+
 def clause_event(
     sent: Span, verb: Token, triggers: Triggers, ctx: SentenceContext, attribution: Attribution, evidence: Evidence
 ) -> Event | None:
@@ -53,7 +60,7 @@ def clause_event(
     # "cut Japanese imports": the noun that names the flow carries its modifiers, not the move word.
     trigger = min((t for t, k in triggers if k is kind), key=is_direction)
     spec = SPECS[kind.value]
-    if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i:
+    if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i and not _moves_an_amount(verb):
         return None
     if _negated(verb):
         return None  # "failed to reach an agreement", "did not provide deliveries"
