@@ -8,7 +8,7 @@ from decimal import Decimal
 from rules_docs import ref, sentence
 
 from geokg.extract.events import sentence_events
-from geokg.model import EventType
+from geokg.model import Event, EventType
 
 T = EventType
 
@@ -128,3 +128,23 @@ def test_a_speech_verb_with_an_amount_for_object_moves_it() -> None:
     sent, ctx = sentence(["The 1 det DET", "minister 2 nsubj NOUN", "added 2 ROOT VERB add VBD", "that 6 mark SCONJ",
                           "output 6 nsubj NOUN", "would 6 aux AUX", "rise 2 ccomp VERB", ". 2 punct PUNCT"])
     assert clause_event(sent, sent[2], [(sent[2], T.PRICE_CHANGE)], ctx, Attribution(), evidence_of(sent)) is None
+
+
+def test_a_trade_move_without_a_word_for_trade_is_a_price_move_of_its_commodity_or_nothing() -> None:
+    from geokg.extract.attribution import Attribution
+    from geokg.extract.events.clause import clause_event
+    from geokg.extract.events.context import evidence_of
+
+    def read(rows: list[str], trigger: int, linked: dict[int | tuple[int, int], str]) -> Event | None:
+        sent, ctx = sentence(rows, linked=linked)
+        return clause_event(sent, sent[1], [(sent[trigger], T.TRADE_CHANGE)], ctx, Attribution(), evidence_of(sent))
+
+    loss = read(["Brent 1 nsubj PROPN", "suffered 1 ROOT VERB suffer VBD", "a 3 det DET", "loss 1 dobj NOUN",
+                 ". 1 punct PUNCT"], 3, {0: "Commodity:brent"})
+    assert loss is not None and loss.type is T.PRICE_CHANGE
+    reserves = read(["Bank 1 nsubj PROPN", "increased 1 ROOT VERB increase VBD", "its 3 poss PRON",
+                     "reserves 1 dobj NOUN reserve", ". 1 punct PUNCT"], 1, {0: "Organization:bank"})
+    assert reserves is None
+    exports = read(["Chile 1 nsubj PROPN", "cut 1 ROOT VERB cut VBD", "copper 3 compound NOUN",
+                    "exports 1 dobj NOUN export", ". 1 punct PUNCT"], 3, {0: "Country:CL", 2: "Commodity:copper"})
+    assert exports is not None and exports.type is T.TRADE_CHANGE

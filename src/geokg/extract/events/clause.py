@@ -44,6 +44,25 @@ _COMMODITY_FROM_CONTEXT = {
 }
 
 
+# Words that name a flow of goods: a trade volume moves only where one of them is said.
+_TRADE_WORDS = {*words("trade_nouns"), "trade", "sell", "buy", "ship", "cargo", "flow", "exporter", "importer"}
+
+
+def _names_trade(token: Token) -> bool:
+    return token.lemma_.lower() in _TRADE_WORDS or token.lower_.rstrip("s") in _TRADE_WORDS
+
+
+def _price_moves(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> bool:
+    """A price is said to move: a price noun in the clause, or a commodity as its subject ("Brent fell")."""
+    if any(t.lemma_.lower() in _PRICE_WORDS for t in verb.doc[scope[0] : scope[1]]):
+        return True
+    subjects = (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+    return any((ref := ctx.linked.by_token.get(s.i)) is not None and ref.kind is EntityKind.COMMODITY for s in subjects)
+
+
+_PRICE_WORDS = {"price", "futures", "benchmark", "contract"}
+
+
 def _moves_an_amount(verb: Token) -> bool:
     """ "WTI added 34 cents", "gold added 1%": a speech verb with an amount for object moves it."""
     return any(
@@ -65,6 +84,11 @@ def clause_event(
     if _negated(verb):
         return None  # "failed to reach an agreement", "did not provide deliveries"
     scope = _scope(verb, trigger)
+    if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
+        # "Brent suffered a loss of 0.6%": nothing traded moves in the clause; a price may.
+        if not _price_moves(verb, scope, ctx):
+            return None
+        kind, spec = T.PRICE_CHANGE, SPECS[T.PRICE_CHANGE.value]
     in_sent = ctx.linked.in_span(sent.start, sent.end)
     agent, themes = _agent_and_themes(verb, trigger, kind, scope, in_sent, ctx)
     confidence = _confidence(trigger, themes, in_sent, ctx)
