@@ -148,3 +148,12 @@ def test_a_trade_move_without_a_word_for_trade_is_a_price_move_of_its_commodity_
     exports = read(["Chile 1 nsubj PROPN", "cut 1 ROOT VERB cut VBD", "copper 3 compound NOUN",
                     "exports 1 dobj NOUN export", ". 1 punct PUNCT"], 3, {0: "Country:CL", 2: "Commodity:copper"})
     assert exports is not None and exports.type is T.TRADE_CHANGE
+
+
+def test_a_result_phrase_moves_the_verbs_object_not_its_subject() -> None:
+    from geokg.extract.moves import moved_kind
+
+    # "Demand pushed copper prices higher ." : prices move, pushed by demand.
+    sent, _ = sentence(["Demand 1 nsubj NOUN", "pushed 1 ROOT VERB push VBD", "copper 3 compound NOUN",
+                        "prices 1 dobj NOUN price", "higher 1 advmod ADV high", ". 1 punct PUNCT"])
+    assert moved_kind(sent[4], lambda token: token.lower_ == "copper") is T.PRICE_CHANGE

@@ -195,6 +195,11 @@ def _moving_noun(trigger: Token) -> Token | None:
         # "lower prices hurt producers"; inside a phrase about something else ("exposed to
         # lower prices", "to deal with surging prices") the move is background, not news.
         return trigger.head if trigger.head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    if trigger.dep_ in ("oprd", "xcomp", "advmod", "acomp", "prt") and trigger.head.pos_ == "VERB":
+        # "demand pushed prices higher", "kept output steady": the verb's object ends up there.
+        result = next((c for c in trigger.head.children if c.dep_ == "dobj"), None)
+        if result is not None:
+            return None if result.pos_ == "PRON" else result
     verb = trigger
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
