@@ -157,3 +157,12 @@ def test_a_result_phrase_moves_the_verbs_object_not_its_subject() -> None:
     sent, _ = sentence(["Demand 1 nsubj NOUN", "pushed 1 ROOT VERB push VBD", "copper 3 compound NOUN",
                         "prices 1 dobj NOUN price", "higher 1 advmod ADV high", ". 1 punct PUNCT"])
     assert moved_kind(sent[4], lambda token: token.lower_ == "copper") is T.PRICE_CHANGE
+
+
+def test_a_move_qualifying_the_subject_is_an_event_of_its_own() -> None:
+    # "Stronger demand should boost copper prices ."
+    sent, ctx = sentence(["Stronger 1 amod ADJ strong", "demand 3 nsubj NOUN", "should 3 aux AUX",
+                          "boost 3 ROOT VERB boost VB", "copper 5 compound NOUN", "prices 3 dobj NOUN price",
+                          ". 3 punct PUNCT"], linked={4: "Commodity:copper"})
+    moves = {(e.type, e.direction) for e in sentence_events(sent, ctx)}
+    assert moves == {(T.DEMAND_CHANGE, "up"), (T.PRICE_CHANGE, "up")}

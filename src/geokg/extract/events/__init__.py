@@ -56,10 +56,10 @@ def _adjunct_events(
     attribution: Attribution,
     evidence: Evidence,
 ) -> list[tuple[Token, Event]]:
-    """Moves named inside a prepositional phrase of the clause are events of their own, of
-    another kind than the clause's: "producers cut output amid the slump in prices", "utilities
-    banned purchases in expectation of declines in prices". Each is read as its own small
-    clause, so the main clause's subject is not its agent."""
+    """Moves named inside a prepositional phrase of the clause, or qualifying its subject, are
+    events of their own, of another kind than the clause's: "producers cut output amid the slump
+    in prices", "stronger demand should boost prices". Each is read as its own small clause, so
+    the main clause's subject is not its agent."""
     found: list[tuple[Token, Event]] = []
     kinds = {main.type}
     for trigger, kind in sorted({pair for triggers in alternatives for pair in triggers}, key=lambda p: p[0].i):
@@ -78,7 +78,10 @@ def _adjunct_events(
 
 
 def _in_adjunct(token: Token, verb: Token) -> bool:
-    """Whether ``token`` lies inside a prepositional phrase of ``verb``'s clause."""
+    """Whether ``token`` lies inside a prepositional phrase of ``verb``'s clause, or qualifies its
+    subject ("stronger demand should boost prices")."""
+    if token.dep_ == "amod" and token.head.dep_ in ("nsubj", "nsubjpass") and token.head.head.i == verb.i:
+        return True
     while token.i != verb.i and token.head.i != token.i:
         if token.dep_ in ("pobj", "pcomp"):
             return True
