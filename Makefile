@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= geokg.db
 
-.PHONY: demo test test-fast install system-deps bench clean model
+.PHONY: demo test test-fast lint install system-deps bench clean model
 
 # Debian packages that integration tests drive for real (a browser, a second triple
 # store). Tests skip when they are missing, unless GEOKG_REQUIRE_SYSTEM_DEPS=1 (CI).
@@ -30,7 +30,13 @@ system-deps:
 demo: $(STAMP)
 	@$(BIN)/geokg demo --store $(STORE)
 
-test: $(STAMP)
+# The gates before the tests: lint, format and types of src/ (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

@@ -23,7 +23,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/data/golden/*/expected.ttl from the actual output")
+                     help="rewrite tests/data/golden/*.ttl from the actual output")
 
 
 @pytest.fixture(scope="session")

@@ -220,6 +220,7 @@ def test_articles_arbitrary_text_never_crashes(tmp_path_factory: pytest.TempPath
     _check(list(read_file(path)), path)
 
 
+@pytest.mark.slow
 @given(st.lists(st.one_of(
     st.text(),
     st.dictionaries(st.sampled_from(["id", "date", "title", "body", "text", "source", "url", "dateline"]),

@@ -122,6 +122,7 @@ def assert_same(incremental: dict[str, set[str]], whole: dict[str, set[str]]) ->
         assert not missing and not extra, f"{graph}\nmissing:\n" + "\n".join(missing) + "\nextra:\n" + "\n".join(extra)
 
 
+@pytest.mark.slow
 @settings(max_examples=40)
 @given(histories())
 def test_every_increment_equals_a_whole_recompute(reference_ntriples: str,
@@ -180,6 +181,7 @@ def as_nquads(step: dict[str, ArticleFacts | None]) -> str:
     return "".join(lines)
 
 
+@pytest.mark.slow
 @settings(max_examples=10)
 @given(histories())
 def test_loading_in_increments_equals_a_whole_recompute(history: list[dict[str, ArticleFacts | None]]) -> None:

@@ -234,6 +234,7 @@ def test_derived_triples_are_the_lines_an_rdflib_graph_would_give(triples: list)
     assert "\n".join(sorted(lines.lines)) == to_ntriples(graph)
 
 
+@pytest.mark.slow
 def test_refresh_on_disk_replaces_the_derived_graphs_whole_and_counts_them(tmp_path) -> None:
     """On disk the derived graphs are dropped, flushed and loaded again (Store.load_graph):
     the same quads as in memory, counted in the summary, and a second pass changes nothing."""

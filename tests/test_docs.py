@@ -43,6 +43,25 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         assert "Example:" in command.get_help(ctx)
 
 
+def command_table() -> str:
+    """The README's command table, made from the CLI as ``geokg --help`` shows it: each command
+    with its arguments and the first paragraph of its help. ``python tests/test_docs.py`` prints it."""
+    rows = ["| command | what it does |", "| --- | --- |"]
+    for name in COMMANDS:
+        command = cli.commands[name]
+        with click.Context(command, info_name=name) as ctx:
+            arguments = [piece for piece in command.collect_usage_pieces(ctx) if piece != "[OPTIONS]"]
+        usage = ["geokg", name, *arguments]
+        summary = " ".join((command.help or "").split("\n\n", 1)[0].split()).replace("|", "\\|")
+        rows.append(f"| `{' '.join(usage)}` | {summary} |")
+    return "\n".join(rows)
+
+
+def test_readme_command_table_is_made_from_the_help() -> None:
+    table = command_table()
+    assert table in _readme(), f"README.md's command table differs from the CLI's help; it should read:\n{table}"
+
+
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_appears_in_the_readme(name: str) -> None:
     assert f"geokg {name}" in _readme(), f"README.md never shows `geokg {name}`"
@@ -135,3 +154,7 @@ def test_reliability_page_names_real_tests() -> None:
     named = set(re.findall(r"\b(test_\w+)\b", page)) - {path.stem for path in files}
     missing = sorted(named - defined)
     assert not missing, f"docs/reliability.md names tests that do not exist: {missing}"
+
+
+if __name__ == "__main__":
+    print(command_table())

@@ -185,6 +185,7 @@ def test_evaluation_mappings_name_registered_types() -> None:
 
 # -- one more type, in the registry alone ----------------------------------------------------
 
+@pytest.mark.slow
 def test_a_type_added_to_the_registry_alone_reaches_every_consumer(tmp_path: Path) -> None:
     # A fresh interpreter: the extractor's enum, GK and the page read the registry on import.
     for kind in ("ontology", "shapes"):

@@ -9,7 +9,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from geokg.extract.events import TRIGGER_THRESHOLD, SentenceContext, _clauses, _country_of_move
+from geokg.extract.events.agents import country_of_move
+from geokg.extract.events.context import SentenceContext
+from geokg.extract.events.triggers import TRIGGER_THRESHOLD, clauses
 from geokg.extract.linking import LinkedDoc
 from geokg.extract.moves import direction_of, move_quantities, moved_kind
 from geokg.model import Entity, EntityKind, EntityRef, EventType
@@ -74,7 +76,7 @@ def test_a_percentage_after_the_verb_is_the_change_and_from_names_the_previous_l
 
 def test_without_the_model_the_rules_read_a_cut_in_exports_as_a_trade_volume_move(vocab) -> None:
     doc = cut_exports(vocab)  # "exports" under "cut" is a volume that moves, never a sale
-    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
+    assert clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
 
 
 def test_a_model_trigger_names_a_clause_the_rules_find_nothing_in(vocab) -> None:
@@ -82,7 +84,7 @@ def test_a_model_trigger_names_a_clause_the_rules_find_nothing_in(vocab) -> None
     doc = make(vocab, ["Copper", "rose", "3", "%", "."], [1, 1, 3, 1, 1],
                ["nsubj", "ROOT", "nummod", "npadvmod", "punct"], ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"],
                ["copper", "rise", "3", "%", "."], triggers=[(1, "PriceChange")])
-    assert _clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
+    assert clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
 
 
 def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(vocab) -> None:
@@ -95,23 +97,23 @@ def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(voca
                ["PROPN", "VERB", "NOUN", "CCONJ", "PROPN", "VERB", "NOUN", "PUNCT", "NOUN", "VERB", "PUNCT"],
                ["Chile", "sell", "copper", "and", "Peru", "ban", "export", ";", "zinc", "slump", "."],
                triggers=[(5, "Sanction"), (9, "PriceChange")])
-    clauses = _clauses(doc[:], set(), context())
-    assert clauses == {doc[1]: [[(doc[1], T.SALE_OR_SUPPLY)]],
-                       doc[5]: [[(doc[5], T.EXPORT_RESTRICTION)], [(doc[5], T.SANCTION)]],
-                       doc[9]: [[(doc[9], T.PRICE_CHANGE)]]}
-    assert list(clauses) == [doc[1], doc[5], doc[9]]  # in text order
+    found = clauses(doc[:], set(), context())
+    assert found == {doc[1]: [[(doc[1], T.SALE_OR_SUPPLY)]],
+                     doc[5]: [[(doc[5], T.EXPORT_RESTRICTION)], [(doc[5], T.SANCTION)]],
+                     doc[9]: [[(doc[9], T.PRICE_CHANGE)]]}
+    assert list(found) == [doc[1], doc[5], doc[9]]  # in text order
 
 
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])
     doc.spans[SPANS_KEY].attrs["scores"] = numpy.array([[TRIGGER_THRESHOLD - 0.01]])
-    assert _clauses(doc[:], set(), context()) == {}
+    assert clauses(doc[:], set(), context()) == {}
 
 
 def test_model_labels_of_rule_only_types_are_ignored(vocab) -> None:
     doc = cut_exports(vocab, triggers=[(2, "Statement")])  # statements are the rules' alone
-    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
+    assert clauses(doc[:], set(), context()) == {doc[2]: [[(doc[2], T.TRADE_CHANGE), (doc[4], T.TRADE_CHANGE)]]}
 
 
 def test_agreeing_to_sell_is_the_sale_not_a_second_agreement(vocab) -> None:
@@ -119,7 +121,7 @@ def test_agreeing_to_sell_is_the_sale_not_a_second_agreement(vocab) -> None:
     doc = make(vocab, ["Russia", "agreed", "to", "sell", "aluminium", "."], [1, 1, 3, 1, 3, 1],
                ["nsubj", "ROOT", "aux", "xcomp", "dobj", "punct"], ["PROPN", "VERB", "PART", "VERB", "NOUN", "PUNCT"],
                ["Russia", "agree", "to", "sell", "aluminium", "."], triggers=[(1, "Agreement")])
-    assert _clauses(doc[:], set(), context()) == {doc[3]: [[(doc[3], T.SALE_OR_SUPPLY)]]}
+    assert clauses(doc[:], set(), context()) == {doc[3]: [[(doc[3], T.SALE_OR_SUPPLY)]]}
 
 
 def prices_are_down(vocab, triggers=()) -> Doc:
@@ -132,12 +134,12 @@ def prices_are_down(vocab, triggers=()) -> Doc:
 
 def test_what_moves_decides_the_type_of_a_move_the_model_mislabels(vocab) -> None:
     doc = prices_are_down(vocab, triggers=[(3, "Production")])  # the model reads "down" as output
-    assert _clauses(doc[:], set(), context()) == {doc[2]: [[(doc[3], T.PRICE_CHANGE)], [(doc[3], T.PRICE_CHANGE)]]}
+    assert clauses(doc[:], set(), context()) == {doc[2]: [[(doc[3], T.PRICE_CHANGE)], [(doc[3], T.PRICE_CHANGE)]]}
 
 
 def test_a_model_label_that_is_no_move_is_kept(vocab) -> None:
     doc = prices_are_down(vocab, triggers=[(3, "SupplyDisruption")])
-    assert _clauses(doc[:], set(), context())[doc[2]][1] == [(doc[3], T.SUPPLY_DISRUPTION)]
+    assert clauses(doc[:], set(), context())[doc[2]][1] == [(doc[3], T.SUPPLY_DISRUPTION)]
 
 
 def test_the_rules_type_a_direction_word_by_its_subject_object_or_noun(vocab) -> None:
@@ -208,10 +210,10 @@ def test_a_national_move_belongs_to_the_country_that_qualifies_it_or_where_it_ha
     # "Saudi output rose ." / "Production fell in Iraq ." / "Saudi analysts said prices rose ."
     saudi = make(vocab, ["Saudi", "output", "rose", "."], heads=[1, 2, 2, 2], deps=["amod", "nsubj", "ROOT", "punct"],
                  pos=["ADJ", "NOUN", "VERB", "PUNCT"])
-    assert _country_of_move(saudi[2], (0, 4), _linked_countries(saudi, {0: "SA"})) == EntityRef(EntityKind.COUNTRY, "SA")
+    assert country_of_move(saudi[2], (0, 4), _linked_countries(saudi, {0: "SA"})) == EntityRef(EntityKind.COUNTRY, "SA")
     iraq = make(vocab, ["Production", "fell", "in", "Iraq", "."], heads=[1, 1, 1, 2, 1],
                 deps=["nsubj", "ROOT", "prep", "pobj", "punct"], pos=["NOUN", "VERB", "ADP", "PROPN", "PUNCT"])
-    assert _country_of_move(iraq[1], (0, 5), _linked_countries(iraq, {3: "IQ"})) == EntityRef(EntityKind.COUNTRY, "IQ")
+    assert country_of_move(iraq[1], (0, 5), _linked_countries(iraq, {3: "IQ"})) == EntityRef(EntityKind.COUNTRY, "IQ")
     analysts = make(vocab, ["Saudi", "analysts", "expect", "growth", "."], heads=[1, 2, 2, 2, 2],
                     deps=["amod", "nsubj", "ROOT", "dobj", "punct"], pos=["ADJ", "NOUN", "VERB", "NOUN", "PUNCT"])
-    assert _country_of_move(analysts[2], (0, 5), _linked_countries(analysts, {0: "SA"})) is None
+    assert country_of_move(analysts[2], (0, 5), _linked_countries(analysts, {0: "SA"})) is None

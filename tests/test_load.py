@@ -92,6 +92,7 @@ def test_load_bad_files_are_named_and_the_rest_loads(tmp_path: Path) -> None:
     assert "no such file" in str(errors["missing.nq"])
 
 
+@pytest.mark.slow
 def test_load_cli_reports_each_file_and_exits_1_on_a_bad_one(exported: dict[str, Path], tmp_path: Path) -> None:
     (tmp_path / "bad.nt").write_text("not rdf\n")
     store = tmp_path / "e.db"
@@ -103,6 +104,7 @@ def test_load_cli_reports_each_file_and_exits_1_on_a_bad_one(exported: dict[str,
     assert ok.exit_code == 0, ok.output
 
 
+@pytest.mark.slow
 def test_load_cli_counts_the_graphs_and_names_them_with_verbose(tmp_path: Path) -> None:
     trig = tmp_path / "three.trig"
     trig.write_text("".join(f"<https://example.org/g{i}> {{ <https://example.org/s> <https://example.org/p> {i} . }}\n"

@@ -86,6 +86,7 @@ def test_build_with_an_unknown_extractor_exits_2_and_writes_nothing(tmp_path: Pa
     assert not store.exists() and not report.exists()
 
 
+@pytest.mark.slow
 def test_another_extractor_plugs_in_by_name_and_its_facts_are_mapped_validated_and_stored(
         plugged: str, tmp_path: Path) -> None:
     path = tmp_path / "offer.txt"

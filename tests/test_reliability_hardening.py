@@ -317,6 +317,7 @@ def packaged_store(path: Path):
     return store
 
 
+@pytest.mark.slow
 def test_hardening_validate_store_checks_the_built_in_graphs(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     from geokg import api
@@ -378,6 +379,7 @@ def test_hardening_old_layout_store_warns_and_migrates(tmp_path: Path, capsys: p
         assert [q.object.value for q in store.quads(graph_iri("a3"))] == ["a3"]
 
 
+@pytest.mark.slow
 def test_hardening_a_build_without_paths_moves_old_layout_graphs(tmp_path: Path) -> None:
     """What the readers' warning says to run. A build with paths looks for old graph names only
     when the store was written by another geokg (its reference graph differs): it reads them all."""

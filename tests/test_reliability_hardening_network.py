@@ -91,6 +91,7 @@ def foreign_article(tmp_path: Path, case: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(FOREIGN))
 def test_load_drops_a_graph_that_violates_the_shapes(tmp_path: Path, case: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,6 +193,7 @@ NOT_INLINE = ("not valid JSON-LD: a JSON-LD @context that is not inline (a URL o
               "geokg reads nothing but the input file: put the context in it")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "load"])
 def test_jsonld_remote_and_file_contexts_are_never_fetched(tmp_path: Path, context_server: str, command: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,6 +219,7 @@ def billion_laughs() -> str:
             '<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol9;</ex:p></rdf:Description></rdf:RDF>\n')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "load"])
 def test_rdfxml_entity_expansion_is_refused_at_once(tmp_path: Path, command: str,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,6 +251,7 @@ def test_validate_reports_a_syntax_error_in_one_coded_line(tmp_path: Path, capsy
                                 "column 11 and line 3 column 1: Unexpected end of file"]
 
 
+@pytest.mark.slow
 # -- 11: load streams; bounded literals; the next file after a bad one --------------------------
 def test_load_streams_a_large_ntriples_file(tmp_path: Path) -> None:
     """200,000 triples (20 MB): loaded as one update it peaked near 800 MB; streamed, near 160 MB."""
@@ -408,6 +412,7 @@ def test_build_after_loading_foreign_data_completes(tmp_path: Path, capsys: pyte
     assert code == 0 and "canonical events: " in out, (out, err)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "text", "outcome"), [
     ("deep.jsonld", '{"@id": "http://example.org/s", ' + '"http://example.org/p": {' * 100_000 + '"@value": 1'
      + "}" * 100_001, "Max stack size of 65536 reached"),
@@ -477,6 +482,7 @@ def _quads(draw) -> list:
     return quads
 
 
+@pytest.mark.slow
 @given(quads=_quads(), keep_invalid=st.booleans())
 @hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_loaded_rdf_changes_a_built_in_graph_or_breaks_the_cross_document_pass(

@@ -188,6 +188,7 @@ def damaged(graph: Graph, damage: list[tuple[str, int]]) -> Graph:
     return copy
 
 
+@pytest.mark.slow
 @hypothesis_settings(max_examples=max(5, hypothesis_settings().max_examples // 3),
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(st.tuples(st.integers(min_value=0, max_value=3), DAMAGE), min_size=2, max_size=6))

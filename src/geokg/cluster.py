@@ -24,6 +24,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geokg.crossdoc_incremental import Changes
 from geokg.errors import ConfigError
@@ -34,14 +35,18 @@ from geokg.pipeline import Outcome, process_batch
 from geokg.settings import DEFAULT_EXTRACTOR, Settings
 from geokg.store import Store
 
+if TYPE_CHECKING:  # Dask loads when a build runs on it
+    from distributed import Client
+
 __all__ = ["build_on_dask", "build_partition"]
 
 
-def build_partition(articles: list[Article], model: str, batch_size: int,
-                    extractor: str = DEFAULT_EXTRACTOR) -> tuple[str, list[Outcome]]:
+def build_partition(
+    articles: list[Article], model: str, batch_size: int, extractor: str = DEFAULT_EXTRACTOR
+) -> tuple[str, list[Outcome]]:
     """Process one partition on a worker: its graphs as N-Quads, and outcomes without the text."""
     outcomes = process_batch(articles, model, batch_size, extractor)
-    lines = []
+    lines: list[str] = []
     for outcome in outcomes:
         if outcome.ntriples:
             graph = f"<{graph_iri(outcome.article_id)}>"
@@ -50,8 +55,9 @@ def build_partition(articles: list[Article], model: str, batch_size: int,
     return "\n".join(lines) + "\n" if lines else "", light
 
 
-def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
-                  store: Store, changes: Changes | None = None) -> Iterator[Outcome]:
+def build_on_dask(
+    articles: Iterable[Article], settings: Settings, address: str, store: Store, changes: Changes | None = None
+) -> Iterator[Outcome]:
     """Process ``articles`` on Dask and bulk-load the graphs into ``store``.
 
     Yields each article's outcome (without its graph text) in input order; the
@@ -70,8 +76,10 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
     except ImportError as error:
         raise ConfigError("--dask", address, "Dask is not installed: pip install 'geokg[dask]'") from error
 
-    with tempfile.TemporaryDirectory(prefix="geokg-dask-") as tmp, _connect(address, settings, Client,
-                                                                            LocalCluster) as client:
+    with (
+        tempfile.TemporaryDirectory(prefix="geokg-dask-") as tmp,
+        _connect(address, settings, Client, LocalCluster) as client,
+    ):
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         parts: list[Path] = []
         replaced: list[str] = []  # every processed article's graph (quarantined ones included): dropped at the end
@@ -87,8 +95,11 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
             yield from outcomes
 
         for batch in batched(articles, settings.batch_size):
-            pending.append(client.submit(build_partition, batch, settings.model, settings.batch_size,
-                                         settings.extractor, pure=False))
+            pending.append(
+                client.submit(
+                    build_partition, batch, settings.model, settings.batch_size, settings.extractor, pure=False
+                )
+            )
             if len(pending) >= 2 * workers:
                 yield from collect()
         while pending:
@@ -104,22 +115,28 @@ def build_on_dask(articles: Iterable[Article], settings: Settings, address: str,
 class _connect:
     """A Client on ``address``, or on a LocalCluster started (and stopped) here for ``"local"``."""
 
+    client: Client
+
     def __init__(self, address: str, settings: Settings, client_class: type, cluster_class: type) -> None:
         self.cluster = None
         try:
             if address == "local":
-                self.cluster = cluster_class(n_workers=settings.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
+                self.cluster = cluster_class(
+                    n_workers=settings.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
                 self.client = client_class(self.cluster)
             else:
                 self.client = client_class(address, timeout="10s")
         except (OSError, TimeoutError) as error:
             if self.cluster is not None:
                 self.cluster.close()
-            raise ConfigError("--dask", address, f"Cannot reach the Dask scheduler: {error}. "
-                              "Start one (dask scheduler) or pass --dask local") from error
+            raise ConfigError(
+                "--dask",
+                address,
+                f"Cannot reach the Dask scheduler: {error}. Start one (dask scheduler) or pass --dask local",
+            ) from error
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self) -> Client:
         return self.client
 
     def __exit__(self, *exc: object) -> None:

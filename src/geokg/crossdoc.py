@@ -57,8 +57,8 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
     report queries list for thousands of canonical events, not ontology), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
-    same rule without the date window, and lenient on roles one side leaves out), so an agreement proposed, negotiated and
-    signed weeks apart reads as one chain.
+    same rule without the date window, and lenient on roles one side leaves out), so an
+    agreement proposed, negotiated and signed weeks apart reads as one chain.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -88,8 +89,17 @@ from geokg.rdf.terms import ntriples_line
 from geokg.store import Store
 
 __all__ = [
-    "CrossDocSummary", "MintedEntity", "Report", "RANKING_WINDOW_DAYS", "WINDOW_DAYS", "alias_links",
-    "display_labels", "group_reports", "refresh", "same_happening", "same_storyline",
+    "CrossDocSummary",
+    "MintedEntity",
+    "Report",
+    "RANKING_WINDOW_DAYS",
+    "WINDOW_DAYS",
+    "alias_links",
+    "display_labels",
+    "group_reports",
+    "refresh",
+    "same_happening",
+    "same_storyline",
 ]
 
 log = logging.getLogger("geokg.crossdoc")
@@ -119,7 +129,8 @@ SELECT DISTINCT ?entity ?class WHERE {{
 """
 # The same for some entities (restricted), one query per label property, the classes in a FILTER:
 # with a UNION or a VALUES block of classes, Oxigraph would start from every typed entity.
-_MINTED_OF = tuple(f"""
+_MINTED_OF = tuple(
+    f"""
 SELECT DISTINCT ?entity ?class WHERE {{
   #VALUES
   GRAPH ?g {{ ?entity <{label}> ?label ; a ?class }}
@@ -127,7 +138,9 @@ SELECT DISTINCT ?entity ?class WHERE {{
   FILTER(STRSTARTS(STR(?g), "{GRAPH}") && ?g != <{REFERENCE_GRAPH}> && ?g != <{ONTOLOGY_GRAPH}>)
   FILTER NOT EXISTS {{ GRAPH <{REFERENCE_GRAPH}> {{ ?entity a ?known }} }}
 }}
-""" for label in ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel"))
+"""
+    for label in ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel")
+)
 _EVENTS = f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -149,7 +162,8 @@ SELECT DISTINCT ?event ?role ?value WHERE {{
   ?event a <{GK.Event}> ; ?role ?value .
 }}
 """
-# The same for some events (restricted): from each event to its roles, ten times faster that way.
+# The same for some events (restricted): from each given event to its roles, so that only
+# those events' triples are read, not every role in the store.
 _ROLES_OF = f"""
 SELECT DISTINCT ?event ?role ?value WHERE {{
   #VALUES
@@ -207,7 +221,7 @@ SELECT DISTINCT ?g ?problem WHERE {{
 def _known_class(iri: str) -> bool:
     """Whether ``iri`` is a class the ontology declares (the GK namespace refuses other names)."""
     try:
-        return bool(iri.startswith(_GK) and GK[iri[len(_GK):]])
+        return bool(iri.startswith(_GK) and GK[iri[len(_GK) :]])
     except AttributeError:
         return False
 
@@ -392,7 +406,7 @@ def group_reports(reports: Iterable[Report], broader: Mapping[str, frozenset[str
         window = RANKING_WINDOW_DAYS if kind in _RANKING else WINDOW_DAYS
         block.sort(key=lambda r: (r.when, r.iri))
         for i, a in enumerate(block):
-            for b in block[i + 1:]:
+            for b in block[i + 1 :]:
                 if (b.when - a.when).days > window:  # type: ignore[operator]
                     break
                 if same_happening(a, b, broader):
@@ -449,8 +463,11 @@ def name_skipped(store: Store, skipped: Skipped) -> list[str]:
     if not skipped.any:
         return []
     known = ", ".join(f"<{_GK}{name}>" for name in sorted(GK.__annotations__))
-    lines = [f"graph {g.value}: skipped {problem.value}"
-             for g, problem in store.rows(_UNREADABLE % known, source="crossdoc: unreadable data")]
+    lines = [
+        f"graph {g.value}: skipped {problem.value}"
+        for g, problem in store.rows(_UNREADABLE % known, source="crossdoc: unreadable data")
+        if g is not None and problem is not None  # both bound in every branch of the query
+    ]
     for line in lines:
         log.warning("cross-document pass: %s", line)
     return lines or ["skipped data the cross-document pass cannot read"]
@@ -491,8 +508,8 @@ def display_labels(rows: Iterable[tuple[str, str, int, bool]]) -> dict[str, str]
 
 def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labels: Mapping[str, str]) -> Triples:
     graph = Triples()
-    for entity, label in labels.items():
-        graph.add((URIRef(entity), GK.displayLabel, Literal(label)))
+    for iri, label in labels.items():
+        graph.add((URIRef(iri), GK.displayLabel, Literal(label)))
     for entity in entities:
         graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
     for variant, canonical in links.items():
@@ -500,8 +517,12 @@ def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labe
     return graph
 
 
-def _events_graph(groups: list[list[Report]], labels: Mapping[str, str],
-                  broader: Mapping[str, frozenset[str]], outlets: Mapping[str, frozenset[str]]) -> Triples:
+def _events_graph(
+    groups: list[list[Report]],
+    labels: Mapping[str, str],
+    broader: Mapping[str, frozenset[str]],
+    outlets: Mapping[str, frozenset[str]],
+) -> Triples:
     graph = Triples()
     canonical = [add_group(graph, members, labels, outlets) for members in groups]
     for current, previous in _previous_in_storyline(canonical, broader):
@@ -515,16 +536,23 @@ def canonical_report(members: list[Report]) -> Report:
     dates = [r.date for r in members if r.date] or [r.when for r in members if r.when]
     measures = sorted({r.measure for r in members if r.measure})
     return Report(
-        str(canonical_event_iri(r.iri for r in members)), members[0].type, "", min(dates) if dates else None,
-        None, None, measures[0] if len(measures) == 1 else None,
+        str(canonical_event_iri(r.iri for r in members)),
+        members[0].type,
+        "",
+        min(dates) if dates else None,
+        None,
+        None,
+        measures[0] if len(measures) == 1 else None,
         agents=frozenset().union(*(r.agents for r in members)),
         recipients=frozenset().union(*(r.recipients for r in members)),
         counterparties=frozenset().union(*(r.counterparties for r in members)),
-        themes=frozenset().union(*(r.themes for r in members)))
+        themes=frozenset().union(*(r.themes for r in members)),
+    )
 
 
-def add_group(graph: Triples, members: list[Report], labels: Mapping[str, str],
-              outlets: Mapping[str, frozenset[str]]) -> Report:
+def add_group(
+    graph: Triples, members: list[Report], labels: Mapping[str, str], outlets: Mapping[str, frozenset[str]]
+) -> Report:
     """Add a group's canonical event and its members' links to ``graph`` (all but ``gk:follows``);
     return the canonical event as :func:`canonical_report` gives it."""
     event = canonical_report(members)
@@ -566,14 +594,15 @@ def _previous_in_storyline(events: list[Report], broader: Mapping[str, frozenset
             for earlier in reversed(block[:i]):
                 if earlier.when < event.when and same_storyline(earlier, event, broader):  # type: ignore[operator]
                     best = previous.get(event.iri)
-                    if best is None or (earlier.when, earlier.iri) > (best.when, best.iri):  # type: ignore[operator]
+                    if best is None or (earlier.when, earlier.iri) > (best.when, best.iri):
                         previous[event.iri] = earlier
                     break
     return sorted((iri, p.iri) for iri, p in previous.items())
 
 
-def _label(kind: str, participants: frozenset[str], themes: frozenset[str], date: dt.date | None,
-           labels: Mapping[str, str]) -> str:
+def _label(
+    kind: str, participants: frozenset[str], themes: frozenset[str], date: dt.date | None, labels: Mapping[str, str]
+) -> str:
     names = ", ".join(sorted(labels.get(p, p.rsplit("/", 1)[-1]) for p in participants))
     text = f"{kind}: {names}" if names else kind
     if themes:
@@ -591,7 +620,7 @@ def values_blocks(var: str, iris: Iterable[str]) -> Iterator[str]:
     """``VALUES ?var { … }`` blocks of at most :data:`CHUNK` of ``iris`` each, sorted."""
     ordered = sorted(set(iris))
     for start in range(0, len(ordered), CHUNK):
-        yield f"VALUES ?{var} {{ " + " ".join(f"<{iri}>" for iri in ordered[start:start + CHUNK]) + " }"
+        yield f"VALUES ?{var} {{ " + " ".join(f"<{iri}>" for iri in ordered[start : start + CHUNK]) + " }"
 
 
 def restricted(sparql: str, var: str, iris: Iterable[str] | None) -> Iterator[str]:
@@ -604,8 +633,9 @@ def restricted(sparql: str, var: str, iris: Iterable[str] | None) -> Iterator[st
         yield sparql.replace("#VALUES", block, 1)
 
 
-def _rows(store: Store, sparql: str, var: str, iris: Iterable[str] | None,
-          source: str) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
+def _rows(
+    store: Store, sparql: str, var: str, iris: Iterable[str] | None, source: str
+) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
     for text in restricted(sparql, var, iris):
         yield from store.rows(text, source=source)
 
@@ -613,20 +643,39 @@ def _rows(store: Store, sparql: str, var: str, iris: Iterable[str] | None,
 def read_entities(store: Store, skipped: Skipped, among: Iterable[str] | None = None) -> list[MintedEntity]:
     """The minted entities of the store (or those ``among`` the IRIs given), sorted."""
     among = None if among is None else sorted(set(among))
-    rows = (row for sparql in ((_MINTED_ENTITIES,) if among is None else _MINTED_OF)
-            for row in _rows(store, sparql, "entity", among, "crossdoc: minted entities"))
-    found = {MintedEntity(iri, kind.value[len(_GK):])
-             for entity, kind in rows if entity is not None and kind is not None
-             for iri in [skipped.iri(entity)] if iri is not None}
+    rows = (
+        row
+        for sparql in ((_MINTED_ENTITIES,) if among is None else _MINTED_OF)
+        for row in _rows(store, sparql, "entity", among, "crossdoc: minted entities")
+    )
+    found = {
+        MintedEntity(iri, kind.value[len(_GK) :])
+        for entity, kind in rows
+        if entity is not None and kind is not None
+        for iri in [skipped.iri(entity)]
+        if iri is not None
+    }
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
-def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
-                 among: Iterable[str] | None = None) -> list[Report]:
+class _Scalars(TypedDict):
+    """What one row of ``_EVENTS`` says of an event, before its roles are joined to it."""
+
+    type: str
+    article: str
+    article_date: dt.date | None
+    date: dt.date | None
+    status: str | None
+    measure: str | None
+
+
+def read_reports(
+    store: Store, links: Mapping[str, str], skipped: Skipped, among: Iterable[str] | None = None
+) -> list[Report]:
     """The events of the store (or those ``among`` the IRIs given) as reports, aliases resolved."""
     among = None if among is None else sorted(set(among))
     rows = _rows(store, _EVENTS, "event", among, "crossdoc: events")
-    scalars: dict[str, dict[str, object]] = {}
+    scalars: dict[str, _Scalars] = {}
     for event, kind, article, article_date, date, status, measure in rows:
         if event is None or kind is None or article is None:
             continue
@@ -635,8 +684,11 @@ def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
             skipped.any = True
             continue
         scalars[iri] = {
-            "type": kind.value[len(_GK):], "article": article.value, "article_date": _date(article_date),
-            "date": _date(date), "status": status.value if status is not None else None,
+            "type": kind.value[len(_GK) :],
+            "article": article.value,
+            "article_date": _date(article_date),
+            "date": _date(date),
+            "status": status.value if status is not None else None,
             "measure": measure.value if measure is not None else None,
         }
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -645,16 +697,25 @@ def read_reports(store: Store, links: Mapping[str, str], skipped: Skipped,
         if event is not None and role is not None and value is not None:
             iri = skipped.iri(value)
             if iri is not None and isinstance(event, ox.NamedNode):
-                roles[event.value][role.value[len(_GK):]].add(links.get(iri, iri))
+                roles[event.value][role.value[len(_GK) :]].add(links.get(iri, iri))
     reports = []
     for iri in sorted(scalars):
         fields, r = scalars.pop(iri), roles.pop(iri, {})  # popped: the rows do not outlive their report
-        reports.append(Report(
-            iri, fields["type"], fields["article"], fields["date"], fields["article_date"],  # type: ignore[arg-type]
-            fields["status"], fields["measure"],  # type: ignore[arg-type]
-            agents=frozenset(r.get("agent", set()) | r.get("onBehalfOf", set())),
-            recipients=frozenset(r.get("recipient", ())), counterparties=frozenset(r.get("counterparty", ())),
-            themes=frozenset(r.get("theme", ()))))
+        reports.append(
+            Report(
+                iri,
+                fields["type"],
+                fields["article"],
+                fields["date"],
+                fields["article_date"],
+                fields["status"],
+                fields["measure"],
+                agents=frozenset(r.get("agent", set()) | r.get("onBehalfOf", set())),
+                recipients=frozenset(r.get("recipient", ())),
+                counterparties=frozenset(r.get("counterparty", ())),
+                themes=frozenset(r.get("theme", ())),
+            )
+        )
     return reports
 
 
@@ -681,9 +742,13 @@ def read_broader(store: Store) -> dict[str, frozenset[str]]:
 def read_labels(store: Store, skipped: Skipped, among: Iterable[str] | None = None) -> dict[str, str]:
     """Entity -> its display label (:func:`display_labels`), for every labelled entity or those ``among``."""
     rows = _rows(store, _LABELS, "entity", among, "crossdoc: labels")
-    return display_labels((iri, l.value, int(n.value), r.value == "true")
-                          for e, l, n, r in rows if l is not None and n is not None and r is not None
-                          for iri in [skipped.iri(e)] if iri is not None)
+    return display_labels(
+        (iri, label.value, int(n.value), r.value == "true")
+        for e, label, n, r in rows
+        if label is not None and n is not None and r is not None
+        for iri in [skipped.iri(e)]
+        if iri is not None
+    )
 
 
 def _date(term: object) -> dt.date | None:

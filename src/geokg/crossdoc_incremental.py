@@ -96,9 +96,11 @@ _SHOWING = (
 # Events of a class dated on a day, by their own date and by their article's, one VALUES row
 # per (class, day): what a changed report may be the same happening as. Two queries, not a
 # UNION: Oxigraph would read every dated event of the store before joining the block.
-_ON_DAYS = (f"SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }} ?event <{GK.date}> ?day ; a ?class }}",
-            f"""SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }}
-  ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }}""")
+_ON_DAYS = (
+    f"SELECT DISTINCT ?event WHERE {{ VALUES (?class ?day) {{ %s }} ?event <{GK.date}> ?day ; a ?class }}",
+    """SELECT DISTINCT ?event WHERE { VALUES (?class ?day) { %s }
+  ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }""",
+)
 _OF_CLASS = "SELECT DISTINCT ?event WHERE { VALUES ?class { %s } ?event a ?class }"
 # Canonical events of a class with one of some participants, dated before a day (where the
 # one a canonical event follows is), or after it and following nothing later than it.
@@ -185,15 +187,16 @@ def update(store: Store, changes: Changes) -> CrossDocSummary:
 
 
 # -- entities ----------------------------------------------------------------
-def _update_entities(store: Store, touched: set[str], skipped: Skipped,
-                     summary: CrossDocSummary) -> tuple[set[str], set[str]]:
+def _update_entities(
+    store: Store, touched: set[str], skipped: Skipped, summary: CrossDocSummary
+) -> tuple[set[str], set[str]]:
     """Rewrite what the entities graph says of ``touched`` and of the alias groups they are in;
     return the entities whose alias changed and those whose display label changed."""
     # Alias groups (crossdoc.alias_links): organisations, companies and media outlets of one name
     # key; a bare surname and the full names ending with it.
     keys, surnames = set(), set()
     for iri in touched:
-        segment, _, key = iri[len(ID):].rpartition("/") if iri.startswith(ID) else ("", "", "")
+        segment, _, key = iri[len(ID) :].rpartition("/") if iri.startswith(ID) else ("", "", "")
         if segment in _ORG_SEGMENTS:
             keys.add(key)
         elif segment == "person":
@@ -215,8 +218,11 @@ def _update_entities(store: Store, touched: set[str], skipped: Skipped,
     relabelled = {s for s in touched if before[s].get(str(GK.displayLabel)) != labels.get(s)}
     # Only touched entities can gain or lose a label or gk:linked; a group member's alias may change.
     graph = cd._entities_graph([e for e in minted if e.iri in touched], links, labels)
-    delete = [(s, GK.displayLabel) for s in touched] + [(s, GK.linked) for s in touched] + \
-             [(s, GK.canonical) for s in subjects]
+    delete = (
+        [(s, GK.displayLabel) for s in touched]
+        + [(s, GK.linked) for s in touched]
+        + [(s, GK.canonical) for s in subjects]
+    )
     summary.triples += _rewrite(store, _ENTITIES_GRAPH, delete, graph)
     summary.unlinked_entities = len({e.iri for e in minted if e.iri in touched})
     summary.aliases, summary.entities = len(links), len(subjects)
@@ -228,24 +234,34 @@ def _full_names(store: Store, surnames: set[str]) -> set[str]:
     found: set[str] = set()
     ordered = sorted(surnames)
     for start in range(0, len(ordered), cd.CHUNK):
-        test = " || ".join(f"STRENDS(STR(?entity), {term_text(ox.Literal('-' + s))})"
-                           for s in ordered[start:start + cd.CHUNK])
-        found |= {row[0].value for row in store.rows(_MINTED_PERSONS % test, source="crossdoc: full names")
-                  if row[0] is not None}
+        test = " || ".join(
+            f"STRENDS(STR(?entity), {term_text(ox.Literal('-' + s))})" for s in ordered[start : start + cd.CHUNK]
+        )
+        found |= {
+            row[0].value
+            for row in store.rows(_MINTED_PERSONS % test, source="crossdoc: full names")
+            if row[0] is not None
+        }
     return found
 
 
 def _links(store: Store) -> dict[str, str]:
     """Every alias link of the entities graph: variant -> canonical entity."""
-    return {q.subject.value: q.object.value
-            for q in store.ox.quads_for_pattern(None, ox.NamedNode(str(GK.canonical)), None,
-                                                ox.NamedNode(_ENTITIES_GRAPH))
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)}
+    return {
+        q.subject.value: q.object.value
+        for q in store.ox.quads_for_pattern(None, ox.NamedNode(str(GK.canonical)), None, ox.NamedNode(_ENTITIES_GRAPH))
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    }
 
 
 # -- canonical events ------------------------------------------------------------
-def _joined(store: Store, changed: list[Report], links: Mapping[str, str],
-            broader: Mapping[str, frozenset[str]], skipped: Skipped) -> set[str]:
+def _joined(
+    store: Store,
+    changed: list[Report],
+    links: Mapping[str, str],
+    broader: Mapping[str, frozenset[str]],
+    skipped: Skipped,
+) -> set[str]:
     """Canonical events of the stored events that some changed report is the same happening as."""
     days: set[tuple[str, dt.date]] = set()
     rankings: set[str] = set()
@@ -260,27 +276,41 @@ def _joined(store: Store, changed: list[Report], links: Mapping[str, str],
     candidates: set[str] = set()
     ordered = sorted(days)
     for start in range(0, len(ordered), cd.CHUNK):
-        rows = " ".join(f'(<{GK[kind]}> "{day.isoformat()}"^^<{_XSD_DATE}>) (<{GK[kind]}> "{day.isoformat()}")'
-                        for kind, day in ordered[start:start + cd.CHUNK])
+        rows = " ".join(
+            f'(<{GK[kind]}> "{day.isoformat()}"^^<{_XSD_DATE}>) (<{GK[kind]}> "{day.isoformat()}")'
+            for kind, day in ordered[start : start + cd.CHUNK]
+        )
         for sparql in _ON_DAYS:
-            candidates |= {row[0].value for row in store.rows(sparql % rows, source="crossdoc: events by day")
-                           if isinstance(row[0], ox.NamedNode)}
+            candidates |= {
+                row[0].value
+                for row in store.rows(sparql % rows, source="crossdoc: events by day")
+                if isinstance(row[0], ox.NamedNode)
+            }
     if rankings:
         classes = " ".join(f"<{GK[kind]}>" for kind in sorted(rankings))
-        candidates |= {row[0].value for row in store.rows(_OF_CLASS % classes, source="crossdoc: rankings")
-                       if isinstance(row[0], ox.NamedNode)}
+        candidates |= {
+            row[0].value
+            for row in store.rows(_OF_CLASS % classes, source="crossdoc: rankings")
+            if isinstance(row[0], ox.NamedNode)
+        }
     candidates -= {r.iri for r in changed}
     blocks: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in cd.read_reports(store, links, skipped, candidates):
         for who in report.participants:
             blocks[(report.type, who)].append(report)
-    joined = {other.iri for report in changed for who in report.participants
-              for other in blocks.get((report.type, who), ()) if cd.same_happening(report, other, broader)}
+    joined = {
+        other.iri
+        for report in changed
+        for who in report.participants
+        for other in blocks.get((report.type, who), ())
+        if cd.same_happening(report, other, broader)
+    }
     return set(_pairs(store, _CANONICAL_OF, "event", joined).values())
 
 
-def _replace_groups(store: Store, groups: set[str], regrouped: list[list[Report]],
-                    summary: CrossDocSummary) -> tuple[list[Report], set[str]]:
+def _replace_groups(
+    store: Store, groups: set[str], regrouped: list[list[Report]], summary: CrossDocSummary
+) -> tuple[list[Report], set[str]]:
     """Replace the canonical events ``groups`` with ``regrouped`` in one transaction; return the
     new canonical events and the other canonical events that followed a replaced one."""
     followers = {x for x, c in _rows(store, _FOLLOWERS, "c", groups)} - groups
@@ -288,7 +318,7 @@ def _replace_groups(store: Store, groups: set[str], regrouped: list[list[Report]
     outlets = cd.read_outlets(store, events)
     shown = {iri for members in regrouped for r in members for iri in r.participants | r.themes}
     shown |= {media for found in outlets.values() for media in found}
-    labels = dict(_rows(store, _DISPLAY, "entity", shown))
+    labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
     graph = Triples()
     canonical = [cd.add_group(graph, members, labels, outlets) for members in regrouped]
     summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups)
@@ -296,27 +326,45 @@ def _replace_groups(store: Store, groups: set[str], regrouped: list[list[Report]
 
 
 # -- storylines --------------------------------------------------------------
-def _update_storylines(store: Store, canonical: list[Report], followers: set[str], links: Mapping[str, str],
-                       broader: Mapping[str, frozenset[str]], skipped: Skipped) -> int:
+def _update_storylines(
+    store: Store,
+    canonical: list[Report],
+    followers: set[str],
+    links: Mapping[str, str],
+    broader: Mapping[str, frozenset[str]],
+    skipped: Skipped,
+) -> int:
     """Set ``gk:follows`` of the new canonical events and of those that followed a replaced one,
     and move that of later ones a new canonical event now comes closer before; return the
     triples written."""
     new = {event.iri for event in canonical}
     recompute = canonical + list(_canonical_reports(store, followers, links, skipped).values())
-    previous = {event.iri: found for event in recompute
-                for found in [_previous(store, event, links, broader, skipped)] if found is not None}
+    previous = {
+        event.iri: found
+        for event in recompute
+        for found in [_previous(store, event, links, broader, skipped)]
+        if found is not None
+    }
     closer: dict[str, Report] = {}
     for event in canonical:
         if not _in_storyline(event):
             continue
         when = _date_term(event.when)
         sparql = _LATER % (_who(event), GK[event.type], when, when, when, event.iri)
-        later = {row[0].value for row in store.rows(sparql, source="crossdoc: later canonical events")
-                 if isinstance(row[0], ox.NamedNode)} - new - followers
+        later = (
+            {
+                row[0].value
+                for row in store.rows(sparql, source="crossdoc: later canonical events")
+                if isinstance(row[0], ox.NamedNode)
+            }
+            - new
+            - followers
+        )
         for iri, other in _canonical_reports(store, later, links, skipped).items():
             best = closer.get(iri)
             if cd.same_storyline(event, other, broader) and (
-                    best is None or (event.when, event.iri) > (best.when, best.iri)):  # type: ignore[operator]
+                best is None or (event.when, event.iri) > (best.when, best.iri)
+            ):
                 closer[iri] = event
     previous.update((iri, event.iri) for iri, event in closer.items())
     graph = Triples()
@@ -336,29 +384,42 @@ def _who(event: Report) -> str:
     return " ".join(f"<{iri}>" for iri in sorted(who))
 
 
-def _previous(store: Store, event: Report, links: Mapping[str, str], broader: Mapping[str, frozenset[str]],
-              skipped: Skipped) -> str | None:
+def _previous(
+    store: Store, event: Report, links: Mapping[str, str], broader: Mapping[str, frozenset[str]], skipped: Skipped
+) -> str | None:
     """The canonical event ``event`` follows (crossdoc._previous_in_storyline): the latest earlier
     one of its storyline, by date then IRI, read from the latest back, a page at a time."""
-    if not _in_storyline(event) or not _who(event):
+    if event.when is None or not _in_storyline(event) or not _who(event):
         return None
     sparql = _EARLIER % (_who(event), GK[event.type], _date_term(event.when))
-    earlier = sorted(((when, c.value) for c, day in store.rows(sparql, source="crossdoc: earlier events")
-                      if isinstance(c, ox.NamedNode) and c.value != event.iri
-                      for when in [cd._date(day)] if when is not None), reverse=True)
+    earlier = sorted(
+        (
+            (when, c.value)
+            for c, day in store.rows(sparql, source="crossdoc: earlier events")
+            if isinstance(c, ox.NamedNode) and c.value != event.iri
+            for when in [cd._date(day)]
+            if when is not None
+        ),
+        reverse=True,
+    )
     for start in range(0, len(earlier), _PAGE):
-        page = earlier[start:start + _PAGE]
+        page = earlier[start : start + _PAGE]
         reports = _canonical_reports(store, {iri for _, iri in page}, links, skipped)
         for _, iri in page:
             other = reports.get(iri)
-            if other is not None and other.when is not None and other.when < event.when \
-                    and cd.same_storyline(other, event, broader):  # type: ignore[operator]
+            if (
+                other is not None
+                and other.when is not None
+                and other.when < event.when
+                and cd.same_storyline(other, event, broader)
+            ):
                 return iri
     return None
 
 
-def _canonical_reports(store: Store, iris: Collection[str], links: Mapping[str, str],
-                       skipped: Skipped) -> dict[str, Report]:
+def _canonical_reports(
+    store: Store, iris: Collection[str], links: Mapping[str, str], skipped: Skipped
+) -> dict[str, Report]:
     """Stored canonical events as :func:`geokg.crossdoc.canonical_report` gives them, from their members."""
     members: dict[str, list[str]] = defaultdict(list)
     for event, c in _pairs(store, _CANONICAL_OF, "c", iris).items():
@@ -383,8 +444,12 @@ def _rows(store: Store, sparql: str, var: str, iris: Iterable[str]) -> Iterable[
 
 def _iris(store: Store, sparql: str, var: str, iris: Iterable[str], source: str) -> set[str]:
     """The IRIs in the first column of ``sparql`` restricted to ``iris``."""
-    return {row[0].value for text in cd.restricted(sparql, var, iris) for row in store.rows(text, source=source)
-            if isinstance(row[0], ox.NamedNode)}
+    return {
+        row[0].value
+        for text in cd.restricted(sparql, var, iris)
+        for row in store.rows(text, source=source)
+        if isinstance(row[0], ox.NamedNode)
+    }
 
 
 def _pairs(store: Store, sparql: str, var: str, iris: Iterable[str]) -> dict[str, str]:
@@ -392,18 +457,25 @@ def _pairs(store: Store, sparql: str, var: str, iris: Iterable[str]) -> dict[str
     return dict(_rows(store, sparql, var, iris))  # type: ignore[arg-type]
 
 
-def _rewrite(store: Store, graph: str, delete: Iterable[tuple[str, object]], insert: Triples, *,
-             replaced: Collection[str] = ()) -> int:
+def _rewrite(
+    store: Store, graph: str, delete: Iterable[tuple[str, object]], insert: Triples, *, replaced: Collection[str] = ()
+) -> int:
     """In one transaction, delete from ``graph`` the triples of each (subject, predicate) in
     ``delete`` and every triple with a subject or object in ``replaced``, then insert ``insert``."""
     operations = []
     pairs = sorted({f"(<{s}> <{p}>)" for s, p in delete})
     for start in range(0, len(pairs), cd.CHUNK):
-        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p) "
-                          f"{{ {' '.join(pairs[start:start + cd.CHUNK])} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        operations.append(
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p) "
+            f"{{ {' '.join(pairs[start : start + cd.CHUNK])} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
     for block in cd.values_blocks("x", replaced):
-        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?x ?p ?o }} }} WHERE {{ {block} GRAPH <{graph}> {{ ?x ?p ?o }} }}")
-        operations.append(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?x }} }} WHERE {{ {block} GRAPH <{graph}> {{ ?s ?p ?x }} }}")
+        operations.append(
+            f"DELETE {{ GRAPH <{graph}> {{ ?x ?p ?o }} }} WHERE {{ {block} GRAPH <{graph}> {{ ?x ?p ?o }} }}"
+        )
+        operations.append(
+            f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?x }} }} WHERE {{ {block} GRAPH <{graph}> {{ ?s ?p ?x }} }}"
+        )
     if insert.lines:
         operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(sorted(insert.lines)) + "\n} }")
     if operations:
@@ -413,4 +485,3 @@ def _rewrite(store: Store, graph: str, delete: Iterable[tuple[str, object]], ins
 
 def _date_term(day: dt.date | None) -> str:
     return f'"{day.isoformat()}"^^<{_XSD_DATE}>' if day else '""'
-

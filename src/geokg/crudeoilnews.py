@@ -45,6 +45,7 @@ from geokg.evaluate import json_lines, render_confusion, sentences_overlap
 from geokg.queries import QueryResult
 
 # -- the corpus' types -----------------------------------------------------------------------
+# fmt: off
 CORPUS_TYPES = (
     "Movement-up-gain", "Movement-down-loss", "Movement-flat",
     "Cause-movement-up-gain", "Cause-movement-down-loss",
@@ -52,6 +53,7 @@ CORPUS_TYPES = (
     "Embargo", "Prohibiting", "Oversupply", "Shortage", "Civil-unrest",
     "Geopolitical-tension", "trade-financial-tension", "Crisis", "Negative_sentiment",
 )
+# fmt: on
 _CANONICAL = {re.sub(r"[^a-z]", "", t.lower()): t for t in CORPUS_TYPES}
 _CANONICAL["causedmovementupgain"] = "Cause-movement-up-gain"
 _CANONICAL["causedmovementdownloss"] = "Cause-movement-down-loss"
@@ -69,6 +71,7 @@ def corpus_type(name: str) -> str:
 # -- the mapping -----------------------------------------------------------------------------
 # What moved, read from the Attribute argument (then Item). Classes are tried in this order, so
 # "demand growth" is demand, "supply growth" supply and "futures prices" a price.
+# fmt: off
 _WORDS: dict[str, tuple[str, ...]] = {
     "InventoryChange": ("stock", "stocks", "stockpile", "stockpiles", "stockpiling", "inventory",
                         "inventories", "storage", "reserves"),
@@ -100,6 +103,7 @@ _MOVEMENTS = ("Movement-up-gain", "Movement-down-loss", "Movement-flat",
               "Cause-movement-up-gain", "Cause-movement-down-loss")
 _POSITIONS = ("Position-high", "Position-low")
 _TRENDS = ("Grow-strong", "Slow-weak")
+# fmt: on
 _FIXED = {
     "Embargo": ("Sanction|ExportRestriction", ("Sanction", "ExportRestriction")),
     "Prohibiting": ("Sanction|ExportRestriction", ("Sanction", "ExportRestriction")),
@@ -111,14 +115,23 @@ _FIXED = {
     "Crisis": ("Tension", ("Tension",)),
     "Negative_sentiment": ("", ()),
 }
-DIRECTION = {"Movement-up-gain": "up", "Cause-movement-up-gain": "up", "Grow-strong": "up",
-             "Movement-down-loss": "down", "Cause-movement-down-loss": "down", "Slow-weak": "down",
-             "Movement-flat": "unchanged"}
+DIRECTION = {
+    "Movement-up-gain": "up",
+    "Cause-movement-up-gain": "up",
+    "Grow-strong": "up",
+    "Movement-down-loss": "down",
+    "Cause-movement-down-loss": "down",
+    "Slow-weak": "down",
+    "Movement-flat": "unchanged",
+}
 
 # The mapping as a table (printed by the bench, copied into ontology/MAPPING.md): rule -> type.
 RULES: tuple[tuple[str, str, str], ...] = (
-    ("Movement-*, Cause-movement-*, Position-high/low, Grow-strong, Slow-weak",
-     "Attribute (else Item): " + ", ".join(_WORDS["InventoryChange"]), "InventoryChange"),
+    (
+        "Movement-*, Cause-movement-*, Position-high/low, Grow-strong, Slow-weak",
+        "Attribute (else Item): " + ", ".join(_WORDS["InventoryChange"]),
+        "InventoryChange",
+    ),
     ("", "Attribute (else Item): " + ", ".join(_WORDS["TradeChange"]), "TradeChange"),
     ("", "Attribute (else Item): " + ", ".join(_WORDS["DemandChange"]), "DemandChange"),
     ("", "Attribute (else Item): " + ", ".join(_WORDS["Production"]), "Production"),
@@ -127,15 +140,21 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("", "Attribute (else Item): " + ", ".join(_WORDS[""]) + " (company results, money costs)", "—"),
     ("", "no such Attribute; Item a commodity, benchmark or market: " + ", ".join(_PRICED_ITEMS), "PriceChange"),
     ("", "no Attribute or Item; trigger " + ", ".join(_INVENTORY_TRIGGERS), "InventoryChange"),
-    ("Cause-movement-down-loss", "no Attribute or Item; trigger a cut (" + ", ".join(_CUT_TRIGGERS[:4]) + "…)",
-     "Production"),
+    (
+        "Cause-movement-down-loss",
+        "no Attribute or Item; trigger a cut (" + ", ".join(_CUT_TRIGGERS[:4]) + "…)",
+        "Production",
+    ),
     ("", "no Attribute or Item; Difference / Final_value a price ($, cents, a barrel; not $ millions)", "PriceChange"),
     ("", "no Attribute or Item; Difference / Final_value in barrels (in bpd: Production)", "InventoryChange"),
     ("Position-high/low", "nothing else decides (a high or low in oil news is a price level)", "PriceChange"),
     ("Grow-strong, Slow-weak", "nothing else decides (the economy strengthening or weakening)", "EconomicTrend"),
     ("Movement-*, Cause-movement-*", "nothing else decides (what moved is not said)", "—"),
-    ("Cause-movement-down-loss on supply", "trigger a disruption, outage, halt or shutdown",
-     "Production or SupplyDisruption"),
+    (
+        "Cause-movement-down-loss on supply",
+        "trigger a disruption, outage, halt or shutdown",
+        "Production or SupplyDisruption",
+    ),
     ("any movement or trend", "with a Forecaster argument", "its type or Forecast"),
     ("Embargo, Prohibiting", "", "Sanction or ExportRestriction"),
     ("Oversupply, Shortage", "", "MarketBalance"),
@@ -176,7 +195,7 @@ def _by_value(arguments: Mapping[str, Sequence[str]]) -> str | None:
     if re.search(r"\bbarrels?\b", low):
         return "InventoryChange"
     if re.search(r"\b(million|billion|trillion|mln|bln|bn)\b", low):
-        return None                  # a sum of money, not a price ("net cash fell by $45 million")
+        return None  # a sum of money, not a price ("net cash fell by $45 million")
     if "$" in text or re.search(r"\busd\b|usd\d", low):
         return "PriceChange"
     return None
@@ -193,8 +212,8 @@ def map_type(kind: str, arguments: Mapping[str, Sequence[str]], trigger: str = "
     """
     kind = corpus_type(kind)
     if kind in _FIXED:
-        label, accepts = _FIXED[kind]
-        return Mapped(label, frozenset(accepts), kind)
+        fixed, accepted = _FIXED[kind]
+        return Mapped(fixed, frozenset(accepted), kind)
     if kind not in _MOVEMENTS + _POSITIONS + _TRENDS:
         return Mapped("", frozenset(), f"unknown type {kind}")
     attribute = _words(arguments.get("attribute", []))
@@ -204,7 +223,7 @@ def map_type(kind: str, arguments: Mapping[str, Sequence[str]], trigger: str = "
     if label is None and any(w in _INVENTORY_TRIGGERS for w in trig):
         label, rule = "InventoryChange", "trigger"
     if label is None and any(w in _WORDS["PriceChange"] or w in ("stock", "stocks") for w in item):
-        label, rule = "PriceChange", "item"           # "stocks", "shares", "the dollar index": a market
+        label, rule = "PriceChange", "item"  # "stocks", "shares", "the dollar index": a market
     if label is None:
         label, rule = _class_of(item), "item"
     if label is None and any(w in _PRICED_ITEMS for w in item):
@@ -214,8 +233,10 @@ def map_type(kind: str, arguments: Mapping[str, Sequence[str]], trigger: str = "
     if label is None:
         label, rule = _by_value(arguments), "value"
     if label is None:
-        label, rule = {**dict.fromkeys(_POSITIONS, "PriceChange"), **dict.fromkeys(_TRENDS, "EconomicTrend")}.get(
-            kind, ""), "default"
+        label, rule = (
+            {**dict.fromkeys(_POSITIONS, "PriceChange"), **dict.fromkeys(_TRENDS, "EconomicTrend")}.get(kind, ""),
+            "default",
+        )
     if not label:
         return Mapped("", frozenset(), f"{kind} {rule}")
     accepts = {label}
@@ -226,9 +247,22 @@ def map_type(kind: str, arguments: Mapping[str, Sequence[str]], trigger: str = "
     return Mapped(label, frozenset(accepts), f"{kind} {rule}")
 
 
-SCORED_TYPES = frozenset({"PriceChange", "Production", "TradeChange", "DemandChange", "InventoryChange",
-                          "EconomicTrend", "Sanction", "ExportRestriction", "MarketBalance", "SupplyDisruption",
-                          "Tension", "Forecast"})
+SCORED_TYPES = frozenset(
+    {
+        "PriceChange",
+        "Production",
+        "TradeChange",
+        "DemandChange",
+        "InventoryChange",
+        "EconomicTrend",
+        "Sanction",
+        "ExportRestriction",
+        "MarketBalance",
+        "SupplyDisruption",
+        "Tension",
+        "Forecast",
+    }
+)
 """geokg types the mapping can assign: predictions of these types are scored, others are not."""
 
 
@@ -276,10 +310,13 @@ def split_articles(paths: Iterable[str | Path], split: str) -> tuple[list[str], 
     lines: dict[str, str] = {}
     for path in paths:
         if Path(path).suffix != ".jsonl" or not Path(path).is_file():
-            raise IngestError(path, "a CrudeOilNews split is chosen from the articles' JSON Lines file "
-                                    "(one object with an \"id\" a line); give that .jsonl as DOCS")
+            raise IngestError(
+                path,
+                "a CrudeOilNews split is chosen from the articles' JSON Lines file "
+                '(one object with an "id" a line); give that .jsonl as DOCS',
+            )
         text = Path(path).read_text(encoding="utf-8").splitlines()
-        for (n, record), line in zip(json_lines(path), [t for t in text if t.strip()]):
+        for (n, record), line in zip(json_lines(path), [t for t in text if t.strip()], strict=True):
             if not isinstance(record, dict) or not isinstance(record.get("id"), (str, int)):
                 raise IngestError(path, 'not a CrudeOilNews article: expected a JSON object with an "id"', line=n)
             lines[str(record["id"])] = line
@@ -337,20 +374,30 @@ def read_gold(path: str | Path, docs: Iterable[str] | None = None) -> list[GoldE
     events = []
     for n, record in json_lines(path):
         if not isinstance(record, dict) or not is_crudeoilnews(record):
-            raise IngestError(path, "not a CrudeOilNews event: expected the fields doc, sentence, type, arguments",
-                              line=n)
+            raise IngestError(
+                path, "not a CrudeOilNews event: expected the fields doc, sentence, type, arguments", line=n
+            )
         if keep is not None and record["doc"] not in keep:
             continue
         arguments = {str(k).lower(): [str(v) for v in vs] for k, vs in record["arguments"].items()}
         kind = corpus_type(str(record["type"]))
         trigger = str(record.get("trigger") or "")
-        events.append(GoldEvent(str(record["doc"]), str(record["sentence"]), kind, trigger, arguments,
-                                map_type(kind, arguments, trigger)))
+        events.append(
+            GoldEvent(
+                str(record["doc"]),
+                str(record["sentence"]),
+                kind,
+                trigger,
+                arguments,
+                map_type(kind, arguments, trigger),
+            )
+        )
     return events
 
 
-def predicted_from_rows(rows: Iterable[Mapping[str, object]],
-                        restatements: Iterable[Mapping[str, object]] = ()) -> list[Predicted]:
+def predicted_from_rows(
+    rows: Iterable[Mapping[str, object]], restatements: Iterable[Mapping[str, object]] = ()
+) -> list[Predicted]:
     """Merge the rows of the ``events`` query (one per theme x recipient) into one event each,
     with the sentences that restate them (rows of :data:`RESTATEMENTS`).
 
@@ -440,11 +487,11 @@ class CrudeOilNewsEvaluation:
     """Per-type and micro scores, role accuracy on found events, the confusion of types."""
 
     name: str = "crudeoilnews"
-    events: int = 0                                    # every gold event, mapped or not
+    events: int = 0  # every gold event, mapped or not
     types: dict[str, TypeScore] = field(default_factory=lambda: defaultdict(TypeScore))
     roles: dict[str, RoleScore] = field(default_factory=lambda: defaultdict(RoleScore))
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-    by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)   # (corpus type, label) -> events
+    by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)  # (corpus type, label) -> events
     direction_column: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -462,14 +509,18 @@ class CrudeOilNewsEvaluation:
 
     def table(self) -> str:
         total = self.total
-        lines = [f"[{self.name}] schema coverage: {total.gold}/{self.events} = {self.coverage:.3f} of gold events "
-                 "have a geokg type",
-                 f"[{self.name}] sentence-level scores (token containment >= 0.6)",
-                 f"{'type':28} {'gold':>5} {'found':>6} {'pred':>5} {'right':>6} {'P':>6} {'R':>6} {'F1':>6}"]
+        lines = [
+            f"[{self.name}] schema coverage: {total.gold}/{self.events} = {self.coverage:.3f} of gold events "
+            "have a geokg type",
+            f"[{self.name}] sentence-level scores (token containment >= 0.6)",
+            f"{'type':28} {'gold':>5} {'found':>6} {'pred':>5} {'right':>6} {'P':>6} {'R':>6} {'F1':>6}",
+        ]
         for key in [*sorted(self.types), "ALL (micro)"]:
             s = total if key == "ALL (micro)" else self.types[key]
-            lines.append(f"{key:28} {s.gold:5} {s.found:6} {s.predicted:5} {s.right:6} "
-                         f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
+            lines.append(
+                f"{key:28} {s.gold:5} {s.found:6} {s.predicted:5} {s.right:6} "
+                f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+            )
         lines.append(f"[{self.name}] role accuracy on found events (where the gold event has the role):")
         for key in ROLES:
             if key == "direction" and not self.direction_column:
@@ -477,9 +528,11 @@ class CrudeOilNewsEvaluation:
                 continue
             r = self.roles[key]
             lines.append(f"  {key:12} {r.right}/{r.total} = {r.right / r.total if r.total else 0.0:.3f}")
-        lines.append(f"[{self.name}] confusion: gold corpus type (rows) x predicted geokg type on an overlapping "
-                     "sentence (columns; '-' = no prediction there; row '-' = predicted events on sentences with "
-                     "no gold event)")
+        lines.append(
+            f"[{self.name}] confusion: gold corpus type (rows) x predicted geokg type on an overlapping "
+            "sentence (columns; '-' = no prediction there; row '-' = predicted events on sentences with "
+            "no gold event)"
+        )
         rows = [t for t in (*CORPUS_TYPES, "-") if any(k[0] == t for k in self.confusion)]
         lines.append(render_confusion(self.confusion, rows=rows))
         return "\n".join(lines)
@@ -488,11 +541,17 @@ class CrudeOilNewsEvaluation:
         """The mapping rules, then how many gold events each corpus type sends to each geokg type."""
         lines = ["| corpus type | argument or trigger | geokg type |", "| --- | --- | --- |"]
         lines += [f"| {a} | {b} | {c} |" for a, b, c in RULES]
-        lines += ["", f"Gold events by corpus type and the geokg type they map to ({self.name}):", "",
-                  "| corpus type | geokg type | events |", "| --- | --- | ---: |"]
-        for (kind, label), n in sorted(self.by_rule.items(), key=lambda kv: (CORPUS_TYPES.index(kv[0][0])
-                                                                              if kv[0][0] in CORPUS_TYPES else 99,
-                                                                              -kv[1])):
+        lines += [
+            "",
+            f"Gold events by corpus type and the geokg type they map to ({self.name}):",
+            "",
+            "| corpus type | geokg type | events |",
+            "| --- | --- | ---: |",
+        ]
+        for (kind, label), n in sorted(
+            self.by_rule.items(),
+            key=lambda kv: (CORPUS_TYPES.index(kv[0][0]) if kv[0][0] in CORPUS_TYPES else 99, -kv[1]),
+        ):
             lines.append(f"| {kind} | {label or '— (no geokg type)'} | {n} |")
         return "\n".join(lines)
 
@@ -505,16 +564,27 @@ _STOP = frozenset({"the", "of", "and", "a", "an", "s", "inc", "co", "corp", "ltd
 def _name_match(gold: Iterable[str], predicted: Iterable[str]) -> bool:
     """A predicted label matches a gold argument text when they share a content word, or an
     initialism ("U.S." / "United States")."""
+
     def keys(text: str) -> set[str]:
         words = [w for w in re.findall(r"[a-z0-9]+", text.lower().replace(".", "")) if w not in _STOP]
         initials = "".join(w[0] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP)
         return set(words) | ({initials} if len(initials) > 1 else set())
+
     wanted = [keys(g) for g in gold]
     return any(w & keys(p) for w in wanted for p in predicted)
 
 
-_SCALE = {"thousand": 1000, "k": 1000, "million": 10**6, "mln": 10**6, "m": 10**6, "billion": 10**9,
-          "bln": 10**9, "bn": 10**9, "b": 10**9}
+_SCALE = {
+    "thousand": 1000,
+    "k": 1000,
+    "million": 10**6,
+    "mln": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bln": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+}
 
 
 def numbers(texts: Iterable[str]) -> set[Decimal]:
@@ -525,8 +595,9 @@ def numbers(texts: Iterable[str]) -> set[Decimal]:
     """
     found: set[Decimal] = set()
     for text in texts:
-        for value, scale in re.findall(r"(\d[\d,]*(?:\.\d+)?)[\s-]*(thousand|million|billion|mln|bln|bn|m|k|b)?\b",
-                                       text.lower()):
+        for value, scale in re.findall(
+            r"(\d[\d,]*(?:\.\d+)?)[\s-]*(thousand|million|billion|mln|bln|bn|m|k|b)?\b", text.lower()
+        ):
             number = Decimal(value.replace(",", ""))
             found.add(number)
             if scale:
@@ -548,15 +619,22 @@ def _roles(gold: GoldEvent, event: Predicted, direction: bool) -> dict[str, bool
         out["recipient"] = _name_match(recipients, event.recipients)
     stated = numbers(t for role in ("difference", "final_value", "initial_value") for t in args.get(role, []))
     if stated:
-        out["value"] = bool(stated & {v.normalize() for v in event.values} or
-                            {s.normalize() for s in stated} & {v.normalize() for v in event.values})
+        out["value"] = bool(
+            stated & {v.normalize() for v in event.values}
+            or {s.normalize() for s in stated} & {v.normalize() for v in event.values}
+        )
     if direction and gold.type in DIRECTION:
         out["direction"] = event.direction == DIRECTION[gold.type]
     return out
 
 
-def score(gold: Sequence[GoldEvent], predicted: Sequence[Predicted], *, name: str = "crudeoilnews",
-          direction_column: bool = False) -> CrudeOilNewsEvaluation:
+def score(
+    gold: Sequence[GoldEvent],
+    predicted: Sequence[Predicted],
+    *,
+    name: str = "crudeoilnews",
+    direction_column: bool = False,
+) -> CrudeOilNewsEvaluation:
     """Sentence-level scores of ``predicted`` against ``gold`` (see the module docstring).
 
     Only predictions of documents that have gold events count: a CSV of a larger build scores
@@ -581,8 +659,9 @@ def score(gold: Sequence[GoldEvent], predicted: Sequence[Predicted], *, name: st
         row.gold += 1
         hits = [p for p in overlapping if p.type in g.mapped.accepts]
         if not hits:
-            result.errors.append(f"{g.doc} miss: {g.mapped.label} ({g.type} '{g.trigger}' "
-                                 f"{dict(g.arguments)}) | {g.sentence[:120]}")
+            result.errors.append(
+                f"{g.doc} miss: {g.mapped.label} ({g.type} '{g.trigger}' {dict(g.arguments)}) | {g.sentence[:120]}"
+            )
             continue
         row.found += 1
         roles = max((_roles(g, p, direction_column) for p in hits), key=lambda r: sum(r.values()))
@@ -597,10 +676,10 @@ def score(gold: Sequence[GoldEvent], predicted: Sequence[Predicted], *, name: st
                 continue
             row = result.types[row_of(p.type)]
             row.predicted += 1
-            if any(p.type in g.mapped.accepts and p.states(g.sentence)
-                   for g in gold_by_doc[doc]):
+            if any(p.type in g.mapped.accepts and p.states(g.sentence) for g in gold_by_doc[doc]):
                 row.right += 1
             else:
-                result.errors.append(f"{doc} false: {p.type} agent={sorted(p.agents)} themes={sorted(p.themes)} "
-                                     f"| {p.sentence[:120]}")
+                result.errors.append(
+                    f"{doc} false: {p.type} agent={sorted(p.agents)} themes={sorted(p.themes)} | {p.sentence[:120]}"
+                )
     return result

@@ -23,9 +23,10 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from geokg import api
-from geokg.articles import Article, iter_articles
+from geokg.articles import iter_articles
+from geokg.model import Article
 from geokg.namespaces import PREFIXES
-from geokg.queries import get_query
+from geokg.queries import Value, get_query
 from geokg.rdf.iris import graph_iri
 from geokg.render import clip
 from geokg.resources import resource_dir
@@ -53,9 +54,9 @@ class Demo:
     events: Counter[str] = field(default_factory=Counter)
     entities: int = 0
     wikidata: int = 0
-    offers: list[dict[str, object]] = field(default_factory=list)
-    rankings: list[dict[str, object]] = field(default_factory=list)
-    statements: list[dict[str, object]] = field(default_factory=list)
+    offers: list[dict[str, Value]] = field(default_factory=list)
+    rankings: list[dict[str, Value]] = field(default_factory=list)
+    statements: list[dict[str, Value]] = field(default_factory=list)
     #: the event shown as Turtle (an offer with a quantity when there is one), its label and graph
     shown: tuple[str, str, str] | None = None
     turtle: str = ""
@@ -81,35 +82,48 @@ def run(settings: Settings | None = None, *, page: str | Path | None = None) -> 
     seeds = resource_dir("seeds")
     articles = [item for item in iter_articles([seeds]) if isinstance(item, Article)]
     summary = api.build([seeds], settings)
-    demo = Demo(store=Path(settings.store), page=Path(page or Path(settings.store).with_suffix(".html")),
-                articles=articles, summary=summary)
+    demo = Demo(
+        store=Path(settings.store),
+        page=Path(page or Path(settings.store).with_suffix(".html")),
+        articles=articles,
+        summary=summary,
+    )
     ids = [article.id for article in articles]
     with Store.open(settings.store, read_only=True) as store:
         events = _rows(store, "events", ids)
         mentions = _rows(store, "mentions", ids)
-        demo.events = Counter(type_ for type_ in {(r["event"], r["type"]): r["type"] for r in events}.values())
+        demo.events = Counter(str(type_) for type_ in {(r["event"], r["type"]): r["type"] for r in events}.values())
         demo.entities = len({r["entity"] for r in mentions})
         demo.wikidata = len({r["entity"] for r in mentions if r["wikidata"]})
         demo.offers = [r for r in events if r["type"] == "Offer"]
         demo.rankings = _rows(store, "rankings", ids)
         demo.statements = _rows(store, "statements", ids)
-        activity = Counter(r["country"] for r in _rows(store, "country-activity", ids))
-        demo.country = activity.most_common(1)[0][0] if activity else None  # type: ignore[assignment]
-        chosen = next((r for r in demo.offers if r["value"] is not None), demo.offers[0] if demo.offers else
-                      (events[0] if events else None))
+        activity = Counter(str(r["country"]) for r in _rows(store, "country-activity", ids))
+        demo.country = activity.most_common(1)[0][0] if activity else None
+        chosen = next(
+            (r for r in demo.offers if r["value"] is not None),
+            demo.offers[0] if demo.offers else (events[0] if events else None),
+        )
         if chosen is not None:
             article, event = str(chosen["article"]), str(chosen["event"])
             demo.shown = (event, f"{chosen['type']} by {chosen['agent']}", str(graph_iri(article)))
             demo.turtle = _event_turtle(store, article, event)
-        graph = nx.compose_all([to_networkx(store, query="events", params={"article": i}) for i in ids]) \
-            if ids else nx.MultiDiGraph()
-    write_html(graph, demo.page, title="geokg demo: the seed article",
-               subtitle=", ".join(ids) + ": its events and the entities taking part")
+        graph = (
+            nx.compose_all([to_networkx(store, query="events", params={"article": i}) for i in ids])
+            if ids
+            else nx.MultiDiGraph()
+        )
+    write_html(
+        graph,
+        demo.page,
+        title="geokg demo: the seed article",
+        subtitle=", ".join(ids) + ": its events and the entities taking part",
+    )
     demo.page_nodes, demo.page_edges = graph.number_of_nodes(), graph.number_of_edges()
     return demo
 
 
-def _rows(store: Store, query: str, articles: Sequence[str]) -> list[dict[str, object]]:
+def _rows(store: Store, query: str, articles: Sequence[str]) -> list[dict[str, Value]]:
     """A stored query's rows (as dicts) that come from ``articles``: bound as its ``article``
     parameter where it has one (the store may hold many more), else filtered."""
     if any(param.name == "article" for param in get_query(query).params):
@@ -145,33 +159,46 @@ def story(demo: Demo) -> str:
         quantity = f", {_number(offer['value'])} {offer['unit'] or ''}".rstrip() if offer["value"] is not None else ""
         date = f" ({offer['date']})" if offer["date"] else ""
         out.append(f"     {offer['agent']} -> {offer['recipient'] or '?'}: {offer['theme'] or '?'}{quantity}{date}")
-        out.append(f"       \"{clip(str(offer['sentence']), QUOTE)}\"")
+        out.append(f'       "{clip(str(offer["sentence"]), QUOTE)}"')
     if not demo.offers:
         out.append("     none found")
     out.append("   Rankings:")
     for rank in demo.rankings:
         after = f", after {rank['rankedAfter']}" if rank["rankedAfter"] else ""
         source = f" (source: {rank['source']})" if rank["source"] else " (no source named)"
-        out.append(f"     {rank['entity']} ranks {_ordinal(rank['rank'])} by {rank['measure']} of "
-                   f"{rank['commodity']}{after}{source}")
+        out.append(
+            f"     {rank['entity']} ranks {_ordinal(rank['rank'])} by {rank['measure']} of "
+            f"{rank['commodity']}{after}{source}"
+        )
     if not demo.rankings:
         out.append("     none found")
     out += ["   Who said what:"] + _said(demo.statements)
     out += ["", "3. How it is stored"]
     if demo.shown is not None:
         _event, label, graph = demo.shown
-        out += [f"   One event ({label}) with the quantity and evidence minted with it, as Turtle; it lies in",
-                f"   the article's named graph <{graph}>:", ""]
+        out += [
+            f"   One event ({label}) with the quantity and evidence minted with it, as Turtle; it lies in",
+            f"   the article's named graph <{graph}>:",
+            "",
+        ]
         out += demo.turtle.splitlines()
-    out += ["", "4. The graph page",
-            f"   {demo.page}: {demo.page_nodes} nodes, {demo.page_edges} edges (one file, opens offline in a browser)",
-            "", "5. Try next"]
+    out += [
+        "",
+        "4. The graph page",
+        f"   {demo.page}: {demo.page_nodes} nodes, {demo.page_edges} edges (one file, opens offline in a browser)",
+        "",
+        "5. Try next",
+    ]
     store = f" --store {demo.store}"
     country = demo.country or "Russia"
-    nexts = [(f"geokg query --all{store}", "every stored query, in full"),
-             (f"geokg query country-activity --param country={_shell(country)}{store}",
-              f"what {country} did, event by event"),
-             (f"geokg build YOUR-FOLDER/{store}", "add your own articles (.txt, .jsonl, .html)")]
+    nexts = [
+        (f"geokg query --all{store}", "every stored query, in full"),
+        (
+            f"geokg query country-activity --param country={_shell(country)}{store}",
+            f"what {country} did, event by event",
+        ),
+        (f"geokg build YOUR-FOLDER/{store}", "add your own articles (.txt, .jsonl, .html)"),
+    ]
     width = max(len(command) for command, _ in nexts)
     out += [f"   {command.ljust(width)}   {why}" for command, why in nexts]
     return "\n".join(out)
@@ -184,24 +211,29 @@ def _read(demo: Demo) -> list[str]:
         dated = f", dated {article.date}" if article.date else ""
         out.append(f"   {_shown_path(article.path)}: {len(article.text):,} characters{dated} (article id {article.id})")
     kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(demo.events.items(), key=lambda kv: (-kv[1], kv[0])))
-    out.append(f"   found {sum(demo.events.values())} events ({kinds or 'none'}) and {demo.entities} entities "
-               f"({demo.wikidata} linked to Wikidata)")
+    out.append(
+        f"   found {sum(demo.events.values())} events ({kinds or 'none'}) and {demo.entities} entities "
+        f"({demo.wikidata} linked to Wikidata)"
+    )
     if summary.articles:
         checked = "every graph conforms" if not summary.violations else f"{len(summary.violations)} violation(s)"
-        out.append(f"   checked against the SHACL shapes: {checked}; stored one named graph per article "
-                   f"({summary.triples:,} triples written)")
+        out.append(
+            f"   checked against the SHACL shapes: {checked}; stored one named graph per article "
+            f"({summary.triples:,} triples written)"
+        )
     else:
-        out.append(f"   already in the store, unchanged since it was built and checked")
+        out.append("   already in the store, unchanged since it was built and checked")
     for failure in summary.not_loaded():
         out.append(f"   not loaded: {failure.path or failure.article_id}: [{failure.code}] {failure.message}")
     return out
 
 
-def _said(statements: list[dict[str, object]]) -> list[str]:
+def _said(statements: list[dict[str, Value]]) -> list[str]:
     if not statements:
         return ["     none found"]
-    rows = [(str(s["speaker"]), str(s["date"] or ""), f"\"{clip(str(s['text']), 100)}\"")
-            for s in statements[:STATEMENTS]]
+    rows = [
+        (str(s["speaker"]), str(s["date"] or ""), f'"{clip(str(s["text"]), 100)}"') for s in statements[:STATEMENTS]
+    ]
     width = max(len(speaker) for speaker, _, _ in rows)
     out = [f"     {speaker.ljust(width)}  {date:10}  {text}" for speaker, date, text in rows]
     if len(statements) > STATEMENTS:
@@ -236,4 +268,3 @@ def _ordinal(rank: object) -> str:
 
 def _shell(word: str) -> str:
     return word if word.replace("-", "").isalnum() else f"'{word}'"
-

@@ -7,6 +7,7 @@ GK5xx queries, GK6xx export/push, GK7xx training, GK9xx configuration and resour
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,8 +46,15 @@ class IngestError(GeokgError):
 
     code = "GK101"
 
-    def __init__(self, path: str | Path, problem: str, line: int | None = None, *,
-                 code: str | None = None, article_id: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        line: int | None = None,
+        *,
+        code: str | None = None,
+        article_id: str | None = None,
+    ) -> None:
         self.path, self.line, self.problem = str(path), line, problem
         self.article_id = article_id
         if code is not None:
@@ -170,8 +178,10 @@ class AmbiguousNameError(GeokgError):
     def __init__(self, what: str, value: str, candidates: Iterable[str], *, where: str = "") -> None:
         self.what, self.value, self.candidates, self.where = what, value, list(candidates), where
         shown = ", ".join(self.candidates[:10]) + (", …" if len(self.candidates) > 10 else "")
-        super().__init__(f"{where + ': ' if where else ''}{value!r} names more than one {what} in the store: "
-                         f"{shown}. Give one of these names")
+        super().__init__(
+            f"{where + ': ' if where else ''}{value!r} names more than one {what} in the store: "
+            f"{shown}. Give one of these names"
+        )
 
 
 class RequestRefusedError(GeokgError):
@@ -184,7 +194,7 @@ class RequestRefusedError(GeokgError):
 class ExportError(GeokgError):
     code = "GK601"
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         self.path = str(path)
         super().__init__(f"{path}: {problem}")
 
@@ -211,8 +221,10 @@ class ResourceNotFoundError(GeokgError):
 
     def __init__(self, kind: str, tried: Iterable[str]) -> None:
         self.kind, self.tried = kind, list(tried)
-        super().__init__(f"cannot find the {kind}/ folder. Looked in: {', '.join(self.tried)}. "
-                         "Set GEOKG_RESOURCES to the folder that holds ontology/, shapes/ and queries/")
+        super().__init__(
+            f"cannot find the {kind}/ folder. Looked in: {', '.join(self.tried)}. "
+            "Set GEOKG_RESOURCES to the folder that holds ontology/, shapes/ and queries/"
+        )
 
 
 class RemoteError(GeokgError):

@@ -27,8 +27,9 @@ from pathlib import Path
 from geokg.errors import IngestError
 from geokg.iri_space import ID, SEGMENT_KIND
 from geokg.model import EntityRef
-from geokg.queries import QueryResult
-from geokg.reference import ReferenceIndex, load_reference, normalize
+from geokg.names import normalize
+from geokg.queries import QueryResult, Value
+from geokg.reference import ReferenceIndex, load_reference
 
 
 @dataclass
@@ -69,28 +70,37 @@ class Evaluation:
 
     @staticmethod
     def total(scores: Mapping[str, Score]) -> Score:
-        return Score(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
-                     sum(s.fn for s in scores.values()))
+        return Score(
+            sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()), sum(s.fn for s in scores.values())
+        )
 
     def table(self) -> str:
         lines = ["kind      type               gold  found   tp      P      R     F1"]
         for name, scores in (("entities", self.entities), ("facts", self.facts)):
             for key in [*sorted(scores), "ALL"]:
                 s = self.total(scores) if key == "ALL" else scores[key]
-                lines.append(f"{name:9} {key:17} {s.tp + s.fn:5} {s.tp + s.fp:6} {s.tp:4} "
-                             f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
-        lines.append("role accuracy on facts found in their sentence (a prediction of the fact's type on an "
-                     "overlapping sentence; roles the gold fact has):")
+                lines.append(
+                    f"{name:9} {key:17} {s.tp + s.fn:5} {s.tp + s.fp:6} {s.tp:4} "
+                    f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+                )
+        lines.append(
+            "role accuracy on facts found in their sentence (a prediction of the fact's type on an "
+            "overlapping sentence; roles the gold fact has):"
+        )
         for key in [k for k in ROLES if k in self.roles]:
             s = self.roles[key]
             lines.append(f"  {key:12} {s.tp}/{s.tp + s.fn} = {s.recall:.3f}")
         if self.unscored:
-            lines.append("not scored (types the gold schema does not annotate): "
-                         + ", ".join(f"{kind} {n}" for kind, n in sorted(self.unscored.items())))
+            lines.append(
+                "not scored (types the gold schema does not annotate): "
+                + ", ".join(f"{kind} {n}" for kind, n in sorted(self.unscored.items()))
+            )
         if self.confusion:
-            lines.append("confusion: gold fact type (rows) x predicted event type on an overlapping sentence "
-                         "(columns; '-' = no prediction there; row '-' = predicted events on sentences with no "
-                         "gold fact):")
+            lines.append(
+                "confusion: gold fact type (rows) x predicted event type on an overlapping sentence "
+                "(columns; '-' = no prediction there; row '-' = predicted events on sentences with no "
+                "gold fact):"
+            )
             lines.append(render_confusion(self.confusion))
         return "\n".join(lines)
 
@@ -99,9 +109,22 @@ FORMATS = ("news-dev", "crudeoilnews")
 
 # The closed list of fact types of the news-dev gold format (../shared/data/news-dev/README.md).
 # Its annotators marked no other type, so an event of another type is neither right nor wrong.
-NEWS_DEV_TYPES = frozenset({"Offer", "SaleOrSupply", "PurchaseOrImport", "ExportRestriction", "Sanction",
-                            "Tariff", "Agreement", "Meeting", "Production", "ReservesRank", "PriceChange",
-                            "Statement"})
+NEWS_DEV_TYPES = frozenset(
+    {
+        "Offer",
+        "SaleOrSupply",
+        "PurchaseOrImport",
+        "ExportRestriction",
+        "Sanction",
+        "Tariff",
+        "Agreement",
+        "Meeting",
+        "Production",
+        "ReservesRank",
+        "PriceChange",
+        "Statement",
+    }
+)
 
 
 def detect_format(path: str | Path) -> str:
@@ -112,8 +135,12 @@ def detect_format(path: str | Path) -> str:
             return "news-dev"
         if isinstance(record, dict) and {"doc", "sentence", "type", "arguments"} <= set(record):
             return "crudeoilnews"
-        raise IngestError(path, "unknown gold format: expected news-dev records (doc, entities, facts) or "
-                                "CrudeOilNews events (doc, sentence, type, arguments); or pass --format", line=n)
+        raise IngestError(
+            path,
+            "unknown gold format: expected news-dev records (doc, entities, facts) or "
+            "CrudeOilNews events (doc, sentence, type, arguments); or pass --format",
+            line=n,
+        )
     raise IngestError(path, "empty gold file")
 
 
@@ -185,11 +212,12 @@ def read_gold(path: str | Path) -> dict[str, dict]:
         IngestError: the file is not UTF-8, a line is not JSON (or nests past Python's
             stack), or a record lacks what scoring reads; with the line.
     """
-    gold = {}
+    gold: dict[str, dict] = {}
     for n, record in json_lines(path):
         problem = _gold_problem(record)
         if problem:
             raise IngestError(path, f"not a gold record: {problem}", line=n)
+        assert isinstance(record, dict)  # _gold_problem checked it
         gold[str(record["doc"])] = record
     return gold
 
@@ -217,8 +245,9 @@ def _gold_problem(record: object) -> str | None:
     return None
 
 
-def score(gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult,
-          reference: ReferenceIndex | None = None) -> Evaluation:
+def score(
+    gold: Mapping[str, dict], mentions: QueryResult, events: QueryResult, reference: ReferenceIndex | None = None
+) -> Evaluation:
     """Compare gold records with the rows of the ``mentions`` and ``events`` queries."""
     reference = reference or load_reference()
     result = Evaluation()
@@ -280,8 +309,13 @@ def _gold_keys(entity: dict) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _score_entities(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[str]],
-                    predicted: list[tuple[str, frozenset[str], str]], result: Evaluation) -> None:
+def _score_entities(
+    doc: str,
+    gold: list[dict],
+    gold_keys: Mapping[str, frozenset[str]],
+    predicted: list[tuple[str, frozenset[str], str]],
+    result: Evaluation,
+) -> None:
     unmatched = list(predicted)
     for entity in gold:
         hit = next((p for p in unmatched if p[0] == entity["type"] and p[1] & gold_keys[entity["name"]]), None)
@@ -309,21 +343,25 @@ class _Event:
     sentence: str = ""
 
 
+def _text(value: Value) -> str | None:
+    return None if value is None else str(value)
+
+
 def _events_by_article(events: QueryResult) -> dict[str, list[_Event]]:
     by_iri: dict[str, _Event] = {}
     article_of: dict[str, str] = {}
     for row in events.as_dicts():
         iri = str(row["event"])
-        event = by_iri.setdefault(iri, _Event(str(row["type"]), row["agent"] and str(row["agent"])))
+        event = by_iri.setdefault(iri, _Event(str(row["type"]), _text(row["agent"])))
         article_of[iri] = str(row["article"])
         if row["theme"]:
             event.themes.add(str(row["theme"]))
         if row["recipient"]:
             event.recipients.add(str(row["recipient"]))
         event.value = event.value if row["value"] is None else Decimal(str(row["value"]))
-        event.unit = event.unit or (row["unit"] and str(row["unit"]))
-        event.date = event.date or (row["date"] and str(row["date"]))
-        event.attributed = event.attributed or (row["attributedTo"] and str(row["attributedTo"]))
+        event.unit = event.unit or _text(row["unit"])
+        event.date = event.date or _text(row["date"])
+        event.attributed = event.attributed or _text(row["attributedTo"])
         event.sentence = str(row["sentence"] or "")
     grouped: dict[str, list[_Event]] = defaultdict(list)
     for iri, event in by_iri.items():
@@ -337,51 +375,72 @@ def _names(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def _same(gold_names: Iterable[str], predicted: Iterable[str | None], gold_keys: Mapping[str, frozenset[str]],
-          keys_by_label: Mapping[str, frozenset[str]]) -> bool:
+def _same(
+    gold_names: Iterable[str],
+    predicted: Iterable[str | None],
+    gold_keys: Mapping[str, frozenset[str]],
+    keys_by_label: Mapping[str, frozenset[str]],
+) -> bool:
     wanted = [gold_keys.get(n, frozenset({f"name:{normalize(n)}"})) for n in gold_names]
     found = [keys_by_label.get(p, frozenset({f"name:{normalize(p)}"})) for p in predicted if p]
     return any(w & f for w in wanted for f in found)
 
 
-def _score_facts(doc: str, gold: list[dict], gold_keys: Mapping[str, frozenset[str]],
-                 keys_by_label: Mapping[str, frozenset[str]], predicted: list[_Event], result: Evaluation) -> None:
+def _score_facts(
+    doc: str,
+    gold: list[dict],
+    gold_keys: Mapping[str, frozenset[str]],
+    keys_by_label: Mapping[str, frozenset[str]],
+    predicted: list[_Event],
+    result: Evaluation,
+) -> None:
     unmatched = list(predicted)
     for fact in gold:
         kind = fact["type"]
         agents = _names(fact.get("speaker") if kind == "Statement" else fact.get("agent"))
         commodities = _names(fact.get("commodity"))
-
-        def matches(event: _Event) -> bool:
-            if event.type != kind:
-                return False
-            # A fact with no agent in gold ("the copper price rose") matches an agentless prediction.
-            if agents or event.agent is not None:
-                if not _same(agents, [event.agent], gold_keys, keys_by_label):
-                    return False
-            if kind == "Statement" or not commodities:
-                return True
-            return _same(commodities, event.themes, gold_keys, keys_by_label)
-
-        candidates = [e for e in unmatched if matches(e)]
+        candidates = [e for e in unmatched if _matches(e, kind, agents, commodities, gold_keys, keys_by_label)]
         hit = max(candidates, key=lambda e: _closeness(fact, e), default=None)
         if hit is None:
             result.facts[kind].fn += 1
-            result.errors.append(f"{doc} fact miss: {kind} agent={agents} commodity={commodities} "
-                                 f"| {fact['source_sentence'][:100]}")
+            result.errors.append(
+                f"{doc} fact miss: {kind} agent={agents} commodity={commodities} | {fact['source_sentence'][:100]}"
+            )
             continue
         unmatched.remove(hit)
         result.facts[kind].tp += 1
     for event in unmatched:
         result.facts[event.type].fp += 1
-        result.errors.append(f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} "
-                             f"| {event.sentence[:100]}")
+        result.errors.append(
+            f"{doc} fact false: {event.type} agent={event.agent} themes={sorted(event.themes)} | {event.sentence[:100]}"
+        )
+
+
+def _matches(
+    event: _Event,
+    kind: str,
+    agents: list[str],
+    commodities: list[str],
+    gold_keys: Mapping[str, frozenset[str]],
+    keys_by_label: Mapping[str, frozenset[str]],
+) -> bool:
+    """Whether a prediction is of the gold fact's type, with its agent and commodity."""
+    if event.type != kind:
+        return False
+    # A fact with no agent in gold ("the copper price rose") matches an agentless prediction.
+    if agents or event.agent is not None:
+        if not _same(agents, [event.agent], gold_keys, keys_by_label):
+            return False
+    if kind == "Statement" or not commodities:
+        return True
+    return _same(commodities, event.themes, gold_keys, keys_by_label)
 
 
 def _closeness(fact: dict, event: _Event) -> int:
     """Among predictions of the right type, agent and commodity, the one a reader would pair
     with the gold fact: from its sentence (else one of its ``also_in`` sentences), then agreeing
     on quantity and date. Ties keep text order (``max`` returns the first)."""
+
     def said_in(sentence: str) -> bool:
         return bool(event.sentence.strip()) and (event.sentence in sentence or sentence in event.sentence)
 
@@ -401,9 +460,11 @@ def _closeness(fact: dict, event: _Event) -> int:
 ROLES = ("agent", "commodity", "recipient", "quantity", "date", "attribution")
 
 
-def _roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
-           keys_by_label: Mapping[str, frozenset[str]]) -> dict[str, tuple[bool, object, object]]:
+def _roles(
+    fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]], keys_by_label: Mapping[str, frozenset[str]]
+) -> dict[str, tuple[bool, object, object]]:
     """Each role the gold fact has: (right, gold value, predicted value) for ``event``."""
+
     def same(gold: object, found: Iterable[str | None]) -> bool:
         return _same(_names(gold), found, gold_keys, keys_by_label)
 
@@ -417,8 +478,11 @@ def _roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
         out["recipient"] = (same(fact["recipient"], event.recipients), fact["recipient"], sorted(event.recipients))
     quantity = fact.get("quantity")
     if quantity:
-        ok = (event.value is not None and Decimal(str(quantity["value"])) == event.value
-              and quantity["unit"] == event.unit)
+        ok = (
+            event.value is not None
+            and Decimal(str(quantity["value"])) == event.value
+            and quantity["unit"] == event.unit
+        )
         out["quantity"] = (ok, quantity, (event.value, event.unit))
     if fact.get("date") and len(fact["date"]) == 10:
         out["date"] = (event.date == fact["date"], fact["date"], event.date)
@@ -428,12 +492,20 @@ def _roles(fact: dict, event: _Event, gold_keys: Mapping[str, frozenset[str]],
     return out
 
 
-def _score_roles(fact: dict, predicted: list[_Event], gold_keys: Mapping[str, frozenset[str]],
-                 keys_by_label: Mapping[str, frozenset[str]], result: Evaluation) -> None:
+def _score_roles(
+    fact: dict,
+    predicted: list[_Event],
+    gold_keys: Mapping[str, frozenset[str]],
+    keys_by_label: Mapping[str, frozenset[str]],
+    result: Evaluation,
+) -> None:
     """Role accuracy of a gold fact found in its sentence, against the prediction of its type
     there that gets most of its roles right (none counted when no such prediction exists)."""
-    found = [_roles(fact, e, gold_keys, keys_by_label) for e in predicted
-             if e.type == fact["type"] and _on_sentence_of(fact, e)]
+    found = [
+        _roles(fact, e, gold_keys, keys_by_label)
+        for e in predicted
+        if e.type == fact["type"] and _on_sentence_of(fact, e)
+    ]
     if not found:
         return
     best = max(found, key=lambda roles: sum(ok for ok, _, _ in roles.values()))
@@ -442,5 +514,6 @@ def _score_roles(fact: dict, predicted: list[_Event], gold_keys: Mapping[str, fr
             result.roles[role].tp += 1
         else:
             result.roles[role].fn += 1
-            result.errors.append(f"role wrong: {fact['type']} {role}: gold {gold!r}, found {got!r} "
-                                 f"| {fact['source_sentence'][:80]}")
+            result.errors.append(
+                f"role wrong: {fact['type']} {role}: gold {gold!r}, found {got!r} | {fact['source_sentence'][:80]}"
+            )

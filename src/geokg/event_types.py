@@ -155,12 +155,14 @@ def _check_table(specs: tuple[EventTypeSpec, ...]) -> None:
     for field in ("name", "label", "colour"):
         twice = sorted(value for value, n in Counter(getattr(s, field) for s in specs).items() if n > 1)
         if twice:
-            raise ValueError(f"geokg.event_types: two event types share the {field} {', '.join(twice)}; "
-                             f"each type needs its own")
+            raise ValueError(
+                f"geokg.event_types: two event types share the {field} {', '.join(twice)}; each type needs its own"
+            )
 
 
 # Order matters: when one clause holds triggers of several types, the first type listed wins
 # ("offered to sell" is an Offer, "signed a supply deal" an Agreement).
+# fmt: off
 EVENT_TYPES: tuple[EventTypeSpec, ...] = (
     EventTypeSpec("Offer", "offer",
                   "An actor offers or proposes to supply, share or develop a commodity or resource.",
@@ -237,6 +239,7 @@ EVENT_TYPES: tuple[EventTypeSpec, ...] = (
 )
 
 _check_table(EVENT_TYPES)
+# fmt: on
 
 SPECS: dict[str, EventTypeSpec] = {spec.name: spec for spec in EVENT_TYPES}
 

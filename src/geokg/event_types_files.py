@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geokg import resources
-from geokg.event_types import EVENT_TYPES, FAMILIES, GROUPINGS, EventTypeSpec
+from geokg.event_types import EVENT_TYPES, FAMILIES, GROUPINGS
 
 __all__ = ["BLOCKS", "Block", "main", "stale", "write"]
 
@@ -63,12 +63,14 @@ class Block:
         for marker in (begin, end):
             found = [n for n, line in enumerate(lines) if line.rstrip("\n") == marker]
             if len(found) != 1:
-                raise ValueError(f"{path}: expected the line {marker!r} once, found it {len(found)} times; "
-                                 f"put the BEGIN and END lines around the event types, then run `{COMMAND}`")
+                raise ValueError(
+                    f"{path}: expected the line {marker!r} once, found it {len(found)} times; "
+                    f"put the BEGIN and END lines around the event types, then run `{COMMAND}`"
+                )
             where[marker] = found[0]
         if where[begin] > where[end]:
             raise ValueError(f"{path}: the END line of the generated event types comes before its BEGIN line")
-        return "".join(lines[:where[begin] + 1]) + self.render() + "".join(lines[where[end]:])
+        return "".join(lines[: where[begin] + 1]) + self.render() + "".join(lines[where[end] :])
 
 
 def _string(text: str) -> str:
@@ -94,10 +96,13 @@ def _classes() -> list[str]:
 
 def ontology_block() -> str:
     """The event classes of ``ontology/geokg.ttl`` and the axiom that makes them disjoint."""
-    parts = [f"gk:{spec.name} a owl:Class ;\n"
-             f"    rdfs:subClassOf gk:Event ;\n"
-             f"    rdfs:label {_string(spec.label)}@en ;\n"
-             f"    rdfs:comment {_string(spec.comment)}@en .\n\n" for spec in EVENT_TYPES]
+    parts = [
+        f"gk:{spec.name} a owl:Class ;\n"
+        f"    rdfs:subClassOf gk:Event ;\n"
+        f"    rdfs:label {_string(spec.label)}@en ;\n"
+        f"    rdfs:comment {_string(spec.comment)}@en .\n\n"
+        for spec in EVENT_TYPES
+    ]
     parts.append("[] a owl:AllDisjointClasses ;\n")
     parts.append(_wrapped(_classes(), "    owl:members (", " " * 18, " ) ."))
     return "".join(parts)
@@ -112,9 +117,7 @@ def shapes_block() -> str:
     """The shape allowing one event class per event, and the one allowing the status values."""
     first, last = _classes()[0], _classes()[-1]
     parts = [
-        "gksh:EventKind a sh:PropertyShape ;\n"
-        "    sh:path rdf:type ;\n"
-        "    sh:qualifiedValueShape [\n",
+        "gksh:EventKind a sh:PropertyShape ;\n    sh:path rdf:type ;\n    sh:qualifiedValueShape [\n",
         _wrapped(_classes(), "        sh:in (", " " * 16, " ) ;"),
         '        sh:message "One of the event classes (never shown: see EventKind\'s own message)"\n'
         "    ] ;\n"
@@ -124,8 +127,7 @@ def shapes_block() -> str:
     ]
     statuses = list(dict.fromkeys(status for spec in EVENT_TYPES for status in spec.statuses))
     parts += [
-        "\ngksh:EventStatusValue a sh:PropertyShape ;\n"
-        "    sh:path gk:status ;\n",
+        "\ngksh:EventStatusValue a sh:PropertyShape ;\n    sh:path gk:status ;\n",
         _wrapped(map(_string, statuses), "    sh:in (", " " * 12, " ) ;"),
         f"    sh:message {_string(f'gk:status is one of the status values of the event types: {_or(statuses)}')} .\n",
     ]
@@ -134,13 +136,17 @@ def shapes_block() -> str:
 
 def mapping_block() -> str:
     """The table of event types in ``ontology/MAPPING.md``, family by family."""
-    rows = ["| class | family | `gk:status` values | `gk:direction` | one happening across articles when |\n",
-            "| --- | --- | --- | --- | --- |\n"]
+    rows = [
+        "| class | family | `gk:status` values | `gk:direction` | one happening across articles when |\n",
+        "| --- | --- | --- | --- | --- |\n",
+    ]
     for family in FAMILIES:
         for spec in (s for s in EVENT_TYPES if s.family == family):
             statuses = ", ".join(f"`{status}`" for status in spec.statuses) or "none"
-            rows.append(f"| `gk:{spec.name}` | {family} | {statuses} | {'yes' if spec.directional else ''} | "
-                        f"{GROUPINGS[spec.grouping]} |\n")
+            rows.append(
+                f"| `gk:{spec.name}` | {family} | {statuses} | {'yes' if spec.directional else ''} | "
+                f"{GROUPINGS[spec.grouping]} |\n"
+            )
     return "".join(rows)
 
 

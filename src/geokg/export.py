@@ -52,13 +52,16 @@ class ExportFormat:
     keeps_graphs: bool
 
 
-FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("turtle", ".ttl", ox.RdfFormat.TURTLE, keeps_graphs=False),
-    ExportFormat("nt", ".nt", ox.RdfFormat.N_TRIPLES, keeps_graphs=False),
-    ExportFormat("nquads", ".nq", ox.RdfFormat.N_QUADS, keeps_graphs=True),
-    ExportFormat("trig", ".trig", ox.RdfFormat.TRIG, keeps_graphs=True),
-    ExportFormat("jsonld", ".jsonld", ox.RdfFormat.JSON_LD, keeps_graphs=True),
-)}
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("turtle", ".ttl", ox.RdfFormat.TURTLE, keeps_graphs=False),
+        ExportFormat("nt", ".nt", ox.RdfFormat.N_TRIPLES, keeps_graphs=False),
+        ExportFormat("nquads", ".nq", ox.RdfFormat.N_QUADS, keeps_graphs=True),
+        ExportFormat("trig", ".trig", ox.RdfFormat.TRIG, keeps_graphs=True),
+        ExportFormat("jsonld", ".jsonld", ox.RdfFormat.JSON_LD, keeps_graphs=True),
+    )
+}
 _BY_EXTENSION = {f.extension: f for f in FORMATS.values()}
 
 _ALL_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
@@ -82,15 +85,19 @@ def format_for(path: str | os.PathLike[str], format: str | None = None) -> Expor
         return found
     suffix = Path(path).suffix.lower()
     if suffix not in _BY_EXTENSION:
-        raise ExportError(path, f"cannot tell the format from the extension {suffix or '(none)'!r}. "
-                          f"Valid: {_valid()}, or pass a format")
+        raise ExportError(
+            path,
+            f"cannot tell the format from the extension {suffix or '(none)'!r}. Valid: {_valid()}, or pass a format",
+        )
     return _BY_EXTENSION[suffix]
 
 
 def _merged_triples(store: Store) -> Iterator[ox.Triple]:
     # DISTINCT over the union of all graphs: Oxigraph's union default graph
     # repeats a triple once per graph holding it.
-    for solution in store.execute(_ALL_TRIPLES, source="export"):
+    solutions = store.execute(_ALL_TRIPLES, source="export")
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+    for solution in solutions:
         yield ox.Triple(solution["s"], solution["p"], solution["o"])
 
 
@@ -203,13 +210,13 @@ def _nodes(quads: Iterable[ox.Quad]) -> Iterator[dict[str, Any]]:
 def _unwrapped(node: dict[str, Any]) -> dict[str, Any]:
     """The node as compacted JSON-LD reads: ``@id``, ``@type`` first; a single value without its list."""
     keys = ["@id", *(["@type"] if "@type" in node else []), *(k for k in node if k[0] != "@")]
-    return {key: node[key][0] if isinstance(node[key], list) and len(node[key]) == 1 else node[key]
-            for key in keys}
+    return {key: node[key][0] if isinstance(node[key], list) and len(node[key]) == 1 else node[key] for key in keys}
 
 
 def _write_jsonld(store: Store, out: IO[bytes]) -> None:
     """The dataset as one JSON-LD document: the prefixes as ``@context``; in ``@graph`` the
     default graph's nodes, then one ``{"@id": graph, "@graph": [nodes]}`` per named graph."""
+
     def write(text: str) -> None:
         out.write(text.encode("utf-8"))
 

@@ -87,8 +87,14 @@ SEGMENT_KIND: dict[str, EntityKind] = {segment: kind for kind, segment in KIND_S
 # Prefix → segment of the other ids under ID: minted per article (below), across articles
 # (crossdoc) and in the reference data. Units get "gkunit", since "unit" is QUDT's.
 _OTHER_ID_SEGMENTS = {
-    "article": "article", "event": "event", "evidence": "evidence", "quantity": "quantity",
-    "canonical-event": "canonical-event", "office": "office", "tenure": "tenure", "scheme": "scheme",
+    "article": "article",
+    "event": "event",
+    "evidence": "evidence",
+    "quantity": "quantity",
+    "canonical-event": "canonical-event",
+    "office": "office",
+    "tenure": "tenure",
+    "scheme": "scheme",
     "gkunit": "unit",
 }
 
@@ -113,7 +119,7 @@ def article_id_from_graph(graph: str) -> str | None:
     """
     if not graph.startswith(ARTICLE_GRAPH):
         return None
-    rest = graph[len(ARTICLE_GRAPH):]
+    rest = graph[len(ARTICLE_GRAPH) :]
     return rest if rest and "/" not in rest else None
 
 
@@ -127,7 +133,7 @@ def is_legacy_article_graph(graph: str) -> bool:
     graph = str(graph)  # rdflib terms never equal plain strings
     if not graph.startswith(GRAPH):
         return False
-    rest = graph[len(GRAPH):]
+    rest = graph[len(GRAPH) :]
     return bool(rest) and "/" not in rest and graph not in BUILT_IN_GRAPHS
 
 

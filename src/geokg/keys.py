@@ -54,18 +54,23 @@ def _ascii_slug(text: str) -> str:
 
 def _foreign(char: str) -> bool:
     """A letter or digit outside ASCII and the Latin script (after NFKD: accents are marks, not letters)."""
-    return (not char.isascii() and unicodedata.category(char)[0] in "LN"
-            and not unicodedata.name(char, "").startswith("LATIN"))
+    return (
+        not char.isascii()
+        and unicodedata.category(char)[0] in "LN"
+        and not unicodedata.name(char, "").startswith("LATIN")
+    )
 
 
 # Legal-form words dropped from the end of organisation names before keying them,
 # so "Rosatom State Corporation", "Rosatom Corp." and "Rosatom" share one key.
+# fmt: off
 _LEGAL_SUFFIXES = (
     ("state", "corporation"), ("state", "corp"), ("and", "co"), ("&", "co"),
     ("inc",), ("incorporated",), ("corp",), ("corporation",), ("co",), ("company",), ("ltd",),
     ("limited",), ("llc",), ("plc",), ("ag",), ("sa",), ("nv",), ("gmbh",), ("pjsc",), ("ojsc",),
     ("jsc",), ("pty",), ("bhd",),
 )
+# fmt: on
 # Romanisation variants at the end of a name word: Zelenskyy / Zelenskiy / Zelenskii -> Zelensky,
 # Dmitriy / Dmitrii -> Dmitry. Kept to endings English names do not have (not -ski, -ei).
 _TRANSLIT_ENDINGS = (("yy", "y"), ("iy", "y"), ("ii", "y"), ("ij", "y"))

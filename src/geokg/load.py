@@ -71,12 +71,15 @@ __all__ = ["FORMATS", "LoadedFile", "LoadSummary", "load_files", "format_of", "r
 log = logging.getLogger("geokg.load")
 
 FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD, ".json-ld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json-ld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
 }
 MAX_LITERAL = 8 * 1024 * 1024  # characters: the bound the article readers put on a JSON Lines line
 MAX_XML_DEPTH = 1000  # Oxigraph's RDF/XML parser slows quadratically with depth
@@ -122,14 +125,21 @@ def format_of(path: Path, format: str | None = None) -> ox.RdfFormat:
         return FORMATS[FORMAT_NAMES[format]]
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise IngestError(path, f"unknown RDF extension {suffix or '(none)'!r}; known: "
-                          f"{', '.join(FORMATS)} (or pass --format)")
+        raise IngestError(
+            path, f"unknown RDF extension {suffix or '(none)'!r}; known: {', '.join(FORMATS)} (or pass --format)"
+        )
     return FORMATS[suffix]
 
 
-def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None = None,
-               format: str | None = None, keep_invalid: bool = False,
-               before_writing: Callable[[Collection[str]], None] | None = None) -> LoadSummary:
+def load_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    graph: str | None = None,
+    format: str | None = None,
+    keep_invalid: bool = False,
+    before_writing: Callable[[Collection[str]], None] | None = None,
+) -> LoadSummary:
     """Load each file into ``store``; see the module notes for graphs, replacement and checks.
 
     Args:
@@ -147,8 +157,11 @@ def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None =
         dropped for violating the shapes is a GK302 IngestError naming the file and graph.
     """
     if graph is not None and is_own_graph(graph):
-        raise ConfigError("graph", graph, "It names one of geokg's own graphs, which only `geokg build` writes; "
-                          "load into another graph")
+        raise ConfigError(
+            "graph",
+            graph,
+            "It names one of geokg's own graphs, which only `geokg build` writes; load into another graph",
+        )
     summary = LoadSummary()
     cleared: set[ox.NamedNode] = set()
     target = _named_node(graph) if graph is not None else None
@@ -177,14 +190,19 @@ def read_quads(path: Path, rdf_format: ox.RdfFormat) -> Iterator[ox.Quad]:
     try:
         for quad in ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()):
             if isinstance(quad.object, ox.Literal) and len(quad.object.value) > MAX_LITERAL:
-                raise IngestError(path, f"a literal of {len(quad.object.value):,} characters (at most "
-                                  f"{MAX_LITERAL:,}) for {quad.subject} {quad.predicate}")
+                raise IngestError(
+                    path,
+                    f"a literal of {len(quad.object.value):,} characters (at most "
+                    f"{MAX_LITERAL:,}) for {quad.subject} {quad.predicate}",
+                )
             yield quad
     except SyntaxError as exc:
         message = str(exc.msg if hasattr(exc, "msg") else exc).split(f" ({path}", 1)[0]
         if "LoadDocumentCallback" in message:  # Oxigraph asks for a loader of remote and file contexts
-            message = ("a JSON-LD @context that is not inline (a URL or another file); geokg reads "
-                       "nothing but the input file: put the context in it")
+            message = (
+                "a JSON-LD @context that is not inline (a URL or another file); geokg reads "
+                "nothing but the input file: put the context in it"
+            )
         raise IngestError(path, f"not valid {rdf_format.name}: {message}", exc.lineno) from None
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror or exc}") from None
@@ -196,8 +214,11 @@ def _check_xml(path: Path) -> None:
     depth = 0
 
     def entity(name: str, *_: object) -> None:
-        raise IngestError(path, f"the DTD declares entity {name!r}; geokg refuses DTD entities in RDF/XML "
-                          "(entity expansion can blow a small file up to gigabytes)")
+        raise IngestError(
+            path,
+            f"the DTD declares entity {name!r}; geokg refuses DTD entities in RDF/XML "
+            "(entity expansion can blow a small file up to gigabytes)",
+        )
 
     def start(*_: object) -> None:
         nonlocal depth
@@ -233,9 +254,15 @@ def is_own_graph(iri: str) -> bool:
     return iri.startswith(GRAPH) and not iri.startswith(ARTICLE_GRAPH)
 
 
-def _load_file(store: Store, path: Path, format: str | None, target: ox.NamedNode | None,
-               cleared: set[ox.NamedNode], kept_own: dict[str, int],
-               before_writing: Callable[[Collection[str]], None] | None) -> LoadedFile:
+def _load_file(
+    store: Store,
+    path: Path,
+    format: str | None,
+    target: ox.NamedNode | None,
+    cleared: set[ox.NamedNode],
+    kept_own: dict[str, int],
+    before_writing: Callable[[Collection[str]], None] | None,
+) -> LoadedFile:
     if not path.is_file():
         raise IngestError(path, "no such file")
     rdf_format = format_of(path, format)
@@ -285,11 +312,20 @@ def _conforms(store: Store, path: Path, graph: str, keep_invalid: bool, summary:
         return True
     summary.violations.extend(report.violations)
     if keep_invalid:
-        log.warning("%s: graph %s violates the shapes (%d violation(s)); kept (keep_invalid)",
-                    path, graph, len(report.violations))
+        log.warning(
+            "%s: graph %s violates the shapes (%d violation(s)); kept (keep_invalid)",
+            path,
+            graph,
+            len(report.violations),
+        )
         return True
     store.ox.update(f"DROP SILENT GRAPH {name}")
-    summary.failures.append(IngestError(
-        path, f"graph {graph} violates the shapes ({len(report.violations)} violation(s)); "
-        "dropped, as a build quarantines such a graph (--keep-invalid keeps it)", code="GK302"))
+    summary.failures.append(
+        IngestError(
+            path,
+            f"graph {graph} violates the shapes ({len(report.violations)} violation(s)); "
+            "dropped, as a build quarantines such a graph (--keep-invalid keeps it)",
+            code="GK302",
+        )
+    )
     return False

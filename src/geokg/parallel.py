@@ -5,8 +5,8 @@ here or in a worker process of our own (``--workers N``); :mod:`geokg.cluster` r
 function on a Dask cluster.
 
 Own worker processes rather than ``nlp.pipe(n_process=N)``: spaCy's workers only
-parse and send whole Docs back, leaving extraction, RDF and SHACL (a third of the
-time) to the parent alone; ours do all of it and send back text.
+parse and send whole Docs back, leaving extraction, RDF and SHACL to the parent alone,
+where they become the bottleneck; ours do all of it and send back text.
 
 Nothing here keeps articles after yielding their outcome, and at most ``2 × workers``
 batches are in flight, so articles do not pile up.
@@ -30,8 +30,14 @@ __all__ = ["batched", "iter_outcomes"]
 T = TypeVar("T")
 
 
-def iter_outcomes(articles: Iterable[Article], model: str, *, batch_size: int = 32, workers: int = 1,
-                  extractor: str = DEFAULT_EXTRACTOR) -> Iterator[Outcome]:
+def iter_outcomes(
+    articles: Iterable[Article],
+    model: str,
+    *,
+    batch_size: int = 32,
+    workers: int = 1,
+    extractor: str = DEFAULT_EXTRACTOR,
+) -> Iterator[Outcome]:
     """Process articles in input order, in this process or in ``workers`` processes."""
     if workers == 1:
         for batch in batched(articles, batch_size):

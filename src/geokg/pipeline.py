@@ -37,8 +37,16 @@ if TYPE_CHECKING:  # spaCy loads when a batch is parsed, not when this module is
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["EXTRACTORS", "Extractor", "Failure", "Outcome", "get_extractor", "process", "process_batch",
-           "process_parsed"]
+__all__ = [
+    "EXTRACTORS",
+    "Extractor",
+    "Failure",
+    "Outcome",
+    "get_extractor",
+    "process",
+    "process_batch",
+    "process_parsed",
+]
 
 log = logging.getLogger("geokg.pipeline")
 
@@ -51,8 +59,12 @@ class Extractor(Protocol):
         description: one line for ``--help`` and error messages.
     """
 
-    name: str
-    description: str
+    # Read-only, so that a frozen dataclass satisfies the protocol.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def nlp(self, model: str) -> Language:
         """The spaCy pipeline, built on the installed pipeline ``model``, whose Docs :meth:`extract` reads."""
@@ -89,11 +101,18 @@ class RuleExtractor:
 
 #: The extractors by name. Another one (a bigger model, an LLM) is an object with the
 #: :class:`Extractor` attributes, added here; worker processes look it up by name.
-EXTRACTORS: dict[str, Extractor] = {e.name: e for e in (
-    RuleExtractor("rules", "the dependency rules alone", event_model="none"),
-    RuleExtractor("trained", "the rules with the trained event-trigger model of GEOKG_EVENT_MODEL "
-                             "(the shipped one unless set; none leaves it out)", event_model=None),
-)}
+EXTRACTORS: dict[str, Extractor] = {
+    e.name: e
+    for e in (
+        RuleExtractor("rules", "the dependency rules alone", event_model="none"),
+        RuleExtractor(
+            "trained",
+            "the rules with the trained event-trigger model of GEOKG_EVENT_MODEL "
+            "(the shipped one unless set; none leaves it out)",
+            event_model=None,
+        ),
+    )
+}
 
 
 def get_extractor(name: str) -> Extractor:
@@ -128,8 +147,13 @@ class Failure:
 
     def as_record(self) -> dict[str, object]:
         """The failure as one JSON object of ``geokg build --report``."""
-        return {"path": self.path, "line": self.line, "article_id": self.article_id,
-                "code": self.code, "message": self.message}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "article_id": self.article_id,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +178,9 @@ class Outcome:
     line: int | None = None
 
 
-def process_batch(articles: list[Article], model: str, batch_size: int = 32,
-                  extractor: str = DEFAULT_EXTRACTOR) -> list[Outcome]:
+def process_batch(
+    articles: list[Article], model: str, batch_size: int = 32, extractor: str = DEFAULT_EXTRACTOR
+) -> list[Outcome]:
     """Parse a batch with the extractor's pipeline on ``model`` and process each article (a worker's task).
 
     Raises:
@@ -173,14 +198,18 @@ def process_batch(articles: list[Article], model: str, batch_size: int = 32,
     return outcomes
 
 
-def process(article: Article, doc: Doc, reference: ReferenceIndex,
-            extractor: Extractor = EXTRACTORS[DEFAULT_EXTRACTOR]) -> Outcome:
+def process(
+    article: Article, doc: Doc, reference: ReferenceIndex, extractor: Extractor = EXTRACTORS[DEFAULT_EXTRACTOR]
+) -> Outcome:
     """Extract, map and validate one parsed article; errors become a failed Outcome."""
     return process_parsed([(article, doc)], reference, extractor)[0]
 
 
-def process_parsed(parsed: Iterable[tuple[Article, Doc]], reference: ReferenceIndex,
-                   extractor: Extractor = EXTRACTORS[DEFAULT_EXTRACTOR]) -> list[Outcome]:
+def process_parsed(
+    parsed: Iterable[tuple[Article, Doc]],
+    reference: ReferenceIndex,
+    extractor: Extractor = EXTRACTORS[DEFAULT_EXTRACTOR],
+) -> list[Outcome]:
     """Extract and map each parsed article, validate their graphs together
     (:func:`~geokg.validate.validate_graphs`: each graph's own verdict, fewer pySHACL runs),
     and give one Outcome per article, in order; errors become failed Outcomes."""
@@ -194,7 +223,8 @@ def process_parsed(parsed: Iterable[tuple[Article, Doc]], reference: ReferenceIn
     mapped = [item for item in prepared if not isinstance(item, Outcome)]
     try:
         reports: list[ValidationReport] | None = validate_graphs(
-            [graph for _, _, graph in mapped], articles=[article.id for article, _, _ in mapped])
+            [graph for _, _, graph in mapped], articles=[article.id for article, _, _ in mapped]
+        )
     except Exception:  # noqa: BLE001  validated one by one below, so the error lands on its article
         reports = None
     outcomes = []
@@ -225,11 +255,20 @@ def process_parsed(parsed: Iterable[tuple[Article, Doc]], reference: ReferenceIn
 
 def _failed(article: Article, error: Exception) -> Outcome:
     if isinstance(error, GeokgError):
-        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message,
-                                                   article.line))
+        return Outcome(article.id, failure=Failure(article.path, article.id, error.code, error.message, article.line))
     # A bug: record it with its traceback, never drop the article.
-    log.debug("extraction of %s failed:\n%s", article.id,
-              "".join(traceback.format_exception(type(error), error, error.__traceback__)))
-    return Outcome(article.id, failure=Failure(
-        article.path, article.id, "GK200", f"unexpected {type(error).__name__}: {error} (please report this)",
-        article.line))
+    log.debug(
+        "extraction of %s failed:\n%s",
+        article.id,
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    )
+    return Outcome(
+        article.id,
+        failure=Failure(
+            article.path,
+            article.id,
+            "GK200",
+            f"unexpected {type(error).__name__}: {error} (please report this)",
+            article.line,
+        ),
+    )

@@ -79,13 +79,16 @@ class PushReport:
 def _check(store: Store, endpoint: str, graphs: Iterable[str] | None) -> list[str]:
     scheme = urlsplit(endpoint).scheme
     if scheme not in ("http", "https"):
-        raise PushError(endpoint, "-", f"the Graph Store URL must be http:// or https://, not {scheme or 'a bare path'!r}")
+        raise PushError(
+            endpoint, "-", f"the Graph Store URL must be http:// or https://, not {scheme or 'a bare path'!r}"
+        )
     available = store.graphs()
     names = list(graphs) if graphs is not None else available
     for graph in names:
         if graph not in available:
-            raise PushError(endpoint, graph, "no such named graph in the store. "
-                            f"Graphs: {', '.join(available) or 'none'}")
+            raise PushError(
+                endpoint, graph, f"no such named graph in the store. Graphs: {', '.join(available) or 'none'}"
+            )
     return names
 
 
@@ -99,10 +102,18 @@ def plan(store: Store, endpoint: str, graphs: Iterable[str] | None = None) -> li
     return planned
 
 
-def push(store: Store, endpoint: str, *, graphs: Iterable[str] | None = None,
-         credentials: Credentials | None = None, use_gzip: bool = True, retries: int = 3,
-         backoff: float = 0.5, timeout: float = 60.0,
-         on_graph: Callable[[str, PushError | None], None] | None = None) -> PushReport:
+def push(
+    store: Store,
+    endpoint: str,
+    *,
+    graphs: Iterable[str] | None = None,
+    credentials: Credentials | None = None,
+    use_gzip: bool = True,
+    retries: int = 3,
+    backoff: float = 0.5,
+    timeout: float = 60.0,
+    on_graph: Callable[[str, PushError | None], None] | None = None,
+) -> PushReport:
     """PUT each named graph of ``store`` (or only ``graphs``) to the Graph Store ``endpoint``.
 
     Args:
@@ -163,8 +174,11 @@ def _put(client: HttpClient, report: PushReport, graph: str, body: bytes, retrie
             if compressed and report.gzip is None and not response.ok and response.status_code not in _NOT_ABOUT_BODY:
                 plain = _send(client, url, body, False)  # can the server not read gzip?
                 if plain.ok:
-                    log.info("%s does not take gzip bodies (HTTP %d); sending them plain", report.endpoint,
-                             response.status_code)
+                    log.info(
+                        "%s does not take gzip bodies (HTTP %d); sending them plain",
+                        report.endpoint,
+                        response.status_code,
+                    )
                     report.gzip = False
                 response = plain
             elif compressed and response.ok:
@@ -175,7 +189,7 @@ def _put(client: HttpClient, report: PushReport, graph: str, body: bytes, retrie
         except requests.RequestException as exc:
             problem = f"cannot reach the server ({describe_exception(exc)}); is it running?"
         if attempt < retries and (status is None or status >= 500):
-            delay = backoff * 2 ** attempt
+            delay = backoff * 2**attempt
             log.info("push of %s: %s; retrying in %.2f s", graph, problem, delay)
             time.sleep(delay)
             attempt += 1

@@ -3,8 +3,8 @@
 Each file starts with a comment header in a fixed form::
 
     # title: Offers of commodities
-    # description: Who offered which commodity to whom, when, in which article.
-    # param: commodity (Commodity) - the commodity's display label, e.g. "Wheat"
+    # description: Who offered which commodity to whom, and when.
+    # param: commodity (Commodity) - e.g. "Wheat"
 
 A parameter's kind is how its value is bound: ``IRI``, ``literal``, ``date``, ``integer``, or
 the type of entity it names (``Country``, ``Commodity``, ``Person``, ``Entity`` for any...):
@@ -43,43 +43,88 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pyoxigraph as ox
 
-from geokg.errors import ConfigError, QueryNotFoundError, QueryParameterError, QueryRefusedError, QueryRunError, QuerySyntaxError
-from geokg.resources import query_files
+from geokg.errors import (
+    ConfigError,
+    QueryNotFoundError,
+    QueryParameterError,
+    QueryRefusedError,
+    QueryRunError,
+    QuerySyntaxError,
+)
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.resources import query_files
 from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
 
 __all__ = [
-    "ENTITY_KINDS", "PARAM_KINDS", "Param", "StoredQuery", "QueryResult", "list_queries", "get_query",
-    "load_query", "bind_params", "with_values", "check_page", "paged", "run_query", "iter_query", "run_sparql", "uses_service", "refuse_service", "not_utf8", "to_python", "rows_from_tsv", "UpdateResult",
+    "ENTITY_KINDS",
+    "PARAM_KINDS",
+    "Param",
+    "StoredQuery",
+    "QueryResult",
+    "list_queries",
+    "get_query",
+    "load_query",
+    "bind_params",
+    "with_values",
+    "check_page",
+    "paged",
+    "run_query",
+    "iter_query",
+    "run_sparql",
+    "uses_service",
+    "refuse_service",
+    "not_utf8",
+    "to_python",
+    "rows_from_tsv",
+    "UpdateResult",
 ]
 
 #: Kinds of a parameter whose value names an entity: resolved by geokg.resolve (any case, other
 #: names, ISO codes, a surname) to its display label, which is bound as a literal.
-ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place",
-                "Facility")
+ENTITY_KINDS = ("Entity", "Country", "Person", "Organization", "Company", "Media", "Commodity", "Place", "Facility")
 PARAM_KINDS = ("IRI", "literal", "date", "integer") + ENTITY_KINDS
-Value = Union[str, int, float, bool, Decimal, dt.date, None]
+Value = str | int | float | bool | Decimal | dt.date | None
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = {_XSD + t for t in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-    "unsignedByte")}
+_INTEGER_TYPES = {
+    _XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[A-Za-z]+)\)\s*[-–—]\s*(?P<doc>.*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VARIABLE = re.compile(r"[?$](\w+)")
 _UPDATE_KEYWORDS = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_EXAMPLE = {"IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
-            "literal": "any string", "date": "a date YYYY-MM-DD such as 2024-03-03",
-            "integer": "an integer such as 3", **{kind: "a name" for kind in ENTITY_KINDS}}
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_EXAMPLE = {
+    "IRI": "an IRI such as https://w3id.org/geokg/id/country/RU",
+    "literal": "any string",
+    "date": "a date YYYY-MM-DD such as 2024-03-03",
+    "integer": "an integer such as 3",
+    **{kind: "a name" for kind in ENTITY_KINDS},
+}
 
 
 @dataclass(frozen=True)
@@ -147,7 +192,7 @@ class QueryResult:
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
-        return [dict(zip(self.columns, row)) for row in self.rows]
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -210,48 +255,82 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
             header[key] = value
     for key in ("title", "description"):
         if not header.get(key):
-            raise QuerySyntaxError(path_str, f"the header lacks '# {key}: …' (expected form: "
-                                   "'# title:', '# description:', '# param: name (kind) - doc')", 1, 1)
+            raise QuerySyntaxError(
+                path_str,
+                f"the header lacks '# {key}: …' (expected form: "
+                "'# title:', '# description:', '# param: name (kind) - doc')",
+                1,
+                1,
+            )
     columns = _dry_run(path_str, text)
     read = set(_VARIABLE.findall(NOT_KEYWORDS.sub(" ", text)))
     for p in params:
         if p.variable not in read:
-            raise QuerySyntaxError(path_str, f"parameter {p.name!r} is never read: the query must use "
-                                   f"?{p.variable}, the variable its value is bound to", 1, 1)
+            raise QuerySyntaxError(
+                path_str,
+                f"parameter {p.name!r} is never read: the query must use "
+                f"?{p.variable}, the variable its value is bound to",
+                1,
+                1,
+            )
     plans, bound_plans = [], []
     for plan in _plan_files(path):
         plan_text = plan.read_text(encoding="utf-8")
         if _dry_run(str(plan), plan_text) != columns:
-            raise QuerySyntaxError(str(plan), f"an engine-specific form must project the columns of {path.name}: "
-                                   f"{' '.join('?' + c for c in columns)}", 1, 1)
+            raise QuerySyntaxError(
+                str(plan),
+                f"an engine-specific form must project the columns of {path.name}: "
+                f"{' '.join('?' + c for c in columns)}",
+                1,
+                1,
+            )
         if plan.name == path.name:
             plans.append((plan.parent.name, plan_text))
             continue
-        names = tuple(plan.name[len(path.stem) + 1:-len(path.suffix)].split("+"))
+        names = tuple(plan.name[len(path.stem) + 1 : -len(path.suffix)].split("+"))
         unknown = sorted(set(names) - {p.name for p in params})
         if unknown or names != tuple(sorted(set(names))):
-            raise QuerySyntaxError(str(plan), f"a form for bound parameters is named {path.stem}.P+Q{path.suffix}, "
-                                   f"with parameters of {path.name} ({', '.join(p.name for p in params) or 'none'}) "
-                                   "in sorted order", 1, 1)
+            raise QuerySyntaxError(
+                str(plan),
+                f"a form for bound parameters is named {path.stem}.P+Q{path.suffix}, with parameters of "
+                f"{path.name} ({', '.join(p.name for p in params) or 'none'}) in sorted order",
+                1,
+                1,
+            )
         bound_plans.append((plan.parent.name, names, plan_text))
-    return StoredQuery(path.stem, header["title"], header["description"], tuple(params), text,
-                       path, columns, tuple(plans), tuple(bound_plans))
+    return StoredQuery(
+        path.stem,
+        header["title"],
+        header["description"],
+        tuple(params),
+        text,
+        path,
+        columns,
+        tuple(plans),
+        tuple(bound_plans),
+    )
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
     match = _PARAM.match(value)
     if not match:
-        raise QuerySyntaxError(path, f"cannot read '# param: {value}'; expected "
-                               f"'# param: name (KIND) - doc' with KIND one of {', '.join(PARAM_KINDS)}", lineno, 1)
+        raise QuerySyntaxError(
+            path,
+            f"cannot read '# param: {value}'; expected "
+            f"'# param: name (KIND) - doc' with KIND one of {', '.join(PARAM_KINDS)}",
+            lineno,
+            1,
+        )
     kind = match["kind"]
     if kind not in PARAM_KINDS:
-        raise QuerySyntaxError(path, f"parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}",
-                               lineno, 1)
+        raise QuerySyntaxError(path, f"parameter kind {kind!r} is not one of {', '.join(PARAM_KINDS)}", lineno, 1)
     doc = match["doc"]
     return Param(match["name"], kind, doc, optional=not doc.lower().startswith("required"))
 
 
-def parse_read_only(source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None) -> ox.QueryResults:
+def parse_read_only(
+    source: str, text: str, refusal: str, prefixes: Mapping[str, str] | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Run ``text`` on an empty store to check it parses; an update is refused, never run.
 
     Args:
@@ -314,7 +393,7 @@ def not_utf8(text: str) -> str | None:
     for i, char in enumerate(text, start=1):
         if "\ud800" <= char <= "\udfff":
             if "\udc80" <= char <= "\udcff":
-                return f"byte 0x{ord(char) - 0xdc00:02x} at character {i}"
+                return f"byte 0x{ord(char) - 0xDC00:02x} at character {i}"
             return f"a lone surrogate U+{ord(char):04X} at character {i}"
     return None
 
@@ -363,7 +442,7 @@ def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
     at = where_brace(text)
     names = " ".join(f"?_{name}" for name in bindings)
     terms = " ".join(term_text(term) for term in bindings.values())
-    return f"{text[:at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1:]}"
+    return f"{text[: at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1 :]}"
 
 
 def check_page(limit: int | None, offset: int) -> None:
@@ -390,8 +469,14 @@ def paged(text: str, limit: int | None = None, offset: int = 0) -> str:
 
 
 # -- running ---------------------------------------------------------------
-def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
-              limit: int | None = None, offset: int = 0) -> QueryResult:
+def run_query(
+    store: Store,
+    query: str | StoredQuery,
+    params: Mapping[str, object] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> QueryResult:
     """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`):
     its text for the store's engine (:meth:`StoredQuery.text_for`).
 
@@ -413,8 +498,14 @@ def run_query(store: Store, query: str | StoredQuery, params: Mapping[str, objec
     return QueryResult(tuple(columns), rows[:limit] if more else rows, stored.title, offset=offset, more=more)
 
 
-def iter_query(store: Store, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
-               limit: int | None = None, offset: int = 0) -> tuple[tuple[str, ...], Iterator[tuple[Value, ...]]]:
+def iter_query(
+    store: Store,
+    query: str | StoredQuery,
+    params: Mapping[str, object] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[tuple[str, ...], Iterator[tuple[Value, ...]]]:
     """The columns of a stored query and an iterator over its rows, read from the store as they are
     consumed (:func:`run_query` reads them all first): for listings too long to hold in memory.
 
@@ -469,13 +560,12 @@ def rows_from_tsv(tsv: bytes) -> list[tuple[Value, ...]]:
     return out
 
 
-_ECHAR = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
+_ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 def _unescape(text: str) -> str:
-    return _ECHAR.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _ECHARS.get(m[3], m[3]),
-                      text)
+    return _ECHAR.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _ECHARS.get(m[3], m[3]), text)
 
 
 def _tsv_value(cell: str) -> Value:
@@ -488,7 +578,7 @@ def _tsv_value(cell: str) -> Value:
         lexical = cell[1:end]
         if "\\" in lexical:
             lexical = _unescape(lexical)
-        suffix = cell[end + 1:]
+        suffix = cell[end + 1 :]
         if suffix.startswith("^^<"):
             return to_python(ox.Literal(lexical, datatype=ox.NamedNode(suffix[3:-1])))
         return lexical  # a string, with or without a language tag
@@ -514,8 +604,9 @@ class UpdateResult:
     quads_after: int
 
 
-def run_sparql(store: Store, text: str, source: str = "<ad-hoc>", *,
-               allow_update: bool = False, allow_service: bool = False) -> QueryResult | bool | UpdateResult:
+def run_sparql(
+    store: Store, text: str, source: str = "<ad-hoc>", *, allow_update: bool = False, allow_service: bool = False
+) -> QueryResult | bool | UpdateResult:
     """Run an ad-hoc query: SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples as rows.
 
     The prefixes of :data:`~geokg.iri_space.DECLARED_PREFIXES` need no PREFIX line
@@ -547,9 +638,14 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
     except QuerySyntaxError as as_query:
         update = _UPDATE_KEYWORDS.match(_strip_comments(text))
         if update and not allow_update:
-            raise QuerySyntaxError(source, f"{update.group(1).upper()} is SPARQL Update; geokg runs "
-                                   "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) unless "
-                                   "--allow-update is given", None, None) from None
+            raise QuerySyntaxError(
+                source,
+                f"{update.group(1).upper()} is SPARQL Update; geokg runs "
+                "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) unless "
+                "--allow-update is given",
+                None,
+                None,
+            ) from None
         if not allow_update:
             raise
         before = len(store)
@@ -558,15 +654,23 @@ def _run_sparql(store: Store, text: str, source: str, allow_update: bool) -> Que
         except QuerySyntaxError:
             if update:
                 raise
-            raise QuerySyntaxError(source, f"neither a SPARQL query nor a SPARQL Update (as a query: "
-                                   f"{as_query.problem})", as_query.lineno, as_query.offset) from None
+            raise QuerySyntaxError(
+                source,
+                f"neither a SPARQL query nor a SPARQL Update (as a query: {as_query.problem})",
+                as_query.lineno,
+                as_query.offset,
+            ) from None
         return UpdateResult(before, len(store))
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
         names = tuple(v.value for v in result.variables)
-        return QueryResult(names, rows_from_tsv(result.serialize(format=ox.QueryResultsFormat.TSV)))
-    triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result]
+        tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+        assert tsv is not None  # given no output, serialize returns the bytes
+        return QueryResult(names, rows_from_tsv(tsv))
+    triples: list[tuple[Value, ...]] = [
+        (to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result
+    ]
     return QueryResult(("subject", "predicate", "object"), triples)
 
 
@@ -594,8 +698,11 @@ def refuse_service(text: str, source: str) -> None:
     """Raise QueryRefusedError when ``text`` uses SERVICE: a query would make geokg (or its server)
     send requests to any address it names, inside the network geokg runs in."""
     if uses_service(text):
-        raise QueryRefusedError(source, "SERVICE makes this machine send requests to the address the query "
-                                "names; geokg refuses it unless --allow-service is given")
+        raise QueryRefusedError(
+            source,
+            "SERVICE makes this machine send requests to the address the query "
+            "names; geokg refuses it unless --allow-service is given",
+        )
 
 
 def _strip_comments(text: str) -> str:

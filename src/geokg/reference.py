@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Union
 
 import pyoxigraph as ox
 
@@ -44,7 +42,7 @@ _WIKIDATA = "http://www.wikidata.org/entity/"
 _PREF, _ALT, _BROADER = _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "broader"
 
 # A term of the reference data: objects may be IRIs, blank nodes or literals.
-_Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal
 # The most specific class decides the kind; an exchange is reported as an organisation.
 _TYPE_KIND = {
     _GK + "Person": EntityKind.PERSON,
@@ -240,11 +238,13 @@ def _parse(paths: Iterable[str | os.PathLike[str]]) -> list[ox.Triple]:
     return [quad.triple for path in paths for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
 
 
-
 def _build(triples: list[ox.Triple]) -> ReferenceIndex:
     props: dict[str, dict[str, list[_Term]]] = {}
     for triple in triples:
-        props.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(triple.object)
+        node, value = triple.subject, triple.object
+        if isinstance(node, ox.Triple) or isinstance(value, ox.Triple):
+            continue  # an RDF-star triple term: no reference statement is one
+        props.setdefault(node.value, {}).setdefault(triple.predicate.value, []).append(value)
     kinds = {s: _kind_of(s, p) for s, p in props.items()}
     entities = {}
     for subject, p in props.items():
@@ -258,16 +258,21 @@ def _build(triples: list[ox.Triple]) -> ReferenceIndex:
             office = _one(subject, p, _GK + "office")
             holder = _ref(_one(subject, p, _GK + "holder"), kinds)
             end = p.get(_GK + "end")
-            tenures.setdefault(office, []).append(Tenure(
-                holder, _date(_one(subject, p, _GK + "start")), _date(end[0]) if end else None))
+            tenures.setdefault(office, []).append(
+                Tenure(holder, _date(_one(subject, p, _GK + "start")), _date(end[0]) if end else None)
+            )
     offices = {}
     for subject, p in props.items():
         if _GK + "Office" in _strs(p.get(_RDF_TYPE)):
             key = subject.rsplit("/", 1)[1]
             label = _one(subject, p, _PREF)
             offices[key] = Office(
-                key, label, (label, *_strs(p.get(_ALT))), _iso_of(p),
-                tuple(sorted(tenures.get(subject, ()), key=lambda t: t.start)))
+                key,
+                label,
+                (label, *_strs(p.get(_ALT))),
+                _iso_of(p),
+                tuple(sorted(tenures.get(subject, ()), key=lambda t: t.start)),
+            )
     return ReferenceIndex(entities, offices, triples)
 
 
@@ -280,8 +285,9 @@ def _kind_of(subject: str, p: dict[str, list[_Term]]) -> EntityKind | None:
     return _TYPE_KIND[types[0]]
 
 
-def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
-            kinds: dict[str, EntityKind | None]) -> RefEntity:
+def _entity(
+    subject: str, kind: EntityKind, p: dict[str, list[_Term]], kinds: dict[str, EntityKind | None]
+) -> RefEntity:
     ref = _ref(subject, kinds, kind)
     label = _one(subject, p, _PREF)
     ambiguous = _strs(p.get(_GK + "ambiguous"))
@@ -294,8 +300,8 @@ def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
         names=tuple(dict.fromkeys(names)),
         demonyms=tuple(_strs(p.get(_GK + "demonym"))),
         metonyms=tuple(_strs(p.get(_GK + "metonym"))),
-        iso=(_strs(p.get(_GK + "iso3166Alpha2")) or [None])[0],
-        wikidata=same_as[0][len(_WIKIDATA):] if same_as else None,
+        iso=next(iter(_strs(p.get(_GK + "iso3166Alpha2"))), None),
+        wikidata=same_as[0][len(_WIKIDATA) :] if same_as else None,
         country=_iso_of(p),
         broader=tuple(_ref(b.value, kinds) for b in p.get(_BROADER, ())),
         valid_until=_date(until[0]) if until else None,
@@ -305,7 +311,7 @@ def _entity(subject: str, kind: EntityKind, p: dict[str, list[_Term]],
 
 
 def _ref(iri: str, kinds: dict[str, EntityKind | None], kind: EntityKind | None = None) -> EntityRef:
-    segment, _, key = iri[len(ID):].partition("/") if iri.startswith(ID) else ("", "", "")
+    segment, _, key = iri[len(ID) :].partition("/") if iri.startswith(ID) else ("", "", "")
     kind = kind or kinds.get(iri) or SEGMENT_KIND.get(segment)
     # The segment must be the kind's, or iris.entity_iri would mint a different IRI.
     if not key or kind is None or SEGMENT_KIND.get(segment) is not kind:

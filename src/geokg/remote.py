@@ -27,8 +27,17 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from geokg.credentials import Credentials
 from geokg.errors import ConfigError, QueryParameterError, RemoteError
-from geokg.queries import (QueryResult, StoredQuery, bind_params, check_page, get_query, paged, parse_read_only,
-                           to_python, with_values)
+from geokg.queries import (
+    QueryResult,
+    StoredQuery,
+    bind_params,
+    check_page,
+    get_query,
+    paged,
+    parse_read_only,
+    to_python,
+    with_values,
+)
 from geokg.sparql_text import with_prefix_declarations
 from geokg.store import OxTerm
 
@@ -140,17 +149,23 @@ def describe_failure(response: requests.Response) -> str:
 
 def _form(text: str, source: str, prefixes: Mapping[str, str] | None) -> str:
     """Parse ``text`` locally (an empty store): 'select', 'ask' or 'graph'; reject updates."""
-    result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)",
-                             prefixes)
+    result = parse_read_only(source, text, "geokg sends read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)", prefixes)
     if isinstance(result, ox.QuerySolutions):
         return "select"
     return "ask" if isinstance(result, ox.QueryBoolean) else "graph"
 
 
 # -- running -----------------------------------------------------------------
-def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, method: str = "POST",
-               source: str = "<sparql>", title: str = "",
-               prefixes: Mapping[str, str] | None = None) -> QueryResult | bool:
+def run_remote(
+    endpoint: str,
+    text: str,
+    *,
+    client: HttpClient | None = None,
+    method: str = "POST",
+    source: str = "<sparql>",
+    title: str = "",
+    prefixes: Mapping[str, str] | None = None,
+) -> QueryResult | bool:
     """Run a read-only query at a SPARQL 1.1 Protocol endpoint.
 
     SELECT gives rows (``application/sparql-results+json``), ASK a bool,
@@ -180,8 +195,9 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
         payload = {"params": {"query": text}} if method == "GET" else {"data": {"query": text}}
         response = client.request(method, endpoint, headers={"Accept": accept}, **payload)
     except requests.RequestException as exc:
-        raise RemoteError(endpoint, f"cannot reach the endpoint ({describe_exception(exc)}); "
-                          "is the server running?") from exc
+        raise RemoteError(
+            endpoint, f"cannot reach the endpoint ({describe_exception(exc)}); is the server running?"
+        ) from exc
     finally:
         if own:
             client.close()
@@ -192,8 +208,10 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
             triples = list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
         except SyntaxError as exc:
             raise RemoteError(endpoint, f"the answer is not N-Triples ({exc})") from exc
-        return QueryResult(("subject", "predicate", "object"),
-                           [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples])
+        return QueryResult(
+            ("subject", "predicate", "object"),
+            [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples],
+        )
     try:
         document = response.json()
     except (ValueError, RecursionError) as exc:
@@ -212,9 +230,16 @@ def run_remote(endpoint: str, text: str, *, client: HttpClient | None = None, me
     return QueryResult(columns, rows, title)
 
 
-def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[str, object] | None = None, *,
-                     client: HttpClient | None = None, method: str = "POST", limit: int | None = None,
-                     offset: int = 0) -> QueryResult:
+def run_remote_query(
+    endpoint: str,
+    query: str | StoredQuery,
+    params: Mapping[str, object] | None = None,
+    *,
+    client: HttpClient | None = None,
+    method: str = "POST",
+    limit: int | None = None,
+    offset: int = 0,
+) -> QueryResult:
     """Run a stored query at an endpoint, parameters bound as terms (:func:`geokg.queries.with_values`),
     one page of it with ``limit`` and ``offset`` as for :func:`geokg.queries.run_query`.
 
@@ -227,15 +252,18 @@ def run_remote_query(endpoint: str, query: str | StoredQuery, params: Mapping[st
     bindings = bind_params(stored, params)
     for name, term in bindings.items():
         if isinstance(term, ox.Literal) and re.search(r"\\[uU]", term.value):
-            raise QueryParameterError(stored.name, name, "a value sent to an endpoint may not contain "
-                                      "'\\u' or '\\U' (SPARQL decodes these before parsing)")
+            raise QueryParameterError(
+                stored.name,
+                name,
+                "a value sent to an endpoint may not contain '\\u' or '\\U' (SPARQL decodes these before parsing)",
+            )
     text = paged(with_values(stored.text, bindings), None if limit is None else limit + 1, offset)
-    result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path),
-                        title=stored.title)
+    result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path), title=stored.title)
     assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
     more = limit is not None and len(result.rows) > limit
-    return QueryResult(result.columns, result.rows[:limit] if more else result.rows, result.title,
-                       offset=offset, more=more)
+    return QueryResult(
+        result.columns, result.rows[:limit] if more else result.rows, result.title, offset=offset, more=more
+    )
 
 
 def _object(value: object, what: str) -> dict[str, Any]:
@@ -253,10 +281,11 @@ def _solutions(document: object) -> tuple[tuple[str, ...], list[dict[str, Any]]]
         ...
         ValueError: results.bindings[0] is a JSON list, not an object
     """
-    variables = _object(_object(document, "the answer").get("head"), "head").get("vars")
+    answer = _object(document, "the answer")
+    variables = _object(answer.get("head"), "head").get("vars")
     if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
         raise ValueError("head.vars is not a list of variable names")
-    bindings = _object(document.get("results"), "results").get("bindings")  # type: ignore[union-attr]
+    bindings = _object(answer.get("results"), "results").get("bindings")
     if not isinstance(bindings, list):
         raise ValueError(f"results.bindings is a JSON {type(bindings).__name__.replace('dict', 'object')}, not a list")
     return tuple(variables), [_object(b, f"results.bindings[{i}]") for i, b in enumerate(bindings)]
@@ -269,7 +298,7 @@ def _json_term(value: Mapping[str, Any] | None) -> OxTerm | None:
     term = _object(value, "a bound value")
     kind, lexical = term.get("type"), term.get("value")
     if not isinstance(lexical, str):
-        raise ValueError(f"a bound value has no string \"value\": {json.dumps(term)[:80]}")
+        raise ValueError(f'a bound value has no string "value": {json.dumps(term)[:80]}')
     if kind == "uri":
         return ox.NamedNode(lexical)
     if kind == "bnode":

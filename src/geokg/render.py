@@ -75,20 +75,21 @@ def clip(text: str, width: int) -> str:
         return text
     iri = _IRI.fullmatch(text)
     if iri and len(iri[1]) + 10 < width:
-        tail = text[len(text) - (width - len(iri[1]) - 1):]
-        return iri[1] + ELLIPSIS + (tail[tail.index("/"):] if "/" in tail else tail)
+        tail = text[len(text) - (width - len(iri[1]) - 1) :]
+        return iri[1] + ELLIPSIS + (tail[tail.index("/") :] if "/" in tail else tail)
     return text[: width - 1] + ELLIPSIS
 
 
-def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None,
-                 max_width: int = MAX_CELL) -> str:
+def render_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None, max_width: int = MAX_CELL
+) -> str:
     """Aligned columns with a header rule; long cells cut to ``max_width`` with '…'."""
     header = [clip(c, max_width) for c in columns]
     body = [[clip(cell_text(v), max_width) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [_CONTROL.sub("", title)] if title else []
     out += [line(header), line(["-" * w for w in widths])]
@@ -117,15 +118,16 @@ def _json_value(value: Any) -> Any:
 
 def render_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> str:
     """A JSON list of objects keyed by column; numbers stay numbers, dates are ISO strings."""
-    records = [{c: _json_value(v) for c, v in zip(columns, row)} for row in rows]
+    records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 FORMATS: dict[str, Callable[..., str]] = {"table": render_table, "csv": render_csv, "json": render_json}
 
 
-def render(columns: Sequence[str], rows: Iterable[Sequence[Any]], format: str = "table",
-           title: str | None = None) -> str:
+def render(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], format: str = "table", title: str | None = None
+) -> str:
     """Render rows in one of :data:`FORMATS` (table, csv, json).
 
     Raises:

@@ -52,15 +52,27 @@ __all__ = ["ENTITY_KINDS", "Candidate", "Resolution", "Resolver", "choose", "res
 
 # The classes each type covers: an organisation may be typed by one of its subclasses.
 _CLASSES = {
-    "Country": ("Country",), "Person": ("Person",), "Company": ("Company",), "Media": ("Media",),
-    "Organization": ("Organization", "Company", "Media", "Exchange"), "Commodity": ("Commodity",),
-    "Place": ("Place", "Facility"), "Facility": ("Facility",),
-    "Entity": ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place",
-               "Facility"),
+    "Country": ("Country",),
+    "Person": ("Person",),
+    "Company": ("Company",),
+    "Media": ("Media",),
+    "Organization": ("Organization", "Company", "Media", "Exchange"),
+    "Commodity": ("Commodity",),
+    "Place": ("Place", "Facility"),
+    "Facility": ("Facility",),
+    "Entity": ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place", "Facility"),
 }
-_WORDS = {"Entity": "entity", "Country": "country", "Person": "person", "Organization": "organisation",
-          "Company": "company", "Media": "media outlet", "Commodity": "commodity", "Place": "place",
-          "Facility": "facility"}
+_WORDS = {
+    "Entity": "entity",
+    "Country": "country",
+    "Person": "person",
+    "Organization": "organisation",
+    "Company": "company",
+    "Media": "media outlet",
+    "Commodity": "commodity",
+    "Place": "place",
+    "Facility": "facility",
+}
 # How a value matched, best first (module docstring).
 _LABEL, _CODE, _OTHER, _NUMBER, _SURNAME = "name", "ISO code", "other name", "name in the other number", "surname"
 
@@ -73,20 +85,29 @@ _NAMES = """{ ?entity gk:displayLabel ?name . BIND("label" AS ?how) }
     UNION { ?entity gk:iso3166Alpha2 ?name . BIND("code" AS ?how) }
     UNION { ?entity gk:iso3166Alpha3 ?name . BIND("code" AS ?how) }"""
 # A few names or one entity (%s: a VALUES block): index lookups, so one flat pattern.
-_FEW = _PREFIXES + """SELECT DISTINCT ?entity ?type ?label ?name ?how ?mentioned WHERE {
+_FEW = (
+    _PREFIXES
+    + """SELECT DISTINCT ?entity ?type ?label ?name ?how ?mentioned WHERE {
   %s
-  """ + _NAMES + """
+  """
+    + _NAMES
+    + """
   VALUES ?class { %s }
   ?entity a ?class ;
           gk:displayLabel ?label .
   BIND(STRAFTER(STR(?class), STR(gk:)) AS ?type)
   BIND(EXISTS { ?article gk:mentions ?entity } AS ?mentioned)
 }"""
-# Every name of a type: names and types read apart and joined (about twice as fast on Oxigraph
-# as the flat pattern); whether the articles mention an entity is asked only on a tie (_MENTIONED).
-_EVERY = _PREFIXES + """SELECT DISTINCT ?entity ?type ?label ?name ?how WHERE {
+)
+# Every name of a type: names and types read apart and joined, which the store answers sooner
+# than the flat pattern; whether the articles mention an entity is asked only on a tie (_MENTIONED).
+_EVERY = (
+    _PREFIXES
+    + """SELECT DISTINCT ?entity ?type ?label ?name ?how WHERE {
   { SELECT ?entity ?name ?how WHERE {
-    """ + _NAMES + """
+    """
+    + _NAMES
+    + """
   } }
   { SELECT ?entity ?type ?label WHERE {
     VALUES ?class { %s }
@@ -95,14 +116,18 @@ _EVERY = _PREFIXES + """SELECT DISTINCT ?entity ?type ?label ?name ?how WHERE {
     BIND(STRAFTER(STR(?class), STR(gk:)) AS ?type)
   } }
 }"""
-_MENTIONED = _PREFIXES + """SELECT DISTINCT ?entity WHERE {
+)
+_MENTIONED = (
+    _PREFIXES
+    + """SELECT DISTINCT ?entity WHERE {
   VALUES ?entity { %s }
   ?article gk:mentions ?entity .
 }"""
+)
 _IRI = re.compile(r"^<?(https?://[^<>\"{}|^`\\\s]+)>?$")
 # Kept out of query text: SPARQL reads \u escapes before parsing, and a lone surrogate (a byte
 # that is not UTF-8 on the command line) cannot be sent; such values are compared in Python only.
-_UNSAFE = re.compile(r'[\\\x00-\x1f\x7f\ud800-\udfff]')
+_UNSAFE = re.compile(r"[\\\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -135,8 +160,14 @@ class Resolution:
         return f"{self.value} means {self.label} ({self.how})"
 
 
-def choose(value: str, type: str, candidates: Iterable[Candidate], *, where: str = "",
-           mentioned: Callable[[set[str]], set[str]] | None = None) -> Resolution:
+def choose(
+    value: str,
+    type: str,
+    candidates: Iterable[Candidate],
+    *,
+    where: str = "",
+    mentioned: Callable[[set[str]], set[str]] | None = None,
+) -> Resolution:
     """The entity ``value`` names among ``candidates`` (the rules of the module docstring).
 
     Args:
@@ -153,10 +184,11 @@ def choose(value: str, type: str, candidates: Iterable[Candidate], *, where: str
         ...           Candidate("p/2", "Person", "Markus Kessler", "Markus Kessler", "label")]
         >>> choose("anna KESSLER", "Person", people).how
         'name'
-        >>> choose("Kessler", "Person", people)
+        >>> choose("Kessler", "Person", people)  # doctest: +NORMALIZE_WHITESPACE
         Traceback (most recent call last):
         ...
-        geokg.errors.AmbiguousNameError: [GK508] 'Kessler' names more than one person in the store: Anna Kessler, Markus Kessler. Give one of these names
+        geokg.errors.AmbiguousNameError: [GK508] 'Kessler' names more than one person in the store:
+        Anna Kessler, Markus Kessler. Give one of these names
     """
     candidates = [c for c in candidates if c.type in _CLASSES[type]]
     best: dict[int, list[Candidate]] = {}
@@ -245,10 +277,12 @@ class Resolver:
     @classmethod
     def local(cls, store: Store) -> Resolver:
         """Resolve against an open store."""
+
         def run(text: str) -> QueryResult:
             result = run_sparql(store, text, "geokg.resolve")
             assert isinstance(result, QueryResult)  # the lookup is a SELECT
             return result
+
         return cls(run)
 
     @classmethod
@@ -260,6 +294,7 @@ class Resolver:
             result = run_remote(endpoint, text, client=client, source="geokg.resolve")
             assert isinstance(result, QueryResult)  # the lookup is a SELECT
             return result
+
         return cls(run)
 
     def resolve(self, value: str, type: str = "Entity", *, where: str = "") -> Resolution:
@@ -282,7 +317,8 @@ class Resolver:
         # match there can be. Other names, folded accents, surnames and typos need every name of the type.
         spellings = {value, value.lower(), value.upper(), value.title(), value[:1].upper() + value[1:]}
         safe = sorted(s for s in spellings if s and not _UNSAFE.search(s))
-        exact = self._few("VALUES ?name { %s }" % " ".join(term_text(ox.Literal(s)) for s in safe), "Entity") if safe else []
+        names = " ".join(term_text(ox.Literal(s)) for s in safe)
+        exact = self._few(f"VALUES ?name {{ {names} }}", "Entity") if safe else []
         try:
             found = choose(value, type, exact, where=where)
             if found.how in (_LABEL, _CODE):
@@ -290,8 +326,10 @@ class Resolver:
         except (NameNotFoundError, AmbiguousNameError):
             pass  # every name of the type decides below
         classes = " ".join(f"gk:{name}" for name in _CLASSES[type])
-        every = [Candidate(str(entity), str(kind), str(label), str(name), str(how))
-                 for entity, kind, label, name, how in self.run(_EVERY % classes).rows]
+        every = [
+            Candidate(str(entity), str(kind), str(label), str(name), str(how))
+            for entity, kind, label, name, how in self.run(_EVERY % classes).rows
+        ]
         try:
             return choose(value, type, every, where=where, mentioned=self._mentioned)
         except NameNotFoundError as error:
@@ -302,17 +340,19 @@ class Resolver:
 
     def _few(self, values: str, type: str) -> list[Candidate]:
         classes = " ".join(f"gk:{name}" for name in _CLASSES[type])
-        return [Candidate(str(entity), str(kind), str(label), str(name), str(how), mentioned is True)
-                for entity, kind, label, name, how, mentioned in self.run(_FEW % (values, classes)).rows]
+        return [
+            Candidate(str(entity), str(kind), str(label), str(name), str(how), mentioned is True)
+            for entity, kind, label, name, how, mentioned in self.run(_FEW % (values, classes)).rows
+        ]
 
     def _mentioned(self, iris: set[str]) -> set[str]:
         rows = self.run(_MENTIONED % " ".join(f"<{iri}>" for iri in sorted(iris))).rows
         return {str(entity) for (entity,) in rows}
 
 
-
-def resolve_params(query: StoredQuery, values: Mapping[str, object] | None,
-                   resolver: Resolver) -> tuple[dict[str, object], dict[str, Resolution]]:
+def resolve_params(
+    query: StoredQuery, values: Mapping[str, object] | None, resolver: Resolver
+) -> tuple[dict[str, object], dict[str, Resolution]]:
     """Replace the value of each parameter that names an entity by the label it resolves to.
 
     Parameters of other kinds (article ids, dates) pass unchanged; an empty value stays unbound.

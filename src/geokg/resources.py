@@ -11,7 +11,7 @@ its publisher. An installed geokg finds it through ``GEOKG_RESOURCES`` or a chec
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources as _ir
 from pathlib import Path
 
@@ -32,7 +32,7 @@ def resource_dir(kind: str, override: str | os.PathLike[str] | None = None) -> P
     return _resolve(kind, str(override or os.environ.get("GEOKG_RESOURCES") or ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolve(kind: str, override: str) -> Path:
     tried: list[str] = []
     if override:

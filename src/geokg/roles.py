@@ -24,17 +24,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from geokg.errors import ConfigError
 
 if TYPE_CHECKING:  # spaCy loads with the model, not with this module
+    import numpy
     from spacy.language import Language
+    from spacy.pipeline import SpanCategorizer
     from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
-__all__ = ["MENTIONS_KEY", "PACKAGED_ROLE_MODEL", "ROLES_KEY", "RoleModel", "RolePrediction", "role_doc", "role_model",
-           "trigger_path"]
+__all__ = [
+    "MENTIONS_KEY",
+    "PACKAGED_ROLE_MODEL",
+    "ROLES_KEY",
+    "RoleModel",
+    "RolePrediction",
+    "role_doc",
+    "role_model",
+    "trigger_path",
+]
 
 #: The span group the role model's examples carry their gold roles in (and its component's name).
 ROLES_KEY = "geokg_roles"
@@ -57,7 +67,7 @@ class RolePrediction:
     probability: float
 
     def text(self, doc: Doc) -> str:
-        return doc[self.start:self.end].text
+        return doc[self.start : self.end].text
 
 
 def trigger_path(token: Token, trigger: Token) -> str:
@@ -96,8 +106,10 @@ class _Sentence:
         self.lemmas = [t.lemma_ for t in tokens]
         self.deps = [t.dep_ for t in tokens]
         self.heads = [t.head.i - start if start <= t.head.i < end else t.i - start for t in tokens]
-        self.arcs = [f"{dep}:{word.lower()}" if dep in ("prep", "agent") else dep
-                     for dep, word in zip(self.deps, self.words)]
+        self.arcs = [
+            f"{dep}:{word.lower()}" if dep in ("prep", "agent") else dep
+            for dep, word in zip(self.deps, self.words, strict=True)
+        ]
         self.chains = [self._chain(i) for i in range(len(tokens))]
         self.ents = _entity_tags(sent)
 
@@ -121,17 +133,31 @@ class _Sentence:
             elif meet is None:  # separate trees: a broken parse
                 paths.append(side + "|?")
             else:
-                up = [self.deps[node] for node in above[:rank[chain[meet]]]]
+                up = [self.deps[node] for node in above[: rank[chain[meet]]]]
                 down = [self.arcs[node] for node in reversed(chain[:meet])]
-                paths.append(side + (f"{up[0]}^{min(len(up), _UP)}" if up else "") + "|"
-                             + ">".join(down[:_DOWN]) + ("+" if len(down) > _DOWN else ""))
+                paths.append(
+                    side
+                    + (f"{up[0]}^{min(len(up), _UP)}" if up else "")
+                    + "|"
+                    + ">".join(down[:_DOWN])
+                    + ("+" if len(down) > _DOWN else "")
+                )
         return paths
 
     def doc(self, vocab: Vocab, trigger: int) -> Doc:
         from spacy.tokens import Doc
 
-        return Doc(vocab, words=self.words, spaces=self.spaces, tags=self.paths(trigger), pos=self.pos,
-                   lemmas=self.lemmas, deps=[dep or "dep" for dep in self.deps], heads=self.heads, ents=self.ents)
+        return Doc(
+            vocab,
+            words=self.words,
+            spaces=self.spaces,
+            tags=self.paths(trigger),
+            pos=self.pos,
+            lemmas=self.lemmas,
+            deps=[dep or "dep" for dep in self.deps],
+            heads=self.heads,
+            ents=self.ents,
+        )
 
 
 def _entity_tags(sent: Span) -> list[str]:
@@ -154,7 +180,7 @@ class RoleModel:
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.component = nlp.get_pipe(ROLES_KEY)
+        self.component = cast("SpanCategorizer", nlp.get_pipe(ROLES_KEY))  # spancat_singlelabel (roles.cfg)
         self.labels: tuple[str, ...] = tuple(self.component.labels)
 
     @classmethod
@@ -170,13 +196,16 @@ class RoleModel:
             nlp = spacy.load(path)
             nlp.get_pipe(ROLES_KEY)
         except (OSError, ValueError, KeyError) as error:
-            raise ConfigError("GEOKG_ROLE_MODEL", str(path),
-                              f"It is not a trained role model ({error}). Run `geokg train --roles` or use none"
-                              ) from error
+            raise ConfigError(
+                "GEOKG_ROLE_MODEL",
+                str(path),
+                f"It is not a trained role model ({error}). Run `geokg train --roles` or use none",
+            ) from error
         return cls(nlp)
 
-    def predict(self, doc: Doc, triggers: Iterable[int], *, threshold: float = 0.5,
-                batch_size: int = 64) -> dict[int, list[RolePrediction]]:
+    def predict(
+        self, doc: Doc, triggers: Iterable[int], *, threshold: float = 0.5, batch_size: int = 64
+    ) -> dict[int, list[RolePrediction]]:
         """The role spans of each trigger (a token index of ``doc``), most probable first.
 
         Per trigger and role, spans at ``threshold`` or above that do not overlap a more
@@ -194,23 +223,27 @@ class RoleModel:
             raise ValueError("the doc has no sentence boundaries: parse it with the host pipeline first")
         found: dict[int, list[RolePrediction]] = {}
         for first in range(0, len(wanted), batch_size):
-            batch = wanted[first:first + batch_size]
+            batch = wanted[first : first + batch_size]
             sents = [doc[t].sent for t in batch]
             read: dict[int, _Sentence] = {}  # triggers of one sentence share its reading
-            examples = [read.setdefault(sent.start, _Sentence(sent)).doc(self.nlp.vocab, t - sent.start)
-                        for sent, t in zip(sents, batch)]
+            examples = [
+                read.setdefault(sent.start, _Sentence(sent)).doc(self.nlp.vocab, t - sent.start)
+                for sent, t in zip(sents, batch, strict=True)
+            ]
             indices, scores = self.component.predict(examples)
             ops = self.component.model.ops
             starts = ops.to_numpy(indices.dataXd)
             scores = ops.to_numpy(scores)
             offset = 0
-            for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths)):
+            for trigger, sent, length in zip(batch, sents, ops.to_numpy(indices.lengths), strict=True):
                 end = offset + int(length)
                 found[trigger] = self._decode(starts[offset:end], scores[offset:end], sent.start, threshold)
                 offset = end
         return found
 
-    def _decode(self, spans, scores, shift: int, threshold: float) -> list[RolePrediction]:
+    def _decode(
+        self, spans: numpy.ndarray, scores: numpy.ndarray, shift: int, threshold: float
+    ) -> list[RolePrediction]:
         """Per role, the spans at ``threshold`` or above, most probable first, each overlapping
         no more probable span of its role."""
         import numpy

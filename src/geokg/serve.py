@@ -6,7 +6,8 @@ store) filled with a copy of the store (:func:`load_copy`): queries run faster
 (docs/performance.md), the store on disk is never
 written, and since Oxigraph has no read-only in-memory server, writes sent to
 it change the copy only and are lost when it stops. Always
-``--union-default-graph``, so queries see every named graph as the default graph, as ``geokg query`` does locally and as the stored queries expect.
+``--union-default-graph``, so queries see every named graph as the default graph, as
+``geokg query`` does locally and as the stored queries expect.
 The server answers SPARQL queries at ``/query``, updates at ``/update`` (only
 when updates are allowed), the Graph Store Protocol at ``/store``, and its query
 web page at ``/``.
@@ -77,9 +78,24 @@ try:
 except ImportError:  # Windows: no markers are written or checked there
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_BIND", "oxigraph_executable", "server_command", "parse_bind", "start_server", "wait_until_up",
-           "load_copy", "stopped_on_failure", "wait", "Gate", "Server", "private_bind", "mark_serving", "servers",
-           "Serving", "Marker"]
+__all__ = [
+    "DEFAULT_BIND",
+    "oxigraph_executable",
+    "server_command",
+    "parse_bind",
+    "start_server",
+    "wait_until_up",
+    "load_copy",
+    "stopped_on_failure",
+    "wait",
+    "Gate",
+    "Server",
+    "private_bind",
+    "mark_serving",
+    "servers",
+    "Serving",
+    "Marker",
+]
 
 MARKER_PREFIX = "geokg-serve-"
 
@@ -98,8 +114,11 @@ def oxigraph_executable() -> str:
     beside = Path(sys.executable).with_name("oxigraph")
     if beside.is_file():
         return str(beside)
-    raise ConfigError("oxigraph", "not found", "geokg serve runs Oxigraph's server: install it with "
-                      "pip install 'geokg[serve]' (the oxigraph package)")
+    raise ConfigError(
+        "oxigraph",
+        "not found",
+        "geokg serve runs Oxigraph's server: install it with pip install 'geokg[serve]' (the oxigraph package)",
+    )
 
 
 def parse_bind(bind: str) -> tuple[str, int]:
@@ -115,8 +134,14 @@ def parse_bind(bind: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def server_command(store: Path, bind: str = DEFAULT_BIND, *, allow_update: bool = False,
-                   in_memory: bool = False, executable: str | None = None) -> list[str]:
+def server_command(
+    store: Path,
+    bind: str = DEFAULT_BIND,
+    *,
+    allow_update: bool = False,
+    in_memory: bool = False,
+    executable: str | None = None,
+) -> list[str]:
     """The command line that serves ``store`` (which must exist: build or load it first).
 
     With ``in_memory`` the server starts empty and in memory; :func:`load_copy` fills it.
@@ -134,12 +159,23 @@ def server_command(store: Path, bind: str = DEFAULT_BIND, *, allow_update: bool 
         raise StoreError(store, "no store to serve; build or load one first")
     if in_memory:
         if allow_update:
-            raise ConfigError("--allow-update", True, "It cannot go with --in-memory: the writes would reach "
-                              "only the copy in memory and be lost when the server stops")
+            raise ConfigError(
+                "--allow-update",
+                True,
+                "It cannot go with --in-memory: the writes would reach "
+                "only the copy in memory and be lost when the server stops",
+            )
         return [executable or oxigraph_executable(), "serve", "--bind", bind, "--union-default-graph"]
     mode = "serve" if allow_update else "serve-read-only"
-    return [executable or oxigraph_executable(), mode, "--location", str(store), "--bind", bind,
-            "--union-default-graph"]
+    return [
+        executable or oxigraph_executable(),
+        mode,
+        "--location",
+        str(store),
+        "--bind",
+        bind,
+        "--union-default-graph",
+    ]
 
 
 def start_server(command: list[str]) -> subprocess.Popen[bytes]:
@@ -196,8 +232,12 @@ def load_copy(store: Path, bind: str) -> int:
             source.dump(dump, ox.RdfFormat.N_QUADS)
             quads = len(source)
         with dump.open("rb") as body:
-            request = urllib.request.Request(f"{base_url(bind)}/store", data=body, method="POST", headers={
-                "Content-Type": "application/n-quads", "Content-Length": str(dump.stat().st_size)})
+            request = urllib.request.Request(
+                f"{base_url(bind)}/store",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/n-quads", "Content-Length": str(dump.stat().st_size)},
+            )
             try:
                 with urllib.request.urlopen(request, timeout=None):
                     pass
@@ -210,6 +250,7 @@ def load_copy(store: Path, bind: str) -> int:
 def stopped_on_failure(process: subprocess.Popen[bytes]) -> Iterator[None]:
     """Stop the server if the block fails or this process is interrupted (Ctrl-C, or SIGTERM,
     which would otherwise end Python at once and leave the server running)."""
+
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
@@ -282,8 +323,12 @@ def mark_serving(store: Path, *, bind: str, mode: str) -> Marker | None:
         return None
     final = store / f"{MARKER_PREFIX}{os.getpid()}.json"
     partial = store / f".{MARKER_PREFIX}{os.getpid()}.tmp"
-    record = {"pid": os.getpid(), "bind": bind, "mode": mode,
-              "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    record = {
+        "pid": os.getpid(),
+        "bind": bind,
+        "mode": mode,
+        "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
     try:
         file = partial.open("w", encoding="utf-8")
         # Locked before it gets its name: a build never sees an unlocked marker of a live server.
@@ -292,8 +337,7 @@ def mark_serving(store: Path, *, bind: str, mode: str) -> Marker | None:
         file.flush()
         os.replace(partial, final)
     except OSError as exc:
-        log.warning("cannot write %s (%s): a build into this store will not know that it is being served",
-                    final, exc)
+        log.warning("cannot write %s (%s): a build into this store will not know that it is being served", final, exc)
         return None
     return Marker(file, final)
 
@@ -311,8 +355,11 @@ def servers(store: Path) -> list[Serving]:
                     fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:  # its server holds the lock: it runs
                     record = json.load(file)
-                    found.append(Serving(int(record["pid"]), str(record["bind"]), str(record["mode"]),
-                                         str(record["started"]), path))
+                    found.append(
+                        Serving(
+                            int(record["pid"]), str(record["bind"]), str(record["mode"]), str(record["started"]), path
+                        )
+                    )
                     continue
                 path.unlink(missing_ok=True)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -343,7 +390,8 @@ def _host_allowed(header: str, bind: str, names: frozenset[str]) -> bool:
         >>> [_host_allowed(h, "127.0.0.1:7878", names) for h in
         ...  ("127.0.0.1:7878", "localhost:7878", "geokg.lan:7878", "evil.example:7878", "127.0.0.1:80", "")]
         [True, True, True, False, False, False]
-        >>> _host_allowed("192.168.1.20:7878", "0.0.0.0:7878", names), _host_allowed("a.example:7878", "0.0.0.0:7878", names)
+        >>> (_host_allowed("192.168.1.20:7878", "0.0.0.0:7878", names),
+        ...  _host_allowed("a.example:7878", "0.0.0.0:7878", names))
         (True, False)
     """
     host, port = parse_bind(bind)
@@ -389,15 +437,22 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
         gate = self.gate
         host = self.headers.get("Host", "")
         if not _host_allowed(host, gate.bind, gate.hosts):
-            return self._refuse(403, f"Host {host!r} does not name this server ({gate.bind}); "
-                                "start geokg serve with --allow-host NAME to answer to a name")
+            return self._refuse(
+                403,
+                f"Host {host!r} does not name this server ({gate.bind}); "
+                "start geokg serve with --allow-host NAME to answer to a name",
+            )
         path = urllib.parse.urlsplit(self.path).path
         if self.command not in _READS and not (self.command == "POST" and path == "/query"):
             origin = self.headers.get("Origin")
-            if (origin is not None and origin.lower() != f"http://{host.lower()}") \
-                    or self.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
-                return self._refuse(403, f"a write from another origin ({origin or 'cross-site'}) "
-                                    "is refused: a web page cannot change this store")
+            if (origin is not None and origin.lower() != f"http://{host.lower()}") or self.headers.get(
+                "Sec-Fetch-Site", ""
+            ).lower() == "cross-site":
+                return self._refuse(
+                    403,
+                    f"a write from another origin ({origin or 'cross-site'}) "
+                    "is refused: a web page cannot change this store",
+                )
         length = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding") or (length is not None and not length.isdigit()):
             return self._refuse(411, "send the body with a Content-Length")
@@ -406,8 +461,7 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
         if not gate.allow_service:
             kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             texts = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-            if kind in ("application/x-www-form-urlencoded", "application/sparql-query",
-                        "application/sparql-update"):
+            if kind in ("application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"):
                 if size > _MAX_QUERY_BODY:
                     return self._refuse(413, f"a query of more than {_MAX_QUERY_BODY} bytes")
                 body = self.rfile.read(size)
@@ -467,8 +521,11 @@ class Gate:
         self.hosts = frozenset(h.lower() for h in hosts)
         host, port = parse_bind(bind)
         handler = type("Handler", (_GateHandler,), {"gate": self})
-        server_class = type("GateServer", (http.server.ThreadingHTTPServer,), {
-            "address_family": socket.AF_INET6 if host.startswith("[") else socket.AF_INET})
+        server_class = type(
+            "GateServer",
+            (http.server.ThreadingHTTPServer,),
+            {"address_family": socket.AF_INET6 if host.startswith("[") else socket.AF_INET},
+        )
         try:
             self.server = server_class((host.strip("[]"), port), handler)
         except OSError as exc:

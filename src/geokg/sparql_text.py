@@ -25,13 +25,22 @@ from geokg.errors import QuerySyntaxError
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-__all__ = ["NOT_KEYWORDS", "declared_prefixes", "used_prefixes", "with_prefix_declarations", "syntax_error",
-           "term_text", "where_brace"]
+__all__ = [
+    "NOT_KEYWORDS",
+    "declared_prefixes",
+    "used_prefixes",
+    "with_prefix_declarations",
+    "syntax_error",
+    "term_text",
+    "where_brace",
+]
 
 # What in a SPARQL text is not a keyword: strings, IRIs, comments (leftmost match wins, so a "#"
 # inside an IRI stays in the IRI). An IRI has no spaces, so "?a < 3) SERVICE <x>" is not one.
-NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
-                          r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''')
+NOT_KEYWORDS = re.compile(
+    r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*"""
+)
 _PN_PREFIX = r"(?:[^\W\d_][\w.-]*)?"
 _DECLARATION = re.compile(rf"\bPREFIX\s+({_PN_PREFIX}):", re.IGNORECASE)
 # A prefix name and its colon, not inside a variable, a blank node label or a local name, nor
@@ -46,6 +55,7 @@ _CHAR_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
 
 def _blank(text: str) -> str:
     """``text`` with strings, IRIs and comments turned to spaces (``<`` and ``>`` kept), same positions."""
+
     def spaces(match: re.Match[str]) -> str:
         found = match.group()
         if found.startswith("<"):
@@ -106,8 +116,9 @@ def with_prefix_declarations(text: str, prefixes: Mapping[str, str]) -> str:
     return "\n".join([*lines, text])
 
 
-def syntax_error(source: str, exc: SyntaxError, text: str | None = None,
-                 prefixes: Mapping[str, str] | None = None) -> QuerySyntaxError:
+def syntax_error(
+    source: str, exc: SyntaxError, text: str | None = None, prefixes: Mapping[str, str] | None = None
+) -> QuerySyntaxError:
     """Turn pyoxigraph's ``SyntaxError('error at L:C: expected one of …')`` into one readable line.
 
     Args:
@@ -126,7 +137,7 @@ def syntax_error(source: str, exc: SyntaxError, text: str | None = None,
     problem = str(exc.args[0] if exc.args else exc)
     line = column = None
     if problem.startswith("error at "):
-        where, _, rest = problem[len("error at "):].partition(": ")
+        where, _, rest = problem[len("error at ") :].partition(": ")
         first, _, second = where.partition(":")
         if first.isdigit() and second.split("-")[0].isdigit():
             line, column, problem = int(first), int(second.split("-")[0]), rest
@@ -137,13 +148,19 @@ def syntax_error(source: str, exc: SyntaxError, text: str | None = None,
     for prefix, offset in _uses(text):
         if prefix not in known:
             line, column = _line_column(text, offset)
-            return QuerySyntaxError(source, f"unknown prefix '{prefix}:' (known: {', '.join(sorted(known))})",
-                                    line, column)
+            return QuerySyntaxError(
+                source, f"unknown prefix '{prefix}:' (known: {', '.join(sorted(known))})", line, column
+            )
     form = _FIRST_KEYWORD.match(_blank(text))
     if form and form.group(1).upper() not in _QUERY_FORMS + _UPDATE_FORMS:
         line, column = _line_column(text, form.start(1))
-        return QuerySyntaxError(source, f"syntax error at {form.group(1)!r}: a query starts with "
-                                "SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX and BASE)", line, column)
+        return QuerySyntaxError(
+            source,
+            f"syntax error at {form.group(1)!r}: a query starts with "
+            "SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX and BASE)",
+            line,
+            column,
+        )
     return QuerySyntaxError(source, _readable(problem, text, line, column), line, column)
 
 
@@ -151,7 +168,7 @@ def _readable(problem: str, text: str, line: int, column: int) -> str:
     """What was found at the position, and what was expected when the parser names one thing."""
     if not problem.startswith("expected "):
         return " ".join(problem.split())
-    listing = _CHAR_CLASS.sub("", problem[len("expected "):].removeprefix("one of "))
+    listing = _CHAR_CLASS.sub("", problem[len("expected ") :].removeprefix("one of "))
     items = [item.strip() for item in listing.split(", ") if item.strip()]
     messages = [item for item in items if " " in item and not item.startswith('"')]
     if messages:  # not a token but the parser's own words ("IRI parsing failed")
@@ -163,7 +180,7 @@ def _readable(problem: str, text: str, line: int, column: int) -> str:
 
 def _token_at(text: str, line: int, column: int) -> str:
     lines = text.split("\n")
-    rest = "\n".join([lines[line - 1][column - 1:], *lines[line:]]) if line <= len(lines) else ""
+    rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]]) if line <= len(lines) else ""
     token = rest.split(maxsplit=1)[0] if rest.strip() else ""
     return repr(token[:20] + ("…" if len(token) > 20 else "")) if token else "the end of the query"
 
@@ -173,7 +190,7 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def term_text(term: ox.NamedNode | ox.Literal) -> str:
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     """A term as SPARQL text, escaping only with ECHARs (never ``\\u``, which SPARQL
     processes before parsing)."""
     if isinstance(term, ox.NamedNode):
@@ -181,7 +198,7 @@ def term_text(term: ox.NamedNode | ox.Literal) -> str:
     if not isinstance(term, ox.Literal):
         raise TypeError(f"cannot bind {term!r}: only IRIs and literals")
     value = term.value
-    text = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     if term.language:
         return f'"{text}"@{term.language}'
     if term.datatype.value == _XSD_STRING:

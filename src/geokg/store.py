@@ -40,8 +40,8 @@ import pyoxigraph as ox
 
 from geokg.errors import StoreError
 from geokg.iri_space import (
-    DERIVED_STALE_GRAPH,
     ARTICLE_GRAPH,
+    DERIVED_STALE_GRAPH,
     GRAPH,
     LAYOUT_GRAPH,
     ONTOLOGY_GRAPH,
@@ -52,6 +52,8 @@ from geokg.iri_space import (
 from geokg.sparql_text import syntax_error
 
 if TYPE_CHECKING:
+    # Inside class Store the name ``ox`` is its property, so annotations there say ``pyoxigraph``.
+    import pyoxigraph
     from rdflib import Graph, URIRef
     from rdflib.term import Node
 
@@ -70,11 +72,15 @@ XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: A display value canonical events carried under gk: before the report: namespace held them.
 _OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
 #: The layout marker (iri_space.LAYOUT_GRAPH): the store names its article graphs under ARTICLE_GRAPH.
-_LAYOUT_MARKER = ox.Quad(ox.NamedNode(LAYOUT_GRAPH), ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
-                         ox.NamedNode(ARTICLE_GRAPH), ox.NamedNode(LAYOUT_GRAPH))
+_LAYOUT_MARKER = ox.Quad(
+    ox.NamedNode(LAYOUT_GRAPH),
+    ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
+    ox.NamedNode(ARTICLE_GRAPH),
+    ox.NamedNode(LAYOUT_GRAPH),
+)
 
-OxTerm = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
-QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 GraphName = Union[str, "URIRef", ox.NamedNode]
 
 
@@ -120,9 +126,12 @@ class Store:
             raise StoreError(where, "no store to open read-only; build one first")
         if not read_only and self.path is not None and not is_store_folder(self.path):
             # Oxigraph would write its database files among the user's own (".", "/", ~/news).
-            raise StoreError(where, "is a folder of other files, not a geokg store; geokg writes its database "
-                                    "files into the store folder, so give a new or empty folder "
-                                    "(for example --store geokg.db)")
+            raise StoreError(
+                where,
+                "is a folder of other files, not a geokg store; geokg writes its database "
+                "files into the store folder, so give a new or empty folder "
+                "(for example --store geokg.db)",
+            )
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
@@ -210,14 +219,14 @@ class Store:
         self.close()
 
     @property
-    def ox(self) -> ox.Store:
+    def ox(self) -> pyoxigraph.Store:
         """The underlying :class:`pyoxigraph.Store` (raises StoreError once closed)."""
         if self._store is None:
             raise StoreError(self._where, "the store is closed")
         return self._store
 
     @property
-    def _writable(self) -> ox.Store:
+    def _writable(self) -> pyoxigraph.Store:
         """The underlying store, for a write: refused when read-only (a replica's writes would be lost)."""
         if self.read_only:
             raise StoreError(self._where, f"{self._read_only_reason}; cannot write to it")
@@ -273,7 +282,7 @@ class Store:
         # place at the same instant. N-Triples terms are valid SPARQL terms.
         names = [_graph_node(g) for g in graphs]
         # TriG graph blocks: N-Triples lines inside are valid TriG, and valid SPARQL after GRAPH.
-        bodies = [f"{name} {{\n{text}\n}}" for name, text in zip(names, graphs.values()) if text]
+        bodies = [f"{name} {{\n{text}\n}}" for name, text in zip(names, graphs.values(), strict=True) if text]
         try:
             store = self._writable
             if not any(store.contains_named_graph(name) for name in names):
@@ -319,9 +328,11 @@ class Store:
         from geokg.namespaces import GK
 
         graph = ox.NamedNode(graph_iri(article_id))
-        for quad in self.ox.quads_for_pattern(ox.NamedNode(article_iri(article_id)),
-                                              ox.NamedNode(str(GK.contentHash)), None, graph):
-            return quad.object.value
+        for quad in self.ox.quads_for_pattern(
+            ox.NamedNode(article_iri(article_id)), ox.NamedNode(str(GK.contentHash)), None, graph
+        ):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     def bulk_load(self, path: str | os.PathLike[str]) -> None:
@@ -368,8 +379,12 @@ class Store:
         from geokg.namespaces import PROV
 
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        self.replace_graphs({str(DERIVED_STALE_GRAPH): f"<{DERIVED_STALE_GRAPH}> <{PROV.invalidatedAtTime}> "
-                                                       f'"{now}"^^<{XSD_DATETIME}> .'})
+        self.replace_graphs(
+            {
+                str(DERIVED_STALE_GRAPH): f"<{DERIVED_STALE_GRAPH}> <{PROV.invalidatedAtTime}> "
+                f'"{now}"^^<{XSD_DATETIME}> .'
+            }
+        )
 
     def clear_derived_stale(self) -> None:
         """Record that the cross-document graphs follow the article graphs again."""
@@ -417,8 +432,10 @@ class Store:
             return 0
         legacy = self.legacy_article_graphs()
         for start in range(0, len(legacy), batch):
-            moves = [f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
-                     for g in legacy[start:start + batch]]
+            moves = [
+                f"MOVE SILENT GRAPH <{g}> TO {_graph_node(graph_iri(g.rsplit('/', 1)[1]))}"
+                for g in legacy[start : start + batch]
+            ]
             self.update(" ;\n".join(moves), source="migration of the article graphs")
         if not self.layout_current:
             self._writable.add(_LAYOUT_MARKER)
@@ -429,19 +446,25 @@ class Store:
         where = self._where
         found = []
         if self.derived_stale:
-            found.append(f"store {where}: the cross-document graphs (aliases, canonical events) are out of "
-                         "date: a build or load stopped before refreshing them, so entities, event-reports, "
-                         f"timeline and the like may miss articles; run `geokg build --store {where}` "
-                         "(no paths needed) to refresh them")
+            found.append(
+                f"store {where}: the cross-document graphs (aliases, canonical events) are out of "
+                "date: a build or load stopped before refreshing them, so entities, event-reports, "
+                f"timeline and the like may miss articles; run `geokg build --store {where}` "
+                "(no paths needed) to refresh them"
+            )
         elif self.derived_outdated:
-            found.append(f"store {where}: an older geokg wrote the cross-document graphs, so timeline and "
-                         f"event-reports list nothing; run `geokg build --store {where}` (no paths needed) "
-                         "to recompute them")
+            found.append(
+                f"store {where}: an older geokg wrote the cross-document graphs, so timeline and "
+                f"event-reports list nothing; run `geokg build --store {where}` (no paths needed) "
+                "to recompute them"
+            )
         legacy = [] if self.layout_current else self.legacy_article_graphs()
         if legacy:
-            found.append(f"store {where}: {len(legacy)} article graph(s) use the graph names of an older geokg "
-                         f"(such as {legacy[0]}); run `geokg build --store {where}` (no paths needed) to move "
-                         "them to …/graph/article/{id}")
+            found.append(
+                f"store {where}: {len(legacy)} article graph(s) use the graph names of an older geokg "
+                f"(such as {legacy[0]}); run `geokg build --store {where}` (no paths needed) to move "
+                "them to …/graph/article/{id}"
+            )
         return found
 
     # -- reading -----------------------------------------------------------
@@ -455,7 +478,7 @@ class Store:
 
     def count_article_graphs(self, stop_after: int | None = None) -> int:
         """How many article graphs the store holds, counting no further than ``stop_after`` + 1:
-        enough to compare with a threshold without listing a million graphs (5 s)."""
+        enough to compare with a threshold without listing every graph of a large store."""
         count = 0
         for graph in self.ox.named_graphs():
             if isinstance(graph, ox.NamedNode) and article_id_from_graph(graph.value) is not None:
@@ -472,7 +495,7 @@ class Store:
         """Number of quads in the store (a triple in two graphs counts twice)."""
         return len(self.ox)
 
-    def quads(self, graph: GraphName | None = None) -> Iterator[ox.Quad]:
+    def quads(self, graph: GraphName | None = None) -> Iterator[pyoxigraph.Quad]:
         """Iterate the quads of one named graph, or of the whole store."""
         name = _graph_node(graph) if graph is not None else None
         return self.ox.quads_for_pattern(None, None, None, name)
@@ -506,8 +529,14 @@ class Store:
         events = {str(t.value): int(n.value) for t, n in rows if t is not None and n is not None}
         return StoreStats(articles=len(self.article_graphs()), triples=len(self), events=events)
 
-    def execute(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
-                source: str = "<sparql>", prefixes: Mapping[str, str] | None = None) -> QueryResult:
+    def execute(
+        self,
+        sparql: str,
+        bindings: dict[str, OxTerm] | None = None,
+        *,
+        source: str = "<sparql>",
+        prefixes: Mapping[str, str] | None = None,
+    ) -> QueryResult:
         """Run a SPARQL query over the union of all graphs; return pyoxigraph's result.
 
         Args:
@@ -522,10 +551,14 @@ class Store:
             StoreError: a binding names a variable the query does not project,
                 or reading fails.
         """
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, OxTerm | ox.Triple] = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs or None,
-                                 prefixes=dict(prefixes) if prefixes else None)
+            return self.ox.query(
+                sparql,
+                use_default_graph_as_union=True,
+                substitutions=subs or None,
+                prefixes=dict(prefixes) if prefixes else None,
+            )
         except SyntaxError as exc:
             raise syntax_error(source, exc, sparql, prefixes) from exc
         except (OSError, RuntimeError) as exc:
@@ -549,8 +582,9 @@ class Store:
             raise StoreError(self._where, f"{source}: {exc}") from exc
         self.written(len(sparql))
 
-    def query(self, sparql: str, bindings: dict[str, OxTerm] | None = None, *,
-              source: str = "<sparql>") -> tuple[list[str], list[tuple[OxTerm | None, ...]]]:
+    def query(
+        self, sparql: str, bindings: dict[str, OxTerm] | None = None, *, source: str = "<sparql>"
+    ) -> tuple[list[str], list[tuple[OxTerm | None, ...]]]:
         """Run a SELECT query; return (variable names, rows of terms or None).
 
         Example:
@@ -576,16 +610,18 @@ class Store:
         """
         yield from self._select(sparql, None, source)[1]
 
-    def _solutions(self, sparql: str, bindings: dict[str, OxTerm] | None,
-                   source: str) -> tuple[list[str], ox.QuerySolutions]:
+    def _solutions(
+        self, sparql: str, bindings: dict[str, OxTerm] | None, source: str
+    ) -> tuple[list[str], pyoxigraph.QuerySolutions]:
         """Run a SELECT query; return (variable names, pyoxigraph's solutions)."""
         result = self.execute(sparql, bindings, source=source)
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError(self._where, f"{source}: not a SELECT query; use Store.execute")
         return [v.value for v in result.variables], result
 
-    def _select(self, sparql: str, bindings: dict[str, OxTerm] | None,
-                source: str) -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
+    def _select(
+        self, sparql: str, bindings: dict[str, OxTerm] | None, source: str
+    ) -> tuple[list[str], Iterator[tuple[OxTerm | None, ...]]]:
         names, result = self._solutions(sparql, bindings, source)
 
         def solutions() -> Iterator[tuple[OxTerm | None, ...]]:
@@ -605,12 +641,18 @@ class Store:
         """
         names, result = self._solutions(sparql, None, source)
         try:
-            return names, result.serialize(format=ox.QueryResultsFormat.TSV)
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
         except OSError as exc:  # pragma: no cover - disk failure mid-query
             raise StoreError(self._where, f"{source}: {exc}") from exc
+        assert tsv is not None  # given no output, serialize returns the bytes
+        return names, tsv
 
-    def dump(self, output: str | os.PathLike[str] | IO[bytes] | None, format: ox.RdfFormat,
-             graph: GraphName | None = None) -> bytes | None:
+    def dump(
+        self,
+        output: str | os.PathLike[str] | IO[bytes] | None,
+        format: pyoxigraph.RdfFormat,
+        graph: GraphName | None = None,
+    ) -> bytes | None:
         """Serialise the whole dataset (quad formats) or one graph (triple formats).
 
         Returns the bytes when ``output`` is None. See :mod:`geokg.export` for the
@@ -621,8 +663,6 @@ class Store:
             return self.ox.dump(output, format, from_graph=from_graph)
         except (OSError, ValueError) as exc:
             raise StoreError(self._where, f"cannot dump as {format.name}: {exc}") from exc
-
-
 
 
 def is_store_folder(path: Path) -> bool:
@@ -651,6 +691,8 @@ def is_store_folder(path: Path) -> bool:
 def _explain_open_error(exc: OSError) -> str:
     text = str(exc)
     if "LOCK" in text or "lock" in text:
-        return ("is locked: another process (or another Store in this one) has it open for "
-                f"writing. Close it, or open it read-only. ({text})")
+        return (
+            "is locked: another process (or another Store in this one) has it open for "
+            f"writing. Close it, or open it read-only. ({text})"
+        )
     return text

@@ -79,6 +79,7 @@ def test_dask_local_cluster_builds_the_same_store_as_a_plain_build(tmp_path: Pat
     assert derived == derived_quads(tmp_path / "dask")
 
 
+@pytest.mark.slow
 def test_dask_unreachable_scheduler_is_a_readable_error(tmp_path: Path) -> None:
     from geokg.errors import ConfigError
 

@@ -13,18 +13,59 @@ from geokg.extract.linking import LinkedDoc, minted
 from geokg.model import EntityKind, EntityRef
 
 SPEECH_VERBS = {
-    "say", "tell", "declare", "add", "state", "announce", "warn", "claim", "note", "stress",
-    "emphasise", "emphasize", "insist", "explain", "write", "tweet", "confirm", "report",
-    "assert", "argue", "comment", "reiterate", "predict", "estimate", "quote", "acknowledge",
+    "say",
+    "tell",
+    "declare",
+    "add",
+    "state",
+    "announce",
+    "warn",
+    "claim",
+    "note",
+    "stress",
+    "emphasise",
+    "emphasize",
+    "insist",
+    "explain",
+    "write",
+    "tweet",
+    "confirm",
+    "report",
+    "assert",
+    "argue",
+    "comment",
+    "reiterate",
+    "predict",
+    "estimate",
+    "quote",
+    "acknowledge",
 }
 REPORT_VERBS = {"report", "show", "say", "indicate", "suggest", "estimate", "quote", "find"}
 _ATTRIBUTING_VERBS = SPEECH_VERBS | REPORT_VERBS
 # Heads of noun phrases that name a body by its function ("the trade ministry").
-BODY_NOUNS = {"ministry", "government", "department", "agency", "commission", "council", "regulator",
-              "authority", "cabinet", "parliament", "customs", "office", "bureau", "administration",
-              "secretariat", "committee", "directorate", "presidency", "treasury", "embassy"}
-SOURCE_KINDS = {EntityKind.MEDIA, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.PERSON,
-                EntityKind.COUNTRY}
+BODY_NOUNS = {
+    "ministry",
+    "government",
+    "department",
+    "agency",
+    "commission",
+    "council",
+    "regulator",
+    "authority",
+    "cabinet",
+    "parliament",
+    "customs",
+    "office",
+    "bureau",
+    "administration",
+    "secretariat",
+    "committee",
+    "directorate",
+    "presidency",
+    "treasury",
+    "embassy",
+}
+SOURCE_KINDS = {EntityKind.MEDIA, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.PERSON, EntityKind.COUNTRY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +130,13 @@ def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | Non
     head = subject.lemma_.lower()
     for ref, entity in linked.entities.items():
         if ref.kind is EntityKind.ORGANIZATION and head in entity.label.lower().split():
-            linked.add(sent.doc[subject.i:subject.i + 1], entity)
+            linked.add(sent.doc[subject.i : subject.i + 1], entity)
             return ref
-    words = [t for t in subject.subtree if t.dep_ not in ("det", "punct", "poss", "case")
-             and linked.by_token.get(t.i) is None and t.i <= subject.i]
+    words = [
+        t
+        for t in subject.subtree
+        if t.dep_ not in ("det", "punct", "poss", "case") and linked.by_token.get(t.i) is None and t.i <= subject.i
+    ]
     if not words or any(t.pos_ in ("PRON", "VERB") for t in words):
         return None
     countries = [r for r in linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, {EntityKind.COUNTRY})]
@@ -101,7 +145,7 @@ def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | Non
     name = name[0].upper() + name[1:]
     if countries:
         name = f"{name} of {linked.label(countries[0])}"
-    span = sent.doc[subject.left_edge.i:subject.i + 1]
+    span = sent.doc[subject.left_edge.i : subject.i + 1]
     entity = minted(EntityKind.ORGANIZATION, name)
     linked.add(span, entity)
     return entity.ref

@@ -28,6 +28,7 @@ from typing import Literal
 
 Prefer = Literal["past", "future", "nearest"]
 
+# fmt: off
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -39,6 +40,7 @@ _WEEKDAYS = {
     # No "wed", "sat", "sun": they are ordinary English words too.
     "mon": 0, "tue": 1, "tues": 1, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
 }
+# fmt: on
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
@@ -47,8 +49,10 @@ _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}{_YEAR}\b(?!\s*(?:-|:|\d))")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b")
-_WEEKDAY = re.compile(r"\b(?P<mod>next|last|past|previous|this|coming|this\s+coming)?\s*"
-                      r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?")
+_WEEKDAY = re.compile(
+    r"\b(?P<mod>next|last|past|previous|this|coming|this\s+coming)?\s*"
+    r"(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?"
+)
 _RELATIVE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}(?:\s+of)?,?\s+(?P<year>\d{{4}})\b")
 _MONTH_ALONE = re.compile(rf"\b(?:in|during|since|until|by|from|early|late|mid|mid-)?\s*{_MONTH}\b(?!\s*\d)")

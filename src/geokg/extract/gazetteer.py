@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from spacy.attrs import IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from geokg.iri_space import KIND_SEGMENT
@@ -58,9 +58,9 @@ class Gazetteer:
         for office in reference.offices.values():
             exact.setdefault(f"{OFFICE}|office/{office.key}", set()).update(_case_variants(office.names))
         for match_id, names in exact.items():
-            self.exact.add(match_id, list(nlp.tokenizer.pipe(sorted(names))))
+            self.exact.add(match_id, [nlp.tokenizer(name) for name in sorted(names)])
         for match_id, names in folded.items():
-            self.folded.add(match_id, list(nlp.tokenizer.pipe(sorted(names))))
+            self.folded.add(match_id, [nlp.tokenizer(name) for name in sorted(names)])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -99,8 +99,7 @@ def _without_line_breaks(doc: Doc) -> tuple[Doc, list[int]] | None:
     return Doc(doc.vocab, words=words, spaces=[True] * len(words)), keep
 
 
-def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]] | None
-                        ) -> list[tuple[int, int, int]]:
+def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]] | None) -> list[tuple[int, int, int]]:
     """Matches of names that wire copy wraps over two lines ("New\nJersey"): the line break is
     a whitespace token of its own, so the name is matched on the tokens without it
     (``unwrapped``, from :func:`_without_line_breaks`)."""
@@ -116,7 +115,7 @@ def _across_line_breaks(matcher: PhraseMatcher, unwrapped: tuple[Doc, list[int]]
 
 
 def _case_variants(names: Iterable[str]) -> set[str]:
-    variants = set()
+    variants: set[str] = set()
     for name in names:
         name = name.strip()
         if not name:
@@ -140,11 +139,11 @@ def _acronym(name: str) -> bool:
     return len(name) >= 4 or vowels != [False, True, False]
 
 
-def _in_title_case_line(token) -> bool:
+def _in_title_case_line(token: Token) -> bool:
     """Headlines are often in title or upper case: there capitals say nothing."""
     line_start = token.i
     doc = token.doc
     while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
         line_start -= 1
-    line = [t for t in doc[line_start:token.i + 4] if t.is_alpha]
+    line = [t for t in doc[line_start : token.i + 4] if t.is_alpha]
     return bool(line) and sum(t.is_title or t.is_upper for t in line) >= 0.7 * len(line)

@@ -24,23 +24,128 @@ from geokg.reference import ReferenceIndex
 # Words before a city that make it a location rather than its government.
 _LOCATIVE = {"in", "at", "near", "outside", "inside", "around", "from", "to", "via"}
 _COMPANY_WORDS = {
-    "inc", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc", "ag", "sa", "nv",
-    "group", "holdings", "holding", "resources", "mining", "minerals", "energy", "oil", "petroleum",
-    "steel", "metals", "motors", "airlines", "pty", "gmbh", "bhd", "spa", "trust", "enterprises",
-    "industries", "partners", "capital", "bank", "chemicals", "shipping", "gas",
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "ag",
+    "sa",
+    "nv",
+    "group",
+    "holdings",
+    "holding",
+    "resources",
+    "mining",
+    "minerals",
+    "energy",
+    "oil",
+    "petroleum",
+    "steel",
+    "metals",
+    "motors",
+    "airlines",
+    "pty",
+    "gmbh",
+    "bhd",
+    "spa",
+    "trust",
+    "enterprises",
+    "industries",
+    "partners",
+    "capital",
+    "bank",
+    "chemicals",
+    "shipping",
+    "gas",
 }
-_MEDIA_WORDS = {"news", "times", "post", "agency", "tv", "television", "radio", "press", "journal",
-                "herald", "gazette", "tribune", "telegraph", "daily", "broadcasting", "newspaper"}
+_MEDIA_WORDS = {
+    "news",
+    "times",
+    "post",
+    "agency",
+    "tv",
+    "television",
+    "radio",
+    "press",
+    "journal",
+    "herald",
+    "gazette",
+    "tribune",
+    "telegraph",
+    "daily",
+    "broadcasting",
+    "newspaper",
+}
 # Words of earnings tables and wire shorthand the tagger takes for names ("Avg", "Revs",
 # "N.Z. Dlrs"), and common nouns that name no one on their own ("Bank", "Finance").
-_TABLE_WORDS = {"avg", "revs", "rev", "shr", "shrs", "div", "dividend", "dividends", "qtr", "qtly",
-                "mths", "oper", "dlrs", "dlr", "cts", "pct", "mln", "bln", "vs"}
-_GENERIC_WORDS = {"bank", "co", "corp", "inc", "ltd", "finance", "commission", "treasury", "ministry",
-                  "government", "council", "company", "group", "exchange", "agency", "board", "department",
-                  "international", "world", "national", "net", "loss", "profit", "record", "senate",
-                  "congress", "parliament", "cabinet", "producer", "producers", "central", "reserve"}
-_NER_KIND = {"PERSON": EntityKind.PERSON, "GPE": EntityKind.PLACE, "LOC": EntityKind.PLACE,
-             "FAC": EntityKind.PLACE, "ORG": EntityKind.ORGANIZATION, "NORP": None}
+_TABLE_WORDS = {
+    "avg",
+    "revs",
+    "rev",
+    "shr",
+    "shrs",
+    "div",
+    "dividend",
+    "dividends",
+    "qtr",
+    "qtly",
+    "mths",
+    "oper",
+    "dlrs",
+    "dlr",
+    "cts",
+    "pct",
+    "mln",
+    "bln",
+    "vs",
+}
+_GENERIC_WORDS = {
+    "bank",
+    "co",
+    "corp",
+    "inc",
+    "ltd",
+    "finance",
+    "commission",
+    "treasury",
+    "ministry",
+    "government",
+    "council",
+    "company",
+    "group",
+    "exchange",
+    "agency",
+    "board",
+    "department",
+    "international",
+    "world",
+    "national",
+    "net",
+    "loss",
+    "profit",
+    "record",
+    "senate",
+    "congress",
+    "parliament",
+    "cabinet",
+    "producer",
+    "producers",
+    "central",
+    "reserve",
+}
+_NER_KIND = {
+    "PERSON": EntityKind.PERSON,
+    "GPE": EntityKind.PLACE,
+    "LOC": EntityKind.PLACE,
+    "FAC": EntityKind.PLACE,
+    "ORG": EntityKind.ORGANIZATION,
+    "NORP": None,
+}
 
 
 @dataclass
@@ -82,8 +187,9 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
     taken: set[int] = set()
     organisations = [ent for ent in doc.ents if ent.label_ == "ORG"]
     for span in doc.spans.get(SPAN_KEY, []):
-        if span.label_ in (EntityKind.COUNTRY.value, EntityKind.PLACE.value) and \
-                _part_of_other_name(span, organisations):
+        if span.label_ in (EntityKind.COUNTRY.value, EntityKind.PLACE.value) and _part_of_other_name(
+            span, organisations
+        ):
             taken.update(range(span.start, span.end))
             continue
         alternatives = candidates.get((span.start, span.end), [span])
@@ -102,17 +208,32 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
         span = _trim(ent)
         if span is None:
             continue
-        entity = _resolve_ner(span, reference, persons, date)
-        if entity is not None:
-            linked.add(span, entity)
-            if entity.ref.kind is EntityKind.PERSON and entity not in persons:
-                persons.append(entity)
+        resolved = _resolve_ner(span, reference, persons, date)
+        if resolved is not None:
+            linked.add(span, resolved)
+            if resolved.ref.kind is EntityKind.PERSON and resolved not in persons:
+                persons.append(resolved)
     return linked
 
 
 # Words that end a company's name: "Whitehall Corp", "China Steel Corp" name the company.
-_COMPANY_SUFFIXES = {"corp", "corporation", "co", "inc", "ltd", "limited", "plc", "ag", "sa", "nv", "llc",
-                     "group", "holdings", "bank", "trust"}
+_COMPANY_SUFFIXES = {
+    "corp",
+    "corporation",
+    "co",
+    "inc",
+    "ltd",
+    "limited",
+    "plc",
+    "ag",
+    "sa",
+    "nv",
+    "llc",
+    "group",
+    "holdings",
+    "bank",
+    "trust",
+}
 # "Latin American", "North American": a region's people, not a country's.
 _REGION_WORDS = {"latin", "north", "south", "central"}
 
@@ -123,8 +244,7 @@ _MODIFIER_DEPS = {"compound", "amod", "nmod", "nummod"}
 _COUNTRY_PREPOSITIONS = {"in", "of", "off", "near"}
 
 
-def _facilities(doc: Doc, linked: LinkedDoc, taken: set[int],
-                reference: ReferenceIndex) -> list[tuple[Span, Entity]]:
+def _facilities(doc: Doc, linked: LinkedDoc, taken: set[int], reference: ReferenceIndex) -> list[tuple[Span, Entity]]:
     """Named facilities: proper names before a facility noun ("the Rumaila oilfield"), with the
     country the text puts them in ("Iraq's Rumaila oilfield", "the Grasberg mine in Indonesia").
     A name the gazetteer took (a country, a company: "the Exxon refinery") is not a facility."""
@@ -133,12 +253,22 @@ def _facilities(doc: Doc, linked: LinkedDoc, taken: set[int],
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in FACILITY_NOUNS:
             continue
         i = noun.i - 1
-        while i >= 0 and doc[i].head.i >= i and doc[i].dep_ in _MODIFIER_DEPS and doc[i].pos_ != "PROPN" \
-                and doc[i].is_lower:
+        while (
+            i >= 0
+            and doc[i].head.i >= i
+            and doc[i].dep_ in _MODIFIER_DEPS
+            and doc[i].pos_ != "PROPN"
+            and doc[i].is_lower
+        ):
             i -= 1  # "zinc", "transit gas": common-noun modifiers between name and noun
         end = i + 1
-        while i >= 0 and (doc[i].pos_ == "PROPN" or doc[i].text in ("-", "–") and i > 0) \
-                and doc[i].dep_ in _MODIFIER_DEPS | {"punct"} and doc[i].head.i > i and i not in taken:
+        while (
+            i >= 0
+            and (doc[i].pos_ == "PROPN" or doc[i].text in ("-", "–") and i > 0)
+            and doc[i].dep_ in _MODIFIER_DEPS | {"punct"}
+            and doc[i].head.i > i
+            and i not in taken
+        ):
             i -= 1
         start = i + 1
         while start < end and not doc[start].is_alpha:
@@ -149,8 +279,7 @@ def _facilities(doc: Doc, linked: LinkedDoc, taken: set[int],
         if any(candidate.ref.kind is not EntityKind.PLACE for candidate in reference.lookup(span.text)):
             continue  # "the Chevron refinery": a company's, not a facility's name
         entity = minted(EntityKind.FACILITY, span.text)
-        found.append((span, Entity(entity.ref, entity.label, known=False,
-                                   located_in=_country_of(noun, linked))))
+        found.append((span, Entity(entity.ref, entity.label, known=False, located_in=_country_of(noun, linked))))
     return found
 
 
@@ -202,8 +331,9 @@ def link_name(name: str, reference: ReferenceIndex, kind: EntityKind) -> Entity:
     return minted(kind, name)
 
 
-def _resolve_gazetteer(span: Span, alternatives: list[Span], reference: ReferenceIndex,
-                       date: dt.date | None) -> list[Entity]:
+def _resolve_gazetteer(
+    span: Span, alternatives: list[Span], reference: ReferenceIndex, date: dt.date | None
+) -> list[Entity]:
     if span.label_ == OFFICE:
         return _resolve_office(span, reference, date)
     by_kind = {alt.label_: alt for alt in alternatives}
@@ -264,15 +394,19 @@ def _trim(ent: Span) -> Span | None:
     return span
 
 
-def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
-                 date: dt.date | None = None) -> Entity | None:
+def _resolve_ner(
+    span: Span, reference: ReferenceIndex, persons: list[Entity], date: dt.date | None = None
+) -> Entity | None:
     label = span.label_
     if label not in _NER_KIND:
         return None
     text = re.sub(r"\s+", " ", span.text).strip()
     for candidate in reference.lookup(text):
-        if candidate.ref.kind is EntityKind.PERSON and date is not None and \
-                _not_yet_public(candidate.ref, reference, date):
+        if (
+            candidate.ref.kind is EntityKind.PERSON
+            and date is not None
+            and _not_yet_public(candidate.ref, reference, date)
+        ):
             continue
         if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON:
             return Entity(candidate.ref, candidate.label)
@@ -285,12 +419,12 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
     if kind is EntityKind.PERSON:
         return _resolve_person(span, text, persons)
     if kind is EntityKind.ORGANIZATION:
-        words = {w.lower().strip(".,") for w in text.split()}
-        if words & _MEDIA_WORDS:
+        word_set = {w.lower().strip(".,") for w in text.split()}
+        if word_set & _MEDIA_WORDS:
             kind = EntityKind.MEDIA
-        elif words & _COMPANY_WORDS:
+        elif word_set & _COMPANY_WORDS:
             kind = EntityKind.COMPANY
-    if span.doc[span.start:span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
+    if span.doc[span.start : span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places
     return minted(kind, text)
 
@@ -298,12 +432,47 @@ def _resolve_ner(span: Span, reference: ReferenceIndex, persons: list[Entity],
 # Nouns that say what an unknown name is, whatever the tagger guessed: "the Rumaila oilfield",
 # "the Kamoa-Kakula mine" are facilities, "the Permian basin" a place; "oil firm Tullow",
 # "Tullow, the oil explorer" companies.
-FACILITY_NOUNS = {"oilfield", "field", "mine", "refinery", "port", "terminal", "pipeline", "smelter",
-                  "plant", "facility", "complex", "well", "platform", "station", "mill", "depot",
-                  "reactor", "dam", "gasfield", "shipyard", "hub"}
+FACILITY_NOUNS = {
+    "oilfield",
+    "field",
+    "mine",
+    "refinery",
+    "port",
+    "terminal",
+    "pipeline",
+    "smelter",
+    "plant",
+    "facility",
+    "complex",
+    "well",
+    "platform",
+    "station",
+    "mill",
+    "depot",
+    "reactor",
+    "dam",
+    "gasfield",
+    "shipyard",
+    "hub",
+}
 _REGION_NOUNS = {"basin", "deposit", "block", "region", "province", "belt"}
-COMPANY_NOUNS = {"firm", "company", "miner", "producer", "explorer", "refiner", "trader", "group",
-                 "operator", "supplier", "major", "conglomerate", "utility", "shipper", "maker"}
+COMPANY_NOUNS = {
+    "firm",
+    "company",
+    "miner",
+    "producer",
+    "explorer",
+    "refiner",
+    "trader",
+    "group",
+    "operator",
+    "supplier",
+    "major",
+    "conglomerate",
+    "utility",
+    "shipper",
+    "maker",
+}
 
 
 def _kind_from_context(span: Span) -> EntityKind | None:
@@ -325,7 +494,7 @@ def _kind_from_context(span: Span) -> EntityKind | None:
 
 
 def _resolve_person(span: Span, text: str, persons: list[Entity]) -> Entity | None:
-    line = span.doc[span.start:span.end]
+    line = span.doc[span.start : span.end]
     if len(span) == 1 and _alone_on_line(line):
         return None  # "Background:" and other section labels the tagger takes for names
     if len(span) == 1:
@@ -346,5 +515,9 @@ def _alone_on_line(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
     starts_line = before is None or "\n" in before.text_with_ws or before.is_space
-    ends_line = after is None or after.is_punct and (after.i + 1 >= len(doc) or "\n" in after.text_with_ws or doc[after.i + 1].is_space)
+    ends_line = (
+        after is None
+        or after.is_punct
+        and (after.i + 1 >= len(doc) or "\n" in after.text_with_ws or doc[after.i + 1].is_space)
+    )
     return starts_line and ends_line

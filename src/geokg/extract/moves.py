@@ -9,14 +9,14 @@ verb, else the level. The direction comes from the trigger's lemma (a lexicon: "
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from geokg.extract.text import span_text
-from collections.abc import Callable
-
+from geokg.extract.event_members import T
 from geokg.extract.quantities import iter_quantities
+from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
 
 __all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
@@ -31,22 +31,32 @@ down low lower bottom plummet sag fade deplete deepen dwindle erode suspend halt
 cripple disrupt weak weaker sluggish tepid soft softer subdued""".split()
 _FLAT = """steady flat unchanged stable hold maintain keep stagnate stall plateau freeze
 unmoved""".split()
-DIRECTION_WORDS: dict[str, str] = {**dict.fromkeys(_FLAT, "unchanged"), **dict.fromkeys(_DOWN, "down"),
-                                   **dict.fromkeys(_UP, "up")}
+DIRECTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(_FLAT, "unchanged"),
+    **dict.fromkeys(_DOWN, "down"),
+    **dict.fromkeys(_UP, "up"),
+}
 # What moved decides the kind of move: "prices fell" is a price change, "output fell" production,
 # "stockpiles fell" an inventory change. Modifiers first ("demand growth" is demand).
 _MOVED: dict[str, EventType] = {
-    **dict.fromkeys(["price", "futures", "benchmark"], EventType.PRICE_CHANGE),
-    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], EventType.PRODUCTION),
-    **dict.fromkeys(["demand", "consumption", "appetite"], EventType.DEMAND_CHANGE),
-    **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"],
-                    EventType.INVENTORY_CHANGE),
-    **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], EventType.TRADE_CHANGE),
-    **dict.fromkeys(["economy", "economic", "gdp", "inflation"], EventType.ECONOMIC_TREND),
+    **dict.fromkeys(["price", "futures", "benchmark"], T.PRICE_CHANGE),
+    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], T.PRODUCTION),
+    **dict.fromkeys(["demand", "consumption", "appetite"], T.DEMAND_CHANGE),
+    **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], T.INVENTORY_CHANGE),
+    **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], T.TRADE_CHANGE),
+    **dict.fromkeys(["economy", "economic", "gdp", "inflation"], T.ECONOMIC_TREND),
 }
 # "consumer prices" move with the economy; share and house prices are no commodity's.
-_NOT_COMMODITY_PRICES = {"consumer": EventType.ECONOMIC_TREND, "share": None, "stock": None, "house": None,
-                         "home": None, "property": None, "asset": None, "producer": EventType.ECONOMIC_TREND}
+_NOT_COMMODITY_PRICES = {
+    "consumer": T.ECONOMIC_TREND,
+    "share": None,
+    "stock": None,
+    "house": None,
+    "home": None,
+    "property": None,
+    "asset": None,
+    "producer": T.ECONOMIC_TREND,
+}
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
 
@@ -60,7 +70,7 @@ class Move:
 
 
 def direction_of(trigger: Token, verb: Token) -> str | None:
-    """"up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
+    """ "up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
     for token in (trigger, verb):
         found = DIRECTION_WORDS.get(token.lemma_.lower()) or DIRECTION_WORDS.get(token.lower_)
         if found:
@@ -73,9 +83,32 @@ def direction_of(trigger: Token, verb: Token) -> str | None:
     return None
 
 
-_HEDGES = {"about", "around", "nearly", "almost", "roughly", "some", "approximately", "over", "under",
-           "more", "less", "than", "as", "much", "many", "just", "only", "an", "estimated", "a", "further",
-           "another", "least", "most"}
+_HEDGES = {
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "roughly",
+    "some",
+    "approximately",
+    "over",
+    "under",
+    "more",
+    "less",
+    "than",
+    "as",
+    "much",
+    "many",
+    "just",
+    "only",
+    "an",
+    "estimated",
+    "a",
+    "further",
+    "another",
+    "least",
+    "most",
+}
 
 
 def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
@@ -133,13 +166,16 @@ def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventTy
                 return _NOT_COMMODITY_PRICES[modifier.lemma_.lower()]
     for token in (*modifiers, noun):
         kind = _MOVED.get(token.lemma_.lower()) or _MOVED.get(token.lower_)
-        if kind is EventType.INVENTORY_CHANGE and token.lemma_.lower() == "stock" \
-                and not any(is_commodity(m) for m in modifiers):
+        if (
+            kind is T.INVENTORY_CHANGE
+            and token.lemma_.lower() == "stock"
+            and not any(is_commodity(m) for m in modifiers)
+        ):
             continue
         if kind is not None:
             return kind
     # "Gold fell": the commodity itself moves; "high-grade ore" is a kind, not a move.
-    return EventType.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
+    return T.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
 
 
 def _moving_noun(trigger: Token) -> Token | None:
@@ -159,6 +195,11 @@ def _moving_noun(trigger: Token) -> Token | None:
         # "lower prices hurt producers"; inside a phrase about something else ("exposed to
         # lower prices", "to deal with surging prices") the move is background, not news.
         return trigger.head if trigger.head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    if trigger.dep_ in ("oprd", "xcomp", "advmod", "acomp", "prt") and trigger.head.pos_ == "VERB":
+        # "demand pushed prices higher", "kept output steady": the verb's object ends up there.
+        result = next((c for c in trigger.head.children if c.dep_ == "dobj"), None)
+        if result is not None:
+            return None if result.pos_ == "PRON" else result
     verb = trigger
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head

@@ -33,13 +33,17 @@ from geokg.model import Quantity
 
 _CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "AUD", "CAD", "INR", "RUB", "XOF")
 _DENOMINATORS = {  # surface of a price's "per …" unit → unit key
-    r"short\s+tons?": "short ton", r"(?:metric\s+)?(?:tonnes?|tons?)|mt|t": "tonne",
-    r"barrels?|bbls?": "barrel", r"(?:troy\s+)?(?:ounces?|oz)": "troy ounce",
-    r"kilogrammes?|kilograms?|kilos?|kgs?": "kilogram", r"pounds?|lbs?": "pound",
-    r"bushels?|bu": "bushel", r"year|yr|annum": "year",
+    r"short\s+tons?": "short ton",
+    r"(?:metric\s+)?(?:tonnes?|tons?)|mt|t": "tonne",
+    r"barrels?|bbls?": "barrel",
+    r"(?:troy\s+)?(?:ounces?|oz)": "troy ounce",
+    r"kilogrammes?|kilograms?|kilos?|kgs?": "kilogram",
+    r"pounds?|lbs?": "pound",
+    r"bushels?|bu": "bushel",
+    r"year|yr|annum": "year",
 }
 # fmt: off
-_UNITS = [  # (surface pattern, unit key, factor); order matters: longer forms first
+_UNITS: list[tuple[str, str, int | Decimal]] = [  # (surface pattern, unit key, factor); longer forms first
     (r"per\s?cent|pct|%", "percent", 1),
     # "barrels of crude oil per day", "barrels of gasoline daily" count too.
     (r"barrels?\s+(?:of\s+(?:[a-z]+\s+){1,3})?(?:(?:per|a|each)\s+day|daily)|barrels?/d(?:ay)?|bbls?/d"
@@ -97,7 +101,8 @@ _WORDS = {
 # fmt: on
 
 UNIT_KEYS = frozenset(
-    {key for _, key, _ in _UNITS} | set(_DENOMINATORS.values()) - {"year"}
+    {key for _, key, _ in _UNITS}
+    | set(_DENOMINATORS.values()) - {"year"}
     | {f"{c} per {d}" for c in _CURRENCIES for d in _DENOMINATORS.values()}
 )
 """Every unit key this module can emit (for the unit labels in the reference data)."""
@@ -132,16 +137,22 @@ _START = r"(?<![\w.,$€£¥₹₽])(?<!\w-)(?P<between>between\s+)?"
 _RANGE = rf"(?:(?(between)\s+and\s+|\s*(?:to|-|–|—)\s*)(?:{_PREFIX})?(?P<hi>{_AMOUNT}))?"
 # Money with the currency in front: "$3 billion", "US$5m", "€2bn", "$3,060 per ton".
 _MONEY = re.compile(
-    rf"{_START}(?P<prefix>{_PREFIX})(?P<lo>{_AMOUNT}){_RANGE}(?P<after>)(?!\w)(?:{_PER})?", re.IGNORECASE)
+    rf"{_START}(?P<prefix>{_PREFIX})(?P<lo>{_AMOUNT}){_RANGE}(?P<after>)(?!\w)(?:{_PER})?", re.IGNORECASE
+)
 # A number with its unit after it: "2 million tonnes", "80.5%", "300 mln dlrs".
 _MEASURE = re.compile(
     rf"{_START}(?P<lo>{_AMOUNT}){_RANGE}(?:\s*|-)(?P<unit>{_alternation([u for u, _, _ in _UNITS])})"
-    rf"(?P<after>)(?!\w)(?:{_PER})?", re.IGNORECASE)
+    rf"(?P<after>)(?!\w)(?:{_PER})?",
+    re.IGNORECASE,
+)
 _IN_YEAR = re.compile(r"\s+in\s+(?:19|20)\d\d\b")
 # "around a fifth of the world's potash": a share, in percent.
 _FRACTIONS = {"fifth": Decimal(20), "quarter": Decimal(25), "tenth": Decimal(10)}
-_FRACTION = re.compile(r"\b(?:a|one)[\s-](?P<share>fifth|quarter|tenth)(?=\s+of\b)"
-                       r"(?!\s+of\s+(?:an?\s+)?(?:hour|century|mile|point)s?\b)", re.IGNORECASE)
+_FRACTION = re.compile(
+    r"\b(?:a|one)[\s-](?P<share>fifth|quarter|tenth)(?=\s+of\b)"
+    r"(?!\s+of\s+(?:an?\s+)?(?:hour|century|mile|point)s?\b)",
+    re.IGNORECASE,
+)
 _UNIT_TABLE = [(re.compile(p, re.IGNORECASE), key, Decimal(f)) for p, key, f in _UNITS]
 _PREFIX_TABLE = [(re.compile(p, re.IGNORECASE), key) for p, key in _PREFIXES]
 _DENOM_TABLE = [(re.compile(p, re.IGNORECASE), key) for p, key in _DENOMINATORS.items()]
@@ -239,8 +250,9 @@ def _from_match(match: re.Match[str]) -> tuple[int, int, tuple[Decimal | None, D
     else:
         surface, at, stop = match["unit"], match.start("unit"), match.end("unit")
         # match() at the unit's place, not fullmatch(): some forms look ahead ("pounds of").
-        unit, factor = next((key, f) for p, key, f in _UNIT_TABLE
-                            if (m := p.match(match.string, at)) and m.end() == stop)
+        unit, factor = next(
+            (key, f) for p, key, f in _UNIT_TABLE if (m := p.match(match.string, at)) and m.end() == stop
+        )
         if surface == "Mt":  # megatonne, unlike "mt"/"MT" for a metric ton
             factor = Decimal(10**6)
     end = match.end("after")
@@ -275,8 +287,7 @@ def _lookup(table: list[tuple[re.Pattern[str], str]], surface: str) -> str:
 
 
 _NUMBER_HEAD = re.compile(rf"\s*(?:(?P<digits>{_DIGITS})|(?P<words>{_WORD_NUMBER}))", re.IGNORECASE)
-_SCALE_TOKEN = re.compile(rf"(?:k|m|mn|mln|b|bn|bln|tn)(?![\w$])|(?:\s+|-)(?:{_SCALE_WORDS})\b",
-                          re.IGNORECASE)
+_SCALE_TOKEN = re.compile(rf"(?:k|m|mn|mln|b|bn|bln|tn)(?![\w$])|(?:\s+|-)(?:{_SCALE_WORDS})\b", re.IGNORECASE)
 
 
 def _amount(text: str, scaled: bool = True) -> tuple[Decimal, bool]:

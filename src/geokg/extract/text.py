@@ -20,4 +20,4 @@ def span_text(span: Span) -> str:
     there: spaCy joins every token of the span again on each ``.text``, and the rules read a
     sentence's text several times (a fifth of the extraction time went to those joins)."""
     text = span.doc.user_data.get(DOC_TEXT)
-    return span.text if text is None else text[span.start_char:span.end_char]
+    return span.text if text is None else text[span.start_char : span.end_char]

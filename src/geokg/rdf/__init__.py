@@ -96,8 +96,9 @@ def _add_new_entity(graph: Graph, entity: Entity, surface_forms: Iterable[str] =
             graph.add((node, SKOS.altLabel, Literal(form)))
 
 
-def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, event: Event,
-               labels: dict[EntityRef, str]) -> None:
+def _add_event(
+    graph: Graph, article_id: str, article_node: URIRef, n: int, event: Event, labels: dict[EntityRef, str]
+) -> None:
     node = event_iri(article_id, n)
     add = graph.add
     add((node, RDF.type, GK.Event))
@@ -114,18 +115,30 @@ def _add_event(graph: Graph, article_id: str, article_node: URIRef, n: int, even
         add((evidence, OA.end, Literal(span.end, datatype=XSD.integer)))
         add((evidence, OA.exact, Literal(span.text)))
 
-    for prop, ref in ((GK.agent, event.agent), (GK.onBehalfOf, event.on_behalf_of), (GK.place, event.place),
-                      (GK.attributedTo, event.attributed_to), (GK.reportedBy, event.reported_by)):
+    for prop, ref in (
+        (GK.agent, event.agent),
+        (GK.onBehalfOf, event.on_behalf_of),
+        (GK.place, event.place),
+        (GK.attributedTo, event.attributed_to),
+        (GK.reportedBy, event.reported_by),
+    ):
         if ref is not None:
             add((node, prop, entity_iri(ref)))
-    for prop, refs in ((GK.theme, event.themes), (GK.recipient, event.recipients),
-                       (GK.counterparty, event.counterparties), (GK.rankedAfter, event.ranked_after),
-                       (GK.about, event.about)):
+    for prop, refs in (
+        (GK.theme, event.themes),
+        (GK.recipient, event.recipients),
+        (GK.counterparty, event.counterparties),
+        (GK.rankedAfter, event.ranked_after),
+        (GK.about, event.about),
+    ):
         for ref in refs:
             add((node, prop, entity_iri(ref)))
 
-    for prop, amount, role in ((GK.quantity, event.quantity, ""), (GK.change, event.change, "change"),
-                               (GK.previousQuantity, event.previous, "previous")):
+    for prop, amount, role in (
+        (GK.quantity, event.quantity, ""),
+        (GK.change, event.change, "change"),
+        (GK.previousQuantity, event.previous, "previous"),
+    ):
         if amount is None:
             continue
         quantity = quantity_iri(article_id, n, role)

@@ -44,8 +44,11 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise ValueError(f"cannot store the rdflib term {term!r} ({type(term).__name__})")
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     """Convert a pyoxigraph term to the equal rdflib term (``xsd:string`` → plain literal).
+
+    Raises:
+        ValueError: for an RDF-star triple term, which rdflib has no term for.
 
     Example:
         >>> to_rdflib(ox.Literal("Chile"))

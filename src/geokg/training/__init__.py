@@ -30,8 +30,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from geokg.errors import TrainingDataError
-from geokg.extract.text import SPANS_KEY
 from geokg.event_types import SPECS, trained_labels
+from geokg.extract.text import SPANS_KEY
 
 __all__ = ["CONFIG", "DATA", "ROLE_NAMES", "Record", "docs", "read_records", "split", "train"]
 
@@ -62,8 +62,9 @@ class Record:
         for kind, word, occurrence in self.events:
             hits = [m.start() for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.text)]
             if occurrence >= len(hits):
-                raise TrainingDataError(self.path, self.line, f"trigger {word!r} (occurrence {occurrence}) "
-                                                             "is not a whole word of the text")
+                raise TrainingDataError(
+                    self.path, self.line, f"trigger {word!r} (occurrence {occurrence}) is not a whole word of the text"
+                )
             offsets.append((hits[occurrence], hits[occurrence] + len(word), kind))
         return offsets
 
@@ -71,11 +72,14 @@ class Record:
         """Character offsets of each event's role strings, with the role: where a string occurs
         more than once, the occurrence nearest the event's trigger (whole words first)."""
         offsets = []
-        for (trigger_start, _, _), roles in zip(self.trigger_offsets(), self.roles):
+        # Not strict: a record made without role annotation (``roles`` left at ``()``) has
+        # events and no roles; read_records gives every event its (maybe empty) roles.
+        for (trigger_start, _, _), roles in zip(self.trigger_offsets(), self.roles, strict=False):
             found = []
             for role, value in roles:
-                hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", self.text)] \
-                    or [m.start() for m in re.finditer(re.escape(value), self.text)]
+                hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", self.text)] or [
+                    m.start() for m in re.finditer(re.escape(value), self.text)
+                ]
                 if not hits:
                     raise TrainingDataError(self.path, self.line, f"{role} {value!r} is not a substring of the text")
                 start = min(hits, key=lambda hit: abs(hit - trigger_start))
@@ -113,12 +117,16 @@ def read_records(paths: Iterable[Path]) -> list[Record]:
                     if not word or " " in word:
                         raise TrainingDataError(str(path), number, f"trigger must be one word: {word!r}")
                     if event.get("direction", "up") not in _DIRECTIONS:
-                        raise TrainingDataError(str(path), number, f"direction {event['direction']!r}: "
-                                                                   "use up, down or unchanged")
+                        raise TrainingDataError(
+                            str(path), number, f"direction {event['direction']!r}: use up, down or unchanged"
+                        )
                     unknown = sorted(set(event) - _EVENT_KEYS)
                     if unknown:
-                        raise TrainingDataError(str(path), number, f"unknown key {unknown[0]!r}: use one of "
-                                                                   + ", ".join(sorted(_EVENT_KEYS)))
+                        raise TrainingDataError(
+                            str(path),
+                            number,
+                            f"unknown key {unknown[0]!r}: use one of " + ", ".join(sorted(_EVENT_KEYS)),
+                        )
                     parsed.append((kind, word, int(event.get("trigger_at", 0))))
                     roles.append(tuple(_role_strings(str(path), number, event)))
                 record = Record(str(path), number, text, tuple(parsed), tuple(roles))
@@ -138,7 +146,8 @@ def _role_strings(path: str, line: int, event: dict) -> Iterator[tuple[str, str]
 
 def split(records: Iterable[Record]) -> tuple[list[Record], list[Record]]:
     """(train, dev): a text is in dev when the first byte of its SHA-256 is below 52 (a fifth)."""
-    train_part, dev_part = [], []
+    train_part: list[Record] = []
+    dev_part: list[Record] = []
     for record in records:
         digest = hashlib.sha256(record.text.encode("utf-8")).digest()
         (dev_part if digest[0] < 52 else train_part).append(record)
@@ -165,8 +174,12 @@ def docs(records: Iterable[Record], host: str) -> Iterator:
 
 def trigger_words(annotated: Iterable) -> set[str]:
     """The words and lemmas (lower case) of the triggers marked in ``annotated`` docs."""
-    return {form for doc in annotated for span in doc.spans[SPANS_KEY]
-            for form in (span.root.lower_, span.root.lemma_.lower())}
+    return {
+        form
+        for doc in annotated
+        for span in doc.spans[SPANS_KEY]
+        for form in (span.root.lower_, span.root.lemma_.lower())
+    }
 
 
 def add_lexicon(output: Path, words: Iterable[str]) -> None:
@@ -180,14 +193,18 @@ def add_lexicon(output: Path, words: Iterable[str]) -> None:
     nlp.to_disk(output)
 
 
-def _finish(output: Path, name: str = "geokg_event_triggers",
-            description: str = "Event triggers of geopolitics and commodity news, labelled with geokg event "
-                               "types; trained from scratch on team-written data (docs/model-card.md).") -> None:
+def _finish(
+    output: Path,
+    name: str = "geokg_event_triggers",
+    description: str = "Event triggers of geopolitics and commodity news, labelled with geokg event "
+    "types; trained from scratch on team-written data (docs/model-card.md).",
+) -> None:
     """Name the model in its meta and leave no path to the temporary corpora in its config, so
     two runs on the same data write the same bytes."""
     config = output / "config.cfg"
-    config.write_text(re.sub(r"^(train|dev) = .*$", r"\1 = null", config.read_text(encoding="utf-8"), flags=re.M),
-                      encoding="utf-8")
+    config.write_text(
+        re.sub(r"^(train|dev) = .*$", r"\1 = null", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
     meta_path = output / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     # spaCy also scores the default "sc" span key, which this component never writes.
@@ -196,8 +213,9 @@ def _finish(output: Path, name: str = "geokg_event_triggers",
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
-          seed: int = 0, fraction: float = 1.0) -> dict[str, float]:
+def train(
+    output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None, seed: int = 0, fraction: float = 1.0
+) -> dict[str, float]:
     """Train on ``data/*.jsonl`` and write the best weights to ``output``; return its dev scores.
 
     ``fraction`` keeps that share of the training split (the development split stays whole),
@@ -208,16 +226,20 @@ def train(output: Path, *, host: str, data: Path = DATA, max_steps: int | None =
 
     records = read_records(data.glob("*.jsonl"))
     train_part, dev_part = split(records)
-    train_part = train_part[:max(1, round(len(train_part) * fraction))]
+    train_part = train_part[: max(1, round(len(train_part) * fraction))]
     with tempfile.TemporaryDirectory(prefix="geokg-train-") as tmp:
         work = Path(tmp)
         train_docs = list(docs(train_part, host))
         for name, part_docs in (("train", train_docs), ("dev", docs(dev_part, host))):
-            DocBin(attrs=["ORTH", "LEMMA", "POS", "DEP", "HEAD", "SENT_START", "NORM"],
-                   docs=part_docs).to_disk(work / f"{name}.spacy")
-        overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"),
-                                        "paths.dev": str(work / "dev.spacy"),
-                                        "system.seed": seed, "training.seed": seed}
+            DocBin(attrs=["ORTH", "LEMMA", "POS", "DEP", "HEAD", "SENT_START", "NORM"], docs=part_docs).to_disk(
+                work / f"{name}.spacy"
+            )
+        overrides: dict[str, object] = {
+            "paths.train": str(work / "train.spacy"),
+            "paths.dev": str(work / "dev.spacy"),
+            "system.seed": seed,
+            "training.seed": seed,
+        }
         if max_steps is not None:
             overrides["training.max_steps"] = max_steps
         spacy_train(CONFIG, work / "out", overrides=overrides, use_gpu=-1)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.training import Example
+from spacy.util import registry
 
 __all__ = ["annotated_corpus"]
 
 
-@spacy.registry.readers("geokg.annotated_corpus.v1")
+@registry.readers("geokg.annotated_corpus.v1")
 def annotated_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
     """Examples from a DocBin whose docs carry the host's annotation and the gold spans."""
     from spacy.tokens import DocBin
@@ -28,4 +28,5 @@ def annotated_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
             predicted = reference.copy()
             predicted.spans.clear()
             yield Example(predicted, reference)
+
     return read

@@ -25,13 +25,11 @@ from typing import TYPE_CHECKING
 import spacy
 
 from geokg.roles import ROLES_KEY, role_doc
-from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 from geokg.training import DATA, Record, _finish, read_records, split
+from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
-    from spacy.training import Example
     from spacy.vocab import Vocab
 
 __all__ = ["ROLES_CONFIG", "Alignment", "GoldEvent", "RoleTraining", "gold_events", "role_examples", "train_roles"]
@@ -75,14 +73,17 @@ def gold_events(record: Record, doc: Doc, alignment: Alignment | None = None) ->
     cannot be placed is left out and counted in ``alignment`` when given."""
     counts = alignment if alignment is not None else Alignment()
     events, taken = [], set()
-    for (start, end, kind), roles in zip(record.trigger_offsets(), record.role_offsets()):
+    # Not strict: role_offsets has one entry per event only when the record has role annotation
+    # (read_records gives every event its roles); a record made without roles (``roles`` left
+    # at ``()``) has no role offsets, so no gold events.
+    for (start, end, kind), roles in zip(record.trigger_offsets(), record.role_offsets(), strict=False):
         trigger = doc.char_span(start, end, alignment_mode="expand")
         if trigger is None or len(trigger) != 1 or trigger.start in taken:
             counts.triggers_skipped += 1  # as for the trigger model: the first event of a token
             continue
         taken.add(trigger.start)
         sent = trigger.sent
-        placed = {}
+        placed: dict[tuple[str, int, int], None] = {}  # an ordered set
         for role_start, role_end, role in roles:
             span = doc.char_span(role_start, role_end)
             if span is None:
@@ -96,8 +97,9 @@ def gold_events(record: Record, doc: Doc, alignment: Alignment | None = None) ->
     return events
 
 
-def role_examples(records: Iterable[Record], host: str, vocab: Vocab,
-                  alignment: Alignment | None = None) -> Iterator[Doc]:
+def role_examples(
+    records: Iterable[Record], host: str, vocab: Vocab, alignment: Alignment | None = None
+) -> Iterator[Doc]:
     """Parse each record with the host pipeline and yield one example per event (in ``vocab``),
     its roles in ``doc.spans["geokg_roles"]``; counts go to ``alignment`` when given."""
     from spacy.tokens import Span
@@ -110,14 +112,16 @@ def role_examples(records: Iterable[Record], host: str, vocab: Vocab,
         for event in gold_events(record, doc, counts):
             sent = doc[event.trigger].sent
             example = role_doc(vocab, sent, event.trigger)
-            example.spans[ROLES_KEY] = [Span(example, start - sent.start, end - sent.start, label=role)
-                                        for role, start, end in event.roles]
+            example.spans[ROLES_KEY] = [
+                Span(example, start - sent.start, end - sent.start, label=role) for role, start, end in event.roles
+            ]
             counts.examples += 1
             yield example
 
 
-def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None,
-                seed: int = 0) -> RoleTraining:
+def train_roles(
+    output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None, seed: int = 0
+) -> RoleTraining:
     """Train on ``data/*.jsonl`` and write the best weights on the development split to ``output``."""
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
@@ -129,9 +133,12 @@ def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | 
         work = Path(tmp)
         for name, part in (("train", train_part), ("dev", dev_part)):
             DocBin(attrs=_ATTRS, docs=role_examples(part, host, vocab, alignment)).to_disk(work / f"{name}.spacy")
-        overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"),
-                                        "paths.dev": str(work / "dev.spacy"),
-                                        "system.seed": seed, "training.seed": seed}
+        overrides: dict[str, object] = {
+            "paths.train": str(work / "train.spacy"),
+            "paths.dev": str(work / "dev.spacy"),
+            "system.seed": seed,
+            "training.seed": seed,
+        }
         if max_steps is not None:
             overrides["training.max_steps"] = max_steps
         spacy_train(ROLES_CONFIG, work / "out", overrides=overrides, use_gpu=-1)
@@ -140,10 +147,16 @@ def train_roles(output: Path, *, host: str, data: Path = DATA, max_steps: int | 
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(best, output)
-    _finish(output, name="geokg_event_roles",
-            description="Argument roles (agent, theme, recipient, place, change, level, before, date, source) "
-                        "of event triggers in geopolitics and commodity news; trained from scratch on "
-                        "team-written data (docs/model-card.md).")
-    scores = {k: v for k, v in (meta.get("performance") or {}).items()
-              if isinstance(v, float) and not k.startswith("spans_sc_")}
+    _finish(
+        output,
+        name="geokg_event_roles",
+        description="Argument roles (agent, theme, recipient, place, change, level, before, date, source) "
+        "of event triggers in geopolitics and commodity news; trained from scratch on "
+        "team-written data (docs/model-card.md).",
+    )
+    scores = {
+        k: v
+        for k, v in (meta.get("performance") or {}).items()
+        if isinstance(v, float) and not k.startswith("spans_sc_")
+    }
     return RoleTraining(scores, alignment)

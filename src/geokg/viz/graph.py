@@ -34,18 +34,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Union
 
 import networkx as nx
 
 from geokg.errors import ConfigError, NameNotFoundError
+from geokg.names import normalize
 from geokg.namespaces import DCTERMS, GK, OA, OWL, PROV, QUDT, RDFS, SKOS, WD
 from geokg.queries import get_query, run_query, to_python
-from geokg.reference import normalize
 from geokg.resolve import Resolver, resolve_params
 from geokg.store import Store
 
@@ -54,8 +54,18 @@ __all__ = ["ENTITY_TYPES", "EVENT_ROLES", "VIEWS", "to_networkx"]
 StoreLike = Union[Store, str, "os.PathLike[str]"]
 
 ENTITY_TYPES = ("Country", "Person", "Organization", "Company", "Media", "Exchange", "Commodity", "Place", "Facility")
-EVENT_ROLES = ("agent", "onBehalfOf", "theme", "recipient", "counterparty", "place", "about",
-               "rankedAfter", "attributedTo", "reportedBy")
+EVENT_ROLES = (
+    "agent",
+    "onBehalfOf",
+    "theme",
+    "recipient",
+    "counterparty",
+    "place",
+    "about",
+    "rankedAfter",
+    "attributedTo",
+    "reportedBy",
+)
 VIEWS = ("events", "actors")
 
 _EVENTS = f"""
@@ -93,9 +103,15 @@ SELECT DISTINCT ?event ?role ?entity ?type ?label ?iso ?wikidata ?country WHERE 
 _EVENT_FIELDS = ("date", "status", "value", "unit", "measure", "rank")
 
 
-def to_networkx(store: StoreLike, *, view: str = "events", query: str | None = None,
-                params: Mapping[str, object] | None = None, entity: str | None = None,
-                hops: int = 1) -> nx.MultiDiGraph:
+def to_networkx(
+    store: StoreLike,
+    *,
+    view: str = "events",
+    query: str | None = None,
+    params: Mapping[str, object] | None = None,
+    entity: str | None = None,
+    hops: int = 1,
+) -> nx.MultiDiGraph:
     """Project the store's events and the entities taking part in them into networkx.
 
     See the module docstring for the node and edge attributes of each view.
@@ -156,13 +172,18 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     columns, rows = store.query(_EVENTS, source="geokg.viz events")
     for row in rows:
-        values = dict(zip(columns, (to_python(term) for term in row)))
+        values = dict(zip(columns, (to_python(term) for term in row), strict=True))
         iri = str(values["event"])
         if iri in graph:  # a second event subclass or evidence: keep the first, sorted row
             continue
-        attrs = {"kind": "event", "type": values["type"], "iri": iri,
-                 "label": values["label"] or values["type"], "article": values["article"],
-                 "sentence": values["sentence"]}
+        attrs: dict[str, object] = {
+            "kind": "event",
+            "type": values["type"],
+            "iri": iri,
+            "label": values["label"] or values["type"],
+            "article": values["article"],
+            "sentence": values["sentence"],
+        }
         for name in _EVENT_FIELDS:
             value = values[name]
             if value is not None:
@@ -170,7 +191,7 @@ def _event_graph(store: Store) -> nx.MultiDiGraph:
         graph.add_node(iri, **attrs)
     columns, rows = store.query(_ROLES, source="geokg.viz roles")
     for row in rows:
-        values = dict(zip(columns, (to_python(term) for term in row)))
+        values = dict(zip(columns, (to_python(term) for term in row), strict=True))
         event, entity, role = str(values["event"]), str(values["entity"]), str(values["role"])
         if event not in graph:
             continue
@@ -209,10 +230,9 @@ def _matching(graph: nx.MultiDiGraph, columns: Iterable[str], rows: Iterable[tup
         named = {by_name[cell] for cell in cells if cell in by_name}
         keep |= named
         events = {cell for cell in cells if cell in graph and graph.nodes[cell]["kind"] == "event"}
-        article = dict(zip(columns, row)).get("article")
+        article = dict(zip(columns, row, strict=True)).get("article")
         if not events and named and article is not None:  # no event IRI in the row: match by article
-            events.update(event for event in by_article.get(str(article), [])
-                          if named <= set(graph.successors(event)))
+            events.update(event for event in by_article.get(str(article), []) if named <= set(graph.successors(event)))
         for event in events:
             keep.add(event)
             keep.update(graph.successors(event))
@@ -224,8 +244,11 @@ def _find_entity(graph: nx.MultiDiGraph, name: str, resolver: Resolver) -> str:
     say it means (another name, an ISO code, a surname: :mod:`geokg.resolve`)."""
     if name in graph and graph.nodes[name]["kind"] == "entity":
         return name
-    matches = sorted(node for node, data in graph.nodes(data=True)
-                     if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name))
+    matches: list[str] = sorted(
+        node
+        for node, data in graph.nodes(data=True)
+        if data["kind"] == "entity" and normalize(str(data["label"])) == normalize(name)
+    )
     if matches:
         return matches[0]
     try:
@@ -259,7 +282,7 @@ def _actor_graph(events: nx.MultiDiGraph) -> nx.MultiDiGraph:
         roles: dict[str, list[str]] = {}
         for _, entity, role in sorted(events.out_edges(event, keys=True)):
             roles.setdefault(role, []).append(entity)
-        source = (roles.get("onBehalfOf") or roles.get("agent") or [None])[0]
+        source = next(iter(roles.get("onBehalfOf") or roles.get("agent") or []), None)
         targets = roles.get("recipient") or roles.get("theme") or []
         if source is None:
             continue

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -26,21 +27,40 @@ __all__ = ["COLOURS", "Page", "page_data", "to_html", "write_html"]
 # Entities in strong colours, events in light ones (the registry's); a type the page does not know
 # (a store built by another version) gets a fallback no known type uses.
 COLOURS = {
-    "Country": "#4e79a7", "Person": "#f28e2b", "Organization": "#59a14f", "Company": "#8cd17d",
-    "Media": "#b07aa1", "Exchange": "#9c755f", "Commodity": "#e15759", "Place": "#76b7b2", "Facility": "#499894",
+    "Country": "#4e79a7",
+    "Person": "#f28e2b",
+    "Organization": "#59a14f",
+    "Company": "#8cd17d",
+    "Media": "#b07aa1",
+    "Exchange": "#9c755f",
+    "Commodity": "#e15759",
+    "Place": "#76b7b2",
+    "Facility": "#499894",
     **{spec.name: spec.colour for spec in EVENT_TYPES},
 }
-_FALLBACK = tuple(c for c in ("#17becf", "#7f7f7f", "#c5b0d5", "#dbdb8d", "#9467bd", "#8c564b")
-                  if c not in COLOURS.values()) or ("#888888",)
+_FALLBACK = tuple(
+    c for c in ("#17becf", "#7f7f7f", "#c5b0d5", "#dbdb8d", "#9467bd", "#8c564b") if c not in COLOURS.values()
+) or ("#888888",)
 
 # Node attributes shown as evidence, in this order, with their captions.
-_DETAILS = (("type", "type"), ("date", "date"), ("status", "status"), ("value", "quantity"),
-            ("measure", "measure"), ("rank", "rank"), ("sentence", "sentence"), ("article", "article"),
-            ("country", "country"), ("iso", "ISO 3166"), ("wikidata", "Wikidata"), ("iri", "IRI"),
-            ("event", "event"))
+_DETAILS = (
+    ("type", "type"),
+    ("date", "date"),
+    ("status", "status"),
+    ("value", "quantity"),
+    ("measure", "measure"),
+    ("rank", "rank"),
+    ("sentence", "sentence"),
+    ("article", "article"),
+    ("country", "country"),
+    ("iso", "ISO 3166"),
+    ("wikidata", "Wikidata"),
+    ("iri", "IRI"),
+    ("event", "event"),
+)
 
 
-def page_data(graph: nx.Graph) -> dict[str, object]:
+def page_data(graph: nx.Graph) -> dict[str, list[dict[str, Any]]]:
     """The JSON the page draws: nodes, edges (by node index) and the types with colour and count.
 
     Example:
@@ -54,19 +74,32 @@ def page_data(graph: nx.Graph) -> dict[str, object]:
         ([{'source': 0, 'target': 1, 'label': 'agent', 'details': []}], ['Country', 'Offer'])
     """
     index = {node: i for i, node in enumerate(graph)}
-    nodes = []
+    nodes: list[dict[str, Any]] = []
     for node, attrs in graph.nodes(data=True):
-        nodes.append({"id": str(node), "label": str(attrs.get("label", node)), "type": str(attrs.get("type", "Entity")),
-                      "kind": "event" if attrs.get("kind") == "event" else "entity",
-                      "details": _details(attrs, skip=("type",))})
-    edges = [{"source": index[u], "target": index[v], "label": str(attrs.get("label", attrs.get("role", ""))),
-              "details": _details(attrs, skip=("iri",))}
-             for u, v, attrs in graph.edges(data=True)]
+        nodes.append(
+            {
+                "id": str(node),
+                "label": str(attrs.get("label", node)),
+                "type": str(attrs.get("type", "Entity")),
+                "kind": "event" if attrs.get("kind") == "event" else "entity",
+                "details": _details(attrs, skip=("type",)),
+            }
+        )
+    edges = [
+        {
+            "source": index[u],
+            "target": index[v],
+            "label": str(attrs.get("label", attrs.get("role", ""))),
+            "details": _details(attrs, skip=("iri",)),
+        }
+        for u, v, attrs in graph.edges(data=True)
+    ]
     counts = Counter((n["kind"], n["type"]) for n in nodes)
     spare = iter(_FALLBACK * (1 + len(counts)))
-    types = [{"type": kind_type, "kind": kind, "count": count,
-              "colour": COLOURS.get(kind_type) or next(spare)}
-             for (kind, kind_type), count in sorted(counts.items())]
+    types = [
+        {"type": kind_type, "kind": kind, "count": count, "colour": COLOURS.get(kind_type) or next(spare)}
+        for (kind, kind_type), count in sorted(counts.items())
+    ]
     return {"nodes": nodes, "edges": edges, "types": types}
 
 
@@ -97,8 +130,9 @@ def to_html(graph: nx.Graph, *, title: str = "geokg graph", subtitle: str = "") 
     """
     data = page_data(graph)
     # JSON inside <script>: escape <, > and & so no "</script>" or comment can end it early.
-    payload = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-               .replace(">", "\\u003e").replace("&", "\\u0026"))
+    payload = (
+        json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
     counts = f"{len(data['nodes'])} nodes, {len(data['edges'])} edges"
     return f"""<!doctype html>
 <html lang="en">
@@ -113,7 +147,8 @@ def to_html(graph: nx.Graph, *, title: str = "geokg graph", subtitle: str = "") 
 <body>
 <header>
 <h1>{html.escape(title)}</h1>
-<p>{html.escape(subtitle)}{" · " if subtitle else ""}<span id="stats" data-nodes="{len(data['nodes'])}" data-edges="{len(data['edges'])}">{counts}</span></p>
+<p>{html.escape(subtitle)}{" · " if subtitle else ""}<span id="stats"
+  data-nodes="{len(data["nodes"])}" data-edges="{len(data["edges"])}">{counts}</span></p>
 </header>
 <aside id="controls">
 <fieldset id="filters"><legend>Show types</legend></fieldset>
@@ -130,8 +165,9 @@ Drag nodes; drag the background to pan; scroll to zoom.</p></aside>
 """
 
 
-def write_html(graph: nx.Graph, path: str | os.PathLike[str], *, title: str = "geokg graph",
-               subtitle: str = "") -> Path:
+def write_html(
+    graph: nx.Graph, path: str | os.PathLike[str], *, title: str = "geokg graph", subtitle: str = ""
+) -> Path:
     """Write :func:`to_html` of ``graph`` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
     target.write_text(to_html(graph, title=title, subtitle=subtitle), encoding="utf-8")
@@ -155,5 +191,7 @@ class Page:
 
     def _repr_html_(self) -> str:
         page = html.escape(to_html(self.graph, title=self.title), quote=True)
-        return (f'<iframe srcdoc="{page}" style="width:100%;height:{self.height}px;border:1px solid #ddd" '
-                f'title="{html.escape(self.title)}"></iframe>')
+        return (
+            f'<iframe srcdoc="{page}" style="width:100%;height:{self.height}px;border:1px solid #ddd" '
+            f'title="{html.escape(self.title)}"></iframe>'
+        )

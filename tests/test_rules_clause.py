@@ -1,0 +1,168 @@
+"""A clause's event assembled: type, roles, amounts, status, date, confidence (hand-parsed, no pipeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from rules_docs import ref, sentence
+
+from geokg.extract.events import sentence_events
+from geokg.model import Event, EventType
+
+T = EventType
+
+
+def test_a_planned_cut_of_exports_is_a_trade_change_down_with_its_size_and_recipient() -> None:
+    # "Kazakhstan will cut wheat exports to Turkey by 300,000 tonnes ."
+    sent, ctx = sentence(["Kazakhstan 2 nsubj PROPN", "will 2 aux AUX", "cut 2 ROOT VERB cut VB",
+                          "wheat 4 compound NOUN", "exports 2 dobj NOUN export NNS", "to 2 prep ADP",
+                          "Turkey 5 pobj PROPN", "by 2 prep ADP", "300,000 9 nummod NUM", "tonnes 7 pobj NOUN tonne",
+                          ". 2 punct PUNCT"], linked={0: "Country:KZ", 3: "Commodity:wheat", 6: "Country:TR"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.themes, event.recipients) == \
+        (T.TRADE_CHANGE, ref("Country:KZ"), (ref("Commodity:wheat"),), (ref("Country:TR"),))
+    assert (event.direction, event.change.value, event.change.unit, event.status) == \
+        ("down", Decimal("300000"), "tonne", "planned")
+    assert event.date is None and event.confidence == 0.7  # a plan is not dated by the article
+
+
+def test_a_negated_act_is_no_event() -> None:
+    # "Egypt did not buy Russian wheat ."
+    sent, ctx = sentence(["Egypt 3 nsubj PROPN", "did 3 aux AUX do VBD", "not 3 neg PART", "buy 3 ROOT VERB buy VB",
+                          "Russian 5 amod ADJ", "wheat 3 dobj NOUN", ". 3 punct PUNCT"],
+                         linked={0: "Country:EG", 4: "Country:RU", 5: "Commodity:wheat"})
+    assert sentence_events(sent, ctx) == []
+
+
+def test_a_deal_signed_on_a_weekday_is_dated_to_the_last_one() -> None:
+    # "India signed an oil deal with Russia on Monday ." in an article of Thursday 14 March 2024
+    sent, ctx = sentence(["India 1 nsubj PROPN", "signed 1 ROOT VERB sign VBD", "an 4 det DET",
+                          "oil 4 compound NOUN", "deal 1 dobj NOUN", "with 4 prep ADP", "Russia 5 pobj PROPN",
+                          "on 1 prep ADP", "Monday 7 pobj PROPN", ". 1 punct PUNCT"],
+                         linked={0: "Country:IN", 3: "Commodity:crude-oil", 6: "Country:RU"}, ents={(8, 9): "DATE"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties, event.themes) == \
+        (T.AGREEMENT, ref("Country:IN"), (ref("Country:RU"),), (ref("Commodity:crude-oil"),))
+    assert (event.status, event.date, event.confidence) == ("signed", dt.date(2024, 3, 11), 0.8)
+
+
+def test_a_meeting_ahead_is_proposed_and_dated_to_the_next_weekday() -> None:
+    # "Oman will meet Iran on Monday ."
+    sent, ctx = sentence(["Oman 2 nsubj PROPN", "will 2 aux AUX", "meet 2 ROOT VERB meet VB", "Iran 2 dobj PROPN",
+                          "on 2 prep ADP", "Monday 4 pobj PROPN", ". 2 punct PUNCT"],
+                         linked={0: "Country:OM", 3: "Country:IR"}, ents={(5, 6): "DATE"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.status, event.date) == (T.MEETING, "proposed", dt.date(2024, 3, 18))
+
+
+def test_sanctions_to_be_lifted_target_the_country_of_the_goods() -> None:
+    # "The EU will lift sanctions on Iranian oil ."
+    sent, ctx = sentence(["The 1 det DET", "EU 3 nsubj PROPN", "will 3 aux AUX", "lift 3 ROOT VERB lift VB",
+                          "sanctions 3 dobj NOUN sanction NNS", "on 4 prep ADP", "Iranian 7 amod ADJ",
+                          "oil 5 pobj NOUN", ". 3 punct PUNCT"],
+                         linked={1: "Organization:eu", 6: "Country:IR", 7: "Commodity:crude-oil"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.recipients, event.status) == \
+        (T.SANCTION, ref("Organization:eu"), (ref("Country:IR"),), "to be lifted")
+    assert ctx.last_measure == event  # "the sanctions" in a later sentence refer to it
+
+
+def test_a_ministry_issues_the_measure_its_state_imposes() -> None:
+    # "MOFCOM banned graphite exports ."
+    rows = ["MOFCOM 1 nsubj PROPN", "banned 1 ROOT VERB ban VBD", "graphite 3 compound NOUN",
+            "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"]
+    sent, ctx = sentence(rows, linked={0: "Organization:mofcom", 2: "Commodity:graphite"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.on_behalf_of, event.status) == \
+        (T.EXPORT_RESTRICTION, ref("Organization:mofcom"), None, "imposed")
+    sent, ctx = sentence(rows, linked={0: "Organization:mofcom", 2: "Commodity:graphite"})
+    ctx.person_countries = {ref("Organization:mofcom"): ref("Country:CN")}
+    [event] = sentence_events(sent, ctx)
+    assert (event.agent, event.on_behalf_of) == (ref("Country:CN"), None)
+
+
+def test_an_agent_from_an_earlier_sentence_costs_confidence() -> None:
+    # "It banned cobalt exports ." after a sentence whose subject was the DRC
+    sent, ctx = sentence(["It 1 nsubj PRON", "banned 1 ROOT VERB ban VBD", "cobalt 3 compound NOUN",
+                          "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"], linked={2: "Commodity:cobalt"})
+    ctx.last_subject = ref("Country:CD")
+    [event] = sentence_events(sent, ctx)
+    assert (event.agent, event.confidence) == (ref("Country:CD"), 0.6)
+    # With no one to refer to, a measure has no agent and is dropped.
+    sent, ctx = sentence(["It 1 nsubj PRON", "banned 1 ROOT VERB ban VBD", "cobalt 3 compound NOUN",
+                          "exports 1 dobj NOUN export NNS", ". 1 punct PUNCT"], linked={2: "Commodity:cobalt"})
+    assert sentence_events(sent, ctx) == []
+
+
+def test_a_clause_states_the_first_kind_whose_roles_it_finds() -> None:
+    # "Supply restrictions support a rise in oil prices ." : nobody supplies anything; prices rise.
+    sent, ctx = sentence(["Supply 1 compound NOUN", "restrictions 2 nsubj NOUN restriction",
+                          "support 2 ROOT VERB support VBP", "a 4 det DET", "rise 2 dobj NOUN",
+                          "in 4 prep ADP", "oil 7 compound NOUN", "prices 5 pobj NOUN price", ". 2 punct PUNCT"],
+                         linked={6: "Commodity:crude-oil"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.themes, event.direction) == (T.PRICE_CHANGE, (ref("Commodity:crude-oil"),), "up")
+
+
+def test_a_move_inside_a_prepositional_phrase_is_an_event_of_its_own() -> None:
+    # "Shale drillers cut output amid the slump in oil prices ."
+    sent, ctx = sentence(["Shale 1 compound NOUN", "drillers 2 nsubj NOUN driller", "cut 2 ROOT VERB cut VBD",
+                          "output 2 dobj NOUN", "amid 2 prep ADP", "the 6 det DET", "slump 4 pobj NOUN",
+                          "in 6 prep ADP", "oil 9 compound NOUN", "prices 7 pobj NOUN price", ". 2 punct PUNCT"],
+                         linked={8: "Commodity:crude-oil"})
+    moves = {(e.type, e.direction, e.agent) for e in sentence_events(sent, ctx)}
+    assert moves == {(T.PRODUCTION, "down", None), (T.PRICE_CHANGE, "down", None)}
+
+
+def test_a_speech_verb_with_an_amount_for_object_moves_it() -> None:
+    from geokg.extract.attribution import Attribution
+    from geokg.extract.events.clause import clause_event
+    from geokg.extract.events.context import evidence_of
+
+    # "Gold added 1% ." is a price move; "The minister added that output would rise ." is speech.
+    sent, ctx = sentence(["Gold 1 nsubj PROPN", "added 1 ROOT VERB add VBD", "1 3 nummod NUM", "% 1 dobj NOUN",
+                          ". 1 punct PUNCT"], linked={0: "Commodity:gold"})
+    event = clause_event(sent, sent[1], [(sent[1], T.PRICE_CHANGE)], ctx, Attribution(), evidence_of(sent))
+    assert event is not None and (event.type, event.direction) == (T.PRICE_CHANGE, "up")
+    sent, ctx = sentence(["The 1 det DET", "minister 2 nsubj NOUN", "added 2 ROOT VERB add VBD", "that 6 mark SCONJ",
+                          "output 6 nsubj NOUN", "would 6 aux AUX", "rise 2 ccomp VERB", ". 2 punct PUNCT"])
+    assert clause_event(sent, sent[2], [(sent[2], T.PRICE_CHANGE)], ctx, Attribution(), evidence_of(sent)) is None
+
+
+def test_a_trade_move_without_a_word_for_trade_is_a_price_move_of_its_commodity_or_nothing() -> None:
+    from geokg.extract.attribution import Attribution
+    from geokg.extract.events.clause import clause_event
+    from geokg.extract.events.context import evidence_of
+
+    def read(rows: list[str], trigger: int, linked: dict[int | tuple[int, int], str]) -> Event | None:
+        sent, ctx = sentence(rows, linked=linked)
+        return clause_event(sent, sent[1], [(sent[trigger], T.TRADE_CHANGE)], ctx, Attribution(), evidence_of(sent))
+
+    loss = read(["Brent 1 nsubj PROPN", "suffered 1 ROOT VERB suffer VBD", "a 3 det DET", "loss 1 dobj NOUN",
+                 ". 1 punct PUNCT"], 3, {0: "Commodity:brent"})
+    assert loss is not None and loss.type is T.PRICE_CHANGE
+    reserves = read(["Bank 1 nsubj PROPN", "increased 1 ROOT VERB increase VBD", "its 3 poss PRON",
+                     "reserves 1 dobj NOUN reserve", ". 1 punct PUNCT"], 1, {0: "Organization:bank"})
+    assert reserves is None
+    exports = read(["Chile 1 nsubj PROPN", "cut 1 ROOT VERB cut VBD", "copper 3 compound NOUN",
+                    "exports 1 dobj NOUN export", ". 1 punct PUNCT"], 3, {0: "Country:CL", 2: "Commodity:copper"})
+    assert exports is not None and exports.type is T.TRADE_CHANGE
+
+
+def test_a_result_phrase_moves_the_verbs_object_not_its_subject() -> None:
+    from geokg.extract.moves import moved_kind
+
+    # "Demand pushed copper prices higher ." : prices move, pushed by demand.
+    sent, _ = sentence(["Demand 1 nsubj NOUN", "pushed 1 ROOT VERB push VBD", "copper 3 compound NOUN",
+                        "prices 1 dobj NOUN price", "higher 1 advmod ADV high", ". 1 punct PUNCT"])
+    assert moved_kind(sent[4], lambda token: token.lower_ == "copper") is T.PRICE_CHANGE
+
+
+def test_a_move_qualifying_the_subject_is_an_event_of_its_own() -> None:
+    # "Stronger demand should boost copper prices ."
+    sent, ctx = sentence(["Stronger 1 amod ADJ strong", "demand 3 nsubj NOUN", "should 3 aux AUX",
+                          "boost 3 ROOT VERB boost VB", "copper 5 compound NOUN", "prices 3 dobj NOUN price",
+                          ". 3 punct PUNCT"], linked={4: "Commodity:copper"})
+    moves = {(e.type, e.direction) for e in sentence_events(sent, ctx)}
+    assert moves == {(T.DEMAND_CHANGE, "up"), (T.PRICE_CHANGE, "up")}

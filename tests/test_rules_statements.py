@@ -1,0 +1,69 @@
+"""Statements and price changes: speakers, quotes, reported speech, price moves (hand-parsed, no pipeline)."""
+
+from __future__ import annotations
+
+from rules_docs import ANCHOR, ref, sentence
+
+from geokg.extract.attribution import Attribution
+from geokg.extract.events.context import evidence_of
+from geokg.extract.events.prices import price_event
+from geokg.extract.events.statements import statement_event
+from geokg.model import EventType
+
+T = EventType
+
+
+def test_a_quote_after_a_name_and_a_colon_is_that_persons_statement() -> None:
+    # 'Lula: "Brazil will not take sides."'
+    sent, ctx = sentence(["Lula 6 npadvmod PROPN", "+: 6 punct PUNCT", '" 6 punct PUNCT', "+Brazil 6 nsubj PROPN",
+                          "will 6 aux AUX", "not 6 neg PART", "take 6 ROOT VERB", "sides 6 dobj NOUN side",
+                          "+. 6 punct PUNCT", '+" 6 punct PUNCT'], linked={0: "Person:lula", 3: "Country:BR"})
+    event = statement_event(sent, ctx, Attribution(), evidence_of(sent), has_events=False)
+    assert (event.type, event.agent, event.quote, event.about) == \
+        (T.STATEMENT, ref("Person:lula"), "Brazil will not take sides", (ref("Country:BR"),))
+    assert (event.date, event.confidence) == (ANCHOR, 0.9)  # made when reported
+
+
+def test_he_said_after_a_quote_is_the_person_named_before() -> None:
+    # '"Supply is tight," he said.'
+    sent, ctx = sentence(['" 7 punct PUNCT', "+Supply 2 nsubj NOUN", "is 7 ccomp AUX be VBZ", "tight 2 acomp ADJ",
+                          "+, 7 punct PUNCT", '+" 7 punct PUNCT', "he 7 nsubj PRON", "said 7 ROOT VERB say VBD",
+                          "+. 7 punct PUNCT"])
+    assert statement_event(sent, ctx, Attribution(), evidence_of(sent), has_events=False) is None
+    ctx.last_person = ref("Person:abdulaziz-bin-salman")
+    event = statement_event(sent, ctx, Attribution(), evidence_of(sent), has_events=False)
+    assert (event.agent, event.quote) == (ref("Person:abdulaziz-bin-salman"), "Supply is tight")
+
+
+def test_reported_speech_is_a_statement_only_when_it_states_no_event() -> None:
+    # "The minister said that Chile would resume copper exports."
+    sent, ctx = sentence(["The 1 det DET", "minister 2 nsubj NOUN", "said 2 ROOT VERB say VBD", "that 6 mark SCONJ",
+                          "Chile 6 nsubj PROPN", "would 6 aux AUX", "resume 2 ccomp VERB resume VB",
+                          "copper 8 compound NOUN", "exports 6 dobj NOUN export", "+. 2 punct PUNCT"],
+                         linked={4: "Country:CL", 7: "Commodity:copper"})
+    said = Attribution(speaker=ref("Person:aurora-williams"), speech_verb=sent[2])
+    event = statement_event(sent, ctx, said, evidence_of(sent), has_events=False)
+    assert (event.agent, event.quote, event.confidence) == \
+        (ref("Person:aurora-williams"), "Chile would resume copper exports", 0.75)
+    assert statement_event(sent, ctx, said, evidence_of(sent), has_events=True) is None
+
+
+def test_a_price_that_rose_is_a_price_change_up_dated_to_the_article() -> None:
+    # "Cocoa prices rose 4% to $8,000 a tonne."
+    sent, ctx = sentence(["Cocoa 1 compound NOUN", "prices 2 nsubj NOUN price", "rose 2 ROOT VERB rise VBD",
+                          "4 4 nummod NUM", "+% 2 dobj NOUN", "to 2 prep ADP", "$ 7 nmod SYM", "+8,000 5 pobj NUM",
+                          "a 9 det DET", "tonne 7 npadvmod NOUN", "+. 2 punct PUNCT"], linked={0: "Commodity:cocoa"})
+    event = price_event(sent, ctx, evidence_of(sent), Attribution())
+    assert (event.type, event.themes, event.direction, event.date, event.confidence) == \
+        (T.PRICE_CHANGE, (ref("Commodity:cocoa"),), "up", ANCHOR, 0.7)
+    assert (str(event.quantity.value), event.quantity.unit) == ("8000", "USD per tonne")
+
+
+def test_a_price_without_a_commodity_takes_the_storys_at_a_cost() -> None:
+    # "Prices fell." in a story about nickel; and in a story about nothing yet
+    rows = ["Prices 1 nsubj NOUN price", "fell 1 ROOT VERB fall VBD", "+. 1 punct PUNCT"]
+    sent, ctx = sentence(rows)
+    assert price_event(sent, ctx, evidence_of(sent), Attribution()) is None
+    ctx.last_commodity = ref("Commodity:nickel")
+    event = price_event(sent, ctx, evidence_of(sent), Attribution())
+    assert (event.themes, event.direction, event.confidence) == ((ref("Commodity:nickel"),), "down", 0.6)
