@@ -213,6 +213,28 @@ def _finish(
     meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def fit(config: Path, work: Path, output: Path, *, seed: int, max_steps: int | None) -> dict:
+    """``spacy train`` with ``config`` on ``work/{train,dev}.spacy``; copy the best weights on the
+    dev split to ``output`` (replacing it) and return their meta."""
+    from spacy.cli.train import train as spacy_train
+
+    overrides: dict[str, object] = {
+        "paths.train": str(work / "train.spacy"),
+        "paths.dev": str(work / "dev.spacy"),
+        "system.seed": seed,
+        "training.seed": seed,
+    }
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+    spacy_train(config, work / "out", overrides=overrides, use_gpu=-1)
+    best = work / "out" / "model-best"
+    meta: dict = json.loads((best / "meta.json").read_text(encoding="utf-8"))
+    if output.exists():
+        shutil.rmtree(output)
+    shutil.copytree(best, output)
+    return meta
+
+
 def train(
     output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None, seed: int = 0, fraction: float = 1.0
 ) -> dict[str, float]:
@@ -221,7 +243,6 @@ def train(
     ``fraction`` keeps that share of the training split (the development split stays whole),
     for learning curves.
     """
-    from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
 
     records = read_records(data.glob("*.jsonl"))
@@ -234,20 +255,7 @@ def train(
             DocBin(attrs=["ORTH", "LEMMA", "POS", "DEP", "HEAD", "SENT_START", "NORM"], docs=part_docs).to_disk(
                 work / f"{name}.spacy"
             )
-        overrides: dict[str, object] = {
-            "paths.train": str(work / "train.spacy"),
-            "paths.dev": str(work / "dev.spacy"),
-            "system.seed": seed,
-            "training.seed": seed,
-        }
-        if max_steps is not None:
-            overrides["training.max_steps"] = max_steps
-        spacy_train(CONFIG, work / "out", overrides=overrides, use_gpu=-1)
-        best = work / "out" / "model-best"
-        meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
-        if output.exists():
-            shutil.rmtree(output)
-        shutil.copytree(best, output)
+        meta = fit(CONFIG, work, output, seed=seed, max_steps=max_steps)
     add_lexicon(output, trigger_words(train_docs))
     _finish(output)
     return {k: v for k, v in (meta.get("performance") or {}).items() if isinstance(v, float)}

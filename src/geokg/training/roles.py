@@ -12,8 +12,6 @@ sentence cannot be learned: they are skipped and counted (:class:`Alignment`).
 
 from __future__ import annotations
 
-import json
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -25,7 +23,7 @@ from typing import TYPE_CHECKING
 import spacy
 
 from geokg.roles import ROLES_KEY, role_doc
-from geokg.training import DATA, Record, _finish, read_records, split
+from geokg.training import DATA, Record, _finish, fit, read_records, split
 from geokg.training import corpus as _corpus  # noqa: F401  (registers the reader roles.cfg names)
 
 if TYPE_CHECKING:
@@ -123,7 +121,6 @@ def train_roles(
     output: Path, *, host: str, data: Path = DATA, max_steps: int | None = None, seed: int = 0
 ) -> RoleTraining:
     """Train on ``data/*.jsonl`` and write the best weights on the development split to ``output``."""
-    from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
 
     train_part, dev_part = split(read_records(data.glob("*.jsonl")))
@@ -133,20 +130,7 @@ def train_roles(
         work = Path(tmp)
         for name, part in (("train", train_part), ("dev", dev_part)):
             DocBin(attrs=_ATTRS, docs=role_examples(part, host, vocab, alignment)).to_disk(work / f"{name}.spacy")
-        overrides: dict[str, object] = {
-            "paths.train": str(work / "train.spacy"),
-            "paths.dev": str(work / "dev.spacy"),
-            "system.seed": seed,
-            "training.seed": seed,
-        }
-        if max_steps is not None:
-            overrides["training.max_steps"] = max_steps
-        spacy_train(ROLES_CONFIG, work / "out", overrides=overrides, use_gpu=-1)
-        best = work / "out" / "model-best"
-        meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
-        if output.exists():
-            shutil.rmtree(output)
-        shutil.copytree(best, output)
+        meta = fit(ROLES_CONFIG, work, output, seed=seed, max_steps=max_steps)
     _finish(
         output,
         name="geokg_event_roles",
