@@ -27,13 +27,17 @@ not asserts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,13 +219,9 @@ def time_oxigraph(path: Path, name: str, params: dict[str, str], repeat: int,
     return median, rows, len(times), load
 
 
-def time_server(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
-    """Median seconds and rows of every query through ``geokg serve --in-memory`` on the store."""
-    import socket
-    import subprocess
-
-    import geokg
-
+@contextlib.contextmanager
+def serving(path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, float]]:
+    """A ``geokg serve --in-memory`` on the store: the process, its query URL, its start-up seconds."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -235,9 +235,18 @@ def time_server(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
             line = server.stderr.readline()
             if not line:
                 sys.exit(f"geokg serve --in-memory stopped: {server.wait()}")
-        print(f"  server: geokg serve --in-memory up with the copy in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
-        endpoint = f"http://127.0.0.1:{port}/query"
+        yield server, f"http://127.0.0.1:{port}/query", time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def time_server(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and rows of every query through ``geokg serve --in-memory`` on the store."""
+    import geokg
+
+    with serving(path) as (_, endpoint, start_s):
+        print(f"  server: geokg serve --in-memory up with the copy in {start_s:.1f} s", file=sys.stderr)
         timed = {}
         for name, params in runs():
             times, rows = [], 0
@@ -249,9 +258,6 @@ def time_server(path: Path, repeat: int) -> dict[str, tuple[float, int]]:
             print(f"  server: {label(name, params)} {statistics.median(times) * 1000:.0f} ms, {rows} rows, "
                   f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
         return timed
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def replicated_store(args: argparse.Namespace, tmp_path: Path, big: Path, data: Path) -> tuple[int, float]:

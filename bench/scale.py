@@ -44,20 +44,18 @@ import multiprocessing
 import os
 import shlex
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benchmarks, reused
 from incremental import TRAIN, run_timed, write_copies, write_lines
 
-from queries import die_with_parent
+from queries import die_with_parent, serving
 
 PAGE = 1000  # rows of a first page
 # When the base store's result has no column named like the parameter: common names by kind.
@@ -216,28 +214,6 @@ def cpu_of_tree(pids: list[int]) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
     return ticks / os.sysconf("SC_CLK_TCK")
-
-
-@contextlib.contextmanager
-def serving(path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, float]]:
-    """A ``geokg serve --in-memory`` on the store: the process, its query URL, its start-up seconds."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    started = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(path), "--bind",
-                               f"127.0.0.1:{port}", "--in-memory"], stderr=subprocess.PIPE)
-    try:
-        assert server.stderr is not None
-        line = b""
-        while b"serving" not in line:  # said once the copy is in
-            line = server.stderr.readline()
-            if not line:
-                sys.exit(f"geokg serve --in-memory stopped: {server.wait()}")
-        yield server, f"http://127.0.0.1:{port}/query", time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def time_served(path: Path, todo: list[tuple[str, str]], values: dict, runs: int,
