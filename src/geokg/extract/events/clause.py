@@ -46,6 +46,8 @@ _COMMODITY_FROM_CONTEXT = {
 
 # Words that name a flow of goods: a trade volume moves only where one of them is said.
 _TRADE_WORDS = {*words("trade_nouns"), "trade", "sell", "buy", "ship", "cargo", "flow", "exporter", "importer"}
+# Words that name a price: with one of them in the clause, what moves is a price.
+_PRICE_WORDS = {"price", "futures", "benchmark", "contract"}
 
 
 def _names_trade(token: Token) -> bool:
@@ -58,9 +60,6 @@ def _price_moves(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> b
         return True
     subjects = (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
     return any((ref := ctx.linked.by_token.get(s.i)) is not None and ref.kind is EntityKind.COMMODITY for s in subjects)
-
-
-_PRICE_WORDS = {"price", "futures", "benchmark", "contract"}
 
 
 def _moves_an_amount(verb: Token) -> bool:
