@@ -96,9 +96,9 @@ def test_an_agent_from_an_earlier_sentence_costs_confidence() -> None:
 
 
 def test_a_clause_states_the_first_kind_whose_roles_it_finds() -> None:
-    # "Supply restrictions support a rise in oil prices ." : nobody supplies anything; prices rise.
-    sent, ctx = sentence(["Supply 1 compound NOUN", "restrictions 2 nsubj NOUN restriction",
-                          "support 2 ROOT VERB support VBP", "a 4 det DET", "rise 2 dobj NOUN",
+    # "Supply worries drive a rise in oil prices ." : nobody supplies anything; prices rise.
+    sent, ctx = sentence(["Supply 1 compound NOUN", "worries 2 nsubj NOUN worry",
+                          "drive 2 ROOT VERB drive VBP", "a 4 det DET", "rise 2 dobj NOUN",
                           "in 4 prep ADP", "oil 7 compound NOUN", "prices 5 pobj NOUN price", ". 2 punct PUNCT"],
                          linked={6: "Commodity:crude-oil"})
     [event] = sentence_events(sent, ctx)

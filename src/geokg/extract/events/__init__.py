@@ -39,7 +39,7 @@ def _first_event(
     sent: Span, verb: Token, triggers: Triggers, ctx: SentenceContext, attribution: Attribution, evidence: Evidence
 ) -> Event | None:
     """One event a clause, of the first kind (by PRIORITY) that finds its roles: "supply
-    restrictions support a rise in oil prices" is no supply, and so a price move."""
+    worries drive a rise in oil prices" is no supply, and so a price move."""
     for kind in sorted({k for _, k in triggers}, key=PRIORITY.index):
         event = clause_event(sent, verb, [(t, k) for t, k in triggers if k is kind], ctx, attribution, evidence)
         if event is not None:
@@ -57,8 +57,8 @@ def _adjunct_events(
     evidence: Evidence,
 ) -> list[tuple[Token, Event]]:
     """Moves named inside a prepositional phrase of the clause, or qualifying its subject, are
-    events of their own, of another kind than the clause's: "producers cut output amid the slump
-    in prices", "stronger demand should boost prices". Each is read as its own small clause, so
+    events of their own, of another kind than the clause's: "miners cut output amid a slide in
+    copper prices", "stronger demand should boost prices". Each is read as its own small clause, so
     the main clause's subject is not its agent."""
     found: list[tuple[Token, Event]] = []
     kinds = {main.type}

@@ -63,7 +63,7 @@ def _price_moves(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> b
 
 
 def _moves_an_amount(verb: Token) -> bool:
-    """ "WTI added 34 cents", "gold added 1%": a speech verb with an amount for object moves it."""
+    """ "WTI added 40 cents", "gold added 1%": a speech verb with an amount for object moves it."""
     return any(
         c.dep_ in ("dobj", "npadvmod") and (c.like_num or any(g.like_num for g in c.children)) for c in verb.children
     )
@@ -84,7 +84,7 @@ def clause_event(
         return None  # "failed to reach an agreement", "did not provide deliveries"
     scope = _scope(verb, trigger)
     if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
-        # "Brent suffered a loss of 0.6%": nothing traded moves in the clause; a price may.
+        # "Brent suffered a weekly loss": nothing traded moves in the clause; a price may.
         if not _price_moves(verb, scope, ctx):
             return None
         kind, spec = T.PRICE_CHANGE, SPECS[T.PRICE_CHANGE.value]
