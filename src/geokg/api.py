@@ -964,7 +964,11 @@ def evaluate(
     with Store.open(settings.store, read_only=True) as store:
         mentions = _queries.run_query(store, "mentions", {}) if gold_records is not None else None
         events = _queries.run_query(store, "events", {})
-        restatements = _queries.run_sparql(store, _crudeoilnews.RESTATEMENTS, "crudeoilnews.RESTATEMENTS")
+        restatements = (
+            _queries.run_sparql(store, _crudeoilnews.RESTATEMENTS, "crudeoilnews.RESTATEMENTS")
+            if gold_records is None
+            else None
+        )
     if gold_records is not None and mentions is not None:
         evaluation: _evaluate.Evaluation | CrudeOilNewsEvaluation = _evaluate.score(gold_records, mentions, events)
     else:
