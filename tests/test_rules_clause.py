@@ -166,3 +166,15 @@ def test_a_move_qualifying_the_subject_is_an_event_of_its_own() -> None:
                           ". 3 punct PUNCT"], linked={4: "Commodity:copper"})
     moves = {(e.type, e.direction) for e in sentence_events(sent, ctx)}
     assert moves == {(T.DEMAND_CHANGE, "up"), (T.PRICE_CHANGE, "up")}
+
+
+def test_production_with_no_producer_is_news_only_as_a_move() -> None:
+    # "Smelters struggle producing nickel ." : no producer, no move; "Nickel output fell ." moves.
+    sent, ctx = sentence(["Smelters 1 nsubj NOUN smelter", "struggle 1 ROOT VERB struggle VBP",
+                          "producing 1 xcomp VERB produce VBG", "nickel 2 dobj NOUN", ". 1 punct PUNCT"],
+                         linked={3: "Commodity:nickel"})
+    assert [e for e in sentence_events(sent, ctx) if e.type is T.PRODUCTION] == []
+    sent, ctx = sentence(["Nickel 1 compound NOUN", "output 2 nsubj NOUN", "fell 2 ROOT VERB fall VBD",
+                          ". 2 punct PUNCT"], linked={0: "Commodity:nickel"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.direction) == (T.PRODUCTION, None, "down")

@@ -106,6 +106,8 @@ def clause_event(
         return None  # "BHP expects to thrive", "plans to announce them this year": no figure foreseen
     place = place_of(verb, trigger, ctx.linked)
     quantity, direction, change, previous = _amounts(sent, verb, trigger, kind, scope, spec.directional)
+    if kind is T.PRODUCTION and agent is None and direction is None and quantity is None and change is None:
+        return None  # "challenges producing advanced chips": with no one acting, only a move is news
     agent, on_behalf_of = _issuer(agent, kind, ctx)
     return Event(
         type=kind,
