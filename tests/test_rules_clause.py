@@ -178,3 +178,27 @@ def test_production_with_no_producer_is_news_only_as_a_move() -> None:
                           ". 2 punct PUNCT"], linked={0: "Commodity:nickel"})
     [event] = sentence_events(sent, ctx)
     assert (event.type, event.agent, event.direction) == (T.PRODUCTION, None, "down")
+
+
+def test_words_that_only_say_which_goods_are_no_event_of_their_own() -> None:
+    # "Peru curbed imports of zinc smelted in Bolivia ." : the participle describes the zinc.
+    sent, ctx = sentence(["Peru 1 nsubj PROPN", "curbed 1 ROOT VERB curb VBD", "imports 1 dobj NOUN import NNS",
+                          "of 2 prep ADP", "zinc 3 pobj NOUN", "smelted 4 acl VERB smelt VBN", "in 5 prep ADP",
+                          "Bolivia 6 pobj PROPN", ". 1 punct PUNCT"],
+                         linked={0: "Country:PE", 4: "Commodity:zinc", 7: "Country:BO"})
+    assert T.PRODUCTION not in {e.type for e in sentence_events(sent, ctx)}
+    # "A ban on Cuban sugar sales is planned ." : the sales are what the ban is on.
+    sent, ctx = sentence(["A 1 det DET", "ban 7 nsubjpass NOUN", "on 1 prep ADP", "Cuban 5 amod ADJ",
+                          "sugar 5 compound NOUN", "sales 2 pobj NOUN sale NNS", "is 7 auxpass AUX be",
+                          "planned 7 ROOT VERB plan VBN", ". 7 punct PUNCT"],
+                         linked={3: "Country:CU", 4: "Commodity:sugar"})
+    assert T.SALE_OR_SUPPLY not in {e.type for e in sentence_events(sent, ctx)}
+
+
+def test_the_country_of_sanctioned_goods_is_the_target_even_with_no_one_named_to_impose_it() -> None:
+    # "Sanctions on Syrian phosphate were tightened ."
+    sent, ctx = sentence(["Sanctions 4 nsubjpass NOUN sanction NNS", "on 0 prep ADP", "Syrian 3 amod ADJ",
+                          "phosphate 1 pobj NOUN", "were 4 auxpass AUX be", "tightened 4 ROOT VERB tighten VBN",
+                          ". 4 punct PUNCT"], linked={2: "Country:SY", 3: "Commodity:phosphate"})
+    [event] = [e for e in sentence_events(sent, ctx) if e.type is T.SANCTION]
+    assert (event.agent, event.recipients) == (None, (ref("Country:SY"),))

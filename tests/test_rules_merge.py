@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from rules_docs import ref, sentence
@@ -66,3 +67,11 @@ def test_a_headline_restates_the_body_event_it_announces_and_stands_alone_otherw
     [told] = merge_headline([title], [body])
     assert (told.evidence, told.restated) == (body.evidence, (title.evidence,))
     assert merge_headline([other_title], [body]) == [other_title, body]
+
+
+def test_a_measure_told_again_without_who_imposed_it_restates_it() -> None:
+    imposed = event(T.SANCTION, recipients=(ref("Country:RU"),))
+    again = replace(imposed, agent=None, evidence=Evidence(20, 30, "later"))
+    other_target = replace(again, recipients=(ref("Country:IR"),))
+    assert merge_restatements([imposed, again]) == [replace(imposed, restated=(again.evidence,))]
+    assert len(merge_restatements([imposed, other_target])) == 2

@@ -90,6 +90,9 @@ def clause_event(
         kind, spec = T.PRICE_CHANGE, SPECS[T.PRICE_CHANGE.value]
     in_sent = ctx.linked.in_span(sent.start, sent.end)
     agent, themes = _agent_and_themes(verb, trigger, kind, scope, in_sent, ctx)
+    if kind in (T.SANCTION, T.TARIFF) and agent is not None and agent in demonym_targets(trigger, ctx.linked):
+        # "the ban on Russian diamonds is part of the EU's package": the country of the goods is the target.
+        agent = ctx.last_measure.agent if ctx.last_measure and anaphoric_measure(trigger, ctx) else None
     confidence = _confidence(trigger, themes, in_sent, ctx)
     if agent is None and (spec.needs_agent or kind in NATIONAL_MOVES):
         agent = implicit_agent(kind, verb, scope, attribution, ctx)
@@ -100,7 +103,8 @@ def clause_event(
     kind = _measure_kind(kind, trigger, agent, ctx)
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = _goods_origins(verb, trigger, agent, ctx)
-    if agent is None and (spec.needs_agent or not (themes or recipients)):
+    targeted = kind in (T.SANCTION, T.TARIFF) and bool(recipients)  # "sanctions on Iran", whoever imposed them
+    if agent is None and not targeted and (spec.needs_agent or not (themes or recipients)):
         return None  # "there would be deals": no one to attribute the act to
     if kind is T.FORECAST and not _forecasts_something(trigger):
         return None  # "BHP expects to thrive", "plans to announce them this year": no figure foreseen

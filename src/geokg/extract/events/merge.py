@@ -91,10 +91,22 @@ def merge_restatements(events: list[Event]) -> list[Event]:
 def _restates(first: Event, second: Event) -> bool:
     if first.type is not second.type or first.type in (T.STATEMENT, T.RESERVES_RANK):
         return False
-    if first.agent != second.agent or set(first.themes) != set(second.themes):
+    if set(first.themes) != set(second.themes):
+        return False
+    if first.agent != second.agent and not _same_measure_unattributed(first, second):
         return False
     if first.quantity and second.quantity and first.quantity.value != second.quantity.value:
         return False
     if first.status and second.status and first.status != second.status:
         return False  # imposing a ban and lifting it are two acts
     return not (first.date and second.date and first.date != second.date)
+
+
+def _same_measure_unattributed(first: Event, second: Event) -> bool:
+    """ "The ban on Russian diamonds is part of the EU's package" after "the G7 banned Russian
+    diamonds": a measure on the same goods and targets, told again without who imposes it."""
+    return (
+        first.type in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION)
+        and None in (first.agent, second.agent)
+        and set(first.recipients) >= set(second.recipients)
+    )

@@ -54,6 +54,8 @@ TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 TRADE = {T.OFFER, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT}
+_SUBJECTS = {"nsubj", "nsubjpass", "aux", "auxpass"}
+_GOODS_KINDS = {T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.PRODUCTION, T.TRADE_CHANGE}
 
 
 def clauses(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[Token, list[Triggers]]:
@@ -87,8 +89,9 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             token.i in covered
             or SPECS[kind.value].source == "rules"
             or not score >= TRIGGER_THRESHOLD
-            or lemma(token) in READY
-        ):  # "ready to work with partners": the rules read readiness
+            or lemma(token) in READY  # "ready to work with partners": the rules read readiness
+            or _describes_goods(token, kind)
+        ):
             continue
         if kind in MOVES and is_direction(token):
             if in_goal(token):
@@ -106,7 +109,7 @@ def _rule_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ", "ADV"):
             continue
         kind = _rule_kind(token, ctx)
-        if kind is not None:
+        if kind is not None and not _describes_goods(token, kind):
             found.setdefault(_clause_verb(token), []).append((token, kind))
     return found
 
@@ -121,6 +124,23 @@ def _rule_kind(token: Token, ctx: SentenceContext) -> EventType | None:
             return moved_kind(token, lambda t: is_commodity(t, ctx.linked))  # a move rule serves every type it names
         return None
     return None if SPECS[kind.value].source == "model" else kind
+
+
+def _describes_goods(token: Token, kind: EventType) -> bool:
+    """A flow or an output word that only says which goods: "steel made in China" (a participle
+    of the goods), "a ban on Iranian oil sales" (what a measure is on). The measure, if any, is
+    the event."""
+    if kind not in _GOODS_KINDS:
+        return False
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    if token.dep_ == "acl" and token.tag_ in ("VBN", "VBG"):
+        return True  # not "efforts to cut supply"
+    if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(c.dep_ in _SUBJECTS for c in token.children):
+        return True  # "restrictions on diamonds, mined or cut in Russia", parsed as a clause of its own
+    while token.dep_ in ("compound", "amod", "conj", "acl") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in ("on", "against") and lemma(token.head.head) in MEASURES
 
 
 def in_goal(token: Token) -> bool:
@@ -220,8 +240,7 @@ def _moving_volume(token: Token, word: str) -> EventType | None:
 
 def _not_an_act(token: Token, word: str, kind: EventType) -> bool:
     """A trigger word that names no act here: a promise of nothing to supply, a part of speech the
-    word names no event in, "according to", a market aggregate, a description ("diamonds
-    produced in Russia")."""
+    word names no event in, "according to", a market aggregate."""
     if word in ("propose", "promise", "pledge") and not any(
         c.dep_ in ("xcomp", "dobj") and c.lemma_ in OFFERABLE | {"supply", "deliver"} for c in token.children
     ):
@@ -230,9 +249,7 @@ def _not_an_act(token: Token, word: str, kind: EventType) -> bool:
         return True  # "to deal with prices", "the economy contracted"
     if word == "accord" and token.lower_ == "according":
         return True
-    if _is_aggregate(token, word):
-        return True
-    return kind in (T.PRODUCTION, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and token.dep_ == "acl"
+    return _is_aggregate(token, word)
 
 
 def _is_aggregate(token: Token, word: str) -> bool:
