@@ -75,3 +75,10 @@ def test_a_measure_told_again_without_who_imposed_it_restates_it() -> None:
     other_target = replace(again, recipients=(ref("Country:IR"),))
     assert merge_restatements([imposed, again]) == [replace(imposed, restated=(again.evidence,))]
     assert len(merge_restatements([imposed, other_target])) == 2
+
+
+def test_the_same_act_with_other_parties_is_another_act() -> None:
+    bilateral = event(T.MEETING, counterparties=(ref("Person:putin"),))
+    trilateral = replace(bilateral, counterparties=(ref("Person:putin"), ref("Person:khurelsukh")))
+    assert merge_restatements([bilateral, trilateral]) == [bilateral, trilateral]
+    assert len(merge_restatements([bilateral, replace(bilateral, counterparties=())])) == 1

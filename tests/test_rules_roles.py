@@ -5,6 +5,7 @@ from __future__ import annotations
 from rules_docs import ref, sentence
 
 from geokg.extract.attribution import Attribution
+from geokg.extract.events import sentence_events
 from geokg.extract.events.agents import agent_of, implicit_agent
 from geokg.extract.events.parties import demonym_targets, origin_targets, parties, place_of
 from geokg.model import EventType
@@ -136,3 +137,13 @@ def test_an_unnamed_plant_is_the_last_named_companys_and_an_economy_its_countrys
     sent, ctx = sentence(["Chile 2 poss PROPN", "+'s 0 case PART", "economy 3 nsubj NOUN",
                           "shrank 3 ROOT VERB shrink VBD", ". 3 punct PUNCT"], linked={0: "Country:CL"})
     assert implicit_agent(T.ECONOMIC_TREND, sent[3], (0, 5), Attribution(), ctx) == ref("Country:CL")
+
+
+def test_the_other_subjects_of_a_meeting_are_its_other_side() -> None:
+    # "Lula and Modi held talks ."
+    sent, ctx = sentence(["Lula 3 nsubj PROPN", "and 0 cc CCONJ", "Modi 0 conj PROPN", "held 3 ROOT VERB hold VBD",
+                          "talks 3 dobj NOUN talk NNS", ". 3 punct PUNCT"],
+                         linked={0: "Person:lula", 2: "Person:narendra-modi"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties) == \
+        (T.MEETING, ref("Person:lula"), (ref("Person:narendra-modi"),))

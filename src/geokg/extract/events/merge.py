@@ -7,7 +7,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from geokg.extract.event_members import T
-from geokg.model import Event
+from geokg.model import EntityRef, Event
 
 
 def merge_offers(clause_events: list[tuple[Token, Event]]) -> list[Event]:
@@ -95,11 +95,19 @@ def _restates(first: Event, second: Event) -> bool:
         return False
     if first.agent != second.agent and not _same_measure_unattributed(first, second):
         return False
+    if _other_parties(first.recipients, second.recipients) or _other_parties(
+        first.counterparties, second.counterparties
+    ):
+        return False  # "met Putin", then "held talks with Putin and Khurelsukh": another meeting
     if first.quantity and second.quantity and first.quantity.value != second.quantity.value:
         return False
     if first.status and second.status and first.status != second.status:
         return False  # imposing a ban and lifting it are two acts
     return not (first.date and second.date and first.date != second.date)
+
+
+def _other_parties(first: tuple[EntityRef, ...], second: tuple[EntityRef, ...]) -> bool:
+    return bool(first) and bool(second) and set(first) != set(second)
 
 
 def _same_measure_unattributed(first: Event, second: Event) -> bool:

@@ -38,7 +38,16 @@ def parties(
             recipients += _entities_under(child, linked)
         elif role == "counterparty":
             counterparties += _entities_under(child, linked)
+    if kind in (T.MEETING, T.AGREEMENT):
+        counterparties += _co_subjects(verb, linked)
     return _unique(r for r in recipients if r != agent), _unique(c for c in counterparties if c != agent)
+
+
+def _co_subjects(verb: Token, linked: LinkedDoc) -> list[EntityRef]:
+    """ "Xi and Putin held talks": the other subjects of a meeting or a deal are its other side."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    found = (linked.by_token.get(c.i) for s in subjects for c in s.conjuncts)
+    return [ref for ref in found if ref is not None and ref.kind in ACTORS]
 
 
 def _direct_recipients(verb: Token, trigger: Token, kind: EventType, linked: LinkedDoc) -> list[EntityRef]:
