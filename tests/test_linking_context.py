@@ -129,3 +129,16 @@ def test_facilities_are_stored_as_places_in_their_country(tmp_path) -> None:
     # Both stoppages happen at their facility (the refinery's owner goes unnamed: "Vedanta" is
     # read as a place, so the production there is nobody's in particular).
     assert {str(row[0]) for row in places.rows} == {"Burgan", "Lanjigarh"}
+
+
+def test_a_benchmark_the_tagger_took_for_a_person_is_the_commodity_in_a_market_report(vocab, reference) -> None:
+    from geokg.extract.linking import _resolve_ner
+
+    def brent(words: list[str], heads: list[int], deps: list[str]) -> Entity | None:
+        doc = Doc(vocab, words=words, heads=heads, deps=deps, lemmas=[w.lower() for w in words])
+        return _resolve_ner(Span(doc, 0, 1, label="PERSON"), reference, [])
+
+    market = brent(["Brent", "fell", "to", "a", "low"], [1, 1, 1, 4, 2], ["nsubj", "ROOT", "prep", "det", "pobj"])
+    assert market is not None and market.ref == EntityRef(EntityKind.COMMODITY, "brent")
+    talk = brent(["Brent", "said", "nothing"], [1, 1, 1], ["nsubj", "ROOT", "dobj"])
+    assert talk is not None and talk.ref.kind is EntityKind.PERSON

@@ -202,3 +202,22 @@ def test_the_country_of_sanctioned_goods_is_the_target_even_with_no_one_named_to
                           ". 4 punct PUNCT"], linked={2: "Country:SY", 3: "Commodity:phosphate"})
     [event] = [e for e in sentence_events(sent, ctx) if e.type is T.SANCTION]
     assert (event.agent, event.recipients) == (None, (ref("Country:SY"),))
+
+
+def test_a_result_phrase_moves_the_commodity_the_verb_sends() -> None:
+    # "Rains sent cocoa higher ." and "Fears pushed Brent to its lowest ."
+    sent, ctx = sentence(["Rains 1 nsubj NOUN rain", "sent 1 ROOT VERB send VBD", "cocoa 1 dobj NOUN",
+                          "higher 1 advmod ADV high", ". 1 punct PUNCT"], linked={2: "Commodity:cocoa"})
+    assert {(e.type, e.direction) for e in sentence_events(sent, ctx)} == {(T.PRICE_CHANGE, "up")}
+    sent, ctx = sentence(["Fears 1 nsubj NOUN fear", "pushed 1 ROOT VERB push VBD", "Brent 1 dobj PROPN",
+                          "to 1 prep ADP", "its 5 poss PRON", "lowest 3 pobj ADJ low", ". 1 punct PUNCT"],
+                         linked={2: "Commodity:brent"})
+    assert {(e.type, e.direction) for e in sentence_events(sent, ctx)} == {(T.PRICE_CHANGE, "down")}
+
+
+def test_a_contract_month_is_no_delivery() -> None:
+    # "Brent for May delivery on ICE rose ."
+    sent, ctx = sentence(["Brent 6 nsubj PROPN", "for 0 prep ADP", "May 3 compound PROPN", "delivery 1 pobj NOUN",
+                          "on 3 prep ADP", "ICE 4 pobj PROPN", "rose 6 ROOT VERB rise VBD", ". 6 punct PUNCT"],
+                         linked={0: "Commodity:brent", 5: "Organization:ice"}, ents={(2, 3): "DATE"})
+    assert [e.type for e in sentence_events(sent, ctx)] == [T.PRICE_CHANGE]

@@ -408,7 +408,7 @@ def _resolve_ner(
             and _not_yet_public(candidate.ref, reference, date)
         ):
             continue
-        if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON:
+        if label != "PERSON" or candidate.ref.kind is EntityKind.PERSON or _traded(span, candidate.ref):
             return Entity(candidate.ref, candidate.label)
     kind = _kind_from_context(span) or _NER_KIND[label]
     if kind is None:  # a nationality the reference data does not know
@@ -427,6 +427,14 @@ def _resolve_ner(
     if span.doc[span.start : span.end].text.isupper() and len(span) == 1 and kind is not EntityKind.ORGANIZATION:
         return None  # stray capitals in a headline are not places
     return minted(kind, text)
+
+
+# Words of a market report: "Brent" the tagger took for a person is the benchmark there.
+_MARKET_WORDS = {"price", "futures", "barrel", "benchmark", "contract", "crude", "oil", "trade", "low", "high"}
+
+
+def _traded(span: Span, ref: EntityRef) -> bool:
+    return ref.kind is EntityKind.COMMODITY and any(t.lemma_.lower() in _MARKET_WORDS for t in span.sent)
 
 
 # Nouns that say what an unknown name is, whatever the tagger guessed: "the Rumaila oilfield",

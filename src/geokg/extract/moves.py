@@ -175,7 +175,20 @@ def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventTy
         if kind is not None:
             return kind
     # "Gold fell": the commodity itself moves; "high-grade ore" is a kind, not a move.
-    return T.PRICE_CHANGE if is_commodity(noun) and noun.dep_ in ("nsubj", "nsubjpass") else None
+    moves_itself = noun.dep_ in ("nsubj", "nsubjpass") or _causing_verb(trigger) is not None  # "sent gold lower"
+    return T.PRICE_CHANGE if is_commodity(noun) and moves_itself else None
+
+
+def _causing_verb(trigger: Token) -> Token | None:
+    """The verb whose object a result phrase moves, or None."""
+    head = trigger.head
+    if trigger.dep_ in ("oprd", "xcomp", "advmod", "acomp", "prt") and head.pos_ == "VERB":
+        return head
+    if trigger.dep_ == "dobj" and trigger.pos_ == "VERB" and head.pos_ == "VERB":
+        return head  # "sent copper plummeting", parsed as a second object
+    if trigger.dep_ == "pobj" and trigger.pos_ == "ADJ" and head.lower_ == "to" and head.head.pos_ == "VERB":
+        return head.head
+    return None
 
 
 def _moving_noun(trigger: Token) -> Token | None:
@@ -195,9 +208,11 @@ def _moving_noun(trigger: Token) -> Token | None:
         # "lower prices hurt producers"; inside a phrase about something else ("exposed to
         # lower prices", "to deal with surging prices") the move is background, not news.
         return trigger.head if trigger.head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
-    if trigger.dep_ in ("oprd", "xcomp", "advmod", "acomp", "prt") and trigger.head.pos_ == "VERB":
-        # "demand pushed prices higher", "kept output steady": the verb's object ends up there.
-        result = next((c for c in trigger.head.children if c.dep_ == "dobj"), None)
+    causer = _causing_verb(trigger)
+    if causer is not None:
+        # "demand pushed prices higher", "kept output steady", "sent copper plummeting", "pushed
+        # Brent to its lowest": the verb's object ends up there.
+        result = next((c for c in causer.children if c.dep_ == "dobj" and c.i != trigger.i), None)
         if result is not None:
             return None if result.pos_ == "PRON" else result
     verb = trigger

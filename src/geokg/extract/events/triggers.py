@@ -249,6 +249,8 @@ def _not_an_act(token: Token, word: str, kind: EventType) -> bool:
         return True  # "to deal with prices", "the economy contracted"
     if word == "accord" and token.lower_ == "according":
         return True
+    if word == "delivery" and token.head.lower_ == "for" and any(c.ent_type_ == "DATE" for c in token.children):
+        return True  # "Brent for March delivery": a contract month
     return _is_aggregate(token, word)
 
 
