@@ -143,6 +143,12 @@ def line_breaks(doc: Doc) -> Doc:
         if breaks:
             token.is_sent_start = True
     for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if token.is_sent_start is None and (previous.is_alpha or previous.like_num) and not token.is_space:
+            # Within a line a sentence starts only after punctuation: the small parser
+            # otherwise splits "Egypt | bought wheat" under a headline.
+            token.is_sent_start = False
+    for token in doc[1:]:
         # A closing quote after the full stop belongs to the quoted sentence.
         if token.text in _CLOSING_QUOTES and doc[token.i - 1].text in {".", "!", "?", ","}:
             token.is_sent_start = False
