@@ -221,3 +221,34 @@ def test_a_contract_month_is_no_delivery() -> None:
                           "on 3 prep ADP", "ICE 4 pobj PROPN", "rose 6 ROOT VERB rise VBD", ". 6 punct PUNCT"],
                          linked={0: "Commodity:brent", 5: "Organization:ice"}, ents={(2, 3): "DATE"})
     assert [e.type for e in sentence_events(sent, ctx)] == [T.PRICE_CHANGE]
+
+
+def test_a_price_that_jumps_by_a_percentage_moves_by_it() -> None:
+    # "Coal prices jumped 12% to $140 ."
+    sent, ctx = sentence(["Coal 1 compound NOUN", "prices 2 nsubj NOUN price", "jumped 2 ROOT VERB jump VBD",
+                          "12 4 nummod NUM", "% 2 npadvmod NOUN", "to 2 prep ADP", "$ 7 nmod SYM", "140 5 pobj NUM",
+                          ". 2 punct PUNCT"], linked={0: "Commodity:coal"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.direction, event.change.value, event.change.unit) == \
+        (T.PRICE_CHANGE, "up", Decimal("12"), "percent")
+    assert event.quantity is not None and event.quantity.value == Decimal("140")
+
+
+def test_a_move_an_act_aims_at_is_planned() -> None:
+    # "Ghana cut exports to lift cocoa prices ."
+    sent, ctx = sentence(["Ghana 1 nsubj PROPN", "cut 1 ROOT VERB cut VBD", "exports 1 dobj NOUN export NNS",
+                          "to 4 aux PART", "lift 1 advcl VERB lift VB", "cocoa 6 compound NOUN",
+                          "prices 4 dobj NOUN price", ". 1 punct PUNCT"], linked={0: "Country:GH", 5: "Commodity:cocoa"})
+    [price] = [e for e in sentence_events(sent, ctx) if e.type is T.PRICE_CHANGE]
+    assert (price.direction, price.status) == ("up", "planned")
+
+
+def test_a_percentage_in_another_clause_is_not_the_amount() -> None:
+    from geokg.extract.events.amounts import quantity_of
+
+    # "Exports fell 9% as Peru shipped copper ." : the sale has no amount.
+    sent, _ = sentence(["Exports 1 nsubj NOUN export NNS", "fell 1 ROOT VERB fall VBD", "9 3 nummod NUM",
+                        "% 1 npadvmod NOUN", "as 5 mark SCONJ", "Peru 6 nsubj PROPN", "shipped 1 advcl VERB ship VBD",
+                        "copper 6 dobj NOUN", ". 1 punct PUNCT"])
+    assert quantity_of(sent, sent[6], T.SALE_OR_SUPPLY, (4, 8)) is None
+    assert quantity_of(sent, sent[1], T.TRADE_CHANGE, (0, 9)) is not None

@@ -36,6 +36,8 @@ def quantity_of(
     for start, _end, quantity in candidates:
         cost = abs(offset + start - trigger.idx)
         if not lo <= start < hi:
+            if quantity.unit == "percent":
+                continue  # "exports dropped 15% as India resumed shipments": the size of another move
             cost += _OUT_OF_CLAUSE_PENALTY
         before = span_text(sent)[:start].rstrip().lower()
         last_word = before.rsplit(None, 1)[-1] if before else ""

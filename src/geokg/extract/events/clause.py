@@ -265,7 +265,14 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in _MEASURE_TYPES:
         return _measure_status(lemmas, future)
-    return "planned" if future else None
+    return "planned" if future or _purpose(verb) else None
+
+
+def _purpose(verb: Token) -> bool:
+    """ "(halted exports) to curb prices": a move an act aims at is planned, not done."""
+    return (
+        verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:

@@ -118,3 +118,10 @@ def owning_verb(token: Token) -> Token:
     while current.pos_ not in ("VERB", "AUX") and current.head.i != current.i:
         current = current.head
     return current
+
+
+def aimed_at(verb: Token) -> bool:
+    """ "(halted exports) to curb prices": an infinitive of purpose, a move an act aims at."""
+    return (
+        verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )

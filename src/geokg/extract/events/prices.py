@@ -14,10 +14,10 @@ from geokg.extract.attribution import Attribution
 from geokg.extract.event_members import T
 from geokg.extract.events.agents import agent_of
 from geokg.extract.events.amounts import inherit_price_unit, quantity_of
-from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, salient_commodity
+from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, aimed_at, salient_commodity
 from geokg.extract.events.dating import date_of, reported_today
 from geokg.extract.events.triggers import in_goal
-from geokg.extract.moves import DIRECTION_WORDS
+from geokg.extract.moves import DIRECTION_WORDS, move_quantities
 from geokg.model import EntityKind, Event, Evidence
 
 
@@ -46,12 +46,21 @@ def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence, attributio
         agent = None
         if token.dep_ in ("dobj",):
             agent = agent_of(verb, verb, ctx)
+        quantity = quantity_of(sent, verb, T.PRICE_CHANGE)
+        # "prices jumped 12%" is the size of the move, "to $80" the level it reached.
+        amounts = move_quantities(sent, verb, (verb.left_edge.i, verb.right_edge.i + 1))
+        if amounts.change is not None or amounts.previous is not None:
+            quantity = amounts.level
+        future = any(c.dep_ == "aux" and c.lemma_ in ("will", "would", "shall") for c in verb.children)
         return Event(
             type=T.PRICE_CHANGE,
             evidence=evidence,
             agent=agent,
             themes=themes,
-            quantity=inherit_price_unit(sent, quantity_of(sent, verb, T.PRICE_CHANGE)),
+            quantity=inherit_price_unit(sent, quantity),
+            change=amounts.change,
+            previous=amounts.previous,
+            status="planned" if future or aimed_at(verb) else None,
             date=date_of(sent, ctx.anchor) or reported_today(verb, ctx.anchor, past_tense=True),
             direction=direction,
             attributed_to=attribution.source or attribution.outlet,
