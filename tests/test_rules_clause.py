@@ -252,3 +252,41 @@ def test_a_percentage_in_another_clause_is_not_the_amount() -> None:
                         "copper 6 dobj NOUN", ". 1 punct PUNCT"])
     assert quantity_of(sent, sent[6], T.SALE_OR_SUPPLY, (4, 8)) is None
     assert quantity_of(sent, sent[1], T.TRADE_CHANGE, (0, 9)) is not None
+
+
+def test_a_plural_opening_a_sentence_is_read_as_a_word_not_a_name() -> None:
+    # "Sanctions were imposed on Cuba by Canada ." with "Sanctions" tagged as a proper noun
+    sent, ctx = sentence(["Sanctions 2 nsubjpass PROPN Sanctions", "were 2 auxpass AUX be",
+                          "imposed 2 ROOT VERB impose VBN", "on 2 prep ADP", "Cuba 3 pobj PROPN", "by 2 agent ADP",
+                          "Canada 5 pobj PROPN", ". 2 punct PUNCT"], linked={4: "Country:CU", 6: "Country:CA"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.recipients) == (T.SANCTION, ref("Country:CA"), (ref("Country:CU"),))
+
+
+def test_exports_of_a_countrys_goods_are_that_countrys_sale() -> None:
+    # "Exports of Peruvian copper resumed ."
+    sent, ctx = sentence(["Exports 4 nsubj NOUN export NNS", "of 0 prep ADP", "Peruvian 3 amod ADJ",
+                          "copper 1 pobj NOUN", "resumed 4 ROOT VERB resume VBD", ". 4 punct PUNCT"],
+                         linked={2: "Country:PE", 3: "Commodity:copper"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.themes) == (T.SALE_OR_SUPPLY, ref("Country:PE"), (ref("Commodity:copper"),))
+
+
+def test_output_cuts_of_an_amount_are_a_change_of_that_size() -> None:
+    # "OPEC extended output cuts of 2 million barrels per day ."
+    sent, ctx = sentence(["OPEC 1 nsubj PROPN", "extended 1 ROOT VERB extend VBD", "output 3 compound NOUN",
+                          "cuts 1 dobj NOUN cut NNS", "of 3 prep ADP", "2 6 compound NUM", "million 7 nummod NUM",
+                          "barrels 4 pobj NOUN barrel", "per 7 prep ADP", "day 8 pobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Organization:opec"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.direction, event.quantity) == (T.PRODUCTION, "down", None)
+    assert event.change is not None and event.change.value == Decimal("2000000")
+
+
+def test_shutting_a_refinery_stops_its_output() -> None:
+    # "An attack shut the Kirishi refinery in Russia ."
+    sent, ctx = sentence(["An 1 det DET", "attack 2 nsubj NOUN", "shut 2 ROOT VERB shut VBD", "the 5 det DET",
+                          "Kirishi 5 compound PROPN", "refinery 2 dobj NOUN", "in 5 prep ADP", "Russia 6 pobj PROPN",
+                          ". 2 punct PUNCT"], linked={7: "Country:RU"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.direction) == (T.PRODUCTION, ref("Country:RU"), "down")

@@ -126,8 +126,8 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         while len(words) > 1 and words[-1] in _HEDGES:
             words.pop()  # "by about 170,000 bpd", "to as much as $90", "from nearly 9%"
         last_word = words[-1] if words else ""
-        if last_word == "by":
-            role = "change"
+        if last_word == "by" or last_word == "of" and len(words) > 1 and _move_noun(words[-2]):
+            role = "change"  # "cut by 500,000 bpd", "output cuts of 2 million bpd", "a rise of 3%"
         elif last_word == "from":
             role = "previous"
         elif last_word in _LEVEL_WORDS or quantity.unit != "percent" and start < trigger_at:
@@ -141,6 +141,14 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         if role not in found or distance < found[role][0]:
             found[role] = (distance, quantity)
     return Move(*(found[r][1] if r in found else None for r in ("level", "change", "previous")))
+
+
+def _move_noun(word: str) -> bool:
+    singular = word[:-1] if word.endswith("s") else word
+    return DIRECTION_WORDS.get(singular) not in (None, "unchanged") or DIRECTION_WORDS.get(word) not in (
+        None,
+        "unchanged",
+    )
 
 
 def names_a_measure(token: Token) -> bool:
@@ -198,7 +206,9 @@ def _moving_noun(trigger: Token) -> Token | None:
         # "a rise in prices", "the price rise"; "a record high" takes its clause's subject.
         for child in trigger.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "of"):
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
+                moved = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if moved is None or not any(t.like_num for t in (moved, *moved.children)):  # not "cuts of 2 mb/d"
+                    return moved
         compound = next((c for c in trigger.children if c.dep_ == "compound"), None)
         if compound is not None:
             return compound

@@ -8,7 +8,7 @@ the context implies (a measure announced by a state's ministry is that state's).
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from geokg.extract.attribution import Attribution
 from geokg.extract.event_members import T
@@ -210,6 +210,24 @@ def implicit_agent(
         return _operator(verb, scope, ctx)
     if kind is T.SALE_OR_SUPPLY and verb.tag_ == "VBN":
         return _goods_country(verb, ctx)
+    if kind is T.SALE_OR_SUPPLY:
+        return _exporting_country(verb.doc[scope[0] : scope[1]], ctx)
+    return None
+
+
+def _exporting_country(clause: Span, ctx: SentenceContext) -> EntityRef | None:
+    """ "Exports of Ukrainian grain resumed": the country of the goods shipped is the seller."""
+    for token in clause:
+        ref = ctx.linked.by_token.get(token.i)
+        goods = ctx.linked.by_token.get(token.head.i)
+        if (
+            ref is not None
+            and ref.kind is EntityKind.COUNTRY
+            and token.dep_ in ("amod", "compound", "poss")
+            and goods is not None
+            and goods.kind is EntityKind.COMMODITY
+        ):
+            return ref
     return None
 
 

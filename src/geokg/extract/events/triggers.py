@@ -15,6 +15,7 @@ from geokg.event_types import SPECS
 from geokg.extract.event_members import T
 from geokg.extract.events.context import SentenceContext, is_commodity, lemma
 from geokg.extract.lexicon import TRIGGERS, mapping, triggers_of, words
+from geokg.extract.linking import FACILITY_NOUNS
 from geokg.extract.moves import DIRECTION_WORDS, moved_kind
 from geokg.extract.text import SPANS_KEY
 from geokg.model import EventType
@@ -39,6 +40,8 @@ CONSIGNMENTS = words("consignments")
 ARRIVALS = words("arrivals")
 # "stopped operations", "resumed work": a mine or plant's production.
 WORK_NOUNS = words("work_nouns")
+# Verbs that stop or start a mine, refinery or field, and with it its output.
+_FACILITY_SWITCHES = RESTRICTIVE | {"shut", "close", "idle", "resume", "restart", "reopen"}
 # "world copper supply", "the fuel supply", "supply chain": a market aggregate, not a delivery.
 AGGREGATES = words("aggregates")
 # Triggers that name an event in one part of speech only: "a deal" (not "to deal with"), "mined
@@ -216,6 +219,8 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
     ):
         return T.PRODUCTION  # "the mine stopped operations"
+    if word in FACILITY_NOUNS and token.dep_ == "dobj" and lemma(token.head) in _FACILITY_SWITCHES:
+        return T.PRODUCTION  # "a drone attack shut the Kirishi refinery", "Vale restarted the mine"
     return None
 
 
