@@ -144,7 +144,8 @@ def line_breaks(doc: Doc) -> Doc:
             token.is_sent_start = True
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if token.is_sent_start is None and (previous.is_alpha or previous.like_num) and not token.is_space:
+        word_end = previous.text[-1].isalnum() or previous.text[-1] in "+%"  # "OPEC+ agreed", "AT&T said"
+        if token.is_sent_start is None and word_end and not token.is_space:
             # Within a line a sentence starts only after punctuation: the small parser
             # otherwise splits "Egypt | bought wheat" under a headline.
             token.is_sent_start = False
