@@ -290,3 +290,34 @@ def test_shutting_a_refinery_stops_its_output() -> None:
                           ". 2 punct PUNCT"], linked={7: "Country:RU"})
     [event] = sentence_events(sent, ctx)
     assert (event.type, event.agent, event.direction) == (T.PRODUCTION, ref("Country:RU"), "down")
+
+
+def test_a_purchase_of_a_countrys_goods_is_from_that_country() -> None:
+    # "Japan bought U.S. wheat ."
+    sent, ctx = sentence(["Japan 1 nsubj PROPN", "bought 1 ROOT VERB buy VBD", "U.S. 3 compound PROPN",
+                          "wheat 1 dobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Country:JP", 2: "Country:US", 3: "Commodity:wheat"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties) == \
+        (T.PURCHASE_OR_IMPORT, ref("Country:JP"), (ref("Country:US"),))
+
+
+def test_an_act_the_sentence_places_in_another_period_is_not_dated_by_the_article() -> None:
+    # "Oman announced its output rose in 2023 ." in an article of 2024
+    sent, ctx = sentence(["Oman 1 nsubj PROPN", "announced 1 ROOT VERB announce VBD", "its 3 poss PRON",
+                          "output 4 nsubj NOUN", "rose 1 ccomp VERB rise VBD", "in 4 prep ADP", "2023 5 pobj NUM",
+                          ". 1 punct PUNCT"], linked={0: "Country:OM"}, ents={(6, 7): "DATE"})
+    ctx.last_commodity = ref("Commodity:crude-oil")
+    [event] = [e for e in sentence_events(sent, ctx) if e.type is T.PRODUCTION]
+    assert event.date is None
+
+
+def test_output_at_a_companys_own_field_is_the_companys() -> None:
+    # "Tullow said output at its Jubilee field in Ghana fell ."
+    sent, ctx = sentence(["Tullow 1 nsubj PROPN", "said 1 ROOT VERB say VBD", "output 8 nsubj NOUN",
+                          "at 2 prep ADP", "its 6 poss PRON", "Jubilee 6 compound PROPN", "field 3 pobj NOUN",
+                          "in 6 prep ADP", "fell 1 ccomp VERB fall VBD", ". 1 punct PUNCT"],
+                         linked={0: "Company:tullow"})
+    ctx.last_commodity = ref("Commodity:crude-oil")
+    [event] = [e for e in sentence_events(sent, ctx) if e.type is T.PRODUCTION]
+    assert event.agent == ref("Company:tullow")

@@ -109,6 +109,17 @@ def _resolve_subject(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return named
     if subject.lower_ in ("he", "she", "it", "they", "we"):
         return _pronoun_referent(subject, ctx)
+    owner = next(
+        (
+            t
+            for t in subject.subtree
+            if t.dep_ == "poss" and t.lower_ in ("its", "their") and t.head.lemma_.lower() in FACILITY_NOUNS
+        ),
+        None,
+    )
+    referent = _its_referent(owner, linked) if owner is not None else None
+    if referent is not None and referent.kind is EntityKind.COMPANY:
+        return referent  # "Tullow said output at its Jubilee field in Ghana fell": the field's owner
     found = [
         linked.by_token[t.i]
         for t in subject.subtree
@@ -229,6 +240,14 @@ def _exporting_country(clause: Span, ctx: SentenceContext) -> EntityRef | None:
         ):
             return ref
     return None
+
+
+def _own_facility(clause: Span) -> bool:
+    return any(
+        t.lemma_.lower() in FACILITY_NOUNS
+        and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in t.children)
+        for t in clause
+    )
 
 
 def _operator(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:

@@ -100,6 +100,8 @@ def clause_event(
     elif agent not in in_sent:
         confidence -= PENALTY["coreference"]
     recipients, counterparties = parties(verb, trigger, kind, ctx, agent)
+    if kind is T.PURCHASE_OR_IMPORT and not counterparties:
+        counterparties = _goods_origins(verb, verb, agent, ctx)  # "Japan bought U.S. wheat": from the United States
     kind = _measure_kind(kind, trigger, agent, ctx)
     if kind in (T.SANCTION, T.TARIFF) and not recipients:
         recipients = _goods_origins(verb, trigger, agent, ctx)

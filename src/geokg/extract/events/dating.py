@@ -80,9 +80,18 @@ def _quoted(sent: Span, char: int) -> bool:
     return before.count('"') % 2 == 1 or before.rfind("\u201c") > before.rfind("\u201d")
 
 
+# "in 2023", "last year", "in the first quarter", "in October": not the day the article reports.
+_OTHER_PERIOD = re.compile(
+    r"\b(?:1[89]|20)\d\d\b|\b(?:last|next|previous|past|year|years|quarter|months?)\b|" + _HAS_MONTH.pattern, re.I
+)
+
+
 def reported_today(verb: Token, anchor: dt.date | None, past_tense: bool = False) -> dt.date | None:
     """An undated act the article announces ("X announced that…", "X has promised…") is dated by
-    the article: news reports the day's events. Plans ("will", "would") are not."""
+    the article: news reports the day's events. Plans ("will", "would") are not, nor acts the
+    sentence places in a period of their own ("output fell 8% in 2023")."""
+    if any(ent.label_ == "DATE" and _OTHER_PERIOD.search(ent.text) for ent in verb.sent.ents):
+        return None
     for token in (verb, *verb.ancestors):
         aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
         if aux & {"will", "would", "shall", "could", "may", "might", "to"}:
