@@ -75,6 +75,7 @@ SENTENCES = {
     "nominal-by": ("2024-06-12", "The sale of 60,000 tonnes of barley to Jordan by Romania was completed."),
     "iraq-in": ("2024-06-12", "Oil production fell by about 170,000 bpd in Iraq in May."),
     "copper-no-producer": ("2024-06-12", "Global copper output will fall by 2% next year as ore grades decline."),
+    "halted-work": ("2024-06-12", "Miner Hindalco halted work at its Muri refinery in Jharkhand after protests."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -460,3 +461,9 @@ def test_a_national_move_belongs_to_where_it_happens_and_a_hedged_by_is_its_chan
     row = find(events, "iraq-in", "Production")[0]
     assert (row["agent"], row["direction"]) == ("Iraq", "down")
     assert float(row["change"]) == 170000
+
+
+def test_halting_work_at_a_refinery_is_its_output_stopping_not_a_measure(events) -> None:
+    [row] = find(events, "halted-work", "Production")
+    assert row["agent"] == "Hindalco"
+    assert not [e for e in events["halted-work"] if e["type"] in ("Sanction", "ExportRestriction")]

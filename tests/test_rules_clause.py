@@ -321,3 +321,30 @@ def test_output_at_a_companys_own_field_is_the_companys() -> None:
     ctx.last_commodity = ref("Commodity:crude-oil")
     [event] = [e for e in sentence_events(sent, ctx) if e.type is T.PRODUCTION]
     assert event.agent == ref("Company:tullow")
+
+
+def test_halting_work_at_a_refinery_stops_output_and_is_no_measure() -> None:
+    # "Vedanta halted work at its refinery ."
+    sent, ctx = sentence(["Vedanta 1 nsubj PROPN", "halted 1 ROOT VERB halt VBD", "work 1 dobj NOUN",
+                          "at 1 prep ADP", "its 5 poss PRON", "refinery 3 pobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Company:vedanta"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.direction) == (T.PRODUCTION, ref("Company:vedanta"), "down")
+    from geokg.extract.events.triggers import classify
+
+    assert classify(sent[1]) is None  # the halt is of work, not a measure a model may read into it
+
+
+def test_two_sides_agreeing_on_something_that_is_no_act_of_its_own_is_an_agreement() -> None:
+    # "Sinopec and Aramco agreed to build a refinery ." (but "Chile agreed to sell copper" is a sale)
+    sent, ctx = sentence(["Sinopec 3 nsubj PROPN", "and 0 cc CCONJ", "Aramco 0 conj PROPN",
+                          "agreed 3 ROOT VERB agree VBD", "to 5 aux PART", "build 3 xcomp VERB build VB",
+                          "a 7 det DET", "refinery 5 dobj NOUN", ". 3 punct PUNCT"],
+                         linked={0: "Company:sinopec", 2: "Company:saudi-aramco"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties) == \
+        (T.AGREEMENT, ref("Company:sinopec"), (ref("Company:saudi-aramco"),))
+    sent, ctx = sentence(["Chile 1 nsubj PROPN", "agreed 1 ROOT VERB agree VBD", "with 1 prep ADP",
+                          "India 2 pobj PROPN", "to 5 aux PART", "sell 1 xcomp VERB sell VB", "copper 5 dobj NOUN",
+                          ". 1 punct PUNCT"], linked={0: "Country:CL", 3: "Country:IN", 6: "Commodity:copper"})
+    assert [e.type for e in sentence_events(sent, ctx)] == [T.SALE_OR_SUPPLY]

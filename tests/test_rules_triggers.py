@@ -111,3 +111,13 @@ def test_the_lexicon_lists_each_lemma_for_one_registered_type() -> None:
         parse_triggers({"Tarif": ["duty"]})
     with pytest.raises(ValueError, match="'duty' is listed for Tariff and Sanction"):
         parse_triggers({"Tariff": ["duty"], "Sanction": ["duty"]})
+
+
+def test_building_a_plant_is_no_stock_build() -> None:
+    from geokg.extract.events.triggers import _builds_something
+
+    sent, _ = sentence(["Aramco 1 nsubj PROPN", "will 2 aux AUX", "build 2 ROOT VERB build VB", "a 4 det DET",
+                        "refinery 2 dobj NOUN", ". 2 punct PUNCT"])
+    assert _builds_something(sent[2], T.INVENTORY_CHANGE)
+    sent, _ = sentence(["Stocks 1 nsubj NOUN stock", "built 1 ROOT VERB build VBD", ". 1 punct PUNCT"])
+    assert not _builds_something(sent[1], T.INVENTORY_CHANGE)

@@ -384,11 +384,14 @@ def _trim(ent: Span) -> Span | None:
             break
     while start < end and (ent.doc[start].lower_ in ("the", "a", "an") or not ent.doc[start].text.strip()):
         start += 1
+    label = ent.label_
+    if end - start > 1 and ent.doc[start].lower_ in COMPANY_NOUNS and label in ("ORG", "PERSON"):
+        start, label = start + 1, "ORG"  # "Miner Hindalco": a descriptor opening a sentence, no part of the name
     while end > start and ent.doc[end - 1].text in ("'s", "’s", "'", "’", ".", ",", "-"):
         end -= 1
     if start >= end:
         return None
-    span = Span(ent.doc, start, end, label=ent.label_)
+    span = Span(ent.doc, start, end, label=label)
     if not any(c.isalpha() for c in span.text) or span.text[0].islower():
         return None
     return span
@@ -491,7 +494,11 @@ def _kind_from_context(span: Span) -> EntityKind | None:
     if after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in _REGION_NOUNS:
         return EntityKind.PLACE
     before = doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lemma_.lower() in COMPANY_NOUNS and before.pos_ == "NOUN":
+    if (
+        before is not None
+        and {before.lemma_.lower(), before.lower_} & COMPANY_NOUNS
+        and before.pos_ in ("NOUN", "PROPN")
+    ):
         return EntityKind.COMPANY
     for token in (span.root, *span.root.children):
         if token.dep_ == "appos" and token.lemma_.lower() in COMPANY_NOUNS:

@@ -94,6 +94,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or not score >= TRIGGER_THRESHOLD
             or lemma(token) in READY  # "ready to work with partners": the rules read readiness
             or _describes_goods(token, kind)
+            or _builds_something(token, kind)
         ):
             continue
         if kind in MOVES and is_direction(token):
@@ -146,6 +147,11 @@ def _describes_goods(token: Token, kind: EventType) -> bool:
     return token.dep_ == "pobj" and token.head.lower_ in ("on", "against") and lemma(token.head.head) in MEASURES
 
 
+def _builds_something(token: Token, kind: EventType) -> bool:
+    """ "agreed to build a refinery": building a plant is no stock build."""
+    return kind is T.INVENTORY_CHANGE and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children)
+
+
 def in_goal(token: Token) -> bool:
     """ "aiming to stabilize rising prices", "seeks to boost output": a move someone aims at."""
     return any(a.dep_ == "xcomp" and lemma(a.head) in GOALS for a in (token, *token.ancestors))
@@ -185,6 +191,10 @@ def classify(token: Token) -> EventType | None:
         return None
     if word == "cap" and not any(c.lemma_ == "price" for c in token.children):
         return None  # "market cap"; "a price cap on Russian oil" is a measure
+    if word in RESTRICTIVE and any(
+        c.dep_ == "dobj" and lemma(c) in WORK_NOUNS | FACILITY_NOUNS for c in token.children
+    ):
+        return None  # "halted work at its refinery": the work stopped names the event (production)
     if word in RESTRICTIVE:
         return _restriction_kind(token)
     if word in ("export", "import") and _restricted(token):
@@ -219,9 +229,21 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
     ):
         return T.PRODUCTION  # "the mine stopped operations"
+    if word == "agree" and token.pos_ == "VERB" and _parties_agree(token):
+        return T.AGREEMENT  # "Sinopec and Aramco agreed to build a refinery"; not "agreed to sell"
     if word in FACILITY_NOUNS and token.dep_ == "dobj" and lemma(token.head) in _FACILITY_SWITCHES:
         return T.PRODUCTION  # "a drone attack shut the Kirishi refinery", "Vale restarted the mine"
     return None
+
+
+def _parties_agree(verb: Token) -> bool:
+    """Two named sides agree on something that is no act of its own: "X and Y agreed to build",
+    "X agreed with Y on a framework"."""
+    sides = any(c.dep_ == "nsubj" and any(g.dep_ == "conj" for g in c.children) for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ == "with" for c in verb.children
+    )
+    acts = any(c.dep_ in ("xcomp", "ccomp") and lemma(c) in TRIGGERS for c in verb.children)
+    return sides and not acts
 
 
 def _moving_volume(token: Token, word: str) -> EventType | None:
