@@ -348,3 +348,34 @@ def test_two_sides_agreeing_on_something_that_is_no_act_of_its_own_is_an_agreeme
                           "India 2 pobj PROPN", "to 5 aux PART", "sell 1 xcomp VERB sell VB", "copper 5 dobj NOUN",
                           ". 1 punct PUNCT"], linked={0: "Country:CL", 3: "Country:IN", 6: "Commodity:copper"})
     assert [e.type for e in sentence_events(sent, ctx)] == [T.SALE_OR_SUPPLY]
+
+
+def test_denying_entry_is_a_sanction_on_the_visitors_country() -> None:
+    # "Latvia denied entry to a Belarusian official ."
+    sent, ctx = sentence(["Latvia 1 nsubj PROPN", "denied 1 ROOT VERB deny VBD", "entry 1 dobj NOUN",
+                          "to 1 prep ADP", "a 6 det DET", "Belarusian 6 amod ADJ", "official 3 pobj NOUN",
+                          ". 1 punct PUNCT"], linked={0: "Country:LV", 5: "Country:BY"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.recipients) == (T.SANCTION, ref("Country:LV"), (ref("Country:BY"),))
+
+
+def test_a_host_meets_its_guest_and_the_topic_of_talks_is_no_event() -> None:
+    # "Lula hosted Ramaphosa to discuss ethanol exports ."
+    sent, ctx = sentence(["Lula 1 nsubj PROPN", "hosted 1 ROOT VERB host VBD", "Ramaphosa 1 dobj PROPN",
+                          "to 4 aux PART", "discuss 1 advcl VERB discuss VB", "ethanol 6 compound NOUN",
+                          "exports 4 dobj NOUN export NNS", ". 1 punct PUNCT"],
+                         linked={0: "Person:lula", 2: "Person:cyril-ramaphosa", 5: "Commodity:ethanol"},
+                         ents={(2, 3): "PERSON"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.counterparties) == \
+        (T.MEETING, ref("Person:lula"), (ref("Person:cyril-ramaphosa"),))
+
+
+def test_a_threatened_measure_is_proposed() -> None:
+    # "Canada threatened to impose tariffs on Chinese steel ."
+    sent, ctx = sentence(["Canada 1 nsubj PROPN", "threatened 1 ROOT VERB threaten VBD", "to 3 aux PART",
+                          "impose 1 xcomp VERB impose VB", "tariffs 3 dobj NOUN tariff NNS", "on 4 prep ADP",
+                          "Chinese 7 amod ADJ", "steel 5 pobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Country:CA", 6: "Country:CN", 7: "Commodity:steel"})
+    [event] = [e for e in sentence_events(sent, ctx) if e.type is T.TARIFF]
+    assert (event.agent, event.recipients, event.status) == (ref("Country:CA"), (ref("Country:CN"),), "proposed")

@@ -80,7 +80,7 @@ def clause_event(
     spec = SPECS[kind.value]
     if verb.lemma_ in SPEECH_VERBS and trigger.i == verb.i and not _moves_an_amount(verb):
         return None
-    if _negated(verb):
+    if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
     scope = _scope(verb, trigger)
     if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
@@ -224,9 +224,11 @@ def _forecasts_something(trigger: Token) -> bool:
     )
 
 
-def _negated(verb: Token) -> bool:
+def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
     for token in (verb, *verb.ancestors):
-        if any(c.dep_ == "neg" for c in token.children) or token.lemma_ in ("fail", "refuse", "deny"):
+        # "refused to sell" negates; "denied entry" is itself the measure
+        negating = token.lemma_ in ("fail", "refuse", "deny") and not (token.i == trigger.i and kind is T.SANCTION)
+        if any(c.dep_ == "neg" for c in token.children) or negating:
             return True
         if token.dep_ not in ("xcomp", "ccomp", "conj"):
             return False

@@ -39,12 +39,17 @@ def parties(
         elif role == "counterparty":
             counterparties += _entities_under(child, linked)
     if kind in (T.MEETING, T.AGREEMENT):
-        counterparties += _co_subjects(verb, linked)
+        # "talks between the two sides in Cairo": where they meet is no side.
+        counterparties = [c for c in counterparties if c.kind not in PLACES] + _co_subjects(verb, linked)
     return _unique(r for r in recipients if r != agent), _unique(c for c in counterparties if c != agent)
 
 
 def _co_subjects(verb: Token, linked: LinkedDoc) -> list[EntityRef]:
-    """ "Xi and Putin held talks": the other subjects of a meeting or a deal are its other side."""
+    """ "Xi and Putin held talks": the other subjects of a meeting or a deal are its other side;
+    so is the guest a host receives ("Erdogan hosted Aliyev")."""
+    if verb.lemma_ == "host":
+        guests = (linked.by_token.get(c.i) for c in verb.children if c.dep_ == "dobj")
+        return [r for r in guests if r is not None and r.kind in ACTORS]
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     found = (linked.by_token.get(c.i) for s in subjects for c in s.conjuncts)
     return [ref for ref in found if ref is not None and ref.kind in ACTORS]

@@ -57,6 +57,7 @@ TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 TRADE = {T.OFFER, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT}
+_TOPIC_VERBS = {"discuss", "review", "debate", "consider", "examine"}
 _SUBJECTS = {"nsubj", "nsubjpass", "aux", "auxpass"}
 _GOODS_KINDS = {T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT, T.PRODUCTION, T.TRADE_CHANGE}
 
@@ -138,6 +139,8 @@ def _describes_goods(token: Token, kind: EventType) -> bool:
         return False
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
+    if token.dep_ == "dobj" and lemma(token.head) in _TOPIC_VERBS:
+        return True  # "hosted Aliyev to discuss gas exports": the topic of talks
     if token.dep_ == "acl" and token.tag_ in ("VBN", "VBG"):
         return True  # not "efforts to cut supply"
     if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(c.dep_ in _SUBJECTS for c in token.children):
@@ -229,6 +232,14 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
     ):
         return T.PRODUCTION  # "the mine stopped operations"
+    if word in ("deny", "refuse", "bar") and any(c.dep_ == "dobj" and c.lower_ == "entry" for c in token.children):
+        return T.SANCTION  # "denied entry to a Croatian minister"
+    if (
+        word == "host"
+        and token.pos_ == "VERB"
+        and any(c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") for c in token.children)
+    ):
+        return T.MEETING  # "Erdogan hosted Aliyev in Ankara"
     if word == "agree" and token.pos_ == "VERB" and _parties_agree(token):
         return T.AGREEMENT  # "Sinopec and Aramco agreed to build a refinery"; not "agreed to sell"
     if word in FACILITY_NOUNS and token.dep_ == "dobj" and lemma(token.head) in _FACILITY_SWITCHES:
