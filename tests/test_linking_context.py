@@ -142,3 +142,10 @@ def test_a_benchmark_the_tagger_took_for_a_person_is_the_commodity_in_a_market_r
     assert market is not None and market.ref == EntityRef(EntityKind.COMMODITY, "brent")
     talk = brent(["Brent", "said", "nothing"], [1, 1, 1], ["nsubj", "ROOT", "dobj"])
     assert talk is not None and talk.ref.kind is EntityKind.PERSON
+
+
+def test_a_name_with_figures_is_no_person(vocab, reference) -> None:
+    from geokg.extract.linking import _resolve_ner
+
+    doc = Doc(vocab, words=["License", "41A", "expires"], heads=[1, 2, 2], deps=["compound", "nsubj", "ROOT"])
+    assert _resolve_ner(Span(doc, 0, 2, label="PERSON"), reference, []) is None

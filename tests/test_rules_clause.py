@@ -379,3 +379,17 @@ def test_a_threatened_measure_is_proposed() -> None:
                          linked={0: "Country:CA", 6: "Country:CN", 7: "Commodity:steel"})
     [event] = [e for e in sentence_events(sent, ctx) if e.type is T.TARIFF]
     assert (event.agent, event.recipients, event.status) == (ref("Country:CA"), (ref("Country:CN"),), "proposed")
+
+
+def test_a_measure_the_sentence_only_wonders_about_is_no_fact_but_a_feared_move_is() -> None:
+    # "It is unclear when the ban on Canadian canola will be lifted ."
+    sent, ctx = sentence(["It 1 nsubj PRON", "is 1 ROOT AUX be", "unclear 1 acomp ADJ", "when 10 advmod SCONJ",
+                          "the 5 det DET", "ban 10 nsubjpass NOUN", "on 5 prep ADP", "Canadian 8 amod ADJ",
+                          "canola 6 pobj NOUN", "will 10 aux AUX", "lifted 1 advcl VERB lift VBN", ". 1 punct PUNCT"],
+                         linked={7: "Country:CA", 8: "Commodity:rapeseed"}, ents={(7, 8): "NORP"})
+    assert [e for e in sentence_events(sent, ctx) if e.type is T.SANCTION] == []
+    # "It is unclear whether copper prices fell ." : prices are still news.
+    sent, ctx = sentence(["It 1 nsubj PRON", "is 1 ROOT AUX be", "unclear 1 acomp ADJ", "whether 6 mark SCONJ",
+                          "copper 5 compound NOUN", "prices 6 nsubj NOUN price", "fell 1 ccomp VERB fall VBD",
+                          ". 1 punct PUNCT"], linked={4: "Commodity:copper"})
+    assert [e.type for e in sentence_events(sent, ctx)] == [T.PRICE_CHANGE]

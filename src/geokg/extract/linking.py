@@ -420,6 +420,8 @@ def _resolve_ner(
     if set(words) & _TABLE_WORDS or all(w in _GENERIC_WORDS for w in words):
         return None
     if kind is EntityKind.PERSON:
+        if any(c.isdigit() for c in text):
+            return None  # "License 41A", "Brent 2024": no person's name has figures
         return _resolve_person(span, text, persons)
     if kind is EntityKind.ORGANIZATION:
         word_set = {w.lower().strip(".,") for w in text.split()}

@@ -18,11 +18,13 @@ from geokg.extract.events.amounts import quantity_of
 from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, lemma, salient_commodity
 from geokg.extract.events.dating import date_of, reported_today
 from geokg.extract.events.parties import demonym_targets, origin_targets, parties, place_of
-from geokg.extract.events.triggers import ARRIVALS, READY, Triggers, anaphoric_measure, is_direction
+from geokg.extract.events.triggers import ARRIVALS, MOVES, READY, Triggers, anaphoric_measure, is_direction
 from geokg.extract.lexicon import words
 from geokg.extract.moves import direction_of, move_quantities, names_a_measure
 from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 
+# Words that put what they govern in doubt.
+_DOUBTS = {"unclear", "uncertain", "unlikely", "doubtful", "whether"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 # "plans to", "proposed", "invited": an act not done yet.
@@ -82,6 +84,8 @@ def clause_event(
         return None
     if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
+    if kind not in MOVES and _in_doubt(verb):
+        return None  # "it is unclear when the ban will be lifted", "whether he follows through on tariffs"
     scope = _scope(verb, trigger)
     if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
         # "Brent suffered a weekly loss": nothing traded moves in the clause; a price may.
@@ -231,6 +235,19 @@ def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
         if any(c.dep_ == "neg" for c in token.children) or negating:
             return True
         if token.dep_ not in ("xcomp", "ccomp", "conj"):
+            return False
+    return False
+
+
+def _in_doubt(verb: Token) -> bool:
+    """An act the sentence only wonders about: under "whether", or in a clause that is "unclear",
+    "uncertain" or "unlikely". Market moves are kept: a feared fall in prices is still news of prices."""
+    for token in (verb, *verb.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children):
+            return True
+        if token.lemma_ in _DOUBTS or any(c.dep_ == "acomp" and c.lemma_ in _DOUBTS for c in token.children):
+            return True
+        if token.dep_ not in ("xcomp", "ccomp", "csubj", "advcl", "conj", "acomp", "pcomp"):
             return False
     return False
 
