@@ -393,3 +393,27 @@ def test_a_measure_the_sentence_only_wonders_about_is_no_fact_but_a_feared_move_
                           "copper 5 compound NOUN", "prices 6 nsubj NOUN price", "fell 1 ccomp VERB fall VBD",
                           ". 1 punct PUNCT"], linked={4: "Commodity:copper"})
     assert [e.type for e in sentence_events(sent, ctx)] == [T.PRICE_CHANGE]
+
+
+def test_supplies_an_act_aims_at_are_no_delivery_but_a_delivery_it_commits_to_is_planned() -> None:
+    # "Ghana banned exports to secure supplies of cocoa ."
+    sent, ctx = sentence(["Ghana 1 nsubj PROPN", "banned 1 ROOT VERB ban VBD", "exports 1 dobj NOUN export NNS",
+                          "to 4 aux PART", "secure 1 advcl VERB secure VB", "supplies 4 dobj NOUN supply NNS",
+                          "of 5 prep ADP", "cocoa 6 pobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Country:GH", 7: "Commodity:cocoa"})
+    assert T.SALE_OR_SUPPLY not in {e.type for e in sentence_events(sent, ctx)}
+    # "Qatar signed a pact to deliver LNG ."
+    sent, ctx = sentence(["Qatar 1 nsubj PROPN", "signed 1 ROOT VERB sign VBD", "a 3 det DET", "pact 1 dobj NOUN",
+                          "to 5 aux PART", "deliver 1 advcl VERB deliver VB", "LNG 5 dobj PROPN", ". 1 punct PUNCT"],
+                         linked={0: "Country:QA", 6: "Commodity:lng"})
+    [supply] = [e for e in sentence_events(sent, ctx) if e.type is T.SALE_OR_SUPPLY]
+    assert supply.status == "planned"
+
+
+def test_what_a_company_is_is_no_event() -> None:
+    # "ASML is a key supplier , producing lithography tools ."
+    sent, ctx = sentence(["ASML 1 nsubj PROPN", "is 1 ROOT AUX be", "a 4 det DET", "key 4 amod ADJ",
+                          "supplier 1 attr NOUN", ", 1 punct PUNCT", "producing 1 advcl VERB produce VBG",
+                          "lithography 8 compound NOUN", "tools 6 dobj NOUN tool", ". 1 punct PUNCT"],
+                         linked={0: "Company:asml", 7: "Commodity:duv-lithography"})
+    assert T.PRODUCTION not in {e.type for e in sentence_events(sent, ctx)}

@@ -15,7 +15,14 @@ from geokg.extract.attribution import SPEECH_VERBS, Attribution
 from geokg.extract.event_members import T
 from geokg.extract.events.agents import NATIONAL_MOVES, agent_of, implicit_agent
 from geokg.extract.events.amounts import quantity_of
-from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, lemma, salient_commodity
+from geokg.extract.events.context import (
+    CONFIDENCE,
+    PENALTY,
+    SentenceContext,
+    aimed_at,
+    lemma,
+    salient_commodity,
+)
 from geokg.extract.events.dating import date_of, reported_today
 from geokg.extract.events.parties import demonym_targets, origin_targets, parties, place_of
 from geokg.extract.events.triggers import ARRIVALS, MOVES, READY, Triggers, anaphoric_measure, is_direction
@@ -85,7 +92,9 @@ def clause_event(
     if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
     if kind not in MOVES and _in_doubt(verb):
-        return None  # "it is unclear when the ban will be lifted", "whether he follows through on tariffs"
+        return None  # "unclear when the ban will be lifted", "whether he follows through on tariffs"
+    if kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and aimed_at(verb) and trigger.i != verb.i:
+        return None  # "issued the ban to secure supplies": supplies aimed at, no delivery ("to deliver" is a plan)
     scope = _scope(verb, trigger)
     if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
         # "Brent suffered a weekly loss": nothing traded moves in the clause; a price may.
@@ -286,14 +295,7 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in _MEASURE_TYPES:
         return _measure_status(lemmas, future)
-    return "planned" if future or _purpose(verb) else None
-
-
-def _purpose(verb: Token) -> bool:
-    """ "(halted exports) to curb prices": a move an act aims at is planned, not done."""
-    return (
-        verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    )
+    return "planned" if future or aimed_at(verb) else None
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:
