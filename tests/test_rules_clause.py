@@ -417,3 +417,13 @@ def test_what_a_company_is_is_no_event() -> None:
                           "lithography 8 compound NOUN", "tools 6 dobj NOUN tool", ". 1 punct PUNCT"],
                          linked={0: "Company:asml", 7: "Commodity:duv-lithography"})
     assert T.PRODUCTION not in {e.type for e in sentence_events(sent, ctx)}
+
+
+def test_accepting_a_bid_is_a_sale_to_the_bidder() -> None:
+    # "Canada accepted a bid from Peru for barley ."
+    sent, ctx = sentence(["Canada 1 nsubj PROPN", "accepted 1 ROOT VERB accept VBD", "a 3 det DET",
+                          "bid 1 dobj NOUN", "from 3 prep ADP", "Peru 4 pobj PROPN", "for 3 prep ADP",
+                          "barley 6 pobj NOUN", ". 1 punct PUNCT"],
+                         linked={0: "Country:CA", 5: "Country:PE", 7: "Commodity:barley"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.agent, event.recipients) == (T.SALE_OR_SUPPLY, ref("Country:CA"), (ref("Country:PE"),))

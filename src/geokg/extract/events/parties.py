@@ -33,7 +33,9 @@ def parties(
     if trigger not in verb.subtree:
         clause += [t for t in trigger.subtree if t.dep_ == "prep"]
     for child in clause:
-        role = _role_of(child.lower_, kind)
+        # "accepted a bid from Algeria": the bidder buys
+        bidder = child.lower_ == "from" and child.head.lemma_ in ("bid", "tender") and kind is T.SALE_OR_SUPPLY
+        role = "recipient" if bidder else _role_of(child.lower_, kind)
         if role == "recipient":
             recipients += _entities_under(child, linked)
         elif role == "counterparty":

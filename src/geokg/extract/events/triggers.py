@@ -234,6 +234,8 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
     ):
         return T.PRODUCTION  # "the mine stopped operations"
+    if word in ("bid", "tender") and token.dep_ == "dobj" and lemma(token.head) == "accept":
+        return T.SALE_OR_SUPPLY  # "USDA accepted a bid from Algeria for wheat": the seller accepts
     if word in ("deny", "refuse", "bar") and any(c.dep_ == "dobj" and c.lower_ == "entry" for c in token.children):
         return T.SANCTION  # "denied entry to a Croatian minister"
     if (
