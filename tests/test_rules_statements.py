@@ -67,3 +67,33 @@ def test_a_price_without_a_commodity_takes_the_storys_at_a_cost() -> None:
     ctx.last_commodity = ref("Commodity:nickel")
     event = price_event(sent, ctx, evidence_of(sent), Attribution())
     assert (event.themes, event.direction, event.confidence) == ((ref("Commodity:nickel"),), "down", 0.6)
+
+
+def _statement(rows: list[str], linked: dict[int | tuple[int, int], str]):
+    from geokg.extract.attribution import attribution_of
+
+    sent, ctx = sentence(rows, linked=linked)
+    return statement_event(sent, ctx, attribution_of(sent, ctx.linked), evidence_of(sent), has_events=False)
+
+
+def test_what_was_announced_by_someone_or_expressed_is_their_statement() -> None:
+    # "The plan was announced by Ishaq Dar ."
+    event = _statement(["The 1 det DET", "plan 3 nsubjpass NOUN", "was 3 auxpass AUX be",
+                        "announced 3 ROOT VERB announce VBN", "by 3 agent ADP", "Ishaq 6 compound PROPN",
+                        "Dar 4 pobj PROPN", ". 3 punct PUNCT"], {(5, 7): "Person:ishaq-dar"})
+    assert (event.agent, event.quote) == (ref("Person:ishaq-dar"), "The plan")
+    # "Chile expressed interest in lithium ."
+    event = _statement(["Chile 1 nsubj PROPN", "expressed 1 ROOT VERB express VBD", "interest 1 dobj NOUN",
+                        "in 2 prep ADP", "lithium 3 pobj NOUN", ". 1 punct PUNCT"],
+                       {0: "Country:CL", 4: "Commodity:lithium"})
+    assert (event.agent, event.quote) == (ref("Country:CL"), "interest in lithium")
+
+
+def test_the_one_an_outlet_quotes_as_saying_something_speaks() -> None:
+    # "Xinhua quotes Vale executives as saying output will rise ."
+    event = _statement(["Xinhua 1 nsubj PROPN", "quotes 1 ROOT VERB quote VBZ", "Vale 3 compound PROPN",
+                        "executives 1 dobj NOUN executive", "as 1 prep ADP", "saying 4 pcomp VERB say VBG",
+                        "output 8 nsubj NOUN", "will 8 aux AUX", "rise 5 ccomp VERB rise VB", ". 1 punct PUNCT"],
+                       {0: "Media:xinhua", 2: "Company:vale"})
+    assert (event.agent, event.quote, event.reported_by) == \
+        (ref("Company:vale"), "output will rise", ref("Media:xinhua"))

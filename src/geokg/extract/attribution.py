@@ -39,6 +39,7 @@ SPEECH_VERBS = {
     "estimate",
     "quote",
     "acknowledge",
+    "express",
 }
 REPORT_VERBS = {"report", "show", "say", "indicate", "suggest", "estimate", "quote", "find"}
 _ATTRIBUTING_VERBS = SPEECH_VERBS | REPORT_VERBS
@@ -101,6 +102,17 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
                 source = source or found
         elif token.pos_ == "VERB" and token.lemma_ in _ATTRIBUTING_VERBS:
             subject = subject_entity(token, linked) or _unnamed_body(token, sent, linked)
+            saying = _as_saying(token) if token.lemma_ == "quote" else None
+            if saying is not None:
+                # "the agency quotes Vale executives as saying …": the quoted one speaks
+                quoted = next((c for c in token.children if c.dep_ == "dobj"), None)
+                named = _first_entity(linked, quoted.left_edge.i, quoted.right_edge.i + 1) if quoted else None
+                if named is not None:
+                    if subject is not None and subject.kind is EntityKind.MEDIA:
+                        outlet = outlet or subject
+                    if speaker is None:
+                        speaker, speech_verb = named, saying
+                    continue
             if token.lemma_ == "tell":
                 told = [c for c in token.children if c.dep_ in ("dobj", "dative")]
                 for child in told:
@@ -118,6 +130,14 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             elif token.lemma_ in ("show", "indicate", "suggest", "find") and subject.kind in SOURCE_KINDS:
                 source = source or subject
     return Attribution(source=source or speaker, outlet=outlet, speaker=speaker, speech_verb=speech_verb)
+
+
+def _as_saying(verb: Token) -> Token | None:
+    """The "saying" of "quotes X as saying …"."""
+    return next(
+        (g for c in verb.children if c.lower_ == "as" for g in c.subtree if g.lemma_ == "say" and g.pos_ == "VERB"),
+        None,
+    )
 
 
 def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | None:
@@ -152,7 +172,12 @@ def _unnamed_body(verb: Token, sent: Span, linked: LinkedDoc) -> EntityRef | Non
 
 
 def subject_entity(verb: Token, linked: LinkedDoc) -> EntityRef | None:
-    """The entity in the subject of ``verb``: "Data from the USGS shows" → USGS."""
+    """The entity in the subject of ``verb``: "Data from the USGS shows" → USGS; in the passive
+    the "by" phrase ("was announced by Finance Minister Ishaq Dar")."""
+    for by in (c for c in verb.children if c.dep_ == "agent"):
+        found = _first_entity(linked, by.i + 1, by.right_edge.i + 1)
+        if found is not None:
+            return found
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             ref = _entity_at(linked, child)

@@ -15,6 +15,8 @@ from geokg.extract.linking import LinkedDoc
 from geokg.extract.text import span_text
 from geokg.model import EntityKind, EntityRef, Event, Evidence
 
+# Speech verbs whose object is what was said: "announced a plan", "expressed interest in mining".
+_CONTENT_VERBS = {"announce", "express", "declare", "confirm", "reiterate", "state"}
 _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 
 
@@ -30,7 +32,11 @@ def statement_event(
     if quotes:
         text = " ".join(q.strip(" ,.") for q in quotes)
     elif verb is not None and not has_events:
-        complement = [c for c in verb.children if c.dep_ == "ccomp"]
+        # What was said: "said that …"; else what was announced or expressed ("expressed interest
+        # in …", "the plan was announced by …").
+        complement = [c for c in verb.children if c.dep_ == "ccomp"] or [
+            c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and verb.lemma_ in _CONTENT_VERBS
+        ]
         if not complement:
             return None
         span = sent.doc[complement[0].left_edge.i : complement[0].right_edge.i + 1]
