@@ -427,3 +427,11 @@ def test_accepting_a_bid_is_a_sale_to_the_bidder() -> None:
                          linked={0: "Country:CA", 5: "Country:PE", 7: "Commodity:barley"})
     [event] = sentence_events(sent, ctx)
     assert (event.type, event.agent, event.recipients) == (T.SALE_OR_SUPPLY, ref("Country:CA"), (ref("Country:PE"),))
+
+
+def test_cocoa_grindings_are_demand() -> None:
+    # "Cocoa grindings fell 11% ."
+    sent, ctx = sentence(["Cocoa 1 compound NOUN", "grindings 2 nsubj NOUN grinding", "fell 2 ROOT VERB fall VBD",
+                          "11 4 nummod NUM", "% 2 npadvmod NOUN", ". 2 punct PUNCT"], linked={0: "Commodity:cocoa"})
+    [event] = sentence_events(sent, ctx)
+    assert (event.type, event.direction) == (T.DEMAND_CHANGE, "down")

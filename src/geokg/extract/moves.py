@@ -41,7 +41,7 @@ DIRECTION_WORDS: dict[str, str] = {
 _MOVED: dict[str, EventType] = {
     **dict.fromkeys(["price", "futures", "benchmark"], T.PRICE_CHANGE),
     **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], T.PRODUCTION),
-    **dict.fromkeys(["demand", "consumption", "appetite"], T.DEMAND_CHANGE),
+    **dict.fromkeys(["demand", "consumption", "appetite", "grinding", "grindings"], T.DEMAND_CHANGE),
     **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], T.INVENTORY_CHANGE),
     **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], T.TRADE_CHANGE),
     **dict.fromkeys(["economy", "economic", "gdp", "inflation"], T.ECONOMIC_TREND),
