@@ -167,6 +167,7 @@ def test_commodities_are_in_the_scheme(graph: Graph):
     ("soybean", commodity("soybeans")),
     ("crude", commodity("crude-oil")),
     ("aluminum", commodity("aluminium")),
+    ("distillates", commodity("middle-distillates")),
     ("Zelenskiy", person("volodymyr-zelenskyy")),
     ("Volcker", person("paul-volcker")),
     ("Reuter", EntityRef(EntityKind.MEDIA, "reuters")),
