@@ -28,8 +28,10 @@ import math
 import os
 import re
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from geokg.errors import ConfigError
 from geokg.store import Store
@@ -247,3 +249,92 @@ def keyed_rows(
                 batch = max(FIRST_BATCH, min(MAX_BATCH, math.ceil(left / per_key * 1.25)))
 
     return rows()
+
+
+# -- listings computed from streamed rows -----------------------------------
+_GK = "https://w3id.org/geokg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class _LineReader:
+    """A binary file to serialise SPARQL TSV results into, handing each complete line to ``take``:
+    the rows are read as Oxigraph writes them, never held whole."""
+
+    def __init__(self, take: Callable[[str], None]) -> None:
+        self.take, self.rest, self.header = take, b"", True
+
+    def write(self, data: bytes) -> int:
+        lines = (self.rest + data).split(b"\n")
+        self.rest = lines.pop()
+        for line in lines:
+            if self.header:
+                self.header = False
+            else:
+                self.take(line.decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
+    """The rows of ``queries/co-mentions.rq``, counted here from each article's entities.
+
+    Oxigraph holds every (article, entity, entity) row of the query to group them: 2.1 GB at ten
+    million quads. Here each article's entities are read once, as a stream, and articles that name
+    the same entities are counted together; what is held is one entry per article, per distinct set
+    of entities and per pair of labels. None when a display label is not a plain string (the
+    query's order of those is Oxigraph's to give).
+    """
+    labels: dict[str, list[str]] = {}
+    _, tsv = store.select_tsv(f"SELECT DISTINCT ?e ?label WHERE {{ ?e <{_GK}displayLabel> ?label }}")
+    for line in tsv.decode("utf-8").split("\n")[1:]:
+        if not line:
+            continue
+        entity, label = line.split("\t")
+        if _column_kind({label}) != "string":
+            return None
+        if entity.startswith("<"):  # STR() of a blank node is an error: the query skips it
+            labels.setdefault(entity[1:-1], []).append(str(_value(label)))
+    ids: dict[str, int] = {}
+    entities: list[str] = []
+    by_doc: dict[str, list[int]] = {}
+
+    def take(line: str) -> None:
+        doc, cell = line.split("\t")
+        entity = cell[1:-1]
+        if entity not in labels:
+            return
+        number = ids.get(entity)
+        if number is None:
+            number = ids[entity] = len(entities)
+            entities.append(entity)
+        by_doc.setdefault(doc, []).append(number)
+
+    query = f"SELECT ?doc ?e WHERE {{ ?doc <{_RDF_TYPE}> <{_GK}Article> ; <{_GK}mentions> ?e }}"
+    solutions = store.execute(query, source="co-mentions")
+    assert isinstance(solutions, ox.QuerySolutions)
+    solutions.serialize(_LineReader(take), format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    sets: dict[tuple[int, ...], int] = {}
+    for named in by_doc.values():
+        key = tuple(sorted(set(named)))
+        sets[key] = sets.get(key, 0) + 1
+    by_doc.clear()
+    counts: dict[tuple[str, str], int] = {}
+    for named_set, articles in sets.items():
+        iris = sorted(entities[n] for n in named_set)  # STR(?e1) < STR(?e2): each pair once
+        pairs = set()
+        for i, first in enumerate(iris):
+            for second in iris[i + 1 :]:
+                for label1 in labels[first]:
+                    for label2 in labels[second]:
+                        pairs.add((label1, label2) if label1 <= label2 else (label2, label1))
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + articles
+    rows = [(first, second, count) for (first, second), count in counts.items()]
+    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
+    return rows  # type: ignore[return-value]
+
+
+#: Listings computed in Python on the local store, by name (each returns None to leave it to the query).
+COMPUTED: dict[str, Callable[[Store], list[tuple[object, ...]] | None]] = {"co-mentions": co_mentions}

@@ -565,6 +565,18 @@ def run_query(
     check_page(limit, offset)
     bindings = bind_params(stored, params)
     start = _start(stored, offset, cursor)
+    computed = _computed(store, stored, bindings, start)
+    if computed is not None:
+        page = computed[start.skip :] if limit is None else computed[start.skip : start.skip + limit + 1]
+        more = limit is not None and len(page) > limit
+        return QueryResult(
+            stored.columns,
+            page[:limit] if more else page,
+            stored.title,
+            offset=offset,
+            more=more,
+            cursor=offset_cursor(stored, start.skip + len(page) - 1) if more else None,
+        )
     keyed = _keyed(store, stored, bindings, start, None if limit is None else start.skip + limit + 1)
     if keyed is not None:
         rows: list[tuple[Value, ...]] = []
@@ -614,6 +626,16 @@ def offset_cursor(stored: StoredQuery, offset: int) -> str:
     return listings.encode_cursor(stored.name, listings.Position(offset))
 
 
+def _computed(
+    store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position
+) -> list[tuple[Value, ...]] | None:
+    """The rows of a listing computed in Python on this engine (:data:`geokg.listings.COMPUTED`), or None."""
+    compute = listings.COMPUTED.get(stored.name) if store.engine == "oxigraph" and not bindings else None
+    if compute is None or start.key is not None:
+        return None
+    return compute(store)  # type: ignore[return-value]
+
+
 def _keyed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position, want: int | None
 ) -> Iterator[tuple[tuple[Value, ...], tuple[str, ...], int]] | None:
@@ -654,6 +676,11 @@ def iter_query(
     check_page(limit, offset)
     bindings = bind_params(stored, params)
     start = _start(stored, offset, cursor)
+    computed = _computed(store, stored, bindings, start)
+    if computed is not None:
+        return stored.columns, iter(
+            computed[start.skip :] if limit is None else computed[start.skip : start.skip + limit]
+        )
     keyed = _keyed(store, stored, bindings, start, None if limit is None else start.skip + limit)
     if keyed is not None:
         stop = None if limit is None else start.skip + limit
