@@ -99,7 +99,7 @@ def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
 def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:
     whole = contract(store, "co-mentions")
     assert len(whole) >= 10 and any(row[2] > 1 for row in whole)
-    assert listings.co_mentions(store) == whole
+    assert listings.count_co_mentions(store) == whole
     assert run_query(store, "co-mentions").rows == whole
     page = run_query(store, "co-mentions", limit=5)
     assert page.rows == whole[:5] and page.more

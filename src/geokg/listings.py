@@ -30,6 +30,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -38,7 +39,7 @@ from geokg.store import Store
 
 __all__ = ["Position", "encode_cursor", "read_cursor", "KeyOrder", "key_order", "keyed_rows"]
 
-_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+T = TypeVar("T")
 _DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>$')
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -110,28 +111,33 @@ class KeyOrder:
         return bisect.bisect_left(self.sort_keys, sort_key)
 
 
-_CACHE: dict[tuple[str, str], tuple[tuple[object, ...], KeyOrder | None]] = {}
-_REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, KeyOrder | None]] = weakref.WeakKeyDictionary()
+_CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
+_REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
+
+
+def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
+    """``read()``, kept for the process while the store is read-only and its files unchanged."""
+    if store.read_only and store.in_memory:
+        per_store = _REPLICAS.setdefault(store, {})
+        if what not in per_store:
+            per_store[what] = read()
+        return per_store[what]  # type: ignore[return-value]
+    if not store.read_only or store.path is None:
+        return read()
+    cache_key = (str(store.path.resolve()), what)
+    stamp = _folder_stamp(store.path)
+    cached = _CACHE.get(cache_key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]  # type: ignore[return-value]
+    value = read()
+    _CACHE[cache_key] = (stamp, value)
+    return value
 
 
 def key_order(store: Store, keys_text: str, source: str) -> KeyOrder | None:
     """The sorted keys ``keys_text`` lists on ``store``, or None when they cannot be sorted as
     Oxigraph sorts them (module notes)."""
-    if store.read_only and store.in_memory:
-        per_store = _REPLICAS.setdefault(store, {})
-        if keys_text not in per_store:
-            per_store[keys_text] = _read_keys(store, keys_text, source)
-        return per_store[keys_text]
-    if not store.read_only or store.path is None:
-        return _read_keys(store, keys_text, source)
-    cache_key = (str(store.path.resolve()), keys_text)
-    stamp = _folder_stamp(store.path)
-    cached = _CACHE.get(cache_key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    order = _read_keys(store, keys_text, source)
-    _CACHE[cache_key] = (stamp, order)
-    return order
+    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source))
 
 
 def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
@@ -278,6 +284,11 @@ class _LineReader:
 
 
 def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
+    """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
+    return _kept(store, "co-mentions", lambda: count_co_mentions(store))
+
+
+def count_co_mentions(store: Store) -> list[tuple[object, ...]] | None:
     """The rows of ``queries/co-mentions.rq``, counted here from each article's entities.
 
     Oxigraph holds every (article, entity, entity) row of the query to group them: 2.1 GB at ten
