@@ -44,6 +44,12 @@ def article(n: int, identifier: str) -> str:
             "gk:theme <https://w3id.org/geokg/id/commodity/copper> ; "
             f'gk:date "2024-02-0{1 + k}"^^xsd:date .'
         )
+    for k in range(n % 3):  # statements, half of them with a date of their own
+        lines.append(
+            f"<https://w3id.org/geokg/id/event/x{n}-s{k}> a gk:Event, gk:Statement ; prov:wasDerivedFrom {doc} ; "
+            f'gk:agent <https://w3id.org/geokg/id/{named[-1]}> ; gk:quote "Words {n}-{k}" '
+            + (f'; gk:date "2024-01-0{1 + k}"^^xsd:date .' if k % 2 else ".")
+        )
     return "\n".join(lines)
 
 
