@@ -45,10 +45,12 @@ _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 #: Keys read by the first query of a page; later ones read as many as the rows per key so far predict,
-#: up to MAX_BATCH: Oxigraph 0.5 stops starting from a VALUES block of over about 1,000 rows
-#: (events of 1,000 articles at 10 million quads: 0.5 s; of 1,300: 86 s).
+#: up to MAX_BATCH or the keys text's "# keys per query: N": past some number of VALUES rows,
+#: which depends on the query, Oxigraph 0.5 stops starting from them (at 10 million quads events
+#: of 1,000 articles took 0.5 s, of 1,300 86 s; entity-articles of 9 labels 0.1 s, of 10 27 s).
 FIRST_BATCH = 16
 MAX_BATCH = 512
+_PER_QUERY = re.compile(r"^#\s*keys per query:\s*(\d+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class KeyOrder:
     """A listing's keys, sorted: each key's TSV cells, its Python values and the parameter values
     that give its rows."""
 
+    text: str
     columns: tuple[str, ...]
     bind: tuple[str, ...]
     keys: list[tuple[str, ...]]
@@ -168,7 +171,7 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
     keys = [key for _, key in keyed]
     values = [tuple([k[1] if k[0] else None for k in sort_key]) for sort_key, _ in keyed]
     binds = {key: sorted(found[key]) for key in keys}
-    return KeyOrder(columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
+    return KeyOrder(keys_text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
 
 
 def _column_kind(cells: set[str]) -> str | None:
@@ -225,9 +228,10 @@ def keyed_rows(
     from geokg.queries import rows_from_tsv, with_rows
 
     key_at = [list(columns).index(c) for c in order.columns]
+    cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
 
     def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
-        i, batch, read, done = order.index(start.key), FIRST_BATCH, 0, 0
+        i, batch, read, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
         current: tuple[str, ...] | None = None
         index = 0
         while i < len(order.keys):
@@ -249,10 +253,10 @@ def keyed_rows(
             done += len(chunk)
             left = None if want is None else want - read
             if left is None or read == before:  # all rows wanted, or keys without rows: read more at once
-                batch = min(batch * 2, MAX_BATCH)
+                batch = min(batch * 2, cap)
             elif left > 0:
                 per_key = max(read, 1) / done
-                batch = max(FIRST_BATCH, min(MAX_BATCH, math.ceil(left / per_key * 1.25)))
+                batch = max(min(FIRST_BATCH, cap), min(cap, math.ceil(left / per_key * 1.25)))
 
     return rows()
 
