@@ -150,3 +150,20 @@ def test_listings_keys_must_lead_the_order_of_their_listing(tmp_path: Path) -> N
         load_query(query)
     keys.write_text("SELECT ?x ?_a WHERE { ?x ?p ?_a }\n")
     assert load_query(query).keys_for("oxigraph") == keys.read_text()
+
+
+def test_listings_a_keys_text_caps_the_keys_per_query(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """entity-articles reads at most 8 labels per query ("# keys per query: 8" in its keys text)."""
+    keys_text = get_query("entity-articles").keys_for("oxigraph") or ""
+    assert "# keys per query: 8" in keys_text
+    sizes: list[int] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        if "VALUES (?_entity)" in sparql:
+            sizes.append(sparql.split("VALUES (?_entity) {", 1)[1].split("}", 1)[0].count("("))
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    assert run_query(store, "entity-articles").rows == contract(store, "entity-articles")
+    assert len(sizes) > 1 and max(sizes) == 8
