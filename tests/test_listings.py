@@ -167,3 +167,21 @@ def test_listings_a_keys_text_caps_the_keys_per_query(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select_tsv", counting)
     assert run_query(store, "entity-articles").rows == contract(store, "entity-articles")
     assert len(sizes) > 1 and max(sizes) == 8
+
+
+def test_listings_kept_keys_are_read_again_once_the_store_changed(tmp_path: Path) -> None:
+    path = tmp_path / "geokg.db"
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        opened.replace_graph(graph_iri("x1"), Graph().parse(data=article(1, "m"), format="turtle"))
+    with Store.open(path, read_only=True) as reading:
+        before = run_query(reading, "mentions").rows
+    with Store.open(path, read_only=True) as reading:  # kept: the same keys, the same rows
+        keys = get_query("mentions").keys_for("oxigraph") or ""
+        assert listings.key_order(reading, keys, "mentions") is listings.key_order(reading, keys, "mentions")
+        assert run_query(reading, "mentions").rows == before
+    with Store.open(path) as opened:
+        opened.replace_graph(graph_iri("x2"), Graph().parse(data=article(2, "a"), format="turtle"))
+    with Store.open(path, read_only=True) as reading:
+        after = run_query(reading, "mentions").rows
+        assert after == contract(reading, "mentions") and after[0][0] == "a" and len(after) > len(before)
