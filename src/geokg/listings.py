@@ -28,16 +28,28 @@ import math
 import os
 import re
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError
+from geokg.sparql_text import where_brace
 from geokg.store import Store
 
-__all__ = ["Position", "encode_cursor", "read_cursor", "KeyOrder", "key_order", "keyed_rows"]
+__all__ = [
+    "Position",
+    "encode_cursor",
+    "read_cursor",
+    "KeyOrder",
+    "key_order",
+    "with_rows",
+    "keyed_rows",
+    "co_mentions",
+    "count_co_mentions",
+    "COMPUTED",
+]
 
 T = TypeVar("T")
 _DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>$')
@@ -209,38 +221,49 @@ def _sort_key(key: Sequence[str]) -> tuple[tuple[int, object], ...] | None:
     return tuple(out)
 
 
+def with_rows(text: str, names: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """``text`` with a ``VALUES`` block of several rows at the head of its WHERE clause: ``names``
+    are variables (without ``?``), each row their terms in SPARQL syntax ("" for UNDEF).
+
+    Example:
+        >>> print(with_rows('SELECT ?x WHERE { ?x ?p ?_a }', ["_a"], [['"a1"'], ['"a2"']]))
+        SELECT ?x WHERE { VALUES (?_a) { ("a1") ("a2") } ?x ?p ?_a }
+    """
+    at = where_brace(text)
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join("(" + " ".join(term or "UNDEF" for term in row) + ")" for row in rows)
+    return f"{text[: at + 1]} VALUES ({head}) {{ {body} }}{text[at + 1 :]}"
+
+
 def keyed_rows(
-    store: Store,
     order: KeyOrder,
     text: str,
     columns: Sequence[str],
-    source: str,
+    read: Callable[[str], Sequence[tuple[object, ...]]],
     start: Position,
     *,
     want: int | None = None,
 ) -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
     """The rows of the listing ``text`` (projecting ``columns``) from the first row of
-    ``start.key``, each with its key and its place among that key's rows, read a few keys at a time.
+    ``start.key``, each with its key and its place among that key's rows, read a few keys at a time
+    (``read`` runs a query, returning its rows as :func:`geokg.queries.rows_from_tsv` gives them).
 
     Args:
         want: about how many rows the caller reads (None: all), to size the queries.
     """
-    from geokg.queries import rows_from_tsv, with_rows
-
     key_at = [list(columns).index(c) for c in order.columns]
     cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
 
     def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
-        i, batch, read, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
+        i, batch, given, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
         current: tuple[str, ...] | None = None
         index = 0
         while i < len(order.keys):
             chunk = order.keys[i : i + batch]
             wanted = {order.values[i + n]: key for n, key in enumerate(chunk)}
             binds = list(dict.fromkeys(b for key in chunk for b in order.binds[key]))
-            before = read
-            _, tsv = store.select_tsv(with_rows(text, order.bind, binds), source=source)
-            for row in rows_from_tsv(tsv):
+            before = given
+            for row in read(with_rows(text, order.bind, binds)):
                 key = wanted.get(tuple(row[j] for j in key_at))
                 if key is None:
                     continue  # a row of a key outside this chunk: read with its own
@@ -248,14 +271,14 @@ def keyed_rows(
                     current, index = key, 0
                 yield row, key, index
                 index += 1
-                read += 1
+                given += 1
             i += len(chunk)
             done += len(chunk)
-            left = None if want is None else want - read
-            if left is None or read == before:  # all rows wanted, or keys without rows: read more at once
+            left = None if want is None else want - given
+            if left is None or given == before:  # all rows wanted, or keys without rows: read more at once
                 batch = min(batch * 2, cap)
             elif left > 0:
-                per_key = max(read, 1) / done
+                per_key = max(given, 1) / done
                 batch = max(min(FIRST_BATCH, cap), min(cap, math.ceil(left / per_key * 1.25)))
 
     return rows()

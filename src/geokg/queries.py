@@ -58,6 +58,7 @@ from geokg.errors import (
     QuerySyntaxError,
 )
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.listings import with_rows
 from geokg.resources import query_files
 from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
@@ -501,20 +502,6 @@ def with_values(text: str, bindings: Mapping[str, OxTerm]) -> str:
     return f"{text[: at + 1]} VALUES ({names}) {{ ({terms}) }}{text[at + 1 :]}"
 
 
-def with_rows(text: str, names: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """``text`` with a ``VALUES`` block of several rows at the head of its WHERE clause: ``names``
-    are variables (without ``?``), each row their terms in SPARQL syntax ("" for UNDEF).
-
-    Example:
-        >>> print(with_rows('SELECT ?x WHERE { ?x ?p ?_a }', ["_a"], [['"a1"'], ['"a2"']]))
-        SELECT ?x WHERE { VALUES (?_a) { ("a1") ("a2") } ?x ?p ?_a }
-    """
-    at = where_brace(text)
-    head = " ".join(f"?{name}" for name in names)
-    body = " ".join("(" + " ".join(term or "UNDEF" for term in row) + ")" for row in rows)
-    return f"{text[: at + 1]} VALUES ({head}) {{ {body} }}{text[at + 1 :]}"
-
-
 def check_page(limit: int | None, offset: int) -> None:
     """Raise ConfigError for a negative ``limit`` or ``offset``."""
     for option, value in (("limit", limit), ("offset", offset)):
@@ -653,7 +640,11 @@ def _keyed(
         return None
     names = [name[1:] for name in order.bind]
     text = stored.text_for(store.engine, names)
-    return listings.keyed_rows(store, order, text, stored.columns, source, start, want=want)  # type: ignore[return-value]
+
+    def read(page: str) -> list[tuple[Value, ...]]:
+        return rows_from_tsv(store.select_tsv(page, source=source)[1])
+
+    return listings.keyed_rows(order, text, stored.columns, read, start, want=want)  # type: ignore[return-value]
 
 
 def iter_query(
