@@ -56,8 +56,7 @@ _DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSche
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
-#: Keys read by the first query of a page (at least; a quarter of the rows wanted when known); later
-#: ones read as many as the rows per key so far predict,
+#: Keys read by the first query of a page; later ones read as many as the rows per key so far predict,
 #: up to MAX_BATCH or the keys text's "# keys per query: N": past some number of VALUES rows,
 #: which depends on the query, Oxigraph 0.5 stops starting from them (at 10 million quads events
 #: of 1,000 articles took 0.5 s, of 1,300 86 s; entity-articles of 9 labels 0.1 s, of 10 27 s).
@@ -256,10 +255,7 @@ def keyed_rows(
     cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
 
     def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
-        # A key gives a row or more, mostly: a quarter of the rows wanted is a first guess that
-        # rarely reads far past the page, and saves queries (each has a cost of its own).
-        first = FIRST_BATCH if want is None else max(FIRST_BATCH, want // 4)
-        i, batch, given, done = order.index(start.key), min(first, cap), 0, 0
+        i, batch, given, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
         current: tuple[str, ...] | None = None
         index = 0
         while i < len(order.keys):
