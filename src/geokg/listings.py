@@ -16,6 +16,10 @@ for the process, for as long as the store folder's files stay as they were.
 
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
+
+A listing whose order no key can give, such as an aggregate ordered by its counts, may be
+computed here from rows the store streams (:data:`COMPUTED`: ``co-mentions``), with the rows and
+order of its query, holding far less than Oxigraph's grouping does.
 """
 
 from __future__ import annotations

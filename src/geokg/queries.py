@@ -26,6 +26,10 @@ is run when exactly those are bound: one text for every case must read an unboun
 "all", while a text that may assume the value can start from it, as an engine without a cost
 model for ``VALUES`` needs (docs/performance.md).
 
+A whole-graph listing with ``plans/ENGINE/NAME.keys.rq`` is read a few keys at a time, or
+computed from streamed rows (:mod:`geokg.listings`): the same rows, at a cost that follows the
+page asked for rather than the store.
+
 Example:
     >>> q = get_query("offers")
     >>> q.title, [p.name for p in q.params], q.columns[:5]
