@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -126,8 +127,14 @@ def test_query_pages_a_table_and_says_when_more_rows_follow(built_store: Path, m
     assert len(everything) > 3
     code, out, err = query("--limit", "2", "--offset", "1")
     assert code == 0 and out.splitlines()[-1] == "(2 rows)"
-    assert err == ("note: mentions: rows 2-3, more follow (--offset 3 for the next page, "
-                   "--limit 0 or --format csv for all)\n")
+    assert re.fullmatch(r"note: mentions: rows 2-3, more follow \(--cursor (\S+) for the next page, "
+                        r"--limit 0 or --format csv for all\)\n", err)
+    cursor = query("--limit", "1")[2].split("--cursor ")[1].split()[0]
+    code, out, err = query("--limit", "1", "--cursor", cursor)  # the page after row 1
+    assert err.startswith("note: mentions: 1 rows after the cursor, more follow (--cursor ")
+    assert code == 0 and out == query("--limit", "1", "--offset", "1")[1]
+    code, _, err = query("--cursor", "nonsense")
+    assert code == 2 and "cursor='nonsense' is not valid" in err
     monkeypatch.setattr("geokg.cli.TABLE_ROWS", 3)  # a table's default page, made small
     code, out, err = query()
     assert out.splitlines()[-1] == "(3 rows)" and "rows 1-3, more follow" in err

@@ -454,11 +454,14 @@ def query(
     store: Store | None = None,
     limit: int | None = None,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> _queries.QueryResult:
     """Run a stored query (``queries/NAME.rq``) against the store, or at a remote SPARQL ``endpoint``.
 
     ``limit`` and ``offset`` ask for one page of the rows (``result.more`` says whether more
-    follow); :func:`query_rows` reads the rows one at a time instead.
+    follow); ``cursor=result.cursor`` asks for the page after ``result``, which on the store
+    costs about the page, where an offset reads the rows it skips. :func:`query_rows` reads the
+    rows one at a time instead.
 
     A parameter that names an entity (a country, commodity, person...) is read as a person
     means it, against the store queried: case and accents ignored, other names, ISO codes,
@@ -478,13 +481,17 @@ def query(
 
         with HttpClient(credentials) as client:
             values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.remote(endpoint, client))
+            if cursor is not None:
+                offset = _queries.cursor_offset(stored, offset, cursor)
             result = run_remote_query(endpoint, stored, values, client=client, limit=limit, offset=offset)
+            if result.more:
+                result = dataclasses.replace(result, cursor=_queries.offset_cursor(stored, offset + len(result.rows)))
     elif store is not None:
-        result, resolutions = _run_resolved(store, stored, params, limit, offset)
+        result, resolutions = _run_resolved(store, stored, params, limit, offset, cursor)
     else:
         settings = settings or Settings.from_env()
         with _reading(settings.store, read_only=True) as opened:
-            result, resolutions = _run_resolved(opened, stored, params, limit, offset)
+            result, resolutions = _run_resolved(opened, stored, params, limit, offset, cursor)
     notes = tuple(f"{name}={r.note}" for name, r in resolutions.items() if r.note)
     return dataclasses.replace(result, notes=notes) if notes else result
 
@@ -495,9 +502,10 @@ def _run_resolved(
     params: Mapping[str, object] | None,
     limit: int | None = None,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> tuple[_queries.QueryResult, dict[str, _resolve.Resolution]]:
     values, resolutions = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
-    return _queries.run_query(store, stored, values, limit=limit, offset=offset), resolutions
+    return _queries.run_query(store, stored, values, limit=limit, offset=offset, cursor=cursor), resolutions
 
 
 def query_rows(
@@ -508,6 +516,7 @@ def query_rows(
     store: Store | None = None,
     limit: int | None = None,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> Iterator[dict[str, _queries.Value]]:
     """The rows of a stored query on the store, one dict (column -> value) at a time, read from
     the store as they are consumed: a listing of millions of rows never sits in memory whole.
@@ -521,12 +530,12 @@ def query_rows(
     stored = _queries.get_query(name)
     if store is not None:
         values, _ = _resolve.resolve_params(stored, params, _resolve.Resolver.local(store))
-        columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset)
+        columns, rows = _queries.iter_query(store, stored, values, limit=limit, offset=offset, cursor=cursor)
         yield from (dict(zip(columns, row, strict=True)) for row in rows)
         return
     settings = settings or Settings.from_env()
     with _reading(settings.store, read_only=True) as opened:
-        yield from query_rows(name, params, store=opened, limit=limit, offset=offset)
+        yield from query_rows(name, params, store=opened, limit=limit, offset=offset, cursor=cursor)
 
 
 def resolve(

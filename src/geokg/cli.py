@@ -378,6 +378,13 @@ def _open_report(report: Path, paths: tuple[Path, ...]) -> IO[str]:
     show_default=True,
     help="Skip this many rows first: the next page of a listing.",
 )
+@click.option(
+    "--cursor",
+    default=None,
+    metavar="TEXT",
+    help="Start where the page that printed this cursor ended: the next page, without reading "
+    "the rows before it again (as --offset does).",
+)
 @store_option
 @format_option
 @endpoint_option
@@ -390,6 +397,7 @@ def query_command(
     all_: bool,
     limit: int | None,
     offset: int,
+    cursor: str | None,
     store: Path | None,
     fmt: str,
     endpoint: str | None,
@@ -408,8 +416,8 @@ def query_command(
     Remote stores must treat the union of their named graphs as the default graph
     (as Virtuoso and GraphDB do, and geokg serve sets up).
 
-    A table shows the first 1,000 rows unless --limit says otherwise; --offset pages
-    on, and stderr says when more rows follow.
+    A table shows the first 1,000 rows unless --limit says otherwise; when more rows
+    follow, stderr says so and gives the --cursor of the next page (--offset also pages on).
 
     Example:
 
@@ -467,10 +475,11 @@ def query_command(
         credentials=_credentials(user, password, token, auth),
         limit=_page(limit, fmt),
         offset=offset,
+        cursor=cursor,
     )
     _echo_notes(result.notes)
     click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
-    _echo_page(name, result)
+    _echo_page(name, result, from_cursor=cursor is not None)
 
 
 def _page(limit: int | None, fmt: str) -> int | None:
@@ -480,13 +489,14 @@ def _page(limit: int | None, fmt: str) -> int | None:
     return limit or None
 
 
-def _echo_page(name: str, result: QueryResult) -> None:
+def _echo_page(name: str, result: QueryResult, *, from_cursor: bool = False) -> None:
     """On stderr, when the rows are a page of more: which rows these are and how to get the next."""
     if result.more:
         first, last = result.offset + 1, result.offset + len(result.rows)
+        which = f"{len(result.rows):,} rows after the cursor" if from_cursor else f"rows {first:,}-{last:,}"
+        following = f"--cursor {result.cursor}" if result.cursor else f"--offset {last}"
         click.echo(
-            f"note: {name}: rows {first:,}-{last:,}, more follow (--offset {last} for the next page, "
-            "--limit 0 or --format csv for all)",
+            f"note: {name}: {which}, more follow ({following} for the next page, --limit 0 or --format csv for all)",
             err=True,
         )
 

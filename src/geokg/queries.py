@@ -26,6 +26,10 @@ is run when exactly those are bound: one text for every case must read an unboun
 "all", while a text that may assume the value can start from it, as an engine without a cost
 model for ``VALUES`` needs (docs/performance.md).
 
+A whole-graph listing with ``plans/ENGINE/NAME.keys.rq`` is read a few keys at a time, or
+computed from streamed rows (:mod:`geokg.listings`): the same rows, at a cost that follows the
+page asked for rather than the store.
+
 Example:
     >>> q = get_query("offers")
     >>> q.title, [p.name for p in q.params], q.columns[:5]
@@ -37,6 +41,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +52,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from geokg import listings
 from geokg.errors import (
     ConfigError,
     QueryNotFoundError,
@@ -56,6 +62,7 @@ from geokg.errors import (
     QuerySyntaxError,
 )
 from geokg.iri_space import DECLARED_PREFIXES
+from geokg.listings import with_rows
 from geokg.resources import query_files
 from geokg.sparql_text import NOT_KEYWORDS, syntax_error, term_text, where_brace
 from geokg.store import OxTerm, Store
@@ -71,6 +78,7 @@ __all__ = [
     "load_query",
     "bind_params",
     "with_values",
+    "with_rows",
     "check_page",
     "paged",
     "run_query",
@@ -157,6 +165,13 @@ class StoredQuery:
     plans: tuple[tuple[str, str], ...] = ()
     #: (engine, bound parameter names, sorted, text) of the forms in ``plans/ENGINE/NAME.P+Q.rq``
     bound_plans: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    #: (engine, text) of ``plans/ENGINE/NAME.keys.rq``: the keys its whole listing is paged by
+    #: (:mod:`geokg.listings`)
+    key_plans: tuple[tuple[str, str], ...] = ()
+
+    def keys_for(self, engine: str) -> str | None:
+        """The text listing the keys of this listing on ``engine``, or None when it has none."""
+        return dict(self.key_plans).get(engine)
 
     def text_for(self, engine: str, bound: Iterable[str] = ()) -> str:
         """The text to run on ``engine`` (e.g. ``"oxigraph"``) with the parameters ``bound`` given a
@@ -189,6 +204,8 @@ class QueryResult:
     offset: int = 0
     #: whether rows follow these (a page asked with ``limit`` that did not hold them all)
     more: bool = False
+    #: where the next page starts, when ``more``: pass it as ``cursor`` (cheaper than an offset)
+    cursor: str | None = None
 
     def as_dicts(self) -> list[dict[str, Value]]:
         """One dict per row, keyed by column."""
@@ -273,9 +290,12 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
                 1,
                 1,
             )
-    plans, bound_plans = [], []
+    plans, bound_plans, key_plans = [], [], []
     for plan in _plan_files(path):
         plan_text = plan.read_text(encoding="utf-8")
+        if plan.name == f"{path.stem}.keys{path.suffix}":
+            key_plans.append((plan.parent.name, plan_text))
+            continue
         if _dry_run(str(plan), plan_text) != columns:
             raise QuerySyntaxError(
                 str(plan),
@@ -298,6 +318,8 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
                 1,
             )
         bound_plans.append((plan.parent.name, names, plan_text))
+    for engine, keys_text in key_plans:
+        _check_keys(path, engine, keys_text, dict(plans).get(engine, text), params)
     return StoredQuery(
         path.stem,
         header["title"],
@@ -308,7 +330,46 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
         columns,
         tuple(plans),
         tuple(bound_plans),
+        tuple(key_plans),
     )
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def order_columns(text: str) -> list[str]:
+    """The variables a query's ``ORDER BY`` starts with, as long as they are plain (ascending).
+
+    Example:
+        >>> order_columns("SELECT * { } ORDER BY ?a ?b DESC(?c) ?d")
+        ['a', 'b']
+    """
+    match = _ORDER_BY.search(NOT_KEYWORDS.sub(" ", text))
+    out = []
+    for token in (match[1] if match else "").split():
+        if not re.fullmatch(r"[?$]\w+", token):
+            break
+        out.append(token[1:])
+    return out
+
+
+def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: list[Param]) -> None:
+    """A keys text projects the columns the listing's ORDER BY starts with, then parameter variables."""
+    source = str(path.parent / "plans" / engine / f"{path.stem}.keys{path.suffix}")
+    names = _dry_run(source, keys_text)
+    keys = [n for n in names if not n.startswith("_")]
+    bound = [n for n in names if n.startswith("_")]
+    variables = {p.variable for p in params}
+    leading = order_columns(listing)
+    if not keys or keys != leading[: len(keys)] or not bound or not set(bound) <= variables:
+        raise QuerySyntaxError(
+            source,
+            f"a keys text projects the columns the ORDER BY of {path.name} starts with "
+            f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the parameter "
+            f"variables that give their rows ({' '.join('?' + v for v in sorted(variables)) or 'none'})",
+            1,
+            1,
+        )
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
@@ -476,13 +537,17 @@ def run_query(
     *,
     limit: int | None = None,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> QueryResult:
     """Run a stored query (by name or object) with parameters bound as terms (:func:`with_values`):
-    its text for the store's engine (:meth:`StoredQuery.text_for`).
+    its text for the store's engine (:meth:`StoredQuery.text_for`). A whole-graph listing with a
+    keys text is read a few keys at a time (:mod:`geokg.listings`), so a page costs about its rows.
 
     Args:
-        limit: at most this many rows (None: all); ``result.more`` says whether others follow.
+        limit: at most this many rows (None: all); ``result.more`` says whether others follow,
+            and ``result.cursor`` where they start.
         offset: skip this many rows first.
+        cursor: start where the page that gave this ``result.cursor`` ended (instead of ``offset``).
 
     Raises:
         QueryNotFoundError, QueryParameterError, QuerySyntaxError, StoreError, ConfigError.
@@ -490,12 +555,100 @@ def run_query(
     stored = get_query(query) if isinstance(query, str) else query
     check_page(limit, offset)
     bindings = bind_params(stored, params)
+    start = _start(stored, offset, cursor)
+    computed = _computed(store, stored, bindings, start)
+    if computed is not None:
+        page = computed[start.skip :] if limit is None else computed[start.skip : start.skip + limit + 1]
+        more = limit is not None and len(page) > limit
+        return QueryResult(
+            stored.columns,
+            page[:limit] if more else page,
+            stored.title,
+            offset=offset,
+            more=more,
+            cursor=offset_cursor(stored, start.skip + len(page) - 1) if more else None,
+        )
+    keyed = _keyed(store, stored, bindings, start, None if limit is None else start.skip + limit + 1)
+    if keyed is not None:
+        rows: list[tuple[Value, ...]] = []
+        for n, (row, key, index) in enumerate(keyed):
+            if n < start.skip:
+                continue
+            if limit is not None and len(rows) == limit:
+                next_page = listings.encode_cursor(stored.name, listings.Position(index, key))
+                return QueryResult(stored.columns, rows, stored.title, offset=offset, more=True, cursor=next_page)
+            rows.append(row)
+        return QueryResult(stored.columns, rows, stored.title, offset=offset)
     text = with_values(stored.text_for(store.engine, bindings), bindings)
     # One row more than asked says whether the listing goes on, without counting it.
-    columns, tsv = store.select_tsv(paged(text, None if limit is None else limit + 1, offset), source=str(stored.path))
+    columns, tsv = store.select_tsv(
+        paged(text, None if limit is None else limit + 1, start.skip), source=str(stored.path)
+    )
     rows = rows_from_tsv(tsv)
     more = limit is not None and len(rows) > limit
-    return QueryResult(tuple(columns), rows[:limit] if more else rows, stored.title, offset=offset, more=more)
+    following = listings.encode_cursor(stored.name, listings.Position(start.skip + (limit or 0))) if more else None
+    return QueryResult(
+        tuple(columns), rows[:limit] if more else rows, stored.title, offset=offset, more=more, cursor=following
+    )
+
+
+def _start(stored: StoredQuery, offset: int, cursor: str | None) -> listings.Position:
+    if cursor is None:
+        return listings.Position(offset)
+    if offset:
+        raise ConfigError("offset", offset, "Give an offset or a cursor, not both.")
+    return listings.read_cursor(stored.name, cursor)
+
+
+def cursor_offset(stored: StoredQuery, offset: int, cursor: str) -> int:
+    """The row offset a cursor names, for a store that reads no keys (a remote endpoint).
+
+    Raises:
+        ConfigError: the cursor names a key (it came from a page of the local store), or is not one.
+    """
+    start = _start(stored, offset, cursor)
+    if start.key is not None:
+        raise ConfigError("cursor", cursor, "It came from a page of the local store; use it there, or --offset here.")
+    return start.skip
+
+
+def offset_cursor(stored: StoredQuery, offset: int) -> str:
+    """The cursor of the page that starts ``offset`` rows into the listing."""
+    return listings.encode_cursor(stored.name, listings.Position(offset))
+
+
+def _computed(
+    store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position
+) -> list[tuple[Value, ...]] | None:
+    """The rows of a listing computed in Python on this engine (:data:`geokg.listings.COMPUTED`), or None."""
+    compute = listings.COMPUTED.get(stored.name) if store.engine == "oxigraph" and not bindings else None
+    if compute is None or start.key is not None:
+        return None
+    return compute(store)  # type: ignore[return-value]
+
+
+def _keyed(
+    store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position, want: int | None
+) -> Iterator[tuple[tuple[Value, ...], tuple[str, ...], int]] | None:
+    """The rows of a whole-graph listing read by keys, or None when it is not read that way."""
+    keys_text = stored.keys_for(store.engine)
+    source = str(stored.path)
+    if keys_text is None or bindings:
+        if start.key is not None:
+            raise ConfigError("cursor", start.key, f"It names a key, but {stored.name} is not read by keys here.")
+        return None
+    order = listings.key_order(store, keys_text, source)
+    if order is None:
+        if start.key is not None:
+            raise ConfigError("cursor", start.key, "The store's keys can no longer be read in order.")
+        return None
+    names = [name[1:] for name in order.bind]
+    text = stored.text_for(store.engine, names)
+
+    def read(page: str) -> list[tuple[Value, ...]]:
+        return rows_from_tsv(store.select_tsv(page, source=source)[1])
+
+    return listings.keyed_rows(order, text, stored.columns, read, start, want=want)  # type: ignore[return-value]
 
 
 def iter_query(
@@ -505,16 +658,29 @@ def iter_query(
     *,
     limit: int | None = None,
     offset: int = 0,
+    cursor: str | None = None,
 ) -> tuple[tuple[str, ...], Iterator[tuple[Value, ...]]]:
     """The columns of a stored query and an iterator over its rows, read from the store as they are
     consumed (:func:`run_query` reads them all first): for listings too long to hold in memory.
+    A listing with keys is read a few keys at a time, so the first rows come before the last are read.
 
     Raises:
         As :func:`run_query`; a store error while reading is raised by the iterator.
     """
     stored = get_query(query) if isinstance(query, str) else query
+    check_page(limit, offset)
     bindings = bind_params(stored, params)
-    text = paged(with_values(stored.text_for(store.engine, bindings), bindings), limit, offset)
+    start = _start(stored, offset, cursor)
+    computed = _computed(store, stored, bindings, start)
+    if computed is not None:
+        return stored.columns, iter(
+            computed[start.skip :] if limit is None else computed[start.skip : start.skip + limit]
+        )
+    keyed = _keyed(store, stored, bindings, start, None if limit is None else start.skip + limit)
+    if keyed is not None:
+        stop = None if limit is None else start.skip + limit
+        return stored.columns, (row for row, _, _ in itertools.islice(keyed, start.skip, stop))
+    text = paged(with_values(stored.text_for(store.engine, bindings), bindings), limit, start.skip)
     columns, solutions = store.select(text, source=str(stored.path))
     cache: dict[Any, Value] = {}
 

@@ -10,7 +10,10 @@ it change the copy only and are lost when it stops. Always
 ``geokg query`` does locally and as the stored queries expect.
 The server answers SPARQL queries at ``/query``, updates at ``/update`` (only
 when updates are allowed), the Graph Store Protocol at ``/store``, and its query
-web page at ``/``.
+web page at ``/``. The gate answers ``GET /queries/NAME?PARAM=VALUE&limit=N&offset=M``
+itself: the stored query ``NAME`` in the form ``geokg query`` runs on Oxigraph
+(``queries/plans/oxigraph/``), its parameters bound as given (no name resolution), sent on
+to ``/query``; the answer's format follows ``Accept`` as there.
 
 Oxigraph's server answers any ``Host`` header, takes any cross-origin form
 ``POST`` and follows SERVICE to any address, so it listens on a private loopback
@@ -68,7 +71,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from geokg.errors import ConfigError, GeokgError, RequestRefusedError, StoreError
+from geokg.errors import ConfigError, GeokgError, QueryNotFoundError, RequestRefusedError, StoreError
 from geokg.queries import refuse_service
 from geokg.settings import DEFAULT_BIND
 from geokg.store import Store
@@ -443,6 +446,8 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
                 "start geokg serve with --allow-host NAME to answer to a name",
             )
         path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/queries/") and self.command in ("GET", "HEAD"):
+            return self._stored_query(urllib.parse.unquote(path[len("/queries/") :]))
         if self.command not in _READS and not (self.command == "POST" and path == "/query"):
             origin = self.headers.get("Origin")
             if (origin is not None and origin.lower() != f"http://{host.lower()}") or self.headers.get(
@@ -478,6 +483,27 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
                 return self._refuse(403, error)
         self._forward(body, size)
 
+    def _stored_query(self, name: str) -> None:
+        """``GET /queries/NAME?PARAM=VALUE&limit=N&offset=M``: the stored query in the form
+        ``geokg query`` runs on Oxigraph (its plan for the parameters given), values bound as given."""
+        from geokg.queries import bind_params, get_query, paged, with_values
+
+        fields = {
+            key: values[-1] for key, values in urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).items()
+        }
+        try:
+            stored = get_query(name)
+            page = {key: _count(key, fields.pop(key)) for key in ("limit", "offset") if key in fields}
+            bindings = bind_params(stored, fields)
+            text = with_values(stored.text_for("oxigraph", bindings), bindings)
+            text = paged(text, page.get("limit"), page.get("offset", 0))
+        except QueryNotFoundError as error:
+            return self._refuse(404, error)
+        except GeokgError as error:
+            return self._refuse(400, error)
+        self.path = "/query?" + urllib.parse.urlencode({"query": text})
+        self._forward(None, 0)
+
     def _forward(self, body: bytes | None, size: int) -> None:
         upstream = http.client.HTTPConnection(*parse_bind(self.gate.upstream), timeout=None)
         try:
@@ -511,6 +537,13 @@ class _GateHandler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
         finally:
             upstream.close()
+
+
+def _count(option: str, value: str) -> int:
+    """A ``limit`` or ``offset`` of a request: a whole number."""
+    if not value.isdigit():
+        raise ConfigError(option, value, "It must be a whole number, 0 or more.")
+    return int(value)
 
 
 class Gate:

@@ -127,7 +127,43 @@ def test_serve_pages_a_listing_as_the_local_store_does(store_path: Path) -> None
         lines = [line for line in done.stdout.splitlines() if line]
         assert done.returncode == 0 and len(lines) == 3  # the header and rows 2-3 of the listing
         assert [line.split(",")[1] for line in lines[1:]] == [str(row[1]) for row in whole.rows[1:3]]
-        assert "note: mentions: rows 2-3, more follow (--offset 3 for the next page" in done.stderr
+        assert "note: mentions: rows 2-3, more follow (--cursor " in done.stderr
+    finally:
+        stop(process)
+
+
+def test_serve_stored_query_endpoint_runs_the_oxigraph_form(store_path: Path) -> None:
+    """GET /queries/NAME runs the form geokg query picks (queries/plans/oxigraph/), with the rows
+    of the contract text, parameters bound as given and a page asked with limit and offset."""
+    from geokg.queries import bind_params, get_query, rows_from_tsv, with_values
+
+    def rows(url: str) -> list[tuple]:
+        request = urllib.request.Request(url, headers={"Accept": "text/tab-separated-values"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return rows_from_tsv(answer.read())
+
+    from geokg import crossdoc
+
+    with Store.open(store_path) as store:
+        crossdoc.refresh(store)  # as a build does: co-mentions reads its display labels
+    with Store.open(store_path, read_only=True) as store:
+        def contract(name: str, **params: str) -> list[tuple]:
+            bindings = bind_params(get_query(name), params)
+            return rows_from_tsv(store.select_tsv(with_values(get_query(name).text, bindings))[1])
+
+        co_mentions, mentions = contract("co-mentions"), contract("mentions", article="2024-03-04-chile-copper-offer")
+    assert get_query("co-mentions").text_for("oxigraph") != get_query("co-mentions").text
+    assert len(co_mentions) > 3 and len(mentions) > 3
+    process, url = start(store_path)
+    try:
+        assert rows(f"{url}/queries/co-mentions") == co_mentions
+        assert rows(f"{url}/queries/co-mentions?limit=2&offset=1") == co_mentions[1:3]
+        assert rows(f"{url}/queries/mentions?article=2024-03-04-chile-copper-offer") == mentions
+        for query, status, text in [("nothing", 404, "GK501"), ("mentions?limit=x", 400, "limit='x'"),
+                                    ("mentions?country=Chile", 400, "country")]:
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{url}/queries/{query}", timeout=30)
+            assert refused.value.code == status and text in refused.value.read().decode(), query
     finally:
         stop(process)
 

@@ -1,0 +1,382 @@
+"""Whole-graph listings read a page at a time, at a cost that grows with the page, not the store.
+
+Oxigraph sorts every row of a query before its ``LIMIT`` takes the first ones, so the first page
+of a listing costs the whole listing (docs/performance.md). Where a listing's ``ORDER BY`` starts
+with columns whose values the store can list cheaply, ``queries/plans/ENGINE/NAME.keys.rq``
+lists them: a SELECT projecting those key columns (named as in the listing, in its order) and
+the parameter variables (``?_article``) whose values give a key's rows. The keys are sorted here
+and the listing runs for a few keys at a time, their parameter values bound by one ``VALUES``
+block: its rows for those keys come out in the listing's own order, and all of them precede the
+rows of the keys after them. A page reads keys until it holds its rows.
+
+A key's values must be plain strings or ``xsd:date``, which sort here as Oxigraph sorts them
+(unbound first); a store whose keys are anything else (a language tag, an IRI, two kinds in one
+column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
+for the process, for as long as the store folder's files stay as they were.
+
+A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
+how many rows of it were given already, or a row offset for a listing without keys.
+
+A listing whose order no key can give, such as an aggregate ordered by its counts, may be
+computed here from rows the store streams (:data:`COMPUTED`: ``co-mentions``), with the rows and
+order of its query, holding far less than Oxigraph's grouping does.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import datetime as dt
+import json
+import math
+import os
+import re
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from geokg.errors import ConfigError
+from geokg.sparql_text import where_brace
+from geokg.store import Store
+
+__all__ = [
+    "Position",
+    "encode_cursor",
+    "read_cursor",
+    "KeyOrder",
+    "key_order",
+    "with_rows",
+    "keyed_rows",
+    "co_mentions",
+    "count_co_mentions",
+    "COMPUTED",
+]
+
+T = TypeVar("T")
+_DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>$')
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+#: Keys read by the first query of a page; later ones read as many as the rows per key so far predict,
+#: up to MAX_BATCH or the keys text's "# keys per query: N": past some number of VALUES rows,
+#: which depends on the query, Oxigraph 0.5 stops starting from them (at 10 million quads events
+#: of 1,000 articles took 0.5 s, of 1,300 86 s; entity-articles of 9 labels 0.1 s, of 10 27 s).
+FIRST_BATCH = 16
+MAX_BATCH = 512
+_PER_QUERY = re.compile(r"^#\s*keys per query:\s*(\d+)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: ``skip`` rows after the first row of ``key`` (its TSV cells), or after
+    the first row of the listing when ``key`` is None."""
+
+    skip: int = 0
+    key: tuple[str, ...] | None = None
+
+
+def encode_cursor(name: str, position: Position) -> str:
+    """An opaque text for ``position`` in the listing ``name``, safe on a command line.
+
+    Example:
+        >>> read_cursor("events", encode_cursor("events", Position(3, ('"a1"',))))
+        Position(skip=3, key=('"a1"',))
+    """
+    data = {"q": name, "skip": position.skip, "key": list(position.key) if position.key is not None else None}
+    return base64.urlsafe_b64encode(json.dumps(data, ensure_ascii=False).encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def read_cursor(name: str, cursor: str) -> Position:
+    """The position a cursor of :func:`encode_cursor` names.
+
+    Raises:
+        ConfigError: not a cursor, or one given by another query.
+    """
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        name_given, skip, key = data["q"], data["skip"], data["key"]
+        if not isinstance(skip, int) or skip < 0 or not (key is None or all(isinstance(c, str) for c in key)):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError("cursor", cursor, "Give the cursor a page of this query printed, unchanged.") from None
+    if name_given != name:
+        raise ConfigError("cursor", cursor, f"It is a cursor of {name_given}, not of {name}.")
+    return Position(skip, tuple(key) if key is not None else None)
+
+
+@dataclass(frozen=True)
+class KeyOrder:
+    """A listing's keys, sorted: each key's TSV cells, its Python values and the parameter values
+    that give its rows."""
+
+    text: str
+    columns: tuple[str, ...]
+    bind: tuple[str, ...]
+    keys: list[tuple[str, ...]]
+    values: list[tuple[object, ...]]
+    binds: dict[tuple[str, ...], list[tuple[str, ...]]]
+    sort_keys: list[tuple[tuple[int, object], ...]]
+
+    def index(self, key: tuple[str, ...] | None) -> int:
+        """Where the rows of ``key`` start (the next key's, if the store no longer has it)."""
+        if key is None:
+            return 0
+        sort_key = _sort_key(key) if len(key) == len(self.columns) else None
+        if sort_key is None:
+            raise ConfigError("cursor", key, "It names no key of this listing; start again from its first page.")
+        return bisect.bisect_left(self.sort_keys, sort_key)
+
+
+_CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
+_REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
+
+
+def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
+    """``read()``, kept for the process while the store is read-only and its files unchanged."""
+    if store.read_only and store.in_memory:
+        per_store = _REPLICAS.setdefault(store, {})
+        if what not in per_store:
+            per_store[what] = read()
+        return per_store[what]  # type: ignore[return-value]
+    if not store.read_only or store.path is None:
+        return read()
+    cache_key = (str(store.path.resolve()), what)
+    stamp = _folder_stamp(store.path)
+    cached = _CACHE.get(cache_key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]  # type: ignore[return-value]
+    value = read()
+    _CACHE[cache_key] = (stamp, value)
+    return value
+
+
+def key_order(store: Store, keys_text: str, source: str) -> KeyOrder | None:
+    """The sorted keys ``keys_text`` lists on ``store``, or None when they cannot be sorted as
+    Oxigraph sorts them (module notes)."""
+    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source))
+
+
+def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
+    """The names, sizes and times of the store's files: any write changes one of them."""
+    with os.scandir(path) as entries:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
+
+
+def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
+    names, tsv = store.select_tsv(keys_text, source=source)
+    columns = tuple(n for n in names if not n.startswith("_"))
+    bind = tuple(n for n in names if n.startswith("_"))
+    key_at = [names.index(c) for c in columns]
+    bind_at = [names.index(b) for b in bind]
+    found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for line in tsv.decode("utf-8").split("\n")[1:]:
+        if line:
+            cells = line.split("\t")
+            found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
+    # Each column's cells as their sort keys, once per distinct cell.
+    sort_of: list[dict[str, tuple[int, object]]] = []
+    for i in range(len(columns)):
+        distinct = {key[i] for key in found}
+        if _column_kind(distinct) is None:
+            return None
+        sort_of.append({cell: (0, "") if not cell else (1, _value(cell)) for cell in distinct})
+    keyed = sorted((tuple([sort_of[i][cell] for i, cell in enumerate(key)]), key) for key in found)
+    keys = [key for _, key in keyed]
+    values = [tuple([k[1] if k[0] else None for k in sort_key]) for sort_key, _ in keyed]
+    binds = {key: sorted(found[key]) for key in keys}
+    return KeyOrder(keys_text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
+
+
+def _column_kind(cells: set[str]) -> str | None:
+    """ "string" when every bound cell is a plain string, "date" when every one is an ``xsd:date``,
+    None otherwise (unbound cells go with either)."""
+    bound = cells - {""}
+    if all(c[0] == '"' and c[-1] == '"' and len(c) > 1 for c in bound):
+        return "string"
+    if all(_DATE.match(c) for c in bound):
+        return "date"
+    return None
+
+
+def _value(cell: str) -> object:
+    """A key cell as the value :func:`geokg.queries.rows_from_tsv` gives its column."""
+    if not cell:
+        return None
+    if cell[-1] != '"':
+        return dt.date.fromisoformat(cell[1:11])  # an xsd:date (checked by _column_kind)
+    text = cell[1:-1]
+    return _unescape(text) if "\\" in text else text
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _ESCAPES.get(m[3], m[3]), text)
+
+
+def _sort_key(key: Sequence[str]) -> tuple[tuple[int, object], ...] | None:
+    """Oxigraph's order of plain strings (by code point) and dates, unbound first; None for other terms."""
+    out: list[tuple[int, object]] = []
+    for cell in key:
+        if cell and _column_kind({cell}) is None:
+            return None
+        out.append((0, "") if not cell else (1, _value(cell)))
+    return tuple(out)
+
+
+def with_rows(text: str, names: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """``text`` with a ``VALUES`` block of several rows at the head of its WHERE clause: ``names``
+    are variables (without ``?``), each row their terms in SPARQL syntax ("" for UNDEF).
+
+    Example:
+        >>> print(with_rows('SELECT ?x WHERE { ?x ?p ?_a }', ["_a"], [['"a1"'], ['"a2"']]))
+        SELECT ?x WHERE { VALUES (?_a) { ("a1") ("a2") } ?x ?p ?_a }
+    """
+    at = where_brace(text)
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join("(" + " ".join(term or "UNDEF" for term in row) + ")" for row in rows)
+    return f"{text[: at + 1]} VALUES ({head}) {{ {body} }}{text[at + 1 :]}"
+
+
+def keyed_rows(
+    order: KeyOrder,
+    text: str,
+    columns: Sequence[str],
+    read: Callable[[str], Sequence[tuple[object, ...]]],
+    start: Position,
+    *,
+    want: int | None = None,
+) -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
+    """The rows of the listing ``text`` (projecting ``columns``) from the first row of
+    ``start.key``, each with its key and its place among that key's rows, read a few keys at a time
+    (``read`` runs a query, returning its rows as :func:`geokg.queries.rows_from_tsv` gives them).
+
+    Args:
+        want: about how many rows the caller reads (None: all), to size the queries.
+    """
+    key_at = [list(columns).index(c) for c in order.columns]
+    cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
+
+    def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
+        i, batch, given, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
+        current: tuple[str, ...] | None = None
+        index = 0
+        while i < len(order.keys):
+            chunk = order.keys[i : i + batch]
+            wanted = {order.values[i + n]: key for n, key in enumerate(chunk)}
+            binds = list(dict.fromkeys(b for key in chunk for b in order.binds[key]))
+            before = given
+            for row in read(with_rows(text, order.bind, binds)):
+                key = wanted.get(tuple(row[j] for j in key_at))
+                if key is None:
+                    continue  # a row of a key outside this chunk: read with its own
+                if key != current:
+                    current, index = key, 0
+                yield row, key, index
+                index += 1
+                given += 1
+            i += len(chunk)
+            done += len(chunk)
+            left = None if want is None else want - given
+            if left is None or given == before:  # all rows wanted, or keys without rows: read more at once
+                batch = min(batch * 2, cap)
+            elif left > 0:
+                per_key = max(given, 1) / done
+                batch = max(min(FIRST_BATCH, cap), min(cap, math.ceil(left / per_key * 1.25)))
+
+    return rows()
+
+
+# -- listings computed from streamed rows -----------------------------------
+_GK = "https://w3id.org/geokg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class _LineReader:
+    """A binary file to serialise SPARQL TSV results into, handing each complete line to ``take``:
+    the rows are read as Oxigraph writes them, never held whole."""
+
+    def __init__(self, take: Callable[[str], None]) -> None:
+        self.take, self.rest, self.header = take, b"", True
+
+    def write(self, data: bytes) -> int:
+        lines = (self.rest + data).split(b"\n")
+        self.rest = lines.pop()
+        for line in lines:
+            if self.header:
+                self.header = False
+            else:
+                self.take(line.decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
+    """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
+    return _kept(store, "co-mentions", lambda: count_co_mentions(store))
+
+
+def count_co_mentions(store: Store) -> list[tuple[object, ...]] | None:
+    """The rows of ``queries/co-mentions.rq``, counted here from each article's entities.
+
+    Oxigraph holds every (article, entity, entity) row of the query to group them: 2.1 GB at ten
+    million quads. Here each article's entities are read once, as a stream, and articles that name
+    the same entities are counted together; what is held is one entry per article, per distinct set
+    of entities and per pair of labels. None when a display label is not a plain string (the
+    query's order of those is Oxigraph's to give).
+    """
+    labels: dict[str, list[str]] = {}
+    _, tsv = store.select_tsv(f"SELECT DISTINCT ?e ?label WHERE {{ ?e <{_GK}displayLabel> ?label }}")
+    for line in tsv.decode("utf-8").split("\n")[1:]:
+        if not line:
+            continue
+        entity, label = line.split("\t")
+        if _column_kind({label}) != "string":
+            return None
+        if entity.startswith("<"):  # STR() of a blank node is an error: the query skips it
+            labels.setdefault(entity[1:-1], []).append(str(_value(label)))
+    ids: dict[str, int] = {}
+    entities: list[str] = []
+    by_doc: dict[str, list[int]] = {}
+
+    def take(line: str) -> None:
+        doc, cell = line.split("\t")
+        entity = cell[1:-1]
+        if entity not in labels:
+            return
+        number = ids.get(entity)
+        if number is None:
+            number = ids[entity] = len(entities)
+            entities.append(entity)
+        by_doc.setdefault(doc, []).append(number)
+
+    query = f"SELECT ?doc ?e WHERE {{ ?doc <{_RDF_TYPE}> <{_GK}Article> ; <{_GK}mentions> ?e }}"
+    solutions = store.execute(query, source="co-mentions")
+    assert isinstance(solutions, ox.QuerySolutions)
+    solutions.serialize(_LineReader(take), format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    sets: dict[tuple[int, ...], int] = {}
+    for named in by_doc.values():
+        key = tuple(sorted(set(named)))
+        sets[key] = sets.get(key, 0) + 1
+    by_doc.clear()
+    counts: dict[tuple[str, str], int] = {}
+    for named_set, articles in sets.items():
+        iris = sorted(entities[n] for n in named_set)  # STR(?e1) < STR(?e2): each pair once
+        pairs = set()
+        for i, first in enumerate(iris):
+            for second in iris[i + 1 :]:
+                for label1 in labels[first]:
+                    for label2 in labels[second]:
+                        pairs.add((label1, label2) if label1 <= label2 else (label2, label1))
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + articles
+    rows = [(first, second, count) for (first, second), count in counts.items()]
+    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
+    return rows  # type: ignore[return-value]
+
+
+#: Listings computed in Python on the local store, by name (each returns None to leave it to the query).
+COMPUTED: dict[str, Callable[[Store], list[tuple[object, ...]] | None]] = {"co-mentions": co_mentions}

@@ -1,0 +1,187 @@
+"""Whole-graph listings read by keys, or computed in Python: the rows and order of the contract text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from geokg import crossdoc, listings
+from geokg.errors import ConfigError, QuerySyntaxError
+from geokg.queries import get_query, iter_query, list_queries, load_query, rows_from_tsv, run_query
+from geokg.rdf.iris import graph_iri
+from geokg.store import Store
+
+DATA = Path(__file__).resolve().parent / "data"
+# Ids whose order tests the sort: digits as text, case, a non-ASCII letter, a quote and a backslash.
+IDS = ["a10", "a9", "B-1", "b", "é-1", "z", 'q"uote', "back\\slash", "a1"]
+ENTITIES = ["country/CL", "country/JP", "country/ID", "commodity/copper", "commodity/nickel", "place/santiago",
+            "media/reuters", "org/lme"]
+KEYED = sorted(q.name for q in list_queries() if q.keys_for("oxigraph"))
+
+
+def article(n: int, identifier: str) -> str:
+    """An article graph of our own making: some entities and 0 to 3 offers, one without a date."""
+    doc = f"<https://w3id.org/geokg/id/article/x{n}>"
+    named = [ENTITIES[(n + k) % len(ENTITIES)] for k in range(2 + n % 5)]
+    literal = identifier.replace("\\", "\\\\").replace('"', '\\"')
+    lines = [
+        "@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        f'{doc} a gk:Article ; dcterms:identifier "{literal}" ; '
+        + (f'dcterms:date "2024-0{1 + n % 3}-1{n % 7}"^^xsd:date ; ' if n % 4 else "")
+        + "gk:mentions "
+        + ", ".join(f"<https://w3id.org/geokg/id/{e}>" for e in named)
+        + " ; gk:salientMention "
+        + f"<https://w3id.org/geokg/id/{named[0]}> .",
+    ]
+    for k in range(n % 4):
+        event = f"<https://w3id.org/geokg/id/event/x{n}-{k}>"
+        lines.append(
+            f"{event} a gk:Event, gk:Offer ; prov:wasDerivedFrom {doc} ; "
+            f"gk:agent <https://w3id.org/geokg/id/{named[0]}> ; "
+            "gk:theme <https://w3id.org/geokg/id/commodity/copper> ; "
+            f'gk:date "2024-02-0{1 + k}"^^xsd:date .'
+        )
+    for k in range(n % 3):  # statements, half of them with a date of their own
+        lines.append(
+            f"<https://w3id.org/geokg/id/event/x{n}-s{k}> a gk:Event, gk:Statement ; prov:wasDerivedFrom {doc} ; "
+            f'gk:agent <https://w3id.org/geokg/id/{named[-1]}> ; gk:quote "Words {n}-{k}" '
+            + (f'; gk:date "2024-01-0{1 + k}"^^xsd:date .' if k % 2 else ".")
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    """The reference graph, the two hand-written articles and nine made-up ones, read-only on disk."""
+    path = tmp_path_factory.mktemp("listings") / "geokg.db"
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for name in ("2024-03-04-chile-copper-offer", "2024-03-10-japan-copper-imports"):
+            opened.replace_graph(graph_iri(name), Graph().parse(DATA / "store" / f"{name}.ttl"))
+        for n, identifier in enumerate(IDS):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, identifier), format="turtle"))
+        crossdoc.refresh(opened)
+    with Store.open(path, read_only=True) as reading:
+        yield reading
+
+
+def contract(store: Store, name: str) -> list[tuple]:
+    """The rows of the portable text, run as it is written."""
+    return rows_from_tsv(store.select_tsv(get_query(name).text)[1])
+
+
+def test_listings_some_are_read_by_keys() -> None:
+    assert {"events", "mentions", "salient-mentions"} <= set(KEYED)
+
+
+@pytest.mark.parametrize("name", KEYED)
+def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
+    store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)  # several keys per query, several queries per page
+    whole = contract(store, name)
+    assert len(whole) >= 10
+    assert listings.key_order(store, get_query(name).keys_for("oxigraph") or "", name) is not None
+    assert run_query(store, name).rows == whole
+    assert list(iter_query(store, name)[1]) == whole
+    for size in (1, 3, 7):
+        pages, cursor = [], None
+        while True:
+            page = run_query(store, name, limit=size, cursor=cursor)
+            assert len(page.rows) <= size
+            pages += page.rows
+            if not page.more:
+                assert page.cursor is None
+                break
+            cursor = page.cursor
+        assert pages == whole, size
+        assert run_query(store, name, limit=size, offset=4).rows == whole[4 : 4 + size]
+        assert list(iter_query(store, name, limit=size, offset=4)[1]) == whole[4 : 4 + size]
+
+
+def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:
+    whole = contract(store, "co-mentions")
+    assert len(whole) >= 10 and any(row[2] > 1 for row in whole)
+    assert listings.count_co_mentions(store) == whole
+    assert run_query(store, "co-mentions").rows == whole
+    page = run_query(store, "co-mentions", limit=5)
+    assert page.rows == whole[:5] and page.more
+    assert run_query(store, "co-mentions", limit=5, cursor=page.cursor).rows == whole[5:10]
+
+
+def test_listings_keys_that_cannot_be_sorted_here_leave_it_to_the_query(tmp_path: Path) -> None:
+    """A language-tagged id sorts as Oxigraph decides: the plain query is read instead."""
+    with Store.open(tmp_path / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n, identifier in enumerate(["b", "a"]):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n + 1, identifier), format="turtle"))
+        text = article(3, "c").replace('dcterms:identifier "c"', 'dcterms:identifier "c"@en')
+        opened.replace_graph(graph_iri("x3"), Graph().parse(data=text, format="turtle"))
+        keys = get_query("mentions").keys_for("oxigraph") or ""
+        assert listings.key_order(opened, keys, "mentions") is None
+        assert run_query(opened, "mentions").rows == contract(opened, "mentions")
+        assert len(run_query(opened, "mentions", limit=2).rows) == 2
+
+
+def test_listings_a_cursor_of_another_query_or_garbled_is_refused(store: Store) -> None:
+    cursor = run_query(store, "events", limit=2).cursor
+    assert cursor is not None
+    with pytest.raises(ConfigError, match="a cursor of events, not of mentions"):
+        run_query(store, "mentions", cursor=cursor)
+    with pytest.raises(ConfigError, match="cursor='x!' is not valid"):
+        run_query(store, "events", cursor="x!")
+    with pytest.raises(ConfigError, match="an offset or a cursor, not both"):
+        run_query(store, "events", offset=2, cursor=cursor)
+    with pytest.raises(ConfigError, match="not read by keys"):
+        run_query(store, "events", {"article": "a1"}, cursor=cursor)
+
+
+def test_listings_keys_must_lead_the_order_of_their_listing(tmp_path: Path) -> None:
+    (tmp_path / "plans" / "oxigraph").mkdir(parents=True)
+    query = tmp_path / "q.rq"
+    query.write_text("# title: T\n# description: D\n# param: a (literal) - a value\n"
+                     "SELECT ?x ?y WHERE { ?x ?y ?_a } ORDER BY ?x ?y\n")
+    keys = tmp_path / "plans" / "oxigraph" / "q.keys.rq"
+    keys.write_text("SELECT ?y ?_a WHERE { ?y ?p ?_a }\n")
+    with pytest.raises(QuerySyntaxError, match=r"ORDER BY of q.rq starts with \(\?x \?y\)"):
+        load_query(query)
+    keys.write_text("SELECT ?x ?_a WHERE { ?x ?p ?_a }\n")
+    assert load_query(query).keys_for("oxigraph") == keys.read_text()
+
+
+def test_listings_a_keys_text_caps_the_keys_per_query(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """entity-articles reads at most 8 labels per query ("# keys per query: 8" in its keys text)."""
+    keys_text = get_query("entity-articles").keys_for("oxigraph") or ""
+    assert "# keys per query: 8" in keys_text
+    sizes: list[int] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        if "VALUES (?_entity)" in sparql:
+            sizes.append(sparql.split("VALUES (?_entity) {", 1)[1].split("}", 1)[0].count("("))
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    assert run_query(store, "entity-articles").rows == contract(store, "entity-articles")
+    assert len(sizes) > 1 and max(sizes) == 8
+
+
+def test_listings_kept_keys_are_read_again_once_the_store_changed(tmp_path: Path) -> None:
+    path = tmp_path / "geokg.db"
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        opened.replace_graph(graph_iri("x1"), Graph().parse(data=article(1, "m"), format="turtle"))
+    with Store.open(path, read_only=True) as reading:
+        before = run_query(reading, "mentions").rows
+    with Store.open(path, read_only=True) as reading:  # kept: the same keys, the same rows
+        keys = get_query("mentions").keys_for("oxigraph") or ""
+        assert listings.key_order(reading, keys, "mentions") is listings.key_order(reading, keys, "mentions")
+        assert run_query(reading, "mentions").rows == before
+    with Store.open(path) as opened:
+        opened.replace_graph(graph_iri("x2"), Graph().parse(data=article(2, "a"), format="turtle"))
+    with Store.open(path, read_only=True) as reading:
+        after = run_query(reading, "mentions").rows
+        assert after == contract(reading, "mentions") and after[0][0] == "a" and len(after) > len(before)
