@@ -75,6 +75,9 @@ SENTENCES = {
     "nominal-by": ("2024-06-12", "The sale of 60,000 tonnes of barley to Jordan by Romania was completed."),
     "iraq-in": ("2024-06-12", "Oil production fell by about 170,000 bpd in Iraq in May."),
     "copper-no-producer": ("2024-06-12", "Global copper output will fall by 2% next year as ore grades decline."),
+    "plural-opening": ("2024-06-12", "Cuba trade\n\nSanctions were imposed on Cuba by Canada."),
+    "shipments-rose": ("2024-06-12", "Grain trade\n\nShipments of Ukrainian barley to Morocco rose 12% in May."),
+    "supply-with": ("2024-06-12", "Algeria will supply Italy with 9 billion cubic metres of gas a year."),
     "halted-work": ("2024-06-12", "Miner Hindalco halted work at its Muri refinery in Jharkhand after protests."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
@@ -467,3 +470,15 @@ def test_halting_work_at_a_refinery_is_its_output_stopping_not_a_measure(events)
     [row] = find(events, "halted-work", "Production")
     assert row["agent"] == "Hindalco"
     assert not [e for e in events["halted-work"] if e["type"] in ("Sanction", "ExportRestriction")]
+
+
+def test_a_plural_opening_a_sentence_under_a_headline_is_read_as_a_word_not_a_name(events) -> None:
+    [sanction] = find(events, "plural-opening", "Sanction")
+    assert (sanction["agent"], sanction["recipient"]) == ("Canada", "Cuba")
+    [move] = find(events, "shipments-rose", "TradeChange")
+    assert (move["agent"], move["recipient"], move["theme"]) == ("Ukraine", "Morocco", "Barley")
+
+
+def test_supplying_a_party_with_goods_makes_it_the_recipient(events) -> None:
+    [supply] = find(events, "supply-with", "SaleOrSupply")
+    assert (supply["agent"], supply["recipient"]) == ("Algeria", "Italy")

@@ -254,15 +254,6 @@ def test_a_percentage_in_another_clause_is_not_the_amount() -> None:
     assert quantity_of(sent, sent[1], T.TRADE_CHANGE, (0, 9)) is not None
 
 
-def test_a_plural_opening_a_sentence_is_read_as_a_word_not_a_name() -> None:
-    # "Sanctions were imposed on Cuba by Canada ." with "Sanctions" tagged as a proper noun
-    sent, ctx = sentence(["Sanctions 2 nsubjpass PROPN Sanctions", "were 2 auxpass AUX be",
-                          "imposed 2 ROOT VERB impose VBN", "on 2 prep ADP", "Cuba 3 pobj PROPN", "by 2 agent ADP",
-                          "Canada 5 pobj PROPN", ". 2 punct PUNCT"], linked={4: "Country:CU", 6: "Country:CA"})
-    [event] = sentence_events(sent, ctx)
-    assert (event.type, event.agent, event.recipients) == (T.SANCTION, ref("Country:CA"), (ref("Country:CU"),))
-
-
 def test_exports_of_a_countrys_goods_are_that_countrys_sale() -> None:
     # "Exports of Peruvian copper resumed ."
     sent, ctx = sentence(["Exports 4 nsubj NOUN export NNS", "of 0 prep ADP", "Peruvian 3 amod ADJ",

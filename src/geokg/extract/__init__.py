@@ -30,6 +30,7 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
     from geokg.reference import load_reference
 
     reference = reference or load_reference()
+    _common_nouns_opening_sentences(doc)
     doc.user_data[DOC_TEXT] = doc.text  # joined once; sentence texts are slices of it (span_text)
     linked = link(doc, reference, article.date)
     publisher = link_name(article.source, reference, EntityKind.MEDIA) if article.source else None
@@ -59,6 +60,25 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
         events=tuple(events),
         about=salient(doc, linked, events, headline_end, ctx.person_countries or {}),
     )
+
+
+# Market nouns the rules read besides the trigger words.
+_MARKET_NOUNS = {"price", "output", "production", "demand", "stock", "inventory", "supply", "shipment"}
+
+
+def _common_nouns_opening_sentences(doc: Doc) -> None:
+    """ "Sanctions were imposed", "Shipments rose": the small tagger takes a capitalised plural
+    opening a sentence for a name. A word the rules know, and no entity, is read as the noun."""
+    from geokg.extract.lexicon import TRIGGERS, words
+
+    known = TRIGGERS.keys() | words("trade_nouns") | _MARKET_NOUNS
+    for token in doc:
+        if not (token.is_sent_start and token.pos_ == "PROPN" and not token.ent_type_):
+            continue
+        word = token.lower_
+        singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+        if singular in known:
+            token.pos_, token.tag_, token.lemma_ = "NOUN", "NNS" if singular != word else "NN", singular
 
 
 LEAD_SENTENCES = 2  # the dateline and the first two sentences of the body tell what a story is about

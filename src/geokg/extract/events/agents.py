@@ -166,7 +166,10 @@ def _pronoun_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
 
 
 def _origin_modifier(token: Token, linked: LinkedDoc) -> bool:
-    """ "Russian" in "the import of Russian crude": where the goods come from."""
+    """ "Russian" in "the import of Russian crude": where the goods come from; "Egypt" in
+    "shipments of wheat to Egypt": where they go."""
+    if token.dep_ == "pobj" and token.head.lower_ in ("to", "into") and TRIGGERS.get(lemma(token.head.head)):
+        return True
     if token.dep_ not in ("amod", "compound", "nmod"):
         return False
     head = linked.by_token.get(token.head.i)
@@ -221,8 +224,13 @@ def implicit_agent(
         return _operator(verb, scope, ctx)
     if kind is T.SALE_OR_SUPPLY and verb.tag_ == "VBN":
         return _goods_country(verb, ctx)
-    if kind is T.SALE_OR_SUPPLY:
-        return _exporting_country(verb.doc[scope[0] : scope[1]], ctx)
+    clause = verb.doc[scope[0] : scope[1]]
+    if (
+        kind is T.SALE_OR_SUPPLY
+        or kind is T.TRADE_CHANGE
+        and not any(lemma(t) in ("import", "purchase") for t in clause)
+    ):
+        return _exporting_country(clause, ctx)  # "shipments of Russian wheat rose": Russia's
     return None
 
 

@@ -84,9 +84,6 @@ class SentenceContext:
 def lemma(token: Token) -> str:
     """The token's lower-case lemma, a gerund's verb for gerunds ("purchasing" → "purchase")."""
     found = token.lemma_.lower()
-    if token.pos_ == "PROPN" and token.is_sent_start and not token.ent_type_ and found.endswith("s"):
-        # "Sanctions were imposed", "Exports rose": a plural opening a sentence the tagger took for a name.
-        found = found[:-3] + "y" if found.endswith("ies") else found[:-1]
     return _GERUNDS.get(found, found)
 
 

@@ -64,8 +64,11 @@ def _direct_recipients(verb: Token, trigger: Token, kind: EventType, linked: Lin
         t for t in verb.subtree if t.dep_ in ("xcomp", "dobj", "advcl") and t.head in (verb, trigger)
     }
     for head in heads:
+        supplied_with = any(c.dep_ == "prep" and c.lower_ == "with" for c in head.children)
         for child in head.children:
-            if child.dep_ == "dative" or (child.dep_ == "dobj" and kind is T.OFFER and _is_party(child, linked)):
+            party_object = child.dep_ == "dobj" and _is_party(child, linked)
+            # "offered India oil", "will supply Germany with gas": the party object receives
+            if child.dep_ == "dative" or party_object and (kind is T.OFFER or supplied_with):
                 found += _entities_under(child, linked)
     return found
 

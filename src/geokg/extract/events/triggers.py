@@ -265,7 +265,7 @@ def _moving_volume(token: Token, word: str) -> EventType | None:
     """ "cut crude exports", "imports rose", "higher supply from Libya": a volume moves, nothing
     is sold. A cut in supply is a cut in output, never a supply; supply to someone, by a route,
     or cut off, stays a flow between parties (None: the word is read as a trigger)."""
-    if word not in ("export", "import", "supply") or token.pos_ != "NOUN":
+    if word not in ("export", "import", "supply", "shipment") or token.pos_ != "NOUN":
         return None
     if lemma(token.head) not in DIRECTION_WORDS and not any(
         c.dep_ == "amod" and lemma(c) in DIRECTION_WORDS for c in token.children
