@@ -49,3 +49,19 @@ def test_an_ordinal_rank_with_those_ranked_ahead() -> None:
 
 def test_ordinals_in_words_and_digits() -> None:
     assert [_ordinal(raw) for raw in ("fifth", "Twelfth", "3rd", "21st", "none")] == [5, 12, 3, 21, None]
+
+
+def test_the_top_producer_ranks_first_and_one_of_the_largest_ranks_nothing() -> None:
+    # "Peru is the second-largest silver producer ." / "Peru is one of the largest silver producers ."
+    sent, ctx = sentence(["Peru 1 nsubj PROPN", "is 1 ROOT AUX be", "the 6 det DET", "second 5 advmod ADJ",
+                          "+- 5 punct PUNCT", "+largest 6 amod ADJ", "silver 6 compound NOUN", "producer 1 attr NOUN",
+                          "+. 1 punct PUNCT"], linked={0: "Country:PE", 6: "Commodity:silver"})
+    ctx.default_source = ref("Media:reuters")
+    event, _ = ranking_event(sent, ctx, Attribution(), evidence_of(sent))
+    assert (event.agent, event.rank, event.measure) == (ref("Country:PE"), 2, "production")
+    sent, ctx = sentence(["Peru 1 nsubj PROPN", "is 1 ROOT AUX be", "one 1 attr NUM", "of 2 prep ADP",
+                          "the 7 det DET", "largest 7 amod ADJ", "silver 7 compound NOUN",
+                          "producers 3 pobj NOUN producer", "+. 1 punct PUNCT"],
+                         linked={0: "Country:PE", 6: "Commodity:silver"})
+    ctx.default_source = ref("Media:reuters")
+    assert ranking_event(sent, ctx, Attribution(), evidence_of(sent)) is None

@@ -38,7 +38,10 @@ _RANK = re.compile(
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th))[-\s])?(?:largest|biggest|top|leading|dominant|main|greatest|no\.\s*1)\b"
     r"|\b(?:no\.|number)\s*(?P<num>\d{1,2})\b"
-    r"|\branks?\s+(?P<ord2>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th)?)\b",
+    r"|\branks?\s+(?P<ord2>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th)?)\b"
+    # "Chile, the top copper producer", "the second-largest exporter of wheat"; not "one of the largest"
+    r"|(?<!of )\bthe\s+(?:(?P<ord3>second|third|fourth|fifth)[-\s])?(?:largest|biggest|top|leading)\s+"
+    r"(?=(?:[\w-]+\s+){0,2}(?:producer|exporter|importer|consumer|supplier|holder|miner)s?\b)",
     re.IGNORECASE,
 )
 # The noun after a rank names what is ranked: "producer" ranks production, "holder" reserves.
@@ -92,7 +95,7 @@ def _rank_phrase(sent: Span) -> tuple[Token, int, list[Token]] | None:
     start_token = next((t for t in sent if t.idx >= char), None)
     if start_token is None:
         return None
-    raw = match.group("ord") or match.group("num") or match.group("ord2")
+    raw = match.group("ord") or match.group("num") or match.group("ord2") or match.group("ord3")
     rank = _ordinal(raw) if raw else 1
     if rank is None or rank < 1:
         return None
