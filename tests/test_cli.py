@@ -77,6 +77,19 @@ def test_build_lists_a_bad_file_and_still_loads_the_good_one(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+def test_build_with_an_event_model_folder_that_is_no_trigger_model_exits_2_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import spacy
+
+    (tmp_path / "chile.txt").write_text(CHILE, encoding="utf-8")
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    monkeypatch.setenv("GEOKG_EVENT_MODEL", str(tmp_path / "blank"))
+    code, out, err = run_main(["build", str(tmp_path / "chile.txt"), "--store", str(tmp_path / "db"), "-q"], capsys)
+    assert code == 2
+    assert err.startswith(f"Error: [GK901] GEOKG_EVENT_MODEL='{tmp_path / 'blank'}' is not valid.")
+    assert "without the 'geokg_triggers' component" in err
+
+
 def test_build_with_an_unknown_spacy_model_exits_2_listing_installed_pipelines(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import spacy

@@ -64,6 +64,13 @@ def _pipeline(model: str, event_model: str) -> Language:
                 str(triggers),
                 f"It is not a trained event model ({error}). Run `geokg train` or use none",
             ) from error
+        if SPANS_KEY not in source.pipe_names:
+            raise ConfigError(
+                "GEOKG_EVENT_MODEL",
+                str(triggers),
+                f"It is a spaCy pipeline without the {SPANS_KEY!r} component "
+                f"(it has: {', '.join(source.pipe_names) or 'none'}). Run `geokg train` or use none",
+            )
         # Its features include lemmas, parts of speech and dependencies: it runs after the parser.
         nlp.add_pipe(SPANS_KEY, source=source, before="geokg_gazetteer")
         if TRIGGER_LEXICON in source.pipe_names:
