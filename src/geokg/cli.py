@@ -478,7 +478,8 @@ def query_command(
         cursor=cursor,
     )
     _echo_notes(result.notes)
-    click.echo(render(result.columns, result.rows, fmt, title=result.title or name))
+    text = render(result.columns, result.rows, fmt, title=result.title or name)
+    click.echo(text, nl=not text.endswith("\n"))  # CSV rows already end their lines
     _echo_page(name, result, from_cursor=cursor is not None)
 
 
