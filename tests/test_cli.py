@@ -113,7 +113,7 @@ def test_query_offers_csv_parses(built_store: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["agent"], r["commodity"], r["recipient"]) for r in rows] == [("Chile", "Copper", "Japan")]
-    assert result.stdout.endswith("\r\n") and not result.stdout.endswith("\n\n")  # no blank line after the rows
+    assert not result.stdout.endswith("\n\n")  # no blank line after the rows
 
 
 @pytest.mark.slow
