@@ -375,9 +375,9 @@ def test_canonical_events_without_disputed_fields_are_recomputed_by_a_build(tmp_
         crossdoc.refresh(store)
         expected = geokg.query("disagreements", store=store).rows
         assert expected and not store.derived_outdated
-        store.update(f"""DELETE WHERE {{ GRAPH <{CROSSDOC_EVENTS_GRAPH}> {{ ?c <{GK.disputedField}> ?f }} }};
-                         DELETE DATA {{ GRAPH <{CROSSDOC_EVENTS_GRAPH}> {{
-                           <{CROSSDOC_EVENTS_GRAPH}> <http://purl.org/dc/terms/conformsTo> <{CROSSDOC_EVENTS_FORM}> }} }}""")
+        events = f"<{CROSSDOC_EVENTS_GRAPH}>"
+        store.update(f"""DELETE WHERE {{ GRAPH {events} {{ ?c <{GK.disputedField}> ?f }} }};
+            DELETE DATA {{ GRAPH {events} {{ {events} <http://purl.org/dc/terms/conformsTo> <{CROSSDOC_EVENTS_FORM}> }} }}""")
         assert store.derived_outdated and "disagreements may list nothing" in store.warnings()[0]
     summary = api.build([], settings)
     assert summary.crossdoc is not None and not summary.crossdoc.incremental
