@@ -377,7 +377,8 @@ def test_canonical_events_without_disputed_fields_are_recomputed_by_a_build(tmp_
         assert expected and not store.derived_outdated
         events = f"<{CROSSDOC_EVENTS_GRAPH}>"
         store.update(f"""DELETE WHERE {{ GRAPH {events} {{ ?c <{GK.disputedField}> ?f }} }};
-            DELETE DATA {{ GRAPH {events} {{ {events} <http://purl.org/dc/terms/conformsTo> <{CROSSDOC_EVENTS_FORM}> }} }}""")
+            DELETE DATA {{ GRAPH {events} {{ {events} dcterms:conformsTo <{CROSSDOC_EVENTS_FORM}> }} }}""",
+                     prefixes={"dcterms": "http://purl.org/dc/terms/"})
         assert store.derived_outdated and "disagreements may list nothing" in store.warnings()[0]
     summary = api.build([], settings)
     assert summary.crossdoc is not None and not summary.crossdoc.incremental
