@@ -617,10 +617,12 @@ def disputed_fields(members: Iterable[Report], disputable: Disputable) -> list[s
     """The fields of :data:`DISPUTABLE` on which two of ``members`` from different articles give
     different values: those given two values or more, by two articles or more (then some pair of
     reports from different articles differs), as ``disputable`` (:func:`read_disputable`) has them.
+    Two dates in one article are no dispute.
 
     Example:
         >>> a, b, c = (Report(f"e/{n}-1", "SaleOrSupply", n) for n in "abc")
-        >>> tonnes = {"e/a-1": {"quantity": {(Decimal(5), "t")}, "date": {1, 2}},
+        >>> days = {(dt.date(2025, 3, 1),), (dt.date(2025, 3, 2),)}
+        >>> tonnes = {"e/a-1": {"quantity": {(Decimal(5), "t")}, "date": days},
         ...           "e/b-1": {"quantity": {(Decimal("5.0"), "t")}},
         ...           "e/c-1": {"quantity": {(Decimal(6), "t")}}}
         >>> disputed_fields([a, b], tonnes), disputed_fields([a, b, c], tonnes)
