@@ -339,3 +339,49 @@ def test_a_store_with_the_display_values_of_an_older_geokg_is_recomputed_by_a_bu
     with Store.open(settings.store, read_only=True) as store:
         assert not store.derived_outdated and not store.warnings()
         assert len(geokg.query("timeline", store=store).rows) == len(geokg.query("event-reports", store=store).rows) > 0
+
+
+# Another report of the Chilean copper offer of tests/data/store, with another tonnage and date.
+DISPUTING = """
+@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix qudt: <http://qudt.org/schema/qudt/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/geokg/id/article/d> a gk:Article ; dcterms:identifier "d" ; dcterms:date "2024-03-05"^^xsd:date .
+<https://w3id.org/geokg/id/event/d-1> a gk:Event, gk:Offer ; prov:wasDerivedFrom <https://w3id.org/geokg/id/article/d> ;
+    gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:theme <https://w3id.org/geokg/id/commodity/copper> ;
+    gk:recipient <https://w3id.org/geokg/id/country/JP> ; gk:date "2024-03-02"^^xsd:date ;
+    gk:quantity <https://w3id.org/geokg/id/quantity/d-1> .
+<https://w3id.org/geokg/id/quantity/d-1> qudt:numericValue 120000.0 ; qudt:unit <http://qudt.org/vocab/unit/TONNE> .
+"""
+
+
+def test_canonical_events_without_disputed_fields_are_recomputed_by_a_build(tmp_path: Path) -> None:
+    """An older geokg wrote canonical events without gk:disputedField, which disagreements starts
+    from: the store says so, and a build without paths recomputes them."""
+    from rdflib import Graph
+
+    from geokg import crossdoc
+    from geokg.iri_space import CROSSDOC_EVENTS_FORM
+    from geokg.rdf import reference_graph
+    from geokg.rdf.iris import graph_iri
+
+    data = Path(__file__).parent / "data" / "store"
+    settings = Settings.from_env(store=tmp_path / "geokg.db")
+    with Store.open(settings.store) as store:
+        store.load_reference(reference_graph())
+        for path in sorted(data.glob("2024-*.ttl")):
+            store.replace_graph(graph_iri(path.stem), Graph().parse(path))
+        store.replace_graph(graph_iri("d"), Graph().parse(data=DISPUTING, format="turtle"))
+        crossdoc.refresh(store)
+        expected = geokg.query("disagreements", store=store).rows
+        assert expected and not store.derived_outdated
+        events = f"<{CROSSDOC_EVENTS_GRAPH}>"
+        store.update(f"""DELETE WHERE {{ GRAPH {events} {{ ?c <{GK.disputedField}> ?f }} }};
+            DELETE DATA {{ GRAPH {events} {{ {events} dcterms:conformsTo <{CROSSDOC_EVENTS_FORM}> }} }}""",
+                     prefixes={"dcterms": "http://purl.org/dc/terms/"})
+        assert store.derived_outdated and "disagreements may list nothing" in store.warnings()[0]
+    summary = api.build([], settings)
+    assert summary.crossdoc is not None and not summary.crossdoc.incremental
+    with Store.open(settings.store, read_only=True) as store:
+        assert not store.derived_outdated
+        assert geokg.query("disagreements", store=store).rows == expected

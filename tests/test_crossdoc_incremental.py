@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from geokg import api, crossdoc, crossdoc_incremental
 from geokg.articles import Article
 from geokg.cli import cli
 from geokg.crossdoc_incremental import Changes
-from geokg.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence
+from geokg.model import ArticleFacts, Entity, EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 from geokg.namespaces import GK
 from geokg.keys import entity_key, entity_name
 from geokg.rdf import reference_graph, to_graph
@@ -47,6 +48,9 @@ MINTED = [(EntityKind.PERSON, "Volkov"), (EntityKind.PERSON, "Dmitriy Volkov"), 
           (EntityKind.MEDIA, "Ferrox Metals")]
 OUTLETS = ["North Ledger", "South Courier"]
 TYPES = [EventType.SALE_OR_SUPPLY, EventType.AGREEMENT, EventType.RESERVES_RANK, EventType.STATEMENT]
+# 5 and 5.0 tonnes are one value to the disagreements query; 7 tonnes and 5 kilograms are not.
+QUANTITIES = [None, Quantity(Decimal(5), "tonne"), Quantity(Decimal("5.0"), "tonne"), Quantity(Decimal(7), "tonne"),
+              Quantity(Decimal(5), "kilogram")]
 
 
 def minted(kind: EntityKind, name: str, label: str | None = None) -> Entity:
@@ -68,6 +72,8 @@ def events(draw: st.DrawFn, actors: list[Entity]) -> tuple[Event, list[Entity]]:
                   themes=(theme.ref,) if theme is not None else (),
                   date=draw(st.none() | st.integers(0, 14).map(lambda d: DAY + dt.timedelta(days=d))),
                   status=draw(st.sampled_from([None, "signed", "negotiating"])),
+                  quantity=draw(st.sampled_from(QUANTITIES)),
+                  rank=draw(st.sampled_from([None, 1, 2])) if kind is EventType.RESERVES_RANK else None,
                   measure=draw(st.sampled_from([None, "reserves"])) if kind is EventType.RESERVES_RANK else None)
     return event, [e for e in (agent, other, theme) if e is not None]
 
@@ -166,6 +172,49 @@ def test_a_second_full_name_unlinks_the_surname_and_splits_the_reports(reference
         assert not any(f"<{GK.canonical}>" in q for q in incremental[str(CROSSDOC_ENTITIES_GRAPH)])
         crossdoc.refresh(store)
         assert_same(incremental, derived(store))
+
+
+def sale(article_id: str, day: int, tonnes: str, date: dt.date | None = None) -> ArticleFacts:
+    """One article reporting Ukraine's sale of wheat to China: the tonnage and date vary."""
+    sentence = f"Ukraine sold {tonnes} tonnes of wheat to China."
+    event = Event(EventType.SALE_OR_SUPPLY, Evidence(0, len(sentence), sentence), agent=COUNTRIES[1].ref,
+                  themes=(COMMODITIES[1].ref,), recipients=(COUNTRIES[3].ref,),
+                  quantity=Quantity(Decimal(tonnes), "tonne", f"{tonnes} tonnes"), date=date)
+    return ArticleFacts(Article(article_id, sentence, DAY + dt.timedelta(days=day)),
+                        entities=(COUNTRIES[1], COUNTRIES[3], COMMODITIES[1]), events=(event,))
+
+
+def disputed(store: Store) -> set[tuple[str, str]]:
+    return {(q.subject.value, q.object.value) for q in store.quads(CROSSDOC_EVENTS_GRAPH)
+            if q.predicate.value == str(GK.disputedField)}
+
+
+def test_disputed_fields_follow_the_reports_in_increments_as_in_one_go(reference_ntriples: str) -> None:
+    """Two reports of one sale that differ on the tonnage mark the canonical event disputed on
+    "quantity"; a third dated another day than the first adds "date"; 300,000.0 tonnes is no dispute with
+    300,000. The incremental pass writes what a whole one does, and the disagreements query lists
+    exactly the marked fields."""
+    with Store() as store:
+        store.replace_graphs({str(REFERENCE_GRAPH): reference_ntriples})
+        write(store, Changes(store, track=False), {"s1": sale("s1", 1, "300000", DAY + dt.timedelta(days=1))})
+        crossdoc.refresh(store)
+        assert not disputed(store)
+        steps = [({"s2": sale("s2", 2, "300000.0")}, set()),
+                 ({"s3": sale("s3", 2, "250000")}, {"quantity"}),
+                 ({"s4": sale("s4", 3, "300000", DAY)}, {"quantity", "date"}),
+                 ({"s3": None}, {"date"}),
+                 ({"s4": sale("s4", 3, "300000")}, set())]
+        for step, fields in steps:
+            changes = Changes(store)
+            write(store, changes, step)
+            crossdoc_incremental.update(store, changes)
+            incremental = derived(store)
+            assert {field for _, field in disputed(store)} == fields, step
+            assert len({c for c, _ in disputed(store)}) == (1 if fields else 0)
+            rows = geokg.query("disagreements", store=store).as_dicts()
+            assert {(r["canonical"], r["field"]) for r in rows} == disputed(store)
+            crossdoc.refresh(store)
+            assert_same(incremental, derived(store))
 
 
 def as_nquads(step: dict[str, ArticleFacts | None]) -> str:

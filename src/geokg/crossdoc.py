@@ -55,7 +55,9 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     ``gk:currentStatus`` (status of the latest report), the display values
     ``report:articleCount``, ``report:articles``, ``report:outlets`` and
     ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
-    report queries list for thousands of canonical events, not ontology), and ``gk:follows``: the
+    report queries list for thousands of canonical events, not ontology), ``gk:disputedField``
+    for each of :data:`DISPUTABLE` on which reports from different articles differ
+    (:func:`disputed_fields`: where the ``disagreements`` query looks), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an
     agreement proposed, negotiated and signed weeks apart reads as one chain.
@@ -66,18 +68,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from geokg.event_types import EVENT_TYPES
-from geokg.iri_space import GRAPH
-from geokg.namespaces import GK, REPORT, SEM
+from geokg.iri_space import CROSSDOC_EVENTS_FORM, GRAPH
+from geokg.namespaces import GK, QUDT, REPORT, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
@@ -90,13 +93,16 @@ from geokg.store import Store
 
 __all__ = [
     "CrossDocSummary",
+    "DISPUTABLE",
     "MintedEntity",
     "Report",
     "RANKING_WINDOW_DAYS",
     "WINDOW_DAYS",
     "alias_links",
+    "disputed_fields",
     "display_labels",
     "group_reports",
+    "read_disputable",
     "refresh",
     "same_happening",
     "same_storyline",
@@ -184,6 +190,23 @@ _OUTLETS = "SELECT DISTINCT ?event ?media WHERE { " + " UNION ".join(f"{{ {b} }}
 # For some events (restricted), one query per link: Oxigraph does not carry a VALUES block into
 # the branches of a UNION, so the UNION would read every outlet link of the store.
 _OUTLETS_OF = tuple(f"SELECT DISTINCT ?event ?media WHERE {{ #VALUES\n {b} }}" for b in _OUTLET_LINKS)
+# What reports can disagree on, each read for some events (restricted): the value as the
+# disagreements query compares it, and for a quantity its unit.
+DISPUTABLE = ("quantity", "rank", "date", "status")
+_DISPUTABLE_OF = {
+    "quantity": f"SELECT ?event ?value ?unit WHERE {{ #VALUES\n ?event <{GK.quantity}> ?q . "
+    f"?q <{QUDT.numericValue}> ?value ; <{QUDT.unit}> ?unit }}",
+    **{
+        name: f"SELECT ?event ?value WHERE {{ #VALUES\n ?event <{GK[name]}> ?value }}"
+        for name in ("rank", "date", "status")
+    },
+}
+#: Event -> field -> values, as read_disputable gives them.
+Disputable = Mapping[str, Mapping[str, Collection[tuple[object, ...]]]]
+_NUMBERS = {
+    str(XSD[name])
+    for name in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
+}
 _BROADER = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?narrower ?broader WHERE {{ GRAPH <{REFERENCE_GRAPH}> {{ ?narrower skos:broader+ ?broader }} }}
@@ -438,7 +461,8 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.skipped = name_skipped(store, skipped)
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
     outlets = read_outlets(store)
-    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets))
+    disputable = read_disputable(store, reported_apart(groups))
+    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets, disputable))
     log.debug("cross-document pass: %s", summary)
     return summary
 
@@ -522,9 +546,12 @@ def _events_graph(
     labels: Mapping[str, str],
     broader: Mapping[str, frozenset[str]],
     outlets: Mapping[str, frozenset[str]],
+    disputable: Disputable,
 ) -> Triples:
     graph = Triples()
-    canonical = [add_group(graph, members, labels, outlets) for members in groups]
+    # Says that the graph marks disputed fields (store.derived_outdated: an older geokg's does not).
+    graph.add((URIRef(CROSSDOC_EVENTS_GRAPH), DCTERMS.conformsTo, URIRef(CROSSDOC_EVENTS_FORM)))
+    canonical = [add_group(graph, members, labels, outlets, disputable) for members in groups]
     for current, previous in _previous_in_storyline(canonical, broader):
         graph.add((URIRef(current), GK.follows, URIRef(previous)))
     return graph
@@ -551,7 +578,11 @@ def canonical_report(members: list[Report]) -> Report:
 
 
 def add_group(
-    graph: Triples, members: list[Report], labels: Mapping[str, str], outlets: Mapping[str, frozenset[str]]
+    graph: Triples,
+    members: list[Report],
+    labels: Mapping[str, str],
+    outlets: Mapping[str, frozenset[str]],
+    disputable: Disputable,
 ) -> Report:
     """Add a group's canonical event and its members' links to ``graph`` (all but ``gk:follows``);
     return the canonical event as :func:`canonical_report` gives it."""
@@ -575,9 +606,34 @@ def add_group(
         shown = sorted({labels[iri] for iri in named if iri in labels})
         if shown:
             graph.add((node, prop, Literal(", ".join(shown))))
+    for name in disputed_fields(members, disputable):
+        graph.add((node, GK.disputedField, Literal(name)))
     for report in members:
         graph.add((URIRef(report.iri), GK.canonicalEvent, node))
     return event
+
+
+def disputed_fields(members: Iterable[Report], disputable: Disputable) -> list[str]:
+    """The fields of :data:`DISPUTABLE` on which two of ``members`` from different articles give
+    different values: those given two values or more, by two articles or more (then some pair of
+    reports from different articles differs), as ``disputable`` (:func:`read_disputable`) has them.
+    Two dates in one article are no dispute.
+
+    Example:
+        >>> a, b, c = (Report(f"e/{n}-1", "SaleOrSupply", n) for n in "abc")
+        >>> days = {(dt.date(2025, 3, 1),), (dt.date(2025, 3, 2),)}
+        >>> tonnes = {"e/a-1": {"quantity": {(Decimal(5), "t")}, "date": days},
+        ...           "e/b-1": {"quantity": {(Decimal("5.0"), "t")}},
+        ...           "e/c-1": {"quantity": {(Decimal(6), "t")}}}
+        >>> disputed_fields([a, b], tonnes), disputed_fields([a, b, c], tonnes)
+        ([], ['quantity'])
+    """
+    found = []
+    for name in DISPUTABLE:
+        given = [(r.article, value) for r in members for value in disputable.get(r.iri, {}).get(name, ())]
+        if len({value for _, value in given}) > 1 and len({article for article, _ in given}) > 1:
+            found.append(name)
+    return found
 
 
 def _previous_in_storyline(events: list[Report], broader: Mapping[str, frozenset[str]]) -> list[tuple[str, str]]:
@@ -728,6 +784,37 @@ def read_outlets(store: Store, among: Iterable[str] | None = None) -> dict[str, 
             if event is not None and media is not None:
                 found[event.value].add(media.value)
     return {k: frozenset(v) for k, v in found.items()}
+
+
+def reported_apart(groups: Iterable[list[Report]]) -> set[str]:
+    """The events of the groups that more than one article reports: the only reports that can disagree."""
+    return {r.iri for members in groups if len({r.article for r in members}) > 1 for r in members}
+
+
+def read_disputable(store: Store, among: Iterable[str]) -> dict[str, dict[str, set[tuple[object, ...]]]]:
+    """Event -> field of :data:`DISPUTABLE` -> the values it gives (for a quantity: number and unit),
+    each as the ``disagreements`` query compares them (:func:`_comparable`), for the events ``among``."""
+    found: dict[str, dict[str, set[tuple[object, ...]]]] = defaultdict(lambda: defaultdict(set))
+    for name, sparql in _DISPUTABLE_OF.items():
+        for event, *value in _rows(store, sparql, "event", sorted(set(among)), "crossdoc: disputable values"):
+            if isinstance(event, ox.NamedNode) and all(v is not None for v in value):
+                found[event.value][name].add(tuple(_comparable(v) for v in value))
+    return found
+
+
+def _comparable(term: object) -> object:
+    """``term`` as SPARQL's ``!=`` compares it: a number or a date by its value (``5.0`` is ``5``),
+    anything else as the term itself."""
+    if isinstance(term, ox.Literal):
+        try:
+            if term.datatype.value in _NUMBERS:
+                number = Decimal(term.value)
+                return term if number.is_nan() else number
+            if term.datatype.value == str(XSD.date):
+                return dt.date.fromisoformat(term.value)
+        except (InvalidOperation, ValueError):
+            pass
+    return term
 
 
 def read_broader(store: Store) -> dict[str, frozenset[str]]:

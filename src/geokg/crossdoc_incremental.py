@@ -319,8 +319,9 @@ def _replace_groups(
     shown = {iri for members in regrouped for r in members for iri in r.participants | r.themes}
     shown |= {media for found in outlets.values() for media in found}
     labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
+    disputable = cd.read_disputable(store, cd.reported_apart(regrouped))
     graph = Triples()
-    canonical = [cd.add_group(graph, members, labels, outlets) for members in regrouped]
+    canonical = [cd.add_group(graph, members, labels, outlets, disputable) for members in regrouped]
     summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups)
     return canonical, followers
 

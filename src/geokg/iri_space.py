@@ -38,6 +38,10 @@ BUILT_IN_GRAPHS = (REFERENCE_GRAPH, ONTOLOGY_GRAPH)
 # Graphs derived across articles (geokg.crossdoc).
 CROSSDOC_ENTITIES_GRAPH = GRAPH + "crossdoc/entities"
 CROSSDOC_EVENTS_GRAPH = GRAPH + "crossdoc/events"
+#: ``<CROSSDOC_EVENTS_GRAPH> dcterms:conformsTo <CROSSDOC_EVENTS_FORM>``, in that graph, says a
+#: cross-document pass that marks disputed fields (``gk:disputedField``) wrote it: canonical events
+#: without it were written by an older geokg, and a build recomputes them.
+CROSSDOC_EVENTS_FORM = GRAPH + "crossdoc/events#disputed-fields"
 #: Present while the graphs derived across articles are out of date: set before a build or
 #: load writes article graphs, removed once crossdoc has refreshed them (an interrupted
 #: build leaves it, and every reading command then says so).

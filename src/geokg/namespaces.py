@@ -128,6 +128,7 @@ class GK(DefinedNamespace):
     canonicalEvent: URIRef  # Article event -> its canonical event.
     eventType: URIRef  # The event class of a canonical event.
     currentStatus: URIRef  # Status given by the latest report of a canonical event.
+    disputedField: URIRef  # What reports of a canonical event from different articles differ on.
     follows: URIRef  # Previous canonical event of the same type between the same participants.
     canonical: URIRef  # Minted entity -> the minted entity it is an alias of.
     linked: URIRef  # False for entities the reference data lacks.

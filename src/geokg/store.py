@@ -41,8 +41,9 @@ import pyoxigraph as ox
 from geokg.errors import StoreError
 from geokg.iri_space import (
     ARTICLE_GRAPH,
+    CROSSDOC_EVENTS_FORM,
+    CROSSDOC_EVENTS_GRAPH,
     DERIVED_STALE_GRAPH,
-    GRAPH,
     LAYOUT_GRAPH,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
@@ -71,6 +72,15 @@ FLUSH_EVERY_BYTES = 8 * 2**20
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 #: A display value canonical events carried under gk: before the report: namespace held them.
 _OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CANONICAL_EVENT = ox.NamedNode("https://w3id.org/geokg/ontology#CanonicalEvent")
+#: What a cross-document pass that marks disputed fields states (iri_space.CROSSDOC_EVENTS_FORM).
+_EVENTS_FORM = ox.Quad(
+    ox.NamedNode(CROSSDOC_EVENTS_GRAPH),
+    ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
+    ox.NamedNode(CROSSDOC_EVENTS_FORM),
+    ox.NamedNode(CROSSDOC_EVENTS_GRAPH),
+)
 #: The layout marker (iri_space.LAYOUT_GRAPH): the store names its article graphs under ARTICLE_GRAPH.
 _LAYOUT_MARKER = ox.Quad(
     ox.NamedNode(LAYOUT_GRAPH),
@@ -398,9 +408,13 @@ class Store:
     @property
     def derived_outdated(self) -> bool:
         """Whether an older geokg wrote the cross-document graphs: its display values on canonical
-        events are in gk:, where the stored queries no longer read them."""
-        events = ox.NamedNode(GRAPH + "crossdoc/events")
-        return next(self.ox.quads_for_pattern(None, _OLD_REPORT_CACHE, None, events), None) is not None
+        events are in gk:, where the stored queries no longer read them, or its canonical events
+        lack the disputed fields that ``disagreements`` starts from."""
+        events = ox.NamedNode(CROSSDOC_EVENTS_GRAPH)
+        if next(self.ox.quads_for_pattern(None, _OLD_REPORT_CACHE, None, events), None) is not None:
+            return True
+        canonical = next(self.ox.quads_for_pattern(None, _RDF_TYPE, _CANONICAL_EVENT, events), None)
+        return canonical is not None and _EVENTS_FORM not in self.ox
 
     @property
     def layout_current(self) -> bool:
@@ -454,9 +468,9 @@ class Store:
             )
         elif self.derived_outdated:
             found.append(
-                f"store {where}: an older geokg wrote the cross-document graphs, so timeline and "
-                f"event-reports list nothing; run `geokg build --store {where}` (no paths needed) "
-                "to recompute them"
+                f"store {where}: an older geokg wrote the cross-document graphs, so timeline, "
+                f"event-reports or disagreements may list nothing; run `geokg build --store {where}` "
+                "(no paths needed) to recompute them"
             )
         legacy = [] if self.layout_current else self.legacy_article_graphs()
         if legacy:
