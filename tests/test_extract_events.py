@@ -78,6 +78,7 @@ SENTENCES = {
     "plural-opening": ("2024-06-12", "Cuba trade\n\nSanctions were imposed on Cuba by Canada."),
     "shipments-rose": ("2024-06-12", "Grain trade\n\nShipments of Ukrainian barley to Morocco rose 12% in May."),
     "supply-with": ("2024-06-12", "Algeria will supply Italy with 9 billion cubic metres of gas a year."),
+    "firm-with-demonym": ("2024-06-12", "Indian Oil Corp bought two cargoes of Nigerian crude on Monday."),
     "halted-work": ("2024-06-12", "Miner Hindalco halted work at its Muri refinery in Jharkhand after protests."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
@@ -482,3 +483,8 @@ def test_a_plural_opening_a_sentence_under_a_headline_is_read_as_a_word_not_a_na
 def test_supplying_a_party_with_goods_makes_it_the_recipient(events) -> None:
     [supply] = find(events, "supply-with", "SaleOrSupply")
     assert (supply["agent"], supply["recipient"]) == ("Algeria", "Italy")
+
+
+def test_a_company_named_with_a_demonym_acts_as_the_company(events) -> None:
+    [purchase] = find(events, "firm-with-demonym", "PurchaseOrImport")
+    assert purchase["agent"] == "Indian Oil"

@@ -149,3 +149,15 @@ def test_a_name_with_figures_is_no_person(vocab, reference) -> None:
 
     doc = Doc(vocab, words=["License", "41A", "expires"], heads=[1, 2, 2], deps=["compound", "nsubj", "ROOT"])
     assert _resolve_ner(Span(doc, 0, 2, label="PERSON"), reference, []) is None
+
+
+def test_a_firm_named_after_its_trade_is_a_company_not_a_person_nor_the_commodity(vocab, reference) -> None:
+    from geokg.extract.linking import _commodity_in_a_name, _resolve_ner
+
+    doc = Doc(vocab, words=["Kosmos", "Oil", "drilled"], heads=[1, 2, 2], deps=["compound", "nsubj", "ROOT"])
+    name = Span(doc, 0, 2, label="PERSON")
+    resolved = _resolve_ner(name, reference, [])
+    assert resolved is not None and resolved.ref == EntityRef(EntityKind.COMPANY, "kosmos-oil")
+    assert _commodity_in_a_name(Span(doc, 1, 2, label="Commodity"), [name])
+    oil = Doc(vocab, words=["Oil", "rose"], heads=[1, 1], deps=["nsubj", "ROOT"])
+    assert not _commodity_in_a_name(Span(oil, 0, 1, label="Commodity"), [])

@@ -186,12 +186,16 @@ def link(doc: Doc, reference: ReferenceIndex, date: dt.date | None) -> LinkedDoc
         candidates.setdefault((span.start, span.end), []).append(span)
     taken: set[int] = set()
     organisations = [ent for ent in doc.ents if ent.label_ == "ORG"]
+    names = [ent for ent in doc.ents if ent.label_ in ("ORG", "PERSON")]
     for span in doc.spans.get(SPAN_KEY, []):
         if span.label_ in (EntityKind.COUNTRY.value, EntityKind.PLACE.value) and _part_of_other_name(
             span, organisations
         ):
-            taken.update(range(span.start, span.end))
+            if not any(org.start <= span.start and span.end <= org.end for org in organisations):
+                taken.update(range(span.start, span.end))  # no name of the tagger's to link instead
             continue
+        if span.label_ == EntityKind.COMMODITY.value and _commodity_in_a_name(span, names):
+            continue  # "Tullow Oil", "Indian Oil Corp": a company, not oil
         alternatives = candidates.get((span.start, span.end), [span])
         for entity in _resolve_gazetteer(span, alternatives, reference, date):
             linked.add(span, entity)
@@ -300,6 +304,11 @@ def _country_of(noun: Token, linked: LinkedDoc) -> EntityRef | None:
                     if ref is not None and ref.kind is EntityKind.COUNTRY:
                         return ref
     return None
+
+
+def _commodity_in_a_name(span: Span, names: list[Span]) -> bool:
+    """A capitalised commodity word inside a longer name the tagger found, after its first word."""
+    return span[0].is_title and any(name.start < span.start and span.end <= name.end for name in names)
 
 
 def _part_of_other_name(span: Span, organisations: list[Span]) -> bool:
@@ -419,6 +428,8 @@ def _resolve_ner(
     words = [w.lower().strip(".,") for w in text.split()]
     if set(words) & _TABLE_WORDS or all(w in _GENERIC_WORDS for w in words):
         return None
+    if kind is EntityKind.PERSON and words[-1] in _COMPANY_WORDS and len(words) > 1:
+        kind = EntityKind.COMPANY  # "Tullow Oil", "Kosmos Energy" the tagger took for a person
     if kind is EntityKind.PERSON:
         if any(c.isdigit() for c in text):
             return None  # "License 41A", "Brent 2024": no person's name has figures
