@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from geokg.extract.text import DOC_TEXT, span_text
@@ -66,12 +67,17 @@ def extract(article: Article, doc: Doc, reference: ReferenceIndex | None = None)
 _MARKET_NOUNS = {"price", "output", "production", "demand", "stock", "inventory", "supply", "shipment"}
 
 
+@cache
+def _known_nouns() -> frozenset[str]:
+    from geokg.extract.lexicon import TRIGGERS, words
+
+    return frozenset(TRIGGERS.keys() | words("trade_nouns") | _MARKET_NOUNS)
+
+
 def _common_nouns_opening_sentences(doc: Doc) -> None:
     """ "Sanctions were imposed", "Shipments rose": the small tagger takes a capitalised plural
     opening a sentence for a name. A word the rules know, and no entity, is read as the noun."""
-    from geokg.extract.lexicon import TRIGGERS, words
-
-    known = TRIGGERS.keys() | words("trade_nouns") | _MARKET_NOUNS
+    known = _known_nouns()
     for token in doc:
         if not (token.is_sent_start and token.pos_ == "PROPN" and not token.ent_type_):
             continue

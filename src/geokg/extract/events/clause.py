@@ -31,7 +31,7 @@ from geokg.extract.moves import direction_of, move_quantities, names_a_measure
 from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quantity
 
 # Words that put what they govern in doubt.
-_DOUBTS = {"unclear", "uncertain", "unlikely", "doubtful", "whether"}
+_DOUBTS = {"unclear", "uncertain", "unlikely", "doubtful"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 # "plans to", "proposed", "invited": an act not done yet.

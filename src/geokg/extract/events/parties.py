@@ -33,9 +33,7 @@ def parties(
     if trigger not in verb.subtree:
         clause += [t for t in trigger.subtree if t.dep_ == "prep"]
     for child in clause:
-        # "accepted a bid from Algeria": the bidder buys
-        bidder = child.lower_ == "from" and child.head.lemma_ in ("bid", "tender") and kind is T.SALE_OR_SUPPLY
-        role = "recipient" if bidder else _role_of(child.lower_, kind)
+        role = _role_of(child, kind)
         if role == "recipient":
             recipients += _entities_under(child, linked)
         elif role == "counterparty":
@@ -73,8 +71,11 @@ def _direct_recipients(verb: Token, trigger: Token, kind: EventType, linked: Lin
     return found
 
 
-def _role_of(preposition: str, kind: EventType) -> str | None:
+def _role_of(prep: Token, kind: EventType) -> str | None:
     """The role a preposition's object takes in an event of the kind."""
+    preposition = prep.lower_
+    if preposition == "from" and kind is T.SALE_OR_SUPPLY and prep.head.lemma_ in ("bid", "tender"):
+        return "recipient"  # "accepted a bid from Algeria": the bidder buys
     if preposition in ("to", "for", "into") and kind is not T.PURCHASE_OR_IMPORT:
         return "recipient"
     if preposition == "on" and kind in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION):
