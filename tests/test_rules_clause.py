@@ -373,10 +373,10 @@ def test_a_threatened_measure_is_proposed() -> None:
 
 
 def test_a_measure_the_sentence_only_wonders_about_is_no_fact_but_a_feared_move_is() -> None:
-    # "It is unclear when the ban on Canadian canola will be lifted ."
+    # "It is unclear when the ban on Canadian canola will end ."
     sent, ctx = sentence(["It 1 nsubj PRON", "is 1 ROOT AUX be", "unclear 1 acomp ADJ", "when 10 advmod SCONJ",
-                          "the 5 det DET", "ban 10 nsubjpass NOUN", "on 5 prep ADP", "Canadian 8 amod ADJ",
-                          "canola 6 pobj NOUN", "will 10 aux AUX", "lifted 1 advcl VERB lift VBN", ". 1 punct PUNCT"],
+                          "the 5 det DET", "ban 10 nsubj NOUN", "on 5 prep ADP", "Canadian 8 amod ADJ",
+                          "canola 6 pobj NOUN", "will 10 aux AUX", "end 1 advcl VERB end VB", ". 1 punct PUNCT"],
                          linked={7: "Country:CA", 8: "Commodity:rapeseed"}, ents={(7, 8): "NORP"})
     assert [e for e in sentence_events(sent, ctx) if e.type is T.SANCTION] == []
     # "It is unclear whether copper prices fell ." : prices are still news.
@@ -387,9 +387,9 @@ def test_a_measure_the_sentence_only_wonders_about_is_no_fact_but_a_feared_move_
 
 
 def test_supplies_an_act_aims_at_are_no_delivery_but_a_delivery_it_commits_to_is_planned() -> None:
-    # "Ghana banned exports to secure supplies of cocoa ."
+    # "Ghana banned exports to keep supplies of cocoa ."
     sent, ctx = sentence(["Ghana 1 nsubj PROPN", "banned 1 ROOT VERB ban VBD", "exports 1 dobj NOUN export NNS",
-                          "to 4 aux PART", "secure 1 advcl VERB secure VB", "supplies 4 dobj NOUN supply NNS",
+                          "to 4 aux PART", "keep 1 advcl VERB keep VB", "supplies 4 dobj NOUN supply NNS",
                           "of 5 prep ADP", "cocoa 6 pobj NOUN", ". 1 punct PUNCT"],
                          linked={0: "Country:GH", 7: "Commodity:cocoa"})
     assert T.SALE_OR_SUPPLY not in {e.type for e in sentence_events(sent, ctx)}
@@ -402,11 +402,11 @@ def test_supplies_an_act_aims_at_are_no_delivery_but_a_delivery_it_commits_to_is
 
 
 def test_what_a_company_is_is_no_event() -> None:
-    # "ASML is a key supplier , producing lithography tools ."
-    sent, ctx = sentence(["ASML 1 nsubj PROPN", "is 1 ROOT AUX be", "a 4 det DET", "key 4 amod ADJ",
-                          "supplier 1 attr NOUN", ", 1 punct PUNCT", "producing 1 advcl VERB produce VBG",
-                          "lithography 8 compound NOUN", "tools 6 dobj NOUN tool", ". 1 punct PUNCT"],
-                         linked={0: "Company:asml", 7: "Commodity:duv-lithography"})
+    # "Zeiss is a big optics firm , producing lithography lenses ."
+    sent, ctx = sentence(["Zeiss 1 nsubj PROPN", "is 1 ROOT AUX be", "a 4 det DET", "big 4 amod ADJ",
+                          "firm 1 attr NOUN", ", 1 punct PUNCT", "producing 1 advcl VERB produce VBG",
+                          "lithography 8 compound NOUN", "lenses 6 dobj NOUN lens", ". 1 punct PUNCT"],
+                         linked={0: "Company:zeiss", 7: "Commodity:duv-lithography"})
     assert T.PRODUCTION not in {e.type for e in sentence_events(sent, ctx)}
 
 

@@ -90,9 +90,9 @@ def test_what_was_announced_by_someone_or_expressed_is_their_statement() -> None
 
 
 def test_the_one_an_outlet_quotes_as_saying_something_speaks() -> None:
-    # "Xinhua quotes Vale executives as saying output will rise ."
+    # "Xinhua quotes Vale managers as saying output will rise ."
     event = _statement(["Xinhua 1 nsubj PROPN", "quotes 1 ROOT VERB quote VBZ", "Vale 3 compound PROPN",
-                        "executives 1 dobj NOUN executive", "as 1 prep ADP", "saying 4 pcomp VERB say VBG",
+                        "managers 1 dobj NOUN manager", "as 1 prep ADP", "saying 4 pcomp VERB say VBG",
                         "output 8 nsubj NOUN", "will 8 aux AUX", "rise 5 ccomp VERB rise VB", ". 1 punct PUNCT"],
                        {0: "Media:xinhua", 2: "Company:vale"})
     assert (event.agent, event.quote, event.reported_by) == \

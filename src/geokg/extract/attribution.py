@@ -104,7 +104,7 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             subject = subject_entity(token, linked) or _unnamed_body(token, sent, linked)
             saying = _as_saying(token) if token.lemma_ == "quote" else None
             if saying is not None:
-                # "the agency quotes Vale executives as saying …": the quoted one speaks
+                # "the agency quotes Petrobras managers as saying …": the quoted one speaks
                 quoted = next((c for c in token.children if c.dep_ == "dobj"), None)
                 named = _first_entity(linked, quoted.left_edge.i, quoted.right_edge.i + 1) if quoted else None
                 if named is not None:

@@ -92,9 +92,9 @@ def clause_event(
     if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
     if kind not in MOVES and _in_doubt(verb):
-        return None  # "unclear when the ban will be lifted", "whether he follows through on tariffs"
+        return None  # "unclear when the embargo ends", "whether the duties take effect"
     if kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and aimed_at(verb) and trigger.i != verb.i:
-        return None  # "issued the ban to secure supplies": supplies aimed at, no delivery ("to deliver" is a plan)
+        return None  # "banned exports to keep supplies": supplies aimed at, no delivery ("to deliver" is a plan)
     scope = _scope(verb, trigger)
     if kind is T.TRADE_CHANGE and not any(_names_trade(t) for t in verb.doc[scope[0] : scope[1]]):
         # "Brent suffered a weekly loss": nothing traded moves in the clause; a price may.
@@ -104,7 +104,7 @@ def clause_event(
     in_sent = ctx.linked.in_span(sent.start, sent.end)
     agent, themes = _agent_and_themes(verb, trigger, kind, scope, in_sent, ctx)
     if kind in (T.SANCTION, T.TARIFF) and agent is not None and agent in demonym_targets(trigger, ctx.linked):
-        # "the ban on Russian diamonds is part of the EU's package": the country of the goods is the target.
+        # "the ban on Iranian caviar is part of the measures": the country of the goods is the target.
         agent = ctx.last_measure.agent if ctx.last_measure and anaphoric_measure(trigger, ctx) else None
     confidence = _confidence(trigger, themes, in_sent, ctx)
     if agent is None and (spec.needs_agent or kind in NATIONAL_MOVES):

@@ -111,8 +111,8 @@ def _other_parties(first: tuple[EntityRef, ...], second: tuple[EntityRef, ...]) 
 
 
 def _same_measure_unattributed(first: Event, second: Event) -> bool:
-    """ "The ban on Russian diamonds is part of the EU's package" after "the G7 banned Russian
-    diamonds": a measure on the same goods and targets, told again without who imposes it."""
+    """ "The ban on Iranian caviar is part of the new measures" after "Canada banned Iranian
+    caviar": a measure on the same goods and targets, told again without who imposes it."""
     return (
         first.type in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION)
         and None in (first.agent, second.agent)

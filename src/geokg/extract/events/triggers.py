@@ -146,7 +146,7 @@ def _describes_goods(token: Token, kind: EventType) -> bool:
     if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(c.dep_ in _SUBJECTS for c in token.children):
         return True  # "restrictions on diamonds, mined or cut in Russia", parsed as a clause of its own
     if token.dep_ == "advcl" and token.tag_ == "VBG" and token.head.lemma_ == "be":
-        return not any(t.like_num for t in token.subtree)  # "X is a key supplier, producing the tools": what X is
+        return not any(t.like_num for t in token.subtree)  # "X is a big optics firm, producing lenses": what X is
     while token.dep_ in ("compound", "amod", "conj", "acl") and token.head.i != token.i:
         token = token.head
     return token.dep_ == "pobj" and token.head.lower_ in ("on", "against") and lemma(token.head.head) in MEASURES
