@@ -80,6 +80,11 @@ SENTENCES = {
     "supply-with": ("2024-06-12", "Algeria will supply Italy with 9 billion cubic metres of gas a year."),
     "firm-with-demonym": ("2024-06-12", "Indian Oil Corp bought two cargoes of Nigerian crude on Monday."),
     "halted-work": ("2024-06-12", "Miner Hindalco halted work at its Muri refinery in Jharkhand after protests."),
+    "tanker-carrying": ("2024-06-12", "A tanker carrying Iraqi oil arrived in Mombasa on Sunday."),
+    "coal-consumption": ("2024-06-12", "Vietnam planned to reduce 20 million tons of coal consumption by 2030."),
+    "after-the-ban": ("2024-06-12", "Kazakhstan banned wheat exports in May. Flour prices rose 9% after the ban was "
+                                    "announced, the Astana grain exchange said."),
+    "scare-quote": ("2024-06-12", "Equinor said on Friday it had \"temporarily\" suspended gas deliveries to Poland."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -488,3 +493,20 @@ def test_supplying_a_party_with_goods_makes_it_the_recipient(events) -> None:
 def test_a_company_named_with_a_demonym_acts_as_the_company(events) -> None:
     [purchase] = find(events, "firm-with-demonym", "PurchaseOrImport")
     assert purchase["agent"] == "Indian Oil"
+
+
+def test_a_cargo_is_bought_where_it_arrives_not_where_its_goods_come_from(events) -> None:
+    [purchase] = find(events, "tanker-carrying", "PurchaseOrImport")
+    assert purchase["agent"] == "Kenya"
+
+
+def test_a_measure_of_consumption_cut_is_demand_and_a_plan_is_planned(events) -> None:
+    assert [(e["type"], e["status"]) for e in events["coal-consumption"]] == [("DemandChange", "planned")]
+
+
+def test_a_measure_in_a_time_clause_is_the_one_told_before(events) -> None:
+    assert [e["type"] for e in events["after-the-ban"]] == ["ExportRestriction", "PriceChange"]
+
+
+def test_a_word_in_quotes_on_the_event_verb_makes_no_statement(events) -> None:
+    assert [e["type"] for e in events["scare-quote"]] == ["SaleOrSupply"]

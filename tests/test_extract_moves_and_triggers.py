@@ -104,6 +104,15 @@ def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(voca
     assert list(found) == [doc[1], doc[5], doc[9]]  # in text order
 
 
+def test_a_model_trigger_on_a_measure_told_before_names_no_event(vocab) -> None:
+    # "Prices rose after the ban was announced ." : the model marks "ban"; it is an earlier event.
+    doc = make(vocab, ["Prices", "rose", "after", "the", "ban", "was", "announced", "."], [1, 1, 6, 4, 6, 6, 1, 1],
+               ["nsubj", "ROOT", "mark", "det", "nsubjpass", "auxpass", "advcl", "punct"],
+               ["NOUN", "VERB", "SCONJ", "DET", "NOUN", "AUX", "VERB", "PUNCT"],
+               ["price", "rise", "after", "the", "ban", "be", "announce", "."], triggers=[(4, "Sanction")])
+    assert clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
+
+
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])

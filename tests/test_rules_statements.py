@@ -48,6 +48,24 @@ def test_reported_speech_is_a_statement_only_when_it_states_no_event() -> None:
     assert statement_event(sent, ctx, said, evidence_of(sent), has_events=True) is None
 
 
+def test_a_quoted_word_on_the_event_verb_is_no_statement_but_a_quoted_clause_is() -> None:
+    # 'Equinor said it had "temporarily" suspended gas deliveries.'
+    sent, ctx = sentence(["Equinor 1 nsubj PROPN", "said 1 ROOT VERB say VBD", "it 7 nsubj PRON", "had 7 aux AUX have VBD",
+                          '" 5 punct PUNCT', "+temporarily 7 advmod ADV", '+" 5 punct PUNCT',
+                          "suspended 1 ccomp VERB suspend VBD", "gas 9 compound NOUN", "deliveries 7 dobj NOUN delivery",
+                          "+. 1 punct PUNCT"], linked={0: "Company:equinor", 8: "Commodity:natural-gas"})
+    said = Attribution(speaker=ref("Company:equinor"), speech_verb=sent[1])
+    assert statement_event(sent, ctx, said, evidence_of(sent), has_events=True, event_verbs={7}) is None
+    assert statement_event(sent, ctx, said, evidence_of(sent), has_events=True).quote == "temporarily"
+    # 'Equinor said "deliveries will resume soon."'
+    sent, ctx = sentence(["Equinor 1 nsubj PROPN", "said 1 ROOT VERB say VBD", '" 5 punct PUNCT',
+                          "+deliveries 5 nsubj NOUN delivery", "will 5 aux AUX", "resume 1 ccomp VERB resume VB",
+                          "soon 5 advmod ADV", "+. 1 punct PUNCT", '+" 1 punct PUNCT'], linked={0: "Company:equinor"})
+    said = Attribution(speaker=ref("Company:equinor"), speech_verb=sent[1])
+    event = statement_event(sent, ctx, said, evidence_of(sent), has_events=True, event_verbs={5})
+    assert event.quote == "deliveries will resume soon"
+
+
 def test_a_price_that_rose_is_a_price_change_up_dated_to_the_article() -> None:
     # "Cocoa prices rose 4% to $8,000 a tonne."
     sent, ctx = sentence(["Cocoa 1 compound NOUN", "prices 2 nsubj NOUN price", "rose 2 ROOT VERB rise VBD",

@@ -199,6 +199,16 @@ def _causing_verb(trigger: Token) -> Token | None:
     return None
 
 
+def _measured(noun: Token) -> Token:
+    """What a measure of something measures: "cut 50 million tons of coal consumption" cuts
+    consumption; any other noun is itself."""
+    if not any(c.like_num for c in noun.children):
+        return noun
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    moved = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return noun if moved is None else moved
+
+
 def _moving_noun(trigger: Token) -> Token | None:
     """The noun a direction word says moves: its noun ("lower prices"), the object of a verb
     that moves something ("cut output"), else the subject of its clause ("prices are down")."""
@@ -229,7 +239,7 @@ def _moving_noun(trigger: Token) -> Token | None:
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
     for _ in range(4):
-        objects = [c for c in verb.children if c.dep_ == "dobj" and c.i != trigger.i]
+        objects = [_measured(c) for c in verb.children if c.dep_ == "dobj" and c.i != trigger.i]
         if objects and trigger.i == verb.i and (objects[0].lemma_.lower() in _MOVED or objects[0].lower_ in _MOVED):
             return objects[0]
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)

@@ -123,7 +123,12 @@ def sentence_events(sent: Span, ctx: SentenceContext) -> list[Event]:
     # The model's events do not silence a statement: "X stressed that the milestone marks growth"
     # is first of all what X said.
     statement = statement_event(
-        sent, ctx, attribution, evidence, has_events=ruled or rank is not None or price is not None
+        sent,
+        ctx,
+        attribution,
+        evidence,
+        has_events=ruled or rank is not None or price is not None,
+        event_verbs={verb.i for verb, _ in clause_events},
     )
     if statement is not None:
         events.append(statement)

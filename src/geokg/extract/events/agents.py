@@ -266,7 +266,17 @@ def _operator(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> Enti
 
 
 def _destination_country(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -> EntityRef | None:
-    """ "the cargo arrived in Karachi": the country where a consignment arrives buys it."""
+    """ "the cargo arrived in Karachi": the country where a consignment arrives buys it. Where
+    the verb says ("in", "at", "to", "reached Mombasa"), not the goods' origin ("a tanker carrying
+    Iraqi oil arrived in Mombasa")."""
+    doc = verb.doc
+    for token in doc[scope[0] : scope[1]]:
+        ref = ctx.linked.by_token.get(token.i)
+        if ref is None or ref.kind not in (EntityKind.PLACE, EntityKind.COUNTRY):
+            continue
+        where = token.dep_ == "pobj" and token.head.lower_ in ("in", "at", "to", "into") and token.head.head == verb
+        if where or token.dep_ == "dobj" and token.head == verb:
+            return ref if ref.kind is EntityKind.COUNTRY else (ctx.person_countries or {}).get(ref)
     for place in ctx.linked.in_span(scope[0], scope[1], {EntityKind.PLACE, EntityKind.COUNTRY}):
         country = place if place.kind is EntityKind.COUNTRY else (ctx.person_countries or {}).get(place)
         if country is not None and not _after_from(verb.doc, ctx.linked, place, scope):

@@ -295,7 +295,8 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in _MEASURE_TYPES:
         return _measure_status(lemmas, future)
-    return "planned" if future or aimed_at(verb) else None
+    # "planned to reduce coal use": a plan, not a forecast ("expects output to rise" stays unmarked).
+    return "planned" if future or aimed_at(verb) or lemmas & {"plan", "intend", "propose"} else None
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:

@@ -21,11 +21,17 @@ _QUOTE = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]")
 
 
 def statement_event(
-    sent: Span, ctx: SentenceContext, attribution: Attribution, evidence: Evidence, has_events: bool
+    sent: Span,
+    ctx: SentenceContext,
+    attribution: Attribution,
+    evidence: Evidence,
+    has_events: bool,
+    event_verbs: frozenset[int] | set[int] = frozenset(),
 ) -> Event | None:
     """The sentence's statement, or None. Reported speech without quotes is a statement only
-    when the rules found no event in the sentence (``has_events``): then it states that event."""
-    quotes = _QUOTE.findall(span_text(sent))
+    when the rules found no event in the sentence (``has_events``): then it states that event.
+    ``event_verbs``: the verbs (token indexes) of the clauses whose events the sentence tells."""
+    quotes = _quotes(sent, event_verbs)
     speaker, verb = _speaker(sent, ctx, attribution, quoted=bool(quotes))
     if speaker is None:
         return None
@@ -59,6 +65,29 @@ def statement_event(
         confidence=CONFIDENCE["quote" if quotes else "reported"],
         attributed_to=attribution.outlet or ctx.default_source,
     )
+
+
+def _quotes(sent: Span, event_verbs: frozenset[int] | set[int]) -> list[str]:
+    """The quoted texts of the sentence. A quoted word or phrase that modifies an event's own verb
+    ('suspended deliveries "indefinitely"', 'is banning imports "in step with its allies"') marks
+    the reporter's distance or borrows a phrase: the sentence states the event, not a statement.
+    A quote that is a clause of its own is speech wherever it stands."""
+    text = span_text(sent)
+    found = []
+    for match in _QUOTE.finditer(text):
+        if event_verbs:
+            start = sent.start_char + match.start(1)
+            quoted = sent.doc.char_span(start, start + len(match.group(1)), alignment_mode="expand")
+            if quoted is not None and _modifies_event(quoted, event_verbs):
+                continue
+        found.append(match.group(1))
+    return found
+
+
+def _modifies_event(quoted: Span, event_verbs: frozenset[int] | set[int]) -> bool:
+    words = [t for t in quoted if not t.is_punct]
+    clause = len(words) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in words)
+    return not clause and quoted.root.head.i in event_verbs
 
 
 def _speaker(

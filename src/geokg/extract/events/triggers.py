@@ -53,6 +53,7 @@ _MODIFIERS = {"amod", "compound", "nmod", "npadvmod", "poss"}
 # "will supply copper under a deal signed on Monday": the deal frames the supply, which is the event.
 FRAMEWORK_PREPS = {"under", "per", "within"}
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
+TEMPORAL_MARKS = {"after", "before", "since", "once", "until", "when", "as"}
 
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
@@ -96,6 +97,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or lemma(token) in READY  # "ready to work with partners": the rules read readiness
             or _describes_goods(token, kind)
             or _builds_something(token, kind)
+            or _told_before(token)
         ):
             continue
         if kind in MOVES and is_direction(token):
@@ -122,7 +124,7 @@ def _rule_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[
 def _rule_kind(token: Token, ctx: SentenceContext) -> EventType | None:
     """The type a word names by the rules: a trigger, a measure named before ("the ban"), or a move."""
     kind = classify(token) if token.pos_ != "ADV" else None
-    if kind is None and anaphoric_measure(token, ctx):
+    if kind is None and anaphoric_measure(token, ctx) and not _told_before(token):
         kind = ctx.last_measure.type  # type: ignore[union-attr]
     if kind is None:
         if is_direction(token) and not in_goal(token):
@@ -345,6 +347,8 @@ def _reference_only(token: Token) -> bool:
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS | FRAMEWORK_PREPS:
         return True
+    if _told_before(token):
+        return True
     if (
         token.dep_ == "compound"
         and head.pos_ == "NOUN"
@@ -356,6 +360,18 @@ def _reference_only(token: Token) -> bool:
         owner = head.head
         return TRIGGERS.get(lemma(owner)) is None and lemma(owner) not in MEASURES | {"order"}
     return False
+
+
+def _told_before(token: Token) -> bool:
+    """ "Prices dropped after the ban was announced": a definite subject of a time clause is
+    an event the story told of before (whoever found the trigger)."""
+    head = token.head
+    return (
+        token.dep_ in ("nsubj", "nsubjpass")
+        and head.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in head.children)
+        and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
+    )
 
 
 def _restricted(token: Token) -> bool:
