@@ -85,6 +85,12 @@ SENTENCES = {
     "after-the-ban": ("2024-06-12", "Kazakhstan banned wheat exports in May. Flour prices rose 9% after the ban was "
                                     "announced, the Astana grain exchange said."),
     "scare-quote": ("2024-06-12", "Equinor said on Friday it had \"temporarily\" suspended gas deliveries to Poland."),
+    "fears-that": ("2024-06-12", "The move raised fears that Moscow intends to halt fertilizer exports to Europe."),
+    "put-off": ("2024-06-12", "Canberra put off a ban on Chinese solar panels until next year."),
+    "with-the-deal": ("2024-06-12", "With the agreement, Kazakhstan commits to double uranium deliveries to France."),
+    "since-announcement": ("2024-06-12", "Wheat futures have fallen since Washington's announcement of new tariffs "
+                                         "on Mexico."),
+    "sales-restricted": ("2024-06-12", "India announced restrictions on rice sales to Nepal."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -510,3 +516,19 @@ def test_a_measure_in_a_time_clause_is_the_one_told_before(events) -> None:
 
 def test_a_word_in_quotes_on_the_event_verb_makes_no_statement(events) -> None:
     assert [e["type"] for e in events["scare-quote"]] == ["SaleOrSupply"]
+
+
+def test_a_feared_or_called_off_measure_is_no_event(events) -> None:
+    assert events.get("fears-that", []) == []
+    assert events.get("put-off", []) == []
+
+
+def test_a_deal_or_announcement_that_frames_the_sentence_is_told_elsewhere(events) -> None:
+    assert [(e["type"], e["recipient"], e["status"]) for e in events["with-the-deal"]] == \
+        [("SaleOrSupply", "France", "planned")]
+    assert [e["type"] for e in events["since-announcement"]] == ["PriceChange"]
+
+
+def test_restrictions_on_sales_restrict_exports(events) -> None:
+    assert [(e["type"], e["agent"], e["recipient"]) for e in events["sales-restricted"]] == \
+        [("ExportRestriction", "India", "Nepal")]

@@ -113,6 +113,19 @@ def test_a_model_trigger_on_a_measure_told_before_names_no_event(vocab) -> None:
     assert clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
 
 
+def test_a_model_trigger_in_a_phrase_of_time_or_called_off_names_no_event(vocab) -> None:
+    # "Prices fell since the announcement of tariffs ."
+    doc = make(vocab, ["Prices", "fell", "since", "the", "announcement", "of", "tariffs", "."], [1, 1, 1, 4, 2, 4, 5, 1],
+               ["nsubj", "ROOT", "prep", "det", "pobj", "prep", "pobj", "punct"],
+               ["NOUN", "VERB", "ADP", "DET", "NOUN", "ADP", "NOUN", "PUNCT"],
+               ["price", "fall", "since", "the", "announcement", "of", "tariff", "."], triggers=[(6, "Tariff")])
+    assert clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
+    # "Peru shelved a ban ."
+    doc = make(vocab, ["Peru", "shelved", "a", "ban", "."], [1, 1, 3, 1, 1], ["nsubj", "ROOT", "det", "dobj", "punct"],
+               ["PROPN", "VERB", "DET", "NOUN", "PUNCT"], ["Peru", "shelve", "a", "ban", "."], triggers=[(3, "Sanction")])
+    assert clauses(doc[:], set(), context()) == {}
+
+
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])

@@ -32,6 +32,8 @@ from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quant
 
 # Words that put what they govern in doubt.
 _DOUBTS = {"unclear", "uncertain", "unlikely", "doubtful"}
+# Nouns whose "that" clause is only feared or rumoured.
+_SPECULATIONS = {"fear", "concern", "worry", "speculation", "rumour", "rumor", "possibility", "prospect", "risk"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 # "plans to", "proposed", "invited": an act not done yet.
@@ -249,13 +251,15 @@ def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
 
 
 def _in_doubt(verb: Token) -> bool:
-    """An act the sentence only wonders about: under "whether", or in a clause that is "unclear",
-    "uncertain" or "unlikely". Market moves are kept: a feared fall in prices is still news of prices."""
+    """An act the sentence only wonders about: under "whether", in a clause that is "unclear",
+    "uncertain" or "unlikely", or one a fear or rumour is of. Market moves are kept: a feared fall in prices is still news of prices."""
     for token in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children):
             return True
         if token.lemma_ in _DOUBTS or any(c.dep_ == "acomp" and c.lemma_ in _DOUBTS for c in token.children):
             return True
+        if token.dep_ == "acl" and token.head.lemma_.lower() in _SPECULATIONS:
+            return True  # "fears that Moscow intends to halt exports"
         if token.dep_ not in ("xcomp", "ccomp", "csubj", "advcl", "conj", "acomp", "pcomp"):
             return False
     return False
@@ -295,8 +299,9 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in _MEASURE_TYPES:
         return _measure_status(lemmas, future)
-    # "planned to reduce coal use": a plan, not a forecast ("expects output to rise" stays unmarked).
-    return "planned" if future or aimed_at(verb) or lemmas & {"plan", "intend", "propose"} else None
+    # "planned to reduce coal use", "commits to double deliveries": a plan, not a forecast
+    # ("expects output to rise" stays unmarked).
+    return "planned" if future or aimed_at(verb) or lemmas & {"plan", "intend", "propose", "commit", "pledge"} else None
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:

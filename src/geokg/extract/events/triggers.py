@@ -54,6 +54,7 @@ _MODIFIERS = {"amod", "compound", "nmod", "npadvmod", "poss"}
 FRAMEWORK_PREPS = {"under", "per", "within"}
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 TEMPORAL_MARKS = {"after", "before", "since", "once", "until", "when", "as"}
+_CALLING_OFF = {"postpone", "delay", "defer", "shelve", "reject", "veto"}
 
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
@@ -98,6 +99,8 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or _describes_goods(token, kind)
             or _builds_something(token, kind)
             or _told_before(token)
+            or _called_off(token)
+            or token.pos_ == "NOUN" and _in_time_phrase(token)
         ):
             continue
         if kind in MOVES and is_direction(token):
@@ -202,6 +205,8 @@ def classify(token: Token) -> EventType | None:
         c.dep_ == "dobj" and lemma(c) in WORK_NOUNS | FACILITY_NOUNS for c in token.children
     ):
         return None  # "halted work at its refinery": the work stopped names the event (production)
+    if word in MEASURES and _called_off(token):
+        return None
     if word in RESTRICTIVE:
         return _restriction_kind(token)
     if word in ("export", "import") and _restricted(token):
@@ -317,7 +322,7 @@ def _restriction_kind(token: Token) -> EventType | None:
         return T.EXPORT_RESTRICTION
     if any(w in ("import", "purchase") for w in near):
         return T.SANCTION
-    if "export" in window:
+    if "export" in window or "sale" in window:
         return T.EXPORT_RESTRICTION
     if "import" in window:
         return T.SANCTION
@@ -349,6 +354,8 @@ def _reference_only(token: Token) -> bool:
         return True
     if _told_before(token):
         return True
+    if _in_time_phrase(token):
+        return True
     if (
         token.dep_ == "compound"
         and head.pos_ == "NOUN"
@@ -363,14 +370,40 @@ def _reference_only(token: Token) -> bool:
 
 
 def _told_before(token: Token) -> bool:
-    """ "Prices dropped after the ban was announced": a definite subject of a time clause is
-    an event the story told of before (whoever found the trigger)."""
+    """A definite measure or deal the sentence only refers to, told of before (whoever found the
+    trigger): the subject of a time clause ("prices dropped after the ban was announced") or a
+    framing phrase ("With the deal, Azerbaijan commits to …")."""
     head = token.head
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+        return False
+    if token.dep_ == "pobj" and head.lower_ == "with" and head.head.pos_ in ("VERB", "AUX") and head.i < head.head.i:
+        return True
     return (
         token.dep_ in ("nsubj", "nsubjpass")
         and head.dep_ == "advcl"
         and any(c.dep_ == "mark" and c.lower_ in TEMPORAL_MARKS for c in head.children)
-        and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children)
+    )
+
+
+def _in_time_phrase(token: Token) -> bool:
+    """ "since Washington's announcement of new tariffs": a noun inside a phrase of time names
+    an event told elsewhere."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return False
+        if ancestor.dep_ == "prep" and ancestor.lower_ in TEMPORAL_PREPS:
+            return True
+    return False
+
+
+def _called_off(token: Token) -> bool:
+    """ "put off a ban", "shelved the tariffs", "rejected a price cap": a measure not taken."""
+    verb = token.head if token.dep_ in ("dobj", "nsubjpass") else None
+    if verb is None or verb.pos_ != "VERB":
+        return False
+    word = lemma(verb)
+    return word in _CALLING_OFF or (
+        word in ("put", "hold") and any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
     )
 
 
