@@ -91,6 +91,9 @@ SENTENCES = {
     "since-announcement": ("2024-06-12", "Wheat futures have fallen since Washington's announcement of new tariffs "
                                          "on Mexico."),
     "sales-restricted": ("2024-06-12", "India announced restrictions on rice sales to Nepal."),
+    "union-ministers": ("2024-06-12", "EU trade ministers announced their plans to impose a ban on Belarusian potash."),
+    "outlet-for-exports": ("2024-06-12", "The purchase also offers Iran a new outlet for its oil exports."),
+    "record-for-output": ("2024-06-12", "Codelco said its Chuquicamata mine set a new record for output in May."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -532,3 +535,14 @@ def test_a_deal_or_announcement_that_frames_the_sentence_is_told_elsewhere(event
 def test_restrictions_on_sales_restrict_exports(events) -> None:
     assert [(e["type"], e["agent"], e["recipient"]) for e in events["sales-restricted"]] == \
         [("ExportRestriction", "India", "Nepal")]
+
+
+def test_a_union_of_states_that_announces_a_measure_imposes_it(events) -> None:
+    [sanction] = find(events, "union-ministers", "Sanction")
+    assert (sanction["agent"], sanction["recipient"], sanction["status"]) == ("European Union", "Belarus", "proposed")
+
+
+def test_exports_a_noun_is_for_are_no_sale_but_a_record_for_output_is_production(events) -> None:
+    assert events.get("outlet-for-exports", []) == []
+    [production] = find(events, "record-for-output", "Production")
+    assert production["agent"] == "Codelco"

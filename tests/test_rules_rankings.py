@@ -65,3 +65,13 @@ def test_the_top_producer_ranks_first_and_one_of_the_largest_ranks_nothing() -> 
                          linked={0: "Country:PE", 6: "Commodity:silver"})
     ctx.default_source = ref("Media:reuters")
     assert ranking_event(sent, ctx, Attribution(), evidence_of(sent)) is None
+
+
+def test_one_of_the_worlds_largest_ranks_nothing() -> None:
+    # "Peru is one of the world's largest silver producers ."
+    sent, ctx = sentence(["Peru 1 nsubj PROPN", "is 1 ROOT AUX be", "one 1 attr NUM", "of 2 prep ADP",
+                          "the 5 det DET", "world 9 poss NOUN", "+'s 5 case PART", "largest 9 amod ADJ",
+                          "silver 9 compound NOUN", "producers 3 pobj NOUN producer", "+. 1 punct PUNCT"],
+                         linked={0: "Country:PE", 8: "Commodity:silver"})
+    ctx.default_source = ref("Media:reuters")
+    assert ranking_event(sent, ctx, Attribution(), evidence_of(sent)) is None

@@ -212,8 +212,13 @@ def implicit_agent(
         if found is not None:
             return found
     if kind in (T.TARIFF, T.SANCTION, T.EXPORT_RESTRICTION) and attribution.speaker is not None:
+        # A state, the state of a minister or national body, or a union of states ("EU trade
+        # ministers announced plans to impose a ban").
         speaker = attribution.speaker
-        return speaker if speaker.kind is EntityKind.COUNTRY else (ctx.person_countries or {}).get(speaker)
+        if speaker.kind is EntityKind.COUNTRY:
+            return speaker
+        state = (ctx.person_countries or {}).get(speaker)
+        return state if state is not None or speaker.kind is not EntityKind.ORGANIZATION else speaker
     if kind is T.PRODUCTION:
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
         if companies:

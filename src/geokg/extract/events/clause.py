@@ -252,7 +252,8 @@ def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
 
 def _in_doubt(verb: Token) -> bool:
     """An act the sentence only wonders about: under "whether", in a clause that is "unclear",
-    "uncertain" or "unlikely", or one a fear or rumour is of. Market moves are kept: a feared fall in prices is still news of prices."""
+    "uncertain" or "unlikely", or one a fear or rumour is of. Market moves are kept: a feared
+    fall in prices is still news of prices."""
     for token in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children):
             return True

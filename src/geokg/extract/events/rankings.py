@@ -34,7 +34,8 @@ ORDINALS = {
     "twelfth": 12,
 }
 _RANK = re.compile(
-    r"\b(?:world|globe|planet|continent|country|region|europe|africa|asia)[’']s\s+"
+    # "one of the world's largest", "among the world's top": a group, no rank.
+    r"(?<!one of the )(?<!among the )\b(?:world|globe|planet|continent|country|region|europe|africa|asia)[’']s\s+"
     r"(?:(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th))[-\s])?(?:largest|biggest|top|leading|dominant|main|greatest|no\.\s*1)\b"
     r"|\b(?:no\.|number)\s*(?P<num>\d{1,2})\b"

@@ -54,6 +54,7 @@ _MODIFIERS = {"amod", "compound", "nmod", "npadvmod", "poss"}
 FRAMEWORK_PREPS = {"under", "per", "within"}
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 TEMPORAL_MARKS = {"after", "before", "since", "once", "until", "when", "as"}
+_FLOWS = {"export", "import", "sale", "supply", "shipment", "purchase", "delivery"}
 _CALLING_OFF = {"postpone", "delay", "defer", "shelve", "reject", "veto"}
 
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
@@ -100,7 +101,8 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or _builds_something(token, kind)
             or _told_before(token)
             or _called_off(token)
-            or token.pos_ == "NOUN" and _in_time_phrase(token)
+            or token.pos_ == "NOUN"
+            and _in_time_phrase(token)
         ):
             continue
         if kind in MOVES and is_direction(token):
@@ -348,7 +350,8 @@ def anaphoric_measure(token: Token, ctx: SentenceContext) -> bool:
 
 def _reference_only(token: Token) -> bool:
     """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
-    the cargo", "Russia's gas export losses" (a trigger inside a noun phrase about something else)."""
+    the cargo", "an outlet for its exports" (not "a record for output"), "Russia's gas export
+    losses" (a trigger inside a noun phrase about something else)."""
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS | FRAMEWORK_PREPS:
         return True
@@ -363,7 +366,11 @@ def _reference_only(token: Token) -> bool:
         and lemma(head) not in MEASURES
     ):
         return True
-    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+    if (
+        token.dep_ == "pobj"
+        and head.head.pos_ == "NOUN"
+        and (head.lower_ == "of" or head.lower_ == "for" and lemma(token) in _FLOWS)
+    ):
         owner = head.head
         return TRIGGERS.get(lemma(owner)) is None and lemma(owner) not in MEASURES | {"order"}
     return False
