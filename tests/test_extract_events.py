@@ -94,6 +94,8 @@ SENTENCES = {
     "union-ministers": ("2024-06-12", "EU trade ministers announced their plans to impose a ban on Belarusian potash."),
     "outlet-for-exports": ("2024-06-12", "The purchase also offers Iran a new outlet for its oil exports."),
     "record-for-output": ("2024-06-12", "Codelco said its Chuquicamata mine set a new record for output in May."),
+    "it-after-speech": ("2024-06-12", "Algeria is raising gas deliveries to Spain, the European Commission said. "
+                                      "It has been supplying gas to Italy through the Transmed pipeline."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -546,3 +548,8 @@ def test_exports_a_noun_is_for_are_no_sale_but_a_record_for_output_is_production
     assert events.get("outlet-for-exports", []) == []
     [production] = find(events, "record-for-output", "Production")
     assert production["agent"] == "Codelco"
+
+
+def test_it_after_reported_speech_is_the_subject_of_what_was_said_not_the_speaker(events) -> None:
+    supplies = find(events, "it-after-speech", "SaleOrSupply")
+    assert [(e["agent"], e["recipient"]) for e in supplies] == [("Algeria", "Spain"), ("Algeria", "Italy")]

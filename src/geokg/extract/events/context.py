@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from geokg.extract.attribution import SPEECH_VERBS
 from geokg.extract.lexicon import mapping
 from geokg.extract.linking import LinkedDoc
 from geokg.extract.text import span_text
@@ -74,7 +75,12 @@ class SentenceContext:
                 self.last_actor = ref
             elif ref.kind is EntityKind.COMMODITY:
                 self.last_commodity = ref
-        subject = next((t for t in sent.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+        # What the sentence tells is about its subject; in reported speech ("Azerbaijan is raising
+        # deliveries, the commission said") the subject of what was said, not the speaker.
+        root = sent.root
+        if root.lemma_ in SPEECH_VERBS:
+            root = next((c for c in root.children if c.dep_ == "ccomp"), root)
+        subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
             found = self.linked.in_span(subject.left_edge.i, subject.right_edge.i + 1, _SUBJECT_KINDS)
             if found:
