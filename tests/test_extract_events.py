@@ -96,6 +96,8 @@ SENTENCES = {
     "record-for-output": ("2024-06-12", "Codelco said its Chuquicamata mine set a new record for output in May."),
     "it-after-speech": ("2024-06-12", "Algeria is raising gas deliveries to Spain, the European Commission said. "
                                       "It has been supplying gas to Italy through the Transmed pipeline."),
+    "avoid-duties": ("2024-06-12", "Kazakhstan imposed duties on Chinese steel in May. The best way for China to "
+                                   "avoid the duties would be to build mills in Kazakhstan."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -553,3 +555,7 @@ def test_exports_a_noun_is_for_are_no_sale_but_a_record_for_output_is_production
 def test_it_after_reported_speech_is_the_subject_of_what_was_said_not_the_speaker(events) -> None:
     supplies = find(events, "it-after-speech", "SaleOrSupply")
     assert [(e["agent"], e["recipient"]) for e in supplies] == [("Algeria", "Spain"), ("Algeria", "Italy")]
+
+
+def test_a_measure_someone_avoids_is_not_theirs(events) -> None:
+    assert [(e["type"], e["agent"]) for e in events["avoid-duties"]] == [("Tariff", "Kazakhstan")]

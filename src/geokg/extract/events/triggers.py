@@ -55,7 +55,8 @@ FRAMEWORK_PREPS = {"under", "per", "within"}
 TEMPORAL_PREPS = {"following", "after", "before", "since", "during", "ahead"}
 TEMPORAL_MARKS = {"after", "before", "since", "once", "until", "when", "as"}
 _FLOWS = {"export", "import", "sale", "supply", "shipment", "purchase", "delivery"}
-_CALLING_OFF = {"postpone", "delay", "defer", "shelve", "reject", "veto"}
+# A measure put off or refused is not taken; one avoided is not the avoider's.
+_NOT_TAKEN = {"postpone", "delay", "defer", "shelve", "reject", "veto", "avoid", "escape", "evade", "dodge"}
 
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
@@ -100,7 +101,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or _describes_goods(token, kind)
             or _builds_something(token, kind)
             or _told_before(token)
-            or _called_off(token)
+            or _not_taken(token)
             or token.pos_ == "NOUN"
             and _in_time_phrase(token)
         ):
@@ -129,7 +130,7 @@ def _rule_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[
 def _rule_kind(token: Token, ctx: SentenceContext) -> EventType | None:
     """The type a word names by the rules: a trigger, a measure named before ("the ban"), or a move."""
     kind = classify(token) if token.pos_ != "ADV" else None
-    if kind is None and anaphoric_measure(token, ctx) and not _told_before(token):
+    if kind is None and anaphoric_measure(token, ctx) and not (_told_before(token) or _not_taken(token)):
         kind = ctx.last_measure.type  # type: ignore[union-attr]
     if kind is None:
         if is_direction(token) and not in_goal(token):
@@ -207,7 +208,7 @@ def classify(token: Token) -> EventType | None:
         c.dep_ == "dobj" and lemma(c) in WORK_NOUNS | FACILITY_NOUNS for c in token.children
     ):
         return None  # "halted work at its refinery": the work stopped names the event (production)
-    if word in MEASURES and _called_off(token):
+    if word in MEASURES and _not_taken(token):
         return None
     if word in RESTRICTIVE:
         return _restriction_kind(token)
@@ -403,13 +404,14 @@ def _in_time_phrase(token: Token) -> bool:
     return False
 
 
-def _called_off(token: Token) -> bool:
-    """ "put off a ban", "shelved the tariffs", "rejected a price cap": a measure not taken."""
+def _not_taken(token: Token) -> bool:
+    """ "put off a ban", "shelved the tariffs", "rejected a price cap": a measure not taken;
+    "to avoid the tariffs": not the avoider's."""
     verb = token.head if token.dep_ in ("dobj", "nsubjpass") else None
     if verb is None or verb.pos_ != "VERB":
         return False
     word = lemma(verb)
-    return word in _CALLING_OFF or (
+    return word in _NOT_TAKEN or (
         word in ("put", "hold") and any(c.dep_ == "prt" and c.lower_ == "off" for c in verb.children)
     )
 
