@@ -82,3 +82,13 @@ def test_the_same_act_with_other_parties_is_another_act() -> None:
     trilateral = replace(bilateral, counterparties=(ref("Person:putin"), ref("Person:khurelsukh")))
     assert merge_restatements([bilateral, trilateral]) == [bilateral, trilateral]
     assert len(merge_restatements([bilateral, replace(bilateral, counterparties=())])) == 1
+
+
+def test_a_measure_told_again_with_more_of_its_goods_named_restates_it() -> None:
+    on_steel = event()
+    on_metals = replace(event(), themes=(ref("Commodity:metals"), ref("Commodity:steel")))
+    assert len(merge_restatements([on_steel, on_metals])) == 1
+    # A measure on no named goods may be any measure; a sale of more goods is another sale.
+    assert len(merge_restatements([on_steel, replace(event(), themes=())])) == 2
+    sale = event(T.SALE_OR_SUPPLY)
+    assert len(merge_restatements([sale, replace(sale, themes=(*sale.themes, ref("Commodity:iron-ore")))])) == 2

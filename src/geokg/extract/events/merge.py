@@ -91,7 +91,7 @@ def merge_restatements(events: list[Event]) -> list[Event]:
 def _restates(first: Event, second: Event) -> bool:
     if first.type is not second.type or first.type in (T.STATEMENT, T.RESERVES_RANK):
         return False
-    if set(first.themes) != set(second.themes):
+    if set(first.themes) != set(second.themes) and not _measure_on_fewer_goods(first, second):
         return False
     if first.agent != second.agent and not _same_measure_unattributed(first, second):
         return False
@@ -118,3 +118,12 @@ def _same_measure_unattributed(first: Event, second: Event) -> bool:
         and None in (first.agent, second.agent)
         and set(first.recipients) >= set(second.recipients)
     )
+
+
+def _measure_on_fewer_goods(first: Event, second: Event) -> bool:
+    """ "China imposed tariffs on barley", then "the tariffs on barley are the latest farm
+    product hit": a measure told again with more or fewer of its goods named (a measure on no
+    named goods may be any)."""
+    one, other = set(first.themes), set(second.themes)
+    measure = first.type in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION)
+    return measure and bool(one and other) and (one <= other or other <= one)
