@@ -98,6 +98,8 @@ SENTENCES = {
                                       "It has been supplying gas to Italy through the Transmed pipeline."),
     "avoid-duties": ("2024-06-12", "Kazakhstan imposed duties on Chinese steel in May. The best way for China to "
                                    "avoid the duties would be to build mills in Kazakhstan."),
+    "needs-to-import": ("2024-06-12", "Vietnam needs to import more coal this winter."),
+    "need-to-produce": ("2024-06-12", "BASF makes the catalysts that refiners in India need to produce diesel."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -559,3 +561,8 @@ def test_it_after_reported_speech_is_the_subject_of_what_was_said_not_the_speake
 
 def test_a_measure_someone_avoids_is_not_theirs(events) -> None:
     assert [(e["type"], e["agent"]) for e in events["avoid-duties"]] == [("Tariff", "Kazakhstan")]
+
+
+def test_an_act_only_needed_is_no_event(events) -> None:
+    assert events.get("needs-to-import", []) == []
+    assert events.get("need-to-produce", []) == []

@@ -93,7 +93,7 @@ def clause_event(
         return None
     if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
-    if kind not in MOVES and _in_doubt(verb):
+    if kind not in MOVES and _in_doubt(verb) or _only_needed(verb):
         return None  # "unclear when the embargo ends", "whether the duties take effect"
     if kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and aimed_at(verb) and trigger.i != verb.i:
         return None  # "banned exports to keep supplies": supplies aimed at, no delivery ("to deliver" is a plan)
@@ -262,6 +262,16 @@ def _in_doubt(verb: Token) -> bool:
         if token.dep_ == "acl" and token.head.lemma_.lower() in _SPECULATIONS:
             return True  # "fears that Moscow intends to halt exports"
         if token.dep_ not in ("xcomp", "ccomp", "csubj", "advcl", "conj", "acomp", "pcomp"):
+            return False
+    return False
+
+
+def _only_needed(verb: Token) -> bool:
+    """An act only needed, not done: "the tools that chipmakers need to produce chips"."""
+    for token in (verb, *verb.ancestors):
+        if token.dep_ == "xcomp" and token.head.lemma_.lower() in ("need", "require"):
+            return True
+        if token.dep_ not in ("xcomp", "conj"):
             return False
     return False
 
