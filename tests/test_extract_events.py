@@ -100,6 +100,7 @@ SENTENCES = {
                                    "avoid the duties would be to build mills in Kazakhstan."),
     "needs-to-import": ("2024-06-12", "Vietnam needs to import more coal this winter."),
     "need-to-produce": ("2024-06-12", "BASF makes the catalysts that refiners in India need to produce diesel."),
+    "statement-read": ("2024-06-12", "\"We will work together on food security,\" the G20's joint statement read."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -566,3 +567,8 @@ def test_a_measure_someone_avoids_is_not_theirs(events) -> None:
 def test_an_act_only_needed_is_no_event(events) -> None:
     assert events.get("needs-to-import", []) == []
     assert events.get("need-to-produce", []) == []
+
+
+def test_a_quote_a_joint_statement_reads_is_its_authors_statement(events) -> None:
+    [statement] = find(events, "statement-read", "Statement")
+    assert statement["agent"] == "G20"

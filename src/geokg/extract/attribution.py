@@ -66,6 +66,7 @@ BODY_NOUNS = {
     "treasury",
     "embassy",
 }
+_DOCUMENT_NOUNS = {"statement", "communique", "communiqué", "declaration", "letter", "text", "release", "notice"}
 SOURCE_KINDS = {EntityKind.MEDIA, EntityKind.ORGANIZATION, EntityKind.COMPANY, EntityKind.PERSON, EntityKind.COUNTRY}
 
 
@@ -100,7 +101,7 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             found = _first_entity(linked, token.i + 1, _phrase_end(sent, token.i + 1))
             if found is not None and found.kind is not EntityKind.COMMODITY:
                 source = source or found
-        elif token.pos_ == "VERB" and token.lemma_ in _ATTRIBUTING_VERBS:
+        elif token.pos_ == "VERB" and token.lemma_ in _ATTRIBUTING_VERBS or _document_reads(token):
             subject = subject_entity(token, linked) or _unnamed_body(token, sent, linked)
             saying = _as_saying(token) if token.lemma_ == "quote" else None
             if saying is not None:
@@ -124,12 +125,20 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
             if subject.kind is EntityKind.MEDIA:
                 outlet = outlet or subject
                 source = source or subject
-            elif token.lemma_ in SPEECH_VERBS and subject.kind in SOURCE_KINDS:
+            elif (token.lemma_ in SPEECH_VERBS or _document_reads(token)) and subject.kind in SOURCE_KINDS:
                 if speaker is None:
                     speaker, speech_verb = subject, token
             elif token.lemma_ in ("show", "indicate", "suggest", "find") and subject.kind in SOURCE_KINDS:
                 source = source or subject
     return Attribution(source=source or speaker, outlet=outlet, speaker=speaker, speech_verb=speech_verb)
+
+
+def _document_reads(verb: Token) -> bool:
+    """ "…," the G7's joint statement read': what a statement or letter reads its authors say
+    (the small tagger often takes this "read" for a noun)."""
+    return verb.lower_ == "read" and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in _DOCUMENT_NOUNS for c in verb.children
+    )
 
 
 def _as_saying(verb: Token) -> Token | None:
