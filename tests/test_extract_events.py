@@ -101,6 +101,7 @@ SENTENCES = {
     "needs-to-import": ("2024-06-12", "Vietnam needs to import more coal this winter."),
     "need-to-produce": ("2024-06-12", "BASF makes the catalysts that refiners in India need to produce diesel."),
     "statement-read": ("2024-06-12", "\"We will work together on food security,\" the G20's joint statement read."),
+    "made-in": ("2024-06-12", "Japan imposed tariffs on steel made in China."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -572,3 +573,8 @@ def test_an_act_only_needed_is_no_event(events) -> None:
 def test_a_quote_a_joint_statement_reads_is_its_authors_statement(events) -> None:
     [statement] = find(events, "statement-read", "Statement")
     assert statement["agent"] == "G20"
+
+
+def test_a_measure_on_goods_made_in_a_country_targets_it(events) -> None:
+    [tariff] = find(events, "made-in", "Tariff")
+    assert (tariff["agent"], tariff["recipient"]) == ("Japan", "China")
