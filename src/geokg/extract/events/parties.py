@@ -13,12 +13,9 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from geokg.extract.event_members import T
-from geokg.extract.events.context import ACTORS, PARTIES, PLACES, SentenceContext, lemma, owning_verb
+from geokg.extract.events.context import ACTORS, PARTIES, PLACES, SentenceContext, owning_verb
 from geokg.extract.linking import LinkedDoc
 from geokg.model import EntityKind, EntityRef, EventType
-
-# Participles that say where goods come from: "steel made in China".
-_MAKING = {"make", "produce", "mine", "process", "manufacture", "grow", "refine", "extract"}
 
 Refs = tuple[EntityRef, ...]
 
@@ -119,12 +116,10 @@ def demonym_targets(
 
 
 def origin_targets(verb: Token, trigger: Token, linked: LinkedDoc) -> list[EntityRef]:
-    """ "tariffs on solar panels from Vietnam", "duties on steel imports from China and India",
-    "a ban on diamonds mined in Russia": the countries the taxed or banned goods come from ("from"
-    on the goods or on the verb whose object the measure is, "in" after a participle of making)."""
+    """ "tariffs on solar panels from Vietnam", "duties on steel imports from China and India":
+    the countries the taxed or banned goods come from ("from" on the goods, or on the verb
+    whose object the measure is)."""
     froms = [t for t in trigger.subtree if t.lower_ == "from" and t.head.pos_ == "NOUN" and t.head.i != trigger.i]
-    # "on diamonds mined or processed in Russia", "on steel made in China"
-    froms += [t for t in trigger.subtree if t.lower_ == "in" and t.head.tag_ == "VBN" and lemma(t.head) in _MAKING]
     if trigger.dep_ == "dobj" and trigger.head.i == verb.i:
         froms += [c for c in verb.children if c.lower_ == "from" and c.dep_ == "prep"]
     found = []
