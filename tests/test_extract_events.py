@@ -102,6 +102,8 @@ SENTENCES = {
     "need-to-produce": ("2024-06-12", "BASF makes the catalysts that refiners in India need to produce diesel."),
     "statement-read": ("2024-06-12", "\"We will work together on food security,\" the G20's joint statement read."),
     "made-in": ("2024-06-12", "Japan imposed tariffs on steel made in China."),
+    "its-plans": ("2024-06-12", "Japan has made public its plans to restrict the export of chipmaking tools."),
+    "its-right": ("2024-06-12", "Niger claimed its right to sell uranium on the open market."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -578,3 +580,9 @@ def test_a_quote_a_joint_statement_reads_is_its_authors_statement(events) -> Non
 def test_a_measure_on_goods_made_in_a_country_targets_it(events) -> None:
     [tariff] = find(events, "made-in", "Tariff")
     assert (tariff["agent"], tariff["recipient"]) == ("Japan", "China")
+
+
+def test_whose_plans_acts_but_a_right_to_sell_is_no_sale(events) -> None:
+    [restriction] = find(events, "its-plans", "ExportRestriction")
+    assert (restriction["agent"], restriction["status"]) == ("Japan", "proposed")
+    assert [e for e in events.get("its-right", []) if e["type"] == "SaleOrSupply"] == []

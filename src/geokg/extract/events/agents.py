@@ -24,6 +24,26 @@ NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHA
 # Nominal triggers whose modifier names the trader: "US imports", "Chinese purchases".
 TRADE_NOUNS = words("trade_nouns")
 _STATES = ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}
+# Nouns whose owner does what follows ("its plans to restrict exports"); not "its right to sell".
+_PLANS = {
+    "plan",
+    "decision",
+    "intention",
+    "move",
+    "bid",
+    "effort",
+    "attempt",
+    "proposal",
+    "commitment",
+    "pledge",
+    "threat",
+    "promise",
+    "push",
+    "drive",
+    "campaign",
+    "offer",
+    "readiness",
+}
 
 
 def agent_of(verb: Token, trigger: Token, ctx: SentenceContext) -> EntityRef | None:
@@ -80,12 +100,25 @@ def _clausal_agent(verb: Token, ctx: SentenceContext) -> EntityRef | None:
         subject = [c for c in current.children if c.dep_ in ("nsubj", "csubj")]
         if subject:
             return _resolve_subject(subject[0], ctx)
+        if current.dep_ == "acl" and lemma(current.head) in _PLANS:
+            owner = _possessor(current.head, ctx.linked)
+            if owner is not None:
+                return owner  # "made public its plans to restrict exports": whose plans
         if (
             current.dep_ not in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep")
             or current.head.i == current.i
         ):
             break
         current = current.head
+    return None
+
+
+def _possessor(noun: Token, linked: LinkedDoc) -> EntityRef | None:
+    """ "Japan's plans", "its plans": who the noun belongs to, when a state, body or company."""
+    for child in (c for c in noun.children if c.dep_ == "poss"):
+        ref = _its_referent(child, linked) if child.lower_ in ("its", "their") else linked.by_token.get(child.i)
+        if ref is not None and ref.kind in ACTORS:
+            return ref
     return None
 
 
