@@ -104,6 +104,9 @@ SENTENCES = {
     "made-in": ("2024-06-12", "Japan imposed tariffs on steel made in China."),
     "its-plans": ("2024-06-12", "Japan has made public its plans to restrict the export of chipmaking tools."),
     "its-right": ("2024-06-12", "Niger claimed its right to sell uranium on the open market."),
+    "asked-of-others": ("2024-06-12", "Farmers urged the government to ban wheat imports. Residents want the company "
+                                      "to provide more copper revenue to the region."),
+    "wants-to-sell": ("2024-06-12", "Chile wants to sell more lithium to Korea."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -586,3 +589,9 @@ def test_whose_plans_acts_but_a_right_to_sell_is_no_sale(events) -> None:
     [restriction] = find(events, "its-plans", "ExportRestriction")
     assert (restriction["agent"], restriction["status"]) == ("Japan", "proposed")
     assert [e for e in events.get("its-right", []) if e["type"] == "SaleOrSupply"] == []
+
+
+def test_an_act_asked_of_someone_else_is_no_event_but_ones_own_wish_is_a_plan(events) -> None:
+    assert events.get("asked-of-others", []) == []
+    [sale] = find(events, "wants-to-sell", "SaleOrSupply")
+    assert (sale["agent"], sale["recipient"], sale["status"]) == ("Chile", "South Korea", "planned")

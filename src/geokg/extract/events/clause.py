@@ -8,6 +8,8 @@ the change, "will" makes it planned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Span, Token
 
 from geokg.event_types import SPECS
@@ -32,6 +34,10 @@ from geokg.model import EntityKind, EntityRef, Event, EventType, Evidence, Quant
 
 # Words that put what they govern in doubt.
 _DOUBTS = {"unclear", "uncertain", "unlikely", "doubtful"}
+# Words that make an act of the speaker's own a plan ("wants to sell", "commits to double").
+_PLANNING = {"plan", "intend", "propose", "commit", "pledge", "want", "seek", "aim", "hope"}
+# Verbs that ask an act of someone else ("urged the government to ban imports").
+_ASKING = {"want", "urge", "ask", "call", "press", "demand", "push", "pressure", "request", "invite"}
 # Nouns whose "that" clause is only feared or rumoured.
 _SPECULATIONS = {"fear", "concern", "worry", "speculation", "rumour", "rumor", "possibility", "prospect", "risk"}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
@@ -93,7 +99,7 @@ def clause_event(
         return None
     if _negated(verb, trigger, kind):
         return None  # "failed to reach an agreement", "did not provide deliveries"
-    if kind not in MOVES and _in_doubt(verb) or _only_needed(verb):
+    if kind not in MOVES and (_in_doubt(verb) or _asked_of_others(verb)) or _only_needed(verb):
         return None  # "unclear when the embargo ends", "whether the duties take effect"
     if kind in (T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT) and aimed_at(verb) and trigger.i != verb.i:
         return None  # "banned exports to keep supplies": supplies aimed at, no delivery ("to deliver" is a plan)
@@ -268,8 +274,28 @@ def _in_doubt(verb: Token) -> bool:
 
 def _only_needed(verb: Token) -> bool:
     """An act only needed, not done: "the tools that chipmakers need to produce chips"."""
+    return _under(verb, lambda token: token.dep_ == "xcomp" and token.head.lemma_.lower() in ("need", "require"))
+
+
+def _asked_of_others(verb: Token) -> bool:
+    """An act asked of someone else: "residents want the company to provide jobs", "urged Delhi
+    to ban imports"."""
+
+    def asked(token: Token) -> bool:
+        of_someone = (
+            token.dep_ == "ccomp"
+            and any(c.dep_ == "nsubj" for c in token.children)
+            or (token.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in token.head.children))
+        )
+        return of_someone and token.head.lemma_.lower() in _ASKING
+
+    return _under(verb, asked)
+
+
+def _under(verb: Token, frame: Callable[[Token], bool]) -> bool:
+    """Whether ``frame`` holds of the verb or of a clause it is the complement of."""
     for token in (verb, *verb.ancestors):
-        if token.dep_ == "xcomp" and token.head.lemma_.lower() in ("need", "require"):
+        if frame(token):
             return True
         if token.dep_ not in ("xcomp", "conj"):
             return False
@@ -312,7 +338,7 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return _measure_status(lemmas, future)
     # "planned to reduce coal use", "commits to double deliveries": a plan, not a forecast
     # ("expects output to rise" stays unmarked).
-    return "planned" if future or aimed_at(verb) or lemmas & {"plan", "intend", "propose", "commit", "pledge"} else None
+    return "planned" if future or aimed_at(verb) or lemmas & _PLANNING else None
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:
