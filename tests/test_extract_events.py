@@ -107,6 +107,8 @@ SENTENCES = {
     "asked-of-others": ("2024-06-12", "Farmers urged the government to ban wheat imports. Residents want the company "
                                       "to provide more copper revenue to the region."),
     "wants-to-sell": ("2024-06-12", "Chile wants to sell more lithium to Korea."),
+    "on-the-market": ("2024-06-12", "Mali's military government has announced that it is placing gold from the "
+                                    "Yatela mine onto the international market."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -595,3 +597,8 @@ def test_an_act_asked_of_someone_else_is_no_event_but_ones_own_wish_is_a_plan(ev
     assert events.get("asked-of-others", []) == []
     [sale] = find(events, "wants-to-sell", "SaleOrSupply")
     assert (sale["agent"], sale["recipient"], sale["status"]) == ("Chile", "South Korea", "planned")
+
+
+def test_goods_placed_on_the_market_are_offered_by_the_state_it_refers_to(events) -> None:
+    [offer] = find(events, "on-the-market", "Offer")
+    assert (offer["agent"], offer["theme"], offer["status"]) == ("Mali", "Gold", "offered")

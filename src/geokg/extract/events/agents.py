@@ -192,7 +192,8 @@ def _pronoun_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return earlier[0] if earlier else ctx.last_person
     for ancestor in subject.head.ancestors:
         above = [c for c in ancestor.children if c.dep_ == "nsubj" and c.i < subject.i]
-        ref = linked.by_token.get(above[0].i) if above else None
+        # "Niger's military government announced that it …": the state or body the subject names
+        ref = _resolve_subject(above[0], ctx) if above and above[0].pos_ != "PRON" else None
         if ref is not None and ref.kind in _STATES:
             return ref
     return ctx.last_subject or ctx.last_actor

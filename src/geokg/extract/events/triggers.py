@@ -244,6 +244,8 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and lemma(token.head) in RESTRICTIVE | {"resume", "restart", "end", "start"}
     ):
         return T.PRODUCTION  # "the mine stopped operations"
+    if word in ("place", "put", "bring") and token.pos_ == "VERB" and _to_market(token):
+        return T.OFFER  # "placing uranium onto the international market": up for sale
     if word in ("bid", "tender") and token.dep_ == "dobj" and lemma(token.head) == "accept":
         return T.SALE_OR_SUPPLY  # "USDA accepted a bid from Algeria for wheat": the seller accepts
     if word in ("deny", "refuse", "bar") and any(c.dep_ == "dobj" and c.lower_ == "entry" for c in token.children):
@@ -259,6 +261,16 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
     if word in FACILITY_NOUNS and token.dep_ == "dobj" and lemma(token.head) in _FACILITY_SWITCHES:
         return T.PRODUCTION  # "a drone attack shut the Kirishi refinery", "Vale restarted the mine"
     return None
+
+
+def _to_market(verb: Token) -> bool:
+    """ "placed uranium onto the market": the phrase on the verb, or on a participle of its object
+    (the small parser attaches it to "uranium produced by the mine")."""
+    for prep in (t for t in verb.subtree if t.dep_ == "prep" and t.lower_ in ("on", "onto", "to")):
+        on_verb = prep.head == verb or prep.head.dep_ == "acl" and prep.head.head.head == verb
+        if on_verb and any(g.dep_ == "pobj" and g.lemma_ == "market" for g in prep.children):
+            return True
+    return False
 
 
 def _parties_agree(verb: Token) -> bool:
