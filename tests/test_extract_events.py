@@ -109,6 +109,8 @@ SENTENCES = {
     "wants-to-sell": ("2024-06-12", "Chile wants to sell more lithium to Korea."),
     "on-the-market": ("2024-06-12", "Mali's military government has announced that it is placing gold from the "
                                     "Yatela mine onto the international market."),
+    "deal-terms": ("2024-06-12", "Kenya has long sought a fuel pipeline to the coast. The deal, which is expected to "
+                                 "include a ban on diesel exports, was reached with Uganda in January."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -602,3 +604,7 @@ def test_an_act_asked_of_someone_else_is_no_event_but_ones_own_wish_is_a_plan(ev
 def test_goods_placed_on_the_market_are_offered_by_the_state_it_refers_to(events) -> None:
     [offer] = find(events, "on-the-market", "Offer")
     assert (offer["agent"], offer["theme"], offer["status"]) == ("Mali", "Gold", "offered")
+
+
+def test_a_deal_reached_with_a_side_is_the_storys_subject_s_and_its_terms_no_act_of_their_own(events) -> None:
+    assert [(e["type"], e["agent"]) for e in events["deal-terms"]] == [("Agreement", "Kenya")]

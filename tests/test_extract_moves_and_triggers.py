@@ -126,6 +126,18 @@ def test_a_model_trigger_in_a_phrase_of_time_or_called_off_names_no_event(vocab)
     assert clauses(doc[:], set(), context()) == {}
 
 
+def test_a_measure_a_deal_includes_is_one_of_its_terms(vocab) -> None:
+    # "The deal , which includes a ban , was signed ." : the model marks "ban".
+    doc = make(vocab, ["The", "deal", ",", "which", "includes", "a", "ban", ",", "was", "signed", "."],
+               [1, 9, 1, 4, 1, 6, 4, 1, 9, 9, 9],
+               ["det", "nsubjpass", "punct", "nsubj", "relcl", "det", "dobj", "punct", "auxpass", "ROOT", "punct"],
+               ["DET", "NOUN", "PUNCT", "PRON", "VERB", "DET", "NOUN", "PUNCT", "AUX", "VERB", "PUNCT"],
+               ["the", "deal", ",", "which", "include", "a", "ban", ",", "be", "sign", "."], triggers=[(6, "Sanction")])
+    found = clauses(doc[:], set(), context())
+    assert {kind for alternatives in found.values() for triggers in alternatives for _, kind in triggers} == \
+        {T.AGREEMENT}
+
+
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])

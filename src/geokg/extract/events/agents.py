@@ -253,6 +253,12 @@ def implicit_agent(
             return speaker
         state = (ctx.person_countries or {}).get(speaker)
         return state if state is not None or speaker.kind is not EntityKind.ORGANIZATION else speaker
+    if kind is T.AGREEMENT and any(c.dep_ == "auxpass" for c in verb.children):
+        # "The deal was reached with the US": the other side is the one the story is about.
+        withs = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+        sides = {r for w in withs for r in ctx.linked.in_span(w.i, w.right_edge.i + 1)}
+        if ctx.last_subject is not None and sides and ctx.last_subject not in sides:
+            return ctx.last_subject
     if kind is T.PRODUCTION:
         companies = ctx.linked.in_span(scope[0], scope[1], {EntityKind.COMPANY})
         if companies:

@@ -58,6 +58,9 @@ _FLOWS = {"export", "import", "sale", "supply", "shipment", "purchase", "deliver
 # A measure put off or refused is not taken; one avoided is not the avoider's.
 _NOT_TAKEN = {"postpone", "delay", "defer", "shelve", "reject", "veto", "avoid", "escape", "evade", "dodge"}
 
+# Nouns of agreements, whose relative clauses tell their terms.
+DEALS = triggers_of(T.AGREEMENT) & {"deal", "agreement", "pact", "accord", "memorandum", "treaty", "contract", "mou"}
+_MEASURE_KINDS = {T.EXPORT_RESTRICTION, T.SANCTION, T.TARIFF}
 # Types that are a quantity moving: what moves decides which ("a disruption" or "a forecast" stays one).
 MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 TRADE = {T.OFFER, T.SALE_OR_SUPPLY, T.PURCHASE_OR_IMPORT}
@@ -100,6 +103,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or lemma(token) in READY  # "ready to work with partners": the rules read readiness
             or _describes_goods(token, kind)
             or _builds_something(token, kind)
+            or _deal_terms(token, kind)
             or _told_before(token)
             or _not_taken(token)
             or token.pos_ == "NOUN"
@@ -122,7 +126,7 @@ def _rule_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict[
         if token.i in covered or token.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ", "ADV"):
             continue
         kind = _rule_kind(token, ctx)
-        if kind is not None and not _describes_goods(token, kind):
+        if kind is not None and not _describes_goods(token, kind) and not _deal_terms(token, kind):
             found.setdefault(_clause_verb(token), []).append((token, kind))
     return found
 
@@ -158,6 +162,18 @@ def _describes_goods(token: Token, kind: EventType) -> bool:
     while token.dep_ in ("compound", "amod", "conj", "acl") and token.head.i != token.i:
         token = token.head
     return token.dep_ == "pobj" and token.head.lower_ in ("on", "against") and lemma(token.head.head) in MEASURES
+
+
+def _deal_terms(token: Token, kind: EventType) -> bool:
+    """ "The deal, which is expected to include controls on chip tools, was reached": a measure a
+    deal includes is one of its terms, not an act of its own. (A move it sets, "the accord, which
+    calls for curbing output", is still news of output.)"""
+    if kind not in _MEASURE_KINDS:
+        return False
+    for ancestor in (token, *token.ancestors):
+        if ancestor.dep_ == "relcl" and lemma(ancestor.head) in DEALS:
+            return True
+    return False
 
 
 def _builds_something(token: Token, kind: EventType) -> bool:
