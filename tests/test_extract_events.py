@@ -111,6 +111,8 @@ SENTENCES = {
                                     "Yatela mine onto the international market."),
     "deal-terms": ("2024-06-12", "Kenya has long sought a fuel pipeline to the coast. The deal, which is expected to "
                                  "include a ban on diesel exports, was reached with Uganda in January."),
+    "harvest-expected": ("2024-06-12", "Kazakhstan's wheat harvest is expected to fall 15% this year."),
+    "demand-as": ("2024-06-12", "Copper fell 2% to $8,900 a tonne as Chinese demand weakened."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -608,3 +610,15 @@ def test_goods_placed_on_the_market_are_offered_by_the_state_it_refers_to(events
 
 def test_a_deal_reached_with_a_side_is_the_storys_subject_s_and_its_terms_no_act_of_their_own(events) -> None:
     assert [(e["type"], e["agent"]) for e in events["deal-terms"]] == [("Agreement", "Kenya")]
+
+
+def test_a_harvest_expected_to_fall_is_its_countrys_output_moving(events) -> None:
+    [harvest] = find(events, "harvest-expected", "Production")
+    assert (harvest["agent"], harvest["direction"], harvest["change"]) == ("Kazakhstan", "down", 15)
+
+
+def test_a_move_does_not_take_the_level_of_another_clause(events) -> None:
+    [demand] = find(events, "demand-as", "DemandChange")
+    assert (demand["agent"], demand["direction"], demand["value"]) == ("China", "down", None)
+    [price] = find(events, "demand-as", "PriceChange")
+    assert (price["value"], price["change"]) == (8900, 2)

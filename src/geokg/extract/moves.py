@@ -40,7 +40,7 @@ DIRECTION_WORDS: dict[str, str] = {
 # "stockpiles fell" an inventory change. Modifiers first ("demand growth" is demand).
 _MOVED: dict[str, EventType] = {
     **dict.fromkeys(["price", "futures", "benchmark"], T.PRICE_CHANGE),
-    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies"], T.PRODUCTION),
+    **dict.fromkeys(["output", "production", "pumping", "supply", "supplies", "harvest", "crop"], T.PRODUCTION),
     **dict.fromkeys(["demand", "consumption", "appetite", "grinding", "grindings"], T.DEMAND_CHANGE),
     **dict.fromkeys(["inventory", "inventories", "stockpile", "stockpiles", "stock", "stocks"], T.INVENTORY_CHANGE),
     **dict.fromkeys(["export", "exports", "import", "imports", "shipment", "shipments"], T.TRADE_CHANGE),

@@ -343,11 +343,10 @@ def country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -
     """Whose aggregate moves: the country that qualifies the moving noun ("Saudi output",
     "Iraq's production") or where it moves ("production fell by 170,000 bpd in Iraq", "output
     at the Rumaila oilfield in Iraq"); a place or facility stands for its country."""
-    for token in verb.doc[scope[0] : scope[1]]:
+    for token in (*verb.doc[scope[0] : scope[1]], *_raised_subjects(verb)):
         if (
             token.dep_ in ("amod", "compound", "poss")
-            and token.head.pos_ == "NOUN"
-            and names_a_measure(token.head)
+            and _qualifies_a_measure(token)
             or token.dep_ == "pobj"
             and token.head.lower_ in ("in", "at")
         ):
@@ -357,6 +356,29 @@ def country_of_move(verb: Token, scope: tuple[int, int], ctx: SentenceContext) -
             if ref is not None:
                 return ref
     return None
+
+
+def _qualifies_a_measure(token: Token) -> bool:
+    """ "Iraq's production", "U.S. crude inventories": a modifier of a measure noun, directly or
+    through the nouns between."""
+    head = token.head
+    while head.pos_ in ("NOUN", "PROPN"):
+        if names_a_measure(head):
+            return True
+        if head.dep_ not in ("compound", "amod") or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
+def _raised_subjects(verb: Token) -> list[Token]:
+    """ "Kazakhstan's harvest is expected to fall": the subject of the verb a move depends on."""
+    found: list[Token] = []
+    while verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        verb = verb.head
+        for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            found += list(subject.subtree)
+    return found
 
 
 def _after_from(doc: Doc, linked: LinkedDoc, ref: EntityRef, scope: tuple[int, int]) -> bool:

@@ -20,6 +20,7 @@ _AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or p
 _FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level
 _BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not the new level
 _OUT_OF_CLAUSE_PENALTY = 150  # a figure of another clause, unless the clause has none that fits
+_MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 
 
 def quantity_of(
@@ -36,8 +37,10 @@ def quantity_of(
     for start, _end, quantity in candidates:
         cost = abs(offset + start - trigger.idx)
         if not lo <= start < hi:
-            if quantity.unit == "percent":
-                continue  # "exports dropped 15% as India resumed shipments": the size of another move
+            if quantity.unit == "percent" or kind in _MOVES and scope is not None:
+                # "exports dropped 15% as India resumed shipments": the size of another move;
+                # "copper fell to $8,900 as demand weakened": the level of another move.
+                continue
             cost += _OUT_OF_CLAUSE_PENALTY
         before = span_text(sent)[:start].rstrip().lower()
         last_word = before.rsplit(None, 1)[-1] if before else ""
