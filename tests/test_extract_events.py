@@ -113,6 +113,10 @@ SENTENCES = {
                                  "include a ban on diesel exports, was reached with Uganda in January."),
     "harvest-expected": ("2024-06-12", "Kazakhstan's wheat harvest is expected to fall 15% this year."),
     "demand-as": ("2024-06-12", "Copper fell 2% to $8,900 a tonne as Chinese demand weakened."),
+    "without-agreement": ("2024-06-12", "Talks between Iran and Iraq on gas debts ended without an agreement."),
+    "denied-reports": ("2024-06-12", "Tehran denied reports that it had halted oil shipments to Syria."),
+    "expected-to-rise": ("2024-06-12", "Exports of Malaysian palm oil to India are expected to rise in May."),
+    "after-reports": ("2024-06-12", "Canberra sought answers after reports that Beijing had banned Australian timber."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -622,3 +626,17 @@ def test_a_move_does_not_take_the_level_of_another_clause(events) -> None:
     assert (demand["agent"], demand["direction"], demand["value"]) == ("China", "down", None)
     [price] = find(events, "demand-as", "PriceChange")
     assert (price["value"], price["change"]) == (8900, 2)
+
+
+def test_talks_without_an_agreement_are_a_meeting_and_no_agreement(events) -> None:
+    assert [(e["type"], e["agent"]) for e in events["without-agreement"]] == [("Meeting", "Iran")]
+
+
+def test_an_act_a_denied_or_unconfirmed_report_tells_of_is_no_event(events) -> None:
+    assert events.get("denied-reports", []) == []
+    assert events.get("after-reports", []) == []
+
+
+def test_exports_expected_to_rise_are_a_trade_volume_moving_up(events) -> None:
+    [move] = find(events, "expected-to-rise", "TradeChange")
+    assert (move["agent"], move["recipient"], move["direction"]) == ("Malaysia", "India", "up")

@@ -138,6 +138,18 @@ def test_a_measure_a_deal_includes_is_one_of_its_terms(vocab) -> None:
         {T.AGREEMENT}
 
 
+def test_a_model_measure_on_easing_something_else_is_no_measure(vocab) -> None:
+    # "Imports will ease shortages ." : the model marks "ease" as a Tariff (being lifted).
+    doc = make(vocab, ["Imports", "will", "ease", "shortages", "."], [2, 2, 2, 2, 2],
+               ["nsubj", "aux", "ROOT", "dobj", "punct"], ["NOUN", "AUX", "VERB", "NOUN", "PUNCT"],
+               ["import", "will", "ease", "shortage", "."], triggers=[(2, "Tariff")])
+    assert T.TARIFF not in {kind for alts in clauses(doc[:], set(), context()).values() for ts in alts for _, kind in ts}
+    doc = make(vocab, ["Canada", "will", "ease", "tariffs", "."], [2, 2, 2, 2, 2],
+               ["nsubj", "aux", "ROOT", "dobj", "punct"], ["PROPN", "AUX", "VERB", "NOUN", "PUNCT"],
+               ["Canada", "will", "ease", "tariff", "."], triggers=[(2, "Tariff")])
+    assert T.TARIFF in {kind for alts in clauses(doc[:], set(), context()).values() for ts in alts for _, kind in ts}
+
+
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])

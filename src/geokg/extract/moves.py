@@ -76,7 +76,7 @@ def direction_of(trigger: Token, verb: Token) -> str | None:
         if found:
             return found
     for token in (*trigger.children, *verb.children):
-        if token.dep_ in ("amod", "advmod", "acomp", "prt", "compound", "dobj", "attr", "npadvmod"):
+        if token.dep_ in ("amod", "advmod", "acomp", "prt", "compound", "dobj", "attr", "npadvmod", "xcomp"):
             found = DIRECTION_WORDS.get(token.lemma_.lower())
             if found:
                 return found

@@ -39,7 +39,10 @@ _PLANNING = {"plan", "intend", "propose", "commit", "pledge", "want", "seek", "a
 # Verbs that ask an act of someone else ("urged the government to ban imports").
 _ASKING = {"want", "urge", "ask", "call", "press", "demand", "push", "pressure", "request", "invite"}
 # Nouns whose "that" clause is only feared or rumoured.
-_SPECULATIONS = {"fear", "concern", "worry", "speculation", "rumour", "rumor", "possibility", "prospect", "risk"}
+_SPECULATIONS = {
+    *("fear", "concern", "worry", "speculation", "rumour", "rumor", "possibility", "prospect", "risk"),
+    *("report", "claim", "allegation", "suggestion"),  # "denied reports that it had halted shipments"
+}
 # Which trigger names a clause when several share it ("signed a supply deal" is an Agreement).
 PRIORITY = list(EventType)  # the registry's order (geokg.event_types)
 # "plans to", "proposed", "invited": an act not done yet.
@@ -246,11 +249,16 @@ def _forecasts_something(trigger: Token) -> bool:
 
 
 def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "without":
+        return True  # "talks ended without an agreement"
     for token in (verb, *verb.ancestors):
         # "refused to sell" negates; "denied entry" is itself the measure
         negating = token.lemma_ in ("fail", "refuse", "deny") and not (token.i == trigger.i and kind is T.SANCTION)
         if any(c.dep_ == "neg" for c in token.children) or negating:
             return True
+        if token.dep_ == "acl" and token.head.lemma_.lower() in _SPECULATIONS:
+            # "Tehran denied reports that it had halted shipments"
+            return token.head.head.lemma_ in ("deny", "dismiss", "reject", "refute")
         if token.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
@@ -258,7 +266,7 @@ def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
 
 def _in_doubt(verb: Token) -> bool:
     """An act the sentence only wonders about: under "whether", in a clause that is "unclear",
-    "uncertain" or "unlikely", or one a fear or rumour is of. Market moves are kept: a feared
+    "uncertain" or "unlikely", or one a fear, rumour or unconfirmed report is of. Market moves are kept: a feared
     fall in prices is still news of prices."""
     for token in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children):

@@ -104,6 +104,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
             or _describes_goods(token, kind)
             or _builds_something(token, kind)
             or _deal_terms(token, kind)
+            or _eases_no_measure(token, kind)
             or _told_before(token)
             or _not_taken(token)
             or token.pos_ == "NOUN"
@@ -174,6 +175,15 @@ def _deal_terms(token: Token, kind: EventType) -> bool:
         if ancestor.dep_ == "relcl" and lemma(ancestor.head) in DEALS:
             return True
     return False
+
+
+def _eases_no_measure(token: Token, kind: EventType) -> bool:
+    """ "to ease shortages": lifting is a measure's only when a measure is what is lifted."""
+    return (
+        kind in _MEASURE_KINDS
+        and lemma(token) in ("ease", "lift", "remove", "relax", "loosen")
+        and not any(c.dep_ in ("dobj", "nsubjpass") and lemma(c) in MEASURES for c in token.children)
+    )
 
 
 def _builds_something(token: Token, kind: EventType) -> bool:
@@ -305,9 +315,11 @@ def _moving_volume(token: Token, word: str) -> EventType | None:
     or cut off, stays a flow between parties (None: the word is read as a trigger)."""
     if word not in ("export", "import", "supply", "shipment") or token.pos_ != "NOUN":
         return None
-    if lemma(token.head) not in DIRECTION_WORDS and not any(
-        c.dep_ == "amod" and lemma(c) in DIRECTION_WORDS for c in token.children
-    ):
+    head = token.head
+    moves = lemma(head) in DIRECTION_WORDS or any(  # "exports are expected to rise"
+        c.dep_ == "xcomp" and lemma(c) in DIRECTION_WORDS for c in head.children if token.dep_ in ("nsubj", "nsubjpass")
+    )
+    if not moves and not any(c.dep_ == "amod" and lemma(c) in DIRECTION_WORDS for c in token.children):
         return None
     if word != "supply":
         return T.TRADE_CHANGE
