@@ -117,6 +117,8 @@ SENTENCES = {
     "denied-reports": ("2024-06-12", "Tehran denied reports that it had halted oil shipments to Syria."),
     "expected-to-rise": ("2024-06-12", "Exports of Malaysian palm oil to India are expected to rise in May."),
     "after-reports": ("2024-06-12", "Canberra sought answers after reports that Beijing had banned Australian timber."),
+    "keep-falling": ("2024-06-12", "Saudi Arabia threatened to cut output further if oil prices keep falling."),
+    "output-keeps-falling": ("2024-06-12", "Russian oil output keeps falling."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -640,3 +642,10 @@ def test_an_act_a_denied_or_unconfirmed_report_tells_of_is_no_event(events) -> N
 def test_exports_expected_to_rise_are_a_trade_volume_moving_up(events) -> None:
     [move] = find(events, "expected-to-rise", "TradeChange")
     assert (move["agent"], move["recipient"], move["direction"]) == ("Malaysia", "India", "up")
+
+
+def test_prices_that_keep_falling_move_down(events) -> None:
+    [price] = find(events, "keep-falling", "PriceChange")
+    assert price["direction"] == "down"
+    [output] = find(events, "output-keeps-falling", "Production")
+    assert (output["agent"], output["direction"]) == ("Russia", "down")

@@ -147,3 +147,11 @@ def test_the_other_subjects_of_a_meeting_are_its_other_side() -> None:
     [event] = sentence_events(sent, ctx)
     assert (event.type, event.agent, event.counterparties) == \
         (T.MEETING, ref("Person:lula"), (ref("Person:narendra-modi"),))
+
+
+def test_the_one_met_is_the_other_side_not_the_demonym_before_the_name() -> None:
+    # "Lula met Chinese Premier Li ."
+    sent, ctx = sentence(["Lula 1 nsubj PROPN", "met 1 ROOT VERB meet VBD", "Chinese 4 amod ADJ",
+                          "Premier 4 compound PROPN", "Li 1 dobj PROPN", ". 1 punct PUNCT"],
+                         linked={0: "Person:lula", 2: "Country:CN", 4: "Person:li-qiang"})
+    assert parties(sent[1], sent[1], T.MEETING, ctx, ref("Person:lula")) == ((), (ref("Person:li-qiang"),))

@@ -72,6 +72,10 @@ class Move:
 def direction_of(trigger: Token, verb: Token) -> str | None:
     """ "up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
     for token in (trigger, verb):
+        if token.lemma_ in ("keep", "continue"):  # "prices keep falling": the way they keep going
+            going = next((c for c in token.children if c.dep_ == "xcomp" and c.lemma_.lower() in DIRECTION_WORDS), None)
+            if going is not None:
+                return DIRECTION_WORDS[going.lemma_.lower()]
         found = DIRECTION_WORDS.get(token.lemma_.lower()) or DIRECTION_WORDS.get(token.lower_)
         if found:
             return found

@@ -46,10 +46,13 @@ def parties(
 
 def _co_subjects(verb: Token, linked: LinkedDoc) -> list[EntityRef]:
     """ "Xi and Putin held talks": the other subjects of a meeting or a deal are its other side;
-    so is the guest a host receives ("Erdogan hosted Aliyev")."""
-    if verb.lemma_ == "host":
-        guests = (linked.by_token.get(c.i) for c in verb.children if c.dep_ == "dobj")
-        return [r for r in guests if r is not None and r.kind in ACTORS]
+    so is the one met or received ("Erdogan hosted Aliyev", "Lula met Premier Li Qiang")."""
+    if verb.lemma_ in ("host", "meet", "receive"):  # "Lula met Li Qiang", "Erdogan hosted Aliyev"
+        # the one met, not the demonym before the name ("Chinese Premier Li Qiang")
+        guests = (
+            linked.by_token.get(t.i) for c in verb.children if c.dep_ == "dobj" for t in c.subtree if t.dep_ != "amod"
+        )
+        return list(dict.fromkeys(r for r in guests if r is not None and r.kind in ACTORS))
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     found = (linked.by_token.get(c.i) for s in subjects for c in s.conjuncts)
     return [ref for ref in found if ref is not None and ref.kind in ACTORS]

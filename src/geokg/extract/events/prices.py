@@ -74,6 +74,10 @@ def _price_move(price: Token) -> tuple[Token, str] | None:
     """The last verb of the price noun's head and its conjuncts that moves, with its direction:
     "prices rose", "futures hit a high … but have since fallen to $7,700"."""
     verbs = [price.head, *(c for c in price.head.children if c.dep_ == "conj")]
+    # "prices keep falling": the way they keep going
+    verbs = [
+        next((c for c in v.children if c.dep_ == "xcomp"), v) if v.lemma_ in ("keep", "continue") else v for v in verbs
+    ]
     moves = [(v, DIRECTION_WORDS.get(v.lemma_.lower())) for v in verbs if v.pos_ == "VERB"]
     moves = [(v, d) for v, d in moves if d is not None]
     return moves[-1] if moves else None  # type: ignore[return-value]
