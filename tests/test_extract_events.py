@@ -119,6 +119,7 @@ SENTENCES = {
     "after-reports": ("2024-06-12", "Canberra sought answers after reports that Beijing had banned Australian timber."),
     "keep-falling": ("2024-06-12", "Saudi Arabia threatened to cut output further if oil prices keep falling."),
     "output-keeps-falling": ("2024-06-12", "Russian oil output keeps falling."),
+    "record-level": ("2024-06-12", "Gold rose to a record $2,450 an ounce on Friday as investors sought safe havens."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -649,3 +650,14 @@ def test_prices_that_keep_falling_move_down(events) -> None:
     assert price["direction"] == "down"
     [output] = find(events, "output-keeps-falling", "Production")
     assert (output["agent"], output["direction"]) == ("Russia", "down")
+
+
+def test_a_record_a_move_reached_is_its_level_and_a_clause_beside_it_plans_nothing(events) -> None:
+    [price] = find(events, "record-level", "PriceChange")
+    assert (price["value"], price["unit"], price["change"], price["status"]) == (2450, "USD per troy ounce", None, None)
+
+
+def test_a_name_the_tagger_runs_into_a_verb_ends_before_the_verb() -> None:
+    entities = _entities("Analysts at Goldman Sachs expect copper to average $9,000 a tonne next year.", "2024-06-12")
+    assert "Goldman Sachs" in entities
+    assert not [label for label in entities if "expect" in label]

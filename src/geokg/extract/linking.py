@@ -385,10 +385,14 @@ def _resolve_office(span: Span, reference: ReferenceIndex, date: dt.date | None)
 
 
 def _trim(ent: Span) -> Span | None:
-    """Cut an entity at a line break, drop a leading "the" and a trailing "'s"."""
+    """Cut an entity at a line break or a verb ("Goldman Sachs expect Brent"), drop a leading
+    "the" and a trailing "'s"."""
     start, end = ent.start, ent.end
     for token in ent:
         if "\n" in token.text or (token.i > start and "\n" in ent.doc[token.i - 1].whitespace_):
+            end = token.i
+            break
+        if token.i > start and token.pos_ in ("VERB", "AUX") and token.is_lower:
             end = token.i
             break
     while start < end and (ent.doc[start].lower_ in ("the", "a", "an") or not ent.doc[start].text.strip()):

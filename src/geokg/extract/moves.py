@@ -57,6 +57,8 @@ _NOT_COMMODITY_PRICES = {
     "asset": None,
     "producer": T.ECONOMIC_TREND,
 }
+# Words between "to"/"at" and the level a move reached: "to a record $2,450", "a high of $90".
+_RECORDS = {"a", "an", "the", "record", "fresh", "new", "high", "low", "peak", "all-time"}
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
 
@@ -127,10 +129,12 @@ def move_quantities(sent: Span, trigger: Token, scope: tuple[int, int]) -> Move:
         if not lo <= start < hi:
             continue
         words = text[:start].lower().split()
-        while len(words) > 1 and words[-1] in _HEDGES:
-            words.pop()  # "by about 170,000 bpd", "to as much as $90", "from nearly 9%"
+        while len(words) > 1 and (words[-1] in _HEDGES or words[-1] in _RECORDS):
+            words.pop()  # "by about 170,000 bpd", "to as much as $90", "to a record $2,450"
         last_word = words[-1] if words else ""
-        if last_word == "by" or last_word == "of" and len(words) > 1 and _move_noun(words[-2]):
+        if last_word == "of" and len(words) > 1 and words[-2] in _RECORDS:
+            role = "level"  # "hit a high of $11,000"
+        elif last_word == "by" or last_word == "of" and len(words) > 1 and _move_noun(words[-2]):
             role = "change"  # "cut by 500,000 bpd", "output cuts of 2 million bpd", "a rise of 3%"
         elif last_word == "from":
             role = "previous"

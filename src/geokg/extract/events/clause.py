@@ -346,7 +346,9 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return _measure_status(lemmas, future)
     # "planned to reduce coal use", "commits to double deliveries": a plan, not a forecast
     # ("expects output to rise" stays unmarked).
-    return "planned" if future or aimed_at(verb) or lemmas & _PLANNING else None
+    # The plan or wish above the act, not a clause beside it ("rose as investors sought havens").
+    planned = any(a.lemma_.lower() in _PLANNING for a in (verb, *verb.ancestors))
+    return "planned" if future or aimed_at(verb) or planned else None
 
 
 def _agreement_status(lemmas: set[str], future: bool) -> str:
