@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +190,76 @@ def test_listings_kept_keys_are_read_again_once_the_store_changed(tmp_path: Path
     with Store.open(path, read_only=True) as reading:
         after = run_query(reading, "mentions").rows
         assert after == contract(reading, "mentions") and after[0][0] == "a" and len(after) > len(before)
+
+
+def _small_store(path: Path, articles: int) -> None:
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n in range(1, articles + 1):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, IDS[n]), format="turtle"))
+
+
+def _pages(store: Store, name: str, size: int) -> list[tuple]:
+    pages, cursor = [], None
+    while True:
+        page = run_query(store, name, limit=size, cursor=cursor)
+        pages += page.rows
+        if not page.more:
+            return pages
+        cursor = page.cursor
+
+
+def test_listings_sorted_keys_are_saved_for_later_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "geokg.db"
+    _small_store(path, 4)
+    with Store.open(path, read_only=True) as reading:
+        before = _pages(reading, "mentions", 3)
+        assert before == contract(reading, "mentions")
+    assert [f.name.split(".")[0] for f in (path / listings.SAVED).iterdir()] == ["mentions"]
+    # A later process reads the saved keys: here the keys query would fail, in a process of its own.
+    script = (
+        "import sys; from geokg import listings; from geokg.queries import run_query; from geokg.store import Store\n"
+        "listings._read_keys = None\n"
+        "with Store.open(sys.argv[1], read_only=True) as s: print(len(run_query(s, 'mentions', limit=3).rows))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(listings.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    with Store.open(path, read_only=True) as reading:
+        assert _pages(reading, "mentions", 3) == before
+    monkeypatch.undo()
+    # A build that adds an article makes the saved keys stale: they are read again, and saved.
+    with Store.open(path) as opened:
+        opened.replace_graph(graph_iri("x9"), Graph().parse(data=article(9, "0-new"), format="turtle"))
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        after = _pages(reading, "mentions", 3)
+        assert after == contract(reading, "mentions") and after[0][0] == "0-new" and len(after) > len(before)
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    with Store.open(path, read_only=True) as reading:
+        assert _pages(reading, "mentions", 3) == after
+
+
+def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "geokg.db"
+    _small_store(path, 3)
+    with Store.open(path, read_only=True) as reading:
+        whole = contract(reading, "mentions")
+        assert run_query(reading, "mentions").rows == whole
+    (saved,) = (path / listings.SAVED).iterdir()
+    saved.write_text('{"format": 1, "stamp": [["CURRENT", 1')  # cut short
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        assert run_query(reading, "mentions").rows == whole
+    assert json.loads(saved.read_text())["format"] == 1  # read again and saved whole
+    shutil.rmtree(path / listings.SAVED)
+    (path / listings.SAVED).write_text("not a folder")  # nowhere to save: kept for the process only
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        assert run_query(reading, "mentions", limit=2).rows == whole[:2]
+        assert _pages(reading, "mentions", 2) == whole

@@ -12,7 +12,10 @@ rows of the keys after them. A page reads keys until it holds its rows.
 A key's values must be plain strings or ``xsd:date``, which sort here as Oxigraph sorts them
 (unbound first); a store whose keys are anything else (a language tag, an IRI, two kinds in one
 column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
-for the process, for as long as the store folder's files stay as they were.
+for the process, for as long as the store folder's files stay as they were, and saved for later
+processes in ``geokg-listings/`` in the store's folder, stamped with those files' names, sizes and
+times: any write to the store (a build) makes them stale, and a saved file that cannot be read is
+read again from the store, one that cannot be written kept for the process only.
 
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
@@ -26,15 +29,20 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import logging
 import math
 import os
 import re
+import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -132,10 +140,27 @@ class KeyOrder:
 
 _CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
 _REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
+#: The folder, inside a store's folder, of what :func:`_kept` saves for later processes.
+SAVED = "geokg-listings"
+_SAVED_FORMAT = 1
+log = logging.getLogger("geokg.listings")
 
 
-def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
-    """``read()``, kept for the process while the store is read-only and its files unchanged."""
+@dataclass(frozen=True)
+class _Saved:
+    """How :func:`_kept` saves a value for later processes: its file name in :data:`SAVED`, and
+    the value as JSON data and back (``read`` raises ValueError, KeyError or TypeError on data it
+    cannot use)."""
+
+    name: str
+    write: Callable[[Any], object]
+    read: Callable[[Any], object]
+
+
+def _kept(store: Store, what: str, read: Callable[[], T], saved: _Saved | None = None) -> T:
+    """``read()``, kept while the store is read-only and its files unchanged: for the process, and
+    (``saved``) in a file of the store's folder for later processes, stamped with the store files'
+    names, sizes and times, so any write to the store makes it stale."""
     if store.read_only and store.in_memory:
         per_store = _REPLICAS.setdefault(store, {})
         if what not in per_store:
@@ -148,21 +173,82 @@ def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
     cached = _CACHE.get(cache_key)
     if cached is not None and cached[0] == stamp:
         return cached[1]  # type: ignore[return-value]
-    value = read()
+    if saved is None:
+        value: object = read()
+    else:
+        file = store.path / SAVED / f"{saved.name}.{hashlib.sha256(what.encode()).hexdigest()[:16]}.json"
+        value = _read_saved(file, stamp, saved)
+        if value is _MISSING:
+            value = read()
+            if _folder_stamp(store.path) == stamp:  # nobody wrote to the store meanwhile
+                _write_saved(file, stamp, saved.write(value))
     _CACHE[cache_key] = (stamp, value)
-    return value
+    return value  # type: ignore[return-value]
+
+
+_MISSING = object()
+
+
+def _read_saved(file: Path, stamp: tuple[object, ...], saved: _Saved) -> object:
+    """The value saved in ``file`` for a store with files ``stamp``, or _MISSING when there is none
+    (no file, another stamp, or a file this geokg cannot read: it is read again from the store)."""
+    try:
+        data = json.loads(file.read_bytes())
+        if data["format"] != _SAVED_FORMAT or [tuple(f) for f in data["stamp"]] != list(stamp):
+            return _MISSING
+        return saved.read(data["value"])
+    except FileNotFoundError:
+        return _MISSING
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        log.debug("%s: not read (%s); reading the store instead", file, exc)
+        return _MISSING
+
+
+def _write_saved(file: Path, stamp: tuple[object, ...], value: object) -> None:
+    """Write ``value`` to ``file`` whole or not at all (a temporary file renamed over it); a folder
+    that cannot be written keeps it for this process only."""
+    data = {"format": _SAVED_FORMAT, "stamp": stamp, "value": value}
+    temporary: str | None = None
+    try:
+        file.parent.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=file.parent, prefix=".", suffix=".tmp", delete=False) as out:
+            temporary = out.name
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        os.replace(temporary, file)
+    except OSError as exc:
+        log.debug("%s: not saved (%s)", file, exc)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def key_order(store: Store, keys_text: str, source: str) -> KeyOrder | None:
     """The sorted keys ``keys_text`` lists on ``store``, or None when they cannot be sorted as
     Oxigraph sorts them (module notes)."""
-    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source))
+    saved = _Saved(Path(source).stem + ".keys", _keys_data, lambda data: _keys_from_data(keys_text, data))
+    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source), saved)
 
 
 def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
     """The names, sizes and times of the store's files: any write changes one of them."""
     with os.scandir(path) as entries:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.name != SAVED))
+
+
+def _keys_data(order: KeyOrder | None) -> object:
+    if order is None:
+        return None
+    binds = [order.binds[key] for key in order.keys]
+    return {"columns": order.columns, "bind": order.bind, "keys": order.keys, "binds": binds}
+
+
+def _keys_from_data(text: str, data: Any) -> KeyOrder | None:
+    """A KeyOrder from :func:`_keys_data`: the keys in their order, their values computed again."""
+    if data is None:
+        return None
+    keys = [tuple(key) for key in data["keys"]]
+    binds = {key: [tuple(b) for b in found] for key, found in zip(keys, data["binds"], strict=True)}
+    return _order(text, tuple(data["columns"]), tuple(data["bind"]), keys, binds)
 
 
 def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
@@ -176,6 +262,17 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
         if line:
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
+    return _order(keys_text, columns, bind, list(found), {key: sorted(b) for key, b in found.items()})
+
+
+def _order(
+    text: str,
+    columns: tuple[str, ...],
+    bind: tuple[str, ...],
+    found: list[tuple[str, ...]],
+    binds: dict[tuple[str, ...], list[tuple[str, ...]]],
+) -> KeyOrder | None:
+    """The keys ``found`` (TSV cells) sorted as Oxigraph sorts them, or None when it cannot be said here."""
     # Each column's cells as their sort keys, once per distinct cell.
     sort_of: list[dict[str, tuple[int, object]]] = []
     for i in range(len(columns)):
@@ -186,8 +283,7 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
     keyed = sorted((tuple([sort_of[i][cell] for i, cell in enumerate(key)]), key) for key in found)
     keys = [key for _, key in keyed]
     values = [tuple([k[1] if k[0] else None for k in sort_key]) for sort_key, _ in keyed]
-    binds = {key: sorted(found[key]) for key in keys}
-    return KeyOrder(keys_text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
+    return KeyOrder(text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
 
 
 def _column_kind(cells: set[str]) -> str | None:
@@ -316,7 +412,8 @@ class _LineReader:
 
 def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
     """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
-    return _kept(store, "co-mentions", lambda: count_co_mentions(store))
+    saved = _Saved("co-mentions", lambda rows: rows, lambda data: None if data is None else [tuple(r) for r in data])
+    return _kept(store, "co-mentions", lambda: count_co_mentions(store), saved)
 
 
 def count_co_mentions(store: Store) -> list[tuple[object, ...]] | None:
