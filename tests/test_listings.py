@@ -215,11 +215,11 @@ def test_listings_sorted_keys_are_saved_for_later_processes(tmp_path: Path, monk
     with Store.open(path, read_only=True) as reading:
         before = _pages(reading, "mentions", 3)
         assert before == contract(reading, "mentions")
-    assert [f.name.split(".")[0] for f in (path / listings.SAVED).iterdir()] == ["mentions"]
-    # A later process reads the saved keys: here the keys query would fail, in a process of its own.
+    assert sorted(f.name.split(".")[0] for f in (path / listings.SAVED).iterdir()) == ["entity-table", "mentions"]
+    # A later process reads the saved keys and table: here reading them would fail, in a process of its own.
     script = (
         "import sys; from geokg import listings; from geokg.queries import run_query; from geokg.store import Store\n"
-        "listings._read_keys = None\n"
+        "listings._read_keys = listings._entity_table = None\n"
         "with Store.open(sys.argv[1], read_only=True) as s: print(len(run_query(s, 'mentions', limit=3).rows))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(listings.__file__).parents[1])}
@@ -251,7 +251,7 @@ def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
     with Store.open(path, read_only=True) as reading:
         whole = contract(reading, "mentions")
         assert run_query(reading, "mentions").rows == whole
-    (saved,) = (path / listings.SAVED).iterdir()
+    (saved,) = (path / listings.SAVED).glob("mentions.*")
     saved.write_text('{"format": 1, "stamp": [["CURRENT", 1')  # cut short
     monkeypatch.setattr(listings, "_CACHE", {})
     with Store.open(path, read_only=True) as reading:
@@ -263,3 +263,37 @@ def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
     with Store.open(path, read_only=True) as reading:
         assert run_query(reading, "mentions", limit=2).rows == whole[:2]
         assert _pages(reading, "mentions", 2) == whole
+
+
+def test_listings_mentions_join_the_entity_table_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of mentions reads (article, entity) rows; each entity's type, label and codes come
+    from one table read with the keys, not from each query of a page."""
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)
+    monkeypatch.setattr(listings, "_CACHE", {})
+    assert store.path is not None
+    shutil.rmtree(store.path / listings.SAVED, ignore_errors=True)  # nothing saved by the tests before
+    whole = {name: contract(store, name) for name in ("mentions", "salient-mentions")}
+    texts: list[str] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        texts.append(sparql)
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    for name in ("mentions", "salient-mentions"):
+        assert _pages(store, name, 4) == whole[name]
+    assert sum(text == listings._ENTITY_TABLE for text in texts) == 1
+    assert not any("displayLabel" in text for text in texts if text != listings._ENTITY_TABLE)
+
+
+def test_listings_a_table_that_cannot_be_sorted_here_leaves_it_to_the_listing(tmp_path: Path) -> None:
+    """A language-tagged label sorts as Oxigraph decides: each page runs the listing's own text."""
+    with Store.open(tmp_path / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n in (1, 2, 3):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, IDS[n]), format="turtle"))
+        tagged = '<https://w3id.org/geokg/id/country/JP> <https://w3id.org/geokg/ontology#displayLabel> "Nippon"@en .'
+        opened.replace_graph(graph_iri("x4"), Graph().parse(data=tagged, format="turtle"))
+        assert listings.joined_select(opened, "mentions") is None
+        assert _pages(opened, "mentions", 3) == contract(opened, "mentions")

@@ -61,6 +61,8 @@ __all__ = [
     "co_mentions",
     "count_co_mentions",
     "COMPUTED",
+    "JOINED",
+    "joined_select",
 ]
 
 T = TypeVar("T")
@@ -384,9 +386,98 @@ def keyed_rows(
     return rows()
 
 
-# -- listings computed from streamed rows -----------------------------------
+# -- listings read by keys, their rows joined here with a table ------------------
 _GK = "https://w3id.org/geokg/ontology#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ENTITY_TABLE = """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?entity ?type ?label ?iso ?wikidata WHERE {
+  { SELECT DISTINCT ?entity ?type WHERE {
+      ?entity a ?class .
+      VALUES (?class ?type) {
+        (gk:Person "Person") (gk:Country "Country") (gk:Organization "Organization")
+        (gk:Exchange "Organization") (gk:Company "Company") (gk:Media "Media")
+        (gk:Commodity "Commodity") (gk:Place "Place") (gk:Facility "Place")
+      } } }
+  OPTIONAL { ?entity gk:displayLabel ?label }
+  OPTIONAL { SELECT DISTINCT ?entity ?ownIso WHERE { ?entity gk:iso3166Alpha2 ?ownIso } }
+  OPTIONAL { SELECT DISTINCT ?entity ?countryIso WHERE {
+      VALUES ?placeClass { gk:Place gk:Facility } ?entity a ?placeClass ; gk:country/gk:iso3166Alpha2 ?countryIso } }
+  BIND(COALESCE(?ownIso, ?countryIso) AS ?iso)
+  OPTIONAL { SELECT DISTINCT ?entity ?wikidata WHERE {
+      ?entity owl:sameAs ?wd .
+      FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/Q"))
+      BIND(STRAFTER(STR(?wd), "http://www.wikidata.org/entity/") AS ?wikidata) } }
+}"""
+
+
+def _article_entities(link: str) -> str:
+    return (
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        f"SELECT ?article ?entity WHERE {{ ?doc a <{_GK}Article> ; dcterms:identifier ?_article ;"
+        f" <{_GK}{link}> ?entity . BIND(?_article AS ?article) }}"
+    )
+
+
+#: Listings whose keyed queries read only (article, entity) rows, joined here with the table of
+#: every entity's type, label and codes (the same for every page; Oxigraph would evaluate it again
+#: for each query of a page): the name's query text, and the text of those rows (``?_article`` bound).
+JOINED = {"mentions": _article_entities("mentions"), "salient-mentions": _article_entities("salientMention")}
+
+
+def joined_select(store: Store, name: str) -> Callable[[str], bytes] | None:
+    """For a listing of :data:`JOINED`: a function that runs its rows text (with a ``VALUES``
+    block) and gives the SPARQL TSV of the listing's rows for those keys, in the listing's order;
+    None when the table holds terms whose order here may not be Oxigraph's (a blank node, a
+    language tag, a datatype)."""
+    table = _kept(store, _ENTITY_TABLE, lambda: _entity_table(store), _Saved("entity-table", _table_data, _table_from))
+    if table is None:
+        return None
+
+    def select(text: str) -> bytes:
+        _, tsv = store.select_tsv(text, source=name)
+        rows: dict[tuple[str, ...], tuple[tuple[int, object], ...]] = {}
+        for line in tsv.decode("utf-8").split("\n")[1:]:
+            if line:
+                article, entity = line.split("\t")
+                for cells, order in table.get(entity, ()):
+                    rows[(article, entity) + cells] = ((1, _value(article)),) + order
+        out = sorted(rows, key=rows.__getitem__)
+        return "\n".join(["?article\t?entity\t?type\t?label\t?iso\t?wikidata", *map("\t".join, out), ""]).encode()
+
+    return select
+
+
+_Table = dict[str, list[tuple[tuple[str, ...], tuple[tuple[int, object], ...]]]]
+
+
+def _entity_table(store: Store) -> _Table | None:
+    """Each entity's (type, label, iso, wikidata) cells, with their sort keys after the article's
+    (``ORDER BY ?article ?type ?label ?entity ?iso ?wikidata``), by the entity's TSV cell."""
+    _, tsv = store.select_tsv(_ENTITY_TABLE, source="entity table")
+    data = [line.split("\t") for line in tsv.decode("utf-8").split("\n")[1:] if line]
+    for entity, *cells in data:
+        if entity[0] != "<" or "\\" in entity or _column_kind(set(cells)) != "string":
+            return None
+    return _table_from(data)
+
+
+def _table_data(table: _Table | None) -> object:
+    return None if table is None else [[entity, *cells] for entity, rows in table.items() for cells, _ in rows]
+
+
+def _table_from(data: Any) -> _Table | None:
+    if data is None:
+        return None
+    table: _Table = {}
+    for entity, kind, label, iso, wikidata in data:
+        order = [(0, "") if not c else (1, _value(c)) for c in (kind, label, "", iso, wikidata)]
+        order[2] = (1, entity[1:-1])  # an IRI (checked): by its text
+        table.setdefault(entity, []).append(((kind, label, iso, wikidata), tuple(order)))
+    return table
+
+
+# -- listings computed from streamed rows -----------------------------------
 
 
 class _LineReader:

@@ -644,9 +644,14 @@ def _keyed(
         return None
     names = [name[1:] for name in order.bind]
     text = stored.text_for(store.engine, names)
+    select = listings.joined_select(store, stored.name) if stored.name in listings.JOINED else None
+    if select is not None:
+        text = listings.JOINED[stored.name]
+    else:
+        select = lambda page: store.select_tsv(page, source=source)[1]  # noqa: E731
 
     def read(page: str) -> list[tuple[Value, ...]]:
-        return rows_from_tsv(store.select_tsv(page, source=source)[1])
+        return rows_from_tsv(select(page))
 
     return listings.keyed_rows(order, text, stored.columns, read, start, want=want)  # type: ignore[return-value]
 
