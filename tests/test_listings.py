@@ -105,6 +105,10 @@ def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
         assert pages == whole, size
         assert run_query(store, name, limit=size, offset=4).rows == whole[4 : 4 + size]
         assert list(iter_query(store, name, limit=size, offset=4)[1]) == whole[4 : 4 + size]
+    # A later process reads the keys this one saved, not the store's.
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    assert _pages(store, name, 3) == whole
 
 
 def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:

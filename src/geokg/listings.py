@@ -117,27 +117,61 @@ def read_cursor(name: str, cursor: str) -> Position:
     return Position(skip, tuple(key) if key is not None else None)
 
 
-@dataclass(frozen=True)
 class KeyOrder:
-    """A listing's keys, sorted: each key's TSV cells, its Python values and the parameter values
-    that give its rows."""
+    """A listing's keys, sorted: each key's TSV cells and the parameter values that give its rows.
 
-    text: str
-    columns: tuple[str, ...]
-    bind: tuple[str, ...]
-    keys: list[tuple[str, ...]]
-    values: list[tuple[object, ...]]
-    binds: dict[tuple[str, ...], list[tuple[str, ...]]]
-    sort_keys: list[tuple[tuple[int, object], ...]]
+    A key is kept as a line of text (:meth:`line`) and read when a page reaches it, so a process
+    that reads saved keys (:func:`_kept`) pays for its page, not for every key.
+    """
+
+    def __init__(self, text: str, columns: tuple[str, ...], bind: tuple[str, ...], lines: list[str]) -> None:
+        self.text, self.columns, self.bind, self.lines = text, columns, bind, lines
+        self._sort_of: dict[str, tuple[int, object]] = {"": (0, "")}
+
+    @staticmethod
+    def line(key: Sequence[str], binds: Sequence[Sequence[str]]) -> str:
+        """A key as a line: its cells, then each of its parameter rows after a "\\r", or no row
+        when it is the key itself (SPARQL TSV escapes a tab, newline or carriage return in a cell)."""
+        text = "\t".join(key)
+        if len(binds) == 1 and tuple(binds[0]) == tuple(key):
+            return text
+        return text + "".join("\r" + "\t".join(row) for row in binds)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def key(self, i: int) -> tuple[str, ...]:
+        """The ``i``-th key's TSV cells."""
+        line = self.lines[i]
+        return tuple((line.split("\r", 1)[0] if "\r" in line else line).split("\t"))
+
+    def binds(self, i: int) -> list[tuple[str, ...]]:
+        """The parameter values that give the rows of the ``i``-th key."""
+        cells, *rows = self.lines[i].split("\r")
+        return [tuple(row.split("\t")) for row in rows] if rows else [tuple(cells.split("\t"))]
+
+    def sort_key(self, key: Sequence[str]) -> tuple[tuple[int, object], ...]:
+        """A key's place in Oxigraph's order (cells of a kind :func:`_column_kind` accepts)."""
+        sort_of = self._sort_of
+        out = []
+        for cell in key:
+            found = sort_of.get(cell)
+            if found is None:
+                found = sort_of[cell] = (1, _value(cell))
+            out.append(found)
+        return tuple(out)
+
+    def value(self, i: int) -> tuple[object, ...]:
+        """The ``i``-th key's cells as the values :func:`geokg.queries.rows_from_tsv` gives."""
+        return tuple([v if k else None for k, v in self.sort_key(self.key(i))])
 
     def index(self, key: tuple[str, ...] | None) -> int:
         """Where the rows of ``key`` start (the next key's, if the store no longer has it)."""
         if key is None:
             return 0
-        sort_key = _sort_key(key) if len(key) == len(self.columns) else None
-        if sort_key is None:
+        if len(key) != len(self.columns) or _sort_key(key) is None:
             raise ConfigError("cursor", key, "It names no key of this listing; start again from its first page.")
-        return bisect.bisect_left(self.sort_keys, sort_key)
+        return bisect.bisect_left(range(len(self)), self.sort_key(key), key=lambda i: self.sort_key(self.key(i)))
 
 
 _CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
@@ -201,7 +235,7 @@ def _read_saved(file: Path, stamp: tuple[object, ...], saved: _Saved) -> object:
         return saved.read(data["value"])
     except FileNotFoundError:
         return _MISSING
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         log.debug("%s: not read (%s); reading the store instead", file, exc)
         return _MISSING
 
@@ -240,20 +274,21 @@ def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
 def _keys_data(order: KeyOrder | None) -> object:
     if order is None:
         return None
-    binds = [order.binds[key] for key in order.keys]
-    return {"columns": order.columns, "bind": order.bind, "keys": order.keys, "binds": binds}
+    return {"columns": order.columns, "bind": order.bind, "keys": "\n".join(order.lines)}
 
 
 def _keys_from_data(text: str, data: Any) -> KeyOrder | None:
-    """A KeyOrder from :func:`_keys_data`: the keys in their order, their values computed again."""
+    """A KeyOrder from :func:`_keys_data`, in the order it was saved."""
     if data is None:
         return None
-    keys = [tuple(key) for key in data["keys"]]
-    binds = {key: [tuple(b) for b in found] for key, found in zip(keys, data["binds"], strict=True)}
-    return _order(text, tuple(data["columns"]), tuple(data["bind"]), keys, binds)
+    columns, bind, keys = tuple(data["columns"]), tuple(data["bind"]), data["keys"]
+    if not all(isinstance(name, str) for name in columns + bind) or not isinstance(keys, str):
+        raise TypeError("columns, parameters and keys are text")
+    return KeyOrder(text, columns, bind, keys.split("\n") if keys else [])
 
 
 def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
+    """The keys ``keys_text`` lists, sorted as Oxigraph sorts them, or None when that cannot be said here."""
     names, tsv = store.select_tsv(keys_text, source=source)
     columns = tuple(n for n in names if not n.startswith("_"))
     bind = tuple(n for n in names if n.startswith("_"))
@@ -264,28 +299,12 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
         if line:
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
-    return _order(keys_text, columns, bind, list(found), {key: sorted(b) for key, b in found.items()})
-
-
-def _order(
-    text: str,
-    columns: tuple[str, ...],
-    bind: tuple[str, ...],
-    found: list[tuple[str, ...]],
-    binds: dict[tuple[str, ...], list[tuple[str, ...]]],
-) -> KeyOrder | None:
-    """The keys ``found`` (TSV cells) sorted as Oxigraph sorts them, or None when it cannot be said here."""
-    # Each column's cells as their sort keys, once per distinct cell.
-    sort_of: list[dict[str, tuple[int, object]]] = []
     for i in range(len(columns)):
-        distinct = {key[i] for key in found}
-        if _column_kind(distinct) is None:
+        if _column_kind({key[i] for key in found}) is None:
             return None
-        sort_of.append({cell: (0, "") if not cell else (1, _value(cell)) for cell in distinct})
-    keyed = sorted((tuple([sort_of[i][cell] for i, cell in enumerate(key)]), key) for key in found)
-    keys = [key for _, key in keyed]
-    values = [tuple([k[1] if k[0] else None for k in sort_key]) for sort_key, _ in keyed]
-    return KeyOrder(text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
+    order = KeyOrder(keys_text, columns, bind, [])
+    order.lines.extend(KeyOrder.line(key, sorted(found[key])) for key in sorted(found, key=order.sort_key))
+    return order
 
 
 def _column_kind(cells: set[str]) -> str | None:
@@ -360,10 +379,10 @@ def keyed_rows(
         i, batch, given, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
         current: tuple[str, ...] | None = None
         index = 0
-        while i < len(order.keys):
-            chunk = order.keys[i : i + batch]
-            wanted = {order.values[i + n]: key for n, key in enumerate(chunk)}
-            binds = list(dict.fromkeys(b for key in chunk for b in order.binds[key]))
+        while i < len(order):
+            chunk = [order.key(j) for j in range(i, min(i + batch, len(order)))]
+            wanted = {order.value(i + n): key for n, key in enumerate(chunk)}
+            binds = list(dict.fromkeys(b for n in range(len(chunk)) for b in order.binds(i + n)))
             before = given
             for row in read(with_rows(text, order.bind, binds)):
                 key = wanted.get(tuple(row[j] for j in key_at))
