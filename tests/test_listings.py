@@ -69,6 +69,12 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         for n, identifier in enumerate(IDS):
             opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, identifier), format="turtle"))
         crossdoc.refresh(opened)
+        # A storyline of our own: the offer follows the export restriction (a status change).
+        opened.update(
+            "PREFIX gk: <https://w3id.org/geokg/ontology#> INSERT { GRAPH <https://w3id.org/geokg/graph/test> {"
+            " ?later gk:follows ?earlier } } WHERE { GRAPH ?g { ?later gk:currentStatus 'offered' }"
+            " GRAPH ?h { ?earlier gk:currentStatus 'imposed' } }"
+        )
     with Store.open(path, read_only=True) as reading:
         yield reading
 
@@ -301,3 +307,8 @@ def test_listings_a_table_that_cannot_be_sorted_here_leaves_it_to_the_listing(tm
         opened.replace_graph(graph_iri("x4"), Graph().parse(data=tagged, format="turtle"))
         assert listings.joined_select(opened, "mentions") is None
         assert _pages(opened, "mentions", 3) == contract(opened, "mentions")
+
+
+def test_listings_the_timeline_store_has_a_status_change(store: Store) -> None:
+    """So that the keyed pages of the timeline are compared on a row with a status change."""
+    assert any(row[4] == "imposed -> offered" for row in contract(store, "timeline"))

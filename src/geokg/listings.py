@@ -47,7 +47,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError
-from geokg.sparql_text import where_brace
+from geokg.sparql_text import NOT_KEYWORDS, where_brace
 from geokg.store import Store
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
 
 T = TypeVar("T")
 _DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>$')
+_INTEGER = re.compile(r"[+-]?\d+")
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -77,6 +78,38 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'"
 FIRST_BATCH = 16
 MAX_BATCH = 512
 _PER_QUERY = re.compile(r"^#\s*keys per query:\s*(\d+)\s*$", re.MULTILINE)
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
+_UNBOUND_LAST = re.compile(r"\(!BOUND\([?$](\w+)\)\)")
+
+
+def order_keys(text: str) -> list[tuple[str, str]]:
+    """The variables a query's ``ORDER BY`` starts with, each with how it orders them: "asc"
+    (``?x``: unbound first), "last" (``(!BOUND(?x)) ?x``: unbound last) or "desc" (``DESC(?x)``:
+    unbound last), as long as the terms are of those forms.
+
+    Example:
+        >>> order_keys("SELECT * { } ORDER BY DESC(?n) (!BOUND(?d)) ?d ?a STR(?b) ?c")
+        [('n', 'desc'), ('d', 'last'), ('a', 'asc')]
+    """
+    match = _ORDER_BY.search(NOT_KEYWORDS.sub(" ", text))
+    tokens = (match[1] if match else "").split()
+    out: list[tuple[str, str]] = []
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        if (plain := re.fullmatch(r"[?$](\w+)", token)) is not None:
+            out.append((plain[1], "asc"))
+        elif (desc := re.fullmatch(r"DESC\([?$](\w+)\)", token, re.IGNORECASE)) is not None:
+            out.append((desc[1], "desc"))
+        elif (last := _UNBOUND_LAST.fullmatch(token)) and at + 1 < len(tokens) and tokens[at + 1][1:] == last[1]:
+            out.append((last[1], "last"))
+            at += 1
+        else:
+            break
+        at += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -124,9 +157,19 @@ class KeyOrder:
     that reads saved keys (:func:`_kept`) pays for its page, not for every key.
     """
 
-    def __init__(self, text: str, columns: tuple[str, ...], bind: tuple[str, ...], lines: list[str]) -> None:
+    def __init__(
+        self,
+        text: str,
+        columns: tuple[str, ...],
+        bind: tuple[str, ...],
+        lines: list[str],
+        how: tuple[str, ...],
+        kinds: tuple[str, ...],
+    ) -> None:
         self.text, self.columns, self.bind, self.lines = text, columns, bind, lines
-        self._sort_of: dict[str, tuple[int, object]] = {"": (0, "")}
+        self.how, self.kinds = how, kinds  # per column: as order_keys and _column_kind say
+        # (column, cell) -> its place in the column's order, and its value
+        self._cells: dict[tuple[int, str], tuple[tuple[int, object], object]] = {}
 
     @staticmethod
     def line(key: Sequence[str], binds: Sequence[Sequence[str]]) -> str:
@@ -150,26 +193,33 @@ class KeyOrder:
         cells, *rows = self.lines[i].split("\r")
         return [tuple(row.split("\t")) for row in rows] if rows else [tuple(cells.split("\t"))]
 
+    def _cell(self, column: int, cell: str) -> tuple[tuple[int, object], object]:
+        found = self._cells.get((column, cell))
+        if found is None:
+            how = self.how[column]
+            if not cell:
+                found = ((0, "") if how == "asc" else (2, ""), None)
+            else:
+                value = _value(cell)
+                found = ((1, _negated(value) if how == "desc" else value), value)
+            self._cells[(column, cell)] = found
+        return found
+
     def sort_key(self, key: Sequence[str]) -> tuple[tuple[int, object], ...]:
         """A key's place in Oxigraph's order (cells of a kind :func:`_column_kind` accepts)."""
-        sort_of = self._sort_of
-        out = []
-        for cell in key:
-            found = sort_of.get(cell)
-            if found is None:
-                found = sort_of[cell] = (1, _value(cell))
-            out.append(found)
-        return tuple(out)
+        return tuple([self._cell(i, cell)[0] for i, cell in enumerate(key)])
 
     def value(self, i: int) -> tuple[object, ...]:
         """The ``i``-th key's cells as the values :func:`geokg.queries.rows_from_tsv` gives."""
-        return tuple([v if k else None for k, v in self.sort_key(self.key(i))])
+        return tuple([self._cell(n, cell)[1] for n, cell in enumerate(self.key(i))])
 
     def index(self, key: tuple[str, ...] | None) -> int:
         """Where the rows of ``key`` start (the next key's, if the store no longer has it)."""
         if key is None:
             return 0
-        if len(key) != len(self.columns) or _sort_key(key) is None:
+        if len(key) != len(self.columns) or any(
+            cell and _column_kind({cell}) != kind for cell, kind in zip(key, self.kinds, strict=True)
+        ):
             raise ConfigError("cursor", key, "It names no key of this listing; start again from its first page.")
         return bisect.bisect_left(range(len(self)), self.sort_key(key), key=lambda i: self.sort_key(self.key(i)))
 
@@ -258,11 +308,14 @@ def _write_saved(file: Path, stamp: tuple[object, ...], value: object) -> None:
                 os.unlink(temporary)
 
 
-def key_order(store: Store, keys_text: str, source: str) -> KeyOrder | None:
-    """The sorted keys ``keys_text`` lists on ``store``, or None when they cannot be sorted as
+def key_order(store: Store, keys_text: str, source: str, order: Sequence[tuple[str, str]] = ()) -> KeyOrder | None:
+    """The keys ``keys_text`` lists on ``store``, sorted as ``order`` (the listing's
+    :func:`order_keys`; by default ascending) says, or None when they cannot be sorted as
     Oxigraph sorts them (module notes)."""
-    saved = _Saved(Path(source).stem + ".keys", _keys_data, lambda data: _keys_from_data(keys_text, data))
-    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source), saved)
+    how = dict(order)
+    what = keys_text + repr(sorted(how.items()))
+    saved = _Saved(Path(source).stem + ".keys", _keys_data, lambda data: _keys_from_data(keys_text, how, data))
+    return _kept(store, what, lambda: _read_keys(store, keys_text, source, how), saved)
 
 
 def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
@@ -274,20 +327,24 @@ def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
 def _keys_data(order: KeyOrder | None) -> object:
     if order is None:
         return None
-    return {"columns": order.columns, "bind": order.bind, "keys": "\n".join(order.lines)}
+    return {"columns": order.columns, "bind": order.bind, "kinds": order.kinds, "keys": "\n".join(order.lines)}
 
 
-def _keys_from_data(text: str, data: Any) -> KeyOrder | None:
+def _keys_from_data(text: str, how: dict[str, str], data: Any) -> KeyOrder | None:
     """A KeyOrder from :func:`_keys_data`, in the order it was saved."""
     if data is None:
         return None
-    columns, bind, keys = tuple(data["columns"]), tuple(data["bind"]), data["keys"]
-    if not all(isinstance(name, str) for name in columns + bind) or not isinstance(keys, str):
-        raise TypeError("columns, parameters and keys are text")
-    return KeyOrder(text, columns, bind, keys.split("\n") if keys else [])
+    columns, bind, kinds, keys = tuple(data["columns"]), tuple(data["bind"]), tuple(data["kinds"]), data["keys"]
+    if not all(isinstance(name, str) for name in columns + bind + kinds) or not isinstance(keys, str):
+        raise TypeError("columns, parameters, kinds and keys are text")
+    return KeyOrder(text, columns, bind, keys.split("\n") if keys else [], _how(columns, how), kinds)
 
 
-def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
+def _how(columns: Sequence[str], how: dict[str, str]) -> tuple[str, ...]:
+    return tuple(how.get(column, "asc") for column in columns)
+
+
+def _read_keys(store: Store, keys_text: str, source: str, how: dict[str, str]) -> KeyOrder | None:
     """The keys ``keys_text`` lists, sorted as Oxigraph sorts them, or None when that cannot be said here."""
     names, tsv = store.select_tsv(keys_text, source=source)
     columns = tuple(n for n in names if not n.startswith("_"))
@@ -299,47 +356,54 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
         if line:
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
-    for i in range(len(columns)):
-        if _column_kind({key[i] for key in found}) is None:
-            return None
-    order = KeyOrder(keys_text, columns, bind, [])
+    directions = _how(columns, how)
+    kinds = tuple(_column_kind({key[i] for key in found}, directions[i]) for i in range(len(columns)))
+    if None in kinds:
+        return None
+    order = KeyOrder(keys_text, columns, bind, [], directions, kinds)  # type: ignore[arg-type]
     order.lines.extend(KeyOrder.line(key, sorted(found[key])) for key in sorted(found, key=order.sort_key))
     return order
 
 
-def _column_kind(cells: set[str]) -> str | None:
-    """ "string" when every bound cell is a plain string, "date" when every one is an ``xsd:date``,
-    None otherwise (unbound cells go with either)."""
+def _column_kind(cells: set[str], how: str = "asc") -> str | None:
+    """The kind of every bound cell, when they share one that sorts here as in Oxigraph: "string"
+    (plain), "date" (``xsd:date``), "iri" or "integer" (as TSV writes an ``xsd:integer``); None
+    otherwise, or for a descending column of strings or IRIs (unbound cells go with any)."""
     bound = cells - {""}
     if all(c[0] == '"' and c[-1] == '"' and len(c) > 1 for c in bound):
-        return "string"
-    if all(_DATE.match(c) for c in bound):
-        return "date"
-    return None
+        kind = "string"
+    elif all(_DATE.match(c) for c in bound):
+        kind = "date"
+    elif all(c[0] == "<" and c[-1] == ">" and c[1] != "<" and "\\" not in c for c in bound):
+        kind = "iri"
+    elif all(_INTEGER.fullmatch(c) for c in bound):
+        kind = "integer"
+    else:
+        return None
+    return None if how == "desc" and kind in ("string", "iri") and bound else kind
 
 
 def _value(cell: str) -> object:
     """A key cell as the value :func:`geokg.queries.rows_from_tsv` gives its column."""
     if not cell:
         return None
+    if cell[0] == "<":
+        return cell[1:-1]  # an IRI without escapes (checked by _column_kind)
     if cell[-1] != '"':
+        if cell[0] != '"':
+            return int(cell)
         return dt.date.fromisoformat(cell[1:11])  # an xsd:date (checked by _column_kind)
     text = cell[1:-1]
     return _unescape(text) if "\\" in text else text
 
 
+def _negated(value: object) -> object:
+    """A value of a descending column (an integer or a date) as one that sorts the other way."""
+    return -value.toordinal() if isinstance(value, dt.date) else -value  # type: ignore[operator]
+
+
 def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _ESCAPES.get(m[3], m[3]), text)
-
-
-def _sort_key(key: Sequence[str]) -> tuple[tuple[int, object], ...] | None:
-    """Oxigraph's order of plain strings (by code point) and dates, unbound first; None for other terms."""
-    out: list[tuple[int, object]] = []
-    for cell in key:
-        if cell and _column_kind({cell}) is None:
-            return None
-        out.append((0, "") if not cell else (1, _value(cell)))
-    return tuple(out)
 
 
 def with_rows(text: str, names: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -364,6 +428,7 @@ def keyed_rows(
     start: Position,
     *,
     want: int | None = None,
+    variables: Sequence[str] | None = None,
 ) -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
     """The rows of the listing ``text`` (projecting ``columns``) from the first row of
     ``start.key``, each with its key and its place among that key's rows, read a few keys at a time
@@ -371,8 +436,11 @@ def keyed_rows(
 
     Args:
         want: about how many rows the caller reads (None: all), to size the queries.
+        variables: the variables the ``VALUES`` block binds, one per ``order.bind`` (by default
+            those names: parameter variables); ``?x`` for a keys text's ``?_x`` that names no parameter.
     """
     key_at = [list(columns).index(c) for c in order.columns]
+    bound = order.bind if variables is None else variables
     cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
 
     def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
@@ -384,7 +452,7 @@ def keyed_rows(
             wanted = {order.value(i + n): key for n, key in enumerate(chunk)}
             binds = list(dict.fromkeys(b for n in range(len(chunk)) for b in order.binds(i + n)))
             before = given
-            for row in read(with_rows(text, order.bind, binds)):
+            for row in read(with_rows(text, bound, binds)):
                 key = wanted.get(tuple(row[j] for j in key_at))
                 if key is None:
                     continue  # a row of a key outside this chunk: read with its own
