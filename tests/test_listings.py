@@ -262,11 +262,12 @@ def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
         whole = contract(reading, "mentions")
         assert run_query(reading, "mentions").rows == whole
     (saved,) = (path / listings.SAVED).glob("mentions.*")
-    saved.write_text('{"format": 1, "stamp": [["CURRENT", 1')  # cut short
+    saved.write_text('{"format": 2, "stamp": [["CURRENT", 1')  # cut short
     monkeypatch.setattr(listings, "_CACHE", {})
     with Store.open(path, read_only=True) as reading:
         assert run_query(reading, "mentions").rows == whole
-    assert json.loads(saved.read_text())["format"] == 1  # read again and saved whole
+    head, body = saved.read_bytes().decode().split("\n", 1)  # read again and saved whole
+    assert json.loads(head)["format"] == listings._SAVED_FORMAT and body.count("\n") == 2
     shutil.rmtree(path / listings.SAVED)
     (path / listings.SAVED).write_text("not a folder")  # nowhere to save: kept for the process only
     monkeypatch.setattr(listings, "_CACHE", {})

@@ -153,8 +153,8 @@ def read_cursor(name: str, cursor: str) -> Position:
 class KeyOrder:
     """A listing's keys, sorted: each key's TSV cells and the parameter values that give its rows.
 
-    A key is kept as a line of text (:meth:`line`) and read when a page reaches it, so a process
-    that reads saved keys (:func:`_kept`) pays for its page, not for every key.
+    A key is kept as a short line of text (:meth:`compact`) and read when a page reaches it, so a
+    process that reads saved keys (:func:`_kept`) pays for its page, not for every key.
     """
 
     def __init__(
@@ -162,36 +162,59 @@ class KeyOrder:
         text: str,
         columns: tuple[str, ...],
         bind: tuple[str, ...],
-        lines: list[str],
         how: tuple[str, ...],
         kinds: tuple[str, ...],
+        affixes: tuple[tuple[str, str], ...],
+        lines: list[str],
     ) -> None:
         self.text, self.columns, self.bind, self.lines = text, columns, bind, lines
         self.how, self.kinds = how, kinds  # per column: as order_keys and _column_kind say
+        self.affixes = affixes  # per column: what every bound cell starts and ends with (not in lines)
         # (column, cell) -> its place in the column's order, and its value
         self._cells: dict[tuple[int, str], tuple[tuple[int, object], object]] = {}
 
-    @staticmethod
-    def line(key: Sequence[str], binds: Sequence[Sequence[str]]) -> str:
-        """A key as a line: its cells, then each of its parameter rows after a "\\r", or no row
-        when it is the key itself (SPARQL TSV escapes a tab, newline or carriage return in a cell)."""
-        text = "\t".join(key)
-        if len(binds) == 1 and tuple(binds[0]) == tuple(key):
-            return text
-        return text + "".join("\r" + "\t".join(row) for row in binds)
+    @classmethod
+    def compact(
+        cls,
+        text: str,
+        columns: tuple[str, ...],
+        bind: tuple[str, ...],
+        how: tuple[str, ...],
+        kinds: tuple[str, ...],
+        found: Sequence[tuple[tuple[str, ...], Sequence[tuple[str, ...]]]],
+    ) -> KeyOrder:
+        """The keys ``found`` (each key's cells and parameter rows, sorted) as lines: each key's
+        cells without their column's affixes, then each parameter row after a "\\r", as "=" and the
+        key columns it repeats, else its cells (SPARQL TSV escapes a tab, newline or carriage return
+        in a cell, and no cell starts with "=")."""
+        affixes = tuple(_affixes([key[i] for key, _ in found]) for i in range(len(columns)))
+        lines = []
+        for key, rows in found:
+            line = "\t".join(
+                cell[len(start) : len(cell) - len(end)] if cell else ""
+                for cell, (start, end) in zip(key, affixes, strict=True)
+            )
+            for row in rows:
+                at = [key.index(cell) if cell in key else -1 for cell in row]
+                line += "\r" + ("=" + ",".join(map(str, at)) if -1 not in at else "\t".join(row))
+            lines.append(line)
+        return cls(text, columns, bind, how, kinds, affixes, lines)
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def key(self, i: int) -> tuple[str, ...]:
         """The ``i``-th key's TSV cells."""
-        line = self.lines[i]
-        return tuple((line.split("\r", 1)[0] if "\r" in line else line).split("\t"))
+        cells = self.lines[i].split("\r", 1)[0].split("\t")
+        return tuple([p + cell + s if cell else "" for cell, (p, s) in zip(cells, self.affixes, strict=True)])
 
     def binds(self, i: int) -> list[tuple[str, ...]]:
         """The parameter values that give the rows of the ``i``-th key."""
-        cells, *rows = self.lines[i].split("\r")
-        return [tuple(row.split("\t")) for row in rows] if rows else [tuple(cells.split("\t"))]
+        key, rows = self.key(i), self.lines[i].split("\r")[1:]
+        return [
+            tuple(key[int(at)] for at in row[1:].split(",")) if row[:1] == "=" else tuple(row.split("\t"))
+            for row in rows
+        ]
 
     def _cell(self, column: int, cell: str) -> tuple[tuple[int, object], object]:
         found = self._cells.get((column, cell))
@@ -228,19 +251,19 @@ _CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
 _REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
 #: The folder, inside a store's folder, of what :func:`_kept` saves for later processes.
 SAVED = "geokg-listings"
-_SAVED_FORMAT = 1
+_SAVED_FORMAT = 2
 log = logging.getLogger("geokg.listings")
 
 
 @dataclass(frozen=True)
 class _Saved:
     """How :func:`_kept` saves a value for later processes: its file name in :data:`SAVED`, and
-    the value as JSON data and back (``read`` raises ValueError, KeyError or TypeError on data it
-    cannot use)."""
+    the value as JSON data and a text (lines, read without parsing JSON) and back (``read`` raises
+    ValueError, KeyError or TypeError on data it cannot use)."""
 
     name: str
-    write: Callable[[Any], object]
-    read: Callable[[Any], object]
+    write: Callable[[Any], tuple[object, str]]
+    read: Callable[[Any, str], object]
 
 
 def _kept(store: Store, what: str, read: Callable[[], T], saved: _Saved | None = None) -> T:
@@ -279,10 +302,11 @@ def _read_saved(file: Path, stamp: tuple[object, ...], saved: _Saved) -> object:
     """The value saved in ``file`` for a store with files ``stamp``, or _MISSING when there is none
     (no file, another stamp, or a file this geokg cannot read: it is read again from the store)."""
     try:
-        data = json.loads(file.read_bytes())
-        if data["format"] != _SAVED_FORMAT or [tuple(f) for f in data["stamp"]] != list(stamp):
+        head, newline, body = file.read_bytes().partition(b"\n")
+        data = json.loads(head)
+        if data["format"] != _SAVED_FORMAT or [tuple(f) for f in data["stamp"]] != list(stamp) or not newline:
             return _MISSING
-        return saved.read(data["value"])
+        return saved.read(data["value"], body.decode("utf-8"))
     except FileNotFoundError:
         return _MISSING
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
@@ -290,16 +314,17 @@ def _read_saved(file: Path, stamp: tuple[object, ...], saved: _Saved) -> object:
         return _MISSING
 
 
-def _write_saved(file: Path, stamp: tuple[object, ...], value: object) -> None:
-    """Write ``value`` to ``file`` whole or not at all (a temporary file renamed over it); a folder
-    that cannot be written keeps it for this process only."""
-    data = {"format": _SAVED_FORMAT, "stamp": stamp, "value": value}
+def _write_saved(file: Path, stamp: tuple[object, ...], value: tuple[object, str]) -> None:
+    """Write ``value`` (JSON data and a text) to ``file`` whole or not at all (a temporary file
+    renamed over it); a folder that cannot be written keeps it for this process only."""
+    data = {"format": _SAVED_FORMAT, "stamp": stamp, "value": value[0]}
     temporary: str | None = None
     try:
         file.parent.mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=file.parent, prefix=".", suffix=".tmp", delete=False) as out:
             temporary = out.name
-            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+            out.write(value[1].encode("utf-8"))
         os.replace(temporary, file)
     except OSError as exc:
         log.debug("%s: not saved (%s)", file, exc)
@@ -314,7 +339,9 @@ def key_order(store: Store, keys_text: str, source: str, order: Sequence[tuple[s
     Oxigraph sorts them (module notes)."""
     how = dict(order)
     what = keys_text + repr(sorted(how.items()))
-    saved = _Saved(Path(source).stem + ".keys", _keys_data, lambda data: _keys_from_data(keys_text, how, data))
+    saved = _Saved(
+        Path(source).stem + ".keys", _keys_data, lambda data, body: _keys_from_data(keys_text, how, data, body)
+    )
     return _kept(store, what, lambda: _read_keys(store, keys_text, source, how), saved)
 
 
@@ -324,20 +351,39 @@ def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
         return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.name != SAVED))
 
 
-def _keys_data(order: KeyOrder | None) -> object:
+def _affixes(cells: list[str]) -> tuple[str, str]:
+    """What every bound cell starts and ends with, leaving at least a character of each (so that
+    a bound cell never reads as unbound).
+
+    Example:
+        >>> _affixes(['<http://e.org/c/a1>', '', '<http://e.org/c/b22>'])
+        ('<http://e.org/c/', '>')
+    """
+    bound = [cell for cell in cells if cell]
+    if not bound:
+        return "", ""
+    room = min(map(len, bound)) - 1
+    prefix = os.path.commonprefix(bound)[:room]
+    suffix = os.path.commonprefix([cell[::-1] for cell in bound])[: room - len(prefix)][::-1]
+    return prefix, suffix
+
+
+def _keys_data(order: KeyOrder | None) -> tuple[object, str]:
     if order is None:
-        return None
-    return {"columns": order.columns, "bind": order.bind, "kinds": order.kinds, "keys": "\n".join(order.lines)}
+        return None, ""
+    data = {"columns": order.columns, "bind": order.bind, "kinds": order.kinds, "affixes": order.affixes}
+    return data, "\n".join(order.lines)
 
 
-def _keys_from_data(text: str, how: dict[str, str], data: Any) -> KeyOrder | None:
+def _keys_from_data(text: str, how: dict[str, str], data: Any, body: str) -> KeyOrder | None:
     """A KeyOrder from :func:`_keys_data`, in the order it was saved."""
     if data is None:
         return None
-    columns, bind, kinds, keys = tuple(data["columns"]), tuple(data["bind"]), tuple(data["kinds"]), data["keys"]
-    if not all(isinstance(name, str) for name in columns + bind + kinds) or not isinstance(keys, str):
-        raise TypeError("columns, parameters, kinds and keys are text")
-    return KeyOrder(text, columns, bind, keys.split("\n") if keys else [], _how(columns, how), kinds)
+    columns, bind, kinds = tuple(data["columns"]), tuple(data["bind"]), tuple(data["kinds"])
+    affixes = tuple((str(p), str(s)) for p, s in data["affixes"])
+    if not all(isinstance(name, str) for name in columns + bind + kinds) or len(affixes) != len(columns):
+        raise TypeError("columns, parameters and kinds are text, and each column has its affixes")
+    return KeyOrder(text, columns, bind, _how(columns, how), kinds, affixes, body.split("\n") if body else [])
 
 
 def _how(columns: Sequence[str], how: dict[str, str]) -> tuple[str, ...]:
@@ -357,12 +403,13 @@ def _read_keys(store: Store, keys_text: str, source: str, how: dict[str, str]) -
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
     directions = _how(columns, how)
-    kinds = tuple(_column_kind({key[i] for key in found}, directions[i]) for i in range(len(columns)))
+    kinds = [_column_kind({key[i] for key in found}, directions[i]) for i in range(len(columns))]
     if None in kinds:
         return None
-    order = KeyOrder(keys_text, columns, bind, [], directions, kinds)  # type: ignore[arg-type]
-    order.lines.extend(KeyOrder.line(key, sorted(found[key])) for key in sorted(found, key=order.sort_key))
-    return order
+    known = tuple(kind for kind in kinds if kind is not None)
+    sorter = KeyOrder(keys_text, columns, bind, directions, known, (("", ""),) * len(columns), [])
+    keys = sorted(found, key=sorter.sort_key)
+    return KeyOrder.compact(keys_text, columns, bind, directions, known, [(key, sorted(found[key])) for key in keys])
 
 
 def _column_kind(cells: set[str], how: str = "asc") -> str | None:
@@ -549,11 +596,11 @@ def _entity_table(store: Store) -> _Table | None:
     return _table_from(data)
 
 
-def _table_data(table: _Table | None) -> object:
-    return None if table is None else [[entity, *cells] for entity, rows in table.items() for cells, _ in rows]
+def _table_data(table: _Table | None) -> tuple[object, str]:
+    return None if table is None else [[entity, *cells] for entity, rows in table.items() for cells, _ in rows], ""
 
 
-def _table_from(data: Any) -> _Table | None:
+def _table_from(data: Any, _body: str = "") -> _Table | None:
     if data is None:
         return None
     table: _Table = {}
@@ -590,7 +637,9 @@ class _LineReader:
 
 def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
     """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
-    saved = _Saved("co-mentions", lambda rows: rows, lambda data: None if data is None else [tuple(r) for r in data])
+    saved = _Saved(
+        "co-mentions", lambda rows: (rows, ""), lambda data, _: None if data is None else [tuple(r) for r in data]
+    )
     return _kept(store, "co-mentions", lambda: count_co_mentions(store), saved)
 
 
