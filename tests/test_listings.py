@@ -14,7 +14,16 @@ from rdflib import Graph
 
 from geokg import crossdoc, listings
 from geokg.errors import ConfigError, QuerySyntaxError
-from geokg.queries import get_query, iter_query, list_queries, load_query, rows_from_tsv, run_query
+from geokg.queries import (
+    bind_params,
+    get_query,
+    iter_query,
+    list_queries,
+    load_query,
+    rows_from_tsv,
+    run_query,
+    with_values,
+)
 from geokg.rdf.iris import graph_iri
 from geokg.store import Store
 
@@ -313,3 +322,36 @@ def test_listings_a_table_that_cannot_be_sorted_here_leaves_it_to_the_listing(tm
 def test_listings_the_timeline_store_has_a_status_change(store: Store) -> None:
     """So that the keyed pages of the timeline are compared on a row with a status change."""
     assert any(row[4] == "imposed -> offered" for row in contract(store, "timeline"))
+
+
+def _bound_contract(store: Store, name: str, params: dict[str, str]) -> list[tuple]:
+    stored = get_query(name)
+    return rows_from_tsv(store.select_tsv(with_values(stored.text, bind_params(stored, params)))[1])
+
+
+@pytest.mark.parametrize("commodity", ["Copper", "Nickel", "Base metals", "Wheat"])
+def test_listings_a_bound_commodity_is_read_by_its_keys(
+    store: Store, commodity: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """commodity-timeline with a commodity reads that commodity's events a few at a time."""
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)
+    whole = _bound_contract(store, "commodity-timeline", {"commodity": commodity})
+    texts: list[str] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        texts.append(sparql)
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    pages, cursor = [], None
+    while True:
+        page = run_query(store, "commodity-timeline", {"commodity": commodity}, limit=3, cursor=cursor)
+        pages += page.rows
+        if not page.more:
+            break
+        cursor = page.cursor
+    assert pages == whole
+    assert run_query(store, "commodity-timeline", {"commodity": commodity}, limit=2, offset=1).rows == whole[1:3]
+    if whole:
+        assert any("VALUES (?_commodity ?event)" in text for text in texts)

@@ -63,6 +63,8 @@ __all__ = [
     "COMPUTED",
     "JOINED",
     "joined_select",
+    "keyed_with",
+    "order_keys",
 ]
 
 T = TypeVar("T")
@@ -78,6 +80,20 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'"
 FIRST_BATCH = 16
 MAX_BATCH = 512
 _PER_QUERY = re.compile(r"^#\s*keys per query:\s*(\d+)\s*$", re.MULTILINE)
+_WITH = re.compile(r"^#\s*read by keys with:\s*(.*?)\s*$", re.MULTILINE)
+
+
+def keyed_with(keys_text: str) -> set[str]:
+    """The parameters a keys text's line ``# read by keys with: P, Q`` names: with any of them
+    bound (and no other), the listing is read by the keys of those values (the keys text projects
+    ``?_P``, so a ``VALUES`` block binds it), not by its plain query.
+
+    Example:
+        >>> sorted(keyed_with("# title: K\\n# read by keys with: commodity, since\\nSELECT ..."))
+        ['commodity', 'since']
+    """
+    found = _WITH.search(keys_text)
+    return {name.strip() for name in found[1].split(",") if name.strip()} if found else set()
 
 
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
@@ -326,11 +342,22 @@ def _write_saved(file: Path, stamp: tuple[object, ...], value: tuple[object, str
             out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
             out.write(value[1].encode("utf-8"))
         os.replace(temporary, file)
+        _remove_stale(file.parent, stamp)
     except OSError as exc:
         log.debug("%s: not saved (%s)", file, exc)
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _remove_stale(folder: Path, stamp: tuple[object, ...]) -> None:
+    """Remove the saved files written before the store's latest write: no store they fit remains."""
+    latest = max((int(f[2]) for f in stamp if isinstance(f, tuple)), default=0)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.stat().st_mtime_ns < latest:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def key_order(store: Store, keys_text: str, source: str, order: Sequence[tuple[str, str]] = ()) -> KeyOrder | None:

@@ -355,13 +355,20 @@ def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: l
     # ?_x binds the parameter x, or else the listing's own ?x (read in a required pattern).
     readable = variables | {"_" + v for v in _VARIABLE.findall(NOT_KEYWORDS.sub(" ", listing))}
     leading = order_columns(listing)
-    if not keys or keys != leading[: len(keys)] or not bound or not set(bound) <= readable:
+    with_bound = {"_" + name for name in listings.keyed_with(keys_text)}
+    if (
+        not keys
+        or keys != leading[: len(keys)]
+        or not bound
+        or not set(bound) <= readable
+        or not with_bound <= {p.variable for p in params if p.variable in bound}
+    ):
         raise QuerySyntaxError(
             source,
             f"a keys text projects the columns the ORDER BY of {path.name} starts with "
             f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the variables "
             f"that give their rows: parameter variables ({' '.join('?' + v for v in sorted(variables)) or 'none'}) "
-            "or ?_x for a variable ?x of the listing",
+            "or ?_x for a variable ?x of the listing; '# read by keys with:' names parameters it projects",
             1,
             1,
         )
@@ -628,10 +635,11 @@ def _keyed(
     """The rows of a whole-graph listing read by keys, or None when it is not read that way."""
     keys_text = stored.keys_for(store.engine)
     source = str(stored.path)
-    if keys_text is None or bindings:
+    if keys_text is None or not set(bindings) <= listings.keyed_with(keys_text):
         if start.key is not None:
             raise ConfigError("cursor", start.key, f"It names a key, but {stored.name} is not read by keys here.")
         return None
+    keys_text = with_values(keys_text, bindings)  # the keys of the values bound
     order = listings.key_order(store, keys_text, source, listings.order_keys(stored.text_for(store.engine)))
     if order is None:
         if start.key is not None:
