@@ -353,5 +353,6 @@ def test_listings_a_bound_commodity_is_read_by_its_keys(
         cursor = page.cursor
     assert pages == whole
     assert run_query(store, "commodity-timeline", {"commodity": commodity}, limit=2, offset=1).rows == whole[1:3]
+    assert run_query(store, "commodity-timeline", {"commodity": commodity}).rows == whole  # one query, all rows
     if whole:
         assert any("VALUES (?_commodity ?event)" in text for text in texts)
