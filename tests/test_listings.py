@@ -58,6 +58,13 @@ def article(n: int, identifier: str) -> str:
             "gk:theme <https://w3id.org/geokg/id/commodity/copper> ; "
             f'gk:date "2024-02-0{1 + k}"^^xsd:date .'
         )
+    for k in range(1 + n % 3):  # sanctions, tariffs and restrictions, some without an imposer or a date
+        kind = ("Sanction", "Tariff", "ExportRestriction")[k]
+        lines.append(
+            f"<https://w3id.org/geokg/id/event/x{n}-t{k}> a gk:Event, gk:{kind} ; prov:wasDerivedFrom {doc} "
+            + (f"; gk:agent <https://w3id.org/geokg/id/{named[k % len(named)]}> " if (n + k) % 4 else "")
+            + (f'; gk:date "2024-04-0{1 + (n + k) % 3}"^^xsd:date .' if (n + 2 * k) % 5 else ".")
+        )
     for k in range(n % 3):  # statements, half of them with a date of their own
         lines.append(
             f"<https://w3id.org/geokg/id/event/x{n}-s{k}> a gk:Event, gk:Statement ; prov:wasDerivedFrom {doc} ; "
