@@ -284,7 +284,7 @@ PLANNED = sorted({(q.name, engine) for q in list_queries() for engine, _ in q.pl
 def test_queries_plans_exist_only_for_oxigraph() -> None:
     assert {engine for _, engine in PLANNED} == {"oxigraph"}
     assert {q.name for q in list_queries() if q.plans} == {
-        "co-mentions", "entities", "event-reports", "sanctions-and-restrictions", "timeline"
+        "co-mentions", "commodity-flows", "entities", "event-reports", "sanctions-and-restrictions", "timeline"
     }
 
 
