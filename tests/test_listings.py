@@ -278,7 +278,7 @@ def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
         whole = contract(reading, "mentions")
         assert run_query(reading, "mentions").rows == whole
     (saved,) = (path / listings.SAVED).glob("mentions.*")
-    saved.write_text('{"format": 2, "stamp": [["CURRENT", 1')  # cut short
+    saved.write_text('{"format": 3, "stamp": [["CURRENT", 1')  # cut short
     monkeypatch.setattr(listings, "_CACHE", {})
     with Store.open(path, read_only=True) as reading:
         assert run_query(reading, "mentions").rows == whole
@@ -336,13 +336,19 @@ def _bound_contract(store: Store, name: str, params: dict[str, str]) -> list[tup
     return rows_from_tsv(store.select_tsv(with_values(stored.text, bind_params(stored, params)))[1])
 
 
-@pytest.mark.parametrize("commodity", ["Copper", "Nickel", "Base metals", "Wheat"])
-def test_listings_a_bound_commodity_is_read_by_its_keys(
-    store: Store, commodity: str, monkeypatch: pytest.MonkeyPatch
+BOUND_KEYED = [
+    ("commodity-timeline", "commodity", value, "VALUES (?_commodity ?event)")
+    for value in ("Copper", "Nickel", "Base metals", "Wheat")
+] + [("country-activity", "country", value, "VALUES (?_country ?event ?roleProperty)") for value in ("Chile", "Japan")]
+
+
+@pytest.mark.parametrize(("name", "param", "value", "values"), BOUND_KEYED)
+def test_listings_a_bound_value_is_read_by_its_keys(
+    store: Store, name: str, param: str, value: str, values: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """commodity-timeline with a commodity reads that commodity's events a few at a time."""
+    """A listing whose keys text says "# read by keys with: P" reads a value's keys a few at a time."""
     monkeypatch.setattr(listings, "FIRST_BATCH", 2)
-    whole = _bound_contract(store, "commodity-timeline", {"commodity": commodity})
+    whole = _bound_contract(store, name, {param: value})
     texts: list[str] = []
     select_tsv = store.select_tsv
 
@@ -353,13 +359,12 @@ def test_listings_a_bound_commodity_is_read_by_its_keys(
     monkeypatch.setattr(store, "select_tsv", counting)
     pages, cursor = [], None
     while True:
-        page = run_query(store, "commodity-timeline", {"commodity": commodity}, limit=3, cursor=cursor)
+        page = run_query(store, name, {param: value}, limit=3, cursor=cursor)
         pages += page.rows
         if not page.more:
             break
         cursor = page.cursor
     assert pages == whole
-    assert run_query(store, "commodity-timeline", {"commodity": commodity}, limit=2, offset=1).rows == whole[1:3]
-    assert run_query(store, "commodity-timeline", {"commodity": commodity}).rows == whole  # one query, all rows
-    if whole:
-        assert any("VALUES (?_commodity ?event)" in text for text in texts)
+    assert run_query(store, name, {param: value}, limit=2, offset=1).rows == whole[1:3]
+    assert run_query(store, name, {param: value}).rows == whole  # one query, all rows
+    assert any(values in text for text in texts) == bool(whole)

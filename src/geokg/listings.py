@@ -182,10 +182,15 @@ class KeyOrder:
         kinds: tuple[str, ...],
         affixes: tuple[tuple[str, str], ...],
         lines: list[str],
+        refs: tuple[int, ...] = (),
+        bind_affixes: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.text, self.columns, self.bind, self.lines = text, columns, bind, lines
         self.how, self.kinds = how, kinds  # per column: as order_keys and _column_kind say
         self.affixes = affixes  # per column: what every bound cell starts and ends with (not in lines)
+        # per parameter column: the key column it always repeats (-1: none), and its affixes
+        self.refs = refs or (-1,) * len(bind)
+        self.bind_affixes = bind_affixes or (("", ""),) * len(bind)
         # (column, cell) -> its place in the column's order, and its value
         self._cells: dict[tuple[int, str], tuple[tuple[int, object], object]] = {}
 
@@ -200,21 +205,25 @@ class KeyOrder:
         found: Sequence[tuple[tuple[str, ...], Sequence[tuple[str, ...]]]],
     ) -> KeyOrder:
         """The keys ``found`` (each key's cells and parameter rows, sorted) as lines: each key's
-        cells without their column's affixes, then each parameter row after a "\\r", as "=" and the
-        key columns it repeats, else its cells (SPARQL TSV escapes a tab, newline or carriage return
-        in a cell, and no cell starts with "=")."""
+        cells, then each parameter row after a "\\r", without the parameter columns that always
+        repeat a key column, each cell without its column's affixes (SPARQL TSV escapes a tab,
+        newline or carriage return in a cell)."""
         affixes = tuple(_affixes([key[i] for key, _ in found]) for i in range(len(columns)))
+        refs = tuple(
+            next((j for j in range(len(columns)) if all(row[b] == key[j] for key, rows in found for row in rows)), -1)
+            for b in range(len(bind))
+        )
+        free = [b for b in range(len(bind)) if refs[b] < 0]
+        bind_affixes = tuple(
+            _affixes([row[b] for _, rows in found for row in rows]) if refs[b] < 0 else ("", "")
+            for b in range(len(bind))
+        )
         lines = []
         for key, rows in found:
-            line = "\t".join(
-                cell[len(start) : len(cell) - len(end)] if cell else ""
-                for cell, (start, end) in zip(key, affixes, strict=True)
-            )
-            for row in rows:
-                at = [key.index(cell) if cell in key else -1 for cell in row]
-                line += "\r" + ("=" + ",".join(map(str, at)) if -1 not in at else "\t".join(row))
-            lines.append(line)
-        return cls(text, columns, bind, how, kinds, affixes, lines)
+            line = "\t".join(_strip(cell, affix) for cell, affix in zip(key, affixes, strict=True))
+            stored = dict.fromkeys("\t".join(_strip(row[b], bind_affixes[b]) for b in free) for row in rows)
+            lines.append(line + "".join("\r" + row for row in stored))
+        return cls(text, columns, bind, how, kinds, affixes, lines, refs, bind_affixes)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -226,11 +235,15 @@ class KeyOrder:
 
     def binds(self, i: int) -> list[tuple[str, ...]]:
         """The parameter values that give the rows of the ``i``-th key."""
-        key, rows = self.key(i), self.lines[i].split("\r")[1:]
-        return [
-            tuple(key[int(at)] for at in row[1:].split(",")) if row[:1] == "=" else tuple(row.split("\t"))
-            for row in rows
-        ]
+        key, out = self.key(i), []
+        for row in self.lines[i].split("\r")[1:]:
+            cells = iter(row.split("\t"))
+            values = []
+            for ref, (start, end) in zip(self.refs, self.bind_affixes, strict=True):
+                cell = key[ref] if ref >= 0 else next(cells)
+                values.append(cell if ref >= 0 or not cell else start + cell + end)
+            out.append(tuple(values))
+        return out
 
     def _cell(self, column: int, cell: str) -> tuple[tuple[int, object], object]:
         found = self._cells.get((column, cell))
@@ -267,7 +280,7 @@ _CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
 _REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
 #: The folder, inside a store's folder, of what :func:`_kept` saves for later processes.
 SAVED = "geokg-listings"
-_SAVED_FORMAT = 2
+_SAVED_FORMAT = 3
 log = logging.getLogger("geokg.listings")
 
 
@@ -395,10 +408,21 @@ def _affixes(cells: list[str]) -> tuple[str, str]:
     return prefix, suffix
 
 
+def _strip(cell: str, affix: tuple[str, str]) -> str:
+    return cell[len(affix[0]) : len(cell) - len(affix[1])] if cell else ""
+
+
 def _keys_data(order: KeyOrder | None) -> tuple[object, str]:
     if order is None:
         return None, ""
-    data = {"columns": order.columns, "bind": order.bind, "kinds": order.kinds, "affixes": order.affixes}
+    data = {
+        "columns": order.columns,
+        "bind": order.bind,
+        "kinds": order.kinds,
+        "affixes": order.affixes,
+        "refs": order.refs,
+        "bind_affixes": order.bind_affixes,
+    }
     return data, "\n".join(order.lines)
 
 
@@ -408,9 +432,17 @@ def _keys_from_data(text: str, how: dict[str, str], data: Any, body: str) -> Key
         return None
     columns, bind, kinds = tuple(data["columns"]), tuple(data["bind"]), tuple(data["kinds"])
     affixes = tuple((str(p), str(s)) for p, s in data["affixes"])
-    if not all(isinstance(name, str) for name in columns + bind + kinds) or len(affixes) != len(columns):
-        raise TypeError("columns, parameters and kinds are text, and each column has its affixes")
-    return KeyOrder(text, columns, bind, _how(columns, how), kinds, affixes, body.split("\n") if body else [])
+    refs = tuple(int(ref) for ref in data["refs"])
+    bind_affixes = tuple((str(p), str(s)) for p, s in data["bind_affixes"])
+    if (
+        not all(isinstance(name, str) for name in columns + bind + kinds)
+        or len(affixes) != len(columns)
+        or len(refs) != len(bind)
+        or len(bind_affixes) != len(bind)
+    ):
+        raise TypeError("columns, parameters and kinds are text, with affixes for each column")
+    lines = body.split("\n") if body else []
+    return KeyOrder(text, columns, bind, _how(columns, how), kinds, affixes, lines, refs, bind_affixes)
 
 
 def _how(columns: Sequence[str], how: dict[str, str]) -> tuple[str, ...]:
