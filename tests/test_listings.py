@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,16 @@ from rdflib import Graph
 
 from geokg import crossdoc, listings
 from geokg.errors import ConfigError, QuerySyntaxError
-from geokg.queries import get_query, iter_query, list_queries, load_query, rows_from_tsv, run_query
+from geokg.queries import (
+    bind_params,
+    get_query,
+    iter_query,
+    list_queries,
+    load_query,
+    rows_from_tsv,
+    run_query,
+    with_values,
+)
 from geokg.rdf.iris import graph_iri
 from geokg.store import Store
 
@@ -44,6 +58,13 @@ def article(n: int, identifier: str) -> str:
             "gk:theme <https://w3id.org/geokg/id/commodity/copper> ; "
             f'gk:date "2024-02-0{1 + k}"^^xsd:date .'
         )
+    for k in range(1 + n % 3):  # sanctions, tariffs and restrictions, some without an imposer or a date
+        kind = ("Sanction", "Tariff", "ExportRestriction")[k]
+        lines.append(
+            f"<https://w3id.org/geokg/id/event/x{n}-t{k}> a gk:Event, gk:{kind} ; prov:wasDerivedFrom {doc} "
+            + (f"; gk:agent <https://w3id.org/geokg/id/{named[k % len(named)]}> " if (n + k) % 4 else "")
+            + (f'; gk:date "2024-04-0{1 + (n + k) % 3}"^^xsd:date .' if (n + 2 * k) % 5 else ".")
+        )
     for k in range(n % 3):  # statements, half of them with a date of their own
         lines.append(
             f"<https://w3id.org/geokg/id/event/x{n}-s{k}> a gk:Event, gk:Statement ; prov:wasDerivedFrom {doc} ; "
@@ -64,6 +85,12 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         for n, identifier in enumerate(IDS):
             opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, identifier), format="turtle"))
         crossdoc.refresh(opened)
+        # A storyline of our own: the offer follows the export restriction (a status change).
+        opened.update(
+            "PREFIX gk: <https://w3id.org/geokg/ontology#> INSERT { GRAPH <https://w3id.org/geokg/graph/test> {"
+            " ?later gk:follows ?earlier } } WHERE { GRAPH ?g { ?later gk:currentStatus 'offered' }"
+            " GRAPH ?h { ?earlier gk:currentStatus 'imposed' } }"
+        )
     with Store.open(path, read_only=True) as reading:
         yield reading
 
@@ -100,6 +127,10 @@ def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
         assert pages == whole, size
         assert run_query(store, name, limit=size, offset=4).rows == whole[4 : 4 + size]
         assert list(iter_query(store, name, limit=size, offset=4)[1]) == whole[4 : 4 + size]
+    # A later process reads the keys this one saved, not the store's.
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    assert _pages(store, name, 3) == whole
 
 
 def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:
@@ -185,3 +216,155 @@ def test_listings_kept_keys_are_read_again_once_the_store_changed(tmp_path: Path
     with Store.open(path, read_only=True) as reading:
         after = run_query(reading, "mentions").rows
         assert after == contract(reading, "mentions") and after[0][0] == "a" and len(after) > len(before)
+
+
+def _small_store(path: Path, articles: int) -> None:
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n in range(1, articles + 1):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, IDS[n]), format="turtle"))
+
+
+def _pages(store: Store, name: str, size: int) -> list[tuple]:
+    pages, cursor = [], None
+    while True:
+        page = run_query(store, name, limit=size, cursor=cursor)
+        pages += page.rows
+        if not page.more:
+            return pages
+        cursor = page.cursor
+
+
+def test_listings_sorted_keys_are_saved_for_later_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "geokg.db"
+    _small_store(path, 4)
+    with Store.open(path, read_only=True) as reading:
+        before = _pages(reading, "mentions", 3)
+        assert before == contract(reading, "mentions")
+    assert sorted(f.name.split(".")[0] for f in (path / listings.SAVED).iterdir()) == ["entity-table", "mentions"]
+    # A later process reads the saved keys and table: here reading them would fail, in a process of its own.
+    script = (
+        "import sys; from geokg import listings; from geokg.queries import run_query; from geokg.store import Store\n"
+        "listings._read_keys = listings._entity_table = None\n"
+        "with Store.open(sys.argv[1], read_only=True) as s: print(len(run_query(s, 'mentions', limit=3).rows))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(listings.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "3\n", "")
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    with Store.open(path, read_only=True) as reading:
+        assert _pages(reading, "mentions", 3) == before
+    monkeypatch.undo()
+    # A build that adds an article makes the saved keys stale: they are read again, and saved.
+    with Store.open(path) as opened:
+        opened.replace_graph(graph_iri("x9"), Graph().parse(data=article(9, "0-new"), format="turtle"))
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        after = _pages(reading, "mentions", 3)
+        assert after == contract(reading, "mentions") and after[0][0] == "0-new" and len(after) > len(before)
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", None)
+    with Store.open(path, read_only=True) as reading:
+        assert _pages(reading, "mentions", 3) == after
+
+
+def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "geokg.db"
+    _small_store(path, 3)
+    with Store.open(path, read_only=True) as reading:
+        whole = contract(reading, "mentions")
+        assert run_query(reading, "mentions").rows == whole
+    (saved,) = (path / listings.SAVED).glob("mentions.*")
+    saved.write_text('{"format": 3, "stamp": [["CURRENT", 1')  # cut short
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        assert run_query(reading, "mentions").rows == whole
+    head, body = saved.read_bytes().decode().split("\n", 1)  # read again and saved whole
+    assert json.loads(head)["format"] == listings._SAVED_FORMAT and body.count("\n") == 2
+    shutil.rmtree(path / listings.SAVED)
+    (path / listings.SAVED).write_text("not a folder")  # nowhere to save: kept for the process only
+    monkeypatch.setattr(listings, "_CACHE", {})
+    with Store.open(path, read_only=True) as reading:
+        assert run_query(reading, "mentions", limit=2).rows == whole[:2]
+        assert _pages(reading, "mentions", 2) == whole
+
+
+def test_listings_mentions_join_the_entity_table_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of mentions reads (article, entity) rows; each entity's type, label and codes come
+    from one table read with the keys, not from each query of a page."""
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)
+    monkeypatch.setattr(listings, "_CACHE", {})
+    assert store.path is not None
+    shutil.rmtree(store.path / listings.SAVED, ignore_errors=True)  # nothing saved by the tests before
+    whole = {name: contract(store, name) for name in ("mentions", "salient-mentions")}
+    texts: list[str] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        texts.append(sparql)
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    for name in ("mentions", "salient-mentions"):
+        assert _pages(store, name, 4) == whole[name]
+    assert sum(text == listings._ENTITY_TABLE for text in texts) == 1
+    assert not any("displayLabel" in text for text in texts if text != listings._ENTITY_TABLE)
+
+
+def test_listings_a_table_that_cannot_be_sorted_here_leaves_it_to_the_listing(tmp_path: Path) -> None:
+    """A language-tagged label sorts as Oxigraph decides: each page runs the listing's own text."""
+    with Store.open(tmp_path / "geokg.db") as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n in (1, 2, 3):
+            opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, IDS[n]), format="turtle"))
+        tagged = '<https://w3id.org/geokg/id/country/JP> <https://w3id.org/geokg/ontology#displayLabel> "Nippon"@en .'
+        opened.replace_graph(graph_iri("x4"), Graph().parse(data=tagged, format="turtle"))
+        assert listings.joined_select(opened, "mentions") is None
+        assert _pages(opened, "mentions", 3) == contract(opened, "mentions")
+
+
+def test_listings_the_timeline_store_has_a_status_change(store: Store) -> None:
+    """So that the keyed pages of the timeline are compared on a row with a status change."""
+    assert any(row[4] == "imposed -> offered" for row in contract(store, "timeline"))
+
+
+def _bound_contract(store: Store, name: str, params: dict[str, str]) -> list[tuple]:
+    stored = get_query(name)
+    return rows_from_tsv(store.select_tsv(with_values(stored.text, bind_params(stored, params)))[1])
+
+
+BOUND_KEYED = [
+    ("commodity-timeline", "commodity", value, "VALUES (?_commodity ?event)")
+    for value in ("Copper", "Nickel", "Base metals", "Wheat")
+] + [("country-activity", "country", value, "VALUES (?_country ?event ?roleProperty)") for value in ("Chile", "Japan")]
+
+
+@pytest.mark.parametrize(("name", "param", "value", "values"), BOUND_KEYED)
+def test_listings_a_bound_value_is_read_by_its_keys(
+    store: Store, name: str, param: str, value: str, values: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing whose keys text says "# read by keys with: P" reads a value's keys a few at a time."""
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)
+    whole = _bound_contract(store, name, {param: value})
+    texts: list[str] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        texts.append(sparql)
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    pages, cursor = [], None
+    while True:
+        page = run_query(store, name, {param: value}, limit=3, cursor=cursor)
+        pages += page.rows
+        if not page.more:
+            break
+        cursor = page.cursor
+    assert pages == whole
+    assert run_query(store, name, {param: value}, limit=2, offset=1).rows == whole[1:3]
+    assert run_query(store, name, {param: value}).rows == whole  # one query, all rows
+    assert any(values in text for text in texts) == bool(whole)

@@ -283,7 +283,9 @@ PLANNED = sorted({(q.name, engine) for q in list_queries() for engine, _ in q.pl
 
 def test_queries_plans_exist_only_for_oxigraph() -> None:
     assert {engine for _, engine in PLANNED} == {"oxigraph"}
-    assert {q.name for q in list_queries() if q.plans} == {"co-mentions", "entities", "event-reports", "timeline"}
+    assert {q.name for q in list_queries() if q.plans} == {
+        "co-mentions", "commodity-flows", "entities", "event-reports", "sanctions-and-restrictions", "timeline"
+    }
 
 
 def test_queries_bound_plans_are_picked_for_exactly_their_parameters() -> None:
@@ -326,15 +328,30 @@ DISAGREEING = """
 <https://w3id.org/geokg/id/quantity/c-1> qudt:numericValue 250000.0 ; qudt:unit <http://qudt.org/vocab/unit/TONNE> .
 """
 
+# A fourth (made up) with a tariff and an undated sanction, so that sanctions-and-restrictions has rows to show.
+SANCTIONING = """
+@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/geokg/id/article/d> a gk:Article ; dcterms:identifier "d" ; dcterms:date "2024-03-06"^^xsd:date .
+<https://w3id.org/geokg/id/event/d-1> a gk:Event, gk:Tariff ;
+    prov:wasDerivedFrom <https://w3id.org/geokg/id/article/d> ;
+    gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:recipient <https://w3id.org/geokg/id/country/JP> ;
+    gk:date "2024-03-06"^^xsd:date .
+<https://w3id.org/geokg/id/event/d-2> a gk:Event, gk:Sanction ;
+    prov:wasDerivedFrom <https://w3id.org/geokg/id/article/d> ;
+    gk:agent <https://w3id.org/geokg/id/country/JP> .
+"""
+
 
 @pytest.fixture(scope="module")
 def disagreeing_store(tmp_path_factory: pytest.TempPathFactory):
-    """The store of the other tests plus a third article that disagrees with the first one."""
+    """The store of the other tests plus a third article that disagrees with the first one, and a fourth."""
     with Store.open(tmp_path_factory.mktemp("plans") / "geokg.db") as opened:
         opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
         for article in (A, B):
             opened.replace_graph(graph_iri(article), Graph().parse(DATA / "store" / f"{article}.ttl"))
         opened.replace_graph(graph_iri("c"), Graph().parse(data=DISAGREEING, format="turtle"))
+        opened.replace_graph(graph_iri("d"), Graph().parse(data=SANCTIONING, format="turtle"))
         crossdoc.refresh(opened)
         yield opened
 

@@ -12,7 +12,10 @@ rows of the keys after them. A page reads keys until it holds its rows.
 A key's values must be plain strings or ``xsd:date``, which sort here as Oxigraph sorts them
 (unbound first); a store whose keys are anything else (a language tag, an IRI, two kinds in one
 column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
-for the process, for as long as the store folder's files stay as they were.
+for the process, for as long as the store folder's files stay as they were, and saved for later
+processes in ``geokg-listings/`` in the store's folder, stamped with those files' names, sizes and
+times: any write to the store (a build) makes them stale, and a saved file that cannot be read is
+read again from the store, one that cannot be written kept for the process only.
 
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
@@ -26,20 +29,25 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import logging
 import math
 import os
 import re
+import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from geokg.errors import ConfigError
-from geokg.sparql_text import where_brace
+from geokg.sparql_text import NOT_KEYWORDS, where_brace
 from geokg.store import Store
 
 __all__ = [
@@ -53,10 +61,15 @@ __all__ = [
     "co_mentions",
     "count_co_mentions",
     "COMPUTED",
+    "JOINED",
+    "joined_select",
+    "keyed_with",
+    "order_keys",
 ]
 
 T = TypeVar("T")
 _DATE = re.compile(r'^"(\d{4}-\d{2}-\d{2})"\^\^<http://www\.w3\.org/2001/XMLSchema#date>$')
+_INTEGER = re.compile(r"[+-]?\d+")
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -67,6 +80,52 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'"
 FIRST_BATCH = 16
 MAX_BATCH = 512
 _PER_QUERY = re.compile(r"^#\s*keys per query:\s*(\d+)\s*$", re.MULTILINE)
+_WITH = re.compile(r"^#\s*read by keys with:\s*(.*?)\s*$", re.MULTILINE)
+
+
+def keyed_with(keys_text: str) -> set[str]:
+    """The parameters a keys text's line ``# read by keys with: P, Q`` names: with any of them
+    bound (and no other), the listing is read by the keys of those values (the keys text projects
+    ``?_P``, so a ``VALUES`` block binds it), not by its plain query.
+
+    Example:
+        >>> sorted(keyed_with("# title: K\\n# read by keys with: commodity, since\\nSELECT ..."))
+        ['commodity', 'since']
+    """
+    found = _WITH.search(keys_text)
+    return {name.strip() for name in found[1].split(",") if name.strip()} if found else set()
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
+_UNBOUND_LAST = re.compile(r"\(!BOUND\([?$](\w+)\)\)")
+
+
+def order_keys(text: str) -> list[tuple[str, str]]:
+    """The variables a query's ``ORDER BY`` starts with, each with how it orders them: "asc"
+    (``?x``: unbound first), "last" (``(!BOUND(?x)) ?x``: unbound last) or "desc" (``DESC(?x)``:
+    unbound last), as long as the terms are of those forms.
+
+    Example:
+        >>> order_keys("SELECT * { } ORDER BY DESC(?n) (!BOUND(?d)) ?d ?a STR(?b) ?c")
+        [('n', 'desc'), ('d', 'last'), ('a', 'asc')]
+    """
+    match = _ORDER_BY.search(NOT_KEYWORDS.sub(" ", text))
+    tokens = (match[1] if match else "").split()
+    out: list[tuple[str, str]] = []
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        if (plain := re.fullmatch(r"[?$](\w+)", token)) is not None:
+            out.append((plain[1], "asc"))
+        elif (desc := re.fullmatch(r"DESC\([?$](\w+)\)", token, re.IGNORECASE)) is not None:
+            out.append((desc[1], "desc"))
+        elif (last := _UNBOUND_LAST.fullmatch(token)) and at + 1 < len(tokens) and tokens[at + 1][1:] == last[1]:
+            out.append((last[1], "last"))
+            at += 1
+        else:
+            break
+        at += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -107,35 +166,139 @@ def read_cursor(name: str, cursor: str) -> Position:
     return Position(skip, tuple(key) if key is not None else None)
 
 
-@dataclass(frozen=True)
 class KeyOrder:
-    """A listing's keys, sorted: each key's TSV cells, its Python values and the parameter values
-    that give its rows."""
+    """A listing's keys, sorted: each key's TSV cells and the parameter values that give its rows.
 
-    text: str
-    columns: tuple[str, ...]
-    bind: tuple[str, ...]
-    keys: list[tuple[str, ...]]
-    values: list[tuple[object, ...]]
-    binds: dict[tuple[str, ...], list[tuple[str, ...]]]
-    sort_keys: list[tuple[tuple[int, object], ...]]
+    A key is kept as a short line of text (:meth:`compact`) and read when a page reaches it, so a
+    process that reads saved keys (:func:`_kept`) pays for its page, not for every key.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        columns: tuple[str, ...],
+        bind: tuple[str, ...],
+        how: tuple[str, ...],
+        kinds: tuple[str, ...],
+        affixes: tuple[tuple[str, str], ...],
+        lines: list[str],
+        refs: tuple[int, ...] = (),
+        bind_affixes: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.text, self.columns, self.bind, self.lines = text, columns, bind, lines
+        self.how, self.kinds = how, kinds  # per column: as order_keys and _column_kind say
+        self.affixes = affixes  # per column: what every bound cell starts and ends with (not in lines)
+        # per parameter column: the key column it always repeats (-1: none), and its affixes
+        self.refs = refs or (-1,) * len(bind)
+        self.bind_affixes = bind_affixes or (("", ""),) * len(bind)
+        # (column, cell) -> its place in the column's order, and its value
+        self._cells: dict[tuple[int, str], tuple[tuple[int, object], object]] = {}
+
+    @classmethod
+    def compact(
+        cls,
+        text: str,
+        columns: tuple[str, ...],
+        bind: tuple[str, ...],
+        how: tuple[str, ...],
+        kinds: tuple[str, ...],
+        found: Sequence[tuple[tuple[str, ...], Sequence[tuple[str, ...]]]],
+    ) -> KeyOrder:
+        """The keys ``found`` (each key's cells and parameter rows, sorted) as lines: each key's
+        cells, then each parameter row after a "\\r", without the parameter columns that always
+        repeat a key column, each cell without its column's affixes (SPARQL TSV escapes a tab,
+        newline or carriage return in a cell)."""
+        affixes = tuple(_affixes([key[i] for key, _ in found]) for i in range(len(columns)))
+        refs = tuple(
+            next((j for j in range(len(columns)) if all(row[b] == key[j] for key, rows in found for row in rows)), -1)
+            for b in range(len(bind))
+        )
+        free = [b for b in range(len(bind)) if refs[b] < 0]
+        bind_affixes = tuple(
+            _affixes([row[b] for _, rows in found for row in rows]) if refs[b] < 0 else ("", "")
+            for b in range(len(bind))
+        )
+        lines = []
+        for key, rows in found:
+            line = "\t".join(_strip(cell, affix) for cell, affix in zip(key, affixes, strict=True))
+            stored = dict.fromkeys("\t".join(_strip(row[b], bind_affixes[b]) for b in free) for row in rows)
+            lines.append(line + "".join("\r" + row for row in stored))
+        return cls(text, columns, bind, how, kinds, affixes, lines, refs, bind_affixes)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def key(self, i: int) -> tuple[str, ...]:
+        """The ``i``-th key's TSV cells."""
+        cells = self.lines[i].split("\r", 1)[0].split("\t")
+        return tuple([p + cell + s if cell else "" for cell, (p, s) in zip(cells, self.affixes, strict=True)])
+
+    def binds(self, i: int) -> list[tuple[str, ...]]:
+        """The parameter values that give the rows of the ``i``-th key."""
+        key, out = self.key(i), []
+        for row in self.lines[i].split("\r")[1:]:
+            cells = iter(row.split("\t"))
+            values = []
+            for ref, (start, end) in zip(self.refs, self.bind_affixes, strict=True):
+                cell = key[ref] if ref >= 0 else next(cells)
+                values.append(cell if ref >= 0 or not cell else start + cell + end)
+            out.append(tuple(values))
+        return out
+
+    def _cell(self, column: int, cell: str) -> tuple[tuple[int, object], object]:
+        found = self._cells.get((column, cell))
+        if found is None:
+            how = self.how[column]
+            if not cell:
+                found = ((0, "") if how == "asc" else (2, ""), None)
+            else:
+                value = _value(cell)
+                found = ((1, _negated(value) if how == "desc" else value), value)
+            self._cells[(column, cell)] = found
+        return found
+
+    def sort_key(self, key: Sequence[str]) -> tuple[tuple[int, object], ...]:
+        """A key's place in Oxigraph's order (cells of a kind :func:`_column_kind` accepts)."""
+        return tuple([self._cell(i, cell)[0] for i, cell in enumerate(key)])
+
+    def value(self, i: int) -> tuple[object, ...]:
+        """The ``i``-th key's cells as the values :func:`geokg.queries.rows_from_tsv` gives."""
+        return tuple([self._cell(n, cell)[1] for n, cell in enumerate(self.key(i))])
 
     def index(self, key: tuple[str, ...] | None) -> int:
         """Where the rows of ``key`` start (the next key's, if the store no longer has it)."""
         if key is None:
             return 0
-        sort_key = _sort_key(key) if len(key) == len(self.columns) else None
-        if sort_key is None:
+        if len(key) != len(self.columns) or any(
+            cell and _column_kind({cell}) != kind for cell, kind in zip(key, self.kinds, strict=True)
+        ):
             raise ConfigError("cursor", key, "It names no key of this listing; start again from its first page.")
-        return bisect.bisect_left(self.sort_keys, sort_key)
+        return bisect.bisect_left(range(len(self)), self.sort_key(key), key=lambda i: self.sort_key(self.key(i)))
 
 
 _CACHE: dict[tuple[str, str], tuple[tuple[object, ...], object]] = {}
 _REPLICAS: weakref.WeakKeyDictionary[Store, dict[str, object]] = weakref.WeakKeyDictionary()
+#: The folder, inside a store's folder, of what :func:`_kept` saves for later processes.
+SAVED = "geokg-listings"
+_SAVED_FORMAT = 3
+log = logging.getLogger("geokg.listings")
 
 
-def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
-    """``read()``, kept for the process while the store is read-only and its files unchanged."""
+@dataclass(frozen=True)
+class _Saved:
+    """How :func:`_kept` saves a value for later processes: its file name in :data:`SAVED`, and
+    the value as JSON data and a text (lines, read without parsing JSON) and back (``read`` raises
+    ValueError, KeyError or TypeError on data it cannot use)."""
+
+    name: str
+    write: Callable[[Any], tuple[object, str]]
+    read: Callable[[Any, str], object]
+
+
+def _kept(store: Store, what: str, read: Callable[[], T], saved: _Saved | None = None) -> T:
+    """``read()``, kept while the store is read-only and its files unchanged: for the process, and
+    (``saved``) in a file of the store's folder for later processes, stamped with the store files'
+    names, sizes and times, so any write to the store makes it stale."""
     if store.read_only and store.in_memory:
         per_store = _REPLICAS.setdefault(store, {})
         if what not in per_store:
@@ -148,24 +311,146 @@ def _kept(store: Store, what: str, read: Callable[[], T]) -> T:
     cached = _CACHE.get(cache_key)
     if cached is not None and cached[0] == stamp:
         return cached[1]  # type: ignore[return-value]
-    value = read()
+    if saved is None:
+        value: object = read()
+    else:
+        file = store.path / SAVED / f"{saved.name}.{hashlib.sha256(what.encode()).hexdigest()[:16]}.json"
+        value = _read_saved(file, stamp, saved)
+        if value is _MISSING:
+            value = read()
+            if _folder_stamp(store.path) == stamp:  # nobody wrote to the store meanwhile
+                _write_saved(file, stamp, saved.write(value))
     _CACHE[cache_key] = (stamp, value)
-    return value
+    return value  # type: ignore[return-value]
 
 
-def key_order(store: Store, keys_text: str, source: str) -> KeyOrder | None:
-    """The sorted keys ``keys_text`` lists on ``store``, or None when they cannot be sorted as
+_MISSING = object()
+
+
+def _read_saved(file: Path, stamp: tuple[object, ...], saved: _Saved) -> object:
+    """The value saved in ``file`` for a store with files ``stamp``, or _MISSING when there is none
+    (no file, another stamp, or a file this geokg cannot read: it is read again from the store)."""
+    try:
+        head, newline, body = file.read_bytes().partition(b"\n")
+        data = json.loads(head)
+        if data["format"] != _SAVED_FORMAT or [tuple(f) for f in data["stamp"]] != list(stamp) or not newline:
+            return _MISSING
+        return saved.read(data["value"], body.decode("utf-8"))
+    except FileNotFoundError:
+        return _MISSING
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        log.debug("%s: not read (%s); reading the store instead", file, exc)
+        return _MISSING
+
+
+def _write_saved(file: Path, stamp: tuple[object, ...], value: tuple[object, str]) -> None:
+    """Write ``value`` (JSON data and a text) to ``file`` whole or not at all (a temporary file
+    renamed over it); a folder that cannot be written keeps it for this process only."""
+    data = {"format": _SAVED_FORMAT, "stamp": stamp, "value": value[0]}
+    temporary: str | None = None
+    try:
+        file.parent.mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=file.parent, prefix=".", suffix=".tmp", delete=False) as out:
+            temporary = out.name
+            out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+            out.write(value[1].encode("utf-8"))
+        os.replace(temporary, file)
+        _remove_stale(file.parent, stamp)
+    except OSError as exc:
+        log.debug("%s: not saved (%s)", file, exc)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _remove_stale(folder: Path, stamp: tuple[object, ...]) -> None:
+    """Remove the saved files written before the store's latest write: no store they fit remains."""
+    latest = max((int(f[2]) for f in stamp if isinstance(f, tuple)), default=0)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.stat().st_mtime_ns < latest:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def key_order(store: Store, keys_text: str, source: str, order: Sequence[tuple[str, str]] = ()) -> KeyOrder | None:
+    """The keys ``keys_text`` lists on ``store``, sorted as ``order`` (the listing's
+    :func:`order_keys`; by default ascending) says, or None when they cannot be sorted as
     Oxigraph sorts them (module notes)."""
-    return _kept(store, keys_text, lambda: _read_keys(store, keys_text, source))
+    how = dict(order)
+    what = keys_text + repr(sorted(how.items()))
+    saved = _Saved(
+        Path(source).stem + ".keys", _keys_data, lambda data, body: _keys_from_data(keys_text, how, data, body)
+    )
+    return _kept(store, what, lambda: _read_keys(store, keys_text, source, how), saved)
 
 
 def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
     """The names, sizes and times of the store's files: any write changes one of them."""
     with os.scandir(path) as entries:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.name != SAVED))
 
 
-def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
+def _affixes(cells: list[str]) -> tuple[str, str]:
+    """What every bound cell starts and ends with, leaving at least a character of each (so that
+    a bound cell never reads as unbound).
+
+    Example:
+        >>> _affixes(['<http://e.org/c/a1>', '', '<http://e.org/c/b22>'])
+        ('<http://e.org/c/', '>')
+    """
+    bound = [cell for cell in cells if cell]
+    if not bound:
+        return "", ""
+    room = min(map(len, bound)) - 1
+    prefix = os.path.commonprefix(bound)[:room]
+    suffix = os.path.commonprefix([cell[::-1] for cell in bound])[: room - len(prefix)][::-1]
+    return prefix, suffix
+
+
+def _strip(cell: str, affix: tuple[str, str]) -> str:
+    return cell[len(affix[0]) : len(cell) - len(affix[1])] if cell else ""
+
+
+def _keys_data(order: KeyOrder | None) -> tuple[object, str]:
+    if order is None:
+        return None, ""
+    data = {
+        "columns": order.columns,
+        "bind": order.bind,
+        "kinds": order.kinds,
+        "affixes": order.affixes,
+        "refs": order.refs,
+        "bind_affixes": order.bind_affixes,
+    }
+    return data, "\n".join(order.lines)
+
+
+def _keys_from_data(text: str, how: dict[str, str], data: Any, body: str) -> KeyOrder | None:
+    """A KeyOrder from :func:`_keys_data`, in the order it was saved."""
+    if data is None:
+        return None
+    columns, bind, kinds = tuple(data["columns"]), tuple(data["bind"]), tuple(data["kinds"])
+    affixes = tuple((str(p), str(s)) for p, s in data["affixes"])
+    refs = tuple(int(ref) for ref in data["refs"])
+    bind_affixes = tuple((str(p), str(s)) for p, s in data["bind_affixes"])
+    if (
+        not all(isinstance(name, str) for name in columns + bind + kinds)
+        or len(affixes) != len(columns)
+        or len(refs) != len(bind)
+        or len(bind_affixes) != len(bind)
+    ):
+        raise TypeError("columns, parameters and kinds are text, with affixes for each column")
+    lines = body.split("\n") if body else []
+    return KeyOrder(text, columns, bind, _how(columns, how), kinds, affixes, lines, refs, bind_affixes)
+
+
+def _how(columns: Sequence[str], how: dict[str, str]) -> tuple[str, ...]:
+    return tuple(how.get(column, "asc") for column in columns)
+
+
+def _read_keys(store: Store, keys_text: str, source: str, how: dict[str, str]) -> KeyOrder | None:
+    """The keys ``keys_text`` lists, sorted as Oxigraph sorts them, or None when that cannot be said here."""
     names, tsv = store.select_tsv(keys_text, source=source)
     columns = tuple(n for n in names if not n.startswith("_"))
     bind = tuple(n for n in names if n.startswith("_"))
@@ -176,53 +461,55 @@ def _read_keys(store: Store, keys_text: str, source: str) -> KeyOrder | None:
         if line:
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
-    # Each column's cells as their sort keys, once per distinct cell.
-    sort_of: list[dict[str, tuple[int, object]]] = []
-    for i in range(len(columns)):
-        distinct = {key[i] for key in found}
-        if _column_kind(distinct) is None:
-            return None
-        sort_of.append({cell: (0, "") if not cell else (1, _value(cell)) for cell in distinct})
-    keyed = sorted((tuple([sort_of[i][cell] for i, cell in enumerate(key)]), key) for key in found)
-    keys = [key for _, key in keyed]
-    values = [tuple([k[1] if k[0] else None for k in sort_key]) for sort_key, _ in keyed]
-    binds = {key: sorted(found[key]) for key in keys}
-    return KeyOrder(keys_text, columns, bind, keys, values, binds, [sort_key for sort_key, _ in keyed])
+    directions = _how(columns, how)
+    kinds = [_column_kind({key[i] for key in found}, directions[i]) for i in range(len(columns))]
+    if None in kinds:
+        return None
+    known = tuple(kind for kind in kinds if kind is not None)
+    sorter = KeyOrder(keys_text, columns, bind, directions, known, (("", ""),) * len(columns), [])
+    keys = sorted(found, key=sorter.sort_key)
+    return KeyOrder.compact(keys_text, columns, bind, directions, known, [(key, sorted(found[key])) for key in keys])
 
 
-def _column_kind(cells: set[str]) -> str | None:
-    """ "string" when every bound cell is a plain string, "date" when every one is an ``xsd:date``,
-    None otherwise (unbound cells go with either)."""
+def _column_kind(cells: set[str], how: str = "asc") -> str | None:
+    """The kind of every bound cell, when they share one that sorts here as in Oxigraph: "string"
+    (plain), "date" (``xsd:date``), "iri" or "integer" (as TSV writes an ``xsd:integer``); None
+    otherwise, or for a descending column of strings or IRIs (unbound cells go with any)."""
     bound = cells - {""}
     if all(c[0] == '"' and c[-1] == '"' and len(c) > 1 for c in bound):
-        return "string"
-    if all(_DATE.match(c) for c in bound):
-        return "date"
-    return None
+        kind = "string"
+    elif all(_DATE.match(c) for c in bound):
+        kind = "date"
+    elif all(c[0] == "<" and c[-1] == ">" and c[1] != "<" and "\\" not in c for c in bound):
+        kind = "iri"
+    elif all(_INTEGER.fullmatch(c) for c in bound):
+        kind = "integer"
+    else:
+        return None
+    return None if how == "desc" and kind in ("string", "iri") and bound else kind
 
 
 def _value(cell: str) -> object:
     """A key cell as the value :func:`geokg.queries.rows_from_tsv` gives its column."""
     if not cell:
         return None
+    if cell[0] == "<":
+        return cell[1:-1]  # an IRI without escapes (checked by _column_kind)
     if cell[-1] != '"':
+        if cell[0] != '"':
+            return int(cell)
         return dt.date.fromisoformat(cell[1:11])  # an xsd:date (checked by _column_kind)
     text = cell[1:-1]
     return _unescape(text) if "\\" in text else text
 
 
+def _negated(value: object) -> object:
+    """A value of a descending column (an integer or a date) as one that sorts the other way."""
+    return -value.toordinal() if isinstance(value, dt.date) else -value  # type: ignore[operator]
+
+
 def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if (m[1] or m[2]) else _ESCAPES.get(m[3], m[3]), text)
-
-
-def _sort_key(key: Sequence[str]) -> tuple[tuple[int, object], ...] | None:
-    """Oxigraph's order of plain strings (by code point) and dates, unbound first; None for other terms."""
-    out: list[tuple[int, object]] = []
-    for cell in key:
-        if cell and _column_kind({cell}) is None:
-            return None
-        out.append((0, "") if not cell else (1, _value(cell)))
-    return tuple(out)
 
 
 def with_rows(text: str, names: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -247,6 +534,7 @@ def keyed_rows(
     start: Position,
     *,
     want: int | None = None,
+    variables: Sequence[str] | None = None,
 ) -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
     """The rows of the listing ``text`` (projecting ``columns``) from the first row of
     ``start.key``, each with its key and its place among that key's rows, read a few keys at a time
@@ -254,20 +542,23 @@ def keyed_rows(
 
     Args:
         want: about how many rows the caller reads (None: all), to size the queries.
+        variables: the variables the ``VALUES`` block binds, one per ``order.bind`` (by default
+            those names: parameter variables); ``?x`` for a keys text's ``?_x`` that names no parameter.
     """
     key_at = [list(columns).index(c) for c in order.columns]
+    bound = order.bind if variables is None else variables
     cap = int(found[1]) if (found := _PER_QUERY.search(order.text)) else MAX_BATCH
 
     def rows() -> Iterator[tuple[tuple[object, ...], tuple[str, ...], int]]:
         i, batch, given, done = order.index(start.key), min(FIRST_BATCH, cap), 0, 0
         current: tuple[str, ...] | None = None
         index = 0
-        while i < len(order.keys):
-            chunk = order.keys[i : i + batch]
-            wanted = {order.values[i + n]: key for n, key in enumerate(chunk)}
-            binds = list(dict.fromkeys(b for key in chunk for b in order.binds[key]))
+        while i < len(order):
+            chunk = [order.key(j) for j in range(i, min(i + batch, len(order)))]
+            wanted = {order.value(i + n): key for n, key in enumerate(chunk)}
+            binds = list(dict.fromkeys(b for n in range(len(chunk)) for b in order.binds(i + n)))
             before = given
-            for row in read(with_rows(text, order.bind, binds)):
+            for row in read(with_rows(text, bound, binds)):
                 key = wanted.get(tuple(row[j] for j in key_at))
                 if key is None:
                     continue  # a row of a key outside this chunk: read with its own
@@ -288,9 +579,98 @@ def keyed_rows(
     return rows()
 
 
-# -- listings computed from streamed rows -----------------------------------
+# -- listings read by keys, their rows joined here with a table ------------------
 _GK = "https://w3id.org/geokg/ontology#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ENTITY_TABLE = """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?entity ?type ?label ?iso ?wikidata WHERE {
+  { SELECT DISTINCT ?entity ?type WHERE {
+      ?entity a ?class .
+      VALUES (?class ?type) {
+        (gk:Person "Person") (gk:Country "Country") (gk:Organization "Organization")
+        (gk:Exchange "Organization") (gk:Company "Company") (gk:Media "Media")
+        (gk:Commodity "Commodity") (gk:Place "Place") (gk:Facility "Place")
+      } } }
+  OPTIONAL { ?entity gk:displayLabel ?label }
+  OPTIONAL { SELECT DISTINCT ?entity ?ownIso WHERE { ?entity gk:iso3166Alpha2 ?ownIso } }
+  OPTIONAL { SELECT DISTINCT ?entity ?countryIso WHERE {
+      VALUES ?placeClass { gk:Place gk:Facility } ?entity a ?placeClass ; gk:country/gk:iso3166Alpha2 ?countryIso } }
+  BIND(COALESCE(?ownIso, ?countryIso) AS ?iso)
+  OPTIONAL { SELECT DISTINCT ?entity ?wikidata WHERE {
+      ?entity owl:sameAs ?wd .
+      FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/Q"))
+      BIND(STRAFTER(STR(?wd), "http://www.wikidata.org/entity/") AS ?wikidata) } }
+}"""
+
+
+def _article_entities(link: str) -> str:
+    return (
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        f"SELECT ?article ?entity WHERE {{ ?doc a <{_GK}Article> ; dcterms:identifier ?_article ;"
+        f" <{_GK}{link}> ?entity . BIND(?_article AS ?article) }}"
+    )
+
+
+#: Listings whose keyed queries read only (article, entity) rows, joined here with the table of
+#: every entity's type, label and codes (the same for every page; Oxigraph would evaluate it again
+#: for each query of a page): the name's query text, and the text of those rows (``?_article`` bound).
+JOINED = {"mentions": _article_entities("mentions"), "salient-mentions": _article_entities("salientMention")}
+
+
+def joined_select(store: Store, name: str) -> Callable[[str], bytes] | None:
+    """For a listing of :data:`JOINED`: a function that runs its rows text (with a ``VALUES``
+    block) and gives the SPARQL TSV of the listing's rows for those keys, in the listing's order;
+    None when the table holds terms whose order here may not be Oxigraph's (a blank node, a
+    language tag, a datatype)."""
+    table = _kept(store, _ENTITY_TABLE, lambda: _entity_table(store), _Saved("entity-table", _table_data, _table_from))
+    if table is None:
+        return None
+
+    def select(text: str) -> bytes:
+        _, tsv = store.select_tsv(text, source=name)
+        rows: dict[tuple[str, ...], tuple[tuple[int, object], ...]] = {}
+        for line in tsv.decode("utf-8").split("\n")[1:]:
+            if line:
+                article, entity = line.split("\t")
+                for cells, order in table.get(entity, ()):
+                    rows[(article, entity) + cells] = ((1, _value(article)),) + order
+        out = sorted(rows, key=rows.__getitem__)
+        return "\n".join(["?article\t?entity\t?type\t?label\t?iso\t?wikidata", *map("\t".join, out), ""]).encode()
+
+    return select
+
+
+_Table = dict[str, list[tuple[tuple[str, ...], tuple[tuple[int, object], ...]]]]
+
+
+def _entity_table(store: Store) -> _Table | None:
+    """Each entity's (type, label, iso, wikidata) cells, with their sort keys after the article's
+    (``ORDER BY ?article ?type ?label ?entity ?iso ?wikidata``), by the entity's TSV cell."""
+    _, tsv = store.select_tsv(_ENTITY_TABLE, source="entity table")
+    data = [line.split("\t") for line in tsv.decode("utf-8").split("\n")[1:] if line]
+    for entity, *cells in data:
+        if entity[0] != "<" or "\\" in entity or _column_kind(set(cells)) != "string":
+            return None
+    return _table_from(data)
+
+
+def _table_data(table: _Table | None) -> tuple[object, str]:
+    return None if table is None else [[entity, *cells] for entity, rows in table.items() for cells, _ in rows], ""
+
+
+def _table_from(data: Any, _body: str = "") -> _Table | None:
+    if data is None:
+        return None
+    table: _Table = {}
+    for entity, kind, label, iso, wikidata in data:
+        order = [(0, "") if not c else (1, _value(c)) for c in (kind, label, "", iso, wikidata)]
+        order[2] = (1, entity[1:-1])  # an IRI (checked): by its text
+        table.setdefault(entity, []).append(((kind, label, iso, wikidata), tuple(order)))
+    return table
+
+
+# -- listings computed from streamed rows -----------------------------------
 
 
 class _LineReader:
@@ -316,7 +696,10 @@ class _LineReader:
 
 def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
     """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
-    return _kept(store, "co-mentions", lambda: count_co_mentions(store))
+    saved = _Saved(
+        "co-mentions", lambda rows: (rows, ""), lambda data, _: None if data is None else [tuple(r) for r in data]
+    )
+    return _kept(store, "co-mentions", lambda: count_co_mentions(store), saved)
 
 
 def count_co_mentions(store: Store) -> list[tuple[object, ...]] | None:

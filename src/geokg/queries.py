@@ -334,23 +334,15 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
     )
 
 
-_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
-
-
 def order_columns(text: str) -> list[str]:
-    """The variables a query's ``ORDER BY`` starts with, as long as they are plain (ascending).
+    """The variables a query's ``ORDER BY`` starts with, as long as a key can give their order
+    (:func:`geokg.listings.order_keys`).
 
     Example:
-        >>> order_columns("SELECT * { } ORDER BY ?a ?b DESC(?c) ?d")
-        ['a', 'b']
+        >>> order_columns("SELECT * { } ORDER BY ?a DESC(?b) (!BOUND(?c)) ?c ?d STR(?e) ?f")
+        ['a', 'b', 'c', 'd']
     """
-    match = _ORDER_BY.search(NOT_KEYWORDS.sub(" ", text))
-    out = []
-    for token in (match[1] if match else "").split():
-        if not re.fullmatch(r"[?$]\w+", token):
-            break
-        out.append(token[1:])
-    return out
+    return [name for name, _ in listings.order_keys(text)]
 
 
 def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: list[Param]) -> None:
@@ -360,13 +352,23 @@ def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: l
     keys = [n for n in names if not n.startswith("_")]
     bound = [n for n in names if n.startswith("_")]
     variables = {p.variable for p in params}
+    # ?_x binds the parameter x, or else the listing's own ?x (read in a required pattern).
+    readable = variables | {"_" + v for v in _VARIABLE.findall(NOT_KEYWORDS.sub(" ", listing))}
     leading = order_columns(listing)
-    if not keys or keys != leading[: len(keys)] or not bound or not set(bound) <= variables:
+    with_bound = {"_" + name for name in listings.keyed_with(keys_text)}
+    if (
+        not keys
+        or keys != leading[: len(keys)]
+        or not bound
+        or not set(bound) <= readable
+        or not with_bound <= {p.variable for p in params if p.variable in bound}
+    ):
         raise QuerySyntaxError(
             source,
             f"a keys text projects the columns the ORDER BY of {path.name} starts with "
-            f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the parameter "
-            f"variables that give their rows ({' '.join('?' + v for v in sorted(variables)) or 'none'})",
+            f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the variables "
+            f"that give their rows: parameter variables ({' '.join('?' + v for v in sorted(variables)) or 'none'}) "
+            "or ?_x for a variable ?x of the listing; '# read by keys with:' names parameters it projects",
             1,
             1,
         )
@@ -633,22 +635,32 @@ def _keyed(
     """The rows of a whole-graph listing read by keys, or None when it is not read that way."""
     keys_text = stored.keys_for(store.engine)
     source = str(stored.path)
-    if keys_text is None or bindings:
+    # All the rows of a bound value come faster from one query than from its keys.
+    whole_value = bool(bindings) and want is None and start.key is None
+    if keys_text is None or whole_value or not set(bindings) <= listings.keyed_with(keys_text):
         if start.key is not None:
             raise ConfigError("cursor", start.key, f"It names a key, but {stored.name} is not read by keys here.")
         return None
-    order = listings.key_order(store, keys_text, source)
+    keys_text = with_values(keys_text, bindings)  # the keys of the values bound
+    order = listings.key_order(store, keys_text, source, listings.order_keys(stored.text_for(store.engine)))
     if order is None:
         if start.key is not None:
             raise ConfigError("cursor", start.key, "The store's keys can no longer be read in order.")
         return None
-    names = [name[1:] for name in order.bind]
+    params = {p.variable for p in stored.params}
+    names = [name[1:] for name in order.bind if name in params]
+    variables = [name if name in params else name[1:] for name in order.bind]
     text = stored.text_for(store.engine, names)
+    select = listings.joined_select(store, stored.name) if stored.name in listings.JOINED else None
+    if select is not None:
+        text = listings.JOINED[stored.name]
+    else:
+        select = lambda page: store.select_tsv(page, source=source)[1]  # noqa: E731
 
     def read(page: str) -> list[tuple[Value, ...]]:
-        return rows_from_tsv(store.select_tsv(page, source=source)[1])
+        return rows_from_tsv(select(page))
 
-    return listings.keyed_rows(order, text, stored.columns, read, start, want=want)  # type: ignore[return-value]
+    return listings.keyed_rows(order, text, stored.columns, read, start, want=want, variables=variables)  # type: ignore[return-value]
 
 
 def iter_query(
