@@ -120,6 +120,8 @@ SENTENCES = {
     "keep-falling": ("2024-06-12", "Saudi Arabia threatened to cut output further if oil prices keep falling."),
     "output-keeps-falling": ("2024-06-12", "Russian oil output keeps falling."),
     "record-level": ("2024-06-12", "Gold rose to a record $2,450 an ounce on Friday as investors sought safe havens."),
+    "discussed-by-phone": ("2024-06-12", "Vladimir Putin and Recep Tayyip Erdogan discussed the grain corridor "
+                                         "by telephone."),
     "lula-undated-quote": ("2024-06-12", "\"We will sell more soybeans to China next year,\" Luiz Inacio Lula da Silva said."),
 }
 
@@ -661,3 +663,8 @@ def test_a_name_the_tagger_runs_into_a_verb_ends_before_the_verb() -> None:
     entities = _entities("Analysts at Goldman Sachs expect copper to average $9,000 a tonne next year.", "2024-06-12")
     assert "Goldman Sachs" in entities
     assert not [label for label in entities if "expect" in label]
+
+
+def test_two_sides_that_discuss_something_meet(events) -> None:
+    [meeting] = find(events, "discussed-by-phone", "Meeting")
+    assert (meeting["agent"], meeting["status"]) == ("Vladimir Putin", "held")

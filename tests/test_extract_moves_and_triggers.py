@@ -150,6 +150,16 @@ def test_a_model_measure_on_easing_something_else_is_no_measure(vocab) -> None:
     assert T.TARIFF in {kind for alts in clauses(doc[:], set(), context()).values() for ts in alts for _, kind in ts}
 
 
+def test_a_model_move_of_shares_or_bare_stocks_is_no_event(vocab) -> None:
+    # "Shares fell 3 % ." : the model marks "fell" as a price change.
+    doc = make(vocab, ["Shares", "fell", "3", "%", "."], [1, 1, 3, 1, 1], ["nsubj", "ROOT", "nummod", "npadvmod", "punct"],
+               ["NOUN", "VERB", "NUM", "NOUN", "PUNCT"], ["share", "fall", "3", "%", "."], triggers=[(1, "PriceChange")])
+    assert clauses(doc[:], set(), context()) == {}
+    doc = make(vocab, ["Stocks", "fell", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
+               ["stock", "fall", "."], triggers=[(1, "PriceChange")])
+    assert clauses(doc[:], set(), context()) == {}
+
+
 def test_model_triggers_below_the_threshold_are_ignored(vocab) -> None:
     doc = make(vocab, ["Copper", "rose", "."], [1, 1, 1], ["nsubj", "ROOT", "punct"], ["NOUN", "VERB", "PUNCT"],
                ["copper", "rise", "."], triggers=[(1, "PriceChange")])

@@ -19,7 +19,15 @@ from geokg.extract.quantities import iter_quantities
 from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
 
-__all__ = ["DIRECTION_WORDS", "Move", "direction_of", "names_a_measure", "move_quantities", "moved_kind"]
+__all__ = [
+    "DIRECTION_WORDS",
+    "Move",
+    "direction_of",
+    "names_a_measure",
+    "move_quantities",
+    "moved_kind",
+    "moves_securities",
+]
 
 _UP = """rise rose risen climb jump surge soar gain increase raise boost expand grow rally advance
 build hike lift recover rebound spike strengthen accelerate up higher high record top peak double
@@ -59,6 +67,7 @@ _NOT_COMMODITY_PRICES = {
 }
 # Words between "to"/"at" and the level a move reached: "to a record $2,450", "a high of $90".
 _RECORDS = {"a", "an", "the", "record", "fresh", "new", "high", "low", "peak", "all-time"}
+_SECURITIES = {"share", "equity", "index", "bond", "yield", "stockmarket", "bourse"}
 _LEVEL_WORDS = {"to", "at", "of", "near", "around", "about", "reach", "hit", "settle", "total"}
 
 
@@ -162,6 +171,17 @@ def _move_noun(word: str) -> bool:
 def names_a_measure(token: Token) -> bool:
     """Whether a word names a market measure that moves: a price, output, demand, stocks, trade."""
     return token.lemma_.lower() in _MOVED or token.lower_ in _MOVED
+
+
+def moves_securities(trigger: Token, is_commodity: Callable[[Token], bool]) -> bool:
+    """ "Shares of BHP fell 3%", "stocks slid": securities move, no commodity does."""
+    noun = _moving_noun(trigger)
+    if noun is None:
+        return False
+    word = noun.lemma_.lower()
+    if word == "stock":  # "copper stocks rose" are inventories
+        return not any(is_commodity(c) for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))
+    return word in _SECURITIES
 
 
 def moved_kind(trigger: Token, is_commodity: Callable[[Token], bool]) -> EventType | None:

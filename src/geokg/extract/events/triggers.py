@@ -16,7 +16,7 @@ from geokg.extract.event_members import T
 from geokg.extract.events.context import SentenceContext, is_commodity, lemma
 from geokg.extract.lexicon import TRIGGERS, mapping, triggers_of, words
 from geokg.extract.linking import FACILITY_NOUNS
-from geokg.extract.moves import DIRECTION_WORDS, moved_kind
+from geokg.extract.moves import DIRECTION_WORDS, moved_kind, moves_securities
 from geokg.extract.text import SPANS_KEY
 from geokg.model import EventType
 
@@ -112,7 +112,7 @@ def _model_triggers(sent: Span, covered: set[int], ctx: SentenceContext) -> dict
         ):
             continue
         if kind in MOVES and is_direction(token):
-            if in_goal(token):
+            if in_goal(token) or moves_securities(token, lambda t: is_commodity(t, ctx.linked)):
                 continue
             kind = moved_kind(token, lambda t: is_commodity(t, ctx.linked)) or kind
         found.setdefault(_clause_verb(token), []).append((token, kind))
@@ -282,6 +282,8 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
         and any(c.dep_ == "dobj" and c.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") for c in token.children)
     ):
         return T.MEETING  # "Erdogan hosted Aliyev in Ankara"
+    if word in ("discuss", "confer") and token.pos_ == "VERB" and _two_sides(token):
+        return T.MEETING  # "Putin and Erdogan discussed the grain corridor by telephone"
     if word == "agree" and token.pos_ == "VERB" and _parties_agree(token):
         return T.AGREEMENT  # "Sinopec and Aramco agreed to build a refinery"; not "agreed to sell"
     if word in FACILITY_NOUNS and token.dep_ == "dobj" and lemma(token.head) in _FACILITY_SWITCHES:
@@ -299,12 +301,17 @@ def _to_market(verb: Token) -> bool:
     return False
 
 
+def _two_sides(verb: Token) -> bool:
+    """ "X and Y agreed", "X agreed with Y": the verb has two sides."""
+    return any(c.dep_ == "nsubj" and any(g.dep_ == "conj" for g in c.children) for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ == "with" for c in verb.children
+    )
+
+
 def _parties_agree(verb: Token) -> bool:
     """Two named sides agree on something that is no act of its own: "X and Y agreed to build",
     "X agreed with Y on a framework"."""
-    sides = any(c.dep_ == "nsubj" and any(g.dep_ == "conj" for g in c.children) for c in verb.children) or any(
-        c.dep_ == "prep" and c.lower_ == "with" for c in verb.children
-    )
+    sides = _two_sides(verb)
     acts = any(c.dep_ in ("xcomp", "ccomp") and lemma(c) in TRIGGERS for c in verb.children)
     return sides and not acts
 
