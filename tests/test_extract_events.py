@@ -668,3 +668,8 @@ def test_a_name_the_tagger_runs_into_a_verb_ends_before_the_verb() -> None:
 def test_two_sides_that_discuss_something_meet(events) -> None:
     [meeting] = find(events, "discussed-by-phone", "Meeting")
     assert (meeting["agent"], meeting["status"]) == ("Vladimir Putin", "held")
+
+
+def test_a_bare_congo_is_the_drc_in_a_story_about_its_mines_and_the_republic_otherwise() -> None:
+    assert "Democratic Republic of the Congo" in _entities("Congo's cobalt exports rose 12% in May.", "2024-06-12")
+    assert "Republic of the Congo" in _entities("Congo exported more timber in May.", "2024-06-12")

@@ -355,6 +355,8 @@ def _resolve_gazetteer(
         chosen = by_kind["Person"]
     segment, key = chosen.kb_id_.split("/", 1)
     ref = EntityRef(SEGMENT_KIND[segment], key)
+    if ref == _CONGO and span.text == "Congo" and _about_the_drc(span.doc):
+        ref = _DRC
     if ref.kind is EntityKind.PERSON and date is not None and _not_yet_public(ref, reference, date):
         return []  # "Miller" in 1987 is not the Gazprom chief who took office in 2001
     known = reference.get(ref)
@@ -362,6 +364,17 @@ def _resolve_gazetteer(
 
 
 _BEFORE_OFFICE = dt.timedelta(days=10 * 365)
+# A bare "Congo" names the Republic of the Congo, unless the story is about the larger
+# Democratic Republic: its mining (cobalt, coltan, the Copperbelt towns), capital or leaders.
+_CONGO, _DRC = EntityRef(EntityKind.COUNTRY, "CG"), EntityRef(EntityKind.COUNTRY, "CD")
+_DRC_CUES = re.compile(
+    r"\b(?:Kinshasa|Katanga|Lubumbashi|Kolwezi|Goma|Kivu|Gecamines|Tshisekedi|Kabila|M23|cobalt|coltan|Congolese)\b"
+)
+_CONGO_CUES = re.compile(r"\b(?:Brazzaville|Pointe-Noire|Sassou)\b")
+
+
+def _about_the_drc(doc: Doc) -> bool:
+    return bool(_DRC_CUES.search(doc.text)) and not _CONGO_CUES.search(doc.text)
 
 
 def _not_yet_public(person: EntityRef, reference: ReferenceIndex, date: dt.date) -> bool:
