@@ -35,6 +35,19 @@ ENTITIES = ["country/CL", "country/JP", "country/ID", "commodity/copper", "commo
 KEYED = sorted(q.name for q in list_queries() if q.keys_for("oxigraph"))
 
 
+
+def _queries_sent(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SPARQL texts the store is asked from now on, in order."""
+    texts: list[str] = []
+    select_tsv = store.select_tsv
+
+    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
+        texts.append(sparql)
+        return select_tsv(sparql, source=source)
+
+    monkeypatch.setattr(store, "select_tsv", counting)
+    return texts
+
 def article(n: int, identifier: str) -> str:
     """An article graph of our own making: some entities and 0 to 3 offers, one without a date."""
     doc = f"<https://w3id.org/geokg/id/article/x{n}>"
@@ -300,14 +313,7 @@ def test_listings_mentions_join_the_entity_table_once(store: Store, monkeypatch:
     assert store.path is not None
     shutil.rmtree(store.path / listings.SAVED, ignore_errors=True)  # nothing saved by the tests before
     whole = {name: contract(store, name) for name in ("mentions", "salient-mentions")}
-    texts: list[str] = []
-    select_tsv = store.select_tsv
-
-    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
-        texts.append(sparql)
-        return select_tsv(sparql, source=source)
-
-    monkeypatch.setattr(store, "select_tsv", counting)
+    texts = _queries_sent(store, monkeypatch)
     for name in ("mentions", "salient-mentions"):
         assert _pages(store, name, 4) == whole[name]
     assert sum(text == listings._ENTITY_TABLE for text in texts) == 1
@@ -349,14 +355,7 @@ def test_listings_a_bound_value_is_read_by_its_keys(
     """A listing whose keys text says "# read by keys with: P" reads a value's keys a few at a time."""
     monkeypatch.setattr(listings, "FIRST_BATCH", 2)
     whole = _bound_contract(store, name, {param: value})
-    texts: list[str] = []
-    select_tsv = store.select_tsv
-
-    def counting(sparql: str, *, source: str = "<sparql>") -> tuple[list[str], bytes]:
-        texts.append(sparql)
-        return select_tsv(sparql, source=source)
-
-    monkeypatch.setattr(store, "select_tsv", counting)
+    texts = _queries_sent(store, monkeypatch)
     pages, cursor = [], None
     while True:
         page = run_query(store, name, {param: value}, limit=3, cursor=cursor)
