@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from geokg import crossdoc as cd
 from geokg.crossdoc import CrossDocSummary, Report, Skipped, Triples
 from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
-from geokg.namespaces import GK, SEM
+from geokg.namespaces import GK, REPORT, SEM
 from geokg.sparql_text import term_text
 from geokg.store import Store
 
@@ -69,6 +69,8 @@ _EVENTS_IN = f"SELECT DISTINCT ?event WHERE {{ #VALUES\n  GRAPH ?g {{ ?event a <
 # Article event -> canonical event (restricted by ?event, or by ?c for a group's members).
 _CANONICAL_OF = f"""SELECT DISTINCT ?event ?c WHERE {{ #VALUES
   GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}"""
+_REPORTED_VALUES = f"""SELECT ?x WHERE {{ #VALUES
+  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{REPORT.reportedValue}> ?x }} }}"""
 _FOLLOWERS = f"""SELECT ?x ?c WHERE {{ #VALUES
   GRAPH <{_EVENTS_GRAPH}> {{ ?x <{GK.follows}> ?c }} }}"""
 _ENTITY_STATE = f"""SELECT ?entity ?p ?o WHERE {{ #VALUES
@@ -320,9 +322,11 @@ def _replace_groups(
     shown |= {media for found in outlets.values() for media in found}
     labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
     disputable = cd.read_disputable(store, cd.reported_apart(regrouped))
+    sides = cd.read_sides(store, cd.disputed_events(regrouped, disputable))
     graph = Triples()
-    canonical = [cd.add_group(graph, members, labels, outlets, disputable) for members in regrouped]
-    summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups)
+    canonical = [cd.add_group(graph, members, labels, outlets, disputable, sides) for members in regrouped]
+    values = _iris(store, _REPORTED_VALUES, "c", groups, "crossdoc: reported values")  # theirs go with them
+    summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups | values)
     return canonical, followers
 
 

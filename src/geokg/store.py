@@ -74,7 +74,7 @@ XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 _OLD_REPORT_CACHE = ox.NamedNode("https://w3id.org/geokg/ontology#reportCount")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CANONICAL_EVENT = ox.NamedNode("https://w3id.org/geokg/ontology#CanonicalEvent")
-#: What a cross-document pass that marks disputed fields states (iri_space.CROSSDOC_EVENTS_FORM).
+#: What a cross-document pass that caches disputed values states (iri_space.CROSSDOC_EVENTS_FORM).
 _EVENTS_FORM = ox.Quad(
     ox.NamedNode(CROSSDOC_EVENTS_GRAPH),
     ox.NamedNode("http://purl.org/dc/terms/conformsTo"),
@@ -409,7 +409,8 @@ class Store:
     def derived_outdated(self) -> bool:
         """Whether an older geokg wrote the cross-document graphs: its display values on canonical
         events are in gk:, where the stored queries no longer read them, or its canonical events
-        lack the disputed fields that ``disagreements`` starts from."""
+        lack the disputed fields and the values their reports give (``report:reportedValue``)
+        that ``disagreements`` reads."""
         events = ox.NamedNode(CROSSDOC_EVENTS_GRAPH)
         if next(self.ox.quads_for_pattern(None, _OLD_REPORT_CACHE, None, events), None) is not None:
             return True
