@@ -572,7 +572,7 @@ def _events_graph(
     graph = Triples()
     # Says that the graph marks disputed fields (store.derived_outdated: an older geokg's does not).
     graph.add((URIRef(CROSSDOC_EVENTS_GRAPH), DCTERMS.conformsTo, URIRef(CROSSDOC_EVENTS_FORM)))
-    canonical = [add_group(graph, members, labels, outlets, disputable, sides) for members in groups]
+    canonical = [add_group(graph, members, labels, outlets, disputable, sides, broader) for members in groups]
     for current, previous in _previous_in_storyline(canonical, broader):
         graph.add((URIRef(current), GK.follows, URIRef(previous)))
     return graph
@@ -605,10 +605,12 @@ def add_group(
     outlets: Mapping[str, frozenset[str]],
     disputable: Disputable,
     sides: Mapping[str, Side],
+    broader: Mapping[str, frozenset[str]],
 ) -> Report:
     """Add a group's canonical event and its members' links to ``graph`` (all but ``gk:follows``);
     return the canonical event as :func:`canonical_report` gives it. ``disputable`` and ``sides``
-    are what :func:`read_disputable` and :func:`read_sides` give for its members."""
+    are what :func:`read_disputable` and :func:`read_sides` give for its members; ``broader``
+    what :func:`read_broader` gives."""
     event = canonical_report(members)
     node, kind, date, themes, participants = URIRef(event.iri), event.type, event.date, event.themes, event.participants
     graph.add((node, RDF.type, GK.CanonicalEvent))
@@ -629,9 +631,13 @@ def add_group(
         shown = sorted({labels[iri] for iri in named if iri in labels})
         if shown:
             graph.add((node, prop, Literal(", ".join(shown))))
-    for name in disputed_fields(members, disputable):
+    disputed = disputed_fields(members, disputable)
+    for name in disputed:
         graph.add((node, GK.disputedField, Literal(name)))
         _add_reported_values(graph, event.iri, name, members, disputable, sides)
+    if disputed:  # what disagreements of a commodity starts from
+        for commodity in themes | {b for theme in themes for b in broader.get(theme, ())}:
+            graph.add((node, REPORT.commodity, URIRef(commodity)))
     for report in members:
         graph.add((URIRef(report.iri), GK.canonicalEvent, node))
     return event
@@ -647,22 +653,24 @@ def _add_reported_values(
 ) -> None:
     """Add what ``disagreements`` lists of the disputed field ``name`` of ``canonical``: a
     ``report:reportedValue`` per value a member gives for it, with the member's article, outlets
-    and sentence, so that the query reads these few nodes rather than every article graph."""
+    and sentence, and ``report:differsFrom`` from each such value to each value of a report of
+    another article that differs from it (the query's rows, from the report of the smaller IRI),
+    so that the query reads these few nodes rather than pairing reports of the whole store."""
+    given = []  # (report IRI, node, value as compared, article ids)
     for report in members:
         side = sides.get(report.iri)
-        values = disputable.get(report.iri, {}).get(name, {})
         if side is None or not side.articles:
-            continue  # no article id: no row (the query pairs reports of different articles)
-        for value, shown in values.items():
+            continue  # no article id: no row
+        for value, shown in disputable.get(report.iri, {}).get(name, {}).items():
             compared = _compared_text(value)
             for text in shown:
                 node = f"<{reported_value_iri(report.iri, name, text, compared)}>"
+                given.append((report.iri, node, compared, side.articles))
                 lines = [
                     f"<{canonical}> <{REPORT.reportedValue}> {node} .",
                     f"{node} <{REPORT.field}> {ox.Literal(name)} .",
                     f"{node} <{REPORT.event}> <{report.iri}> .",
                     f"{node} <{REPORT.value}> {text} .",
-                    f"{node} <{REPORT.comparedAs}> {ox.Literal(compared)} .",
                 ]
                 for prop, terms in (
                     (REPORT.article, side.articles),
@@ -671,6 +679,11 @@ def _add_reported_values(
                 ):
                     lines += [f"{node} <{prop}> {term} ." for term in terms]
                 graph.lines.update(lines)
+    for event1, node1, compared1, articles1 in given:
+        for event2, node2, compared2, articles2 in given:
+            # As the rows pair them: reports in IRI order, values that differ, two articles.
+            if event1 < event2 and compared1 != compared2 and (len(articles1 | articles2) > 1):
+                graph.lines.add(f"{node1} <{REPORT.differsFrom}> {node2} .")
 
 
 def disputed_fields(members: Iterable[Report], disputable: Disputable) -> list[str]:

@@ -178,7 +178,7 @@ def update(store: Store, changes: Changes) -> CrossDocSummary:
     members = set(_pairs(store, _CANONICAL_OF, "c", groups))
     reports.update((r.iri, r) for r in cd.read_reports(store, links, skipped, members - set(reports)))
     regrouped = cd.group_reports(reports.values(), broader)
-    canonical, followers = _replace_groups(store, groups, regrouped, summary)
+    canonical, followers = _replace_groups(store, groups, regrouped, broader, summary)
     summary.events, summary.canonical_events = len(reports), len(regrouped)
     summary.reported_more_than_once = sum(1 for g in regrouped if len({r.article for r in g}) > 1)
     summary.groups = [[r.iri for r in g] for g in regrouped]
@@ -311,7 +311,11 @@ def _joined(
 
 
 def _replace_groups(
-    store: Store, groups: set[str], regrouped: list[list[Report]], summary: CrossDocSummary
+    store: Store,
+    groups: set[str],
+    regrouped: list[list[Report]],
+    broader: Mapping[str, frozenset[str]],
+    summary: CrossDocSummary,
 ) -> tuple[list[Report], set[str]]:
     """Replace the canonical events ``groups`` with ``regrouped`` in one transaction; return the
     new canonical events and the other canonical events that followed a replaced one."""
@@ -324,7 +328,7 @@ def _replace_groups(
     disputable = cd.read_disputable(store, cd.reported_apart(regrouped))
     sides = cd.read_sides(store, cd.disputed_events(regrouped, disputable))
     graph = Triples()
-    canonical = [cd.add_group(graph, members, labels, outlets, disputable, sides) for members in regrouped]
+    canonical = [cd.add_group(graph, members, labels, outlets, disputable, sides, broader) for members in regrouped]
     values = _iris(store, _REPORTED_VALUES, "c", groups, "crossdoc: reported values")  # theirs go with them
     summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups | values)
     return canonical, followers

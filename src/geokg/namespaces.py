@@ -156,7 +156,8 @@ class REPORT(DefinedNamespace):
     field: URIRef  # The field of that value: "quantity", "rank", "date" or "status".
     event: URIRef  # The article event giving it.
     value: URIRef  # The value as shown ("2 million tonnes", "5", "2025-03-03", "signed").
-    comparedAs: URIRef  # The value as reports are compared: equal text, same value ("5.0" tonnes is "5").
+    differsFrom: URIRef  # A value -> a different value another article's report gives (IRI order of the events).
+    commodity: URIRef  # Disputed canonical event -> a commodity of its reports, or a broader one.
     article: URIRef  # The id of the event's article.
     outlet: URIRef  # An outlet of the report: its article's publisher, else who relays it, else its source.
     sentence: URIRef  # The sentence of the article the event was extracted from.
