@@ -637,7 +637,8 @@ def add_group(
         _add_reported_values(graph, event.iri, name, members, disputable, sides)
     if disputed:  # what disagreements of a commodity starts from
         for commodity in themes | {b for theme in themes for b in broader.get(theme, ())}:
-            graph.add((node, REPORT.commodity, URIRef(commodity)))
+            if commodity in labels:
+                graph.add((node, REPORT.commodity, Literal(labels[commodity])))
     for report in members:
         graph.add((URIRef(report.iri), GK.canonicalEvent, node))
     return event

@@ -324,6 +324,7 @@ def _replace_groups(
     outlets = cd.read_outlets(store, events)
     shown = {iri for members in regrouped for r in members for iri in r.participants | r.themes}
     shown |= {media for found in outlets.values() for media in found}
+    shown |= {b for members in regrouped for r in members for theme in r.themes for b in broader.get(theme, ())}
     labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
     disputable = cd.read_disputable(store, cd.reported_apart(regrouped))
     sides = cd.read_sides(store, cd.disputed_events(regrouped, disputable))
