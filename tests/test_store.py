@@ -319,3 +319,20 @@ def test_store_warnings_without_the_layout_marker_list_the_graphs_at_most_once(
         assert len(warned) == 1 and "20 article graph(s) use the graph names of an older geokg" in warned[0]
     with Store.open(old) as store:
         assert len(store.warnings()) == 1 and not store.layout_current  # no marker while old names remain
+
+
+@pytest.mark.issue(20)
+def test_store_load_graph_writes_a_chunk_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large graph is deleted and loaded LOAD_LINES triples per transaction (each holds its
+    writes in memory): the result is the graph of the lines, the other graphs untouched."""
+    monkeypatch.setattr(geokg.store, "LOAD_LINES", 7)
+    line = '<https://e.org/s{}> <https://e.org/p> "{}" .'
+    with Store(tmp_path / "db") as store:
+        store.replace_graphs({str(graph_iri("keep")): line.format(0, 0)})
+        store.load_graph(graph_iri("big"), (line.format(i, i) for i in range(50)))
+        assert store.triple_count(graph_iri("big")) == 50
+        store.load_graph(graph_iri("big"), [line.format(i, i) for i in range(45, 60)])
+        assert sorted(int(q.object.value) for q in store.quads(graph_iri("big"))) == list(range(45, 60))
+        assert store.triple_count(graph_iri("keep")) == 1
+        store.load_graph(graph_iri("big"), [])
+        assert not store.has_graph(graph_iri("big"))

@@ -529,7 +529,7 @@ class Triples:
 
 
 def _write(store: Store, graph: URIRef, triples: Triples) -> int:
-    store.load_graph(graph, "\n".join(sorted(triples.lines)))
+    store.load_graph(graph, sorted(triples.lines))
     return len(triples.lines)
 
 
