@@ -57,7 +57,9 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
     report queries list for thousands of canonical events, not ontology), ``gk:disputedField``
     for each of :data:`DISPUTABLE` on which reports from different articles differ
-    (:func:`disputed_fields`: where the ``disagreements`` query looks), and ``gk:follows``: the
+    (:func:`disputed_fields`), with what the ``disagreements`` query lists of them: each value a
+    report gives and the pairs of values from different articles that differ
+    (``report:reportedValue``, ``report:differsFrom``, ``report:commodity``), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an
     agreement proposed, negotiated and signed weeks apart reads as one chain.
@@ -100,10 +102,10 @@ __all__ = [
     "RANKING_WINDOW_DAYS",
     "WINDOW_DAYS",
     "alias_links",
+    "disputed_events",
     "disputed_fields",
     "display_labels",
     "group_reports",
-    "disputed_events",
     "read_disputable",
     "read_sides",
     "refresh",
