@@ -111,6 +111,23 @@ def reference_ntriples() -> str:
     return to_ntriples(reference_graph())
 
 
+# disagreements as it was read from the article graphs, before the pass cached the disputed reports.
+FROM_ARTICLE_GRAPHS = (Path(__file__).parent / "data" / "disagreements-from-article-graphs.rq").read_text()
+
+
+def assert_disagreements_as_from_article_graphs(store: Store) -> None:
+    """The disagreements query, unbound and bound to each commodity, gives the rows of the query
+    that reads the article graphs (the cache holds what the rows need)."""
+    from geokg.queries import bind_params, get_query, with_values
+
+    stored = get_query("disagreements")
+    for commodity in [None, *(c.label for c in COMMODITIES)]:
+        params = {"commodity": commodity} if commodity else {}
+        bindings = bind_params(stored, params)
+        cached = store.select_tsv(with_values(stored.text, bindings))
+        assert cached == store.select_tsv(with_values(FROM_ARTICLE_GRAPHS, bindings)), commodity
+
+
 def derived(store: Store) -> dict[str, set[str]]:
     return {str(g): {str(q) for q in store.quads(g)} for g in DERIVED}
 
@@ -144,6 +161,7 @@ def test_every_increment_equals_a_whole_recompute(reference_ntriples: str,
             summary = crossdoc_incremental.update(store, changes)
             assert summary.incremental and not summary.skipped
             incremental = derived(store)
+            assert_disagreements_as_from_article_graphs(store)
             crossdoc.refresh(store)
             assert_same(incremental, derived(store))
 
@@ -213,8 +231,70 @@ def test_disputed_fields_follow_the_reports_in_increments_as_in_one_go(reference
             assert len({c for c, _ in disputed(store)}) == (1 if fields else 0)
             rows = geokg.query("disagreements", store=store).as_dicts()
             assert {(r["canonical"], r["field"]) for r in rows} == disputed(store)
+            assert_disagreements_as_from_article_graphs(store)
             crossdoc.refresh(store)
             assert_same(incremental, derived(store))
+
+
+def report(article_id: str, day: int, tonnes: str | None = None, unit: str = "tonne", *, status: str | None = None,
+           publisher: str | None = None, relay: Entity | None = None, source: Entity | None = None,
+           rank: int | None = None, entities: tuple[Entity, ...] = ()) -> ArticleFacts:
+    """One article reporting Ukraine's sale of wheat to China, or with ``rank`` its rank in
+    rare-earth reserves: the values, the outlets of each kind and the date vary."""
+    sentence = f"Report {article_id}: Ukraine and {tonnes or rank} {unit}."
+    if rank is None:
+        event = Event(EventType.SALE_OR_SUPPLY, Evidence(0, len(sentence), sentence), agent=COUNTRIES[1].ref,
+                      themes=(COMMODITIES[1].ref,), recipients=(COUNTRIES[3].ref,), status=status,
+                      quantity=Quantity(Decimal(tonnes), unit, "") if tonnes else None,
+                      attributed_to=source.ref if source else None, reported_by=relay.ref if relay else None)
+    else:
+        event = Event(EventType.RESERVES_RANK, Evidence(0, len(sentence), sentence), agent=COUNTRIES[1].ref,
+                      themes=(COMMODITIES[2].ref,), rank=rank, measure="reserves",
+                      attributed_to=source.ref if source else None)
+    named = (COUNTRIES[1], COUNTRIES[3], COMMODITIES[1], COMMODITIES[2], *(e for e in (relay, source) if e), *entities)
+    return ArticleFacts(Article(article_id, sentence, DAY + dt.timedelta(days=day)),
+                        publisher=minted(EntityKind.MEDIA, publisher) if publisher else None,
+                        entities=named, events=(event,))
+
+
+def test_disagreements_read_from_the_cache_equal_those_read_from_the_article_graphs(reference_ntriples: str) -> None:
+    """The values, articles, outlets (publisher, else relay, else source) and sentences the pass
+    caches for disputed canonical events give the rows that the query reading the article graphs
+    gave, unbound and bound, in increments (an outlet renamed, a report replaced and removed) as
+    after a whole recompute."""
+    relay, source = minted(EntityKind.MEDIA, "South Courier"), minted(EntityKind.PERSON, "Dmitriy Volkov")
+    steps = [
+        {"p1": report("p1", 1, "5", publisher="North Ledger", status="signed"),
+         "p2": report("p2", 2, "7", relay=relay, status="negotiating")},
+        {"p3": report("p3", 1, "5", "kilogram", source=source),
+         "p4": report("p4", 2, "5.0", publisher="North Ledger", relay=relay),
+         "p5": report("p5", 1, "7"), "r1": report("r1", 1, rank=5, source=source),
+         "r2": report("r2", 40, rank=4, publisher="North Ledger")},
+        # Two articles more name the relay "SOUTH COURIER": its display label changes.
+        {f"n{i}": ArticleFacts(Article(f"n{i}", "SOUTH COURIER.", DAY),
+                               entities=(minted(EntityKind.MEDIA, "South Courier", "SOUTH COURIER"),))
+         for i in (1, 2)},
+        {"p2": report("p2", 2, "8", relay=relay, status="negotiating"), "p5": None},
+    ]
+    outlets: set[object] = set()
+    with Store() as store:
+        store.replace_graphs({str(REFERENCE_GRAPH): reference_ntriples})
+        for n, step in enumerate(steps):
+            changes = Changes(store, track=n > 0)
+            write(store, changes, step)
+            if n == 0:
+                crossdoc.refresh(store)
+            else:
+                crossdoc_incremental.update(store, changes)
+            incremental = derived(store)
+            assert_disagreements_as_from_article_graphs(store)
+            rows = geokg.query("disagreements", store=store).as_dicts()
+            assert rows, step
+            outlets |= {r[f"outlet{k}"] for r in rows for k in (1, 2)}
+            crossdoc.refresh(store)
+            assert_same(incremental, derived(store))
+        assert {r["field"] for r in rows} == {"quantity", "status", "rank"}
+    assert outlets == {"North Ledger", "South Courier", "SOUTH COURIER", "Dmitry Volkov", None}
 
 
 def as_nquads(step: dict[str, ArticleFacts | None]) -> str:

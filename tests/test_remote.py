@@ -131,3 +131,61 @@ def test_remote_auth_challenges_and_credentials() -> None:
         Credentials(user="u", password="p", auth="ntlm")
     with pytest.raises(ConfigError, match="not both"):
         Credentials(user="u", password="p", token="t")
+
+
+@pytest.mark.integration
+@pytest.mark.issue(20)
+def test_remote_stored_queries_go_by_name_to_geokg_serve_and_as_text_to_a_plain_oxigraph_server(
+        tmp_path: Path) -> None:
+    """A real ``geokg serve`` is asked ``GET /queries/NAME`` (the form for its engine, e.g. the
+    plan for a bound commodity) and a real plain Oxigraph server, which has no such path, the
+    text at ``/query`` (asked once per session): both give the local rows, pages too."""
+    from conftest import free_port
+
+    from geokg import api, serve
+    from geokg.remote import HttpClient
+    from geokg.settings import Settings
+
+    path = tmp_path / "geokg.db"
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "reference.ttl"))
+        for article in sorted(DATA.glob("2024-*.ttl")):
+            opened.replace_graph(graph_iri(article.stem), Graph().parse(article))
+        crossdoc.refresh(opened)
+    cases = [("co-mentions", {}, None, 0), ("co-mentions", {}, 2, 1), ("timeline", {"entity": "Chile"}, None, 0),
+             ("event-reports", {"commodity": "Copper"}, None, 0),
+             ("mentions", {"article": "2024-03-04-chile-copper-offer"}, 3, 0)]
+    assert all(get_query(name).text_for("oxigraph", params) != get_query(name).text for name, params, *_ in cases[:4])
+    with Store.open(path, read_only=True) as local:
+        expected = [run_query(local, name, params, limit=limit, offset=offset) for name, params, limit, offset in cases]
+    assert all(result.rows for result in expected)
+
+    class Recording(HttpClient):
+        """The real client, noting the paths it asks for."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.paths: list[str] = []
+
+        def request(self, method: str, url: str, **kwargs: object):  # type: ignore[override]
+            self.paths.append(urllib.parse.urlsplit(url).path)
+            return super().request(method, url, **kwargs)
+
+    plain_bind = f"127.0.0.1:{free_port()}"
+    plain = serve.start_server(serve.server_command(path, plain_bind))
+    server = api.serve(Settings(store=path), bind=f"127.0.0.1:{free_port()}")
+    try:
+        serve.wait_until_up(plain, plain_bind)
+        for endpoint, by_name in ((f"http://{server.gate.bind}/query", True), (f"http://{plain_bind}/query", False)):
+            client = Recording()
+            for (name, params, limit, offset), local in zip(cases, expected, strict=True):
+                remote = run_remote_query(endpoint, name, params, client=client, limit=limit, offset=offset)
+                assert (remote.rows, remote.more) == (local.rows, local.more), (endpoint, name, params)
+            if by_name:
+                assert client.paths == [f"/queries/{name}" for name, *_ in cases]
+            else:
+                assert client.paths == ["/queries/co-mentions"] + ["/query"] * len(cases)
+    finally:
+        server.terminate()
+        plain.terminate()
+        plain.wait(timeout=15)

@@ -283,3 +283,56 @@ def test_query_on_a_replica_gives_every_stored_query_the_rows_it_gives_on_disk(t
                 concatenations_as_sets(name, on_disk.columns, on_disk.rows), name  # in the same order
             answered += bool(on_disk.rows)
     assert answered >= len(asked) - 3  # the fixtures answer nearly every query: the comparison has rows
+
+
+@pytest.mark.issue(20)
+def test_store_warnings_without_the_layout_marker_list_the_graphs_at_most_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store without the layout marker (loaded, or written by an older geokg): a writable open
+    lists its graphs once and, finding no old name, records the layout; a read-only open looks at
+    a sample only, and lists the graphs (to count them) only when the sample holds an old name."""
+    from geokg import store as store_module
+    from geokg.iri_space import GRAPH
+
+    listed: list[str] = []
+    original = Store.graphs
+
+    def counting(self: Store) -> list[str]:
+        listed.append(self._where)
+        return original(self)
+
+    monkeypatch.setattr(Store, "graphs", counting)
+    monkeypatch.setattr(store_module, "LAYOUT_SAMPLE", 5)
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    with Store.open(new) as store:
+        store.replace_graphs({str(graph_iri(f"a{i}")): f'<urn:s> <urn:p> "{i}" .' for i in range(20)})
+    with Store.open(new, read_only=True) as store:
+        assert not store.layout_current and store.warnings() == [] and listed == []
+    with Store.open(new) as store:
+        assert store.warnings() == [] and store.layout_current and len(listed) == 1
+    with Store.open(new, read_only=True) as store:
+        assert store.layout_current and store.warnings() == [] and len(listed) == 1
+    with Store.open(old) as store:  # an older geokg's names, every one of them
+        store.replace_graphs({f"{GRAPH}a{i}": f'<urn:s> <urn:p> "{i}" .' for i in range(20)})
+    with Store.open(old, read_only=True) as store:
+        warned = store.warnings()
+        assert len(warned) == 1 and "20 article graph(s) use the graph names of an older geokg" in warned[0]
+    with Store.open(old) as store:
+        assert len(store.warnings()) == 1 and not store.layout_current  # no marker while old names remain
+
+
+@pytest.mark.issue(20)
+def test_store_load_graph_writes_a_chunk_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large graph is deleted and loaded LOAD_LINES triples per transaction (each holds its
+    writes in memory): the result is the graph of the lines, the other graphs untouched."""
+    monkeypatch.setattr(geokg.store, "LOAD_LINES", 7)
+    line = '<https://e.org/s{}> <https://e.org/p> "{}" .'
+    with Store(tmp_path / "db") as store:
+        store.replace_graphs({str(graph_iri("keep")): line.format(0, 0)})
+        store.load_graph(graph_iri("big"), (line.format(i, i) for i in range(50)))
+        assert store.triple_count(graph_iri("big")) == 50
+        store.load_graph(graph_iri("big"), [line.format(i, i) for i in range(45, 60)])
+        assert sorted(int(q.object.value) for q in store.quads(graph_iri("big"))) == list(range(45, 60))
+        assert store.triple_count(graph_iri("keep")) == 1
+        store.load_graph(graph_iri("big"), [])
+        assert not store.has_graph(graph_iri("big"))

@@ -57,7 +57,9 @@ articles it wrote only (:mod:`geokg.crossdoc_incremental`), to the same quads:
     ``report:commodities`` (:class:`geokg.namespaces.REPORT`: a cache of what the timeline and
     report queries list for thousands of canonical events, not ontology), ``gk:disputedField``
     for each of :data:`DISPUTABLE` on which reports from different articles differ
-    (:func:`disputed_fields`: where the ``disagreements`` query looks), and ``gk:follows``: the
+    (:func:`disputed_fields`), with what the ``disagreements`` query lists of them: each value a
+    report gives and the pairs of values from different articles that differ
+    (``report:reportedValue``, ``report:differsFrom``, ``report:commodity``), and ``gk:follows``: the
     latest earlier canonical event of its storyline (:func:`same_storyline`: the
     same rule without the date window, and lenient on roles one side leaves out), so an
     agreement proposed, negotiated and signed weeks apart reads as one chain.
@@ -79,8 +81,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from geokg.event_types import EVENT_TYPES
-from geokg.iri_space import CROSSDOC_EVENTS_FORM, GRAPH
-from geokg.namespaces import GK, QUDT, REPORT, SEM
+from geokg.iri_space import CROSSDOC_EVENTS_FORM, GRAPH, reported_value_iri
+from geokg.namespaces import GK, OA, PROV, QUDT, REPORT, SEM
 from geokg.rdf.iris import (
     CROSSDOC_ENTITIES_GRAPH,
     CROSSDOC_EVENTS_GRAPH,
@@ -96,13 +98,16 @@ __all__ = [
     "DISPUTABLE",
     "MintedEntity",
     "Report",
+    "Side",
     "RANKING_WINDOW_DAYS",
     "WINDOW_DAYS",
     "alias_links",
+    "disputed_events",
     "disputed_fields",
     "display_labels",
     "group_reports",
     "read_disputable",
+    "read_sides",
     "refresh",
     "same_happening",
     "same_storyline",
@@ -191,18 +196,33 @@ _OUTLETS = "SELECT DISTINCT ?event ?media WHERE { " + " UNION ".join(f"{{ {b} }}
 # the branches of a UNION, so the UNION would read every outlet link of the store.
 _OUTLETS_OF = tuple(f"SELECT DISTINCT ?event ?media WHERE {{ #VALUES\n {b} }}" for b in _OUTLET_LINKS)
 # What reports can disagree on, each read for some events (restricted): the value as the
-# disagreements query compares it, and for a quantity its unit.
+# disagreements query compares it (for a quantity, number and unit), and as it shows it.
 DISPUTABLE = ("quantity", "rank", "date", "status")
 _DISPUTABLE_OF = {
-    "quantity": f"SELECT ?event ?value ?unit WHERE {{ #VALUES\n ?event <{GK.quantity}> ?q . "
-    f"?q <{QUDT.numericValue}> ?value ; <{QUDT.unit}> ?unit }}",
+    "quantity": f"""SELECT ?event ?value ?unit ?shown WHERE {{ #VALUES
+  ?event <{GK.quantity}> ?q . ?q <{QUDT.numericValue}> ?value ; <{QUDT.unit}> ?unit .
+  OPTIONAL {{ ?q <{RDFS.label}> ?label }} OPTIONAL {{ ?unit <{RDFS.label}> ?unitLabel }}
+  BIND(COALESCE(?label, CONCAT(STR(?value), " ", COALESCE(?unitLabel, STR(?unit)))) AS ?shown) }}""",
+    "status": f"SELECT ?event ?value (?value AS ?shown) WHERE {{ #VALUES\n ?event <{GK.status}> ?value }}",
     **{
-        name: f"SELECT ?event ?value WHERE {{ #VALUES\n ?event <{GK[name]}> ?value }}"
-        for name in ("rank", "date", "status")
+        name: f"SELECT ?event ?value (STR(?value) AS ?shown) WHERE {{ #VALUES\n ?event <{GK[name]}> ?value }}"
+        for name in ("rank", "date")
     },
 }
-#: Event -> field -> values, as read_disputable gives them.
-Disputable = Mapping[str, Mapping[str, Collection[tuple[object, ...]]]]
+#: Event -> field -> value (as compared) -> how it is shown, as read_disputable gives them.
+Disputable = Mapping[str, Mapping[str, Mapping[tuple[object, ...], Collection[str]]]]
+# What the disagreements query shows of each report of a disputed canonical event beside its value
+# (restricted by ?event): its article, its sentence, and its outlets: its article's publisher,
+# else the media relaying it, else the source it is attributed to.
+_SIDES_OF = {
+    "article": f"SELECT ?event ?x WHERE {{ #VALUES\n ?event <{PROV.wasDerivedFrom}> ?doc . "
+    f"?doc <{DCTERMS.identifier}> ?x }}",
+    "sentence": f"SELECT ?event ?x WHERE {{ #VALUES\n ?event <{GK.evidence}> ?evidence . ?evidence <{OA.exact}> ?x }}",
+    "publisher": f"SELECT ?event ?x WHERE {{ #VALUES\n ?event <{PROV.wasDerivedFrom}> ?doc . "
+    f"?doc <{DCTERMS.publisher}> ?media . ?media <{GK.displayLabel}> ?x }}",
+    "relay": f"SELECT ?event ?x WHERE {{ #VALUES\n ?event <{GK.reportedBy}> ?media . ?media <{GK.displayLabel}> ?x }}",
+    "source": f"SELECT ?event ?x WHERE {{ #VALUES\n ?event <{GK.attributedTo}> ?who . ?who <{GK.displayLabel}> ?x }}",
+}
 _NUMBERS = {
     str(XSD[name])
     for name in ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger")
@@ -462,7 +482,9 @@ def refresh(store: Store) -> CrossDocSummary:
     summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
     outlets = read_outlets(store)
     disputable = read_disputable(store, reported_apart(groups))
-    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, _events_graph(groups, labels, broader, outlets, disputable))
+    sides = read_sides(store, disputed_events(groups, disputable))
+    events_graph = _events_graph(groups, labels, broader, outlets, disputable, sides)
+    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, events_graph)
     log.debug("cross-document pass: %s", summary)
     return summary
 
@@ -509,7 +531,7 @@ class Triples:
 
 
 def _write(store: Store, graph: URIRef, triples: Triples) -> int:
-    store.load_graph(graph, "\n".join(sorted(triples.lines)))
+    store.load_graph(graph, sorted(triples.lines))
     return len(triples.lines)
 
 
@@ -547,11 +569,12 @@ def _events_graph(
     broader: Mapping[str, frozenset[str]],
     outlets: Mapping[str, frozenset[str]],
     disputable: Disputable,
+    sides: Mapping[str, Side],
 ) -> Triples:
     graph = Triples()
     # Says that the graph marks disputed fields (store.derived_outdated: an older geokg's does not).
     graph.add((URIRef(CROSSDOC_EVENTS_GRAPH), DCTERMS.conformsTo, URIRef(CROSSDOC_EVENTS_FORM)))
-    canonical = [add_group(graph, members, labels, outlets, disputable) for members in groups]
+    canonical = [add_group(graph, members, labels, outlets, disputable, sides, broader) for members in groups]
     for current, previous in _previous_in_storyline(canonical, broader):
         graph.add((URIRef(current), GK.follows, URIRef(previous)))
     return graph
@@ -583,9 +606,13 @@ def add_group(
     labels: Mapping[str, str],
     outlets: Mapping[str, frozenset[str]],
     disputable: Disputable,
+    sides: Mapping[str, Side],
+    broader: Mapping[str, frozenset[str]],
 ) -> Report:
     """Add a group's canonical event and its members' links to ``graph`` (all but ``gk:follows``);
-    return the canonical event as :func:`canonical_report` gives it."""
+    return the canonical event as :func:`canonical_report` gives it. ``disputable`` and ``sides``
+    are what :func:`read_disputable` and :func:`read_sides` give for its members; ``broader``
+    what :func:`read_broader` gives."""
     event = canonical_report(members)
     node, kind, date, themes, participants = URIRef(event.iri), event.type, event.date, event.themes, event.participants
     graph.add((node, RDF.type, GK.CanonicalEvent))
@@ -606,11 +633,60 @@ def add_group(
         shown = sorted({labels[iri] for iri in named if iri in labels})
         if shown:
             graph.add((node, prop, Literal(", ".join(shown))))
-    for name in disputed_fields(members, disputable):
+    disputed = disputed_fields(members, disputable)
+    for name in disputed:
         graph.add((node, GK.disputedField, Literal(name)))
+        _add_reported_values(graph, event.iri, name, members, disputable, sides)
+    if disputed:  # what disagreements of a commodity starts from
+        for commodity in themes | {b for theme in themes for b in broader.get(theme, ())}:
+            if commodity in labels:
+                graph.add((node, REPORT.commodity, Literal(labels[commodity])))
     for report in members:
         graph.add((URIRef(report.iri), GK.canonicalEvent, node))
     return event
+
+
+def _add_reported_values(
+    graph: Triples,
+    canonical: str,
+    name: str,
+    members: list[Report],
+    disputable: Disputable,
+    sides: Mapping[str, Side],
+) -> None:
+    """Add what ``disagreements`` lists of the disputed field ``name`` of ``canonical``: a
+    ``report:reportedValue`` per value a member gives for it, with the member's article, outlets
+    and sentence, and ``report:differsFrom`` from each such value to each value of a report of
+    another article that differs from it (the query's rows, from the report of the smaller IRI),
+    so that the query reads these few nodes rather than pairing reports of the whole store."""
+    given = []  # (report IRI, node, value as compared, article ids)
+    for report in members:
+        side = sides.get(report.iri)
+        if side is None or not side.articles:
+            continue  # no article id: no row
+        for value, shown in disputable.get(report.iri, {}).get(name, {}).items():
+            compared = _compared_text(value)
+            for text in shown:
+                node = f"<{reported_value_iri(report.iri, name, text, compared)}>"
+                given.append((report.iri, node, compared, side.articles))
+                lines = [
+                    f"<{canonical}> <{REPORT.reportedValue}> {node} .",
+                    f"{node} <{REPORT.field}> {ox.Literal(name)} .",
+                    f"{node} <{REPORT.event}> <{report.iri}> .",
+                    f"{node} <{REPORT.value}> {text} .",
+                ]
+                for prop, terms in (
+                    (REPORT.article, side.articles),
+                    (REPORT.outlet, side.outlets),
+                    (REPORT.sentence, side.sentences),
+                ):
+                    lines += [f"{node} <{prop}> {term} ." for term in terms]
+                graph.lines.update(lines)
+    for event1, node1, compared1, articles1 in given:
+        for event2, node2, compared2, articles2 in given:
+            # As the rows pair them: reports in IRI order, values that differ, two articles.
+            if event1 < event2 and compared1 != compared2 and (len(articles1 | articles2) > 1):
+                graph.lines.add(f"{node1} <{REPORT.differsFrom}> {node2} .")
 
 
 def disputed_fields(members: Iterable[Report], disputable: Disputable) -> list[str]:
@@ -621,10 +697,10 @@ def disputed_fields(members: Iterable[Report], disputable: Disputable) -> list[s
 
     Example:
         >>> a, b, c = (Report(f"e/{n}-1", "SaleOrSupply", n) for n in "abc")
-        >>> days = {(dt.date(2025, 3, 1),), (dt.date(2025, 3, 2),)}
-        >>> tonnes = {"e/a-1": {"quantity": {(Decimal(5), "t")}, "date": days},
-        ...           "e/b-1": {"quantity": {(Decimal("5.0"), "t")}},
-        ...           "e/c-1": {"quantity": {(Decimal(6), "t")}}}
+        >>> days = {(dt.date(2025, 3, 1),): {'"2025-03-01"'}, (dt.date(2025, 3, 2),): {'"2025-03-02"'}}
+        >>> tonnes = {"e/a-1": {"quantity": {(Decimal(5), "t"): {'"5 t"'}}, "date": days},
+        ...           "e/b-1": {"quantity": {(Decimal("5.0"), "t"): {'"5.0 t"'}}},
+        ...           "e/c-1": {"quantity": {(Decimal(6), "t"): {'"6 t"'}}}}
         >>> disputed_fields([a, b], tonnes), disputed_fields([a, b, c], tonnes)
         ([], ['quantity'])
     """
@@ -791,15 +867,67 @@ def reported_apart(groups: Iterable[list[Report]]) -> set[str]:
     return {r.iri for members in groups if len({r.article for r in members}) > 1 for r in members}
 
 
-def read_disputable(store: Store, among: Iterable[str]) -> dict[str, dict[str, set[tuple[object, ...]]]]:
+def read_disputable(store: Store, among: Iterable[str]) -> dict[str, dict[str, dict[tuple[object, ...], set[str]]]]:
     """Event -> field of :data:`DISPUTABLE` -> the values it gives (for a quantity: number and unit),
-    each as the ``disagreements`` query compares them (:func:`_comparable`), for the events ``among``."""
-    found: dict[str, dict[str, set[tuple[object, ...]]]] = defaultdict(lambda: defaultdict(set))
+    each as the ``disagreements`` query compares them (:func:`_comparable`), -> how it shows them
+    (N-Triples terms), for the events ``among``."""
+    found: dict[str, dict[str, dict[tuple[object, ...], set[str]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(set))
+    )
     for name, sparql in _DISPUTABLE_OF.items():
-        for event, *value in _rows(store, sparql, "event", sorted(set(among)), "crossdoc: disputable values"):
-            if isinstance(event, ox.NamedNode) and all(v is not None for v in value):
-                found[event.value][name].add(tuple(_comparable(v) for v in value))
+        for event, *value, shown in _rows(store, sparql, "event", sorted(set(among)), "crossdoc: disputable values"):
+            if isinstance(event, ox.NamedNode) and shown is not None and all(v is not None for v in value):
+                found[event.value][name][tuple(_comparable(v) for v in value)].add(str(shown))
     return found
+
+
+@dataclass
+class Side:
+    """What the ``disagreements`` query shows of one report beside its value (N-Triples terms)."""
+
+    articles: set[str] = field(default_factory=set)
+    sentences: set[str] = field(default_factory=set)
+    outlets: set[str] = field(default_factory=set)
+
+
+def disputed_events(groups: Iterable[list[Report]], disputable: Disputable) -> set[str]:
+    """The events of the groups that have a disputed field (:func:`disputed_fields`)."""
+    return {r.iri for members in groups if disputed_fields(members, disputable) for r in members}
+
+
+def read_sides(store: Store, among: Iterable[str]) -> dict[str, Side]:
+    """Event -> its :class:`Side`, for the events ``among``; outlets as the query has them: the
+    publisher's display labels, else those of the media relaying it, else of its sources."""
+    among = sorted(set(among))
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for name, sparql in _SIDES_OF.items():
+        for event, value in _rows(store, sparql, "event", among, "crossdoc: reports of disputed events"):
+            if isinstance(event, ox.NamedNode) and value is not None:
+                found[event.value][name].add(str(value))
+    return {
+        event: Side(given["article"], given["sentence"], given["publisher"] or given["relay"] or given["source"])
+        for event, given in found.items()
+    }
+
+
+def _compared_text(value: tuple[object, ...]) -> str:
+    """A value as :func:`_comparable` gives it, as text that is equal exactly when the values are.
+
+    Example:
+        >>> _compared_text((Decimal("5.0"), ox.NamedNode("http://qudt.org/vocab/unit/TONNE")))
+        '5 <http://qudt.org/vocab/unit/TONNE>'
+        >>> _compared_text((dt.date(2025, 3, 1),)), _compared_text((Decimal("-0"),)), _compared_text((Decimal(5E2),))
+        ('2025-03-01', '0', '500')
+    """
+    parts = []
+    for part in value:
+        if isinstance(part, Decimal):
+            parts.append("0" if part == 0 else format(part.normalize(), "f"))
+        elif isinstance(part, dt.date):
+            parts.append(part.isoformat())
+        else:
+            parts.append(str(part))
+    return " ".join(parts)
 
 
 def _comparable(term: object) -> object:

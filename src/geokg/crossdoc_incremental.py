@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from geokg import crossdoc as cd
 from geokg.crossdoc import CrossDocSummary, Report, Skipped, Triples
 from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ID
-from geokg.namespaces import GK, SEM
+from geokg.namespaces import GK, REPORT, SEM
 from geokg.sparql_text import term_text
 from geokg.store import Store
 
@@ -69,6 +69,8 @@ _EVENTS_IN = f"SELECT DISTINCT ?event WHERE {{ #VALUES\n  GRAPH ?g {{ ?event a <
 # Article event -> canonical event (restricted by ?event, or by ?c for a group's members).
 _CANONICAL_OF = f"""SELECT DISTINCT ?event ?c WHERE {{ #VALUES
   GRAPH <{_EVENTS_GRAPH}> {{ ?event <{GK.canonicalEvent}> ?c }} }}"""
+_REPORTED_VALUES = f"""SELECT ?x WHERE {{ #VALUES
+  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{REPORT.reportedValue}> ?x }} }}"""
 _FOLLOWERS = f"""SELECT ?x ?c WHERE {{ #VALUES
   GRAPH <{_EVENTS_GRAPH}> {{ ?x <{GK.follows}> ?c }} }}"""
 _ENTITY_STATE = f"""SELECT ?entity ?p ?o WHERE {{ #VALUES
@@ -176,7 +178,7 @@ def update(store: Store, changes: Changes) -> CrossDocSummary:
     members = set(_pairs(store, _CANONICAL_OF, "c", groups))
     reports.update((r.iri, r) for r in cd.read_reports(store, links, skipped, members - set(reports)))
     regrouped = cd.group_reports(reports.values(), broader)
-    canonical, followers = _replace_groups(store, groups, regrouped, summary)
+    canonical, followers = _replace_groups(store, groups, regrouped, broader, summary)
     summary.events, summary.canonical_events = len(reports), len(regrouped)
     summary.reported_more_than_once = sum(1 for g in regrouped if len({r.article for r in g}) > 1)
     summary.groups = [[r.iri for r in g] for g in regrouped]
@@ -309,7 +311,11 @@ def _joined(
 
 
 def _replace_groups(
-    store: Store, groups: set[str], regrouped: list[list[Report]], summary: CrossDocSummary
+    store: Store,
+    groups: set[str],
+    regrouped: list[list[Report]],
+    broader: Mapping[str, frozenset[str]],
+    summary: CrossDocSummary,
 ) -> tuple[list[Report], set[str]]:
     """Replace the canonical events ``groups`` with ``regrouped`` in one transaction; return the
     new canonical events and the other canonical events that followed a replaced one."""
@@ -318,11 +324,14 @@ def _replace_groups(
     outlets = cd.read_outlets(store, events)
     shown = {iri for members in regrouped for r in members for iri in r.participants | r.themes}
     shown |= {media for found in outlets.values() for media in found}
+    shown |= {b for members in regrouped for r in members for theme in r.themes for b in broader.get(theme, ())}
     labels = {entity: label for entity, label in _rows(store, _DISPLAY, "entity", shown)}
     disputable = cd.read_disputable(store, cd.reported_apart(regrouped))
+    sides = cd.read_sides(store, cd.disputed_events(regrouped, disputable))
     graph = Triples()
-    canonical = [cd.add_group(graph, members, labels, outlets, disputable) for members in regrouped]
-    summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups)
+    canonical = [cd.add_group(graph, members, labels, outlets, disputable, sides, broader) for members in regrouped]
+    values = _iris(store, _REPORTED_VALUES, "c", groups, "crossdoc: reported values")  # theirs go with them
+    summary.triples += _rewrite(store, _EVENTS_GRAPH, [], graph, replaced=groups | values)
     return canonical, followers
 
 

@@ -39,9 +39,10 @@ BUILT_IN_GRAPHS = (REFERENCE_GRAPH, ONTOLOGY_GRAPH)
 CROSSDOC_ENTITIES_GRAPH = GRAPH + "crossdoc/entities"
 CROSSDOC_EVENTS_GRAPH = GRAPH + "crossdoc/events"
 #: ``<CROSSDOC_EVENTS_GRAPH> dcterms:conformsTo <CROSSDOC_EVENTS_FORM>``, in that graph, says a
-#: cross-document pass that marks disputed fields (``gk:disputedField``) wrote it: canonical events
-#: without it were written by an older geokg, and a build recomputes them.
-CROSSDOC_EVENTS_FORM = GRAPH + "crossdoc/events#disputed-fields"
+#: cross-document pass that marks disputed fields (``gk:disputedField``) and caches the values its
+#: reports give (``report:reportedValue``) wrote it: canonical events without it were written by an
+#: older geokg, and a build recomputes them.
+CROSSDOC_EVENTS_FORM = GRAPH + "crossdoc/events#reported-values"
 #: Present while the graphs derived across articles are out of date: set before a build or
 #: load writes article graphs, removed once crossdoc has refreshed them (an interrupted
 #: build leaves it, and every reading command then says so).
@@ -227,3 +228,15 @@ def canonical_event_iri(members: Iterable[str]) -> str:
     """
     digest = hashlib.sha256("\n".join(sorted(set(members))).encode("utf-8")).hexdigest()[:16]
     return f"{ID}canonical-event/{digest}"
+
+
+def reported_value_iri(event: str, field: str, shown: str, compared: str) -> str:
+    """IRI of one value an article event gives for a disputed field, as the cross-document pass
+    caches it for the ``disagreements`` query: a hash of the event, the field and the value.
+
+    Example:
+        >>> reported_value_iri("https://w3id.org/geokg/id/event/a-1", "rank", '"5"', "5")
+        'https://w3id.org/geokg/id/reported-value/7f4b5d6b7574e937'
+    """
+    text = "\n".join((event, field, shown, compared))
+    return f"{ID}reported-value/{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"

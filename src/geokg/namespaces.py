@@ -140,7 +140,8 @@ class REPORT(DefinedNamespace):
 
     Not ontology: each is computed from the member events' ``prov:wasDerivedFrom``, ``gk:theme``
     and outlets, so that queries listing thousands of canonical events need not group their
-    reports; lists are sorted and joined by ", ".
+    reports; lists are sorted and joined by ", ". The values reports of a disputed canonical event
+    give, each with its article, outlets and sentence, are cached the same way, for ``disagreements``.
     """
 
     _fail = True
@@ -150,6 +151,16 @@ class REPORT(DefinedNamespace):
     articles: URIRef  # The ids of those articles.
     outlets: URIRef  # The display labels of the media behind its reports (absent when none).
     commodities: URIRef  # The display labels of its reports' commodities (absent when none).
+    # What the disagreements query lists of a disputed canonical event: one node per value a report gives.
+    reportedValue: URIRef  # Disputed canonical event -> a value one of its reports gives for a disputed field.
+    field: URIRef  # The field of that value: "quantity", "rank", "date" or "status".
+    event: URIRef  # The article event giving it.
+    value: URIRef  # The value as shown ("2 million tonnes", "5", "2025-03-03", "signed").
+    differsFrom: URIRef  # A value -> a different value another article's report gives (IRI order of the events).
+    commodity: URIRef  # Disputed canonical event -> the display label of a commodity of its reports, or of a broader one.
+    article: URIRef  # The id of the event's article.
+    outlet: URIRef  # An outlet of the report: its article's publisher, else who relays it, else its source.
+    sentence: URIRef  # The sentence of the article the event was extracted from.
 
 
 # The event classes are the registry's (geokg.event_types), as in the ontology's generated block:

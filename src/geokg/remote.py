@@ -10,7 +10,11 @@ turns the JSON results into the same :class:`~geokg.queries.QueryResult` as a
 local query, so ``--format table|csv|json`` print the same way. A stored query
 is sent as the local store runs it: its text with the parameters bound as terms
 by a leading ``VALUES`` block (:func:`geokg.queries.with_values`), parsed locally
-before it leaves the machine.
+before it leaves the machine. When the endpoint is a ``geokg serve`` (``…/query``
+beside ``GET …/queries/NAME``), :func:`run_remote_query` asks for the stored query
+by name instead, so that the server runs the form of it made for its engine
+(``queries/plans/oxigraph/``); a plain SPARQL endpoint, which has no such path, gets
+the text.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,6 +82,8 @@ class HttpClient:
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "geokg"
+        #: endpoints found to have no ``GET …/queries/NAME`` (run_remote_query asks once per session)
+        self.without_stored_queries: set[str] = set()
         creds = self.credentials
         self._pending_auto = False
         if creds.token:
@@ -212,6 +219,11 @@ def run_remote(
             ("subject", "predicate", "object"),
             [(to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in triples],
         )
+    return _read_results(endpoint, response, form, title)
+
+
+def _read_results(endpoint: str, response: requests.Response, form: str, title: str) -> QueryResult | bool:
+    """The SPARQL JSON results of a SELECT (rows) or an ASK (a bool) in ``response``."""
     try:
         document = response.json()
     except (ValueError, RecursionError) as exc:
@@ -257,13 +269,65 @@ def run_remote_query(
                 name,
                 "a value sent to an endpoint may not contain '\\u' or '\\U' (SPARQL decodes these before parsing)",
             )
-    text = paged(with_values(stored.text, bindings), None if limit is None else limit + 1, offset)
-    result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path), title=stored.title)
+    page = None if limit is None else limit + 1
+    own = client is None
+    client = client or HttpClient()
+    try:
+        result = _run_by_name(endpoint, stored, bindings, client, page, offset)
+        if result is None:  # a plain SPARQL endpoint: the text, as the local store runs it
+            text = paged(with_values(stored.text, bindings), page, offset)
+            result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path), title=stored.title)
+    finally:
+        if own:
+            client.close()
     assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
     more = limit is not None and len(result.rows) > limit
     return QueryResult(
         result.columns, result.rows[:limit] if more else result.rows, result.title, offset=offset, more=more
     )
+
+
+def _run_by_name(
+    endpoint: str,
+    stored: StoredQuery,
+    bindings: Mapping[str, OxTerm],
+    client: HttpClient,
+    limit: int | None,
+    offset: int,
+) -> QueryResult | None:
+    """The stored query run by a ``geokg serve`` endpoint as ``GET …/queries/NAME`` (the form for
+    its engine, the parameters bound there as here), or None when the endpoint has no such path:
+    it does not end in ``/query``, or answers that path with an error that is not geokg's
+    (``[GKnnn]``) or with something else than SPARQL JSON results, or it lacks the query."""
+    if not endpoint.endswith("/query") or endpoint in client.without_stored_queries:
+        return None
+    fields = {name: term.value for name, term in bindings.items()}  # the server binds them as bind_params did
+    if fields.keys() & {"limit", "offset"}:
+        return None  # a parameter the server would read as the page
+    if limit is not None:
+        fields["limit"] = str(limit)
+    if offset:
+        fields["offset"] = str(offset)
+    url = f"{endpoint[: -len('/query')]}/queries/{urllib.parse.quote(stored.name)}"
+    try:
+        response = client.request("GET", url, params=fields, headers={"Accept": JSON_RESULTS})
+    except requests.RequestException as exc:
+        raise RemoteError(
+            endpoint, f"cannot reach the endpoint ({describe_exception(exc)}); is the server running?"
+        ) from exc
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip()
+    if response.ok and kind == JSON_RESULTS:
+        log.debug("%s ran %s by name", endpoint, stored.name)
+        return _read_results(url, response, "select", stored.title)  # type: ignore[return-value]
+    geokg = not response.ok and response.text.startswith("[GK")
+    if geokg and response.status_code != 404:
+        raise RemoteError(url, describe_failure(response), status=response.status_code)
+    if geokg:  # a geokg serve that lacks this query (another version): it runs the text all the same
+        log.debug("%s has no stored query %s: sending the text", endpoint, stored.name)
+    else:
+        log.debug("%s has no stored queries (HTTP %s): sending the text", endpoint, response.status_code)
+        client.without_stored_queries.add(endpoint)
+    return None
 
 
 def _object(value: object, what: str) -> dict[str, Any]:
