@@ -483,13 +483,13 @@ class Store:
 
     def _legacy_for_warnings(self) -> list[str]:
         """The article graphs of an older layout in a store without the layout marker, cheaply:
-        a writable store lists its graphs once and, finding none, writes the marker, so that later
-        opens need not list them; a read-only one looks at :data:`LAYOUT_SAMPLE` graphs only (in
+        a writable store of geokg's articles lists its graphs once and, finding none, writes the
+        marker, so that later opens need not list them; a read-only one looks at :data:`LAYOUT_SAMPLE` graphs only (in
         the store's own order, not by name), and lists them all only when one of those is old."""
         if not self.read_only:
             legacy = self.legacy_article_graphs()
-            if not legacy:
-                self._writable.add(_LAYOUT_MARKER)
+            if not legacy and self.count_article_graphs(stop_after=0):
+                self._writable.add(_LAYOUT_MARKER)  # only in a store of geokg's articles, not any store
             return legacy
         sample = itertools.islice(self.ox.named_graphs(), LAYOUT_SAMPLE)
         if any(isinstance(g, ox.NamedNode) and is_legacy_article_graph(g.value) for g in sample):
