@@ -157,7 +157,7 @@ class REPORT(DefinedNamespace):
     event: URIRef  # The article event giving it.
     value: URIRef  # The value as shown ("2 million tonnes", "5", "2025-03-03", "signed").
     differsFrom: URIRef  # A value -> a different value another article's report gives (IRI order of the events).
-    commodity: URIRef  # Disputed canonical event -> the display label of a commodity of its reports, or of a broader one.
+    commodity: URIRef  # Disputed canonical event -> the label of its reports' commodities or a broader one.
     article: URIRef  # The id of the event's article.
     outlet: URIRef  # An outlet of the report: its article's publisher, else who relays it, else its source.
     sentence: URIRef  # The sentence of the article the event was extracted from.

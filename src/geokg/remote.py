@@ -273,17 +273,21 @@ def run_remote_query(
     own = client is None
     client = client or HttpClient()
     try:
-        result = _run_by_name(endpoint, stored, bindings, client, page, offset)
-        if result is None:  # a plain SPARQL endpoint: the text, as the local store runs it
+        by_name = _run_by_name(endpoint, stored, bindings, client, page, offset)
+        if by_name is None:  # a plain SPARQL endpoint: the text, as the local store runs it
             text = paged(with_values(stored.text, bindings), page, offset)
-            result = run_remote(endpoint, text, client=client, method=method, source=str(stored.path), title=stored.title)
+            answer = run_remote(
+                endpoint, text, client=client, method=method, source=str(stored.path), title=stored.title
+            )
+        else:
+            answer = by_name
     finally:
         if own:
             client.close()
-    assert isinstance(result, QueryResult)  # a stored query is a SELECT (checked when loaded)
-    more = limit is not None and len(result.rows) > limit
+    assert isinstance(answer, QueryResult)  # a stored query is a SELECT (checked when loaded)
+    more = limit is not None and len(answer.rows) > limit
     return QueryResult(
-        result.columns, result.rows[:limit] if more else result.rows, result.title, offset=offset, more=more
+        answer.columns, answer.rows[:limit] if more else answer.rows, answer.title, offset=offset, more=more
     )
 
 
