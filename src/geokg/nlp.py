@@ -8,7 +8,9 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
@@ -133,33 +135,36 @@ def line_breaks(doc: Doc) -> Doc:
     first line (the headline) or after terminal punctuation or a colon. Other breaks are
     hard wraps inside a sentence (newswire bodies wrap at 65 characters).
     """
+    # One pass over arrays and strings: a Token object per word cost more than the tagger.
+    attrs = doc.to_array([ORTH, IS_SPACE, SENT_START])
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in attrs[:, 0].tolist()]
+    spaces, starts = attrs[:, 1].tolist(), attrs[:, 2].tolist()
     first_line = True
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if token.is_space or "\n" not in previous.text_with_ws:
-            continue
-        before = doc[token.i - 2] if previous.is_space and token.i >= 2 else previous
-        breaks = (
-            previous.is_space
-            and (previous.text.count("\n") > 1 or previous.text.endswith(" "))
-            or previous.text_with_ws.count("\n") > 1
-            or first_line
-            or before.text in _TERMINAL
-        )
-        first_line = False
-        if breaks:
-            token.is_sent_start = True
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        word_end = previous.text[-1].isalnum() or previous.text[-1] in "+%"  # "OPEC+ agreed", "AT&T said"
-        if token.is_sent_start is None and word_end and not token.is_space:
-            # Within a line a sentence starts only after punctuation: the small parser
-            # otherwise splits "Egypt | bought wheat" under a headline.
-            token.is_sent_start = False
-    for token in doc[1:]:
-        # A closing quote after the full stop belongs to the quoted sentence.
-        if token.text in _CLOSING_QUOTES and doc[token.i - 1].text in {".", "!", "?", ","}:
-            token.is_sent_start = False
+    for i in range(1, len(texts)):
+        before_text = texts[i - 1]
+        if not spaces[i] and "\n" in before_text:
+            space = spaces[i - 1]
+            before = texts[i - 2] if space and i >= 2 else before_text
+            newlines = before_text.count("\n")
+            if (
+                space
+                and (newlines > 1 or before_text.endswith(" "))
+                or newlines > 1
+                or first_line
+                or before in _TERMINAL
+            ):
+                starts[i] = 1
+            first_line = False
+        if starts[i] == 0 and not spaces[i] and (before_text[-1].isalnum() or before_text[-1] in "+%"):
+            # Within a line a sentence starts only after punctuation: the small parser otherwise
+            # splits "Egypt | bought wheat" under a headline ("OPEC+ agreed", "AT&T said").
+            starts[i] = -1
+        if texts[i] in _CLOSING_QUOTES and before_text in {".", "!", "?", ","}:
+            starts[i] = -1  # a closing quote after the full stop belongs to the quoted sentence
+    # spaCy reads SENT_START back from uint64 (-1 wrapped): "not a start", 0 "unknown", 1 "start"
+    attrs[:, 2] = numpy.array(starts, dtype="int64").astype("uint64")
+    doc.from_array([SENT_START], attrs[:, 2:3])  # type: ignore[arg-type]  # thinc's Ints2d is this array
     return doc
 
 
