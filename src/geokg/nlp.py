@@ -147,13 +147,7 @@ def line_breaks(doc: Doc) -> Doc:
             space = spaces[i - 1]
             before = texts[i - 2] if space and i >= 2 else before_text
             newlines = before_text.count("\n")
-            if (
-                space
-                and (newlines > 1 or before_text.endswith(" "))
-                or newlines > 1
-                or first_line
-                or before in _TERMINAL
-            ):
+            if newlines > 1 or space and before_text.endswith(" ") or first_line or before in _TERMINAL:
                 starts[i] = 1
             first_line = False
         if starts[i] == 0 and not spaces[i] and (before_text[-1].isalnum() or before_text[-1] in "+%"):

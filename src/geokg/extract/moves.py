@@ -27,6 +27,7 @@ __all__ = [
     "move_quantities",
     "moved_kind",
     "moves_securities",
+    "kept_going",
 ]
 
 _UP = """rise rose risen climb jump surge soar gain increase raise boost expand grow rally advance
@@ -82,11 +83,7 @@ class Move:
 
 def direction_of(trigger: Token, verb: Token) -> str | None:
     """ "up", "down" or "unchanged" from the trigger, its clause verb, then their modifiers."""
-    for token in (trigger, verb):
-        if token.lemma_ in ("keep", "continue"):  # "prices keep falling": the way they keep going
-            going = next((c for c in token.children if c.dep_ == "xcomp" and c.lemma_.lower() in DIRECTION_WORDS), None)
-            if going is not None:
-                return DIRECTION_WORDS[going.lemma_.lower()]
+    for token in (kept_going(trigger), kept_going(verb)):
         found = DIRECTION_WORDS.get(token.lemma_.lower()) or DIRECTION_WORDS.get(token.lower_)
         if found:
             return found
@@ -166,6 +163,13 @@ def _move_noun(word: str) -> bool:
         None,
         "unchanged",
     )
+
+
+def kept_going(verb: Token) -> Token:
+    """ "prices keep falling": the verb a "keep" or "continue" carries on; any other is itself."""
+    if verb.lemma_ in ("keep", "continue"):
+        return next((c for c in verb.children if c.dep_ == "xcomp"), verb)
+    return verb
 
 
 def names_a_measure(token: Token) -> bool:

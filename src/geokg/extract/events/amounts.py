@@ -12,6 +12,7 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from geokg.extract.event_members import T
+from geokg.extract.events.triggers import MOVES
 from geokg.extract.quantities import iter_quantities
 from geokg.extract.text import span_text
 from geokg.model import EventType, Quantity
@@ -20,7 +21,6 @@ _AMOUNT_UNITS_PENALTY = 200  # a percentage is rarely the amount of a trade or p
 _FROM_PENALTY = 1000  # "from 8.1 bcm to 12 bcm": the earlier level
 _BY_PENALTY = 300  # "raised by 20% to 1,800 francs": the size of the move, not the new level
 _OUT_OF_CLAUSE_PENALTY = 150  # a figure of another clause, unless the clause has none that fits
-_MOVES = {T.PRICE_CHANGE, T.PRODUCTION, T.DEMAND_CHANGE, T.INVENTORY_CHANGE, T.TRADE_CHANGE, T.ECONOMIC_TREND}
 
 
 def quantity_of(
@@ -37,7 +37,7 @@ def quantity_of(
     for start, _end, quantity in candidates:
         cost = abs(offset + start - trigger.idx)
         if not lo <= start < hi:
-            if quantity.unit == "percent" or kind in _MOVES and scope is not None:
+            if quantity.unit == "percent" or kind in MOVES and scope is not None:
                 # "exports dropped 15% as India resumed shipments": the size of another move;
                 # "copper fell to $8,900 as demand weakened": the level of another move.
                 continue

@@ -266,8 +266,8 @@ def _negated(verb: Token, trigger: Token, kind: EventType) -> bool:
 
 def _in_doubt(verb: Token) -> bool:
     """An act the sentence only wonders about: under "whether", in a clause that is "unclear",
-    "uncertain" or "unlikely", or one a fear, rumour or unconfirmed report is of. Market moves are kept: a feared
-    fall in prices is still news of prices."""
+    "uncertain" or "unlikely", or one a fear, rumour or unconfirmed report is of. Market moves
+    are kept: a feared fall in prices is still news of prices."""
     for token in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children):
             return True
@@ -344,9 +344,8 @@ def _status(verb: Token, trigger: Token, kind: EventType) -> str | None:
         return "proposed" if future or lemmas & (READY | PROSPECTIVE) else "held"
     if kind in _MEASURE_TYPES:
         return _measure_status(lemmas, future)
-    # "planned to reduce coal use", "commits to double deliveries": a plan, not a forecast
-    # ("expects output to rise" stays unmarked).
-    # The plan or wish above the act, not a clause beside it ("rose as investors sought havens").
+    # A plan or wish above the act ("planned to reduce coal use", "commits to double deliveries"),
+    # not a forecast ("expects output to rise") nor a clause beside it ("rose as investors sought havens").
     planned = any(a.lemma_.lower() in _PLANNING for a in (verb, *verb.ancestors))
     return "planned" if future or aimed_at(verb) or planned else None
 

@@ -47,7 +47,7 @@ def parties(
 def _co_subjects(verb: Token, linked: LinkedDoc) -> list[EntityRef]:
     """ "Xi and Putin held talks": the other subjects of a meeting or a deal are its other side;
     so is the one met or received ("Erdogan hosted Aliyev", "Lula met Premier Li Qiang")."""
-    if verb.lemma_ in ("host", "meet", "receive"):  # "Lula met Li Qiang", "Erdogan hosted Aliyev"
+    if verb.lemma_ in ("host", "meet", "receive"):
         # the one met, not the demonym before the name ("Chinese Premier Li Qiang")
         guests = (
             linked.by_token.get(t.i) for c in verb.children if c.dep_ == "dobj" for t in c.subtree if t.dep_ != "amod"

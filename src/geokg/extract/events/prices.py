@@ -17,7 +17,7 @@ from geokg.extract.events.amounts import inherit_price_unit, quantity_of
 from geokg.extract.events.context import CONFIDENCE, PENALTY, SentenceContext, aimed_at, salient_commodity
 from geokg.extract.events.dating import date_of, reported_today
 from geokg.extract.events.triggers import in_goal
-from geokg.extract.moves import DIRECTION_WORDS, move_quantities
+from geokg.extract.moves import DIRECTION_WORDS, kept_going, move_quantities
 from geokg.model import EntityKind, Event, Evidence
 
 
@@ -73,11 +73,7 @@ def price_event(sent: Span, ctx: SentenceContext, evidence: Evidence, attributio
 def _price_move(price: Token) -> tuple[Token, str] | None:
     """The last verb of the price noun's head and its conjuncts that moves, with its direction:
     "prices rose", "futures hit a high … but have since fallen to $7,700"."""
-    verbs = [price.head, *(c for c in price.head.children if c.dep_ == "conj")]
-    # "prices keep falling": the way they keep going
-    verbs = [
-        next((c for c in v.children if c.dep_ == "xcomp"), v) if v.lemma_ in ("keep", "continue") else v for v in verbs
-    ]
+    verbs = [kept_going(v) for v in (price.head, *(c for c in price.head.children if c.dep_ == "conj"))]
     moves = [(v, DIRECTION_WORDS.get(v.lemma_.lower())) for v in verbs if v.pos_ == "VERB"]
     moves = [(v, d) for v, d in moves if d is not None]
     return moves[-1] if moves else None  # type: ignore[return-value]

@@ -4,6 +4,7 @@ reported ("the minister said that exports would resume"), by whom it was relayed
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from spacy.tokens import Span, Token
 
@@ -26,7 +27,7 @@ def statement_event(
     attribution: Attribution,
     evidence: Evidence,
     has_events: bool,
-    event_verbs: frozenset[int] | set[int] = frozenset(),
+    event_verbs: AbstractSet[int] = frozenset(),
 ) -> Event | None:
     """The sentence's statement, or None. Reported speech without quotes is a statement only
     when the rules found no event in the sentence (``has_events``): then it states that event.
@@ -67,7 +68,7 @@ def statement_event(
     )
 
 
-def _quotes(sent: Span, event_verbs: frozenset[int] | set[int]) -> list[str]:
+def _quotes(sent: Span, event_verbs: AbstractSet[int]) -> list[str]:
     """The quoted texts of the sentence. A quoted word or phrase that modifies an event's own verb
     ('suspended deliveries "indefinitely"', 'is banning imports "in step with its allies"') marks
     the reporter's distance or borrows a phrase: the sentence states the event, not a statement.
@@ -84,7 +85,7 @@ def _quotes(sent: Span, event_verbs: frozenset[int] | set[int]) -> list[str]:
     return found
 
 
-def _modifies_event(quoted: Span, event_verbs: frozenset[int] | set[int]) -> bool:
+def _modifies_event(quoted: Span, event_verbs: AbstractSet[int]) -> bool:
     words = [t for t in quoted if not t.is_punct]
     clause = len(words) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in words)
     return not clause and quoted.root.head.i in event_verbs
