@@ -81,42 +81,42 @@ SENTENCES = {
     "firm-with-demonym": ("2024-06-12", "Indian Oil Corp bought two cargoes of Nigerian crude on Monday."),
     "halted-work": ("2024-06-12", "Miner Hindalco halted work at its Muri refinery in Jharkhand after protests."),
     "tanker-carrying": ("2024-06-12", "A tanker carrying Iraqi oil arrived in Mombasa on Sunday."),
-    "coal-consumption": ("2024-06-12", "Vietnam planned to reduce 20 million tons of coal consumption by 2030."),
-    "after-the-ban": ("2024-06-12", "Kazakhstan banned wheat exports in May. Flour prices rose 9% after the ban was "
-                                    "announced, the Astana grain exchange said."),
-    "scare-quote": ("2024-06-12", "Equinor said on Friday it had \"temporarily\" suspended gas deliveries to Poland."),
-    "fears-that": ("2024-06-12", "The move raised fears that Moscow intends to halt fertilizer exports to Europe."),
-    "put-off": ("2024-06-12", "Canberra put off a ban on Chinese solar panels until next year."),
-    "with-the-deal": ("2024-06-12", "With the agreement, Kazakhstan commits to double uranium deliveries to France."),
-    "since-announcement": ("2024-06-12", "Wheat futures have fallen since Washington's announcement of new tariffs "
-                                         "on Mexico."),
+    "coal-consumption": ("2024-06-12", "Poland plans to cut 4 million tonnes of coal consumption a year until 2035."),
+    "after-the-ban": ("2024-06-12", "Kazakhstan banned wheat exports in May. Flour prices climbed 9% once the ban "
+                                    "took effect, the Astana grain exchange said."),
+    "scare-quote": ("2024-06-12", "Codelco said it had \"temporarily\" suspended copper deliveries to Japan."),
+    "fears-that": ("2024-06-12", "Traders weigh the risk that Jakarta will stop palm oil exports to Pakistan."),
+    "put-off": ("2024-06-12", "Ottawa has postponed its planned ban on Chinese electric buses."),
+    "with-the-deal": ("2024-06-12", "With the agreement, Ghana will ship twice as much cocoa to Belgium."),
+    "since-announcement": ("2024-06-12", "Soybean prices slid after Beijing's decision on fresh duties "
+                                         "against Canada."),
     "sales-restricted": ("2024-06-12", "India announced restrictions on rice sales to Nepal."),
-    "union-ministers": ("2024-06-12", "EU trade ministers announced their plans to impose a ban on Belarusian potash."),
-    "outlet-for-exports": ("2024-06-12", "The purchase also offers Iran a new outlet for its oil exports."),
+    "union-ministers": ("2024-06-12", "EU farm ministers said they would impose a ban on Russian fertiliser."),
+    "outlet-for-exports": ("2024-06-12", "Analysts see India as a growing market for Angolan crude exports."),
     "record-for-output": ("2024-06-12", "Codelco said its Chuquicamata mine set a new record for output in May."),
-    "it-after-speech": ("2024-06-12", "Algeria is raising gas deliveries to Spain, the European Commission said. "
-                                      "It has been supplying gas to Italy through the Transmed pipeline."),
-    "avoid-duties": ("2024-06-12", "Kazakhstan imposed duties on Chinese steel in May. The best way for China to "
-                                   "avoid the duties would be to build mills in Kazakhstan."),
+    "it-after-speech": ("2024-06-12", "Algeria will increase gas sales to Spain, the European Commission said. "
+                                      "It already sells gas to Italy through the Transmed pipeline."),
+    "avoid-duties": ("2024-06-12", "Kazakhstan imposed duties on Chinese steel in May. Chinese mills may try to "
+                                   "escape the duties by building plants in Laos."),
     "needs-to-import": ("2024-06-12", "Vietnam needs to import more coal this winter."),
-    "need-to-produce": ("2024-06-12", "BASF makes the catalysts that refiners in India need to produce diesel."),
-    "statement-read": ("2024-06-12", "\"We will work together on food security,\" the G20's joint statement read."),
+    "need-to-produce": ("2024-06-12", "Sandvik designs the drills that miners in Ghana need to produce gold."),
+    "statement-read": ("2024-06-12", "\"Food security remains our first concern,\" the G20 statement read."),
     "made-in": ("2024-06-12", "Japan imposed tariffs on steel made in China."),
-    "its-plans": ("2024-06-12", "Japan has made public its plans to restrict the export of chipmaking tools."),
-    "its-right": ("2024-06-12", "Niger claimed its right to sell uranium on the open market."),
-    "asked-of-others": ("2024-06-12", "Farmers urged the government to ban wheat imports. Residents want the company "
-                                      "to provide more copper revenue to the region."),
+    "its-plans": ("2024-06-12", "South Korea outlined its plan to curb the export of rare earth magnets."),
+    "its-right": ("2024-06-12", "Bolivia insists on its right to sell lithium to any buyer."),
+    "asked-of-others": ("2024-06-12", "Farmers urged the government to ban wheat imports. Unions want the smelter "
+                                      "to supply cheaper aluminium to local firms."),
     "wants-to-sell": ("2024-06-12", "Chile wants to sell more lithium to Korea."),
-    "on-the-market": ("2024-06-12", "Mali's military government has announced that it is placing gold from the "
-                                    "Yatela mine onto the international market."),
-    "deal-terms": ("2024-06-12", "Kenya has long sought a fuel pipeline to the coast. The deal, which is expected to "
-                                 "include a ban on diesel exports, was reached with Uganda in January."),
+    "on-the-market": ("2024-06-12", "Mali's ruling council said it was placing gold from the Yatela mine onto "
+                                    "the world market."),
+    "deal-terms": ("2024-06-12", "Oman has long wanted a fertiliser partner. The pact, which may contain a cap "
+                                 "on urea exports, was signed with India in May."),
     "harvest-expected": ("2024-06-12", "Kazakhstan's wheat harvest is expected to fall 15% this year."),
     "demand-as": ("2024-06-12", "Copper fell 2% to $8,900 a tonne as Chinese demand weakened."),
     "without-agreement": ("2024-06-12", "Talks between Iran and Iraq on gas debts ended without an agreement."),
     "denied-reports": ("2024-06-12", "Tehran denied reports that it had halted oil shipments to Syria."),
     "expected-to-rise": ("2024-06-12", "Exports of Malaysian palm oil to India are expected to rise in May."),
-    "after-reports": ("2024-06-12", "Canberra sought answers after reports that Beijing had banned Australian timber."),
+    "after-reports": ("2024-06-12", "Ottawa asked for clarity after reports that New Delhi had banned Canadian lentils."),
     "keep-falling": ("2024-06-12", "Saudi Arabia threatened to cut output further if oil prices keep falling."),
     "output-keeps-falling": ("2024-06-12", "Russian oil output keeps falling."),
     "record-level": ("2024-06-12", "Gold rose to a record $2,450 an ounce on Friday as investors sought safe havens."),
@@ -556,7 +556,7 @@ def test_a_feared_or_called_off_measure_is_no_event(events) -> None:
 
 def test_a_deal_or_announcement_that_frames_the_sentence_is_told_elsewhere(events) -> None:
     assert [(e["type"], e["recipient"], e["status"]) for e in events["with-the-deal"]] == \
-        [("SaleOrSupply", "France", "planned")]
+        [("SaleOrSupply", "Belgium", "planned")]
     assert [e["type"] for e in events["since-announcement"]] == ["PriceChange"]
 
 
@@ -567,7 +567,7 @@ def test_restrictions_on_sales_restrict_exports(events) -> None:
 
 def test_a_union_of_states_that_announces_a_measure_imposes_it(events) -> None:
     [sanction] = find(events, "union-ministers", "Sanction")
-    assert (sanction["agent"], sanction["recipient"], sanction["status"]) == ("European Union", "Belarus", "proposed")
+    assert (sanction["agent"], sanction["recipient"], sanction["status"]) == ("European Union", "Russia", "proposed")
 
 
 def test_exports_a_noun_is_for_are_no_sale_but_a_record_for_output_is_production(events) -> None:
@@ -602,7 +602,7 @@ def test_a_measure_on_goods_made_in_a_country_targets_it(events) -> None:
 
 def test_whose_plans_acts_but_a_right_to_sell_is_no_sale(events) -> None:
     [restriction] = find(events, "its-plans", "ExportRestriction")
-    assert (restriction["agent"], restriction["status"]) == ("Japan", "proposed")
+    assert (restriction["agent"], restriction["status"]) == ("South Korea", "proposed")
     assert [e for e in events.get("its-right", []) if e["type"] == "SaleOrSupply"] == []
 
 
@@ -618,7 +618,7 @@ def test_goods_placed_on_the_market_are_offered_by_the_state_it_refers_to(events
 
 
 def test_a_deal_reached_with_a_side_is_the_storys_subject_s_and_its_terms_no_act_of_their_own(events) -> None:
-    assert [(e["type"], e["agent"]) for e in events["deal-terms"]] == [("Agreement", "Kenya")]
+    assert [(e["type"], e["agent"]) for e in events["deal-terms"]] == [("Agreement", "Oman")]
 
 
 def test_a_harvest_expected_to_fall_is_its_countrys_output_moving(events) -> None:
@@ -660,7 +660,7 @@ def test_a_record_a_move_reached_is_its_level_and_a_clause_beside_it_plans_nothi
 
 
 def test_a_name_the_tagger_runs_into_a_verb_ends_before_the_verb() -> None:
-    entities = _entities("Analysts at Goldman Sachs expect copper to average $9,000 a tonne next year.", "2024-06-12")
+    entities = _entities("Analysts at Goldman Sachs expect Brent to average $85 a barrel next year.", "2024-06-12")
     assert "Goldman Sachs" in entities
     assert not [label for label in entities if "expect" in label]
 

@@ -105,11 +105,11 @@ def test_rule_triggers_keep_their_clauses_and_model_triggers_add_the_others(voca
 
 
 def test_a_model_trigger_on_a_measure_told_before_names_no_event(vocab) -> None:
-    # "Prices rose after the ban was announced ." : the model marks "ban"; it is an earlier event.
-    doc = make(vocab, ["Prices", "rose", "after", "the", "ban", "was", "announced", "."], [1, 1, 6, 4, 6, 6, 1, 1],
-               ["nsubj", "ROOT", "mark", "det", "nsubjpass", "auxpass", "advcl", "punct"],
-               ["NOUN", "VERB", "SCONJ", "DET", "NOUN", "AUX", "VERB", "PUNCT"],
-               ["price", "rise", "after", "the", "ban", "be", "announce", "."], triggers=[(4, "Sanction")])
+    # "Prices rose once the ban took effect ." : the model marks "ban"; it is an earlier event.
+    doc = make(vocab, ["Prices", "rose", "once", "the", "ban", "took", "effect", "."], [1, 1, 5, 4, 5, 1, 5, 1],
+               ["nsubj", "ROOT", "mark", "det", "nsubj", "advcl", "dobj", "punct"],
+               ["NOUN", "VERB", "SCONJ", "DET", "NOUN", "VERB", "NOUN", "PUNCT"],
+               ["price", "rise", "once", "the", "ban", "take", "effect", "."], triggers=[(4, "Sanction")])
     assert clauses(doc[:], set(), context()) == {doc[1]: [[(doc[1], T.PRICE_CHANGE)]]}
 
 

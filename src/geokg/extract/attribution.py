@@ -134,7 +134,7 @@ def attribution_of(sent: Span, linked: LinkedDoc) -> Attribution:
 
 
 def _document_reads(verb: Token) -> bool:
-    """ "…," the G7's joint statement read': what a statement or letter reads its authors say
+    """'"…," the G20 statement read': what a statement or letter reads its authors say
     (the small tagger often takes this "read" for a noun)."""
     return verb.lower_ == "read" and any(
         c.dep_ == "nsubj" and c.lemma_.lower() in _DOCUMENT_NOUNS for c in verb.children

@@ -232,7 +232,7 @@ def _causing_verb(trigger: Token) -> Token | None:
 
 
 def _measured(noun: Token) -> Token:
-    """What a measure of something measures: "cut 50 million tons of coal consumption" cuts
+    """What a measure of something measures: "cut 4 million tonnes of coal consumption" cuts
     consumption; any other noun is itself."""
     if not any(c.like_num for c in noun.children):
         return noun

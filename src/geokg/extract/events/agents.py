@@ -24,7 +24,7 @@ NATIONAL_MOVES = {T.PRODUCTION, T.TRADE_CHANGE, T.DEMAND_CHANGE, T.INVENTORY_CHA
 # Nominal triggers whose modifier names the trader: "US imports", "Chinese purchases".
 TRADE_NOUNS = words("trade_nouns")
 _STATES = ACTORS - {EntityKind.PERSON, EntityKind.MEDIA}
-# Nouns whose owner does what follows ("its plans to restrict exports"); not "its right to sell".
+# Nouns whose owner does what follows ("its plan to curb exports"); not "its right to sell".
 _PLANS = {
     "plan",
     "decision",
@@ -103,7 +103,7 @@ def _clausal_agent(verb: Token, ctx: SentenceContext) -> EntityRef | None:
         if current.dep_ == "acl" and lemma(current.head) in _PLANS:
             owner = _possessor(current.head, ctx.linked)
             if owner is not None:
-                return owner  # "made public its plans to restrict exports": whose plans
+                return owner  # "outlined its plan to curb exports": whose plan
         if (
             current.dep_ not in ("xcomp", "acomp", "advcl", "conj", "relcl", "acl", "pcomp", "prep")
             or current.head.i == current.i
@@ -192,7 +192,7 @@ def _pronoun_referent(subject: Token, ctx: SentenceContext) -> EntityRef | None:
         return earlier[0] if earlier else ctx.last_person
     for ancestor in subject.head.ancestors:
         above = [c for c in ancestor.children if c.dep_ == "nsubj" and c.i < subject.i]
-        # "Niger's military government announced that it …": the state or body the subject names
+        # "Mali's ruling council said it …": the state or body the subject names
         ref = _resolve_subject(above[0], ctx) if above and above[0].pos_ != "PRON" else None
         if ref is not None and ref.kind in _STATES:
             return ref

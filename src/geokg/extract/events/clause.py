@@ -274,19 +274,19 @@ def _in_doubt(verb: Token) -> bool:
         if token.lemma_ in _DOUBTS or any(c.dep_ == "acomp" and c.lemma_ in _DOUBTS for c in token.children):
             return True
         if token.dep_ == "acl" and token.head.lemma_.lower() in _SPECULATIONS:
-            return True  # "fears that Moscow intends to halt exports"
+            return True  # "the risk that Jakarta will stop exports"
         if token.dep_ not in ("xcomp", "ccomp", "csubj", "advcl", "conj", "acomp", "pcomp"):
             return False
     return False
 
 
 def _only_needed(verb: Token) -> bool:
-    """An act only needed, not done: "the tools that chipmakers need to produce chips"."""
+    """An act only needed, not done: "the drills that miners need to produce gold"."""
     return _under(verb, lambda token: token.dep_ == "xcomp" and token.head.lemma_.lower() in ("need", "require"))
 
 
 def _asked_of_others(verb: Token) -> bool:
-    """An act asked of someone else: "residents want the company to provide jobs", "urged Delhi
+    """An act asked of someone else: "unions want the smelter to supply power", "urged Delhi
     to ban imports"."""
 
     def asked(token: Token) -> bool:

@@ -75,8 +75,8 @@ class SentenceContext:
                 self.last_actor = ref
             elif ref.kind is EntityKind.COMMODITY:
                 self.last_commodity = ref
-        # What the sentence tells is about its subject; in reported speech ("Azerbaijan is raising
-        # deliveries, the commission said") the subject of what was said, not the speaker.
+        # What the sentence tells is about its subject; in reported speech ("Algeria will increase
+        # gas sales, the Commission said") the subject of what was said, not the speaker.
         root = sent.root
         if root.lemma_ in SPEECH_VERBS:
             root = next((c for c in root.children if c.dep_ == "ccomp"), root)

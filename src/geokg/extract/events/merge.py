@@ -121,9 +121,9 @@ def _same_measure_unattributed(first: Event, second: Event) -> bool:
 
 
 def _measure_on_fewer_goods(first: Event, second: Event) -> bool:
-    """ "China imposed tariffs on barley", then "the tariffs on barley are the latest farm
-    product hit": a measure told again with more or fewer of its goods named (a measure on no
-    named goods may be any)."""
+    """ "Mexico raised tariffs on steel", then "the tariffs on steel and other metals took
+    effect": a measure told again with more or fewer of its goods named (a measure on no named
+    goods may be any)."""
     one, other = set(first.themes), set(second.themes)
     measure = first.type in (T.SANCTION, T.TARIFF, T.EXPORT_RESTRICTION)
     return measure and bool(one and other) and (one <= other or other <= one)

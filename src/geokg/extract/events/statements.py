@@ -70,7 +70,7 @@ def statement_event(
 
 def _quotes(sent: Span, event_verbs: AbstractSet[int]) -> list[str]:
     """The quoted texts of the sentence. A quoted word or phrase that modifies an event's own verb
-    ('suspended deliveries "indefinitely"', 'is banning imports "in step with its allies"') marks
+    ('had "temporarily" suspended deliveries', 'is banning imports "in step with its allies"') marks
     the reporter's distance or borrows a phrase: the sentence states the event, not a statement.
     A quote that is a clause of its own is speech wherever it stands."""
     text = span_text(sent)

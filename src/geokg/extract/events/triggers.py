@@ -166,7 +166,7 @@ def _describes_goods(token: Token, kind: EventType) -> bool:
 
 
 def _deal_terms(token: Token, kind: EventType) -> bool:
-    """ "The deal, which is expected to include controls on chip tools, was reached": a measure a
+    """ "The pact, which may contain a cap on urea exports, was signed": a measure a
     deal includes is one of its terms, not an act of its own. (A move it sets, "the accord, which
     calls for curbing output", is still news of output.)"""
     if kind not in _MEASURE_KINDS:
@@ -271,7 +271,7 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
     ):
         return T.PRODUCTION  # "the mine stopped operations"
     if word in ("place", "put", "bring") and token.pos_ == "VERB" and _to_market(token):
-        return T.OFFER  # "placing uranium onto the international market": up for sale
+        return T.OFFER  # "placing gold onto the world market": up for sale
     if word in ("bid", "tender") and token.dep_ == "dobj" and lemma(token.head) == "accept":
         return T.SALE_OR_SUPPLY  # "USDA accepted a bid from Algeria for wheat": the seller accepts
     if word in ("deny", "refuse", "bar") and any(c.dep_ == "dobj" and c.lower_ == "entry" for c in token.children):
@@ -292,7 +292,7 @@ def _kind_in_frame(token: Token, word: str) -> EventType | None:
 
 
 def _to_market(verb: Token) -> bool:
-    """ "placed uranium onto the market": the phrase on the verb, or on a participle of its object
+    """ "placed gold onto the market": the phrase on the verb, or on a participle of its object
     (the small parser attaches it to "uranium produced by the mine")."""
     for prep in (t for t in verb.subtree if t.dep_ == "prep" and t.lower_ in ("on", "onto", "to")):
         on_verb = prep.head == verb or prep.head.dep_ == "acl" and prep.head.head.head == verb
@@ -398,7 +398,7 @@ def anaphoric_measure(token: Token, ctx: SentenceContext) -> bool:
 
 def _reference_only(token: Token) -> bool:
     """A nominal trigger that only refers to an event: "following the meeting", "the arrival of
-    the cargo", "an outlet for its exports" (not "a record for output"), "Russia's gas export
+    the cargo", "a market for Angolan exports" (not "a record for output"), "Russia's gas export
     losses" (a trigger inside a noun phrase about something else)."""
     head = token.head
     if token.dep_ == "pobj" and head.lower_ in TEMPORAL_PREPS | FRAMEWORK_PREPS:
@@ -426,8 +426,8 @@ def _reference_only(token: Token) -> bool:
 
 def _told_before(token: Token) -> bool:
     """A definite measure or deal the sentence only refers to, told of before (whoever found the
-    trigger): the subject of a time clause ("prices dropped after the ban was announced") or a
-    framing phrase ("With the deal, Azerbaijan commits to …")."""
+    trigger): the subject of a time clause ("prices climbed once the ban took effect") or a
+    framing phrase ("With the agreement, Ghana will ship …")."""
     head = token.head
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
         return False
@@ -441,7 +441,7 @@ def _told_before(token: Token) -> bool:
 
 
 def _in_time_phrase(token: Token) -> bool:
-    """ "since Washington's announcement of new tariffs": a noun inside a phrase of time names
+    """ "after Beijing's decision on fresh duties": a noun inside a phrase of time names
     an event told elsewhere."""
     for ancestor in token.ancestors:
         if ancestor.pos_ in ("VERB", "AUX"):
@@ -453,7 +453,7 @@ def _in_time_phrase(token: Token) -> bool:
 
 def _not_taken(token: Token) -> bool:
     """ "put off a ban", "shelved the tariffs", "rejected a price cap": a measure not taken;
-    "to avoid the tariffs": not the avoider's."""
+    "to escape the duties": not the escaper's."""
     verb = token.head if token.dep_ in ("dobj", "nsubjpass") else None
     if verb is None or verb.pos_ != "VERB":
         return False
