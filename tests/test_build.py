@@ -12,12 +12,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import geokg
-from geokg.api import build
+from geokg.api import _built_in_texts, build
 from geokg.cli import cli, main
 from geokg.namespaces import GK
 from geokg.model import Article, content_hash
 from geokg.pipeline import Outcome, process_batch
-from geokg.rdf.iris import article_iri, graph_iri
+from geokg.rdf.iris import ONTOLOGY_GRAPH, article_iri, graph_iri
 from geokg.rdf.terms import to_ntriples, to_rdflib
 from geokg.settings import Settings
 from geokg.store import Store
@@ -222,6 +222,24 @@ def test_a_build_that_finds_nothing_new_says_the_store_is_unchanged(tmp_path: Pa
     write_articles(docs, {"new-one": "date 2024-06-15\n\nJapan bought Australian coal.\n"})
     more = runner.invoke(cli, ["build", str(docs), "--store", store, "-q"])
     assert "articles loaded: 1\n" in more.output and "nothing new" not in more.output
+
+
+def test_a_build_with_nothing_new_writes_nothing_and_saved_listings_stay_valid(tmp_path: Path) -> None:
+    from geokg import listings
+
+    docs = write_articles(tmp_path / "docs", ARTICLES)
+    settings = Settings(store=tmp_path / "store")
+    build([docs], settings)
+    with Store.open(settings.store) as store:  # the ontology's blank nodes are named anew by each load
+        assert store.holds(ONTOLOGY_GRAPH, _built_in_texts()[1])
+    stamp = listings._folder_stamp(settings.store)
+    assert any(name.endswith(".sst") for name, *_ in stamp)
+    build([docs], settings)
+    build([], settings)
+    assert listings._folder_stamp(settings.store) == stamp  # so keys saved before still serve
+    write_articles(docs, {"new-one": "date 2024-06-15\n\nJapan bought Australian coal.\n"})
+    build([docs], settings)
+    assert listings._folder_stamp(settings.store) != stamp
 
 
 def test_workers_must_be_positive() -> None:

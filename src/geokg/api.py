@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from geokg import queries as _queries
 from geokg import resolve as _resolve
 from geokg.articles import SUFFIXES, iter_articles
 from geokg.errors import ConfigError, GeokgError, GeokgWarning, IngestError, QuerySyntaxError, StoreError
-from geokg.iri_space import DECLARED_PREFIXES
+from geokg.iri_space import DECLARED_PREFIXES, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from geokg.model import Article
 from geokg.resources import ontology_files
 from geokg.settings import DEFAULT_BIND, Settings
@@ -143,7 +144,6 @@ def build(
     from geokg.crossdoc_incremental import Changes
     from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
     from geokg.pipeline import get_extractor
-    from geokg.rdf import reference_graph
 
     settings = settings or Settings.from_env()
     paths = list(paths)
@@ -160,21 +160,21 @@ def build(
 
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
-    packaged = reference_graph()
+    reference, ontology = _built_in_texts()
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph, and may hold article
         # graphs under old names (docs/reliability.md). Finding them means reading every graph's
         # name, so it is done once: after it the store records its layout as current, and only
         # a changed reference graph (another geokg wrote here since) makes a build look again.
-        reference_changed = not store.has_reference(packaged)
+        reference_changed = not store.holds(REFERENCE_GRAPH, reference)
         if reference_changed or not store.layout_current:
             summary.migrated = store.migrate_legacy_graphs(check=reference_changed)
         if reference_changed:
-            store.load_reference(packaged)  # after the move: interrupted, the next build moves the rest
+            store.ensure_graph(REFERENCE_GRAPH, reference)  # after the move: interrupted, the next build moves the rest
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
         # build or load stopped before its cross-document pass; derived_outdated: an older geokg wrote it.
         whole = recompute_crossdoc or reference_changed or store.derived_stale or store.derived_outdated
-        store.load_ontology(_ontology_graph())
+        store.ensure_graph(ONTOLOGY_GRAPH, ontology)
         # The first write marks the derived graphs stale, and records what they said of the old graphs.
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
         try:
@@ -835,19 +835,18 @@ def load(
     updates them (:mod:`geokg.crossdoc_incremental`), or recomputed whole on the same terms."""
     from geokg.crossdoc_incremental import Changes
     from geokg.load import load_files
-    from geokg.rdf import reference_graph
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
 
     settings = settings or Settings.from_env()
-    packaged = reference_graph()
+    reference, ontology = _built_in_texts()
     with Store.open(settings.store) as store:
         whole = store.derived_stale or store.derived_outdated
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
-        if not store.has_reference(packaged):
+        if not store.holds(REFERENCE_GRAPH, reference):
             whole = True  # labels and hierarchies may have changed
             store.mark_derived_stale()  # so that an interrupted load still recomputes them
-            store.load_reference(packaged)
-        store.load_ontology(_ontology_graph())
+            store.ensure_graph(REFERENCE_GRAPH, reference)
+        store.ensure_graph(ONTOLOGY_GRAPH, ontology)
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
         summary = load_files(
             store, paths, graph=graph, format=format, keep_invalid=keep_invalid, before_writing=changes.before_writing
@@ -1025,6 +1024,17 @@ def _ontology_graph() -> Graph:
     for path in ontology_files():
         graph.parse(path)
     return graph
+
+
+@lru_cache(maxsize=1)
+def _built_in_texts() -> tuple[str, str]:
+    """The reference data and the ontology as N-Triples text, made once per process: a build
+    compares the store's copies with them and writes only a graph that differs, so a build
+    with nothing new writes nothing (and leaves saved listings valid)."""
+    from geokg.rdf import reference_graph
+    from geokg.rdf.terms import to_ntriples
+
+    return to_ntriples(reference_graph()), to_ntriples(_ontology_graph())
 
 
 def _article_dataset(store: Store) -> Dataset:

@@ -386,9 +386,18 @@ def key_order(store: Store, keys_text: str, source: str, order: Sequence[tuple[s
 
 
 def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
-    """The names, sizes and times of the store's files: any write changes one of them."""
+    """The store's data files: any write adds to a write-ahead log (``*.log``) or a table file
+    (``*.sst``, never changed once written). RocksDB's own bookkeeping, which every opening for
+    writing renews (an empty log, ``MANIFEST``, ``OPTIONS``, ``LOG``), is left out, so that a build
+    with nothing new leaves saved listings valid."""
     with os.scandir(path) as entries:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.name != SAVED))
+        return tuple(
+            sorted(
+                (e.name, size, e.stat().st_mtime_ns if e.name.endswith(".log") else 0)
+                for e in entries
+                if e.name.endswith((".sst", ".log")) and (size := e.stat().st_size)
+            )
+        )
 
 
 def _affixes(cells: list[str]) -> tuple[str, str]:
