@@ -367,12 +367,13 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
     assert any(form != stored.text for form in forms)
     everything = run_query(store, stored).as_dicts()
     cases: list[dict[str, str]] = [{}]
+    extras = {"Commodity": ["Base metals", "Copper", "Refined copper", "No such thing"],
+              "date": ["2024-03-04", "2030-01-01"]}
     for param in stored.params:
         seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
-        extra = ["Base metals", "Copper", "Refined copper"] if param.kind == "Commodity" else ["Chile", "Japan"]
-        cases += [{param.name: value} for value in [*seen, *extra, "No such thing"]]
+        cases += [{param.name: value} for value in [*seen, *extras.get(param.kind, ["Chile", "Japan", "No such thing"])]]
     if stored.params:
-        cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
+        cases.append({p.name: extras.get(p.kind, ["Chile"])[1 if p.kind == "Commodity" else 0] for p in stored.params})
     hits = 0
     for params in cases:
         bindings = bind_params(stored, params)
