@@ -320,7 +320,8 @@ DISAGREEING = """
 @prefix dcterms: <http://purl.org/dc/terms/> . @prefix qudt: <http://qudt.org/schema/qudt/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <https://w3id.org/geokg/id/article/c> a gk:Article ; dcterms:identifier "c" ;
-    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> .
+    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> ;
+    gk:salientMention <https://w3id.org/geokg/id/country/CL> .
 <https://w3id.org/geokg/id/event/c-1> a gk:Event, gk:Offer ;
     prov:wasDerivedFrom <https://w3id.org/geokg/id/article/c> ;
     gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:theme <https://w3id.org/geokg/id/commodity/copper> ;
@@ -368,7 +369,7 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
     everything = run_query(store, stored).as_dicts()
     cases: list[dict[str, str]] = [{}]
     extras = {"Commodity": ["Base metals", "Copper", "Refined copper", "No such thing"],
-              "date": ["2024-03-04", "2030-01-01"]}
+              "date": ["2024-03-04", "2030-01-01"], "literal": [A, B, "c", "d", "No such thing"]}
     for param in stored.params:
         seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
         cases += [{param.name: value} for value in [*seen, *extras.get(param.kind, ["Chile", "Japan", "No such thing"])]]
