@@ -372,9 +372,11 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
               "date": ["2024-03-04", "2030-01-01"], "literal": [A, B, "c", "d", "No such thing"]}
     for param in stored.params:
         seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
-        cases += [{param.name: value} for value in [*seen, *extras.get(param.kind, ["Chile", "Japan", "No such thing"])]]
+        extra = extras.get(param.kind, ["Chile", "Japan", "No such thing"])
+        cases += [{param.name: value} for value in [*seen, *extra]]
     if stored.params:
-        cases.append({p.name: extras.get(p.kind, ["Chile"])[1 if p.kind == "Commodity" else 0] for p in stored.params})
+        cases.append({p.name: "Copper" if p.kind == "Commodity" else extras.get(p.kind, ["Chile"])[0]
+                      for p in stored.params})
     hits = 0
     for params in cases:
         bindings = bind_params(stored, params)
