@@ -320,7 +320,8 @@ DISAGREEING = """
 @prefix dcterms: <http://purl.org/dc/terms/> . @prefix qudt: <http://qudt.org/schema/qudt/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <https://w3id.org/geokg/id/article/c> a gk:Article ; dcterms:identifier "c" ;
-    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> .
+    dcterms:date "2024-03-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> ;
+    gk:salientMention <https://w3id.org/geokg/id/country/CL> .
 <https://w3id.org/geokg/id/event/c-1> a gk:Event, gk:Offer ;
     prov:wasDerivedFrom <https://w3id.org/geokg/id/article/c> ;
     gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:theme <https://w3id.org/geokg/id/commodity/copper> ;
@@ -367,12 +368,15 @@ def test_queries_plan_gives_the_rows_of_the_contract_text(disagreeing_store: Sto
     assert any(form != stored.text for form in forms)
     everything = run_query(store, stored).as_dicts()
     cases: list[dict[str, str]] = [{}]
+    extras = {"Commodity": ["Base metals", "Copper", "Refined copper", "No such thing"],
+              "date": ["2024-03-04", "2030-01-01"], "literal": [A, B, "c", "d", "No such thing"]}
     for param in stored.params:
         seen = sorted({str(row[param.name]) for row in everything if row.get(param.name)})
-        extra = ["Base metals", "Copper", "Refined copper"] if param.kind == "Commodity" else ["Chile", "Japan"]
-        cases += [{param.name: value} for value in [*seen, *extra, "No such thing"]]
+        extra = extras.get(param.kind, ["Chile", "Japan", "No such thing"])
+        cases += [{param.name: value} for value in [*seen, *extra]]
     if stored.params:
-        cases.append({p.name: "Copper" if p.kind == "Commodity" else "Chile" for p in stored.params})
+        cases.append({p.name: "Copper" if p.kind == "Commodity" else extras.get(p.kind, ["Chile"])[0]
+                      for p in stored.params})
     hits = 0
     for params in cases:
         bindings = bind_params(stored, params)
