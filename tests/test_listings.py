@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from geokg import crossdoc, listings
+from geokg import aggregates, crossdoc, listings
 from geokg.errors import ConfigError, QuerySyntaxError
 from geokg.queries import (
     bind_params,
@@ -149,7 +149,7 @@ def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
 def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:
     whole = contract(store, "co-mentions")
     assert len(whole) >= 10 and any(row[2] > 1 for row in whole)
-    assert listings.count_co_mentions(store) == whole
+    assert aggregates.count_co_mentions(store) == whole
     assert run_query(store, "co-mentions").rows == whole
     page = run_query(store, "co-mentions", limit=5)
     assert page.rows == whole[:5] and page.more
@@ -367,3 +367,69 @@ def test_listings_a_bound_value_is_read_by_its_keys(
     assert run_query(store, name, {param: value}, limit=2, offset=1).rows == whole[1:3]
     assert run_query(store, name, {param: value}).rows == whole  # one query, all rows
     assert any(values in text for text in texts) == bool(whole)
+
+
+# org/lme is no gk:Media: attributed to it, no outlet. Labels over 16 bytes are stored by their hash.
+MEDIA = ["media/reuters", "media/nikkei", "org/lme", "media/andes-wire", "media/pacific-ledger"]
+LONG_MEDIA = (
+    '<https://w3id.org/geokg/id/media/andes-wire> a gk:Media ; skos:prefLabel "Andes Wire Mining Desk" .\n'
+    '<https://w3id.org/geokg/id/media/pacific-ledger> a gk:Media ; skos:prefLabel "The Pacific Ledger Weekly" .'
+)
+
+
+def outlet_article(n: int) -> str:
+    """An article whose events have several outlets or none, a date or none, one or two agents."""
+    doc = f"<https://w3id.org/geokg/id/article/o{n}>"
+    publisher = f"dcterms:publisher <https://w3id.org/geokg/id/{MEDIA[n % 2]}> ; " if n % 6 else ""
+    lines = [
+        "@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        LONG_MEDIA,
+        f'{doc} a gk:Article ; {publisher}dcterms:identifier "o-{n:02d}{"é" if n % 4 == 1 else ""}" .',
+    ]
+    for k in range(1 + n % 3):
+        agents = ["country/CL", "country/JP"][: 1 + (n + k) % 2] if k != 2 else ["org/lme"]
+        theme = ("commodity/copper", "commodity/nickel")[(n * k) % 2]
+        extra = [f"gk:attributedTo <https://w3id.org/geokg/id/{MEDIA[(n + k) % 3]}>"] if (n + k) % 2 else []
+        if n % 5 == k:
+            extra.append(f"gk:reportedBy <https://w3id.org/geokg/id/{MEDIA[k % 2]}>")
+        if n % 4 == 2:
+            extra.append(f"gk:reportedBy <https://w3id.org/geokg/id/{MEDIA[3 + k % 2]}>, <https://w3id.org/geokg/id/{MEDIA[4 - n % 2]}>")
+        if (n + k) % 4:
+            extra.append(f'gk:date "2024-0{1 + (n + k) % 9}-1{n % 10}"^^xsd:date')
+        lines.append(
+            f"<https://w3id.org/geokg/id/event/o{n}-{k}> a gk:Event, gk:{('Offer', 'Sanction', 'Offer')[k]} ;"
+            f" prov:wasDerivedFrom {doc} ; gk:theme <https://w3id.org/geokg/id/{theme}> ; "
+            + " ; ".join([*(f"gk:agent <https://w3id.org/geokg/id/{a}>" for a in agents), *extra])
+            + " ."
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_listings_outlets_per_event_are_counted_as_the_query_counts_them(tmp_path: Path, reverse: bool) -> None:
+    """Outlets and article ids concatenated in the query's order, unbound where a row lacks one."""
+    path = tmp_path / "geokg.db"
+    numbers = list(range(14))
+    with Store.open(path) as opened:
+        opened.load_reference(Graph().parse(DATA / "store" / "reference.ttl"))
+        for n in reversed(numbers) if reverse else numbers:
+            opened.replace_graph(graph_iri(f"o{n}"), Graph().parse(data=outlet_article(n), format="turtle"))
+        # The same event in a second graph: its rows twice over, the same groups.
+        opened.replace_graph(graph_iri("o-copy"), Graph().parse(data=outlet_article(4), format="turtle"))
+        crossdoc.refresh(opened)
+    with Store.open(path, read_only=True) as reading:
+        whole = contract(reading, "outlets-per-event")
+        outlets = [row[4] for row in whole]
+        assert len(whole) >= 5 and None in outlets and any(", " in (o or "") for o in outlets)
+        assert None in [row[5] for row in whole] and any(row[5] for row in whole)
+        assert aggregates.count_outlets_per_event(reading) == whole
+        page = run_query(reading, "outlets-per-event", limit=3)
+        assert page.rows == whole[:3] and page.more
+        assert run_query(reading, "outlets-per-event", limit=3, cursor=page.cursor).rows == whole[3:6]
+    # A later process reads the rows this one saved.
+    with Store.open(path, read_only=True) as reading, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listings, "_CACHE", {})
+        patch.setattr(aggregates, "count_outlets_per_event", None)
+        assert run_query(reading, "outlets-per-event").rows == whole

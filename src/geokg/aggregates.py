@@ -1,0 +1,308 @@
+"""Whole-graph aggregates computed here from rows the store streams, with the rows and order of their query.
+
+A listing ordered by its counts (``co-mentions``, ``outlets-per-event``) needs every row of the
+store before its first: Oxigraph groups them all, holding every solution, then sorts. Here the
+few plain patterns such a query reads are streamed once, joined and counted in Python, and the
+rows are kept for the process and saved in the store's folder for later processes, as sorted keys
+are (:func:`geokg.listings.key_order`: stamped with the store's files, stale after any write).
+A page is then a slice of them.
+
+Each function returns None where its rows could differ from the query's (a label with a language
+tag, a date of another type): the query answers instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Container
+from typing import Any
+
+import pyoxigraph as ox
+
+from geokg.listings import _column_kind, _kept, _Saved, _value
+from geokg.store import Store
+
+__all__ = ["COMPUTED", "co_mentions", "count_co_mentions", "outlets_per_event", "count_outlets_per_event"]
+
+_GK = "https://w3id.org/geokg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DCTERMS = "http://purl.org/dc/terms/"
+_PROV = "http://www.w3.org/ns/prov#"
+_EVENT = f"<{_GK}Event>"
+
+Row = tuple[object, ...]
+
+
+class _LineReader:
+    """A binary file to serialise SPARQL TSV results into, handing each complete line to ``take``:
+    the rows are read as Oxigraph writes them, never held whole."""
+
+    def __init__(self, take: Callable[[str], None]) -> None:
+        self.take, self.rest, self.header = take, b"", True
+
+    def write(self, data: bytes) -> int:
+        lines = (self.rest + data).split(b"\n")
+        self.rest = lines.pop()
+        for line in lines:
+            if self.header:
+                self.header = False
+            else:
+                self.take(line.decode("utf-8"))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _stream(store: Store, query: str, source: str, take: Callable[[list[str]], None]) -> None:
+    """Hand each row of ``query`` (its TSV cells) to ``take``, as the store writes them."""
+    solutions = store.execute(query, source=source)
+    assert isinstance(solutions, ox.QuerySolutions)
+    reader = _LineReader(lambda line: take(line.split("\t")))
+    solutions.serialize(reader, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+
+
+def _saved_rows(name: str) -> _Saved:
+    """Rows saved as JSON: a date as ``["date", "YYYY-MM-DD"]``, other values as they are."""
+
+    def write(rows: list[Row] | None) -> tuple[object, str]:
+        if rows is None:
+            return None, ""
+        return [[["date", v.isoformat()] if isinstance(v, dt.date) else v for v in row] for row in rows], ""
+
+    def read(data: Any, _body: str) -> list[Row] | None:
+        if data is None:
+            return None
+        return [
+            tuple(dt.date.fromisoformat(v[1]) if isinstance(v, list) and v[0] == "date" else v for v in row)
+            for row in data
+        ]
+
+    return _Saved(name, write, read)
+
+
+# -- co-mentions ----------------------------------------------------------------
+
+
+def co_mentions(store: Store) -> list[Row] | None:
+    """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
+    return _kept(store, "co-mentions", lambda: count_co_mentions(store), _saved_rows("co-mentions"))
+
+
+def count_co_mentions(store: Store) -> list[Row] | None:
+    """The rows of ``queries/co-mentions.rq``, counted here from each article's entities.
+
+    Oxigraph holds every (article, entity, entity) row of the query to group them: 2.1 GB at ten
+    million quads. Here each article's entities are read once, as a stream, and articles that name
+    the same entities are counted together; what is held is one entry per article, per distinct set
+    of entities and per pair of labels. None when a display label is not a plain string (the
+    query's order of those is Oxigraph's to give).
+    """
+    labels: dict[str, list[str]] = {}
+    _, tsv = store.select_tsv(f"SELECT DISTINCT ?e ?label WHERE {{ ?e <{_GK}displayLabel> ?label }}")
+    for line in tsv.decode("utf-8").split("\n")[1:]:
+        if not line:
+            continue
+        entity, label = line.split("\t")
+        if _column_kind({label}) != "string":
+            return None
+        if entity.startswith("<"):  # STR() of a blank node is an error: the query skips it
+            labels.setdefault(entity[1:-1], []).append(str(_value(label)))
+    ids: dict[str, int] = {}
+    entities: list[str] = []
+    by_doc: dict[str, list[int]] = {}
+
+    def take(cells: list[str]) -> None:
+        doc, cell = cells
+        entity = cell[1:-1]
+        if entity not in labels:
+            return
+        number = ids.get(entity)
+        if number is None:
+            number = ids[entity] = len(entities)
+            entities.append(entity)
+        by_doc.setdefault(doc, []).append(number)
+
+    query = f"SELECT ?doc ?e WHERE {{ ?doc <{_RDF_TYPE}> <{_GK}Article> ; <{_GK}mentions> ?e }}"
+    _stream(store, query, "co-mentions", take)
+    sets: dict[tuple[int, ...], int] = {}
+    for named in by_doc.values():
+        key = tuple(sorted(set(named)))
+        sets[key] = sets.get(key, 0) + 1
+    by_doc.clear()
+    counts: dict[tuple[str, str], int] = {}
+    for named_set, articles in sets.items():
+        iris = sorted(entities[n] for n in named_set)  # STR(?e1) < STR(?e2): each pair once
+        pairs = set()
+        for i, first in enumerate(iris):
+            for second in iris[i + 1 :]:
+                for label1 in labels[first]:
+                    for label2 in labels[second]:
+                        pairs.add((label1, label2) if label1 <= label2 else (label2, label1))
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + articles
+    rows: list[Row] = [(first, second, count) for (first, second), count in counts.items()]
+    rows.sort(key=lambda row: (-row[2], row[0], row[1]))  # type: ignore[operator]
+    return rows
+
+
+# -- outlets per event ----------------------------------------------------------
+
+
+def outlets_per_event(store: Store) -> list[Row] | None:
+    """The rows of ``queries/outlets-per-event.rq`` (:func:`count_outlets_per_event`), kept as sorted keys are."""
+    saved = _saved_rows("outlets-per-event")
+    return _kept(store, "outlets-per-event", lambda: count_outlets_per_event(store), saved)
+
+
+class _Group:
+    """One (type, agent, commodity) of ``outlets-per-event`` as its rows arrive."""
+
+    __slots__ = ("docs", "outlets", "first", "articles")
+
+    def __init__(self) -> None:
+        self.docs: set[str] = set()
+        self.outlets: dict[str, None] | None = {}  # None once a row has no outlet
+        self.first: dt.date | None | bool = None  # False once a row has no date
+        self.articles: dict[str, None] = {}
+
+
+def count_outlets_per_event(store: Store) -> list[Row] | None:
+    """The rows of ``queries/outlets-per-event.rq``, counted here from the patterns it reads.
+
+    Oxigraph takes minutes at ten million quads to evaluate the query's joins and its optional
+    outlets for every event. Here each pattern is streamed once and the events are met in the
+    order the query's evaluation meets them (its first pattern, ``?event a gk:Event``), so that
+    the concatenated outlets and article ids come in the query's order. As Oxigraph does, an
+    aggregate of a group where a row lacks the value (an outlet, a date) is unbound.
+
+    None when a label, identifier or date is not of the kind compared here as Oxigraph compares
+    it (a plain string, an ``xsd:date``).
+    """
+    order: dict[str, int] = {}
+    _stream(store, f"SELECT ?event WHERE {{ ?event a {_EVENT} }}", "outlets-per-event", _first_seen(order))
+    rank: dict[tuple[str, object], int] = {}  # where each label comes in the store's scan of them
+    labels = _values_of(store, f"<{_GK}displayLabel>", "string", rank=rank)
+    gk_class = f'FILTER(?o != {_EVENT} && STRSTARTS(STR(?o), "{_GK}"))'  # a type of event (the query's filter)
+    classes = _objects(store, _RDF_TYPE, order, gk_class)
+    agents = _objects(store, f"{_GK}agent", order)
+    themes = _objects(store, f"{_GK}theme", order)
+    docs = _objects(store, f"{_PROV}wasDerivedFrom", order)
+    dates = _values_of(store, f"<{_GK}date>", "date", order)
+    identifiers = _values_of(store, f"<{_DCTERMS}identifier>", "string", {d for ds in docs.values() for d in ds})
+    publishers = _objects(store, f"{_DCTERMS}publisher")
+    attributed = _objects(store, f"{_GK}attributedTo", order)
+    reported = _objects(store, f"{_GK}reportedBy", order)
+    media = _objects(store, _RDF_TYPE, obj=f"<{_GK}Media>")
+    if labels is None or dates is None or identifiers is None:
+        return None
+    groups: dict[tuple[str, str, str], _Group] = {}
+    for event in order:
+        kinds = [c[len(_GK) + 1 : -1] for c in classes.get(event, ()) if c.startswith("<" + _GK) and c != _EVENT]
+        agent_labels = [label for a in agents.get(event, ()) for label in labels.get(a, ())]
+        theme_labels = [label for t in themes.get(event, ()) for label in labels.get(t, ())]
+        if not (kinds and agent_labels and theme_labels):
+            continue
+        event_dates = dates.get(event, [])
+        first = min(event_dates) if event_dates else False
+        for doc in docs.get(event, ()):
+            ids = identifiers.get(doc)
+            if not ids:
+                continue
+            # The query's UNION (the article's publisher, who the event is attributed to or reported
+            # by): Oxigraph gives its outlets in the reverse order of the store's scan of labels.
+            found = {*publishers.get(doc, ()), *(m for m in attributed.get(event, ()) if m in media)}
+            found.update(reported.get(event, ()))
+            named = sorted(((rank[m, label], label) for m in found for label in labels.get(m, ())), reverse=True)
+            outlets = [label for _, label in named]
+            for key in {(k, a, t): None for k in kinds for a in agent_labels for t in theme_labels}:
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = _Group()
+                group.docs.add(doc)
+                if not outlets:
+                    group.outlets = None
+                elif group.outlets is not None:
+                    for outlet in outlets:
+                        group.outlets.setdefault(outlet, None)
+                if group.first is not False:
+                    group.first = first if first is False or group.first is None else min(group.first, first)
+                for article in ids:
+                    group.articles.setdefault(article, None)
+    rows: list[Row] = [
+        (
+            *key,
+            len(group.docs),
+            None if group.outlets is None else ", ".join(group.outlets),
+            group.first or None,
+            ", ".join(group.articles),
+        )
+        for key, group in groups.items()
+        if len(group.docs) > 1
+    ]
+    rows.sort(key=lambda row: (-row[3], row[0], row[1], row[2]))  # type: ignore[operator]
+    return rows
+
+
+def _first_seen(order: dict[str, int]) -> Callable[[list[str]], None]:
+    def take(cells: list[str]) -> None:
+        order.setdefault(cells[0], len(order))
+
+    return take
+
+
+def _objects(
+    store: Store, predicate: str, subjects: Container[str] | None = None, where: str = "", obj: str = "?o"
+) -> dict[str, list[str]]:
+    """Each subject's objects of ``predicate`` (TSV cells) that ``where`` (a FILTER) keeps, in the
+    order the store gives them, for the ``subjects`` given (by default all); with ``obj`` a term,
+    its subjects (as keys)."""
+    found: dict[str, list[str]] = {}
+
+    def take(cells: list[str]) -> None:
+        if subjects is None or cells[0] in subjects:
+            objects = found.setdefault(cells[0], [])
+            if len(cells) > 1 and cells[1] not in objects:  # a triple in several graphs
+                objects.append(cells[1])
+
+    variables = "?s ?o" if obj == "?o" else "?s"
+    _stream(store, f"SELECT {variables} WHERE {{ ?s <{predicate}> {obj} {where} }}", "outlets-per-event", take)
+    return found
+
+
+def _values_of(
+    store: Store,
+    predicate: str,
+    kind: str,
+    subjects: Container[str] | None = None,
+    rank: dict[tuple[str, object], int] | None = None,
+) -> dict[str, list[Any]] | None:
+    """Each subject's literal objects of ``predicate`` as values, for the ``subjects`` given (by
+    default all), or None when one is not of ``kind``; ``rank`` takes where each (subject, value)
+    first comes in the store's scan."""
+    found: dict[str, list[Any]] = {}
+    wrong: list[str] = []
+
+    def take(cells: list[str]) -> None:
+        subject, cell = cells
+        if subjects is not None and subject not in subjects:
+            return
+        if _column_kind({cell}) != kind:
+            wrong.append(cell)
+            return
+        values = found.setdefault(subject, [])
+        value = _value(cell)
+        if value not in values:
+            values.append(value)
+            if rank is not None:
+                rank[subject, value] = len(rank)
+
+    _stream(store, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}", "outlets-per-event", take)
+    return None if wrong else found
+
+
+#: Listings computed in Python on the local store, by name (each returns None to leave it to the query).
+COMPUTED: dict[str, Callable[[Store], list[Row] | None]] = {
+    "co-mentions": co_mentions,
+    "outlets-per-event": outlets_per_event,
+}
