@@ -433,3 +433,19 @@ def test_listings_outlets_per_event_are_counted_as_the_query_counts_them(tmp_pat
         patch.setattr(listings, "_CACHE", {})
         patch.setattr(aggregates, "count_outlets_per_event", None)
         assert run_query(reading, "outlets-per-event").rows == whole
+
+
+@pytest.mark.parametrize("name", ["co-mentions", "entities"])
+def test_listings_computed_or_whole_rows_are_paged_and_saved(store: Store, name: str) -> None:
+    whole = contract(store, name)
+    assert len(whole) >= 10
+    assert run_query(store, name).rows == whole
+    assert _pages(store, name, 3) == whole
+    assert list(iter_query(store, name, limit=4, offset=2)[1]) == whole[2:6]
+    assert any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
+    # A later process reads the saved rows: here neither the store nor the query answers.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listings, "_CACHE", {})
+        patch.setattr(aggregates, "count_co_mentions", None)
+        patch.setattr(store, "select_tsv", None)
+        assert run_query(store, name, limit=5).rows == whole[:5]

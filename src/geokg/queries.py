@@ -622,11 +622,17 @@ def offset_cursor(stored: StoredQuery, offset: int) -> str:
 def _computed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position
 ) -> list[tuple[Value, ...]] | None:
-    """The rows of a listing computed in Python on this engine (:data:`geokg.aggregates.COMPUTED`), or None."""
-    compute = aggregates.COMPUTED.get(stored.name) if store.engine == "oxigraph" and not bindings else None
-    if compute is None or start.key is not None:
+    """The rows of a listing computed in Python on this engine (:data:`geokg.aggregates.COMPUTED`), or
+    read whole once (:data:`geokg.aggregates.WHOLE`), or None."""
+    if store.engine != "oxigraph" or bindings or start.key is not None:
         return None
-    return compute(store)  # type: ignore[return-value]
+    if stored.name in aggregates.WHOLE:
+        text = stored.text_for(store.engine)
+        return aggregates.whole(
+            store, stored.name, lambda: rows_from_tsv(store.select_tsv(text, source=str(stored.path))[1])
+        )
+    compute = aggregates.COMPUTED.get(stored.name)
+    return None if compute is None else compute(store)  # type: ignore[return-value]
 
 
 def _keyed(
