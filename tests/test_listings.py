@@ -436,16 +436,18 @@ def test_listings_outlets_per_event_are_counted_as_the_query_counts_them(tmp_pat
 
 
 @pytest.mark.parametrize("name", ["co-mentions", "entities"])
-def test_listings_computed_or_whole_rows_are_paged_and_saved(store: Store, name: str) -> None:
+def test_listings_computed_or_whole_rows_are_paged_and_saved(
+    store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listings, "_CACHE", {})  # computed here, not by a test before
     whole = contract(store, name)
     assert len(whole) >= 10
     assert run_query(store, name).rows == whole
     assert _pages(store, name, 3) == whole
     assert list(iter_query(store, name, limit=4, offset=2)[1]) == whole[2:6]
-    assert any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
+    assert store.path is not None and any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
     # A later process reads the saved rows: here neither the store nor the query answers.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(listings, "_CACHE", {})
-        patch.setattr(aggregates, "count_co_mentions", None)
-        patch.setattr(store, "select_tsv", None)
-        assert run_query(store, name, limit=5).rows == whole[:5]
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(aggregates, "count_co_mentions", None)
+    monkeypatch.setattr(store, "select_tsv", None)
+    assert run_query(store, name, limit=5).rows == whole[:5]
