@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from geokg import aggregates, crossdoc, listings
 from geokg.errors import ConfigError, QuerySyntaxError
@@ -98,6 +98,7 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         for n, identifier in enumerate(IDS):
             opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, identifier), format="turtle"))
         crossdoc.refresh(opened)
+        opened.replace_graph(URIRef("https://w3id.org/geokg/graph/test-disputes"), Graph().parse(data=disputes()))
         # A storyline of our own: the offer follows the export restriction (a status change).
         opened.update(
             "PREFIX gk: <https://w3id.org/geokg/ontology#> INSERT { GRAPH <https://w3id.org/geokg/graph/test> {"
@@ -106,6 +107,38 @@ def store(tmp_path_factory: pytest.TempPathFactory):
         )
     with Store.open(path, read_only=True) as reading:
         yield reading
+
+
+# Disputed canonical events as the cross-document pass caches them (report: values that differ):
+# labels whose order tests the sort (case, a non-ASCII letter), two events of one type and label,
+# an event of two labels, values without an outlet or a sentence, and a value of two outlets.
+DISPUTE_LABELS = ["Offer of copper", "offer of copper", "Élan offer", "Offer of copper", "Zinc deal", "Ban"]
+
+
+def disputes() -> str:
+    """Turtle of disputed canonical events and the values their reports give."""
+    lines = [
+        "@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix report: <https://w3id.org/geokg/report#> . @prefix d: <https://w3id.org/geokg/id/test/> .",
+    ]
+    for n, label in enumerate(DISPUTE_LABELS):
+        kind = ("Offer", "Offer", "Offer", "Offer", "Agreement", "ExportRestriction")[n]
+        lines.append(f'd:c{n} gk:eventType gk:{kind} ; rdfs:label "{label}"' + (' , "Alt label"' if n == 4 else "") + " .")
+        values = [f"d:c{n}-v{k}" for k in range(2 + n % 3)]
+        for k, value in enumerate(values):
+            field = ("quantity", "date")[k % 2] if n % 2 else "quantity"
+            outlets = [] if (n + k) % 3 == 0 else ['"Reuters"', '"Nikkei"'][: 1 + (n + k) % 2]
+            lines.append(
+                f'd:c{n} report:reportedValue {value} . {value} report:field "{field}" ; '
+                f'report:value "{10 * k + n} t" ; report:article "art-{(n + k) % 4}"'
+                + "".join(f" ; report:outlet {o}" for o in outlets)
+                + (f' ; report:sentence "Sentence {n}-{k}."' if k % 2 == 0 else "")
+                + " ."
+            )
+        for k in range(len(values) - 1):
+            lines.append(f"{values[k]} report:differsFrom {values[k + 1]} .")
+        lines.append(f"{values[0]} report:differsFrom {values[-1]} .")
+    return "\n".join(lines)
 
 
 def contract(store: Store, name: str) -> list[tuple]:
