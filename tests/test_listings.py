@@ -123,7 +123,8 @@ def disputes() -> str:
     ]
     for n, label in enumerate(DISPUTE_LABELS):
         kind = ("Offer", "Offer", "Offer", "Offer", "Agreement", "ExportRestriction")[n]
-        lines.append(f'd:c{n} gk:eventType gk:{kind} ; rdfs:label "{label}"' + (' , "Alt label"' if n == 4 else "") + " .")
+        other = ' , "Alt label"' if n == 4 else ""
+        lines.append(f'd:c{n} gk:eventType gk:{kind} ; rdfs:label "{label}"{other} .')
         values = [f"d:c{n}-v{k}" for k in range(2 + n % 3)]
         for k, value in enumerate(values):
             field = ("quantity", "date")[k % 2] if n % 2 else "quantity"
@@ -428,7 +429,8 @@ def outlet_article(n: int) -> str:
         if n % 5 == k:
             extra.append(f"gk:reportedBy <https://w3id.org/geokg/id/{MEDIA[k % 2]}>")
         if n % 4 == 2:
-            extra.append(f"gk:reportedBy <https://w3id.org/geokg/id/{MEDIA[3 + k % 2]}>, <https://w3id.org/geokg/id/{MEDIA[4 - n % 2]}>")
+            more = (MEDIA[3 + k % 2], MEDIA[4 - n % 2])
+            extra.append("gk:reportedBy " + ", ".join(f"<https://w3id.org/geokg/id/{m}>" for m in more))
         if (n + k) % 4:
             extra.append(f'gk:date "2024-0{1 + (n + k) % 9}-1{n % 10}"^^xsd:date')
         lines.append(
@@ -478,7 +480,8 @@ def test_listings_computed_or_whole_rows_are_paged_and_saved(
     assert run_query(store, name).rows == whole
     assert _pages(store, name, 3) == whole
     assert list(iter_query(store, name, limit=4, offset=2)[1]) == whole[2:6]
-    assert store.path is not None and any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
+    assert store.path is not None
+    assert any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
     # A later process reads the saved rows: here neither the store nor the query answers.
     monkeypatch.setattr(listings, "_CACHE", {})
     monkeypatch.setattr(aggregates, "count_co_mentions", None)
