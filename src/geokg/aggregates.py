@@ -14,8 +14,9 @@ tag, a date of another type): the query answers instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container
-from typing import Any, TypeVar
+import json
+from collections.abc import Callable, Container, Sequence
+from typing import Any, TypeVar, overload
 
 import pyoxigraph as ox
 
@@ -71,21 +72,53 @@ def _stream(store: Store, query: str, source: str, take: Callable[[list[str]], N
     solutions.serialize(reader, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
 
 
-def _saved_rows(name: str) -> _Saved:
-    """Rows saved as JSON: a date as ``["date", "YYYY-MM-DD"]``, other values as they are."""
+class SavedRows(Sequence[Row]):
+    """Rows read from a saved file, one JSON line each, parsed when a page reaches them: a later
+    process pays for its page, not for every row (``disagreements`` holds whole sentences)."""
 
-    def write(rows: list[Row] | None) -> tuple[object, str]:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [_row(line) for line in self.lines[index]]
+        return _row(self.lines[index])
+
+
+def _row(line: str) -> Row:
+    return tuple(dt.date.fromisoformat(v[1]) if isinstance(v, list) else v for v in json.loads(line))
+
+
+def _saved_rows(name: str) -> _Saved:
+    """Rows saved one JSON array a line, a date as ``["date", "YYYY-MM-DD"]`` (:class:`SavedRows`)."""
+
+    def write(rows: Sequence[Row] | None) -> tuple[object, str]:
         if rows is None:
             return None, ""
-        return [[["date", v.isoformat()] if isinstance(v, dt.date) else v for v in row] for row in rows], ""
+        if isinstance(rows, SavedRows):
+            return len(rows), "\n".join(rows.lines)
+        lines = [
+            json.dumps([["date", v.isoformat()] if isinstance(v, dt.date) else v for v in row], ensure_ascii=False)
+            for row in rows
+        ]
+        return len(lines), "\n".join(lines)
 
-    def read(data: Any, _body: str) -> list[Row] | None:
+    def read(data: Any, body: str) -> SavedRows | None:
         if data is None:
             return None
-        return [
-            tuple(dt.date.fromisoformat(v[1]) if isinstance(v, list) and v[0] == "date" else v for v in row)
-            for row in data
-        ]
+        lines = body.split("\n") if body else []
+        if len(lines) != data:
+            raise ValueError(f"{data} rows saved, {len(lines)} read")
+        return SavedRows(lines)
 
     return _Saved(name, write, read)
 
@@ -264,7 +297,14 @@ def _first_seen(order: dict[str, int]) -> Callable[[list[str]], None]:
 
 
 def _objects(
-    store: Store, predicate: str, subjects: Container[str] | None = None, where: str = "", obj: str = "?o"
+    store: Store,
+    predicate: str,
+    subjects: Container[str] | None = None,
+    where: str = "",
+    obj: str = "?o",
+    *,
+    distinct: bool = False,
+    source: str = "outlets-per-event",
 ) -> dict[str, list[str]]:
     """Each subject's objects of ``predicate`` (TSV cells) that ``where`` (patterns after it) keeps, in the
     order the store gives them, for the ``subjects`` given (by default all); with ``obj`` a term,
@@ -277,8 +317,8 @@ def _objects(
             if len(cells) > 1 and cells[1] not in objects:  # a triple in several graphs
                 objects.append(cells[1])
 
-    variables = "?s ?o" if obj == "?o" else "?s"
-    _stream(store, f"SELECT {variables} WHERE {{ ?s <{predicate}> {obj} {where} }}", "outlets-per-event", take)
+    variables = ("DISTINCT " if distinct else "") + ("?s ?o" if obj == "?o" else "?s")
+    _stream(store, f"SELECT {variables} WHERE {{ ?s <{predicate}> {obj} {where} }}", source, take)
     return found
 
 
@@ -288,10 +328,13 @@ def _values_of(
     kind: str,
     subjects: Container[str] | None = None,
     rank: dict[tuple[str, object], int] | None = None,
+    where: str = "",
+    *,
+    distinct: bool = False,
 ) -> dict[str, list[Any]] | None:
-    """Each subject's literal objects of ``predicate`` as values, for the ``subjects`` given (by
-    default all), or None when one is not of ``kind``; ``rank`` takes where each (subject, value)
-    first comes in the store's scan."""
+    """Each subject's literal objects of ``predicate`` that ``where`` (patterns after it) keeps, as
+    values, for the ``subjects`` given (by default all), or None when one is not of ``kind``;
+    ``rank`` takes where each (subject, value) first comes in the store's scan."""
     found: dict[str, list[Any]] = {}
     wrong: list[str] = []
 
@@ -309,14 +352,77 @@ def _values_of(
             if rank is not None:
                 rank[subject, value] = len(rank)
 
-    _stream(store, f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}", "outlets-per-event", take)
+    query = f"SELECT {'DISTINCT ' if distinct else ''}?s ?o WHERE {{ ?s {predicate} ?o {where} }}"
+    _stream(store, query, "aggregates", take)
     return None if wrong else found
 
 
+# -- disagreements -------------------------------------------------------------
+
+_REPORT = "https://w3id.org/geokg/report#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def disagreements(store: Store) -> Sequence[Row] | None:
+    """The rows of ``queries/disagreements.rq`` (:func:`list_disagreements`), kept as sorted keys are."""
+    return _kept(store, "disagreements", lambda: list_disagreements(store), _saved_rows("disagreements"))
+
+
+def list_disagreements(store: Store) -> list[Row] | None:
+    """The rows of ``queries/disagreements.rq`` with no commodity bound, from the values of
+    disputed canonical events the cross-document pass caches (``report:``), read as streams.
+
+    Each row costs Oxigraph about a dozen lookups on disk: a page of a thousand took over half a
+    second at ten million quads, read by keys. The cache is small (2 % of the store), so every row
+    is made here once, in the query's order (unbound first, then plain strings or IRIs by their
+    text). None when a cell is of another kind (a language tag, a number): the query answers.
+    """
+    reported = _objects(store, f"{_REPORT}reportedValue", source="disagreements")
+    differs = _objects(store, f"{_REPORT}differsFrom", source="disagreements")
+    disputed = f". ?s <{_REPORT}reportedValue> []"
+    classes = _objects(store, f"{_GK}eventType", where=disputed, distinct=True, source="disagreements")
+    labels = _values_of(store, f"<{_RDFS_LABEL}>", "string", where=disputed, distinct=True)
+    cells = {
+        name: _values_of(store, f"<{_REPORT}{name}>", "string")
+        for name in ("field", "value", "article", "outlet", "sentence")
+    }
+    iris = set(reported) | {c for found in classes.values() for c in found}
+    if labels is None or None in cells.values() or (iris and _column_kind(iris) != "iri"):
+        return None
+    field, value, article, outlet, sentence = (cells[n] or {} for n in cells)
+    rows: set[Row] = set()
+    for canonical, values in reported.items():
+        types = [c[1:-1].removeprefix(_GK) if c.startswith("<" + _GK) else "" for c in classes.get(canonical, ())]
+        names = labels.get(canonical, [])
+        for r1 in values:
+            for r2 in differs.get(r1, ()):
+                pairs = [
+                    (v1, a1, v2, a2)
+                    for v1 in value.get(r1, ())
+                    for a1 in article.get(r1, ())
+                    for v2 in value.get(r2, ())
+                    for a2 in article.get(r2, ())
+                    if a1 != a2
+                ]
+                for kind in types:
+                    for label in names:
+                        for name in field.get(r1, ()):
+                            for v1, a1, v2, a2 in pairs:
+                                for o1 in outlet.get(r1) or [None]:
+                                    for s1 in sentence.get(r1) or [None]:
+                                        for o2 in outlet.get(r2) or [None]:
+                                            for s2 in sentence.get(r2) or [None]:
+                                                row = (canonical[1:-1], kind, label, name, v1, a1, o1, s1)
+                                                rows.add(row + (v2, a2, o2, s2, None))
+    order = (1, 2, 3, 5, 9, 0, 4, 6, 7, 8, 10, 11)  # ORDER BY ?type ?label ?field ?article1 ?article2 ...
+    return sorted(rows, key=lambda row: tuple((0, "") if row[i] is None else (1, row[i]) for i in order))
+
+
 #: Listings computed in Python on the local store, by name (each returns None to leave it to the query).
-COMPUTED: dict[str, Callable[[Store], list[Row] | None]] = {
+COMPUTED: dict[str, Callable[[Store], Sequence[Row] | None]] = {
     "co-mentions": co_mentions,
     "outlets-per-event": outlets_per_event,
+    "disagreements": disagreements,
 }
 
 #: Listings whose query groups the whole store to sort its rows (``entities``: by type and label,
