@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Container, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar, overload
 
 import pyoxigraph as ox
@@ -73,11 +74,23 @@ def _stream(store: Store, query: str, source: str, take: Callable[[list[str]], N
 
 
 class SavedRows(Sequence[Row]):
-    """Rows read from a saved file, one JSON line each, parsed when a page reaches them: a later
-    process pays for its page, not for every row (``disagreements`` holds whole sentences)."""
+    """Rows read from a saved file, parsed when a page reaches them: a later process pays for its
+    page, not for every row. Each distinct text is saved once (on a line of ``texts``), and each
+    row as a line of JSON: a text as its number, an integer as ``["i", n]``, a date as ``["d",
+    "YYYY-MM-DD"]``, a decimal ``["D", text]``, a double ``["f", text]`` (``disagreements``
+    repeats whole sentences in its rows).
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    Example:
+        >>> rows = [("Reuters", 3, dt.date(2024, 1, 2), None), ("Reuters", 1, None, True)]
+        >>> saved = _saved_rows("x")
+        >>> data, text = saved.write(rows)
+        >>> data, saved.read(data, text)[:] == rows
+        ([1, 2], True)
+    """
+
+    def __init__(self, texts: list[str], lines: list[str]) -> None:
+        self.texts, self.lines = texts, lines
+        self._read: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -90,37 +103,70 @@ class SavedRows(Sequence[Row]):
 
     def __getitem__(self, index: int | slice) -> Row | list[Row]:
         if isinstance(index, slice):
-            return [_row(line) for line in self.lines[index]]
-        return _row(self.lines[index])
+            return [self._row(line) for line in self.lines[index]]
+        return self._row(self.lines[index])
 
+    def _row(self, line: str) -> Row:
+        return tuple([self._cell(cell) for cell in json.loads(line)])
 
-def _row(line: str) -> Row:
-    return tuple(dt.date.fromisoformat(v[1]) if isinstance(v, list) else v for v in json.loads(line))
+    def _cell(self, cell: object) -> object:
+        if isinstance(cell, bool) or cell is None:
+            return cell
+        if isinstance(cell, int):
+            text = self._read.get(cell)
+            if text is None:
+                text = self._read[cell] = json.loads(self.texts[cell])
+            return text
+        if isinstance(cell, list) and cell[0] == "i":
+            return int(cell[1])
+        if isinstance(cell, list) and cell[0] == "d":
+            return dt.date.fromisoformat(cell[1])
+        if isinstance(cell, list) and cell[0] == "D":
+            return Decimal(cell[1])
+        if isinstance(cell, list) and cell[0] == "f":
+            return float(cell[1])
+        raise ValueError(f"not a saved cell: {cell!r}")
 
 
 def _saved_rows(name: str) -> _Saved:
-    """Rows saved one JSON array a line, a date as ``["date", "YYYY-MM-DD"]`` (:class:`SavedRows`)."""
+    """Rows saved as :class:`SavedRows` reads them: the number of texts and of rows, then the texts
+    and the rows, a line each."""
 
     def write(rows: Sequence[Row] | None) -> tuple[object, str]:
         if rows is None:
             return None, ""
         if isinstance(rows, SavedRows):
-            return len(rows), "\n".join(rows.lines)
-        lines = [
-            json.dumps([["date", v.isoformat()] if isinstance(v, dt.date) else v for v in row], ensure_ascii=False)
-            for row in rows
-        ]
-        return len(lines), "\n".join(lines)
+            return [len(rows.texts), len(rows)], "\n".join([*rows.texts, *rows.lines])
+        texts: dict[str, int] = {}
+        lines = [json.dumps([_saved_cell(cell, texts) for cell in row]) for row in rows]
+        return [len(texts), len(lines)], "\n".join([*(json.dumps(t, ensure_ascii=False) for t in texts), *lines])
 
     def read(data: Any, body: str) -> SavedRows | None:
         if data is None:
             return None
+        texts, count = data
         lines = body.split("\n") if body else []
-        if len(lines) != data:
-            raise ValueError(f"{data} rows saved, {len(lines)} read")
-        return SavedRows(lines)
+        if len(lines) != texts + count:
+            raise ValueError(f"{texts} texts and {count} rows saved, {len(lines)} lines read")
+        return SavedRows(lines[:texts], lines[texts:])
 
     return _Saved(name, write, read)
+
+
+def _saved_cell(cell: object, texts: dict[str, int]) -> object:
+    if isinstance(cell, str):
+        return texts.setdefault(cell, len(texts))
+    if isinstance(cell, bool) or cell is None:
+        return cell
+    if isinstance(cell, int):
+        return ["i", cell]
+    if isinstance(cell, dt.date):
+        return ["d", cell.isoformat()]
+    if isinstance(cell, Decimal):
+        return ["D", str(cell)]
+    if isinstance(cell, float):
+        return ["f", repr(cell)]
+    raise TypeError(f"a listing gave a cell of no kind a query gives: {cell!r}")
 
 
 # -- co-mentions ----------------------------------------------------------------
