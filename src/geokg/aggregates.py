@@ -349,12 +349,12 @@ def _objects(
     where: str = "",
     obj: str = "?o",
     *,
-    distinct: bool = False,
+    before: str = "",
     source: str = "outlets-per-event",
 ) -> dict[str, list[str]]:
-    """Each subject's objects of ``predicate`` (TSV cells) that ``where`` (patterns after it) keeps, in the
-    order the store gives them, for the ``subjects`` given (by default all); with ``obj`` a term,
-    its subjects (as keys)."""
+    """Each subject's objects of ``predicate`` (TSV cells) that the patterns ``before`` and
+    ``where`` (after it) keep, in the order the store gives them, for the ``subjects`` given (by
+    default all); with ``obj`` a term, its subjects (as keys)."""
     found: dict[str, list[str]] = {}
 
     def take(cells: list[str]) -> None:
@@ -363,8 +363,8 @@ def _objects(
             if len(cells) > 1 and cells[1] not in objects:  # a triple in several graphs
                 objects.append(cells[1])
 
-    variables = ("DISTINCT " if distinct else "") + ("?s ?o" if obj == "?o" else "?s")
-    _stream(store, f"SELECT {variables} WHERE {{ ?s <{predicate}> {obj} {where} }}", source, take)
+    variables = "?s ?o" if obj == "?o" else "?s"
+    _stream(store, f"SELECT {variables} WHERE {{ {before} ?s <{predicate}> {obj} {where} }}", source, take)
     return found
 
 
@@ -374,11 +374,10 @@ def _values_of(
     kind: str,
     subjects: Container[str] | None = None,
     rank: dict[tuple[str, object], int] | None = None,
-    where: str = "",
     *,
-    distinct: bool = False,
+    before: str = "",
 ) -> dict[str, list[Any]] | None:
-    """Each subject's literal objects of ``predicate`` that ``where`` (patterns after it) keeps, as
+    """Each subject's literal objects of ``predicate`` that the pattern ``before`` keeps, as
     values, for the ``subjects`` given (by default all), or None when one is not of ``kind``;
     ``rank`` takes where each (subject, value) first comes in the store's scan."""
     found: dict[str, list[Any]] = {}
@@ -398,7 +397,7 @@ def _values_of(
             if rank is not None:
                 rank[subject, value] = len(rank)
 
-    query = f"SELECT {'DISTINCT ' if distinct else ''}?s ?o WHERE {{ ?s {predicate} ?o {where} }}"
+    query = f"SELECT ?s ?o WHERE {{ {before} ?s {predicate} ?o }}"
     _stream(store, query, "aggregates", take)
     return None if wrong else found
 
@@ -425,9 +424,10 @@ def list_disagreements(store: Store) -> list[Row] | None:
     """
     reported = _objects(store, f"{_REPORT}reportedValue", source="disagreements")
     differs = _objects(store, f"{_REPORT}differsFrom", source="disagreements")
-    disputed = f". ?s <{_REPORT}reportedValue> []"
-    classes = _objects(store, f"{_GK}eventType", where=disputed, distinct=True, source="disagreements")
-    labels = _values_of(store, f"<{_RDFS_LABEL}>", "string", where=disputed, distinct=True)
+    # The disputed canonical events first: joined the other way, Oxigraph reads every label.
+    disputed = f"{{ SELECT DISTINCT ?s WHERE {{ ?s <{_REPORT}reportedValue> ?r }} }}"
+    classes = _objects(store, f"{_GK}eventType", before=disputed, source="disagreements")
+    labels = _values_of(store, f"<{_RDFS_LABEL}>", "string", before=disputed)
     cells = {
         name: _values_of(store, f"<{_REPORT}{name}>", "string")
         for name in ("field", "value", "article", "outlet", "sentence")
