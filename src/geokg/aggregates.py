@@ -1,11 +1,13 @@
-"""Whole-graph aggregates computed here from rows the store streams, with the rows and order of their query.
+"""Whole-graph listings computed here from rows the store streams, with the rows and order of their query.
 
 A listing ordered by its counts (``co-mentions``, ``outlets-per-event``) needs every row of the
 store before its first: Oxigraph groups them all, holding every solution, then sorts. Here the
 few plain patterns such a query reads are streamed once, joined and counted in Python, and the
 rows are kept for the process and saved in the store's folder for later processes, as sorted keys
 are (:func:`geokg.listings.key_order`: stamped with the store's files, stale after any write).
-A page is then a slice of them.
+A page is then a slice of them. ``disagreements`` is listed the same way from the small cache the
+cross-document pass writes (its rows cost Oxigraph a dozen lookups each), and ``entities`` is
+read whole once by its query (:data:`WHOLE`).
 
 Each function returns None where its rows could differ from the query's (a label with a language
 tag, a date of another type): the query answers instead.
@@ -350,7 +352,7 @@ def _objects(
     obj: str = "?o",
     *,
     before: str = "",
-    source: str = "outlets-per-event",
+    source: str = "aggregates",
 ) -> dict[str, list[str]]:
     """Each subject's objects of ``predicate`` (TSV cells) that the patterns ``before`` and
     ``where`` (after it) keep, in the order the store gives them, for the ``subjects`` given (by
