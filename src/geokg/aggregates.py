@@ -16,6 +16,7 @@ tag, a date of another type): the query answers instead.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Container, Sequence
 from decimal import Decimal
@@ -452,16 +453,19 @@ def list_disagreements(store: Store) -> list[Row] | None:
                     for a2 in article.get(r2, ())
                     if a1 != a2
                 ]
-                for kind in types:
-                    for label in names:
-                        for name in field.get(r1, ()):
-                            for v1, a1, v2, a2 in pairs:
-                                for o1 in outlet.get(r1) or [None]:
-                                    for s1 in sentence.get(r1) or [None]:
-                                        for o2 in outlet.get(r2) or [None]:
-                                            for s2 in sentence.get(r2) or [None]:
-                                                row = (canonical[1:-1], kind, label, name, v1, a1, o1, s1)
-                                                rows.add(row + (v2, a2, o2, s2, None))
+                # The query's rows: every type, label and field with every pair, and the OPTIONAL
+                # outlets and sentences, unbound where a value has none.
+                for kind, label, name, (v1, a1, v2, a2), o1, s1, o2, s2 in itertools.product(
+                    types,
+                    names,
+                    field.get(r1, ()),
+                    pairs,
+                    outlet.get(r1) or [None],
+                    sentence.get(r1) or [None],
+                    outlet.get(r2) or [None],
+                    sentence.get(r2) or [None],
+                ):
+                    rows.add((canonical[1:-1], kind, label, name, v1, a1, o1, s1, v2, a2, o2, s2, None))
     order = (1, 2, 3, 5, 9, 0, 4, 6, 7, 8, 10, 11)  # ORDER BY ?type ?label ?field ?article1 ?article2 ...
     return sorted(rows, key=lambda row: tuple((0, "") if row[i] is None else (1, row[i]) for i in order))
 
