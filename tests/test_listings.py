@@ -475,10 +475,18 @@ def test_listings_outlets_per_event_are_counted_as_the_query_counts_them(tmp_pat
         assert run_query(reading, "outlets-per-event").rows == whole
 
 
-def test_listings_disagreements_are_listed_as_the_query_lists_them(store: Store) -> None:
+def test_listings_disagreements_are_listed_as_the_query_lists_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     whole = contract(store, "disagreements")
     assert len(whole) >= 20 and None in [row[6] for row in whole] and None in [row[7] for row in whole]
     assert aggregates.list_disagreements(store) == whole
+    # Where they are not listed here, they are read by keys: the same pages.
+    monkeypatch.setattr(listings, "FIRST_BATCH", 2)
+    monkeypatch.setitem(aggregates.COMPUTED, "disagreements", lambda _: None)
+    texts = _queries_sent(store, monkeypatch)
+    assert _pages(store, "disagreements", 5) == whole
+    assert any("VALUES (?canonical ?r1)" in text for text in texts)
 
 
 def test_listings_disagreements_with_a_tagged_label_are_read_by_keys_or_the_query(tmp_path: Path) -> None:
