@@ -20,9 +20,8 @@ read again from the store, one that cannot be written kept for the process only.
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
 
-A listing whose order no key can give, such as an aggregate ordered by its counts, may be
-computed here from rows the store streams (:data:`COMPUTED`: ``co-mentions``), with the rows and
-order of its query, holding far less than Oxigraph's grouping does.
+A listing whose order no key can give, such as an aggregate ordered by its counts, is computed
+from rows the store streams instead (:mod:`geokg.aggregates`), and kept and saved the same way.
 """
 
 from __future__ import annotations
@@ -44,8 +43,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pyoxigraph as ox
-
 from geokg.errors import ConfigError
 from geokg.sparql_text import NOT_KEYWORDS, where_brace
 from geokg.store import Store
@@ -58,9 +55,6 @@ __all__ = [
     "key_order",
     "with_rows",
     "keyed_rows",
-    "co_mentions",
-    "count_co_mentions",
-    "COMPUTED",
     "JOINED",
     "joined_select",
     "keyed_with",
@@ -677,98 +671,3 @@ def _table_from(data: Any, _body: str = "") -> _Table | None:
         order[2] = (1, entity[1:-1])  # an IRI (checked): by its text
         table.setdefault(entity, []).append(((kind, label, iso, wikidata), tuple(order)))
     return table
-
-
-# -- listings computed from streamed rows -----------------------------------
-
-
-class _LineReader:
-    """A binary file to serialise SPARQL TSV results into, handing each complete line to ``take``:
-    the rows are read as Oxigraph writes them, never held whole."""
-
-    def __init__(self, take: Callable[[str], None]) -> None:
-        self.take, self.rest, self.header = take, b"", True
-
-    def write(self, data: bytes) -> int:
-        lines = (self.rest + data).split(b"\n")
-        self.rest = lines.pop()
-        for line in lines:
-            if self.header:
-                self.header = False
-            else:
-                self.take(line.decode("utf-8"))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def co_mentions(store: Store) -> list[tuple[object, ...]] | None:
-    """The rows of ``queries/co-mentions.rq`` (:func:`count_co_mentions`), kept as sorted keys are."""
-    saved = _Saved(
-        "co-mentions", lambda rows: (rows, ""), lambda data, _: None if data is None else [tuple(r) for r in data]
-    )
-    return _kept(store, "co-mentions", lambda: count_co_mentions(store), saved)
-
-
-def count_co_mentions(store: Store) -> list[tuple[object, ...]] | None:
-    """The rows of ``queries/co-mentions.rq``, counted here from each article's entities.
-
-    Oxigraph holds every (article, entity, entity) row of the query to group them: 2.1 GB at ten
-    million quads. Here each article's entities are read once, as a stream, and articles that name
-    the same entities are counted together; what is held is one entry per article, per distinct set
-    of entities and per pair of labels. None when a display label is not a plain string (the
-    query's order of those is Oxigraph's to give).
-    """
-    labels: dict[str, list[str]] = {}
-    _, tsv = store.select_tsv(f"SELECT DISTINCT ?e ?label WHERE {{ ?e <{_GK}displayLabel> ?label }}")
-    for line in tsv.decode("utf-8").split("\n")[1:]:
-        if not line:
-            continue
-        entity, label = line.split("\t")
-        if _column_kind({label}) != "string":
-            return None
-        if entity.startswith("<"):  # STR() of a blank node is an error: the query skips it
-            labels.setdefault(entity[1:-1], []).append(str(_value(label)))
-    ids: dict[str, int] = {}
-    entities: list[str] = []
-    by_doc: dict[str, list[int]] = {}
-
-    def take(line: str) -> None:
-        doc, cell = line.split("\t")
-        entity = cell[1:-1]
-        if entity not in labels:
-            return
-        number = ids.get(entity)
-        if number is None:
-            number = ids[entity] = len(entities)
-            entities.append(entity)
-        by_doc.setdefault(doc, []).append(number)
-
-    query = f"SELECT ?doc ?e WHERE {{ ?doc <{_RDF_TYPE}> <{_GK}Article> ; <{_GK}mentions> ?e }}"
-    solutions = store.execute(query, source="co-mentions")
-    assert isinstance(solutions, ox.QuerySolutions)
-    solutions.serialize(_LineReader(take), format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
-    sets: dict[tuple[int, ...], int] = {}
-    for named in by_doc.values():
-        key = tuple(sorted(set(named)))
-        sets[key] = sets.get(key, 0) + 1
-    by_doc.clear()
-    counts: dict[tuple[str, str], int] = {}
-    for named_set, articles in sets.items():
-        iris = sorted(entities[n] for n in named_set)  # STR(?e1) < STR(?e2): each pair once
-        pairs = set()
-        for i, first in enumerate(iris):
-            for second in iris[i + 1 :]:
-                for label1 in labels[first]:
-                    for label2 in labels[second]:
-                        pairs.add((label1, label2) if label1 <= label2 else (label2, label1))
-        for pair in pairs:
-            counts[pair] = counts.get(pair, 0) + articles
-    rows = [(first, second, count) for (first, second), count in counts.items()]
-    rows.sort(key=lambda row: (-row[2], row[0], row[1]))
-    return rows  # type: ignore[return-value]
-
-
-#: Listings computed in Python on the local store, by name (each returns None to leave it to the query).
-COMPUTED: dict[str, Callable[[Store], list[tuple[object, ...]] | None]] = {"co-mentions": co_mentions}

@@ -26,9 +26,9 @@ is run when exactly those are bound: one text for every case must read an unboun
 "all", while a text that may assume the value can start from it, as an engine without a cost
 model for ``VALUES`` needs (docs/performance.md).
 
-A whole-graph listing with ``plans/ENGINE/NAME.keys.rq`` is read a few keys at a time, or
-computed from streamed rows (:mod:`geokg.listings`): the same rows, at a cost that follows the
-page asked for rather than the store.
+A whole-graph listing with ``plans/ENGINE/NAME.keys.rq`` is read a few keys at a time
+(:mod:`geokg.listings`), or computed from streamed rows (:mod:`geokg.aggregates`): the same
+rows, at a cost that follows the page asked for rather than the store.
 
 Example:
     >>> q = get_query("offers")
@@ -52,7 +52,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from geokg import listings
+from geokg import aggregates, listings
 from geokg.errors import (
     ConfigError,
     QueryNotFoundError,
@@ -622,11 +622,17 @@ def offset_cursor(stored: StoredQuery, offset: int) -> str:
 def _computed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position
 ) -> list[tuple[Value, ...]] | None:
-    """The rows of a listing computed in Python on this engine (:data:`geokg.listings.COMPUTED`), or None."""
-    compute = listings.COMPUTED.get(stored.name) if store.engine == "oxigraph" and not bindings else None
-    if compute is None or start.key is not None:
+    """The rows of a listing computed in Python on this engine (:data:`geokg.aggregates.COMPUTED`), or
+    read whole once (:data:`geokg.aggregates.WHOLE`), or None."""
+    if store.engine != "oxigraph" or bindings or start.key is not None:
         return None
-    return compute(store)  # type: ignore[return-value]
+    if stored.name in aggregates.WHOLE:
+        text = stored.text_for(store.engine)
+        return aggregates.whole(
+            store, stored.name, lambda: rows_from_tsv(store.select_tsv(text, source=str(stored.path))[1])
+        )
+    compute = aggregates.COMPUTED.get(stored.name)
+    return None if compute is None else compute(store)  # type: ignore[return-value]
 
 
 def _keyed(
