@@ -4,7 +4,7 @@ A listing ordered by its counts (``co-mentions``, ``outlets-per-event``) needs e
 store before its first: Oxigraph groups them all, holding every solution, then sorts. Here the
 few plain patterns such a query reads are streamed once, joined and counted in Python, and the
 rows are kept for the process and saved in the store's folder for later processes, as sorted keys
-are (:func:`geokg.listings.key_order`: stamped with the store's files, stale after any write).
+are (:func:`geokg.listings.key_order`: stamped with the store's data files, stale after any write).
 A page is then a slice of them. ``disagreements`` is listed the same way from the small cache the
 cross-document pass writes (its rows cost Oxigraph a dozen lookups each), and ``entities`` is
 read whole once by its query (:data:`WHOLE`).

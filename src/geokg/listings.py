@@ -12,10 +12,10 @@ rows of the keys after them. A page reads keys until it holds its rows.
 A key's values must be plain strings or ``xsd:date``, which sort here as Oxigraph sorts them
 (unbound first); a store whose keys are anything else (a language tag, an IRI, two kinds in one
 column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
-for the process, for as long as the store folder's files stay as they were, and saved for later
-processes in ``geokg-listings/`` in the store's folder, stamped with those files' names, sizes and
-times: any write to the store (a build) makes them stale, and a saved file that cannot be read is
-read again from the store, one that cannot be written kept for the process only.
+for the process, for as long as the store's data files stay as they were, and saved for later
+processes in ``geokg-listings/`` in the store's folder, stamped with its data files
+(:func:`_folder_stamp`): any write to the store makes them stale, and a saved file that cannot be
+read is read again from the store, one that cannot be written kept for the process only.
 
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
@@ -291,8 +291,8 @@ class _Saved:
 
 def _kept(store: Store, what: str, read: Callable[[], T], saved: _Saved | None = None) -> T:
     """``read()``, kept while the store is read-only and its files unchanged: for the process, and
-    (``saved``) in a file of the store's folder for later processes, stamped with the store files'
-    names, sizes and times, so any write to the store makes it stale."""
+    (``saved``) in a file of the store's folder for later processes, stamped with the store's data
+    files (:func:`_folder_stamp`), so any write to the store makes it stale."""
     if store.read_only and store.in_memory:
         per_store = _REPLICAS.setdefault(store, {})
         if what not in per_store:
