@@ -527,3 +527,26 @@ def test_listings_computed_or_whole_rows_are_paged_and_saved(
     monkeypatch.setattr(store, "execute", None)
     assert run_query(store, name, limit=5).rows == whole[:5]
     assert _pages(store, name, 4) == whole
+
+
+def test_listings_saved_files_older_than_a_write_go_once_a_listing_is_saved_again(tmp_path: Path) -> None:
+    path = tmp_path / "geokg.db"
+    _small_store(path, 4)
+    with Store.open(path, read_only=True) as reading:
+        _pages(reading, "events", 3)
+        _pages(reading, "statements", 3)
+    saved = path / listings.SAVED
+    assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events", "statements"]
+    with Store.open(path):  # opened for writing and closed: no data written, the saved files stay valid
+        pass
+    listings._CACHE.clear()
+    with Store.open(path, read_only=True) as reading:
+        _pages(reading, "events", 3)
+    assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events", "statements"]
+    with Store.open(path) as opened:
+        opened.replace_graph(graph_iri("x9"), Graph().parse(data=article(9, "0-new"), format="turtle"))
+    listings._CACHE.clear()
+    with Store.open(path, read_only=True) as reading:
+        assert _pages(reading, "events", 3) == contract(reading, "events")
+    # The keys of statements were read before the write: no store they fit remains.
+    assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events"]

@@ -387,7 +387,7 @@ def _folder_stamp(path: os.PathLike[str]) -> tuple[object, ...]:
     with os.scandir(path) as entries:
         return tuple(
             sorted(
-                (e.name, size, e.stat().st_mtime_ns if e.name.endswith(".log") else 0)
+                (e.name, size, e.stat().st_mtime_ns)
                 for e in entries
                 if e.name.endswith((".sst", ".log")) and (size := e.stat().st_size)
             )
