@@ -9,7 +9,8 @@ input twice gives the same store. A build killed outright (SIGKILL, power cut of
 process) leaves every graph whole or absent: the next open replays Oxigraph's
 write-ahead log up to the last committed transaction, and re-running the build
 completes the store (``tests/test_reliability_crash.py``). :meth:`Store.bulk_load`
-is the exception: it is not transactional.
+and the chunked writes of a derived graph (:meth:`Store.load_graph`) are the exceptions:
+they are not one transaction.
 
 Reading needs pyoxigraph alone: the methods that take or give rdflib graphs import
 rdflib and the term conversion (:mod:`geokg.rdf.terms`) when they are called.
