@@ -231,10 +231,11 @@ def test_rebuilding_keeps_the_store_identical(crossdoc_store: Settings, tmp_path
 
 
 @pytest.mark.issue(20)
-def test_a_whole_pass_written_in_small_chunks_gives_the_same_graphs(
+def test_a_whole_pass_in_small_chunks_gives_the_same_graphs(
         crossdoc_store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole pass writes the events graph as it groups each event class, a chunk at a time:
-    chunks of 3 lines give the derived graphs of the build, and the summary counts them."""
+    """The whole pass sets the events graph aside as it groups each event class, a chunk at a time,
+    and loads it in chunks: chunks of 3 lines give the derived graphs of the build, and the summary
+    counts them."""
     copy = Settings.from_env(store=tmp_path / "copy.db")
     shutil.copytree(crossdoc_store.store, copy.store)
     monkeypatch.setattr(geokg.store, "LOAD_LINES", 3)
