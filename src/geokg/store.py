@@ -322,7 +322,9 @@ class Store:
 
     def load_graph(self, graph: GraphName, lines: str | Iterable[str]) -> None:
         """Replace a large named graph (a derived graph of every article) with N-Triples
-        ``lines`` (or text): :meth:`clear_graph`, then :meth:`append_lines`.
+        ``lines`` (or text): delete its triples, then load the lines, :data:`LOAD_LINES` at a time
+        (Oxigraph's loader), one transaction each, flushed to disk between them; ``lines`` are
+        read as they come, so a generator is never held whole.
 
         One transaction holds all its writes in memory: dropping and loading the 3.5 million
         triples of the canonical events of a store of 10 million quads at once took most of
@@ -333,39 +335,17 @@ class Store:
         Raises:
             StoreError: a line is not N-Triples or the write fails.
         """
-        self.clear_graph(graph)
-        self.append_lines(graph, lines)
-
-    def clear_graph(self, graph: GraphName) -> None:
-        """Delete every triple of the named graph ``graph``, :data:`LOAD_LINES` per transaction
-        (one DROP of the events graph held all its deletions in memory), flushed between them.
-
-        Raises:
-            StoreError: the write fails.
-        """
         name = _graph_node(graph)
-        delete = (
-            f"DELETE {{ GRAPH {name} {{ ?s ?p ?o }} }} WHERE {{ "
-            f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }} LIMIT {LOAD_LINES} }} }}"
-        )
         try:
+            # Dropped a chunk at a time too: one DROP of the events graph held its deletions in memory.
+            delete = (
+                f"DELETE {{ GRAPH {name} {{ ?s ?p ?o }} }} WHERE {{ "
+                f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }} LIMIT {LOAD_LINES} }} }}"
+            )
             while next(self.ox.quads_for_pattern(None, None, None, name), None) is not None:
                 self._writable.update(delete)
                 self.flush()
             self._writable.update(f"DROP SILENT GRAPH {name}")
-        except OSError as exc:
-            raise StoreError(self._where, f"cannot write {name.value}: {exc}") from exc
-
-    def append_lines(self, graph: GraphName, lines: str | Iterable[str]) -> None:
-        """Add N-Triples ``lines`` (or text) to the named graph ``graph``, :data:`LOAD_LINES`
-        per transaction (Oxigraph's loader), flushed to disk between them; ``lines`` are read
-        as they come, so a generator is never held whole.
-
-        Raises:
-            StoreError: a line is not N-Triples or the write fails.
-        """
-        name = _graph_node(graph)
-        try:
             chunk: list[str] = []
             for line in itertools.chain(lines.splitlines() if isinstance(lines, str) else lines, [None]):
                 if line is not None:
