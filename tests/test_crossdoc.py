@@ -11,6 +11,7 @@ a company and a person the reference data lacks appear under several spellings
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import geokg
-from geokg import api
+from geokg import api, crossdoc
 from geokg.cli import cli
 from geokg.namespaces import GK
 from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH, CROSSDOC_EVENTS_GRAPH, ONTOLOGY_GRAPH
@@ -227,6 +228,41 @@ def test_rebuilding_keeps_the_store_identical(crossdoc_store: Settings, tmp_path
     geokg.build(ARTICLES, again)
     geokg.build(ARTICLES[:1], again)  # a partial rebuild recomputes the derived graphs from the whole store
     assert _quads(again) == _quads(crossdoc_store)
+
+
+@pytest.mark.issue(20)
+def test_a_whole_pass_in_small_chunks_gives_the_same_graphs(
+        crossdoc_store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole pass sets the events graph aside as it groups each event class, a chunk at a time,
+    and loads it in chunks: chunks of 3 lines give the derived graphs of the build, and the summary
+    counts them."""
+    copy = Settings.from_env(store=tmp_path / "copy.db")
+    shutil.copytree(crossdoc_store.store, copy.store)
+    monkeypatch.setattr(geokg.store, "LOAD_LINES", 3)
+    with Store.open(copy.store) as store:
+        assert len(crossdoc.read_classes(store, crossdoc.Skipped())) > 1
+        summary = crossdoc.refresh(store)
+    derived = [_graph(copy, g) for g in (CROSSDOC_EVENTS_GRAPH, CROSSDOC_ENTITIES_GRAPH)]
+    assert derived == [_graph(crossdoc_store, g) for g in (CROSSDOC_EVENTS_GRAPH, CROSSDOC_ENTITIES_GRAPH)]
+    assert summary.triples == sum(map(len, derived)) and summary.skipped == []
+
+
+@pytest.mark.issue(20)
+def test_events_read_by_class_are_the_events_read_by_iri(crossdoc_store: Settings) -> None:
+    """The whole pass reads the reports and their outlets one class at a time; a build, by IRI."""
+    with Store.open(crossdoc_store.store, read_only=True) as store:
+        skipped = crossdoc.Skipped()
+        links = crossdoc.alias_links(crossdoc.read_entities(store, skipped))
+        kinds = crossdoc.read_classes(store, skipped)
+        by_class = [r for kind in kinds for r in crossdoc.read_reports(store, links, skipped, kind=kind)]
+        assert {r.type for r in by_class} == set(kinds) and links
+        iris = [r.iri for r in by_class]
+        assert sorted(by_class, key=lambda r: r.iri) == crossdoc.read_reports(store, links, skipped, iris)
+        outlets = {e: m for kind in kinds for e, m in crossdoc.read_outlets(store, kind=kind).items()}
+        assert outlets and outlets == crossdoc.read_outlets(store, iris)
+        with pytest.raises(TypeError, match="among"):
+            crossdoc.read_reports(store, links, skipped)
+        assert not skipped.any
 
 
 _USED_ENTITIES = """

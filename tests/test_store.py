@@ -336,3 +336,22 @@ def test_store_load_graph_writes_a_chunk_at_a_time(tmp_path: Path, monkeypatch: 
         assert store.triple_count(graph_iri("keep")) == 1
         store.load_graph(graph_iri("big"), [])
         assert not store.has_graph(graph_iri("big"))
+
+
+@pytest.mark.issue(20)
+def test_store_load_graph_loads_each_chunk_as_it_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generator of lines is read as it comes: each chunk is in the store before the next line
+    is asked for, so the lines are never held whole."""
+    monkeypatch.setattr(geokg.store, "LOAD_LINES", 7)
+    line = '<https://e.org/s{}> <https://e.org/p> "{}" .'
+    with Store(tmp_path / "db") as store:
+        seen = []
+
+        def lines():
+            for i in range(20):
+                seen.append(store.triple_count(graph_iri("big")))
+                yield line.format(i, i)
+
+        store.load_graph(graph_iri("big"), lines())
+        assert seen == [0] * 7 + [7] * 7 + [14] * 6
+        assert sorted(int(q.object.value) for q in store.quads(graph_iri("big"))) == list(range(20))

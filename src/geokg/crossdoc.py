@@ -69,17 +69,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TypedDict
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from geokg import store as _store_module
 from geokg.event_types import EVENT_TYPES
 from geokg.iri_space import CROSSDOC_EVENTS_FORM, GRAPH, reported_value_iri
 from geokg.namespaces import GK, OA, PROV, QUDT, REPORT, SEM
@@ -123,6 +125,7 @@ _SYMMETRIC = {s.name for s in EVENT_TYPES if s.grouping == "symmetric"}
 _STANDALONE = {s.name for s in EVENT_TYPES if s.grouping == "standalone"}
 _RANKING = {s.name for s in EVENT_TYPES if s.grouping == "ranking"}
 _ORG_FAMILY = {"Company": 0, "Media": 1, "Organization": 2}
+_T = TypeVar("_T")
 _GK = str(GK._NS)
 
 _ENTITY_CLASSES = (GK.Person, GK.Country, GK.Organization, GK.Company, GK.Media, GK.Commodity, GK.Place, GK.Facility)
@@ -167,10 +170,20 @@ SELECT ?event ?class ?article ?articleDate ?date ?status ?measure WHERE {{
   OPTIONAL {{ ?event <{GK.measure}> ?measure }}
 }}
 """
-_ROLES = f"""
-SELECT DISTINCT ?event ?role ?value WHERE {{
+# The event classes the store holds: the whole pass reads one class at a time.
+_CLASSES = f"""
+SELECT DISTINCT ?class WHERE {{
+  ?event a <{GK.Event}>, ?class .
+  FILTER(?class != <{GK.Event}> && STRSTARTS(STR(?class), "{_GK}"))
+}}
+"""
+# The roles of the events of a class (restricted by ?class); the rows go into sets: no DISTINCT,
+# which would hold every row seen in memory.
+_ROLES_OF_CLASS = f"""
+SELECT ?event ?role ?value WHERE {{
+  #VALUES
   VALUES ?role {{ <{GK.agent}> <{GK.onBehalfOf}> <{GK.recipient}> <{GK.counterparty}> <{GK.theme}> }}
-  ?event a <{GK.Event}> ; ?role ?value .
+  ?event a ?class ; ?role ?value .
 }}
 """
 # The same for some events (restricted): from each given event to its roles, so that only
@@ -184,17 +197,22 @@ SELECT DISTINCT ?event ?role ?value WHERE {{
 }}
 """
 # The media behind each event: its article's publisher, the outlet it is attributed to, the one relaying it.
+# Each link starts from its rarer side: few articles name a publisher.
 _OUTLET_LINKS = (
-    f"?doc <http://purl.org/dc/terms/publisher> ?media . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; "
-    f"a <{GK.Event}>",
-    f"?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a <{GK.Event}>",
-    f"?event <{GK.reportedBy}> ?media ; a <{GK.Event}>",
+    "?doc <http://purl.org/dc/terms/publisher> ?media . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; "
+    "a {event}",
+    f"?event <{GK.attributedTo}> ?media . ?media a <{GK.Media}> . ?event a {{event}}",
+    f"?event <{GK.reportedBy}> ?media ; a {{event}}",
 )
-# Each branch starts from its rarer link: few articles name a publisher.
-_OUTLETS = "SELECT DISTINCT ?event ?media WHERE { " + " UNION ".join(f"{{ {b} }}" for b in _OUTLET_LINKS) + " }"
-# For some events (restricted), one query per link: Oxigraph does not carry a VALUES block into
-# the branches of a UNION, so the UNION would read every outlet link of the store.
-_OUTLETS_OF = tuple(f"SELECT DISTINCT ?event ?media WHERE {{ #VALUES\n {b} }}" for b in _OUTLET_LINKS)
+# For some events (restricted by ?event) or the events of a class (by ?class), one query per link:
+# Oxigraph does not carry a VALUES block into the branches of a UNION, so a UNION would read every
+# outlet link of the store.
+_OUTLETS_OF = tuple(
+    f"SELECT DISTINCT ?event ?media WHERE {{ #VALUES\n {b.format(event=f'<{GK.Event}>')} }}" for b in _OUTLET_LINKS
+)
+_OUTLETS_OF_CLASS = tuple(
+    f"SELECT ?event ?media WHERE {{ #VALUES\n {b.format(event='?class')} }}" for b in _OUTLET_LINKS
+)
 # What reports can disagree on, each read for some events (restricted): the value as the
 # disagreements query compares it (for a quantity, number and unit), and as it shows it.
 DISPUTABLE = ("quantity", "rank", "date", "status")
@@ -281,7 +299,7 @@ class MintedEntity:
         return self.iri.rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a whole class of events is held at once
 class Report:
     """One article's event, as the grouping sees it (participants already alias-resolved)."""
 
@@ -318,7 +336,6 @@ class CrossDocSummary:
     canonical_events: int = 0
     reported_more_than_once: int = 0
     triples: int = 0
-    groups: list[list[str]] = field(default_factory=list, repr=False)
     #: one line per graph holding data the pass skipped (see :func:`refresh`)
     skipped: list[str] = field(default_factory=list)
     #: whether the pass updated only what the articles of a build could change
@@ -463,28 +480,46 @@ def group_reports(reports: Iterable[Report], broader: Mapping[str, frozenset[str
 
 
 def refresh(store: Store) -> CrossDocSummary:
-    """Recompute both cross-document graphs from the article graphs of ``store`` and replace them."""
+    """Recompute both cross-document graphs from the article graphs of ``store`` and replace them.
+
+    Events are the same happening, or on one storyline, only with events of their class, so the
+    events graph is computed one class at a time and set aside on disk as it goes (:class:`_Spool`):
+    what a pass holds is one class's reports and a chunk of triples, not every event of the store
+    and its whole graph.
+    """
     summary = CrossDocSummary()
     skipped = Skipped()
     entities = read_entities(store, skipped)
     links = alias_links(entities)
     summary.unlinked_entities, summary.aliases = len(entities), len(links)
-    reports = read_reports(store, links, skipped)
     broader = read_broader(store)
-    groups = group_reports(reports, broader)
-    summary.events, summary.canonical_events = len(reports), len(groups)
-    summary.reported_more_than_once = sum(1 for g in groups if len({r.article for r in g}) > 1)
-    summary.groups = [[r.iri for r in g] for g in groups]
-    # The derived graphs go to the store as N-Triples text through Oxigraph's loader
-    # (Store.load_graph): an rdflib graph and one SPARQL update of that size need far more memory.
     labels = read_labels(store, skipped)
+    # The derived graphs go to the store as N-Triples text through Oxigraph's loader: an rdflib
+    # graph and one SPARQL update of that size need far more memory.
+    entities_graph = _entities_graph(entities, links, labels)
+    store.load_graph(CROSSDOC_ENTITIES_GRAPH, sorted(entities_graph.lines))
+    summary.triples += len(entities_graph.lines)
+    del entities, entities_graph
+    events_graph = _Spool(store, CROSSDOC_EVENTS_GRAPH)
+    # Says that the graph marks disputed fields (store.derived_outdated: an older geokg's does not).
+    events_graph.add((URIRef(CROSSDOC_EVENTS_GRAPH), DCTERMS.conformsTo, URIRef(CROSSDOC_EVENTS_FORM)))
+    for kind in read_classes(store, skipped):
+        groups = group_reports(read_reports(store, links, skipped, kind=kind), broader)
+        summary.events += sum(len(members) for members in groups)
+        summary.canonical_events += len(groups)
+        summary.reported_more_than_once += sum(1 for g in groups if len({r.article for r in g}) > 1)
+        outlets = read_outlets(store, kind=kind)
+        disputable = read_disputable(store, reported_apart(groups))
+        sides = read_sides(store, disputed_events(groups, disputable))
+        canonical = []
+        for members in groups:
+            canonical.append(add_group(events_graph, members, labels, outlets, disputable, sides, broader))
+            events_graph.spill_if_full()
+        del groups, outlets, disputable, sides
+        for current, previous in _previous_in_storyline(canonical, broader):
+            events_graph.add((URIRef(current), GK.follows, URIRef(previous)))
+    summary.triples += events_graph.close()
     summary.skipped = name_skipped(store, skipped)
-    summary.triples += _write(store, CROSSDOC_ENTITIES_GRAPH, _entities_graph(entities, links, labels))
-    outlets = read_outlets(store)
-    disputable = read_disputable(store, reported_apart(groups))
-    sides = read_sides(store, disputed_events(groups, disputable))
-    events_graph = _events_graph(groups, labels, broader, outlets, disputable, sides)
-    summary.triples += _write(store, CROSSDOC_EVENTS_GRAPH, events_graph)
     log.debug("cross-document pass: %s", summary)
     return summary
 
@@ -530,9 +565,36 @@ class Triples:
         self.lines.add(ntriples_line(triple))
 
 
-def _write(store: Store, graph: URIRef, triples: Triples) -> int:
-    store.load_graph(graph, sorted(triples.lines))
-    return len(triples.lines)
+class _Spool(Triples):
+    """Triples for a large named graph, kept in a temporary file as they are made and loaded
+    into the store in chunks at :meth:`close` (:meth:`geokg.store.Store.load_graph`): memory
+    holds :data:`geokg.store.LOAD_LINES` lines or so, never the whole graph, and the store is
+    read before it is written, as when the graph was held whole (writing between the reads made
+    RocksDB rewrite a third more data at 10 million quads, for 14 % more CPU time). Call :meth:`spill_if_full`
+    between groups: lines never repeat across groups, so the lines spilled are distinct and
+    their count is the graph's."""
+
+    def __init__(self, store: Store, graph: URIRef) -> None:
+        super().__init__()
+        self.store, self.graph, self.count = store, graph, 0
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    def spill_if_full(self) -> None:
+        if len(self.lines) >= _store_module.LOAD_LINES:
+            self._spill()
+
+    def close(self) -> int:
+        """Replace the graph in the store with the lines made; return how many there are."""
+        self._spill()
+        with self.file:
+            self.file.seek(0)
+            self.store.load_graph(self.graph, (line.rstrip("\n") for line in self.file))
+        return self.count
+
+    def _spill(self) -> None:
+        self.file.writelines(f"{line}\n" for line in sorted(self.lines))  # N-Triples lines hold no newline
+        self.count += len(self.lines)
+        self.lines = set()
 
 
 def display_labels(rows: Iterable[tuple[str, str, int, bool]]) -> dict[str, str]:
@@ -560,23 +622,6 @@ def _entities_graph(entities: list[MintedEntity], links: Mapping[str, str], labe
         graph.add((URIRef(entity.iri), GK.linked, Literal(False)))
     for variant, canonical in links.items():
         graph.add((URIRef(variant), GK.canonical, URIRef(canonical)))
-    return graph
-
-
-def _events_graph(
-    groups: list[list[Report]],
-    labels: Mapping[str, str],
-    broader: Mapping[str, frozenset[str]],
-    outlets: Mapping[str, frozenset[str]],
-    disputable: Disputable,
-    sides: Mapping[str, Side],
-) -> Triples:
-    graph = Triples()
-    # Says that the graph marks disputed fields (store.derived_outdated: an older geokg's does not).
-    graph.add((URIRef(CROSSDOC_EVENTS_GRAPH), DCTERMS.conformsTo, URIRef(CROSSDOC_EVENTS_FORM)))
-    canonical = [add_group(graph, members, labels, outlets, disputable, sides, broader) for members in groups]
-    for current, previous in _previous_in_storyline(canonical, broader):
-        graph.add((URIRef(current), GK.follows, URIRef(previous)))
     return graph
 
 
@@ -790,45 +835,69 @@ def read_entities(store: Store, skipped: Skipped, among: Iterable[str] | None = 
     return sorted(found, key=lambda e: (e.iri, e.kind))
 
 
-class _Scalars(TypedDict):
-    """What one row of ``_EVENTS`` says of an event, before its roles are joined to it."""
+def _restriction(among: Iterable[str] | None, kind: str | None) -> tuple[str, list[str]]:
+    """The variable a read is restricted by and its IRIs: the events ``among``, else the class ``kind``."""
+    if among is not None:
+        return "event", sorted(set(among))
+    if kind is None:
+        raise TypeError("give the events to read (among) or their class (kind)")
+    return "class", [str(GK[kind])]
 
-    type: str
-    article: str
-    article_date: dt.date | None
-    date: dt.date | None
-    status: str | None
-    measure: str | None
+
+def read_classes(store: Store, skipped: Skipped) -> list[str]:
+    """The event classes of the store that the ontology declares (local names), sorted; an
+    unknown one is noted as skipped."""
+    found = set()
+    for (kind,) in store.rows(_CLASSES, source="crossdoc: event classes"):
+        if kind is not None and _known_class(kind.value):
+            found.add(kind.value[len(_GK) :])
+        else:
+            skipped.any = True
+    return sorted(found)
 
 
 def read_reports(
-    store: Store, links: Mapping[str, str], skipped: Skipped, among: Iterable[str] | None = None
+    store: Store,
+    links: Mapping[str, str],
+    skipped: Skipped,
+    among: Iterable[str] | None = None,
+    *,
+    kind: str | None = None,
 ) -> list[Report]:
-    """The events of the store (or those ``among`` the IRIs given) as reports, aliases resolved."""
-    among = None if among is None else sorted(set(among))
-    rows = _rows(store, _EVENTS, "event", among, "crossdoc: events")
-    scalars: dict[str, _Scalars] = {}
-    for event, kind, article, article_date, date, status, measure in rows:
-        if event is None or kind is None or article is None:
+    """The events ``among`` the IRIs given, or else those of the class ``kind`` (a local name),
+    as reports, aliases resolved."""
+    var, iris = _restriction(among, kind)
+    # Equal values are shared between reports (an article's id and date, an entity, a set of
+    # participants): a pass over the whole store holds every event of a class at once.
+    shared: dict[object, object] = {}
+
+    def one(value: _T) -> _T:
+        return shared.setdefault(value, value)  # type: ignore[return-value]
+
+    # event -> the Report fields after its IRI: type, article, date, article date, status, measure
+    scalars: dict[str, tuple[str, str, dt.date | None, dt.date | None, str | None, str | None]] = {}
+    rows = _rows(store, _EVENTS, var, iris, "crossdoc: events")
+    for event, cls, article, article_date, date, status, measure in rows:
+        if event is None or cls is None or article is None:
             continue
         iri = skipped.iri(event)
-        if iri is None or not _known_class(kind.value):
+        if iri is None or not _known_class(cls.value):
             skipped.any = True
             continue
-        scalars[iri] = {
-            "type": kind.value[len(_GK) :],
-            "article": article.value,
-            "article_date": _date(article_date),
-            "date": _date(date),
-            "status": status.value if status is not None else None,
-            "measure": measure.value if measure is not None else None,
-        }
+        scalars[iri] = (
+            one(cls.value[len(_GK) :]),
+            one(article.value),
+            one(_date(date)),
+            one(_date(article_date)),
+            one(status.value) if status is not None else None,
+            one(measure.value) if measure is not None else None,
+        )
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = _rows(store, _ROLES if among is None else _ROLES_OF, "event", among, "crossdoc: event roles")
-    for event, role, value in rows:
+    sparql = _ROLES_OF_CLASS if var == "class" else _ROLES_OF
+    for event, role, value in _rows(store, sparql, var, iris, "crossdoc: event roles"):
         if event is not None and role is not None and value is not None:
             iri = skipped.iri(value)
-            if iri is not None and isinstance(event, ox.NamedNode):
+            if iri is not None and isinstance(event, ox.NamedNode) and event.value in scalars:
                 roles[event.value][role.value[len(_GK) :]].add(links.get(iri, iri))
     reports = []
     for iri in sorted(scalars):
@@ -836,30 +905,30 @@ def read_reports(
         reports.append(
             Report(
                 iri,
-                fields["type"],
-                fields["article"],
-                fields["date"],
-                fields["article_date"],
-                fields["status"],
-                fields["measure"],
-                agents=frozenset(r.get("agent", set()) | r.get("onBehalfOf", set())),
-                recipients=frozenset(r.get("recipient", ())),
-                counterparties=frozenset(r.get("counterparty", ())),
-                themes=frozenset(r.get("theme", ())),
+                *fields,
+                agents=one(frozenset(r.get("agent", set()) | r.get("onBehalfOf", set()))),
+                recipients=one(frozenset(r.get("recipient", ()))),
+                counterparties=one(frozenset(r.get("counterparty", ()))),
+                themes=one(frozenset(r.get("theme", ()))),
             )
         )
     return reports
 
 
-def read_outlets(store: Store, among: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
-    """Event -> the media behind it, for every event (or those ``among`` the IRIs given)."""
+def read_outlets(
+    store: Store, among: Iterable[str] | None = None, *, kind: str | None = None
+) -> dict[str, frozenset[str]]:
+    """Event -> the media behind it, for the events ``among`` the IRIs given, or else those of
+    the class ``kind`` (a local name)."""
     found: dict[str, set[str]] = defaultdict(set)
-    among = None if among is None else sorted(set(among))
-    for sparql in (_OUTLETS,) if among is None else _OUTLETS_OF:
-        for event, media in _rows(store, sparql, "event", among, "crossdoc: outlets"):
+    var, iris = _restriction(among, kind)
+    media_of: dict[str, str] = {}  # one string per outlet
+    for sparql in _OUTLETS_OF if var == "event" else _OUTLETS_OF_CLASS:
+        for event, media in _rows(store, sparql, var, iris, "crossdoc: outlets"):
             if event is not None and media is not None:
-                found[event.value].add(media.value)
-    return {k: frozenset(v) for k, v in found.items()}
+                found[event.value].add(media_of.setdefault(media.value, media.value))
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    return {k: shared.setdefault(f, f) for k, v in found.items() for f in [frozenset(v)]}
 
 
 def reported_apart(groups: Iterable[list[Report]]) -> set[str]:

@@ -181,7 +181,6 @@ def update(store: Store, changes: Changes) -> CrossDocSummary:
     canonical, followers = _replace_groups(store, groups, regrouped, broader, summary)
     summary.events, summary.canonical_events = len(reports), len(regrouped)
     summary.reported_more_than_once = sum(1 for g in regrouped if len({r.article for r in g}) > 1)
-    summary.groups = [[r.iri for r in g] for g in regrouped]
     summary.triples += _update_storylines(store, canonical, followers, links, broader, skipped)
     summary.skipped = cd.name_skipped(store, skipped)
     log.debug("incremental cross-document pass: %s", summary)

@@ -9,7 +9,8 @@ input twice gives the same store. A build killed outright (SIGKILL, power cut of
 process) leaves every graph whole or absent: the next open replays Oxigraph's
 write-ahead log up to the last committed transaction, and re-running the build
 completes the store (``tests/test_reliability_crash.py``). :meth:`Store.bulk_load`
-is the exception: it is not transactional.
+and the chunked writes of a derived graph (:meth:`Store.load_graph`) are the exceptions:
+they are not one transaction.
 
 Reading needs pyoxigraph alone: the methods that take or give rdflib graphs import
 rdflib and the term conversion (:mod:`geokg.rdf.terms`) when they are called.
@@ -322,7 +323,8 @@ class Store:
     def load_graph(self, graph: GraphName, lines: str | Iterable[str]) -> None:
         """Replace a large named graph (a derived graph of every article) with N-Triples
         ``lines`` (or text): delete its triples, then load the lines, :data:`LOAD_LINES` at a time
-        (Oxigraph's loader), one transaction each, flushed to disk between them.
+        (Oxigraph's loader), one transaction each, flushed to disk between them; ``lines`` are
+        read as they come, so a generator is never held whole.
 
         One transaction holds all its writes in memory: dropping and loading the 3.5 million
         triples of the canonical events of a store of 10 million quads at once took most of
