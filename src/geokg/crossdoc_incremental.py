@@ -26,6 +26,7 @@ Deletions and insertions of a step go to the store in one SPARQL update (one tra
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -104,19 +105,19 @@ _ON_DAYS = (
   ?doc <http://purl.org/dc/terms/date> ?day . ?event <http://www.w3.org/ns/prov#wasDerivedFrom> ?doc ; a ?class }""",
 )
 _OF_CLASS = "SELECT DISTINCT ?event WHERE { VALUES ?class { %s } ?event a ?class }"
-# Canonical events of a class with one of some participants, dated before a day (where the
-# one a canonical event follows is), or after it and following nothing later than it.
-_EARLIER = f"""SELECT DISTINCT ?c ?day WHERE {{
-  VALUES ?who {{ %s }}
-  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{SEM.hasActor}> ?who ; <{GK.eventType}> <%s> ; <{SEM.hasTimeStamp}> ?day }}
-  FILTER(?day < %s)
+# The dated canonical events of some (participant, class) pairs: where the one a canonical event
+# follows is, and those that may now follow it. One query reads each participant's events once
+# for every canonical event that has it, where a query per canonical event read a frequent one's
+# (a country's thousands) again each time.
+_DATED = f"""SELECT DISTINCT ?who ?type ?c ?day WHERE {{
+  VALUES (?who ?type) {{ %s }}
+  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{SEM.hasActor}> ?who ; <{GK.eventType}> ?type ; <{SEM.hasTimeStamp}> ?day }}
 }}"""
-_LATER = f"""SELECT DISTINCT ?c WHERE {{
-  VALUES ?who {{ %s }}
-  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{SEM.hasActor}> ?who ; <{GK.eventType}> <%s> ; <{SEM.hasTimeStamp}> ?day }}
-  FILTER(?day > %s)
-  OPTIONAL {{ GRAPH <{_EVENTS_GRAPH}> {{ ?c <{GK.follows}> ?previous . ?previous <{SEM.hasTimeStamp}> ?then }} }}
-  FILTER(!BOUND(?previous) || ?then < %s || (?then = %s && STR(?previous) < "%s"))
+#: (participant, class) pairs per query: Oxigraph starts from a VALUES block only up to some size.
+_PAIRS_PER_QUERY = 64
+# The canonical event each of some (restricted) follows, and its date.
+_FOLLOWS = f"""SELECT ?c ?previous ?then WHERE {{ #VALUES
+  GRAPH <{_EVENTS_GRAPH}> {{ ?c <{GK.follows}> ?previous . ?previous <{SEM.hasTimeStamp}> ?then }}
 }}"""
 
 
@@ -348,27 +349,29 @@ def _update_storylines(
     triples written."""
     new = {event.iri for event in canonical}
     recompute = canonical + list(_canonical_reports(store, followers, links, skipped).values())
+    dated = _dated(store, {(who, event.type) for event in recompute for who in _who(event)})
     previous = {
         event.iri: found
         for event in recompute
-        for found in [_previous(store, event, links, broader, skipped)]
+        for found in [_previous(store, event, dated, links, broader, skipped)]
         if found is not None
     }
+    later_of = {
+        event.iri: {c for when, c in _storyline_dates(event, dated) if when > event.when} - new - followers  # type: ignore[operator]
+        for event in canonical
+        if _in_storyline(event)
+    }
+    follows = _follows(store, set().union(*later_of.values()))
     closer: dict[str, Report] = {}
     for event in canonical:
         if not _in_storyline(event):
             continue
-        when = _date_term(event.when)
-        sparql = _LATER % (_who(event), GK[event.type], when, when, when, event.iri)
-        later = (
-            {
-                row[0].value
-                for row in store.rows(sparql, source="crossdoc: later canonical events")
-                if isinstance(row[0], ox.NamedNode)
-            }
-            - new
-            - followers
-        )
+        # Those following nothing, or something before this event (by date, then IRI).
+        later = {
+            c
+            for c in later_of[event.iri]
+            if not follows.get(c) or any((then, p) < (event.when, event.iri) for p, then in follows[c])
+        }
         for iri, other in _canonical_reports(store, later, links, skipped).items():
             best = closer.get(iri)
             if cd.same_storyline(event, other, broader) and (
@@ -386,31 +389,55 @@ def _in_storyline(event: Report) -> bool:
     return event.when is not None and event.type not in cd._STANDALONE and bool(event.participants)
 
 
-def _who(event: Report) -> str:
+def _who(event: Report) -> frozenset[str]:
     """The participants another canonical event must share with ``event`` to be on its storyline:
     an agent, except for agreements and meetings (any party)."""
-    who = event.participants if event.type in cd._SYMMETRIC else event.agents
-    return " ".join(f"<{iri}>" for iri in sorted(who))
+    return event.participants if event.type in cd._SYMMETRIC else event.agents
+
+
+Dated = Mapping[tuple[str, str], list[tuple[dt.date, str]]]
+
+
+def _dated(store: Store, pairs: set[tuple[str, str]]) -> Dated:
+    """(date, IRI) of the dated canonical events of each (participant, type) pair."""
+    found: dict[tuple[str, str], list[tuple[dt.date, str]]] = defaultdict(list)
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), _PAIRS_PER_QUERY):
+        values = " ".join(f"(<{who}> <{GK[kind]}>)" for who, kind in ordered[start : start + _PAIRS_PER_QUERY])
+        for who, kind, c, day in store.rows(_DATED % values, source="crossdoc: dated canonical events"):
+            when = cd._date(day)
+            if when is not None and isinstance(c, ox.NamedNode):
+                found[(who.value, kind.value.removeprefix(str(GK)))].append((when, c.value))  # type: ignore[union-attr]
+    return found
+
+
+def _storyline_dates(event: Report, dated: Dated) -> set[tuple[dt.date, str]]:
+    """(date, IRI) of the other canonical events of ``event``'s type sharing a participant of :func:`_who`."""
+    return {found for who in _who(event) for found in dated.get((who, event.type), ()) if found[1] != event.iri}
+
+
+def _follows(store: Store, iris: set[str]) -> dict[str, list[tuple[str, dt.date]]]:
+    """The dated canonical events each of ``iris`` follows."""
+    found: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
+    for c, earlier, day in _rows(store, _FOLLOWS, "c", iris):
+        with contextlib.suppress(ValueError):  # a date geokg did not write: not one to compare with
+            found[c].append((earlier, dt.date.fromisoformat(day)))
+    return found
 
 
 def _previous(
-    store: Store, event: Report, links: Mapping[str, str], broader: Mapping[str, frozenset[str]], skipped: Skipped
+    store: Store,
+    event: Report,
+    dated: Dated,
+    links: Mapping[str, str],
+    broader: Mapping[str, frozenset[str]],
+    skipped: Skipped,
 ) -> str | None:
     """The canonical event ``event`` follows (crossdoc._previous_in_storyline): the latest earlier
     one of its storyline, by date then IRI, read from the latest back, a page at a time."""
     if event.when is None or not _in_storyline(event) or not _who(event):
         return None
-    sparql = _EARLIER % (_who(event), GK[event.type], _date_term(event.when))
-    earlier = sorted(
-        (
-            (when, c.value)
-            for c, day in store.rows(sparql, source="crossdoc: earlier events")
-            if isinstance(c, ox.NamedNode) and c.value != event.iri
-            for when in [cd._date(day)]
-            if when is not None
-        ),
-        reverse=True,
-    )
+    earlier = sorted(((when, c) for when, c in _storyline_dates(event, dated) if when < event.when), reverse=True)
     for start in range(0, len(earlier), _PAGE):
         page = earlier[start : start + _PAGE]
         reports = _canonical_reports(store, {iri for _, iri in page}, links, skipped)
@@ -490,7 +517,3 @@ def _rewrite(
     if operations:
         store.update(" ;\n".join(operations), source=f"crossdoc: incremental update of {graph}")
     return len(insert.lines)
-
-
-def _date_term(day: dt.date | None) -> str:
-    return f'"{day.isoformat()}"^^<{_XSD_DATE}>' if day else '""'
