@@ -140,6 +140,10 @@ def test_a_first_or_large_build_compacts_the_store_and_a_few_new_articles_do_not
     write_articles(docs, {"day-12": "date 2024-06-12\n\nPeru sold lead.\n", "day-13": "Peru sold silver.\n"})
     assert build([docs], settings).articles == 2  # 2 of 13
     assert compacted == [10, 13]
+    assert build([], settings, recompute_crossdoc=True).crossdoc is not None  # the derived graphs written whole
+    assert compacted == [10, 13, 13]
+    build([], settings)  # nothing to do
+    assert compacted == [10, 13, 13]
 
 
 @pytest.mark.slow

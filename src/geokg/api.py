@@ -185,8 +185,13 @@ def build(
         if store.derived_stale:
             store.clear_derived_stale()
         # Compacting makes queries on disk faster but rewrites the whole store: worth it after a
-        # first build or a large one, not after a few new articles.
-        if summary.articles and store.count_article_graphs(stop_after=summary.articles * 10) <= summary.articles * 10:
+        # first build or a large one, or once the derived graphs were written whole (on a store
+        # of ten million quads left as that pass wrote it, first pages took twice as long), not
+        # after a few new articles.
+        rewritten = summary.crossdoc is not None and not summary.crossdoc.incremental
+        if rewritten or (
+            summary.articles and store.count_article_graphs(stop_after=summary.articles * 10) <= summary.articles * 10
+        ):
             store.optimize()
     return summary
 
