@@ -125,6 +125,8 @@ def disputes() -> str:
         kind = ("Offer", "Offer", "Offer", "Offer", "Agreement", "ExportRestriction")[n]
         other = ' , "Alt label"' if n == 4 else ""
         lines.append(f'd:c{n} gk:eventType gk:{kind} ; rdfs:label "{label}"{other} .')
+        # The commodities the pass caches, a broader one too: copper for some, none for others.
+        lines += [f'd:c{n} report:commodity "{c}" .' for c in (("Copper", "Metals"), ("Metals",), ())[n % 3]]
         values = [f"d:c{n}-v{k}" for k in range(2 + n % 3)]
         for k, value in enumerate(values):
             field = ("quantity", "date")[k % 2] if n % 2 else "quantity"
@@ -550,3 +552,17 @@ def test_listings_saved_files_older_than_a_write_go_once_a_listing_is_saved_agai
         assert _pages(reading, "events", 3) == contract(reading, "events")
     # The keys of statements were read before the write: no store they fit remains.
     assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events"]
+
+
+@pytest.mark.parametrize("value", ["Copper", "Metals", "Tin"])
+def test_listings_disagreements_of_a_commodity_are_the_listing_s_rows_of_its_events(
+    store: Store, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = get_query("disagreements")
+    bindings = bind_params(stored, {"commodity": value})
+    expected = rows_from_tsv(store.select_tsv(with_values(stored.text, bindings))[1])
+    sent = _queries_sent(store, monkeypatch)
+    assert run_query(store, "disagreements", {"commodity": value}).rows == expected
+    assert run_query(store, "disagreements", {"commodity": value}, limit=2).rows == expected[:2]
+    assert not any("report:commodity ?_commodity" in text or "differsFrom" in text for text in sent)  # no query
+    assert (len(expected) > 0) == (value != "Tin")

@@ -408,12 +408,30 @@ def _values_of(
 # -- disagreements -------------------------------------------------------------
 
 _REPORT = "https://w3id.org/geokg/report#"
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def disagreements(store: Store) -> Sequence[Row] | None:
     """The rows of ``queries/disagreements.rq`` (:func:`list_disagreements`), kept as sorted keys are."""
     return _kept(store, "disagreements", lambda: list_disagreements(store), _saved_rows("disagreements"))
+
+
+def disagreements_of(store: Store, bindings: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> list[Row] | None:
+    """The rows of ``queries/disagreements.rq`` with a commodity bound: the rows of the whole
+    listing (:func:`disagreements`, kept and saved) whose canonical event the cross-document pass
+    cached as of that commodity (``report:commodity``), the commodity in their last column. The
+    query sorts by that column last, so the listing's order is theirs. None for a value that is
+    not a plain string (the query answers)."""
+    commodity = bindings["commodity"]
+    if not isinstance(commodity, ox.Literal) or commodity.language or commodity.datatype != _XSD_STRING:
+        return None
+    rows = disagreements(store)
+    if rows is None:
+        return None
+    query = f"SELECT DISTINCT ?c WHERE {{ ?c <{_REPORT}commodity> {commodity} }}"
+    of = {c.value for (c,) in store.rows(query, source="disagreements") if isinstance(c, ox.NamedNode)}
+    return [(*row[:-1], commodity.value) for row in rows if row[0] in of]
 
 
 def list_disagreements(store: Store) -> list[Row] | None:
@@ -475,6 +493,11 @@ COMPUTED: dict[str, Callable[[Store], Sequence[Row] | None]] = {
     "co-mentions": co_mentions,
     "outlets-per-event": outlets_per_event,
     "disagreements": disagreements,
+}
+
+#: Listings with parameters bound computed in Python, by name: the parameters and how.
+BOUND: dict[str, tuple[frozenset[str], Callable[[Store, Any], Sequence[Row] | None]]] = {
+    "disagreements": (frozenset({"commodity"}), disagreements_of),
 }
 
 #: Listings whose query groups the whole store to sort its rows (``entities``: by type and label,

@@ -622,10 +622,14 @@ def offset_cursor(stored: StoredQuery, offset: int) -> str:
 def _computed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position
 ) -> list[tuple[Value, ...]] | None:
-    """The rows of a listing computed in Python on this engine (:data:`geokg.aggregates.COMPUTED`), or
-    read whole once (:data:`geokg.aggregates.WHOLE`), or None."""
-    if store.engine != "oxigraph" or bindings or start.key is not None:
+    """The rows of a listing computed in Python on this engine (:data:`geokg.aggregates.COMPUTED`,
+    :data:`geokg.aggregates.BOUND` with parameters bound), or read whole once
+    (:data:`geokg.aggregates.WHOLE`), or None."""
+    if store.engine != "oxigraph" or start.key is not None:
         return None
+    if bindings:
+        names, bound = aggregates.BOUND.get(stored.name, (frozenset(), None))
+        return bound(store, bindings) if bound is not None and set(bindings) == names else None  # type: ignore[return-value]
     if stored.name in aggregates.WHOLE:
         text = stored.text_for(store.engine)
         return aggregates.whole(
