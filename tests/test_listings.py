@@ -566,3 +566,5 @@ def test_listings_disagreements_of_a_commodity_are_the_listing_s_rows_of_its_eve
     assert run_query(store, "disagreements", {"commodity": value}, limit=2).rows == expected[:2]
     assert not any("report:commodity ?_commodity" in text or "differsFrom" in text for text in sent)  # no query
     assert (len(expected) > 0) == (value != "Tin")
+    monkeypatch.setattr(listings, "_CACHE", {})  # as a later process: the rows saved in the store folder
+    assert run_query(store, "disagreements", {"commodity": value}).rows == expected

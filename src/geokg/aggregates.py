@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
@@ -94,6 +94,15 @@ class SavedRows(Sequence[Row]):
     def __init__(self, texts: list[str], lines: list[str]) -> None:
         self.texts, self.lines = texts, lines
         self._read: dict[int, str] = {}
+        self._numbers: dict[str, int] | None = None
+
+    def first_in(self, values: Collection[str]) -> list[Row]:
+        """The rows whose first cell is one of the texts ``values``, in order, parsing only those."""
+        if self._numbers is None:
+            self._numbers = {text: n for n, text in enumerate(self.texts)}
+        saved = (self._numbers.get(json.dumps(value, ensure_ascii=False)) for value in values)
+        wanted = {str(n) for n in saved if n is not None}
+        return [self._row(line) for line in self.lines if line[1 : line.find(",")] in wanted]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -431,7 +440,8 @@ def disagreements_of(store: Store, bindings: dict[str, ox.NamedNode | ox.Literal
         return None
     query = f"SELECT DISTINCT ?c WHERE {{ ?c <{_REPORT}commodity> {commodity} }}"
     of = {c.value for (c,) in store.rows(query, source="disagreements") if isinstance(c, ox.NamedNode)}
-    return [(*row[:-1], commodity.value) for row in rows if row[0] in of]
+    kept = rows.first_in(of) if isinstance(rows, SavedRows) else [row for row in rows if row[0] in of]
+    return [(*row[:-1], commodity.value) for row in kept]
 
 
 def list_disagreements(store: Store) -> list[Row] | None:
