@@ -169,8 +169,8 @@ def build(
         reference_changed = not store.holds(REFERENCE_GRAPH, reference)
         if reference_changed or not store.layout_current:
             summary.migrated = store.migrate_legacy_graphs(check=reference_changed)
-        if reference_changed:
-            store.ensure_graph(REFERENCE_GRAPH, reference)  # after the move: interrupted, the next build moves the rest
+        if reference_changed:  # after the move: interrupted, the next build moves the rest
+            store.replace_graphs({REFERENCE_GRAPH: reference})
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
         # build or load stopped before its cross-document pass; derived_outdated: an older geokg wrote it.
         whole = recompute_crossdoc or reference_changed or store.derived_stale or store.derived_outdated
@@ -850,7 +850,7 @@ def load(
         if not store.holds(REFERENCE_GRAPH, reference):
             whole = True  # labels and hierarchies may have changed
             store.mark_derived_stale()  # so that an interrupted load still recomputes them
-            store.ensure_graph(REFERENCE_GRAPH, reference)
+            store.replace_graphs({REFERENCE_GRAPH: reference})
         store.ensure_graph(ONTOLOGY_GRAPH, ontology)
         changes = Changes(store, track=not whole and store.has_graph(CROSSDOC_ENTITIES_GRAPH))
         summary = load_files(
