@@ -14,6 +14,7 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
+from geokg import _spacy_speedups
 from geokg.errors import ConfigError
 from geokg.extract.text import SPANS_KEY
 from geokg.model import Article
@@ -53,6 +54,7 @@ def _pipeline(model: str, event_model: str) -> Language:
         ) from error
     import geokg.extract.gazetteer  # noqa: F401  registers the factory
 
+    _spacy_speedups.install(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("geokg_line_breaks", before="parser")
     nlp.add_pipe("geokg_gazetteer", last=True)
