@@ -63,6 +63,15 @@ def test_a_lemma_depends_on_the_morphology_as_well_as_the_form_and_part_of_speec
     assert [t.lemma_ for t in ours] == [t.lemma_ for t in theirs] == ["means", "mean", "see", "saw", "well", "better"]
 
 
+def test_lemmas_met_in_an_earlier_memory_zone_are_still_strings(pipelines) -> None:
+    # A memory zone frees the strings its batch added: a remembered lemma must be added again.
+    stock, fast = pipelines
+    text = "Vondoria's ministers flurbonated the grelkites they had zarnished."
+    for _ in range(2):
+        with fast.memory_zone(), stock.memory_zone():
+            assert annotations(fast(text)) == annotations(stock(text))
+
+
 def test_a_rule_of_another_form_keeps_spacys_components() -> None:
     nlp = spacy.load(DEFAULT_MODEL)
     nlp.get_pipe("attribute_ruler").add([[{"LOWER": "oil", "OP": "+"}]], {"LEMMA": "petroleum"})

@@ -111,7 +111,7 @@ class TokenAttributes:
                 by_value.setdefault(value, []).append((rule_id, tests))
         self._matched: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._merged: dict[tuple[int, ...], dict[int, Any]] = {}
-        self._lemmas: dict[tuple[int, int, int], int] = {}
+        self._lemmas: dict[tuple[int, int, int], str] = {}
 
     @classmethod
     def for_pipeline(cls, ruler: AttributeRuler, lemmatizer: Lemmatizer) -> TokenAttributes | None:
@@ -211,8 +211,10 @@ class TokenAttributes:
             if found is None:
                 if len(lemmas) >= _MEMO:
                     lemmas.clear()
-                found = lemmas[key] = doc.vocab.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
-            doc[i].lemma = found
+                    self.lemmatizer.cache.clear()  # it grows with ours (the pipeline's bound no longer sees it)
+                found = lemmas[key] = self.lemmatizer.lemmatize(doc[i])[0]
+            # Set as text: a memory zone frees the strings its batch added, a remembered one's too.
+            doc[i].lemma_ = found
 
 
 def _pair(nlp: Language) -> tuple[AttributeRuler, Lemmatizer] | None:
