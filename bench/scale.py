@@ -1,7 +1,7 @@
 """A store of millions of quads: loading, size on disk, peak memory, stored-query latency, adding articles.
 
 Usage: python bench/scale.py [--limit N] [--quads Q,Q] [--keep DIR] [--runs R] [--budget S] [--timeout S]
-                             [--new K] [--no-serve] [--queries Q,Q] [--kinds bound,bound-page,page]
+                             [--new K] [--no-serve | --no-disk] [--queries Q,Q] [--kinds bound,bound-page,page]
                              [--report-only]
 
 Builds the first N (default 2,000) Reuters-21578 train articles with ``geokg build`` (or
@@ -23,7 +23,7 @@ reuses DIR/base with --keep), then for each size Q (default 1,000,000 and 10,000
    timeout, in memory), and repeated only while the runs of one query take under --budget
    seconds;
 3. the same through a real ``geokg serve --in-memory`` over HTTP (``geokg.query(endpoint=...)``),
-   with the server's start-up (the copy) and peak RSS;
+   with the server's start-up (the copy) and peak RSS (``--no-disk``: this alone, not 2);
 4. adding K (default 10) new train articles to a copy of the store, and a build with nothing
    new, each a fresh ``python -m geokg build`` (start-up included): wall, CPU, peak RSS.
 
@@ -371,16 +371,17 @@ def measure(args: argparse.Namespace, base: Path, quads: int, work: Path, new_in
           file=sys.stderr)
     saved.write_text(json.dumps(figures, indent=1))
     todo = jobs(values, set(args.queries.split(",")), set(args.kinds.split(",")))
-    figures.setdefault("disk", {}).update(time_on_disk(store, todo, values, args.runs, args.budget, args.timeout))
-    run["measured"]["disk"] = [f"{name} {kind}" for name, kind in todo]
-    saved.write_text(json.dumps(figures, indent=1))
+    if not args.no_disk:
+        figures.setdefault("disk", {}).update(time_on_disk(store, todo, values, args.runs, args.budget, args.timeout))
+        run["measured"]["disk"] = [f"{name} {kind}" for name, kind in todo]
+        saved.write_text(json.dumps(figures, indent=1))
     if not args.no_serve:
         served, server = time_served(store, todo, values, args.runs, args.budget)
         figures.setdefault("served", {}).update(served)
         # The start-up of this run; the peak RSS over every run whose figures are kept.
         server["peak_rss_mib"] = max(server["peak_rss_mib"], figures.get("server", {}).get("peak_rss_mib", 0))
         figures["server"] = server
-        run["measured"]["served"] = run["measured"]["disk"]
+        run["measured"]["served"] = [f"{name} {kind}" for name, kind in todo]
         saved.write_text(json.dumps(figures, indent=1))
     if args.new:
         figures["adding"] = time_adding(store, new_input, work)
@@ -541,7 +542,9 @@ def main() -> None:
                         help="seconds after which a query is not repeated further (default 20)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a query is given up (default 300)")
     parser.add_argument("--new", type=int, default=10, help="new articles to add (default 10; 0: skip)")
-    parser.add_argument("--no-serve", action="store_true", help="skip geokg serve --in-memory")
+    places = parser.add_mutually_exclusive_group()
+    places.add_argument("--no-serve", action="store_true", help="skip geokg serve --in-memory")
+    places.add_argument("--no-disk", action="store_true", help="time the queries through geokg serve --in-memory only")
     parser.add_argument("--queries", default="all", help="comma-separated stored queries to time (default all)")
     parser.add_argument("--kinds", default="bound,page",
                         help="which runs, comma-separated: 'bound' (a parameter bound, all rows), 'bound-page' "
