@@ -253,22 +253,24 @@ def test_workers_must_be_positive() -> None:
 
 @pytest.mark.slow
 def test_lemmatizer_cache_is_bounded_between_batches_with_the_same_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """spaCy's lemmatizer memoises every word it meets, outside the memory zone: a batch that
-    takes it past LEMMA_CACHE_MAX clears it, and the graphs come out the same."""
+    """The lemmatizer (geokg's memoised attribute ruler and lemmatizer, which holds spaCy's) memoises
+    every word it meets, outside the memory zone: a batch that takes it past LEMMA_CACHE_MAX
+    clears it, and the graphs come out the same."""
     import geokg._spacy_memory
+    from geokg._spacy_speedups import NAME
     from geokg.nlp import get_pipeline
     from geokg.settings import DEFAULT_MODEL
 
     batch = [Article(id=f"b{i}", text=text) for i, text in enumerate((
         "Chile offered to sell copper to Japan on Monday.",
         "Russia agreed to supply wheat and barley to Egypt, its trade ministers said."))]
-    cache = get_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").cache
-    cache.clear()
+    memo = get_pipeline(DEFAULT_MODEL).get_pipe(NAME)
+    memo.forget()
     warm = process_batch(batch, DEFAULT_MODEL)
-    assert len(cache) > 5  # the memo grows with the words met
+    assert memo.remembered > 5  # the memo grows with the words met
     monkeypatch.setattr(geokg._spacy_memory, "LEMMA_CACHE_MAX", 5)
     process_batch(batch, DEFAULT_MODEL)
-    assert len(cache) == 0
+    assert memo.remembered == 0
     cold = process_batch(batch, DEFAULT_MODEL)  # lemmatised afresh from the cleared cache
     assert [o.ntriples for o in cold] == [o.ntriples for o in warm] and all(o.ntriples for o in warm)
 

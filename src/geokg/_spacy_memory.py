@@ -46,8 +46,15 @@ def _first_vocab_size(nlp: Language) -> int:
 def bound_lemma_cache(nlp: Language) -> None:
     """spaCy's rule lemmatizer memoises the lemmas of every (word, tag, morphology) it meets,
     outside any memory zone, so over a large corpus the cache grows with the vocabulary; clear
-    it when it passes LEMMA_CACHE_MAX entries (a memo of a pure function: the same lemmas)."""
+    it when it passes LEMMA_CACHE_MAX entries (a memo of a pure function: the same lemmas).
+    geokg's table-driven attribute ruler and lemmatizer (:mod:`geokg._spacy_speedups`) is bounded alike."""
+    from geokg._spacy_speedups import TokenAttributes
+
     for _, pipe in nlp.pipeline:
+        if isinstance(pipe, TokenAttributes):
+            if pipe.remembered > LEMMA_CACHE_MAX:
+                pipe.forget()
+            continue
         cache = getattr(pipe, "cache", None)
         if isinstance(cache, dict) and len(cache) > LEMMA_CACHE_MAX:
             cache.clear()

@@ -13,6 +13,8 @@ again. Both answers depend on a few attributes of the token alone, and news repe
 - a lemma is remembered per (form, part of speech, morphology), the key of the lemmatizer's own
   cache (``Lemmatizer.rule_lemmatize``), and asked of the lemmatizer itself the first time.
 
+The memos are bounded as the lemmatizer's cache is (:func:`geokg._spacy_memory.bound_lemma_cache`).
+
 :func:`install` puts it in place of the two components when the pipeline has them side by side
 and every pattern is of a form it reads (anything else keeps spaCy's components).
 ``tests/test_spacy_speedups.py`` checks that every token's annotations equal spaCy's.
@@ -40,9 +42,6 @@ _READ = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE, "ORTH": O
 _STRING_ATTRS = {"TAG", "LOWER", "DEP", "ORTH"}
 
 Test = Callable[[tuple[Any, ...]], bool]
-
-#: Distinct tokens remembered at most (each a few hundred bytes); past it the memos start again.
-_MEMO = 200_000
 
 
 def _required(token: dict[str, Any]) -> tuple[str | None, frozenset[str]]:
@@ -184,9 +183,6 @@ class TokenAttributes:
             for at, by_value in self.indexed.items():
                 candidates.extend(by_value.get(values[at], ()))  # type: ignore[arg-type]  # a string there
             found = tuple(sorted({rule_id for rule_id, tests in candidates if all(test(values) for test in tests)}))
-            if len(self._matched) >= _MEMO:
-                self._matched.clear()
-                self._merged.clear()
             self._matched[sig] = found
         return found
 
@@ -199,6 +195,18 @@ class TokenAttributes:
             self._merged[sig] = merged
         return merged
 
+    @property
+    def remembered(self) -> int:
+        """How many distinct tokens the memos hold (each a few hundred bytes)."""
+        return max(len(self._matched), len(self._lemmas), len(self.lemmatizer.cache))
+
+    def forget(self) -> None:
+        """Empty the memos (and the lemmatizer's own, which grows with them): the same answers later."""
+        self._matched.clear()
+        self._merged.clear()
+        self._lemmas.clear()
+        self.lemmatizer.cache.clear()
+
     def _lemmatize(self, doc: Doc) -> None:
         if not len(doc):
             return
@@ -209,9 +217,6 @@ class TokenAttributes:
             key = (orth, pos, morph)
             found = lemmas.get(key)
             if found is None:
-                if len(lemmas) >= _MEMO:
-                    lemmas.clear()
-                    self.lemmatizer.cache.clear()  # it grows with ours (the pipeline's bound no longer sees it)
                 found = lemmas[key] = self.lemmatizer.lemmatize(doc[i])[0]
             # Set as text: a memory zone frees the strings its batch added, a remembered one's too.
             doc[i].lemma_ = found
