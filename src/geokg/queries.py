@@ -320,8 +320,8 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
             continue
         bound_plans.append((plan.parent.name, _plan_names(plan, path, params), plan_text))
     for engine, names, keys_text in key_plans:
-        listing = next((t for e, n, t in bound_plans if e == engine and n == names), dict(plans).get(engine, text))
-        _check_keys(path, engine, keys_text, listing, params, names)
+        forms = {n: t for e, n, t in bound_plans if e == engine} | {(): dict(plans).get(engine, text)}
+        _check_keys(path, engine, keys_text, forms, params, names)
     return StoredQuery(
         path.stem,
         header["title"],
@@ -366,35 +366,42 @@ def order_columns(text: str) -> list[str]:
 
 
 def _check_keys(
-    path: Path, engine: str, keys_text: str, listing: str, params: list[Param], names: tuple[str, ...] = ()
+    path: Path,
+    engine: str,
+    keys_text: str,
+    forms: Mapping[tuple[str, ...], str],
+    params: list[Param],
+    names: tuple[str, ...] = (),
 ) -> None:
-    """A keys text projects the columns the listing's ORDER BY starts with, then parameter variables:
-    the keys text of bound parameters ``names`` projects theirs, so that each key's rows bind the
-    value (one VALUES block: Oxigraph 0.5 starts from one, not from two)."""
+    """A keys text projects the columns the ORDER BY of the listing starts with, then the variables
+    that give their rows; the listing runs in its form for the parameters among them (``forms``, by
+    sorted names; () for every case). The keys text of bound parameters ``names`` reads them."""
     stem = ".".join([path.stem, "+".join(names)] if names else [path.stem])
     source = str(path.parent / "plans" / engine / f"{stem}.keys{path.suffix}")
     projected = _dry_run(source, keys_text)
     keys = [n for n in projected if not n.startswith("_")]
     bound = [n for n in projected if n.startswith("_")]
     variables = {p.variable for p in params}
+    listing = forms.get(tuple(sorted(v[1:] for v in bound if v in variables)), forms[()])
     # ?_x binds the parameter x, or else the listing's own ?x (read in a required pattern).
     readable = variables | {"_" + v for v in _VARIABLE.findall(NOT_KEYWORDS.sub(" ", listing))}
     leading = order_columns(listing)
-    with_bound = {"_" + name for name in listings.keyed_with(keys_text) | set(names)}
+    with_bound = {"_" + name for name in listings.keyed_with(keys_text)}
     if (
         not keys
         or keys != leading[: len(keys)]
         or not bound
         or not set(bound) <= readable
         or not with_bound <= {p.variable for p in params if p.variable in bound}
+        or not {"_" + name for name in names} <= set(_VARIABLE.findall(NOT_KEYWORDS.sub(" ", keys_text)))
     ):
         raise QuerySyntaxError(
             source,
             f"a keys text projects the columns the ORDER BY of {path.name} starts with "
             f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the variables "
             f"that give their rows: parameter variables ({' '.join('?' + v for v in sorted(variables)) or 'none'}) "
-            "or ?_x for a variable ?x of the listing; it projects the parameters its name or "
-            "'# read by keys with:' names",
+            "or ?_x for a variable ?x of the listing; it projects the parameters '# read by keys with:' "
+            "names, and reads those its name gives",
             1,
             1,
         )
@@ -686,7 +693,9 @@ def _keyed(
     params = {p.variable for p in stored.params}
     names = [name[1:] for name in order.bind if name in params]
     variables = [name if name in params else name[1:] for name in order.bind]
-    text = stored.text_for(store.engine, names)
+    # The form for the parameters the keys give; a value they do not give is bound apart.
+    apart = {name: term for name, term in bindings.items() if "_" + name not in order.bind}
+    text = with_values(stored.text_for(store.engine, names), apart)
     select = listings.joined_select(store, stored.name) if stored.name in listings.JOINED else None
     if select is not None:
         text = listings.JOINED[stored.name]
