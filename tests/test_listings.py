@@ -407,7 +407,7 @@ def _bound_contract(store: Store, name: str, params: dict[str, str]) -> list[tup
 BOUND_KEYS = [
     ("commodity-timeline", "commodity", ("Copper", "Nickel", "Base metals", "Wheat"), "VALUES (?_commodity ?event)"),
     ("country-activity", "country", ("Chile", "Japan", "Peru"), "VALUES (?_country ?event ?roleProperty)"),
-    ("entity-articles", "entity", ("Chile", "Japan", "Copper", "Reuters", "Wheat"), "VALUES (?_entity ?doc)"),
+    ("entity-articles", "entity", ("Chile", "Japan", "Copper", "Reuters", "Wheat"), "VALUES (?_entity ?doc ?e)"),
     ("timeline", "entity", ("Chile", "Japan", "Indonesia", "Santiago", "Peru"), "VALUES (?canonical)"),
     ("event-reports", "commodity", ("Copper", "Base metals", "Nickel", "Wheat"), "VALUES (?canonical)"),
     ("commodity-flows", "commodity", ("Copper", "Refined copper", "Wheat"), "VALUES (?_commodity ?event)"),
