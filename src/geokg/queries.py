@@ -346,7 +346,7 @@ def _plan_names(plan: Path, path: Path, params: list[Param], kind: str = "") -> 
     if not middle.startswith(".") or unknown or names != tuple(sorted(set(names))):
         raise QuerySyntaxError(
             str(plan),
-            f"a form for bound parameters is named {path.stem}.P+Q{kind}{path.suffix}, with parameters of "
+            f"a plan for bound parameters is named {path.stem}.P+Q{kind}{path.suffix}, with parameters of "
             f"{path.name} ({', '.join(p.name for p in params) or 'none'}) in sorted order",
             1,
             1,
@@ -675,7 +675,8 @@ def _computed(
 def _keyed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position, want: int | None
 ) -> Iterator[tuple[tuple[Value, ...], tuple[str, ...], int]] | None:
-    """The rows of a whole-graph listing read by keys, or None when it is not read that way."""
+    """The rows of a whole-graph listing, or of the values bound, read by keys, or None when they
+    are not read that way."""
     keys_text = stored.keys_for(store.engine, bindings)
     source = str(stored.path)
     # All the rows of a bound value come faster from one query than from its keys.
