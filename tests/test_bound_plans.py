@@ -116,7 +116,7 @@ def test_bound_plans_cover_the_bound_queries_of_issue_20() -> None:
             ("commodity-flows", ("commodity",)), ("country-activity", ("country",)),
             ("timeline", ("entity",)), ("event-reports", ("commodity",)), ("offers", ("commodity",)),
             ("sanctions-and-restrictions", ("agent",)), ("mentions", ("article",)),
-            ("salient-mentions", ("article",))} <= set(FORMS)
+            ("salient-mentions", ("article",)), ("entity-articles", ("entity",))} <= set(FORMS)
 
 
 @pytest.mark.issue(20)

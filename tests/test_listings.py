@@ -237,6 +237,25 @@ def test_listings_keys_must_lead_the_order_of_their_listing(tmp_path: Path) -> N
     assert load_query(query).keys_for("oxigraph") == keys.read_text()
 
 
+def test_listings_keys_of_a_bound_parameter_read_it_and_are_named_by_it(tmp_path: Path) -> None:
+    """plans/ENGINE/NAME.P.keys.rq lists the keys of a value of P: read with P bound, and only then."""
+    (tmp_path / "plans" / "oxigraph").mkdir(parents=True)
+    query = tmp_path / "q.rq"
+    query.write_text("# title: T\n# description: D\n# param: a (literal) - a value\n# param: b (literal) - another\n"
+                     "SELECT ?x ?y WHERE { ?x ?y ?_a . ?y ?p ?_b } ORDER BY ?x ?y\n")
+    keys = tmp_path / "plans" / "oxigraph" / "q.a.keys.rq"
+    keys.write_text("SELECT ?x ?_y WHERE { ?x ?y ?z }\n")
+    with pytest.raises(QuerySyntaxError, match=r"q\.a\.keys\.rq:1:1: .* reads those its name gives"):
+        load_query(query)
+    keys.write_text("SELECT ?x ?_y WHERE { ?x ?y ?_a }\n")
+    loaded = load_query(query)
+    assert loaded.keys_for("oxigraph", ["a"]) == keys.read_text()
+    assert loaded.keys_for("oxigraph") is None and loaded.keys_for("oxigraph", ["a", "b"]) is None
+    keys.rename(keys.with_name("q.c.keys.rq"))
+    with pytest.raises(QuerySyntaxError, match=r"named q\.P\+Q\.keys\.rq, with parameters of q\.rq \(a, b\)"):
+        load_query(query)
+
+
 def test_listings_a_keys_text_caps_the_keys_per_query(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """entity-articles reads at most 8 labels per query ("# keys per query: 8" in its keys text)."""
     keys_text = get_query("entity-articles").keys_for("oxigraph") or ""
@@ -383,28 +402,48 @@ def _bound_contract(store: Store, name: str, params: dict[str, str]) -> list[tup
     return rows_from_tsv(store.select_tsv(with_values(stored.text, bind_params(stored, params)))[1])
 
 
-BOUND_KEYED = [
-    ("commodity-timeline", "commodity", value, "VALUES (?_commodity ?event)")
-    for value in ("Copper", "Nickel", "Base metals", "Wheat")
-] + [("country-activity", "country", value, "VALUES (?_country ?event ?roleProperty)") for value in ("Chile", "Japan")]
+# (query, parameter, values: several with rows and one without, the VALUES block of a key's rows):
+# by the whole listing's keys ("# read by keys with: P"), or by the keys of plans/oxigraph/NAME.P.keys.rq.
+BOUND_KEYS = [
+    ("commodity-timeline", "commodity", ("Copper", "Nickel", "Base metals", "Wheat"), "VALUES (?_commodity ?event)"),
+    ("country-activity", "country", ("Chile", "Japan", "Peru"), "VALUES (?_country ?event ?roleProperty)"),
+    ("entity-articles", "entity", ("Chile", "Japan", "Copper", "Reuters", "Wheat"), "VALUES (?_entity ?doc ?e)"),
+    ("timeline", "entity", ("Chile", "Japan", "Indonesia", "Santiago", "Peru"), "VALUES (?canonical)"),
+    ("event-reports", "commodity", ("Copper", "Base metals", "Nickel", "Wheat"), "VALUES (?canonical)"),
+    ("commodity-flows", "commodity", ("Copper", "Refined copper", "Wheat"), "VALUES (?_commodity ?event)"),
+    ("sanctions-and-restrictions", "agent", ("Indonesia", "Santiago", "Japan", "Peru"), "VALUES (?_agent ?event)"),
+    ("statements", "speaker", ("Nickel", "Reuters", "Santiago", "Japan", "Peru"), "VALUES (?_speaker ?event)"),
+]
+BOUND_KEYED = [(name, param, value, block) for name, param, values, block in BOUND_KEYS for value in values]
 
 
+@pytest.mark.parametrize(("name", "param", "values", "block"), BOUND_KEYS)
+def test_listings_the_bound_keys_cases_have_values_with_rows_and_without(
+    store: Store, name: str, param: str, values: tuple[str, ...], block: str
+) -> None:
+    rows = [len(_bound_contract(store, name, {param: value})) for value in values]
+    assert sum(n > 0 for n in rows) >= 2 and max(rows) > 1 and 0 in rows, rows  # pages of 1 row too
+
+
+@pytest.mark.issue(20)
 @pytest.mark.parametrize(("name", "param", "value", "values"), BOUND_KEYED)
 def test_listings_a_bound_value_is_read_by_its_keys(
     store: Store, name: str, param: str, value: str, values: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A listing whose keys text says "# read by keys with: P" reads a value's keys a few at a time."""
+    """A bound value's pages are read by its keys a few at a time, with the rows of the contract
+    text, page after page (the cursor of a page gives the next) and at an offset."""
     monkeypatch.setattr(listings, "FIRST_BATCH", 2)
     whole = _bound_contract(store, name, {param: value})
     texts = _queries_sent(store, monkeypatch)
-    pages, cursor = [], None
-    while True:
-        page = run_query(store, name, {param: value}, limit=3, cursor=cursor)
-        pages += page.rows
-        if not page.more:
-            break
-        cursor = page.cursor
-    assert pages == whole
+    for size in (1, 3):
+        pages, cursor = [], None
+        while True:
+            page = run_query(store, name, {param: value}, limit=size, cursor=cursor)
+            pages += page.rows
+            if not page.more:
+                break
+            cursor = page.cursor
+        assert pages == whole, size
     assert run_query(store, name, {param: value}, limit=2, offset=1).rows == whole[1:3]
     assert run_query(store, name, {param: value}).rows == whole  # one query, all rows
     assert any(values in text for text in texts) == bool(whole)

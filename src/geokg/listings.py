@@ -17,6 +17,16 @@ processes in ``geokg-listings/`` in the store's folder, stamped with its data fi
 (:func:`_folder_stamp`): any write to the store makes them stale, and a saved file that cannot be
 read is read again from the store, one that cannot be written kept for the process only.
 
+A bound value's page is read the same way, by the keys of that value: the keys text with the
+value bound by a ``VALUES`` block (:func:`geokg.queries.with_values`) lists them, sorted and saved
+per value like a listing's. The whole listing's keys text serves where its rows can be limited to
+one value (``# read by keys with: P``: the value is its first key column). Where they cannot,
+``NAME.P.keys.rq`` beside it lists the keys of a value of P (:meth:`geokg.queries.StoredQuery.keys_for`):
+a second, narrow text rather than finer keys for the whole listing, because a whole listing's
+keys are read whole by its first reader (finer ones cost every reader of a page more), and a
+value's keys start from the value, which the whole listing's text cannot assume. Its keys are
+the same columns, so pages, cursors and saved files need nothing new here.
+
 A cursor (:func:`encode_cursor`) names where the next page starts: the first key it reads and
 how many rows of it were given already, or a row offset for a listing without keys.
 

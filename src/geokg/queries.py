@@ -28,7 +28,9 @@ model for ``VALUES`` needs (docs/performance.md).
 
 A whole-graph listing with ``plans/ENGINE/NAME.keys.rq`` is read a few keys at a time
 (:mod:`geokg.listings`), or computed from streamed rows (:mod:`geokg.aggregates`): the same
-rows, at a cost that follows the page asked for rather than the store.
+rows, at a cost that follows the page asked for rather than the store. A page of a bound value is
+read by ``plans/ENGINE/NAME.P.keys.rq`` (``NAME.P+Q.keys.rq``) when exactly those parameters are
+bound, else by the whole listing's keys text if it names them on its ``# read by keys with:`` line.
 
 Example:
     >>> q = get_query("offers")
@@ -165,13 +167,21 @@ class StoredQuery:
     plans: tuple[tuple[str, str], ...] = ()
     #: (engine, bound parameter names, sorted, text) of the forms in ``plans/ENGINE/NAME.P+Q.rq``
     bound_plans: tuple[tuple[str, tuple[str, ...], str], ...] = ()
-    #: (engine, text) of ``plans/ENGINE/NAME.keys.rq``: the keys its whole listing is paged by
-    #: (:mod:`geokg.listings`)
-    key_plans: tuple[tuple[str, str], ...] = ()
+    #: (engine, bound parameter names, sorted, text) of ``plans/ENGINE/NAME.keys.rq`` (no names):
+    #: the keys its whole listing is paged by (:mod:`geokg.listings`), and of ``NAME.P+Q.keys.rq``:
+    #: the keys of the values of those parameters
+    key_plans: tuple[tuple[str, tuple[str, ...], str], ...] = ()
 
-    def keys_for(self, engine: str) -> str | None:
-        """The text listing the keys of this listing on ``engine``, or None when it has none."""
-        return dict(self.key_plans).get(engine)
+    def keys_for(self, engine: str, bound: Iterable[str] = ()) -> str | None:
+        """The text listing the keys a page of this listing is read by on ``engine`` with the
+        parameters ``bound`` given a value: its keys text for exactly those, else the whole
+        listing's if it is read by keys with them (``# read by keys with:``), else None."""
+        names = tuple(sorted(bound))
+        texts = {plan_names: text for plan_engine, plan_names, text in self.key_plans if plan_engine == engine}
+        if names in texts:
+            return texts[names]
+        whole = texts.get(())
+        return whole if whole is not None and set(names) <= listings.keyed_with(whole) else None
 
     def text_for(self, engine: str, bound: Iterable[str] = ()) -> str:
         """The text to run on ``engine`` (e.g. ``"oxigraph"``) with the parameters ``bound`` given a
@@ -293,8 +303,9 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
     plans, bound_plans, key_plans = [], [], []
     for plan in _plan_files(path):
         plan_text = plan.read_text(encoding="utf-8")
-        if plan.name == f"{path.stem}.keys{path.suffix}":
-            key_plans.append((plan.parent.name, plan_text))
+        if plan.name.endswith(f".keys{path.suffix}"):
+            names = _plan_names(plan, path, params, ".keys")
+            key_plans.append((plan.parent.name, names, plan_text))
             continue
         if _dry_run(str(plan), plan_text) != columns:
             raise QuerySyntaxError(
@@ -307,19 +318,10 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
         if plan.name == path.name:
             plans.append((plan.parent.name, plan_text))
             continue
-        names = tuple(plan.name[len(path.stem) + 1 : -len(path.suffix)].split("+"))
-        unknown = sorted(set(names) - {p.name for p in params})
-        if unknown or names != tuple(sorted(set(names))):
-            raise QuerySyntaxError(
-                str(plan),
-                f"a form for bound parameters is named {path.stem}.P+Q{path.suffix}, with parameters of "
-                f"{path.name} ({', '.join(p.name for p in params) or 'none'}) in sorted order",
-                1,
-                1,
-            )
-        bound_plans.append((plan.parent.name, names, plan_text))
-    for engine, keys_text in key_plans:
-        _check_keys(path, engine, keys_text, dict(plans).get(engine, text), params)
+        bound_plans.append((plan.parent.name, _plan_names(plan, path, params), plan_text))
+    for engine, names, keys_text in key_plans:
+        forms = {n: t for e, n, t in bound_plans if e == engine} | {(): dict(plans).get(engine, text)}
+        _check_keys(path, engine, keys_text, forms, params, names)
     return StoredQuery(
         path.stem,
         header["title"],
@@ -334,6 +336,24 @@ def _load_query(path_str: str, _mtime: int, _plans: tuple[tuple[str, str, int], 
     )
 
 
+def _plan_names(plan: Path, path: Path, params: list[Param], kind: str = "") -> tuple[str, ...]:
+    """The bound parameters a plan file's name gives: ``NAME.P+Q{kind}.rq``, () for ``NAME{kind}.rq``."""
+    middle = plan.name[len(path.stem) : len(plan.name) - len(kind) - len(path.suffix)]
+    if not middle:
+        return ()
+    names = tuple(middle[1:].split("+"))
+    unknown = sorted(set(names) - {p.name for p in params})
+    if not middle.startswith(".") or unknown or names != tuple(sorted(set(names))):
+        raise QuerySyntaxError(
+            str(plan),
+            f"a plan for bound parameters is named {path.stem}.P+Q{kind}{path.suffix}, with parameters of "
+            f"{path.name} ({', '.join(p.name for p in params) or 'none'}) in sorted order",
+            1,
+            1,
+        )
+    return names
+
+
 def order_columns(text: str) -> list[str]:
     """The variables a query's ``ORDER BY`` starts with, as long as a key can give their order
     (:func:`geokg.listings.order_keys`).
@@ -345,13 +365,24 @@ def order_columns(text: str) -> list[str]:
     return [name for name, _ in listings.order_keys(text)]
 
 
-def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: list[Param]) -> None:
-    """A keys text projects the columns the listing's ORDER BY starts with, then parameter variables."""
-    source = str(path.parent / "plans" / engine / f"{path.stem}.keys{path.suffix}")
-    names = _dry_run(source, keys_text)
-    keys = [n for n in names if not n.startswith("_")]
-    bound = [n for n in names if n.startswith("_")]
+def _check_keys(
+    path: Path,
+    engine: str,
+    keys_text: str,
+    forms: Mapping[tuple[str, ...], str],
+    params: list[Param],
+    names: tuple[str, ...] = (),
+) -> None:
+    """A keys text projects the columns the ORDER BY of the listing starts with, then the variables
+    that give their rows; the listing runs in its form for the parameters among them (``forms``, by
+    sorted names; () for every case). The keys text of bound parameters ``names`` reads them."""
+    stem = ".".join([path.stem, "+".join(names)] if names else [path.stem])
+    source = str(path.parent / "plans" / engine / f"{stem}.keys{path.suffix}")
+    projected = _dry_run(source, keys_text)
+    keys = [n for n in projected if not n.startswith("_")]
+    bound = [n for n in projected if n.startswith("_")]
     variables = {p.variable for p in params}
+    listing = forms.get(tuple(sorted(v[1:] for v in bound if v in variables)), forms[()])
     # ?_x binds the parameter x, or else the listing's own ?x (read in a required pattern).
     readable = variables | {"_" + v for v in _VARIABLE.findall(NOT_KEYWORDS.sub(" ", listing))}
     leading = order_columns(listing)
@@ -362,13 +393,15 @@ def _check_keys(path: Path, engine: str, keys_text: str, listing: str, params: l
         or not bound
         or not set(bound) <= readable
         or not with_bound <= {p.variable for p in params if p.variable in bound}
+        or not {"_" + name for name in names} <= set(_VARIABLE.findall(NOT_KEYWORDS.sub(" ", keys_text)))
     ):
         raise QuerySyntaxError(
             source,
             f"a keys text projects the columns the ORDER BY of {path.name} starts with "
             f"({' '.join('?' + c for c in leading) or 'none'}), in that order, then the variables "
             f"that give their rows: parameter variables ({' '.join('?' + v for v in sorted(variables)) or 'none'}) "
-            "or ?_x for a variable ?x of the listing; '# read by keys with:' names parameters it projects",
+            "or ?_x for a variable ?x of the listing; it projects the parameters '# read by keys with:' "
+            "names, and reads those its name gives",
             1,
             1,
         )
@@ -642,12 +675,13 @@ def _computed(
 def _keyed(
     store: Store, stored: StoredQuery, bindings: Mapping[str, OxTerm], start: listings.Position, want: int | None
 ) -> Iterator[tuple[tuple[Value, ...], tuple[str, ...], int]] | None:
-    """The rows of a whole-graph listing read by keys, or None when it is not read that way."""
-    keys_text = stored.keys_for(store.engine)
+    """The rows of a whole-graph listing, or of the values bound, read by keys, or None when they
+    are not read that way."""
+    keys_text = stored.keys_for(store.engine, bindings)
     source = str(stored.path)
     # All the rows of a bound value come faster from one query than from its keys.
     whole_value = bool(bindings) and want is None and start.key is None
-    if keys_text is None or whole_value or not set(bindings) <= listings.keyed_with(keys_text):
+    if keys_text is None or whole_value:
         if start.key is not None:
             raise ConfigError("cursor", start.key, f"It names a key, but {stored.name} is not read by keys here.")
         return None
@@ -660,7 +694,9 @@ def _keyed(
     params = {p.variable for p in stored.params}
     names = [name[1:] for name in order.bind if name in params]
     variables = [name if name in params else name[1:] for name in order.bind]
-    text = stored.text_for(store.engine, names)
+    # The form for the parameters the keys give; a value they do not give is bound apart.
+    apart = {name: term for name, term in bindings.items() if "_" + name not in order.bind}
+    text = with_values(stored.text_for(store.engine, names), apart)
     select = listings.joined_select(store, stored.name) if stored.name in listings.JOINED else None
     if select is not None:
         text = listings.JOINED[stored.name]
