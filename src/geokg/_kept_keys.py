@@ -9,7 +9,8 @@ those of the articles the build replaced or removed, plus the keys the text give
 it wrote (read on those graphs alone), are the keys a whole read would give.
 
 :class:`KeptKeys` takes the store's stamp before the build's first write; :meth:`KeptKeys.update`
-reads, after its last write, the files saved for that stamp and the new keys; :meth:`KeptKeys.save`
+reads, after its last write, the files saved for that stamp and the new keys (none written:
+the same keys); :meth:`KeptKeys.save`
 writes them with the stamp of the store once closed. Anything off (a file another stamp or none,
 one that cannot be read, a keys text without the line, graphs other than article graphs, more
 graphs than :data:`LIMIT`) leaves the file stale, to be read again as before.
@@ -39,10 +40,11 @@ LIMIT = 10_000
 class KeptKeys:
     """The saved keys of a store, kept up to date across one build (module notes)."""
 
-    def __init__(self, store: Store) -> None:
-        # The stamp before the first write: only files saved for it are kept.
-        self.path = None if store.path is None or store.in_memory else store.path
-        self.before = listings._folder_stamp(self.path) if self.path is not None else None
+    def __init__(self, path: Path) -> None:
+        # Before the store is opened for writing, which already renews its logs: only files
+        # saved for the store as it was are kept.
+        self.path: Path | None = path if path.is_dir() else None
+        self.before = listings._folder_stamp(path) if self.path is not None else None
         self.updates: list[tuple[Path, KeyOrder | None]] = []
 
     def drop(self) -> None:
@@ -52,13 +54,11 @@ class KeptKeys:
     def update(self, store: Store, graphs: Collection[str]) -> None:
         """Read the kept keys of the files saved before the build, after its last write to ``store``,
         which wrote or removed ``graphs`` (IRIs) and nothing else a kept keys text reads."""
-        if self.path is None or self.before is None or not graphs or len(graphs) > LIMIT:
+        if self.path is None or self.before is None or len(graphs) > LIMIT:
             return
         ids = [article_id_from_graph(g) for g in graphs]
         if any(i is None for i in ids):
             return  # a graph of another kind (a load): its keys may be any article's
-        if listings._folder_stamp(self.path) == self.before:
-            return  # nothing written: the saved files are valid as they are
         try:
             files = sorted((self.path / listings.SAVED).glob("*.keys.*.json"))
         except OSError:
@@ -70,7 +70,7 @@ class KeptKeys:
             if not isinstance(order, KeyOrder) or listings.kept_by_builds(order.text) not in listings.KEPT_BY:
                 continue
             try:
-                self.updates.append((file, _updated(store, order, nodes, gone)))
+                self.updates.append((file, _updated(store, order, nodes, gone) if graphs else order))
             except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
                 log.debug("%s: not kept (%s); left stale", file, exc)
 

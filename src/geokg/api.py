@@ -162,8 +162,8 @@ def build(
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
     reference, ontology = _built_in_texts()
+    kept = KeptKeys(settings.store)  # the saved listing keys valid before the build
     with Store.open(settings.store) as store:
-        kept = KeptKeys(store)  # the saved listing keys valid before the first write
         # A store another geokg version wrote has another reference graph, and may hold article
         # graphs under old names (docs/reliability.md). Finding them means reading every graph's
         # name, so it is done once: after it the store records its layout as current, and only
@@ -851,8 +851,8 @@ def load(
 
     settings = settings or Settings.from_env()
     reference, ontology = _built_in_texts()
+    kept = KeptKeys(settings.store)  # the saved listing keys valid before the build
     with Store.open(settings.store) as store:
-        kept = KeptKeys(store)  # the saved listing keys valid before the first write
         whole = store.derived_stale or store.derived_outdated
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
         if not store.holds(REFERENCE_GRAPH, reference):
