@@ -118,14 +118,17 @@ def test_listings_a_saved_file_that_cannot_be_read_is_left_stale(tmp_path: Path)
 
 def test_listings_kept_by_builds_is_checked_when_the_query_loads(tmp_path: Path) -> None:
     (tmp_path / "plans" / "oxigraph").mkdir(parents=True)
-    (tmp_path / "l.rq").write_text("# title: L\nSELECT ?a ?b WHERE { ?a ?p ?b } ORDER BY ?a\n", encoding="utf-8")
+    query = tmp_path / "l.rq"
+    query.write_text("# title: L\n# description: D\nSELECT ?a ?article ?b WHERE { ?a ?article ?b } ORDER BY ?a\n")
     keys = tmp_path / "plans" / "oxigraph" / "l.keys.rq"
-    keys.write_text("# title: K\n# keys kept by builds: article\nSELECT ?a ?_b WHERE { ?a ?p ?_b }\n", encoding="utf-8")
-    with pytest.raises(QuerySyntaxError, match="projects[ \\n]+\\?_article"):
-        load_query(tmp_path / "l.rq")
-    keys.write_text("# title: K\n# keys kept by builds: store\nSELECT ?a ?_article WHERE { ?a ?p ?_article }\n")
-    with pytest.raises(QuerySyntaxError, match="keys kept by builds: article"):
-        load_query(tmp_path / "l.rq")
+    keys.write_text("# keys kept by builds: article\nSELECT ?a ?_b WHERE { ?a ?p ?_b }\n")
+    with pytest.raises(QuerySyntaxError, match=r"projects \?_article"):
+        load_query(query)
+    keys.write_text("# keys kept by builds: store\nSELECT ?a ?_article WHERE { ?a ?_article ?b }\n")
+    with pytest.raises(QuerySyntaxError, match="says '# keys kept by builds: article'"):
+        load_query(query)
+    keys.write_text("# keys kept by builds: article\nSELECT ?a ?_article WHERE { ?a ?_article ?b }\n")
+    assert listings.kept_by_builds(load_query(query).keys_for("oxigraph") or "") == "article"
 
 
 def test_listings_the_kept_listings_are_those_of_one_article_graph() -> None:
