@@ -106,6 +106,8 @@ def _updated(store: Store, order: KeyOrder, graphs: list[ox.NamedNode], gone: se
         raise ValueError("the keys text no longer projects the saved columns")
     found = listings._found_keys(names, order.columns + order.bind, tsv)
     at = order.bind.index("_article")
+    if any(row[at] not in gone for rows in found.values() for row in rows):
+        raise ValueError("a graph written holds the keys of another article")  # a load of such quads
     ref = order.refs[at]
     affix = order.affixes[ref] if ref >= 0 else order.bind_affixes[at]
     stripped = {listings._strip(cell, affix) for cell in gone if listings._has(cell, affix)}
