@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from geokg import listings
-from geokg.api import build
+from geokg._kept_keys import KeptKeys
+from geokg.api import build, load
 from geokg.errors import QuerySyntaxError
 from geokg.queries import get_query, list_queries, load_query, rows_from_tsv, run_query
+from geokg.rdf.iris import graph_iri
 from geokg.settings import Settings
 from geokg.store import Store
 
@@ -69,16 +71,8 @@ def test_listings_kept_keys_of_a_build_are_the_keys_of_a_fresh_read(
     summary = build([_write(docs, SECOND)], settings)
     assert (summary.articles, summary.skipped) == (4, 3)
 
-    read_again: list[str] = []
     read_keys = listings._read_keys
-
-    def refusing(store: Store, keys_text: str, source: str, how: dict[str, str]) -> listings.KeyOrder | None:
-        assert listings.kept_by_builds(keys_text) is None, f"{source}: its keys were read from the store again"
-        read_again.append(Path(source).stem)
-        return read_keys(store, keys_text, source, how)
-
-    monkeypatch.setattr(listings, "_CACHE", {})
-    monkeypatch.setattr(listings, "_read_keys", refusing)
+    read_again = _read_again(monkeypatch)
     monkeypatch.setattr(listings, "FIRST_BATCH", 2)  # several queries per page
     with Store.open(settings.store, read_only=True) as reading:
         for name in KEPT:
@@ -96,6 +90,82 @@ def test_listings_kept_keys_of_a_build_are_the_keys_of_a_fresh_read(
     assert read_again == [NOT_KEPT]  # the one not kept was read again
     with Store.open(settings.store, read_only=True) as reading:
         assert len({row[0] for row in run_query(reading, "articles").rows}) == 7
+
+
+def _read_again(monkeypatch: pytest.MonkeyPatch, *, refuse: bool = True) -> list[str]:
+    """The listings whose keys are read from the store from now on (with ``refuse``, none kept by builds may be)."""
+    read_again: list[str] = []
+    read_keys = getattr(listings._read_keys, "read_keys", listings._read_keys)
+
+    def refusing(store: Store, keys_text: str, source: str, how: dict[str, str]) -> listings.KeyOrder | None:
+        assert not refuse or listings.kept_by_builds(keys_text) is None, f"{source}: its keys were read again"
+        read_again.append(Path(source).stem)
+        return read_keys(store, keys_text, source, how)
+
+    refusing.read_keys = read_keys  # type: ignore[attr-defined]
+    monkeypatch.setattr(listings, "_CACHE", {})
+    monkeypatch.setattr(listings, "_read_keys", refusing)
+    return read_again
+
+
+def _as_fresh(path: Path, names: list[str]) -> None:
+    """Each listing's pages and rows are the contract text's."""
+    with Store.open(path, read_only=True) as reading:
+        for name in names:
+            whole = rows_from_tsv(reading.select_tsv(get_query(name).text)[1])
+            assert _pages(reading, name, 2) == whole and run_query(reading, name).rows == whole, name
+
+
+def _saved(path: Path, names: list[str]) -> None:
+    with Store.open(path, read_only=True) as reading:
+        for name in names:
+            run_query(reading, name, limit=2)
+
+
+@pytest.mark.slow
+def test_listings_a_removed_article_loses_its_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store"
+    build([_write(tmp_path / "docs", FIRST)], Settings(store=path))
+    _saved(path, KEPT)
+    kept = KeptKeys(path)
+    with Store.open(path) as store:  # as a build removes the graph of an article it quarantines
+        store.remove_graph(graph_iri("chile"))
+        kept.update(store, {str(graph_iri("chile"))})
+    assert len(kept.save()) == len(KEPT)
+    _read_again(monkeypatch)
+    _as_fresh(path, KEPT)
+    with Store.open(path, read_only=True) as reading:
+        assert "chile" not in {row[0] for row in run_query(reading, "articles").rows}
+
+
+@pytest.mark.slow
+def test_listings_a_load_of_article_graphs_keeps_keys_and_of_others_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(store=tmp_path / "store")
+    build([_write(tmp_path / "docs", FIRST)], settings)
+    _saved(settings.store, KEPT)
+    turtle = tmp_path / "l1.ttl"
+    turtle.write_text(
+        "@prefix gk: <https://w3id.org/geokg/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/geokg/id/article/l1> a gk:Article ; dcterms:identifier "l1" ;\n'
+        '  dcterms:date "2024-01-05"^^xsd:date ; gk:mentions <https://w3id.org/geokg/id/country/CL> .\n'
+        "<https://w3id.org/geokg/id/event/l1-1> a gk:Event, gk:Offer ;\n"
+        "  prov:wasDerivedFrom <https://w3id.org/geokg/id/article/l1> ;\n"
+        '  gk:agent <https://w3id.org/geokg/id/country/CL> ; gk:date "2024-01-04"^^xsd:date .\n',
+        encoding="utf-8",
+    )
+    load([turtle], settings, graph=str(graph_iri("l1")), keep_invalid=True)
+    _read_again(monkeypatch)
+    _as_fresh(settings.store, KEPT)
+    with Store.open(settings.store, read_only=True) as reading:
+        assert "l1" in {row[0] for row in run_query(reading, "offers").rows}
+    # Quads of a graph that is no article's: any keys may change, none is kept.
+    load([turtle], settings, graph="https://example.org/elsewhere", keep_invalid=True)
+    read_again = _read_again(monkeypatch, refuse=False)
+    _as_fresh(settings.store, KEPT)
+    assert sorted(read_again) == sorted(KEPT)
 
 
 @pytest.mark.slow
