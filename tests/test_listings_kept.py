@@ -109,11 +109,15 @@ def _read_again(monkeypatch: pytest.MonkeyPatch, *, refuse: bool = True) -> list
 
 
 def _as_fresh(path: Path, names: list[str]) -> None:
-    """Each listing's pages and rows are the contract text's."""
+    """Each listing's keys are those a fresh read gives, its pages and rows the contract text's."""
     with Store.open(path, read_only=True) as reading:
         for name in names:
             whole = rows_from_tsv(reading.select_tsv(get_query(name).text)[1])
             assert _pages(reading, name, 2) == whole and run_query(reading, name).rows == whole, name
+            text = get_query(name).keys_for("oxigraph") or ""
+            how = dict(listings.order_keys(get_query(name).text_for("oxigraph")))
+            fresh = getattr(listings._read_keys, "read_keys", listings._read_keys)(reading, text, name, how)
+            assert _keys(listings.key_order(reading, text, name, how.items())) == _keys(fresh), name
 
 
 def _saved(path: Path, names: list[str]) -> None:
