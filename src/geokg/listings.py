@@ -14,8 +14,10 @@ A key's values must be plain strings or ``xsd:date``, which sort here as Oxigrap
 column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
 for the process, for as long as the store's data files stay as they were, and saved for later
 processes in ``geokg-listings/`` in the store's folder, stamped with its data files
-(:func:`_folder_stamp`): any write to the store makes them stale, and a saved file that cannot be
-read is read again from the store, one that cannot be written kept for the process only.
+(:func:`_folder_stamp`): any write to the store makes them stale (but a build keeps those of a keys
+text marked ``# keys kept by builds: article`` up to date, :mod:`geokg._kept_keys`), and a saved
+file that cannot be read is read again from the store, one that cannot be written kept for the
+process only.
 
 A bound value's page is read the same way, by the keys of that value: the keys text with the
 value bound by a ``VALUES`` block (:func:`geokg.queries.with_values`) lists them, sorted and saved
