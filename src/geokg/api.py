@@ -141,6 +141,7 @@ def build(
         StoreError: a ``geokg serve`` runs on the store (:func:`check_not_served`).
         ConfigError: no extractor has the name ``settings.extractor``; nothing is created.
     """
+    from geokg._kept_keys import KeptKeys
     from geokg.crossdoc_incremental import Changes
     from geokg.iri_space import CROSSDOC_ENTITIES_GRAPH
     from geokg.pipeline import get_extractor
@@ -161,6 +162,7 @@ def build(
         get_pipeline(settings.model)  # raises the coded error listing the installed pipelines
     summary = BuildSummary()
     reference, ontology = _built_in_texts()
+    kept = KeptKeys(settings.store)  # the saved listing keys valid before the build
     with Store.open(settings.store) as store:
         # A store another geokg version wrote has another reference graph, and may hold article
         # graphs under old names (docs/reliability.md). Finding them means reading every graph's
@@ -169,6 +171,8 @@ def build(
         reference_changed = not store.holds(REFERENCE_GRAPH, reference)
         if reference_changed or not store.layout_current:
             summary.migrated = store.migrate_legacy_graphs(check=reference_changed)
+            if summary.migrated:
+                kept.drop()  # article graphs renamed: not what `changes` records
         if reference_changed:  # after the move: interrupted, the next build moves the rest
             store.replace_graphs({REFERENCE_GRAPH: reference})
         # Labels and hierarchies may have changed with the reference data; store.derived_stale: a
@@ -193,6 +197,8 @@ def build(
             summary.articles and store.count_article_graphs(stop_after=summary.articles * 10) <= summary.articles * 10
         ):
             store.optimize()
+        kept.update(store, changes.replaced)
+    kept.save()
     return summary
 
 
@@ -838,12 +844,14 @@ def load(
 
     The cross-document graphs are then updated for the graphs the load replaced, as a build
     updates them (:mod:`geokg.crossdoc_incremental`), or recomputed whole on the same terms."""
+    from geokg._kept_keys import KeptKeys
     from geokg.crossdoc_incremental import Changes
     from geokg.load import load_files
     from geokg.rdf.iris import CROSSDOC_ENTITIES_GRAPH
 
     settings = settings or Settings.from_env()
     reference, ontology = _built_in_texts()
+    kept = KeptKeys(settings.store)  # the saved listing keys valid before the build
     with Store.open(settings.store) as store:
         whole = store.derived_stale or store.derived_outdated
         # geokg's own graphs come from the packaged files, as in a build (a load never writes them).
@@ -859,7 +867,9 @@ def load(
         summary.crossdoc = _cross_document_pass(store, changes, whole)
         if store.derived_stale:
             store.clear_derived_stale()
-        return summary
+        kept.update(store, changes.replaced)
+    kept.save()
+    return summary
 
 
 def serve(

@@ -138,6 +138,8 @@ class Changes:
     old_entities: set[str] = field(default_factory=set)
     #: whether any article graph was (about to be) written: the derived graphs are stale
     written: bool = False
+    #: every graph written or removed, tracked or not (:func:`geokg.listings.keep_saved_keys`)
+    replaced: set[str] = field(default_factory=set)
 
     def before_writing(self, graphs: Collection[str]) -> None:
         """Note ``graphs`` (article graph IRIs) as about to be replaced or removed."""
@@ -146,6 +148,7 @@ class Changes:
         if not self.written:
             self.store.mark_derived_stale()
             self.written = True
+        self.replaced.update(graphs)
         if not self.track:
             return
         present = [g for g in graphs if self.store.ox.contains_named_graph(ox.NamedNode(g))]

@@ -14,8 +14,10 @@ A key's values must be plain strings or ``xsd:date``, which sort here as Oxigrap
 column) is read by the plain query instead. The sorted keys of a store opened read-only are kept
 for the process, for as long as the store's data files stay as they were, and saved for later
 processes in ``geokg-listings/`` in the store's folder, stamped with its data files
-(:func:`_folder_stamp`): any write to the store makes them stale, and a saved file that cannot be
-read is read again from the store, one that cannot be written kept for the process only.
+(:func:`_folder_stamp`): any write to the store makes them stale (but a build keeps those of a keys
+text marked ``# keys kept by builds: article`` up to date, :mod:`geokg._kept_keys`), and a saved
+file that cannot be read is read again from the store, one that cannot be written kept for the
+process only.
 
 A bound value's page is read the same way, by the keys of that value: the keys text with the
 value bound by a ``VALUES`` block (:func:`geokg.queries.with_values`) lists them, sorted and saved
@@ -98,6 +100,25 @@ def keyed_with(keys_text: str) -> set[str]:
     """
     found = _WITH.search(keys_text)
     return {name.strip() for name in found[1].split(",") if name.strip()} if found else set()
+
+
+_KEPT = re.compile(r"^#\s*keys kept by builds:\s*(.*?)\s*$", re.MULTILINE)
+#: What a keys text's line ``# keys kept by builds: article`` may say: each key row comes from
+#: the triples of one article's named graph, its ``?_article`` the id of that article.
+KEPT_BY = ("article",)
+
+
+def kept_by_builds(keys_text: str) -> str | None:
+    """What the keys text's line ``# keys kept by builds: article`` says (None without one): a
+    build that adds, replaces or removes article graphs then updates the keys saved for the store
+    (:func:`geokg._kept_keys.keep_saved_keys`) instead of leaving them stale.
+
+    Example:
+        >>> kept_by_builds("# title: K\\n# keys kept by builds: article\\nSELECT ?a ?_article { }")
+        'article'
+    """
+    found = _KEPT.search(keys_text)
+    return found[1] if found else None
 
 
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
@@ -217,17 +238,32 @@ class KeyOrder:
             next((j for j in range(len(columns)) if all(row[b] == key[j] for key, rows in found for row in rows)), -1)
             for b in range(len(bind))
         )
-        free = [b for b in range(len(bind)) if refs[b] < 0]
         bind_affixes = tuple(
             _affixes([row[b] for _, rows in found for row in rows]) if refs[b] < 0 else ("", "")
             for b in range(len(bind))
         )
-        lines = []
-        for key, rows in found:
-            line = "\t".join(_strip(cell, affix) for cell, affix in zip(key, affixes, strict=True))
-            stored = dict.fromkeys("\t".join(_strip(row[b], bind_affixes[b]) for b in free) for row in rows)
-            lines.append(line + "".join("\r" + row for row in stored))
-        return cls(text, columns, bind, how, kinds, affixes, lines, refs, bind_affixes)
+        order = cls(text, columns, bind, how, kinds, affixes, [], refs, bind_affixes)
+        order.lines = [order.line(key, rows) for key, rows in found]
+        return order
+
+    def line(self, key: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+        """The line of a key (its TSV cells) and its parameter rows (sorted), as :meth:`compact` writes it."""
+        free = [b for b in range(len(self.bind)) if self.refs[b] < 0]
+        cells = "\t".join(_strip(cell, affix) for cell, affix in zip(key, self.affixes, strict=True))
+        stored = dict.fromkeys("\t".join(_strip(row[b], self.bind_affixes[b]) for b in free) for row in rows)
+        return cells + "".join("\r" + row for row in stored)
+
+    def fits(self, key: Sequence[str], rows: Iterable[Sequence[str]]) -> bool:
+        """Whether :meth:`line` writes this key and its rows so that :meth:`key` and :meth:`binds`
+        read them back: each bound cell has its column's affixes, each parameter that repeats a
+        key column repeats it (cells of the column's kind are checked apart)."""
+        if not all(map(_has, key, self.affixes)):
+            return False
+        for row in rows:
+            for b, (ref, affix) in enumerate(zip(self.refs, self.bind_affixes, strict=True)):
+                if (row[b] != key[ref]) if ref >= 0 else not _has(row[b], affix):
+                    return False
+        return True
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -421,6 +457,12 @@ def _affixes(cells: list[str]) -> tuple[str, str]:
     return prefix, suffix
 
 
+def _has(cell: str, affix: tuple[str, str]) -> bool:
+    """Whether ``cell`` is unbound, or starts and ends with ``affix`` and holds more."""
+    start, end = affix
+    return not cell or (len(cell) > len(start) + len(end) and cell.startswith(start) and cell.endswith(end))
+
+
 def _strip(cell: str, affix: tuple[str, str]) -> str:
     return cell[len(affix[0]) : len(cell) - len(affix[1])] if cell else ""
 
@@ -429,6 +471,8 @@ def _keys_data(order: KeyOrder | None) -> tuple[object, str]:
     if order is None:
         return None, ""
     data = {
+        "text": order.text,  # what a build that keeps the keys up to date reads them by
+        "how": order.how,
         "columns": order.columns,
         "bind": order.bind,
         "kinds": order.kinds,
@@ -467,21 +511,36 @@ def _read_keys(store: Store, keys_text: str, source: str, how: dict[str, str]) -
     names, tsv = store.select_tsv(keys_text, source=source)
     columns = tuple(n for n in names if not n.startswith("_"))
     bind = tuple(n for n in names if n.startswith("_"))
-    key_at = [names.index(c) for c in columns]
-    bind_at = [names.index(b) for b in bind]
+    return _sorted_keys(keys_text, columns, bind, _how(columns, how), _found_keys(names, columns + bind, tsv))
+
+
+def _found_keys(names: Sequence[str], wanted: Sequence[str], tsv: bytes) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Each key's TSV cells (the columns of ``wanted`` not starting with "_") and its parameter rows."""
+    key_at = [names.index(c) for c in wanted if not c.startswith("_")]
+    bind_at = [names.index(b) for b in wanted if b.startswith("_")]
     found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for line in tsv.decode("utf-8").split("\n")[1:]:
         if line:
             cells = line.split("\t")
             found.setdefault(tuple([cells[i] for i in key_at]), set()).add(tuple([cells[i] for i in bind_at]))
-    directions = _how(columns, how)
+    return found
+
+
+def _sorted_keys(
+    text: str,
+    columns: tuple[str, ...],
+    bind: tuple[str, ...],
+    directions: tuple[str, ...],
+    found: dict[tuple[str, ...], set[tuple[str, ...]]],
+) -> KeyOrder | None:
+    """The keys ``found`` sorted as Oxigraph sorts them, or None when that cannot be said here."""
     kinds = [_column_kind({key[i] for key in found}, directions[i]) for i in range(len(columns))]
     if None in kinds:
         return None
     known = tuple(kind for kind in kinds if kind is not None)
-    sorter = KeyOrder(keys_text, columns, bind, directions, known, (("", ""),) * len(columns), [])
+    sorter = KeyOrder(text, columns, bind, directions, known, (("", ""),) * len(columns), [])
     keys = sorted(found, key=sorter.sort_key)
-    return KeyOrder.compact(keys_text, columns, bind, directions, known, [(key, sorted(found[key])) for key in keys])
+    return KeyOrder.compact(text, columns, bind, directions, known, [(key, sorted(found[key])) for key in keys])
 
 
 def _column_kind(cells: set[str], how: str = "asc") -> str | None:

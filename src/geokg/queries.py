@@ -405,6 +405,16 @@ def _check_keys(
             1,
             1,
         )
+    kept = listings.kept_by_builds(keys_text)
+    if kept is not None and (kept not in listings.KEPT_BY or "_article" not in bound):
+        raise QuerySyntaxError(
+            source,
+            f"'# keys kept by builds: {kept}': a keys text whose every key row comes from one article's "
+            f"named graph says '# keys kept by builds: {' | '.join(listings.KEPT_BY)}' and projects "
+            "?_article, that article's id",
+            1,
+            1,
+        )
 
 
 def _parse_param(path: str, lineno: int, value: str) -> Param:
