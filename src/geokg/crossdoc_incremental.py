@@ -138,7 +138,7 @@ class Changes:
     old_entities: set[str] = field(default_factory=set)
     #: whether any article graph was (about to be) written: the derived graphs are stale
     written: bool = False
-    #: every graph written or removed, tracked or not (:func:`geokg.listings.keep_saved_keys`)
+    #: every graph written or removed, tracked or not (:class:`geokg._kept_keys.KeptKeys`)
     replaced: set[str] = field(default_factory=set)
 
     def before_writing(self, graphs: Collection[str]) -> None:

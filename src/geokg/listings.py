@@ -111,7 +111,7 @@ KEPT_BY = ("article",)
 def kept_by_builds(keys_text: str) -> str | None:
     """What the keys text's line ``# keys kept by builds: article`` says (None without one): a
     build that adds, replaces or removes article graphs then updates the keys saved for the store
-    (:func:`geokg._kept_keys.keep_saved_keys`) instead of leaving them stale.
+    (:class:`geokg._kept_keys.KeptKeys`) instead of leaving them stale.
 
     Example:
         >>> kept_by_builds("# title: K\\n# keys kept by builds: article\\nSELECT ?a ?_article { }")
