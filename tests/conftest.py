@@ -134,3 +134,24 @@ def concatenations_as_sets(name: str, columns: tuple[str, ...], rows: list[tuple
     concatenated = CONCATENATED.get(name, set())
     return [tuple(frozenset(str(v).split(", ")) if c in concatenated and v is not None else v
                   for c, v in zip(columns, row)) for row in rows]
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    """Write each text of ``articles`` to NAME.txt in ``folder`` (made when missing); return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def all_pages(store, name: str, size: int) -> list[tuple]:
+    """Every row of the stored query ``name``, read ``size`` rows at a time, each page from the cursor of the last."""
+    from geokg.queries import run_query
+
+    pages, cursor = [], None
+    while True:
+        page = run_query(store, name, limit=size, cursor=cursor)
+        pages += page.rows
+        if not page.more:
+            return pages
+        cursor = page.cursor

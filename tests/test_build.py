@@ -12,10 +12,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import geokg
+from conftest import write_articles
 from geokg.api import _built_in_texts, build
 from geokg.cli import cli, main
-from geokg.namespaces import GK
 from geokg.model import Article, content_hash
+from geokg.namespaces import GK
 from geokg.pipeline import Outcome, process_batch
 from geokg.rdf.iris import ONTOLOGY_GRAPH, article_iri, graph_iri
 from geokg.rdf.terms import to_ntriples, to_rdflib
@@ -28,12 +29,6 @@ ARTICLES = {
     "wheat-ban": "date 2024-06-14\nsource Reuters\n\nRussia banned wheat exports to Turkey on Friday.\n",
 }
 
-
-def write_articles(folder: Path, articles: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in articles.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return folder
 
 
 def article_graphs(store_path: Path) -> dict[str, Graph]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from conftest import all_pages
 from geokg import aggregates, crossdoc, listings
 from geokg.errors import ConfigError, QuerySyntaxError
 from geokg.queries import (
@@ -184,7 +185,7 @@ def test_listings_keyed_pages_give_the_rows_of_the_contract_text(
     # A later process reads the keys this one saved, not the store's.
     monkeypatch.setattr(listings, "_CACHE", {})
     monkeypatch.setattr(listings, "_read_keys", None)
-    assert _pages(store, name, 3) == whole
+    assert all_pages(store, name, 3) == whole
 
 
 def test_listings_co_mentions_are_counted_as_the_query_counts_them(store: Store) -> None:
@@ -298,21 +299,12 @@ def _small_store(path: Path, articles: int) -> None:
             opened.replace_graph(graph_iri(f"x{n}"), Graph().parse(data=article(n, IDS[n]), format="turtle"))
 
 
-def _pages(store: Store, name: str, size: int) -> list[tuple]:
-    pages, cursor = [], None
-    while True:
-        page = run_query(store, name, limit=size, cursor=cursor)
-        pages += page.rows
-        if not page.more:
-            return pages
-        cursor = page.cursor
-
 
 def test_listings_sorted_keys_are_saved_for_later_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "geokg.db"
     _small_store(path, 4)
     with Store.open(path, read_only=True) as reading:
-        before = _pages(reading, "mentions", 3)
+        before = all_pages(reading, "mentions", 3)
         assert before == contract(reading, "mentions")
     assert sorted(f.name.split(".")[0] for f in (path / listings.SAVED).iterdir()) == ["entity-table", "mentions"]
     # A later process reads the saved keys and table: here reading them would fail, in a process of its own.
@@ -327,19 +319,19 @@ def test_listings_sorted_keys_are_saved_for_later_processes(tmp_path: Path, monk
     monkeypatch.setattr(listings, "_CACHE", {})
     monkeypatch.setattr(listings, "_read_keys", None)
     with Store.open(path, read_only=True) as reading:
-        assert _pages(reading, "mentions", 3) == before
+        assert all_pages(reading, "mentions", 3) == before
     monkeypatch.undo()
     # A build that adds an article makes the saved keys stale: they are read again, and saved.
     with Store.open(path) as opened:
         opened.replace_graph(graph_iri("x9"), Graph().parse(data=article(9, "0-new"), format="turtle"))
     monkeypatch.setattr(listings, "_CACHE", {})
     with Store.open(path, read_only=True) as reading:
-        after = _pages(reading, "mentions", 3)
+        after = all_pages(reading, "mentions", 3)
         assert after == contract(reading, "mentions") and after[0][0] == "0-new" and len(after) > len(before)
     monkeypatch.setattr(listings, "_CACHE", {})
     monkeypatch.setattr(listings, "_read_keys", None)
     with Store.open(path, read_only=True) as reading:
-        assert _pages(reading, "mentions", 3) == after
+        assert all_pages(reading, "mentions", 3) == after
 
 
 def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
@@ -362,7 +354,7 @@ def test_listings_a_saved_file_that_cannot_be_read_or_written_is_no_error(
     monkeypatch.setattr(listings, "_CACHE", {})
     with Store.open(path, read_only=True) as reading:
         assert run_query(reading, "mentions", limit=2).rows == whole[:2]
-        assert _pages(reading, "mentions", 2) == whole
+        assert all_pages(reading, "mentions", 2) == whole
 
 
 def test_listings_mentions_join_the_entity_table_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -375,7 +367,7 @@ def test_listings_mentions_join_the_entity_table_once(store: Store, monkeypatch:
     whole = {name: contract(store, name) for name in ("mentions", "salient-mentions")}
     texts = _queries_sent(store, monkeypatch)
     for name in ("mentions", "salient-mentions"):
-        assert _pages(store, name, 4) == whole[name]
+        assert all_pages(store, name, 4) == whole[name]
     assert sum(text == listings._ENTITY_TABLE for text in texts) == 1
     assert not any("displayLabel" in text for text in texts if text != listings._ENTITY_TABLE)
 
@@ -389,7 +381,7 @@ def test_listings_a_table_that_cannot_be_sorted_here_leaves_it_to_the_listing(tm
         tagged = '<https://w3id.org/geokg/id/country/JP> <https://w3id.org/geokg/ontology#displayLabel> "Nippon"@en .'
         opened.replace_graph(graph_iri("x4"), Graph().parse(data=tagged, format="turtle"))
         assert listings.joined_select(opened, "mentions") is None
-        assert _pages(opened, "mentions", 3) == contract(opened, "mentions")
+        assert all_pages(opened, "mentions", 3) == contract(opened, "mentions")
 
 
 def test_listings_the_timeline_store_has_a_status_change(store: Store) -> None:
@@ -526,7 +518,7 @@ def test_listings_disagreements_are_listed_as_the_query_lists_them(
     monkeypatch.setattr(listings, "FIRST_BATCH", 2)
     monkeypatch.setitem(aggregates.COMPUTED, "disagreements", lambda _: None)
     texts = _queries_sent(store, monkeypatch)
-    assert _pages(store, "disagreements", 5) == whole
+    assert all_pages(store, "disagreements", 5) == whole
     assert any("VALUES (?canonical ?r1)" in text for text in texts)
 
 
@@ -545,7 +537,7 @@ def test_listings_disagreements_with_a_tagged_label_are_read_by_keys_or_the_quer
         assert aggregates.list_disagreements(reading) is None
         assert listings.key_order(reading, get_query("disagreements").keys_for("oxigraph") or "", "d") is None
         assert run_query(reading, "disagreements").rows == whole and any(row[2] == "Offre" for row in whole)
-        assert _pages(reading, "disagreements", 4) == whole
+        assert all_pages(reading, "disagreements", 4) == whole
 
 
 @pytest.mark.parametrize("name", ["co-mentions", "entities", "disagreements", "outlets-per-event"])
@@ -556,7 +548,7 @@ def test_listings_computed_or_whole_rows_are_paged_and_saved(
     whole = contract(store, name)
     assert len(whole) >= (1 if name == "outlets-per-event" else 10)
     assert run_query(store, name).rows == whole
-    assert _pages(store, name, 3) == whole
+    assert all_pages(store, name, 3) == whole
     assert list(iter_query(store, name, limit=4, offset=2)[1]) == whole[2:6]
     assert store.path is not None
     assert any(f.name.startswith(name + ".") for f in (store.path / listings.SAVED).iterdir())
@@ -567,28 +559,28 @@ def test_listings_computed_or_whole_rows_are_paged_and_saved(
     monkeypatch.setattr(store, "select_tsv", None)
     monkeypatch.setattr(store, "execute", None)
     assert run_query(store, name, limit=5).rows == whole[:5]
-    assert _pages(store, name, 4) == whole
+    assert all_pages(store, name, 4) == whole
 
 
 def test_listings_saved_files_older_than_a_write_go_once_a_listing_is_saved_again(tmp_path: Path) -> None:
     path = tmp_path / "geokg.db"
     _small_store(path, 4)
     with Store.open(path, read_only=True) as reading:
-        _pages(reading, "events", 3)
-        _pages(reading, "statements", 3)
+        all_pages(reading, "events", 3)
+        all_pages(reading, "statements", 3)
     saved = path / listings.SAVED
     assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events", "statements"]
     with Store.open(path):  # opened for writing and closed: no data written, the saved files stay valid
         pass
     listings._CACHE.clear()
     with Store.open(path, read_only=True) as reading:
-        _pages(reading, "events", 3)
+        all_pages(reading, "events", 3)
     assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events", "statements"]
     with Store.open(path) as opened:
         opened.replace_graph(graph_iri("x9"), Graph().parse(data=article(9, "0-new"), format="turtle"))
     listings._CACHE.clear()
     with Store.open(path, read_only=True) as reading:
-        assert _pages(reading, "events", 3) == contract(reading, "events")
+        assert all_pages(reading, "events", 3) == contract(reading, "events")
     # The keys of statements were read before the write: no store they fit remains.
     assert sorted(f.name.split(".")[0] for f in saved.iterdir()) == ["events"]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import all_pages, write_articles
 from geokg import listings
 from geokg._kept_keys import KeptKeys
 from geokg.api import build, load
@@ -35,26 +36,11 @@ SECOND = {
 }
 
 
-def _write(folder: Path, articles: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in articles.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return folder
-
 
 def _keys(order: listings.KeyOrder | None) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
     assert order is not None
     return [(order.key(i), sorted(order.binds(i))) for i in range(len(order))]
 
-
-def _pages(store: Store, name: str, size: int) -> list[tuple]:
-    pages, cursor = [], None
-    while True:
-        page = run_query(store, name, limit=size, cursor=cursor)
-        pages += page.rows
-        if not page.more:
-            return pages
-        cursor = page.cursor
 
 
 @pytest.mark.slow
@@ -62,13 +48,13 @@ def test_listings_kept_keys_of_a_build_are_the_keys_of_a_fresh_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(store=tmp_path / "store")
-    docs = _write(tmp_path / "docs", FIRST)
+    docs = write_articles(tmp_path / "docs", FIRST)
     build([docs], settings)
     with Store.open(settings.store, read_only=True) as reading:
         for name in [*KEPT, NOT_KEPT]:
             run_query(reading, name, limit=2)  # saves its keys
     # New articles, one replaced (same id, other text), the others unchanged.
-    summary = build([_write(docs, SECOND)], settings)
+    summary = build([write_articles(docs, SECOND)], settings)
     assert (summary.articles, summary.skipped) == (4, 3)
 
     read_keys = listings._read_keys
@@ -79,7 +65,7 @@ def test_listings_kept_keys_of_a_build_are_the_keys_of_a_fresh_read(
             whole = rows_from_tsv(reading.select_tsv(get_query(name).text)[1])
             assert whole, name
             assert run_query(reading, name, limit=3).rows == whole[:3], name
-            assert _pages(reading, name, 3) == whole, name
+            assert all_pages(reading, name, 3) == whole, name
             assert run_query(reading, name).rows == whole, name
             text = get_query(name).keys_for("oxigraph") or ""
             how = dict(listings.order_keys(get_query(name).text_for("oxigraph")))
@@ -113,7 +99,7 @@ def _as_fresh(path: Path, names: list[str]) -> None:
     with Store.open(path, read_only=True) as reading:
         for name in names:
             whole = rows_from_tsv(reading.select_tsv(get_query(name).text)[1])
-            assert _pages(reading, name, 2) == whole and run_query(reading, name).rows == whole, name
+            assert all_pages(reading, name, 2) == whole and run_query(reading, name).rows == whole, name
             text = get_query(name).keys_for("oxigraph") or ""
             how = dict(listings.order_keys(get_query(name).text_for("oxigraph")))
             fresh = getattr(listings._read_keys, "read_keys", listings._read_keys)(reading, text, name, how)
@@ -129,7 +115,7 @@ def _saved(path: Path, names: list[str]) -> None:
 @pytest.mark.slow
 def test_listings_a_removed_article_loses_its_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "store"
-    build([_write(tmp_path / "docs", FIRST)], Settings(store=path))
+    build([write_articles(tmp_path / "docs", FIRST)], Settings(store=path))
     _saved(path, KEPT)
     kept = KeptKeys(path)
     with Store.open(path) as store:  # as a build removes the graph of an article it quarantines
@@ -147,7 +133,7 @@ def test_listings_a_load_of_article_graphs_keeps_keys_and_of_others_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = Settings(store=tmp_path / "store")
-    build([_write(tmp_path / "docs", FIRST)], settings)
+    build([write_articles(tmp_path / "docs", FIRST)], settings)
     _saved(settings.store, KEPT)
     turtle = tmp_path / "l1.ttl"
     turtle.write_text(
@@ -175,14 +161,14 @@ def test_listings_a_load_of_article_graphs_keeps_keys_and_of_others_not(
 @pytest.mark.slow
 def test_listings_a_saved_file_that_cannot_be_read_is_left_stale(tmp_path: Path) -> None:
     settings = Settings(store=tmp_path / "store")
-    docs = _write(tmp_path / "docs", FIRST)
+    docs = write_articles(tmp_path / "docs", FIRST)
     build([docs], settings)
     with Store.open(settings.store, read_only=True) as reading:
         run_query(reading, "articles", limit=2)
         run_query(reading, "events", limit=2)
     (garbled,) = (settings.store / listings.SAVED).glob("articles.keys.*.json")
     garbled.write_text("not a saved file", encoding="utf-8")
-    build([_write(docs, {"a-new": SECOND["a-new"]})], settings)
+    build([write_articles(docs, {"a-new": SECOND["a-new"]})], settings)
     assert not garbled.exists() or garbled.read_text(encoding="utf-8") == "not a saved file"
     assert len(list((settings.store / listings.SAVED).glob("events.keys.*.json"))) == 1  # kept
     with Store.open(settings.store, read_only=True) as reading:

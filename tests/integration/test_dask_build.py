@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from conftest import write_articles
 from geokg.api import build
 from geokg.rdf.terms import to_rdflib
 from geokg.settings import Settings
@@ -22,12 +22,6 @@ ARTICLES = {
     "wheat-ban": "date 2024-06-14\nsource Reuters\n\nRussia banned wheat exports to Turkey on Friday.\n",
 }
 
-
-def write_articles(folder: Path, articles: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in articles.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return folder
 
 
 def article_graphs(store_path: Path) -> dict[str, Graph]:
